@@ -1,0 +1,5 @@
+//! hookcap: capture, inspect, verify, replay and send webhooks.
+
+#![forbid(unsafe_code)]
+
+pub mod model;

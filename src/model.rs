@@ -1,0 +1,232 @@
+//! The records everything else passes around: what was captured, what was answered,
+//! and the session a capture belongs to.
+//!
+//! These types carry bytes exactly as they crossed the wire. Nothing here is
+//! sanitized: terminal output goes through [`crate::render::sanitize`], JSON output
+//! through `serde_json`, and the store keeps the raw bytes.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+/// A point in time as microseconds since the Unix epoch, UTC.
+///
+/// Microseconds are what the store keeps, so every timestamp round-trips exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The current wall-clock time.
+    pub fn now() -> Self {
+        Self::from_system_time(SystemTime::now())
+    }
+
+    /// Converts a `SystemTime`, clamping times before 1970 to the epoch.
+    pub fn from_system_time(t: SystemTime) -> Self {
+        let us = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros());
+        Self(i64::try_from(us).unwrap_or(i64::MAX))
+    }
+
+    /// The same instant as a `SystemTime`.
+    pub fn to_system_time(self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_micros(u64::try_from(self.0).unwrap_or(0))
+    }
+
+    /// RFC 3339 in UTC with microseconds, e.g. `2026-11-27T18:23:51.123456Z`.
+    pub fn rfc3339(self) -> String {
+        humantime::format_rfc3339_micros(self.to_system_time()).to_string()
+    }
+
+    /// Whole seconds since the epoch (what signature schemes put in their timestamps).
+    pub fn unix_seconds(self) -> i64 {
+        self.0.div_euclid(1_000_000)
+    }
+}
+
+/// One header line exactly as received: original name case, raw value bytes.
+///
+/// Lists of headers keep arrival order and duplicates; lookups are case-insensitive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The name with the case the sender used.
+    pub name: String,
+    /// The value bytes, which may not be valid UTF-8.
+    pub value: Vec<u8>,
+}
+
+impl Header {
+    /// Builds a header from text.
+    pub fn new(name: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// The value as text, with invalid UTF-8 replaced (for display and parsing).
+    pub fn value_str(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.value)
+    }
+}
+
+/// Case-insensitive lookups over an ordered header list.
+pub trait HeaderList {
+    /// The first header with this name, ignoring case.
+    fn first(&self, name: &str) -> Option<&Header>;
+    /// All headers with this name, in arrival order.
+    fn all<'a>(&'a self, name: &'a str) -> Box<dyn Iterator<Item = &'a Header> + 'a>;
+    /// The first value with this name as text.
+    fn get_str(&self, name: &str) -> Option<String> {
+        self.first(name).map(|h| h.value_str().into_owned())
+    }
+}
+
+impl HeaderList for [Header] {
+    fn first(&self, name: &str) -> Option<&Header> {
+        self.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> Box<dyn Iterator<Item = &'a Header> + 'a> {
+        Box::new(self.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// What hookcap answered to a captured request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRecord {
+    /// The status code sent back.
+    pub status: u16,
+    /// The headers sent back, in order.
+    pub headers: Vec<Header>,
+    /// The body sent back.
+    pub body: Vec<u8>,
+}
+
+/// How a session came to exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionMode {
+    /// `hookcap listen`: capture and answer.
+    Listen,
+    /// `hookcap forward`: capture and pass on to a target.
+    Forward,
+    /// `hookcap import`: requests loaded from a file.
+    Import,
+}
+
+impl SessionMode {
+    /// The name stored in the database and shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Listen => "listen",
+            Self::Forward => "forward",
+            Self::Import => "import",
+        }
+    }
+
+    /// Parses a stored name; unknown names read as `Listen` so old rows stay readable.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "forward" => Self::Forward,
+            "import" => Self::Import,
+            _ => Self::Listen,
+        }
+    }
+}
+
+/// One run of `listen`/`forward` (or one import): the group its requests belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    /// Store-assigned id, increasing.
+    pub id: i64,
+    /// When the session started.
+    pub started_at: Timestamp,
+    /// The URL the listener was reachable at (empty for imports).
+    pub url: String,
+    /// What kind of session this is.
+    pub mode: SessionMode,
+    /// The forward target, for forward sessions.
+    pub target: Option<String>,
+}
+
+/// A request as captured, before the store has given it an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    /// The session it arrived in.
+    pub session_id: i64,
+    /// When its head was received.
+    pub received_at: Timestamp,
+    /// The method exactly as sent (may be an extension method).
+    pub method: String,
+    /// The raw request target: path and query exactly as sent.
+    pub target: String,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub http_version: String,
+    /// The peer's socket address.
+    pub remote_addr: String,
+    /// Headers in arrival order, original case, duplicates kept.
+    pub headers: Vec<Header>,
+    /// The body bytes as received (de-chunked, not decompressed), at most the body limit.
+    pub body: Vec<u8>,
+    /// True when the body was longer than the limit and only its start is kept.
+    pub truncated: bool,
+    /// What hookcap answered (or will answer once this is stored).
+    pub response: ResponseRecord,
+}
+
+/// A stored request: the captured data plus its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturedRequest {
+    /// Store-assigned id, increasing in capture order.
+    pub id: i64,
+    /// Everything captured.
+    pub request: NewRequest,
+}
+
+impl std::ops::Deref for CapturedRequest {
+    type Target = NewRequest;
+    fn deref(&self) -> &NewRequest {
+        &self.request
+    }
+}
+
+/// A short row for listings: what `ls`, headless lines and the TUI list show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSummary {
+    /// Store-assigned id.
+    pub id: i64,
+    /// Session it belongs to.
+    pub session_id: i64,
+    /// When it arrived.
+    pub received_at: Timestamp,
+    /// Method as sent.
+    pub method: String,
+    /// Raw request target.
+    pub target: String,
+    /// Status hookcap answered.
+    pub status: u16,
+    /// Stored body length in bytes.
+    pub body_size: u64,
+    /// True when the stored body is only the start of what was sent.
+    pub truncated: bool,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+}
+
+impl RequestSummary {
+    /// The summary of a full record.
+    pub fn of(r: &CapturedRequest) -> Self {
+        Self {
+            id: r.id,
+            session_id: r.session_id,
+            received_at: r.received_at,
+            method: r.method.clone(),
+            target: r.target.clone(),
+            status: r.response.status,
+            body_size: r.body.len() as u64,
+            truncated: r.truncated,
+            content_type: r.headers.get_str("content-type"),
+        }
+    }
+}
