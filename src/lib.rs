@@ -1,5 +1,16 @@
 //! hookcap: capture, inspect, verify, replay and send webhooks.
+//!
+//! Data flows one way: [`capture`] → [`store`] (one writer) → readers
+//! (`ls`, `show`, the TUI, `wait`). The capture path never waits on a reader.
 
 #![forbid(unsafe_code)]
 
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod document;
+pub mod error;
+pub mod filter;
 pub mod model;
+pub mod render;
+pub mod store;

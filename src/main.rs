@@ -1,1 +1,33 @@
-fn main() {}
+//! The `hookcap` binary: parse, dispatch, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hookcap::{cli::Cli, commands, error, render::sanitize};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match commands::dispatch(cli) {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(err) => {
+            let code = error::exit_code(&err);
+            if code != 0 {
+                eprintln!("hookcap: error: {}", sanitize(&format!("{err:#}")));
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Logs go to stderr; `HOOKCAP_LOG` takes a filter such as `debug` or `hookcap=trace`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKCAP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}

@@ -1,0 +1,169 @@
+//! Handling one request: read it, store it, then answer.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode, Version};
+
+use super::Limits;
+use super::head::{HeadQueue, take_head};
+use super::shape::{self, ResponseShape};
+use crate::model::{Header, NewRequest, Timestamp};
+use crate::render::sanitize;
+use crate::store::WriterHandle;
+
+/// Everything a capture task needs; shared by all connections.
+pub struct CaptureState {
+    /// Where requests are stored.
+    pub writer: WriterHandle,
+    /// The session requests belong to.
+    pub session_id: i64,
+    /// What to answer.
+    pub shape: ResponseShape,
+    /// Size and time limits.
+    pub limits: Limits,
+}
+
+/// Per-connection facts the service needs.
+pub struct ConnInfo {
+    /// The peer address.
+    pub remote: SocketAddr,
+    /// Heads recorded from this connection's bytes.
+    pub heads: HeadQueue,
+}
+
+/// The body as read: at most the limit, and whether more was sent.
+struct ReadBody {
+    bytes: Vec<u8>,
+    over_limit: bool,
+    broken: bool,
+}
+
+/// Captures one request and answers it. Never answers 2xx unless the request
+/// was committed to the store.
+pub async fn handle(
+    state: Arc<CaptureState>,
+    conn: Arc<ConnInfo>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    let received_at = Timestamp::now();
+    let (parts, body) = req.into_parts();
+    let hyper_target = parts.uri.to_string();
+    let head = take_head(&conn.heads, parts.method.as_str(), &hyper_target);
+    let headers = match &head {
+        Some(h) => h.headers.clone(),
+        None => parts
+            .headers
+            .iter()
+            .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
+            .collect(),
+    };
+    let body = read_body(body, state.limits.max_body).await;
+    let response = if body.over_limit {
+        too_large_record()
+    } else if body.broken {
+        shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
+    } else {
+        state.shape.record()
+    };
+    let request = NewRequest {
+        session_id: state.session_id,
+        received_at,
+        method: parts.method.as_str().to_owned(),
+        target: head.map_or(hyper_target, |h| h.target),
+        http_version: version_str(parts.version).to_owned(),
+        remote_addr: conn.remote.to_string(),
+        headers,
+        body: body.bytes,
+        truncated: body.over_limit || body.broken,
+        response,
+    };
+    let status = request.response.status;
+    let record = request.response.clone();
+    match state.writer.insert(request).await {
+        Ok(id) => {
+            tracing::debug!(id, status, "stored");
+            if status < 400 && !state.shape.delay.is_zero() {
+                tokio::time::sleep(state.shape.delay).await;
+            }
+            let mut res = shape::build(&record);
+            if body.over_limit || body.broken {
+                res.headers_mut().insert(
+                    hyper::header::CONNECTION,
+                    hyper::header::HeaderValue::from_static("close"),
+                );
+            }
+            Ok(res)
+        }
+        Err(e) => {
+            tracing::error!("{}", sanitize(&e.to_string()));
+            let mut res = shape::plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "hookcap could not store this request; retry later\n",
+            );
+            res.headers_mut().insert(
+                hyper::header::RETRY_AFTER,
+                hyper::header::HeaderValue::from_static("1"),
+            );
+            Ok(res)
+        }
+    }
+}
+
+fn too_large_record() -> crate::model::ResponseRecord {
+    shape::plain_record(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "request body exceeds hookcap's --max-body limit\n",
+    )
+}
+
+async fn read_body(mut body: Incoming, max: u64) -> ReadBody {
+    let mut bytes = Vec::new();
+    loop {
+        match body.frame().await {
+            None => {
+                return ReadBody {
+                    bytes,
+                    over_limit: false,
+                    broken: false,
+                };
+            }
+            Some(Err(e)) => {
+                tracing::debug!("body read failed: {e}");
+                return ReadBody {
+                    bytes,
+                    over_limit: false,
+                    broken: true,
+                };
+            }
+            Some(Ok(frame)) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                let room = (max as usize).saturating_sub(bytes.len());
+                if data.len() > room {
+                    bytes.extend_from_slice(&data[..room]);
+                    return ReadBody {
+                        bytes,
+                        over_limit: true,
+                        broken: false,
+                    };
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+    }
+}
+
+fn version_str(v: Version) -> &'static str {
+    match v {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2",
+        Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    }
+}

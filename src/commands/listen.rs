@@ -1,0 +1,122 @@
+//! `hookcap listen`: capture every request on a local port.
+//!
+//! Start-up opens the store and binds before printing `Listening on URL`, so a
+//! script that reads that line can send at once. The capture server runs on the
+//! tokio runtime; a separate thread (the [`LiveOutput`]) follows what the writer
+//! commits and prints it, so slow output never slows capture.
+
+mod config;
+mod output;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use config::{ListenConfig, OutputMode};
+use output::LiveOutput;
+
+use super::Context;
+use crate::capture::{self, CaptureState};
+use crate::cli::ListenArgs;
+use crate::error::Exit;
+use crate::model::SessionMode;
+use crate::store::{Checkpointer, GroupCommitWriter, Store};
+
+/// Runs `hookcap listen`.
+pub fn run(args: ListenArgs, ctx: &Context) -> anyhow::Result<Exit> {
+    let config = ListenConfig::resolve(&args, ctx.stdout_is_tty)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(listen(config, ctx))
+}
+
+async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
+    let store =
+        Store::open_or_create(&ctx.db).with_context(|| format!("opening {}", ctx.db.display()))?;
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
+    }
+    let url = format!("http://{addr}");
+    let session = store.create_session(SessionMode::Listen, &url, None)?;
+    let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
+    let checkpointer = Checkpointer::start(&ctx.db)?;
+    let (stop, stopped) = watch::channel(false);
+    let output = LiveOutput::start(
+        &config,
+        ctx,
+        &session,
+        &url,
+        handle.subscribe(),
+        stop.clone(),
+    )?;
+
+    let timed_out = Arc::new(AtomicBool::new(false));
+    spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
+    let state = Arc::new(CaptureState {
+        writer: handle,
+        session_id: session.id,
+        shape: config.shape.clone(),
+        limits: config.limits,
+    });
+    capture::serve(listener, state, stopped).await;
+
+    // In-flight requests are answered; now flush what is queued and stop.
+    writer.finish().await;
+    let printed = output.join();
+    checkpointer.stop();
+    if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
+        eprintln!(
+            "hookcap: timed out after {} with {} of {} requests",
+            humantime::format_duration(config.timeout.unwrap_or_default()),
+            printed.count,
+            config.exit_after.unwrap_or_default()
+        );
+        return Ok(Exit::TimedOut);
+    }
+    Ok(Exit::Success)
+}
+
+/// Ctrl-C, SIGTERM and `--timeout` all end the listener gracefully.
+fn spawn_stop_triggers(
+    config: &ListenConfig,
+    stop: watch::Sender<bool>,
+    timed_out: Arc<AtomicBool>,
+) {
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        let _ = on_signal.send(true);
+    });
+    if let Some(limit) = config.timeout {
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            timed_out.store(true, Ordering::SeqCst);
+            let _ = stop.send(true);
+        });
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}

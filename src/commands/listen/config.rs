@@ -1,0 +1,174 @@
+//! `ListenArgs` → a validated [`ListenConfig`], in one function with table tests.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::StatusCode;
+
+use crate::capture::{Limits, ResponseShape};
+use crate::cli::ListenArgs;
+use crate::error::CliError;
+use crate::model::Header;
+
+/// How captured requests are shown while listening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputMode {
+    /// One human-readable line per request.
+    Lines,
+    /// One JSON object per event (NDJSON).
+    Json,
+}
+
+/// Everything `listen` needs, checked.
+#[derive(Debug, Clone)]
+pub struct ListenConfig {
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind (0: any free port).
+    pub port: u16,
+    /// What to answer.
+    pub shape: ResponseShape,
+    /// Body size and time limits.
+    pub limits: Limits,
+    /// How to print requests.
+    pub output: OutputMode,
+    /// Stop after this many requests.
+    pub exit_after: Option<u64>,
+    /// Give up waiting for `exit_after` after this long.
+    pub timeout: Option<Duration>,
+}
+
+impl ListenConfig {
+    /// Validates the arguments: header syntax, body files, status code.
+    pub fn resolve(args: &ListenArgs, _stdout_is_tty: bool) -> Result<Self, CliError> {
+        let status = StatusCode::from_u16(args.response.status).map_err(|_| {
+            CliError::Usage(format!("invalid status code {}", args.response.status))
+        })?;
+        let shape = ResponseShape {
+            status,
+            headers: args
+                .response
+                .headers
+                .iter()
+                .map(|h| parse_header(h))
+                .collect::<Result<_, _>>()?,
+            body: read_body_arg(args.response.body.as_deref())?,
+            delay: args.response.delay.unwrap_or_default(),
+        };
+        let limits = Limits {
+            max_body: args.limits.max_body.as_u64(),
+            ..Limits::default()
+        };
+        if args.exit_after == Some(0) {
+            return Err(CliError::Usage("--exit-after must be at least 1".into()));
+        }
+        Ok(Self {
+            host: args.server.host.clone(),
+            port: args.server.port,
+            shape,
+            limits,
+            output: if args.output.json {
+                OutputMode::Json
+            } else {
+                OutputMode::Lines
+            },
+            exit_after: args.exit_after,
+            timeout: args.timeout,
+        })
+    }
+}
+
+/// Parses `Name: value`, checking both parts are valid in HTTP.
+pub fn parse_header(raw: &str) -> Result<Header, CliError> {
+    let bad = |why: &str| CliError::Usage(format!("invalid header {raw:?}: {why}"));
+    let (name, value) = raw
+        .split_once(':')
+        .ok_or_else(|| bad("expected 'Name: value'"))?;
+    let name = name.trim();
+    let value = value.trim();
+    hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("invalid name"))?;
+    hyper::header::HeaderValue::from_str(value).map_err(|_| bad("invalid value"))?;
+    Ok(Header::new(name, value))
+}
+
+/// The `--body` argument: text as given, or `@FILE` read from disk.
+fn read_body_arg(arg: Option<&str>) -> Result<Bytes, CliError> {
+    match arg {
+        None => Ok(Bytes::new()),
+        Some(a) => match a.strip_prefix('@') {
+            Some(path) => std::fs::read(path)
+                .map(Bytes::from)
+                .map_err(|e| CliError::Usage(format!("cannot read --body file {path}: {e}"))),
+            None => Ok(Bytes::from(a.to_owned())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn resolve(line: &str) -> Result<ListenConfig, CliError> {
+        let cli = Cli::try_parse_from(line.split_whitespace()).expect("parses");
+        let Command::Listen(args) = cli.command else {
+            panic!("not listen")
+        };
+        ListenConfig::resolve(&args, false)
+    }
+
+    #[test]
+    fn defaults_bind_loopback_on_the_memorable_port() {
+        let c = resolve("hookcap listen").unwrap();
+        assert_eq!(
+            (c.host.as_str(), c.shape.status.as_u16()),
+            ("127.0.0.1", 200)
+        );
+        assert_eq!(c.limits.max_body, 16 * 1024 * 1024);
+        assert_eq!(c.output, OutputMode::Lines);
+    }
+
+    #[test]
+    fn command_lines_resolve_as_documented() {
+        type Check = fn(&ListenConfig) -> bool;
+        let table: &[(&str, Check)] = &[
+            ("hookcap listen --port 0", |c| c.port == 0),
+            ("hookcap listen --status 503", |c| c.shape.status == 503),
+            ("hookcap listen --delay 250ms", |c| {
+                c.shape.delay == Duration::from_millis(250)
+            }),
+            ("hookcap listen --max-body 1KiB", |c| {
+                c.limits.max_body == 1024
+            }),
+            ("hookcap listen --json", |c| c.output == OutputMode::Json),
+            ("hookcap listen --body hi", |c| c.shape.body == "hi"),
+            ("hookcap listen -H X-A:1 -H X-B:2", |c| {
+                c.shape.headers.len() == 2
+            }),
+            ("hookcap listen --exit-after 3 --timeout 5s", |c| {
+                c.exit_after == Some(3) && c.timeout == Some(Duration::from_secs(5))
+            }),
+        ];
+        for (line, check) in table {
+            assert!(check(&resolve(line).unwrap()), "{line}");
+        }
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for line in [
+            "hookcap listen -H nocolon",
+            "hookcap listen --body @/no/such/file",
+            "hookcap listen --exit-after 0",
+        ] {
+            assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
+        }
+    }
+
+    #[test]
+    fn timeout_needs_exit_after() {
+        assert!(Cli::try_parse_from(["hookcap", "listen", "--timeout", "1s"]).is_err());
+    }
+}

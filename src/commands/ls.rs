@@ -1,0 +1,134 @@
+//! `hookcap ls`: captured requests, newest first, as a table or NDJSON.
+
+use std::io::Write;
+
+use bytesize::ByteSize;
+
+use super::Context;
+use crate::cli::{FilterArgs, LsArgs};
+use crate::document::SummaryDoc;
+use crate::error::{CliError, Exit};
+use crate::filter::{self, Filter};
+use crate::model::{RequestSummary, Timestamp};
+use crate::render::color::{Paint, Style};
+use crate::render::sanitize;
+use crate::store::ListQuery;
+
+/// Paths longer than this are cut in the table (the full target is in `show`).
+const MAX_PATH_WIDTH: usize = 60;
+
+/// Runs `hookcap ls`.
+pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
+    let filter = filter_from_args(&args.filter, Timestamp::now())?;
+    let store = ctx.open_store()?;
+    let rows = store.list(
+        &filter,
+        ListQuery {
+            limit: args.limit,
+            before_id: None,
+        },
+    )?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for row in &rows {
+            writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?;
+        }
+    } else if rows.is_empty() {
+        eprintln!("hookcap: no requests match");
+    } else {
+        write_table(&mut out, &rows, &ctx.paint)?;
+    }
+    out.flush()?;
+    Ok(Exit::Success)
+}
+
+/// The filter the flags describe; bad values are usage errors that name the flag.
+pub fn filter_from_args(args: &FilterArgs, now: Timestamp) -> Result<Filter, CliError> {
+    let usage = |flag: &str, e: filter::FilterError| CliError::Usage(format!("{flag}: {e}"));
+    Ok(Filter {
+        method: args.method.clone(),
+        path_glob: args.path.clone(),
+        session: args
+            .session
+            .as_deref()
+            .map(filter::parse_session)
+            .transpose()
+            .map_err(|e| usage("--session", e))?,
+        since: args
+            .since
+            .as_deref()
+            .map(|s| filter::parse_since(s, now))
+            .transpose()
+            .map_err(|e| usage("--since", e))?,
+    })
+}
+
+struct Cells {
+    id: String,
+    time: String,
+    method: String,
+    path: String,
+    status: u16,
+    size: String,
+    content_type: String,
+}
+
+fn cells(r: &RequestSummary) -> Cells {
+    let mut path: String = sanitize(&r.target).into_owned();
+    if path.chars().count() > MAX_PATH_WIDTH {
+        path = path.chars().take(MAX_PATH_WIDTH - 1).collect::<String>() + "…";
+    }
+    let time = r.received_at.rfc3339();
+    Cells {
+        id: r.id.to_string(),
+        time: format!("{} {}", &time[..10], &time[11..19]),
+        method: sanitize(&r.method).into_owned(),
+        path,
+        status: r.status,
+        size: ByteSize::b(r.body_size).display().iec().to_string()
+            + if r.truncated { "+" } else { "" },
+        content_type: sanitize(r.content_type.as_deref().unwrap_or("-")).into_owned(),
+    }
+}
+
+fn write_table(
+    out: &mut impl Write,
+    rows: &[RequestSummary],
+    paint: &Paint,
+) -> std::io::Result<()> {
+    let cells: Vec<Cells> = rows.iter().map(cells).collect();
+    let w = |f: fn(&Cells) -> usize, title: &str| {
+        cells.iter().map(f).max().unwrap_or(0).max(title.len())
+    };
+    let (wid, wm, wp, ws) = (
+        w(|c| c.id.len(), "ID"),
+        w(|c| c.method.chars().count(), "METHOD"),
+        w(|c| c.path.chars().count(), "PATH"),
+        w(|c| c.size.len(), "SIZE"),
+    );
+    let header = format!(
+        "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  TYPE",
+        "ID", "TIME (UTC)", "METHOD", "PATH", "SIZE"
+    );
+    writeln!(out, "{}", paint.paint(&header, Style::Bold))?;
+    for c in &cells {
+        let method = pad(&c.method, wm);
+        writeln!(
+            out,
+            "{:>wid$}  {}  {}  {}  {}     {:>ws$}  {}",
+            c.id,
+            paint.paint(&c.time, Style::Dim),
+            paint.paint(&method, crate::render::color::method_style(&c.method)),
+            pad(&c.path, wp),
+            paint.status(c.status),
+            c.size,
+            c.content_type
+        )?;
+    }
+    Ok(())
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}

@@ -1,0 +1,51 @@
+//! One file per subcommand, each exposing `run(args, ctx)`. [`dispatch`] is the
+//! one place a parsed command line turns into work.
+
+pub mod generate;
+pub mod listen;
+
+pub use generate::generated_files;
+mod ls;
+mod show;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command};
+use crate::error::Exit;
+use crate::render::color::{self, Paint};
+use crate::store::{Store, default_db_path};
+
+/// What every command needs, resolved once before dispatch.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The database file.
+    pub db: PathBuf,
+    /// Colors for stdout.
+    pub paint: Paint,
+    /// Whether stdout is a terminal.
+    pub stdout_is_tty: bool,
+}
+
+impl Context {
+    /// Opens the existing database for reading.
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open_existing(&self.db)?)
+    }
+}
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
+    let stdout_is_tty = std::io::stdout().is_terminal();
+    let ctx = Context {
+        db: cli.global.db.unwrap_or_else(default_db_path),
+        paint: Paint::new(color::resolve(cli.global.color, stdout_is_tty)),
+        stdout_is_tty,
+    };
+    match cli.command {
+        Command::Listen(args) => listen::run(args, &ctx),
+        Command::Ls(args) => ls::run(args, &ctx),
+        Command::Show(args) => show::run(args, &ctx),
+        Command::Generate(args) => generate::run(args),
+    }
+}

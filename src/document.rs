@@ -1,0 +1,210 @@
+//! The JSON form of captured data: what `show --json`, `ls --json`, the NDJSON
+//! stream of `listen --json` (and later export/import) speak.
+//!
+//! Bytes that are not UTF-8 are never mangled: a body or header value that is
+//! not valid UTF-8 is written as base64 and says so, so every document can be
+//! turned back into the exact bytes.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
+
+use crate::filter::path_of;
+use crate::model::{CapturedRequest, Header, RequestSummary, ResponseRecord};
+
+/// Bytes as JSON: UTF-8 text when possible, base64 otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyDoc {
+    /// `utf8` or `base64`: how `data` encodes the bytes.
+    pub encoding: String,
+    /// The bytes, encoded as `encoding` says.
+    pub data: String,
+    /// The number of bytes.
+    pub size: usize,
+}
+
+impl BodyDoc {
+    /// Encodes `bytes`, as text if they are valid UTF-8.
+    pub fn of(bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self {
+                encoding: "utf8".into(),
+                data: text.into(),
+                size: bytes.len(),
+            },
+            Err(_) => Self {
+                encoding: "base64".into(),
+                data: B64.encode(bytes),
+                size: bytes.len(),
+            },
+        }
+    }
+}
+
+/// A header value as JSON: a string, or `{"base64": …}` for non-UTF-8 bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HeaderValueDoc {
+    /// A UTF-8 value.
+    Text(String),
+    /// Raw bytes that are not UTF-8.
+    Bytes {
+        /// The base64 of the value bytes.
+        base64: String,
+    },
+}
+
+/// Headers as an ordered list of `[name, value]` pairs.
+pub fn headers_doc(headers: &[Header]) -> Vec<(String, HeaderValueDoc)> {
+    headers
+        .iter()
+        .map(|h| {
+            let value = match std::str::from_utf8(&h.value) {
+                Ok(s) => HeaderValueDoc::Text(s.to_owned()),
+                Err(_) => HeaderValueDoc::Bytes {
+                    base64: B64.encode(&h.value),
+                },
+            };
+            (h.name.clone(), value)
+        })
+        .collect()
+}
+
+/// What was answered, as JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseDoc {
+    /// Status code.
+    pub status: u16,
+    /// Headers in order.
+    pub headers: Vec<(String, HeaderValueDoc)>,
+    /// Body bytes.
+    pub body: BodyDoc,
+}
+
+impl ResponseDoc {
+    /// The document of a response record.
+    pub fn of(r: &ResponseRecord) -> Self {
+        Self {
+            status: r.status,
+            headers: headers_doc(&r.headers),
+            body: BodyDoc::of(&r.body),
+        }
+    }
+}
+
+/// Everything captured about one request (`show --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestDoc {
+    /// Store id.
+    pub id: i64,
+    /// Session id.
+    pub session_id: i64,
+    /// Receive time, RFC 3339 UTC with microseconds.
+    pub received_at: String,
+    /// Method as sent.
+    pub method: String,
+    /// Raw request target.
+    pub target: String,
+    /// The target's path.
+    pub path: String,
+    /// The target's query, without `?`, if any.
+    pub query: Option<String>,
+    /// HTTP version.
+    pub http_version: String,
+    /// Peer address.
+    pub remote_addr: String,
+    /// Headers in arrival order, original case, duplicates kept.
+    pub headers: Vec<(String, HeaderValueDoc)>,
+    /// Body bytes as stored.
+    pub body: BodyDoc,
+    /// True when only the first `--max-body` bytes were kept.
+    pub truncated: bool,
+    /// What hookcap answered.
+    pub response: ResponseDoc,
+}
+
+impl RequestDoc {
+    /// The document of a stored request.
+    pub fn of(r: &CapturedRequest) -> Self {
+        Self {
+            id: r.id,
+            session_id: r.session_id,
+            received_at: r.received_at.rfc3339(),
+            method: r.method.clone(),
+            target: r.target.clone(),
+            path: path_of(&r.target).to_owned(),
+            query: r.target.split_once('?').map(|(_, q)| q.to_owned()),
+            http_version: r.http_version.clone(),
+            remote_addr: r.remote_addr.clone(),
+            headers: headers_doc(&r.headers),
+            body: BodyDoc::of(&r.body),
+            truncated: r.truncated,
+            response: ResponseDoc::of(&r.response),
+        }
+    }
+}
+
+/// One line of a listing (`ls --json`, `listen --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryDoc<'a> {
+    /// Always `request`, so NDJSON streams can mix event kinds.
+    pub event: &'static str,
+    /// Store id.
+    pub id: i64,
+    /// Session id.
+    pub session_id: i64,
+    /// Receive time, RFC 3339 UTC with microseconds.
+    pub received_at: String,
+    /// Method as sent.
+    pub method: &'a str,
+    /// Raw request target.
+    pub target: &'a str,
+    /// Status answered.
+    pub status: u16,
+    /// Stored body size in bytes.
+    pub body_size: u64,
+    /// True when the body was cut at the limit.
+    pub truncated: bool,
+    /// Content type, if sent.
+    pub content_type: Option<&'a str>,
+}
+
+impl<'a> SummaryDoc<'a> {
+    /// The document of a listing row.
+    pub fn of(s: &'a RequestSummary) -> Self {
+        Self {
+            event: "request",
+            id: s.id,
+            session_id: s.session_id,
+            received_at: s.received_at.rfc3339(),
+            method: &s.method,
+            target: &s.target,
+            status: s.status,
+            body_size: s.body_size,
+            truncated: s.truncated,
+            content_type: s.content_type.as_deref(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bodies_are_text_and_binary_bodies_base64() {
+        assert_eq!(BodyDoc::of(b"hi").encoding, "utf8");
+        let bin = BodyDoc::of(&[0xff, 0]);
+        assert_eq!(
+            (bin.encoding.as_str(), bin.data.as_str()),
+            ("base64", "/wA=")
+        );
+    }
+
+    #[test]
+    fn headers_keep_order_and_mark_binary_values() {
+        let doc = headers_doc(&[Header::new("B", "1"), Header::new("A", vec![0xfe])]);
+        let json = serde_json::to_string(&doc).unwrap();
+        assert_eq!(json, r#"[["B","1"],["A",{"base64":"/g=="}]]"#);
+    }
+}

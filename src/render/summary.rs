@@ -1,0 +1,66 @@
+//! One-line summaries of captured requests: the headless `listen` output.
+
+use bytesize::ByteSize;
+
+use super::color::{Paint, Style};
+use super::sanitize::sanitize;
+use crate::model::RequestSummary;
+
+/// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
+/// and colored by `paint`. The time is UTC.
+pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
+    let mut size = ByteSize::b(s.body_size).display().iec().to_string();
+    if s.truncated {
+        size.push_str(" (truncated)");
+    }
+    format!(
+        "{} {} {} {} {} {} → {}",
+        paint.paint(&format!("#{}", s.id), Style::Bold),
+        paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
+        paint.method(&s.method),
+        sanitize(&s.target),
+        size,
+        sanitize(s.content_type.as_deref().unwrap_or("-")),
+        paint.status(s.status),
+    )
+}
+
+/// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
+pub fn clock_time(rfc3339: &str) -> String {
+    rfc3339.get(11..23).unwrap_or(rfc3339).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Timestamp;
+
+    fn summary(target: &str) -> RequestSummary {
+        RequestSummary {
+            id: 7,
+            session_id: 1,
+            received_at: Timestamp(1_700_000_000_123_456),
+            method: "POST".into(),
+            target: target.into(),
+            status: 200,
+            body_size: 2048,
+            truncated: false,
+            content_type: Some("application/json".into()),
+        }
+    }
+
+    #[test]
+    fn a_line_has_id_time_method_path_size_type_and_status() {
+        let line = summary_line(&summary("/hook?a=1"), &Paint::new(false));
+        assert_eq!(
+            line,
+            "#7 22:13:20.123 POST /hook?a=1 2.0 KiB application/json → 200"
+        );
+    }
+
+    #[test]
+    fn escape_sequences_in_the_target_are_shown_escaped() {
+        let line = summary_line(&summary("/x\x1b[2J"), &Paint::new(false));
+        assert!(line.contains("/x\\x1b[2J") && !line.contains('\x1b'));
+    }
+}

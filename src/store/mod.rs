@@ -1,0 +1,116 @@
+//! The SQLite store: the only module that speaks SQL.
+//!
+//! One database file holds sessions and captured requests. It is opened in WAL
+//! mode so readers (`ls`, `show`, the TUI, `wait`) work while a listener writes,
+//! and created with mode 0600 because captured payloads carry secrets.
+//!
+//! Writes from the capture path go through the [`GroupCommitWriter`], which owns
+//! its own connection on its own thread; everything else uses a [`Store`].
+
+mod checkpoint;
+mod codec;
+mod open;
+mod queries;
+mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+pub use checkpoint::Checkpointer;
+pub use open::default_db_path;
+pub use queries::{ListQuery, SessionRef};
+pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
+
+/// Everything that can go wrong in the store, worded for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but is not an SQLite database (or is damaged beyond opening).
+    #[error("{0} is not a hookcap database (not SQLite, or corrupt)")]
+    NotADatabase(PathBuf),
+    /// The file was written by a newer hookcap whose schema this one cannot read.
+    #[error(
+        "{path} was written by a newer hookcap (schema version {found}, this hookcap knows up to {known})"
+    )]
+    NewerSchema {
+        /// The database path.
+        path: PathBuf,
+        /// The schema version found in the file.
+        found: i64,
+        /// The newest schema version this build knows.
+        known: i64,
+    },
+    /// Reading a database that does not exist yet.
+    #[error("no database at {0} (nothing captured yet? start `hookcap listen`)")]
+    Missing(PathBuf),
+    /// Creating the file or its directory failed.
+    #[error("cannot create {path}: {source}")]
+    Create {
+        /// The path that could not be created.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The writer thread is gone (the listener is shutting down).
+    #[error("the store writer has stopped")]
+    WriterGone,
+    /// Any other SQLite failure (disk full, read-only file, locked too long, …).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// True for errors that mean "this file cannot be used as a hookcap database":
+    /// the caller should stop with a usage-class exit code rather than retry.
+    pub fn is_unusable_database(&self) -> bool {
+        match self {
+            Self::NotADatabase(_) | Self::NewerSchema { .. } | Self::Missing(_) => true,
+            Self::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// A connection for reading and for small writes outside the capture path
+/// (creating a session, deleting requests). Cheap to open; not shared between threads.
+pub struct Store {
+    conn: rusqlite::Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed, mode 0600) and migrates the database at `path`.
+    pub fn open_or_create(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_writable(path, true)?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Opens an existing database; a missing file is [`StoreError::Missing`].
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_writable(path, false)?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// An in-memory database with the current schema, for tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let mut conn = rusqlite::Connection::open_in_memory()?;
+        schema::migrate(&mut conn, Path::new(":memory:"))?;
+        Ok(Self {
+            conn,
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
+    /// The file this store reads.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

@@ -1,0 +1,83 @@
+//! Opening the database file safely: private permissions, WAL, migrations, and
+//! clear errors for files that are not ours.
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{StoreError, schema};
+
+/// How long a statement waits on another connection's lock before failing.
+/// A capture that cannot be stored within this time is answered `503`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default database location: the user's data directory
+/// (e.g. `~/.local/share/hookcap/hookcap.db`), or `./hookcap.db` when there is none.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "hookcap")
+        .map(|d| d.data_dir().join("hookcap.db"))
+        .unwrap_or_else(|| PathBuf::from("hookcap.db"))
+}
+
+/// Opens `path` read-write in WAL mode and brings its schema up to date.
+/// With `create`, a missing file (and its directory, mode 0700) is created mode 0600.
+pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        if !create {
+            return Err(StoreError::Missing(path.to_owned()));
+        }
+        create_private_file(path)?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    set_wal(&conn).map_err(|e| classify(path, e))?;
+    schema::migrate(&mut conn, path).map_err(|e| match e {
+        StoreError::Sqlite(e) => classify(path, e),
+        other => other,
+    })?;
+    Ok(conn)
+}
+
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    // journal_mode returns a row, so it is read rather than executed.
+    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let err = |source| StoreError::Create {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(err)?;
+    }
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Turns "file is not a database" into a message that names the file.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase(path.to_owned())
+        }
+        _ => StoreError::Sqlite(e),
+    }
+}

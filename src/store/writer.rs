@@ -1,0 +1,199 @@
+//! The group-commit writer: the one place captured requests are written.
+//!
+//! Capture tasks hand a [`NewRequest`] to [`WriterHandle::insert`] and wait for
+//! its id. A dedicated thread drains whatever is queued, writes it in one
+//! transaction with a prepared statement and commits, then answers every waiter.
+//! So durability costs one commit per batch, not per request, and a caller is
+//! only acknowledged once its row is committed.
+//!
+//! After each commit the writer announces [`StoredUpTo`] on a watch channel;
+//! readers (headless output, the TUI, `--exit-after`) re-query the store from
+//! there, so a slow reader can never hold up the capture path.
+
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, params};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::codec::encode_headers;
+use super::{StoreError, open};
+use crate::filter::path_of;
+use crate::model::{HeaderList, NewRequest};
+
+/// How many requests may wait for the writer before capture tasks wait for room.
+pub const QUEUE_CAPACITY: usize = 4096;
+/// The most requests written in one transaction.
+pub const MAX_BATCH: usize = 512;
+
+/// What the writer has committed so far in this process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredUpTo {
+    /// The id of the newest committed request (0 before the first).
+    pub last_id: i64,
+    /// How many requests this writer has committed.
+    pub count: u64,
+}
+
+/// Why a request could not be stored; cloned to every waiter of a failed batch.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("could not store the request: {0}")]
+pub struct WriteError(pub String);
+
+struct Job {
+    request: NewRequest,
+    reply: oneshot::Sender<Result<i64, WriteError>>,
+}
+
+// Nearly every message is an insert, so boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Message {
+    Insert(Job),
+    /// Stop taking new requests, commit what is queued, and end the thread.
+    Finish,
+}
+
+/// The sending side, cloned into every capture task.
+#[derive(Clone)]
+pub struct WriterHandle {
+    jobs: mpsc::Sender<Message>,
+    stored: watch::Receiver<StoredUpTo>,
+}
+
+impl WriterHandle {
+    /// Queues `request` and waits until it is committed; returns its id.
+    pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let gone = || WriteError(StoreError::WriterGone.to_string());
+        self.jobs
+            .send(Message::Insert(Job { request, reply }))
+            .await
+            .map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// A receiver that changes after every commit.
+    pub fn subscribe(&self) -> watch::Receiver<StoredUpTo> {
+        self.stored.clone()
+    }
+}
+
+/// The writer thread. [`GroupCommitWriter::finish`] commits what is queued and
+/// stops it, even while capture tasks still hold handles.
+pub struct GroupCommitWriter {
+    thread: JoinHandle<()>,
+    jobs: mpsc::Sender<Message>,
+}
+
+impl GroupCommitWriter {
+    /// Opens a dedicated connection to `path` and starts the writer thread.
+    pub fn start(path: &Path) -> Result<(Self, WriterHandle), StoreError> {
+        let conn = open::open_writable(path, true)?;
+        // Checkpoints run on their own connection (see `Checkpointer`): inside
+        // the writer's commits they cost a third of the throughput.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
+        let (announce, stored) = watch::channel(StoredUpTo::default());
+        let thread = std::thread::Builder::new()
+            .name("hookcap-writer".into())
+            .spawn(move || run(conn, queue, announce))
+            .map_err(|source| StoreError::Create {
+                path: path.to_owned(),
+                source,
+            })?;
+        let handle = WriterHandle {
+            jobs: jobs.clone(),
+            stored,
+        };
+        Ok((Self { thread, jobs }, handle))
+    }
+
+    /// Commits everything queued so far, then stops the thread and waits for it.
+    /// Requests sent after this are answered with an error (never a 2xx).
+    pub async fn finish(self) {
+        let _ = self.jobs.send(Message::Finish).await;
+        let thread = self.thread;
+        let joined = tokio::task::spawn_blocking(move || thread.join()).await;
+        if !matches!(joined, Ok(Ok(()))) {
+            tracing::error!("the store writer thread panicked");
+        }
+    }
+}
+
+fn run(
+    mut conn: Connection,
+    mut queue: mpsc::Receiver<Message>,
+    announce: watch::Sender<StoredUpTo>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut stored = StoredUpTo::default();
+    while let Some(first) = queue.blocking_recv() {
+        match first {
+            Message::Insert(job) => batch.push(job),
+            Message::Finish => queue.close(),
+        }
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(Message::Insert(job)) => batch.push(job),
+                Ok(Message::Finish) => queue.close(),
+                Err(_) => break,
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        match write_batch(&mut conn, &batch) {
+            Ok(ids) => {
+                stored.last_id = ids.last().copied().unwrap_or(stored.last_id);
+                stored.count += ids.len() as u64;
+                for (job, id) in batch.drain(..).zip(ids) {
+                    let _ = job.reply.send(Ok(id));
+                }
+                announce.send_replace(stored);
+            }
+            Err(e) => {
+                tracing::error!("store write failed, answering 503: {e}");
+                let err = WriteError(e.to_string());
+                for job in batch.drain(..) {
+                    let _ = job.reply.send(Err(err.clone()));
+                }
+            }
+        }
+    }
+}
+
+const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method, target, path, \
+    status, body_size, truncated, content_type, http_version, remote_addr, headers, \
+    response_headers, response_body, body) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
+    let tx = conn.transaction()?;
+    let mut ids = Vec::with_capacity(batch.len());
+    {
+        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
+        for job in batch {
+            let r = &job.request;
+            stmt.execute(params![
+                r.session_id,
+                r.received_at.0,
+                r.method,
+                r.target,
+                path_of(&r.target),
+                r.response.status,
+                r.body.len() as i64,
+                r.truncated,
+                r.headers.get_str("content-type"),
+                r.http_version,
+                r.remote_addr,
+                encode_headers(&r.headers),
+                encode_headers(&r.response.headers),
+                r.response.body,
+                r.body,
+            ])?;
+            ids.push(tx.last_insert_rowid());
+        }
+    }
+    tx.commit()?;
+    Ok(ids)
+}

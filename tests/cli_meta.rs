@@ -1,0 +1,64 @@
+//! Self-tests of the command line: every option documented, every command with
+//! examples, and clap's own consistency checks.
+
+use clap::CommandFactory;
+use hookcap::cli::Cli;
+
+#[test]
+fn clap_debug_asserts_pass() {
+    Cli::command().debug_assert();
+}
+
+#[test]
+fn every_argument_has_help_and_every_value_a_name() {
+    let cmd = Cli::command();
+    for sub in cmd.get_subcommands().chain(std::iter::once(&cmd)) {
+        for arg in sub.get_arguments() {
+            let name = arg.get_id();
+            assert!(
+                arg.get_help().is_some(),
+                "{} --{name} has no help",
+                sub.get_name()
+            );
+            if arg.get_action().takes_values() && !arg.is_positional() {
+                assert!(
+                    arg.get_value_names().is_some(),
+                    "{} --{name} has no value_name",
+                    sub.get_name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_subcommand_shows_examples() {
+    for sub in Cli::command().get_subcommands() {
+        let after = sub
+            .get_after_help()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        assert!(
+            after.contains("hookcap "),
+            "{} has no examples",
+            sub.get_name()
+        );
+    }
+}
+
+#[test]
+fn help_and_version_work() {
+    let out = crate::util::hookcap().arg("--help").output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Examples:"));
+    let out = crate::util::hookcap().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("hookcap "));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = crate::util::hookcap()
+        .args(["listen", "--port", "notaport"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,254 @@
+//! The test harness: the real binary, isolated from the developer's environment,
+//! on port 0 with a temporary database, spoken to over real TCP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long any single wait in a test may take before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The hookcap binary with a clean environment: no user database, no colors
+/// forced either way, no log filter.
+pub fn hookcap() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
+    for var in [
+        "HOOKCAP_DB",
+        "HOOKCAP_PORT",
+        "HOOKCAP_LOG",
+        "NO_COLOR",
+        "HOOKCAP_SECRET",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `hookcap ARGS --db DB` and returns its output.
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    hookcap()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .expect("hookcap runs")
+}
+
+/// stdout of a run that must succeed.
+pub fn run_ok(db: &Path, args: &[&str]) -> Vec<u8> {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "hookcap {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `show ID --json` parsed.
+pub fn show_json(db: &Path, id: &str) -> serde_json::Value {
+    serde_json::from_slice(&run_ok(db, &["show", id, "--json"])).expect("show --json is JSON")
+}
+
+/// A running `hookcap listen` on a free port with its own temporary database.
+pub struct Listener {
+    /// The child process.
+    pub child: Child,
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// The database it writes.
+    pub db: PathBuf,
+    /// stdout lines after the first, as they arrive.
+    pub lines: mpsc::Receiver<String>,
+    /// Keeps the temporary directory alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Listener {
+    /// Starts `hookcap listen --port 0 --no-tui --db TMP EXTRA...`.
+    pub fn start(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start_in(dir, extra)
+    }
+
+    /// Like [`Listener::start`], in a directory prepared by the test.
+    pub fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Self {
+        let db = dir.path().join("hookcap.db");
+        let mut child = hookcap()
+            .args(["listen", "--port", "0", "--no-tui", "--db"])
+            .arg(&db)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hookcap listen starts");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(PATIENCE)
+            .expect("a first line on stdout");
+        let addr =
+            listening_addr(&first).unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+        Self {
+            child,
+            addr,
+            db,
+            lines,
+            dir,
+        }
+    }
+
+    /// Sends raw bytes on a new connection and reads one response.
+    pub fn send_raw(&self, bytes: &[u8]) -> RawResponse {
+        send_raw(self.addr, bytes)
+    }
+
+    /// A simple POST with a body and extra header lines.
+    pub fn post(&self, path: &str, headers: &[&str], body: &[u8]) -> RawResponse {
+        let mut req = format!(
+            "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for h in headers {
+            req.push_str(h);
+            req.push_str("\r\n");
+        }
+        req.push_str("Connection: close\r\n\r\n");
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body);
+        self.send_raw(&bytes)
+    }
+
+    /// The next stdout line, waiting at most [`PATIENCE`].
+    pub fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(PATIENCE)
+            .expect("another stdout line")
+    }
+
+    /// Waits for the process to exit by itself.
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "listener did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        self.wait_exit()
+    }
+
+    /// Everything the listener wrote to stderr (after it exited).
+    pub fn stderr(&mut self) -> String {
+        let mut s = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut s);
+        }
+        s
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Parses `Listening on http://ADDR`.
+pub fn listening_addr(line: &str) -> Option<SocketAddr> {
+    line.strip_prefix("Listening on http://")?.parse().ok()
+}
+
+/// A response read off the wire.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// Status code.
+    pub status: u16,
+    /// Header lines as (name, value).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Writes `bytes` to a new connection to `addr` and reads one response.
+pub fn send_raw(addr: SocketAddr, bytes: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(bytes).expect("write request");
+    read_response(&mut BufReader::new(stream))
+}
+
+/// Reads one HTTP/1.1 response (Content-Length framed, or until close).
+pub fn read_response(reader: &mut impl BufRead) -> RawResponse {
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).expect("status line");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("header line");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (n, v) = line.split_once(':').expect("header colon");
+        headers.push((n.trim().to_owned(), v.trim().to_owned()));
+    }
+    let mut response = RawResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    match response
+        .header("content-length")
+        .map(|v| v.parse::<usize>().expect("length"))
+    {
+        Some(n) => {
+            response.body.resize(n, 0);
+            reader.read_exact(&mut response.body).expect("body");
+        }
+        None => {
+            let _ = reader.read_to_end(&mut response.body);
+        }
+    }
+    response
+}
