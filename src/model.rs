@@ -88,7 +88,10 @@ impl HeaderList for [Header] {
     }
 
     fn all<'a>(&'a self, name: &'a str) -> Box<dyn Iterator<Item = &'a Header> + 'a> {
-        Box::new(self.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)))
+        Box::new(
+            self.iter()
+                .filter(move |h| h.name.eq_ignore_ascii_case(name)),
+        )
     }
 }
 
