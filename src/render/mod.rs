@@ -23,8 +23,10 @@
 //!
 //! Rendering is display only: stored bytes are never modified.
 
+pub mod color;
 mod sanitize;
 
+pub use color::{ColorChoice, Paint, Style};
 pub use sanitize::{
     is_dangerous, sanitize, sanitize_bytes, sanitize_bytes_multiline, sanitize_multiline,
 };
