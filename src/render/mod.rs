@@ -24,9 +24,11 @@
 //! Rendering is display only: stored bytes are never modified.
 
 pub mod color;
+pub mod headers;
 mod sanitize;
 
 pub use color::{ColorChoice, Paint, Style};
+pub use headers::headers_block;
 pub use sanitize::{
     is_dangerous, sanitize, sanitize_bytes, sanitize_bytes_multiline, sanitize_multiline,
 };
