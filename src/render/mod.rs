@@ -23,10 +23,18 @@
 //!
 //! Rendering is display only: stored bytes are never modified.
 
+pub mod body;
 pub mod color;
+mod encoding;
+mod form;
 pub mod headers;
+mod hex;
+mod json;
 mod sanitize;
+#[cfg(test)]
+mod testutil;
 
+pub use body::{BodyKind, BodyOptions, render_body};
 pub use color::{ColorChoice, Paint, Style};
 pub use headers::headers_block;
 pub use sanitize::{
