@@ -1,13 +1,13 @@
 //! Whether to color output, and a tiny ANSI painter.
 //!
-//! Colors are raw SGR sequences (`ESC [ n m`). [`Paint`] never sanitizes: the text
-//! handed to it must already have gone through [`crate::render::sanitize`] (the
-//! helpers here that take captured data, like [`Paint::method`], do that
-//! themselves).
+//! Colors are raw SGR sequences (`ESC [ n m`). [`Paint`] passes all text through
+//! [`sanitize_multiline`] as a safety net, so its own SGR codes are the only
+//! escapes it can emit; single-line contexts still sanitize first (to escape
+//! `\n`), which costs nothing extra since sanitizing is idempotent.
 
 use std::ffi::OsString;
 
-use super::sanitize::sanitize;
+use super::sanitize::{sanitize, sanitize_multiline};
 
 /// The `--color` option: when to emit ANSI colors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -88,12 +88,14 @@ impl Paint {
         Self { enabled }
     }
 
-    /// `text` in `style`, followed by a reset. `text` must already be sanitized.
+    /// `text` in `style`, followed by a reset; `text` is passed through
+    /// [`sanitize_multiline`], so only `\n` and `\t` may remain as layout.
     pub fn paint(&self, text: &str, style: Style) -> String {
+        let text = sanitize_multiline(text);
         if self.enabled {
             format!("\x1b[{}m{text}\x1b[0m", style.sgr())
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     }
 
@@ -177,6 +179,16 @@ mod tests {
         let p = Paint::new(true);
         assert_eq!(p.paint("hi", Style::Red), "\x1b[31mhi\x1b[0m");
         assert_eq!(p.paint("x", Style::Dim), "\x1b[2mx\x1b[0m");
+    }
+
+    #[test]
+    fn paint_escapes_unsanitized_text_as_a_safety_net() {
+        let p = Paint::new(true);
+        assert_eq!(
+            p.paint("\x1b[2J\n", Style::Red),
+            "\x1b[31m\\x1b[2J\n\x1b[0m"
+        );
+        assert_eq!(Paint::new(false).paint("a\rb", Style::Red), "a\\rb");
     }
 
     #[test]

@@ -4,8 +4,8 @@ use super::color::{Paint, Style};
 use super::sanitize::{sanitize, sanitize_bytes};
 use crate::model::Header;
 
-/// Names longer than this don't push every value further right.
-const MAX_NAME_PAD: usize = 40;
+/// Names longer than this many characters don't push every value further right.
+pub const MAX_NAME_PAD: usize = 40;
 
 /// One `Name: value` line per header, in the given order with duplicates kept.
 ///
@@ -13,22 +13,28 @@ const MAX_NAME_PAD: usize = 40;
 /// names are cyan when `paint` is enabled, and both name and value are sanitized,
 /// so no header can inject a line break or escape sequence. Each line ends in `\n`.
 pub fn headers_block(headers: &[Header], paint: &Paint) -> String {
-    let names: Vec<String> = headers
+    let rows: Vec<(String, String)> = headers
         .iter()
-        .map(|h| format!("{}:", sanitize(&h.name)))
+        .map(|h| (format!("{}:", sanitize(&h.name)), sanitize_bytes(&h.value)))
         .collect();
-    let width = names
+    aligned_rows(&rows, 1, paint)
+}
+
+/// Already-sanitized `(key, value)` rows with values in one column: keys padded
+/// to the longest (at most [`MAX_NAME_PAD`] + 1 characters), then `gap` spaces.
+pub(super) fn aligned_rows(rows: &[(String, String)], gap: usize, paint: &Paint) -> String {
+    let width = rows
         .iter()
-        .map(|n| n.chars().count())
+        .map(|(key, _)| key.chars().count())
         .max()
         .unwrap_or(0)
         .min(MAX_NAME_PAD + 1);
     let mut out = String::new();
-    for (name, header) in names.iter().zip(headers) {
-        let pad = width.saturating_sub(name.chars().count());
-        out.push_str(&paint.paint(name, Style::Cyan));
-        out.push_str(&" ".repeat(pad + 1));
-        out.push_str(&sanitize_bytes(&header.value));
+    for (key, value) in rows {
+        let pad = width.saturating_sub(key.chars().count());
+        out.push_str(&paint.paint(key, Style::Cyan));
+        out.push_str(&" ".repeat(pad + gap));
+        out.push_str(value);
         out.push('\n');
     }
     out
@@ -75,10 +81,12 @@ mod tests {
             Header::new("Y", b"\xff\x00\xc2\x9b".to_vec()),
         ];
         let out = plain(&h);
-        assert_eq!(
-            out,
-            "X-\\x1b]0;pwned\\x07: \\x1b[2J\\r\\n\\u{9b}31m\nY:                   \\xff\\x00\\u{9b}\n"
+        let name = "X-\\x1b]0;pwned\\x07:";
+        let expected = format!(
+            "{name} \\x1b[2J\\r\\n\\u{{9b}}31m\nY:{} \\xff\\x00\\u{{9b}}\n",
+            " ".repeat(name.len() - 2)
         );
+        assert_eq!(out, expected);
     }
 
     #[test]

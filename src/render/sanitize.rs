@@ -4,15 +4,7 @@
 //! (U+009B) starts a terminal escape sequence that can clear the screen, retitle the
 //! window, rewrite earlier lines (a bare `\r`) or worse; bidi overrides make text
 //! read differently than it is stored. Every function here replaces such characters
-//! with a visible, printable escape:
-//!
-//! | input                                  | output                     |
-//! |----------------------------------------|----------------------------|
-//! | `\n` `\r` `\t`                         | `\n` `\r` `\t` (two chars) |
-//! | other C0 controls and DEL (U+007F)     | `\x1b`, `\x00`, `\x7f`     |
-//! | C1 controls (U+0080..=U+009F)          | `\u{9b}`                   |
-//! | bidi controls (U+061C, U+200E, U+200F, U+202A..=U+202E, U+2066..=U+2069) | `\u{202e}` |
-//! | invalid UTF-8 byte (byte inputs only)  | `\xff`                     |
+//! with a visible, printable escape (the table is in [`crate::render`]).
 //!
 //! A literal backslash is deliberately left as it is, so ordinary text (Windows
 //! paths, regexes, JSON escapes) stays readable. The price is that the input
@@ -46,7 +38,10 @@ fn needs_escape(c: char, multiline: bool) -> bool {
 /// Escapes `s` for a single terminal line: no control, C1 or bidi character
 /// survives, and no line break either.
 ///
-/// Borrows `s` unchanged when it contains nothing to escape.
+/// Borrows `s` unchanged when it contains nothing to escape. Backslashes are
+/// not escaped, to keep ordinary text readable: a literal `\x1b` in the input
+/// looks like an escaped ESC, which is fine for a viewer. Sanitizing twice
+/// changes nothing.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     sanitize_with(s, false)
 }
@@ -173,6 +168,14 @@ mod tests {
     #[test]
     fn backslashes_are_kept_as_they_are() {
         assert_eq!(sanitize("C:\\temp\\x1b"), "C:\\temp\\x1b");
+    }
+
+    #[test]
+    fn sanitizing_twice_changes_nothing() {
+        for s in HOSTILE {
+            let once = sanitize(s).into_owned();
+            assert!(matches!(sanitize(&once), Cow::Borrowed(x) if x == once));
+        }
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! Pretty, optionally colored JSON that is safe to print.
+//!
+//! `serde_json` escapes C0 controls inside strings but writes DEL, C1 controls and
+//! bidi controls raw. Since those can only occur inside strings in serialized JSON,
+//! the output is post-processed to write them as `\uXXXX` JSON escapes: the result
+//! stays valid JSON (without color) and means exactly what the sender sent.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use colored_json::{ColorMode, ColoredFormatter, PrettyFormatter};
+use serde_json::Value;
+
+use super::color::Paint;
+use super::sanitize::is_dangerous;
+
+/// `bytes` parsed and pretty-printed (colored when `paint` is enabled), or `None`
+/// when they are not JSON. Object key order is kept as sent.
+///
+/// Duplicate keys collapse to the last value and numbers beyond `f64` precision
+/// are rounded: this is a view of the parsed document, not of the exact bytes.
+pub fn json_pretty(bytes: &[u8], paint: &Paint) -> Option<String> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    Some(json_pretty_value(&value, paint))
+}
+
+/// `value` pretty-printed (colored when `paint` is enabled), with no control,
+/// C1 or bidi character left raw.
+pub fn json_pretty_value(value: &Value, paint: &Paint) -> String {
+    let plain = || serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    let text = if paint.enabled {
+        ColoredFormatter::new(PrettyFormatter::new())
+            .to_colored_json(value, ColorMode::On)
+            .unwrap_or_else(|_| plain())
+    } else {
+        plain()
+    };
+    escape_raw_specials(&text).into_owned()
+}
+
+/// Characters `serde_json` leaves raw that a terminal would interpret.
+///
+/// ASCII controls are excluded on purpose: inside strings serde has escaped them
+/// already, and outside strings the only ones are newlines and our color codes.
+fn needs_json_escape(c: char) -> bool {
+    c == '\u{7f}' || (is_dangerous(c) && !c.is_ascii())
+}
+
+fn escape_raw_specials(text: &str) -> Cow<'_, str> {
+    if !text.contains(needs_json_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if needs_json_escape(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+
+    const HOSTILE: &str = r#"{"x":"\u009b2J\u001b]0;pwned\u0007","\u202ek\u007f":["\r\u0000"]}"#;
+
+    #[test]
+    fn hostile_strings_are_escaped_without_color() {
+        let out = json_pretty(HOSTILE.as_bytes(), &Paint::new(false)).expect("json");
+        assert_terminal_safe(&out, true);
+        assert!(out.contains(r#""\u009b2J\u001b]0;pwned\u0007""#), "{out}");
+        assert!(out.contains(r#""\u202ek\u007f""#), "{out}");
+        assert!(out.contains(r#""\r\u0000""#), "{out}");
+    }
+
+    #[test]
+    fn hostile_strings_are_escaped_with_color() {
+        let out = json_pretty(HOSTILE.as_bytes(), &Paint::new(true)).expect("json");
+        assert!(out.contains("\x1b["), "color expected: {out:?}");
+        assert_terminal_safe(&out, true);
+        let stripped = strip_sgr(&out);
+        assert!(stripped.contains(r#""\u009b2J\u001b]0;pwned\u0007""#));
+    }
+
+    #[test]
+    fn plain_output_stays_valid_json_with_the_same_value() {
+        let out = json_pretty(HOSTILE.as_bytes(), &Paint::new(false)).expect("json");
+        let back: Value = serde_json::from_str(&out).expect("still JSON");
+        let original: Value = serde_json::from_str(HOSTILE).expect("JSON");
+        assert_eq!(back, original);
+    }
+
+    #[test]
+    fn key_order_is_kept() {
+        let out = json_pretty(br#"{"z":1,"a":{"y":2,"b":3},"m":4}"#, &Paint::new(false));
+        let out = out.expect("json");
+        let pos = |k: &str| out.find(&format!("\"{k}\"")).expect("key present");
+        assert!(pos("z") < pos("a") && pos("a") < pos("m"));
+        assert!(pos("y") < pos("b"));
+    }
+
+    #[test]
+    fn output_is_pretty_printed() {
+        let out = json_pretty(br#"{"a":[1,true,null]}"#, &Paint::new(false));
+        assert_eq!(
+            out.as_deref(),
+            Some("{\n  \"a\": [\n    1,\n    true,\n    null\n  ]\n}")
+        );
+    }
+
+    #[test]
+    fn non_json_gives_none() {
+        assert_eq!(json_pretty(b"{nope", &Paint::new(false)), None);
+        assert_eq!(json_pretty(b"\xff", &Paint::new(true)), None);
+    }
+}
