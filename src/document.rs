@@ -10,7 +10,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use crate::filter::path_of;
-use crate::model::{CapturedRequest, Header, RequestSummary, ResponseRecord};
+use crate::model::{
+    CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, RequestSummary, ResponseRecord,
+};
 
 /// Bytes as JSON: UTF-8 text when possible, base64 otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,12 +121,23 @@ pub struct RequestDoc {
     pub body: BodyDoc,
     /// True when only the first `--max-body` bytes were kept.
     pub truncated: bool,
-    /// What hookcap answered.
+    /// What hookcap answered. For a request `forward` passed on, the status the
+    /// caller got; the app's headers and body are in its forward delivery.
     pub response: ResponseDoc,
+    /// Every time the request was forwarded or replayed, oldest first.
+    pub deliveries: Vec<DeliveryDoc>,
 }
 
 impl RequestDoc {
-    /// The document of a stored request.
+    /// The document of a stored request and its deliveries.
+    pub fn with_deliveries(r: &CapturedRequest, deliveries: &[Delivery]) -> Self {
+        Self {
+            deliveries: deliveries.iter().map(DeliveryDoc::of).collect(),
+            ..Self::of(r)
+        }
+    }
+
+    /// The document of a stored request, without its deliveries.
     pub fn of(r: &CapturedRequest) -> Self {
         Self {
             id: r.id,
@@ -140,8 +153,81 @@ impl RequestDoc {
             body: BodyDoc::of(&r.body),
             truncated: r.truncated,
             response: ResponseDoc::of(&r.response),
+            deliveries: Vec::new(),
         }
     }
+}
+
+/// One delivery of a request, as JSON (`show --json`, `replay --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryDoc {
+    /// Store id of the delivery.
+    pub id: i64,
+    /// The request that was sent.
+    pub request_id: i64,
+    /// `forward` or `replay`.
+    pub kind: DeliveryKind,
+    /// The full URL it was sent to.
+    pub destination: String,
+    /// When sending started, RFC 3339 UTC with microseconds.
+    pub started_at: String,
+    /// How long it took, in microseconds.
+    pub duration_us: u64,
+    /// The destination's status; null when it did not answer.
+    pub status: Option<u16>,
+    /// Why the attempt failed; null when it did not.
+    pub error: Option<String>,
+    /// What the destination answered; null when it did not answer.
+    pub response: Option<ResponseDoc>,
+    /// True when only the start of the answer's body was kept.
+    pub response_truncated: bool,
+}
+
+impl DeliveryDoc {
+    /// The document of a stored delivery.
+    pub fn of(d: &Delivery) -> Self {
+        Self {
+            id: d.id,
+            request_id: d.request_id,
+            kind: d.kind,
+            destination: d.destination.clone(),
+            started_at: d.started_at.rfc3339(),
+            duration_us: micros(d.duration),
+            status: d.status(),
+            error: d.error.clone(),
+            response: d.response.as_ref().map(ResponseDoc::of),
+            response_truncated: d.response_truncated,
+        }
+    }
+}
+
+/// The newest delivery in a listing line.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryBriefDoc<'a> {
+    /// `forward` or `replay`.
+    pub kind: DeliveryKind,
+    /// The destination's status; null when it did not answer.
+    pub status: Option<u16>,
+    /// How long it took, in microseconds.
+    pub duration_us: u64,
+    /// Why it failed; null when it did not.
+    pub error: Option<&'a str>,
+}
+
+impl<'a> DeliveryBriefDoc<'a> {
+    /// The document of a listing's delivery facts.
+    pub fn of(d: &'a DeliveryBrief) -> Self {
+        Self {
+            kind: d.kind,
+            status: d.status,
+            duration_us: micros(d.duration),
+            error: d.error.as_deref(),
+        }
+    }
+}
+
+fn micros(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// One line of a listing (`ls --json`, `listen --json`).
@@ -167,6 +253,9 @@ pub struct SummaryDoc<'a> {
     pub truncated: bool,
     /// Content type, if sent.
     pub content_type: Option<&'a str>,
+    /// The newest delivery (forward mode, or after a replay); absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryBriefDoc<'a>>,
 }
 
 impl<'a> SummaryDoc<'a> {
@@ -183,6 +272,7 @@ impl<'a> SummaryDoc<'a> {
             body_size: s.body_size,
             truncated: s.truncated,
             content_type: s.content_type.as_deref(),
+            delivery: s.delivery.as_ref().map(DeliveryBriefDoc::of),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The records everything else passes around: what was captured, what was answered,
-//! and the session a capture belongs to.
+//! the session a capture belongs to, and the deliveries of a request (each time
+//! `forward` passed it on or `replay` sent it again, with what came back).
 //!
 //! These types carry bytes exactly as they crossed the wire. Nothing here is
 //! sanitized: terminal output goes through [`crate::render::sanitize`], JSON output
@@ -207,7 +208,7 @@ pub struct RequestSummary {
     pub method: String,
     /// Raw request target.
     pub target: String,
-    /// Status hookcap answered.
+    /// Status hookcap answered ([`PENDING_STATUS`] while a forward is in flight).
     pub status: u16,
     /// Stored body length in bytes.
     pub body_size: u64,
@@ -215,9 +216,16 @@ pub struct RequestSummary {
     pub truncated: bool,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The newest delivery of this request, if it was ever forwarded or replayed.
+    pub delivery: Option<DeliveryBrief>,
 }
 
 impl RequestSummary {
+    /// True while a forwarded request waits for the app's answer.
+    pub fn is_pending(&self) -> bool {
+        self.status == PENDING_STATUS
+    }
+
     /// The summary of a full record.
     pub fn of(r: &CapturedRequest) -> Self {
         Self {
@@ -230,6 +238,105 @@ impl RequestSummary {
             body_size: r.body.len() as u64,
             truncated: r.truncated,
             content_type: r.headers.get_str("content-type"),
+            delivery: None,
         }
     }
+}
+
+/// The status a forwarded request is stored with until the app's answer (or
+/// hookcap's `502`/`504`) replaces it. Not a valid HTTP status, so it cannot be
+/// mistaken for an answer.
+pub const PENDING_STATUS: u16 = 0;
+
+/// Why a request was delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryKind {
+    /// `hookcap forward` passed the request on as it arrived.
+    Forward,
+    /// `hookcap replay` (or the TUI's `r`) sent it again.
+    Replay,
+}
+
+impl DeliveryKind {
+    /// The name stored in the database and shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Forward => "forward",
+            Self::Replay => "replay",
+        }
+    }
+
+    /// Parses a stored name; unknown names read as `Replay`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "forward" => Self::Forward,
+            _ => Self::Replay,
+        }
+    }
+}
+
+/// One attempt to deliver a stored request, before the store has given it an id.
+///
+/// `response` and `error` are not exclusive: an app can answer with a status and
+/// headers and then break off the body, which records both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    /// The stored request that was sent.
+    pub request_id: i64,
+    /// Forwarded live, or replayed later.
+    pub kind: DeliveryKind,
+    /// The full URL it was sent to.
+    pub destination: String,
+    /// When sending started.
+    pub started_at: Timestamp,
+    /// From the start of sending until the answer's body ended (or the error).
+    pub duration: Duration,
+    /// What the destination answered, if it answered at all.
+    pub response: Option<ResponseRecord>,
+    /// True when the recorded response body is only the start of what came back.
+    pub response_truncated: bool,
+    /// Why the attempt failed (connection refused, timeout, broken body), if it did.
+    pub error: Option<String>,
+}
+
+impl NewDelivery {
+    /// The status the destination answered, if any.
+    pub fn status(&self) -> Option<u16> {
+        self.response.as_ref().map(|r| r.status)
+    }
+
+    /// True when the destination answered 2xx and nothing went wrong.
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none() && self.status().is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// A stored delivery: the attempt plus its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Store-assigned id, increasing in the order deliveries were recorded.
+    pub id: i64,
+    /// Everything recorded about the attempt.
+    pub delivery: NewDelivery,
+}
+
+impl std::ops::Deref for Delivery {
+    type Target = NewDelivery;
+    fn deref(&self) -> &NewDelivery {
+        &self.delivery
+    }
+}
+
+/// The few facts about a delivery a one-line summary shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryBrief {
+    /// Forward or replay.
+    pub kind: DeliveryKind,
+    /// The destination's status, if it answered.
+    pub status: Option<u16>,
+    /// How long the attempt took.
+    pub duration: Duration,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
 }

@@ -1,20 +1,24 @@
-//! One-line summaries of captured requests: the headless `listen` output.
+//! One-line summaries of captured requests: the headless `listen` and
+//! `forward` output.
+
+use std::time::Duration;
 
 use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
 use super::sanitize::sanitize;
-use crate::model::RequestSummary;
+use crate::model::{DeliveryBrief, RequestSummary};
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
-/// and colored by `paint`. The time is UTC.
+/// and colored by `paint`. The time is UTC. A delivered request adds the time
+/// the delivery took and its error, if any: `→ 200 14ms`, `→ 502 1.2ms (…)`.
 pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut size = ByteSize::b(s.body_size).display().iec().to_string();
     if s.truncated {
         size.push_str(" (truncated)");
     }
     format!(
-        "{} {} {} {} {} {} → {}",
+        "{} {} {} {} {} {} → {}{}",
         paint.paint(&format!("#{}", s.id), Style::Bold),
         paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
         paint.method(&s.method),
@@ -22,7 +26,32 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
         size,
         sanitize(s.content_type.as_deref().unwrap_or("-")),
         paint.status(s.status),
+        s.delivery
+            .as_ref()
+            .map(|d| delivery_suffix(d, paint))
+            .unwrap_or_default(),
     )
+}
+
+/// ` 14ms`, or ` 1.2ms (connection refused)` for a delivery with an error.
+fn delivery_suffix(d: &DeliveryBrief, paint: &Paint) -> String {
+    let mut out = format!(" {}", paint.paint(&short_duration(d.duration), Style::Dim));
+    if let Some(error) = &d.error {
+        out.push_str(&format!(" ({})", sanitize(error)));
+    }
+    out
+}
+
+/// A duration as people read it in a log line: `0.4ms`, `14ms`, `1.25s`.
+pub fn short_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1}ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0}ms")
+    } else {
+        format!("{:.2}s", d.as_secs_f64())
+    }
 }
 
 /// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
@@ -33,7 +62,7 @@ pub fn clock_time(rfc3339: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Timestamp;
+    use crate::model::{DeliveryKind, Timestamp};
 
     fn summary(target: &str) -> RequestSummary {
         RequestSummary {
@@ -46,6 +75,7 @@ mod tests {
             body_size: 2048,
             truncated: false,
             content_type: Some("application/json".into()),
+            delivery: None,
         }
     }
 
@@ -56,6 +86,44 @@ mod tests {
             line,
             "#7 22:13:20.123 POST /hook?a=1 2.0 KiB application/json → 200"
         );
+    }
+
+    #[test]
+    fn a_forwarded_request_shows_the_apps_status_and_time() {
+        let mut s = summary("/hook");
+        s.delivery = Some(DeliveryBrief {
+            kind: DeliveryKind::Forward,
+            status: Some(200),
+            duration: Duration::from_micros(14_200),
+            error: None,
+        });
+        let line = summary_line(&s, &Paint::new(false));
+        assert!(
+            line.ends_with("/hook 2.0 KiB application/json → 200 14ms"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_failed_delivery_shows_its_error_escaped() {
+        let mut s = summary("/hook");
+        s.status = 502;
+        s.delivery = Some(DeliveryBrief {
+            kind: DeliveryKind::Forward,
+            status: None,
+            duration: Duration::from_micros(1_234),
+            error: Some("refused\x1b[2J".into()),
+        });
+        let line = summary_line(&s, &Paint::new(false));
+        assert!(line.ends_with("→ 502 1.2ms (refused\\x1b[2J)"), "{line}");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        let table = [(400, "0.4ms"), (14_200, "14ms"), (1_250_000, "1.25s")];
+        for (us, text) in table {
+            assert_eq!(short_duration(Duration::from_micros(us)), text);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The SQLite store: the only module that speaks SQL.
 //!
-//! One database file holds sessions and captured requests. It is opened in WAL
+//! One database file holds sessions, captured requests and their deliveries. It is opened in WAL
 //! mode so readers (`ls`, `show`, the TUI, `wait`) work while a listener writes,
 //! and created with mode 0600 because captured payloads carry secrets.
 //!
@@ -9,6 +9,7 @@
 
 mod checkpoint;
 mod codec;
+mod deliveries;
 mod open;
 mod queries;
 mod schema;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use checkpoint::Checkpointer;
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
-pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
+pub use writer::{DeliverySlot, GroupCommitWriter, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]

@@ -4,10 +4,12 @@ use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::decode_headers;
+use super::deliveries::duration_of;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
-    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode, Timestamp,
+    CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary, ResponseRecord,
+    Session, SessionMode, Timestamp,
 };
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
@@ -25,6 +27,16 @@ pub type SessionRef = SessionSel;
 
 const SUMMARY_COLUMNS: &str =
     "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
+
+/// Wraps a query of [`SUMMARY_COLUMNS`] so that each row also carries its
+/// newest delivery (the columns [`summary_row`] reads after them), in `order`.
+fn with_latest_delivery(inner: &str, order: &str) -> String {
+    format!(
+        "SELECT s.*, d.kind, d.status, d.duration_us, d.error FROM ({inner}) s \
+         LEFT JOIN deliveries d ON d.id = \
+         (SELECT max(id) FROM deliveries WHERE request_id = s.id) ORDER BY s.id {order}"
+    )
+}
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -101,8 +113,10 @@ impl Store {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM requests {where_sql} ORDER BY id DESC LIMIT ?");
+        let sql = with_latest_delivery(
+            &format!("SELECT {SUMMARY_COLUMNS} FROM requests {where_sql} ORDER BY id DESC LIMIT ?"),
+            "DESC",
+        );
         args.push(Box::new(page.limit));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
@@ -118,12 +132,35 @@ impl Store {
         after_id: i64,
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        let sql = with_latest_delivery(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            ),
+            "ASC",
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The summaries of these requests (those that exist), oldest first: how a
+    /// live view re-reads forwarded requests it saw pending.
+    pub fn summaries_of(&self, ids: &[i64]) -> Result<Vec<RequestSummary>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        // Bounded chunks keep the statement within SQLite's parameter limit.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = with_latest_delivery(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM requests WHERE id IN ({marks})"),
+                "ASC",
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk), summary_row)?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
     }
 
     /// One full request by id.
@@ -171,6 +208,15 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
         body_size: r.get::<_, i64>(6)?.max(0) as u64,
         truncated: r.get(7)?,
         content_type: r.get(8)?,
+        delivery: match r.get::<_, Option<String>>(9)? {
+            Some(kind) => Some(DeliveryBrief {
+                kind: DeliveryKind::parse(&kind),
+                status: r.get(10)?,
+                duration: duration_of(r.get(11)?),
+                error: r.get(12)?,
+            }),
+            None => None,
+        },
     })
 }
 

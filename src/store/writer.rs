@@ -6,6 +6,11 @@
 //! So durability costs one commit per batch, not per request, and a caller is
 //! only acknowledged once its row is committed.
 //!
+//! Deliveries of forwarded requests travel the same queue and are batched the
+//! same way. Nobody waits for them: a forward reserves a [`DeliverySlot`] before
+//! it sends, and fills it when the app's answer has been passed on, which never
+//! blocks (the slot already holds room in the queue).
+//!
 //! After each commit the writer announces [`StoredUpTo`] on a watch channel;
 //! readers (headless output, the TUI, `--exit-after`) re-query the store from
 //! there, so a slow reader can never hold up the capture path.
@@ -17,9 +22,9 @@ use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::codec::encode_headers;
-use super::{StoreError, open};
+use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
-use crate::model::{HeaderList, NewRequest};
+use crate::model::{HeaderList, NewDelivery, NewRequest, ResponseRecord};
 
 /// How many requests may wait for the writer before capture tasks wait for room.
 pub const QUEUE_CAPACITY: usize = 4096;
@@ -33,6 +38,8 @@ pub struct StoredUpTo {
     pub last_id: i64,
     /// How many requests this writer has committed.
     pub count: u64,
+    /// How many deliveries this writer has committed.
+    pub deliveries: u64,
 }
 
 /// Why a request could not be stored; cloned to every waiter of a failed batch.
@@ -40,17 +47,42 @@ pub struct StoredUpTo {
 #[error("could not store the request: {0}")]
 pub struct WriteError(pub String);
 
+/// What an insert's waiter gets back: its request (so a forward can send the
+/// body without copying it) and the id, or why it was not stored.
+type Stored = (NewRequest, Result<i64, WriteError>);
+
 struct Job {
     request: NewRequest,
-    reply: oneshot::Sender<Result<i64, WriteError>>,
+    reply: oneshot::Sender<Stored>,
 }
 
-// Nearly every message is an insert, so boxing it would only add an allocation.
+struct DeliveryJob {
+    delivery: NewDelivery,
+    /// What the caller of a forwarded request got, to store on the request row.
+    answered: Option<ResponseRecord>,
+}
+
+// Nearly every message is an insert or a delivery, so boxing them would only
+// add an allocation.
 #[allow(clippy::large_enum_variant)]
 enum Message {
     Insert(Job),
-    /// Stop taking new requests, commit what is queued, and end the thread.
+    Deliver(DeliveryJob),
+    /// Stop taking new messages, commit what is queued, and end the thread.
     Finish,
+}
+
+/// Room in the writer's queue for one delivery, reserved before a forward is
+/// sent so that recording its outcome later never waits.
+pub struct DeliverySlot(mpsc::OwnedPermit<Message>);
+
+impl DeliverySlot {
+    /// Queues `delivery` (and, for a forward, what the caller was answered) to
+    /// be committed with the next batch.
+    pub fn record(self, delivery: NewDelivery, answered: Option<ResponseRecord>) {
+        self.0
+            .send(Message::Deliver(DeliveryJob { delivery, answered }));
+    }
 }
 
 /// The sending side, cloned into every capture task.
@@ -63,19 +95,42 @@ pub struct WriterHandle {
 impl WriterHandle {
     /// Queues `request` and waits until it is committed; returns its id.
     pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
+        self.insert_keeping(request).await.map(|(id, _)| id)
+    }
+
+    /// Like [`WriterHandle::insert`], and hands the request back once it is stored.
+    pub async fn insert_keeping(
+        &self,
+        request: NewRequest,
+    ) -> Result<(i64, NewRequest), WriteError> {
         let (reply, answer) = oneshot::channel();
-        let gone = || WriteError(StoreError::WriterGone.to_string());
         self.jobs
             .send(Message::Insert(Job { request, reply }))
             .await
             .map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+        let (request, id) = answer.await.map_err(|_| gone())?;
+        Ok((id?, request))
+    }
+
+    /// Reserves room for one delivery record (waiting while the queue is full).
+    pub async fn reserve_delivery(&self) -> Result<DeliverySlot, WriteError> {
+        let permit = self
+            .jobs
+            .clone()
+            .reserve_owned()
+            .await
+            .map_err(|_| gone())?;
+        Ok(DeliverySlot(permit))
     }
 
     /// A receiver that changes after every commit.
     pub fn subscribe(&self) -> watch::Receiver<StoredUpTo> {
         self.stored.clone()
     }
+}
+
+fn gone() -> WriteError {
+    WriteError(StoreError::WriterGone.to_string())
 }
 
 /// The writer thread. [`GroupCommitWriter::finish`] commits what is queued and
@@ -109,7 +164,8 @@ impl GroupCommitWriter {
     }
 
     /// Commits everything queued so far, then stops the thread and waits for it.
-    /// Requests sent after this are answered with an error (never a 2xx).
+    /// Requests sent after this are answered with an error (never a 2xx), and
+    /// delivery slots still unfilled then are not waited for.
     pub async fn finish(self) {
         let _ = self.jobs.send(Message::Finish).await;
         let thread = self.thread;
@@ -127,35 +183,66 @@ fn run(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored = StoredUpTo::default();
-    while let Some(first) = queue.blocking_recv() {
-        match first {
-            Message::Insert(job) => batch.push(job),
-            Message::Finish => queue.close(),
-        }
+    let mut finishing = false;
+    while let Some(first) = next_message(&mut queue, finishing) {
+        finishing |= take(first, &mut batch, &mut queue);
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
-                Ok(Message::Insert(job)) => batch.push(job),
-                Ok(Message::Finish) => queue.close(),
+                Ok(message) => finishing |= take(message, &mut batch, &mut queue),
                 Err(_) => break,
             }
         }
-        if batch.is_empty() {
-            continue;
+        if !batch.is_empty() {
+            commit(&mut conn, &mut batch, &mut stored);
+            announce.send_replace(stored);
         }
-        match write_batch(&mut conn, &batch) {
-            Ok(ids) => {
-                stored.last_id = ids.last().copied().unwrap_or(stored.last_id);
-                stored.count += ids.len() as u64;
-                for (job, id) in batch.drain(..).zip(ids) {
-                    let _ = job.reply.send(Ok(id));
+    }
+}
+
+/// The next message; once finishing, only what is already queued, so an
+/// unfilled [`DeliverySlot`] (a stuck forward) cannot hold up shutdown.
+fn next_message(queue: &mut mpsc::Receiver<Message>, finishing: bool) -> Option<Message> {
+    if finishing {
+        queue.try_recv().ok()
+    } else {
+        queue.blocking_recv()
+    }
+}
+
+/// Adds `message` to the batch; returns true when it asked the writer to finish.
+fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<Message>) -> bool {
+    if let Message::Finish = message {
+        queue.close();
+        return true;
+    }
+    batch.push(message);
+    false
+}
+
+/// Writes and commits `batch`, then answers every insert's waiter.
+fn commit(conn: &mut Connection, batch: &mut Vec<Message>, stored: &mut StoredUpTo) {
+    match write_batch(conn, batch) {
+        Ok(ids) => {
+            let mut ids = ids.into_iter();
+            for message in batch.drain(..) {
+                match message {
+                    Message::Insert(job) => {
+                        let id = ids.next().unwrap_or_default();
+                        stored.last_id = id;
+                        stored.count += 1;
+                        let _ = job.reply.send((job.request, Ok(id)));
+                    }
+                    Message::Deliver(_) => stored.deliveries += 1,
+                    Message::Finish => {}
                 }
-                announce.send_replace(stored);
             }
-            Err(e) => {
-                tracing::error!("store write failed, answering 503: {e}");
-                let err = WriteError(e.to_string());
-                for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(err.clone()));
+        }
+        Err(e) => {
+            tracing::error!("store write failed, answering 503: {e}");
+            let err = WriteError(e.to_string());
+            for message in batch.drain(..) {
+                if let Message::Insert(job) = message {
+                    let _ = job.reply.send((job.request, Err(err.clone())));
                 }
             }
         }
@@ -167,33 +254,139 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
+/// Writes the batch in one transaction; returns the ids of its inserts, in order.
+fn write_batch(conn: &mut Connection, batch: &[Message]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
-        for job in batch {
-            let r = &job.request;
-            stmt.execute(params![
-                r.session_id,
-                r.received_at.0,
-                r.method,
-                r.target,
-                path_of(&r.target),
-                r.response.status,
-                r.body.len() as i64,
-                r.truncated,
-                r.headers.get_str("content-type"),
-                r.http_version,
-                r.remote_addr,
-                encode_headers(&r.headers),
-                encode_headers(&r.response.headers),
-                r.response.body,
-                r.body,
-            ])?;
-            ids.push(tx.last_insert_rowid());
+    for message in batch {
+        match message {
+            Message::Insert(job) => ids.push(insert_request(&tx, &job.request)?),
+            Message::Deliver(job) => {
+                deliveries::insert(&tx, &job.delivery)?;
+                if let Some(answer) = &job.answered {
+                    deliveries::set_answer(&tx, job.delivery.request_id, answer)?;
+                }
+            }
+            Message::Finish => {}
         }
     }
     tx.commit()?;
     Ok(ids)
+}
+
+/// Inserts one request with a cached statement; returns its id.
+pub(super) fn insert_request(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+    conn.prepare_cached(INSERT_SQL)?.execute(params![
+        r.session_id,
+        r.received_at.0,
+        r.method,
+        r.target,
+        path_of(&r.target),
+        r.response.status,
+        r.body.len() as i64,
+        r.truncated,
+        r.headers.get_str("content-type"),
+        r.http_version,
+        r.remote_addr,
+        encode_headers(&r.headers),
+        encode_headers(&r.response.headers),
+        r.response.body,
+        r.body,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::model::{DeliveryKind, Header, SessionMode, Timestamp};
+    use crate::store::Store;
+
+    fn request(session_id: i64) -> NewRequest {
+        NewRequest {
+            session_id,
+            received_at: Timestamp(1),
+            method: "POST".into(),
+            target: "/hook".into(),
+            http_version: "HTTP/1.1".into(),
+            remote_addr: "127.0.0.1:1".into(),
+            headers: vec![Header::new("Content-Type", "text/plain")],
+            body: b"payload".to_vec(),
+            truncated: false,
+            response: ResponseRecord {
+                status: crate::model::PENDING_STATUS,
+                headers: vec![],
+                body: vec![],
+            },
+        }
+    }
+
+    fn delivery(request_id: i64) -> NewDelivery {
+        NewDelivery {
+            request_id,
+            kind: DeliveryKind::Forward,
+            destination: "http://app/hook".into(),
+            started_at: Timestamp(2),
+            duration: Duration::from_millis(3),
+            response: Some(ResponseRecord {
+                status: 202,
+                headers: vec![Header::new("X-App", "1")],
+                body: b"ok".to_vec(),
+            }),
+            response_truncated: false,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_stored_request_comes_back_and_its_delivery_sets_the_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let session = Store::open_or_create(&path)
+            .unwrap()
+            .create_session(SessionMode::Forward, "http://x", Some("http://app"))
+            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            let (id, back) = handle.insert_keeping(request(session.id)).await.unwrap();
+            assert_eq!(back.body, b"payload", "the request is handed back");
+            let slot = handle.reserve_delivery().await.unwrap();
+            let answer = ResponseRecord {
+                status: 202,
+                headers: vec![],
+                body: vec![],
+            };
+            slot.record(delivery(id), Some(answer));
+            writer.finish().await;
+            assert_eq!(handle.subscribe().borrow().deliveries, 1);
+        });
+        let store = Store::open_existing(&path).unwrap();
+        assert_eq!(store.get(1).unwrap().unwrap().response.status, 202);
+        let stored = store.deliveries_for(1).unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].delivery, delivery(1));
+    }
+
+    #[test]
+    fn finishing_does_not_wait_for_an_unfilled_delivery_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        Store::open_or_create(&path).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            let _held = handle.reserve_delivery().await.unwrap();
+            tokio::time::timeout(Duration::from_secs(10), writer.finish())
+                .await
+                .expect("finish returns");
+        });
+    }
 }
