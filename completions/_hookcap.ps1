@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Capture every request, pass it on to your app, and record the app''s answer')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send stored requests again, to the app or anywhere else')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
@@ -44,12 +46,53 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long after storing before answering (e.g. 250ms, 2s)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
-            [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured')
+            [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--no-tui', '--no-tui', [CompletionResultType]::ParameterName, 'Print one line per request instead of the interactive view')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON events (implies --no-tui)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;forward' {
+            [CompletionResult]::new('--upstream-timeout', '--upstream-timeout', [CompletionResultType]::ParameterName, 'How long the app may take to answer in full before the sender gets 504')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind; the default is loopback only, never all interfaces unless asked')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
+            [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--preserve-host', '--preserve-host', [CompletionResultType]::ParameterName, 'Pass the sender''s Host header on instead of the target''s')
+            [CompletionResult]::new('--no-tui', '--no-tui', [CompletionResultType]::ParameterName, 'Print one line per request instead of the interactive view')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON events (implies --no-tui)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;replay' {
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only this method (case-insensitive)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session: a session id, or ''latest''')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Replace the body: text, or @FILE to read a file')
+            [CompletionResult]::new('--times', '--times', [CompletionResultType]::ParameterName, 'Send each request this many times')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an attempt that has not been answered in full after this long')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Send every request the filters match, oldest first, instead of ids')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Edit the request in $EDITOR (request line, headers, blank line, body) before sending')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per attempt (NDJSON)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -94,6 +137,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
         }
         'hookcap;help' {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Capture every request, pass it on to your app, and record the app''s answer')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send stored requests again, to the app or anywhere else')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
@@ -101,6 +146,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;listen' {
+            break
+        }
+        'hookcap;help;forward' {
+            break
+        }
+        'hookcap;help;replay' {
             break
         }
         'hookcap;help;ls' {

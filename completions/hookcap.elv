@@ -25,6 +25,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand listen 'Capture every HTTP request sent to a local port'
+            cand forward 'Capture every request, pass it on to your app, and record the app''s answer'
+            cand replay 'Send stored requests again, to the app or anywhere else'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
             cand generate 'Write shell completions and man pages (for packagers)'
@@ -40,12 +42,51 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --header 'Response header ''Name: value'' (repeatable)'
             cand --delay 'Wait this long after storing before answering (e.g. 250ms, 2s)'
             cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
-            cand --exit-after 'Exit 0 once this many requests have been captured'
+            cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
             cand --json 'Print NDJSON events (implies --no-tui)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;forward'= {
+            cand --upstream-timeout 'How long the app may take to answer in full before the sender gets 504'
+            cand --host 'Address to bind; the default is loopback only, never all interfaces unless asked'
+            cand -p 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --port 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
+            cand --timeout 'With --exit-after: give up after this long and exit 124'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --preserve-host 'Pass the sender''s Host header on instead of the target''s'
+            cand --no-tui 'Print one line per request instead of the interactive view'
+            cand --json 'Print NDJSON events (implies --no-tui)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;replay'= {
+            cand --method 'Only this method (case-insensitive)'
+            cand --path 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path'
+            cand --session 'Only this session: a session id, or ''latest'''
+            cand --since 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time'
+            cand --to 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]'
+            cand -H 'Add or replace a header ''Name: value'' (repeatable)'
+            cand --header 'Add or replace a header ''Name: value'' (repeatable)'
+            cand --body 'Replace the body: text, or @FILE to read a file'
+            cand --times 'Send each request this many times'
+            cand --timeout 'Give up on an attempt that has not been answered in full after this long'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --all 'Send every request the filters match, oldest first, instead of ids'
+            cand --edit 'Edit the request in $EDITOR (request line, headers, blank line, body) before sending'
+            cand --json 'Print one JSON object per attempt (NDJSON)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -86,12 +127,18 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         }
         &'hookcap;help'= {
             cand listen 'Capture every HTTP request sent to a local port'
+            cand forward 'Capture every request, pass it on to your app, and record the app''s answer'
+            cand replay 'Send stored requests again, to the app or anywhere else'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcap;help;listen'= {
+        }
+        &'hookcap;help;forward'= {
+        }
+        &'hookcap;help;replay'= {
         }
         &'hookcap;help;ls'= {
         }

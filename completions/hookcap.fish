@@ -31,6 +31,8 @@ never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_needs_command" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ls" -d 'List captured requests, newest first'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "show" -d 'Print one captured request in full'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
@@ -42,7 +44,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Resp
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
@@ -52,6 +54,39 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l no-tui -d 'Pr
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l json -d 'Print NDJSON events (implies --no-tui)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l upstream-timeout -d 'How long the app may take to answer in full before the sender gets 504' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l preserve-host -d 'Pass the sender\'s Host header on instead of the target\'s'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l no-tui -d 'Print one line per request instead of the interactive view'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l json -d 'Print NDJSON events (implies --no-tui)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l method -d 'Only this method (case-insensitive)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l session -d 'Only this session: a session id, or \'latest\'' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l to -d 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s H -l header -d 'Add or replace a header \'Name: value\' (repeatable)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l body -d 'Replace the body: text, or @FILE to read a file' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l times -d 'Send each request this many times' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l timeout -d 'Give up on an attempt that has not been answered in full after this long' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l all -d 'Send every request the filters match, oldest first, instead of ids'
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l edit -d 'Edit the request in $EDITOR (request line, headers, blank line, body) before sending'
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l json -d 'Print one JSON object per attempt (NDJSON)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l session -d 'Only this session: a session id, or \'latest\'' -r
@@ -78,8 +113,10 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

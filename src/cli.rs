@@ -16,6 +16,8 @@ const MAIN_EXAMPLES: &str = "\
 Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
+  hookcap forward 3000               capture, then pass on to the app on port 3000
+  hookcap replay last                send the newest request to the app again
   hookcap ls -n 5                    the five newest requests
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
@@ -53,6 +55,12 @@ pub enum Command {
     /// Capture every HTTP request sent to a local port
     #[command(after_help = LISTEN_EXAMPLES)]
     Listen(ListenArgs),
+    /// Capture every request, pass it on to your app, and record the app's answer
+    #[command(after_help = FORWARD_EXAMPLES)]
+    Forward(ForwardArgs),
+    /// Send stored requests again, to the app or anywhere else
+    #[command(after_help = REPLAY_EXAMPLES)]
+    Replay(ReplayArgs),
     /// List captured requests, newest first
     #[command(after_help = LS_EXAMPLES)]
     Ls(LsArgs),
@@ -71,6 +79,28 @@ Examples:
   hookcap listen --status 500 --delay 2s      test how the sender retries
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI";
+
+const FORWARD_EXAMPLES: &str = "\
+Examples:
+  hookcap forward 3000                        capture on :4665, pass on to localhost:3000
+  hookcap forward http://localhost:8000/api   a base path is prefixed: /hook -> /api/hook
+  hookcap forward :3000 --preserve-host       the app sees the Host the sender used
+  hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
+
+Requests are stored before they are passed on, so none is lost while the app is
+down (the sender gets 502, or 504 when the app is too slow). `hookcap show ID`
+lists what the app answered; `hookcap replay ID` sends a request again.";
+
+const REPLAY_EXAMPLES: &str = "\
+Examples:
+  hookcap replay last                         to the target of the session that captured it
+  hookcap replay 12 --to http://localhost:3000
+  hookcap replay 12 -H 'X-Test: 1' --body @fixed.json
+  hookcap replay 12 --edit                    change it in $EDITOR first
+  hookcap replay 12 --times 3                 test duplicate-delivery handling
+  hookcap replay --all --session latest --method POST --json
+
+Exit status: 0 when every attempt got a 2xx answer, 1 otherwise.";
 
 const LS_EXAMPLES: &str = "\
 Examples:
@@ -146,12 +176,81 @@ pub struct ListenArgs {
     /// Output mode.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Exit 0 once this many requests have been captured
+    /// When to stop by itself.
+    #[command(flatten)]
+    pub stop: StopArgs,
+}
+
+/// When a capture server stops by itself (for CI).
+#[derive(Debug, Clone, Args)]
+pub struct StopArgs {
+    /// Exit 0 once this many requests have been captured (and, in forward mode, answered)
     #[arg(long, value_name = "N")]
     pub exit_after: Option<u64>,
     /// With --exit-after: give up after this long and exit 124
     #[arg(long, requires = "exit_after", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Option<Duration>,
+}
+
+/// `hookcap forward`.
+#[derive(Debug, Clone, Args)]
+pub struct ForwardArgs {
+    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// Pass the sender's Host header on instead of the target's
+    #[arg(long)]
+    pub preserve_host: bool,
+    /// How long the app may take to answer in full before the sender gets 504
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub upstream_timeout: Duration,
+    /// Where to listen.
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Size limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Output mode.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// When to stop by itself.
+    #[command(flatten)]
+    pub stop: StopArgs,
+}
+
+/// `hookcap replay`.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// Request ids to send, or 'last' for the newest
+    #[arg(value_name = "ID|last", required_unless_present = "all")]
+    pub ids: Vec<String>,
+    /// Send every request the filters match, oldest first, instead of ids
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
+    /// Filters for --all.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Add or replace a header 'Name: value' (repeatable)
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Replace the body: text, or @FILE to read a file
+    #[arg(long, value_name = "TEXT|@FILE")]
+    pub body: Option<String>,
+    /// Edit the request in $EDITOR (request line, headers, blank line, body) before sending
+    #[arg(long)]
+    pub edit: bool,
+    /// Send each request this many times
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub times: u32,
+    /// Give up on an attempt that has not been answered in full after this long
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Print one JSON object per attempt (NDJSON)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Filters shared by the commands that pick requests.

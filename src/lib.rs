@@ -13,4 +13,6 @@ pub mod error;
 pub mod filter;
 pub mod model;
 pub mod render;
+pub mod replay;
 pub mod store;
+pub mod upstream;

@@ -4,8 +4,10 @@
 mod util;
 
 mod cli_meta;
+mod forward;
 mod generated;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
+mod replay;
 mod store_errors;

@@ -77,15 +77,26 @@ impl Listener {
 
     /// Like [`Listener::start`], in a directory prepared by the test.
     pub fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Self {
+        Self::spawn(dir, &["listen"], extra)
+    }
+
+    /// Starts `hookcap forward TARGET --port 0 --no-tui --db TMP EXTRA...`.
+    pub fn forward(target: &str, extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::spawn(dir, &["forward", target], extra)
+    }
+
+    fn spawn(dir: tempfile::TempDir, command: &[&str], extra: &[&str]) -> Self {
         let db = dir.path().join("hookcap.db");
         let mut child = hookcap()
-            .args(["listen", "--port", "0", "--no-tui", "--db"])
+            .args(command)
+            .args(["--port", "0", "--no-tui", "--db"])
             .arg(&db)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("hookcap listen starts");
+            .expect("hookcap starts");
         let (tx, lines) = mpsc::channel();
         let stdout = child.stdout.take().expect("stdout");
         std::thread::spawn(move || {
@@ -179,8 +190,12 @@ impl Drop for Listener {
     }
 }
 
-/// Parses `Listening on http://ADDR`.
+/// Parses `Listening on http://ADDR`, or the `listening` event of `--json`.
 pub fn listening_addr(line: &str) -> Option<SocketAddr> {
+    if line.starts_with('{') {
+        let event: serde_json::Value = serde_json::from_str(line).ok()?;
+        return event["url"].as_str()?.strip_prefix("http://")?.parse().ok();
+    }
     line.strip_prefix("Listening on http://")?.parse().ok()
 }
 
@@ -251,4 +266,137 @@ pub fn read_response(reader: &mut impl BufRead) -> RawResponse {
         }
     }
     response
+}
+
+/// How an [`Upstream`] answers.
+#[derive(Debug, Clone, Copy)]
+pub enum Behavior {
+    /// `201` with the exact bytes of the request it got as the body, and a
+    /// mixed-case `X-Echo-Case` header.
+    Echo,
+    /// This status, with the body `status`.
+    Status(u16),
+    /// `200` after this long.
+    Slow(Duration),
+    /// `200` with the chunked body `abcdef`, in two chunks.
+    Chunked,
+}
+
+/// A port-0 HTTP/1.1 app for forward and replay tests, speaking raw TCP so it
+/// sees (and records) exactly the bytes it was sent. Keeps connections alive.
+pub struct Upstream {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+}
+
+impl Upstream {
+    /// Starts answering as `behavior` says, on threads of its own.
+    pub fn start(behavior: Behavior) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind upstream");
+        let addr = listener.local_addr().unwrap();
+        let seen = std::sync::Arc::<std::sync::Mutex<Vec<Vec<u8>>>>::default();
+        let record = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let record = record.clone();
+                std::thread::spawn(move || serve_upstream(stream, behavior, &record));
+            }
+        });
+        Self { addr, seen }
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The raw bytes of every request received so far, in order.
+    pub fn requests(&self) -> Vec<Vec<u8>> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// The request line of every request received so far, in order.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| split_request(r).0.swap_remove(0))
+            .collect()
+    }
+}
+
+fn serve_upstream(stream: TcpStream, behavior: Behavior, seen: &std::sync::Mutex<Vec<Vec<u8>>>) {
+    let mut writer = stream.try_clone().expect("clone stream");
+    let mut reader = BufReader::new(stream);
+    while let Some(raw) = read_request(&mut reader) {
+        seen.lock().unwrap().push(raw.clone());
+        if let Behavior::Chunked = behavior {
+            let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n";
+            if writer.write_all(answer).is_err() {
+                return;
+            }
+            continue;
+        }
+        let (status, extra, body) = match behavior {
+            Behavior::Echo => (
+                201,
+                "X-Echo-Case: Yes\r\nContent-Type: application/octet-stream\r\n",
+                raw,
+            ),
+            Behavior::Status(code) => (code, "", b"status".to_vec()),
+            Behavior::Slow(wait) => {
+                std::thread::sleep(wait);
+                (200, "", b"late".to_vec())
+            }
+            Behavior::Chunked => unreachable!("answered above"),
+        };
+        let head = format!(
+            "HTTP/1.1 {status} Whatever\r\n{extra}Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&body).is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads one request (head, then a `Content-Length` body) as raw bytes; `None` at EOF.
+fn read_request(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        raw.extend_from_slice(&line);
+        let text = String::from_utf8_lossy(&line).to_ascii_lowercase();
+        if let Some(v) = text.strip_prefix("content-length:") {
+            length = v.trim().parse().expect("content-length");
+        }
+        if line == b"\r\n" {
+            break;
+        }
+    }
+    let start = raw.len();
+    raw.resize(start + length, 0);
+    reader.read_exact(&mut raw[start..]).ok()?;
+    Some(raw)
+}
+
+/// Splits raw request bytes into the head's lines and the body.
+pub fn split_request(raw: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let lines = head.split("\r\n").map(str::to_owned).collect();
+    (lines, raw[end + 4..].to_vec())
+}
+
+/// A port nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }

@@ -1,5 +1,7 @@
 //! The capture server: accepts connections, records every request byte-exact,
-//! stores it through the group-commit writer, and answers only after the commit.
+//! stores it through the group-commit writer, and answers only after the commit:
+//! with the configured response (`listen`) or with what the app answered once
+//! the request was passed on ([`forward`]).
 //!
 //! Each connection runs in its own task under a `conn` span. hyper parses
 //! HTTP/1; a [`head::Recorder`] around the socket keeps the heads as sent
@@ -8,6 +10,7 @@
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
+pub mod forward;
 pub mod head;
 mod limits;
 pub mod service;
@@ -24,8 +27,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::Instrument;
 
+pub use forward::{ForwardConfig, Forwarder};
 pub use limits::{DEFAULT_MAX_BODY, Limits};
-pub use service::CaptureState;
+pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;
 
 use head::{HeadQueue, Recorder};
@@ -42,6 +46,8 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(state.limits.header_read_timeout)
         .ignore_invalid_headers(true)
+        // Lets the forwarder write the caller's header case upstream.
+        .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
         .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
     loop {
         tokio::select! {

@@ -1,19 +1,35 @@
 //! Handling one request: read it, store it, then answer.
+//!
+//! Reading and storing are the same in every mode; only the answer differs,
+//! as the [`Responder`] says: `listen` answers with the configured
+//! [`ResponseShape`], `forward` passes the stored request on to the app and
+//! answers with what the app said.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Either, Full};
+use hyper::body::{Body as _, Incoming};
+use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
+use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
 use super::Limits;
+use super::forward::{Forwarder, RelayBody};
 use super::head::{HeadQueue, take_head};
 use super::shape::{self, ResponseShape};
-use crate::model::{Header, NewRequest, Timestamp};
+use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
 use crate::render::sanitize;
 use crate::store::WriterHandle;
+
+/// How stored requests are answered.
+pub enum Responder {
+    /// `listen`: the same configured answer for every request.
+    Shape(ResponseShape),
+    /// `forward`: pass the request on and relay the app's answer.
+    Forward(Forwarder),
+}
 
 /// Everything a capture task needs; shared by all connections.
 pub struct CaptureState {
@@ -21,8 +37,8 @@ pub struct CaptureState {
     pub writer: WriterHandle,
     /// The session requests belong to.
     pub session_id: i64,
-    /// What to answer.
-    pub shape: ResponseShape,
+    /// How to answer.
+    pub responder: Responder,
     /// Size and time limits.
     pub limits: Limits,
 }
@@ -34,6 +50,13 @@ pub struct ConnInfo {
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
 }
+
+/// What the capture server answers with: a complete body, or the app's body
+/// relayed as it arrives.
+pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
+
+/// The most body memory reserved up front from a request's `Content-Length`.
+const PREALLOCATE_MAX: u64 = 256 * 1024;
 
 /// The body as read: at most the limit, and whether more was sent.
 struct ReadBody {
@@ -48,9 +71,31 @@ pub async fn handle(
     state: Arc<CaptureState>,
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
-    let received_at = Timestamp::now();
+) -> Result<Response<AnswerBody>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
+    let (request, refused) = read_request(&state, &conn, &parts, body).await;
+    let res = match &state.responder {
+        Responder::Forward(forwarder) if !refused => {
+            forwarder
+                .forward(&state.writer, parts, request, conn.remote)
+                .await
+        }
+        Responder::Forward(_) => store_then_answer(&state, request, true).await,
+        Responder::Shape(_) => store_then_answer(&state, request, refused).await,
+    };
+    Ok(res)
+}
+
+/// Reads the head and body into a request record. The second value is true
+/// when the body was too large or broken: then the record already holds the
+/// refusal (`413`/`400`) and the request is not served normally.
+async fn read_request(
+    state: &CaptureState,
+    conn: &ConnInfo,
+    parts: &Parts,
+    body: Incoming,
+) -> (NewRequest, bool) {
+    let received_at = Timestamp::now();
     let hyper_target = parts.uri.to_string();
     let head = take_head(&conn.heads, parts.method.as_str(), &hyper_target);
     let headers = match &head {
@@ -67,7 +112,7 @@ pub async fn handle(
     } else if body.broken {
         shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
     } else {
-        state.shape.record()
+        state.responder.first_record()
     };
     let request = NewRequest {
         session_id: state.session_id,
@@ -81,39 +126,65 @@ pub async fn handle(
         truncated: body.over_limit || body.broken,
         response,
     };
-    let status = request.response.status;
-    let record = request.response.clone();
-    match state.writer.insert(request).await {
-        Ok(id) => {
-            tracing::debug!(id, status, "stored");
-            if status < 400 && !state.shape.delay.is_zero() {
-                tokio::time::sleep(state.shape.delay).await;
-            }
-            let mut res = shape::build(&record);
-            if body.over_limit || body.broken {
-                res.headers_mut().insert(
-                    hyper::header::CONNECTION,
-                    hyper::header::HeaderValue::from_static("close"),
-                );
-            }
-            Ok(res)
-        }
-        Err(e) => {
-            tracing::error!("{}", sanitize(&e.to_string()));
-            let mut res = shape::plain(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "hookcap could not store this request; retry later\n",
-            );
-            res.headers_mut().insert(
-                hyper::header::RETRY_AFTER,
-                hyper::header::HeaderValue::from_static("1"),
-            );
-            Ok(res)
+    (request, body.over_limit || body.broken)
+}
+
+impl Responder {
+    /// The answer a request is stored with: final for `listen`, pending for `forward`.
+    fn first_record(&self) -> ResponseRecord {
+        match self {
+            Self::Shape(shape) => shape.record(),
+            Self::Forward(_) => ResponseRecord {
+                status: PENDING_STATUS,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
         }
     }
 }
 
-fn too_large_record() -> crate::model::ResponseRecord {
+/// Stores `request` and answers with its recorded response (after the
+/// configured delay, for successful `listen` answers). `close` ends the
+/// connection afterwards, for requests whose body was not read to the end.
+async fn store_then_answer(
+    state: &CaptureState,
+    request: NewRequest,
+    close: bool,
+) -> Response<AnswerBody> {
+    let record = request.response.clone();
+    match state.writer.insert(request).await {
+        Ok(id) => {
+            tracing::debug!(id, status = record.status, "stored");
+            if let Responder::Shape(shape) = &state.responder
+                && record.status < 400
+                && !shape.delay.is_zero()
+            {
+                tokio::time::sleep(shape.delay).await;
+            }
+            let mut res = shape::build(&record);
+            if close {
+                res.headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            res.map(Either::Left)
+        }
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// The answer when a request could not be stored: `503`, retry later.
+pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
+    tracing::error!("{}", sanitize(&e.to_string()));
+    let mut res = shape::plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "hookcap could not store this request; retry later\n",
+    );
+    res.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    res.map(Either::Left)
+}
+
+fn too_large_record() -> ResponseRecord {
     shape::plain_record(
         StatusCode::PAYLOAD_TOO_LARGE,
         "request body exceeds hookcap's --max-body limit\n",
@@ -121,7 +192,9 @@ fn too_large_record() -> crate::model::ResponseRecord {
 }
 
 async fn read_body(mut body: Incoming, max: u64) -> ReadBody {
-    let mut bytes = Vec::new();
+    // Trust the announced length only so far: a sender could announce 16 MiB and send nothing.
+    let mut bytes =
+        Vec::with_capacity(body.size_hint().lower().min(max).min(PREALLOCATE_MAX) as usize);
     loop {
         match body.frame().await {
             None => {

@@ -1,4 +1,5 @@
-//! `hookcap listen`: capture every request on a local port.
+//! `hookcap listen`: capture every request on a local port. `hookcap forward`
+//! runs the same machinery with another [`Answer`] (see `commands/forward.rs`).
 //!
 //! Start-up opens the store and binds before printing `Listening on URL`, so a
 //! script that reads that line can send at once. The capture server runs on the
@@ -15,11 +16,13 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use config::{ListenConfig, OutputMode};
+pub use config::{Answer, ListenConfig, OutputMode};
+/// `Name: value` and `TEXT|@FILE` arguments, which `replay` takes too.
+pub(crate) use config::{parse_header, read_body_arg};
 use output::LiveOutput;
 
 use super::Context;
-use crate::capture::{self, CaptureState};
+use crate::capture::{self, CaptureState, Forwarder, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::SessionMode;
@@ -27,7 +30,11 @@ use crate::store::{Checkpointer, GroupCommitWriter, Store};
 
 /// Runs `hookcap listen`.
 pub fn run(args: ListenArgs, ctx: &Context) -> anyhow::Result<Exit> {
-    let config = ListenConfig::resolve(&args, ctx.stdout_is_tty)?;
+    run_config(ListenConfig::resolve(&args, ctx.stdout_is_tty)?, ctx)
+}
+
+/// Runs a capture server as `config` says, until it is stopped.
+pub fn run_config(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -46,7 +53,12 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
     let url = format!("http://{addr}");
-    let session = store.create_session(SessionMode::Listen, &url, None)?;
+    let session = match &config.answer {
+        Answer::Shape(_) => store.create_session(SessionMode::Listen, &url, None)?,
+        Answer::Forward(f) => {
+            store.create_session(SessionMode::Forward, &url, Some(&f.target.to_string()))?
+        }
+    };
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
     let checkpointer = Checkpointer::start(&ctx.db)?;
     let (stop, stopped) = watch::channel(false);
@@ -61,10 +73,14 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
 
     let timed_out = Arc::new(AtomicBool::new(false));
     spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
+    let responder = match &config.answer {
+        Answer::Shape(shape) => Responder::Shape(shape.clone()),
+        Answer::Forward(f) => Responder::Forward(Forwarder::new(f.clone(), &config.limits)),
+    };
     let state = Arc::new(CaptureState {
         writer: handle,
         session_id: session.id,
-        shape: config.shape.clone(),
+        responder,
         limits: config.limits,
     });
     capture::serve(listener, state, stopped).await;

@@ -1,11 +1,13 @@
 //! One file per subcommand, each exposing `run(args, ctx)`. [`dispatch`] is the
 //! one place a parsed command line turns into work.
 
+mod forward;
 pub mod generate;
 pub mod listen;
 
 pub use generate::generated_files;
 mod ls;
+mod replay;
 mod show;
 
 use std::io::IsTerminal;
@@ -44,6 +46,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     };
     match cli.command {
         Command::Listen(args) => listen::run(args, &ctx),
+        Command::Forward(args) => forward::run(args, &ctx),
+        Command::Replay(args) => replay::run(args, &ctx),
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
         Command::Generate(args) => generate::run(args),

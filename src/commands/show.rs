@@ -1,5 +1,6 @@
 //! `hookcap show ID|last`: one request in full: request line, facts, headers,
-//! then the body rendered by type. `--raw` and `--json` are for scripts.
+//! the body rendered by type, then its deliveries (forwards and replays).
+//! `--raw` and `--json` are for scripts.
 
 use std::io::Write;
 
@@ -9,11 +10,12 @@ use super::Context;
 use crate::cli::ShowArgs;
 use crate::document::RequestDoc;
 use crate::error::{CliError, Exit};
-use crate::model::CapturedRequest;
+use crate::model::{CapturedRequest, Delivery, PENDING_STATUS};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
 use crate::render::sanitize;
+use crate::render::summary::short_duration;
 use crate::store::Store;
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
@@ -23,11 +25,12 @@ const SHOW_MAX_BYTES: usize = 256 * 1024;
 pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let store = ctx.open_store()?;
     let request = find(&store, &args.id)?;
+    let deliveries = store.deliveries_for(request.id)?;
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&request.body)?;
     } else if args.json {
-        let doc = RequestDoc::of(&request);
+        let doc = RequestDoc::with_deliveries(&request, &deliveries);
         if ctx.stdout_is_tty {
             serde_json::to_writer_pretty(&mut out, &doc)?;
         } else {
@@ -36,6 +39,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         writeln!(out)?;
     } else {
         write_request(&mut out, &request, &ctx.paint)?;
+        write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
     out.flush()?;
     Ok(Exit::Success)
@@ -90,12 +94,12 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         dim("body"),
         size
     )?;
-    writeln!(
-        out,
-        "{} {}",
-        dim("answered"),
+    let answered = if r.response.status == PENDING_STATUS {
+        "pending (passed on, no answer recorded yet)".to_owned()
+    } else {
         paint.status(r.response.status)
-    )?;
+    };
+    writeln!(out, "{} {answered}", dim("answered"))?;
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     if !r.body.is_empty() {
@@ -111,6 +115,45 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         write!(out, "{body}")?;
         if !body.ends_with('\n') {
             writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per delivery: when, where, what came back, how long, what went wrong.
+fn write_deliveries(
+    out: &mut impl Write,
+    deliveries: &[Delivery],
+    paint: &Paint,
+) -> std::io::Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        paint.paint(&format!("Deliveries ({})", deliveries.len()), Style::Bold)
+    )?;
+    for d in deliveries {
+        let time = d.started_at.rfc3339();
+        let status = match d.status() {
+            Some(s) => paint.status(s),
+            None => paint.paint("no answer", Style::Dim),
+        };
+        write!(
+            out,
+            "  #{} {:7} {} {} → {} {}",
+            d.id,
+            d.kind.as_str(),
+            paint.paint(&format!("{} {}", &time[..10], &time[11..19]), Style::Dim),
+            sanitize(&d.destination),
+            status,
+            short_duration(d.duration),
+        )?;
+        match &d.error {
+            Some(e) => writeln!(out, " ({})", sanitize(e))?,
+            None => writeln!(out)?,
         }
     }
     Ok(())

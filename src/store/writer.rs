@@ -7,9 +7,10 @@
 //! only acknowledged once its row is committed.
 //!
 //! Deliveries of forwarded requests travel the same queue and are batched the
-//! same way. Nobody waits for them: a forward reserves a [`DeliverySlot`] before
-//! it sends, and fills it when the app's answer has been passed on, which never
-//! blocks (the slot already holds room in the queue).
+//! same way. A forward reserves a [`DeliverySlot`] before it sends and fills it
+//! once the app's answer is complete, which never blocks (the slot already
+//! holds room in the queue); it gets a [`Committed`] to hold the end of the
+//! answer back until the delivery is stored too.
 //!
 //! After each commit the writer announces [`StoredUpTo`] on a watch channel;
 //! readers (headless output, the TUI, `--exit-after`) re-query the store from
@@ -60,7 +61,13 @@ struct DeliveryJob {
     delivery: NewDelivery,
     /// What the caller of a forwarded request got, to store on the request row.
     answered: Option<ResponseRecord>,
+    /// Told once the delivery is committed; dropped if it could not be.
+    committed: oneshot::Sender<()>,
 }
+
+/// Resolves once a recorded delivery is committed (or could not be: then the
+/// error is logged by the writer, and waiting ends all the same).
+pub type Committed = oneshot::Receiver<()>;
 
 // Nearly every message is an insert or a delivery, so boxing them would only
 // add an allocation.
@@ -79,9 +86,14 @@ pub struct DeliverySlot(mpsc::OwnedPermit<Message>);
 impl DeliverySlot {
     /// Queues `delivery` (and, for a forward, what the caller was answered) to
     /// be committed with the next batch.
-    pub fn record(self, delivery: NewDelivery, answered: Option<ResponseRecord>) {
-        self.0
-            .send(Message::Deliver(DeliveryJob { delivery, answered }));
+    pub fn record(self, delivery: NewDelivery, answered: Option<ResponseRecord>) -> Committed {
+        let (committed, done) = oneshot::channel();
+        self.0.send(Message::Deliver(DeliveryJob {
+            delivery,
+            answered,
+            committed,
+        }));
+        done
     }
 }
 
@@ -232,13 +244,16 @@ fn commit(conn: &mut Connection, batch: &mut Vec<Message>, stored: &mut StoredUp
                         stored.count += 1;
                         let _ = job.reply.send((job.request, Ok(id)));
                     }
-                    Message::Deliver(_) => stored.deliveries += 1,
+                    Message::Deliver(job) => {
+                        stored.deliveries += 1;
+                        let _ = job.committed.send(());
+                    }
                     Message::Finish => {}
                 }
             }
         }
         Err(e) => {
-            tracing::error!("store write failed, answering 503: {e}");
+            tracing::error!("store write failed, answering 503 (deliveries are lost): {e}");
             let err = WriteError(e.to_string());
             for message in batch.drain(..) {
                 if let Message::Insert(job) = message {
@@ -361,7 +376,8 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             };
-            slot.record(delivery(id), Some(answer));
+            let committed = slot.record(delivery(id), Some(answer));
+            committed.await.expect("the delivery is committed");
             writer.finish().await;
             assert_eq!(handle.subscribe().borrow().deliveries, 1);
         });

@@ -3,7 +3,13 @@
 //! The writer announces each commit; this thread wakes, reads the new rows of
 //! its session from its own store connection, prints them and counts them for
 //! `--exit-after`. However slow stdout is, capture never waits for it.
+//!
+//! In forward mode a request is stored before the app has answered: such a
+//! row is pending, and is printed (with the app's status and time) once the
+//! commit of its delivery wakes this thread again. So lines come in the order
+//! requests were answered, which can differ from id order.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::thread::JoinHandle;
 
@@ -41,6 +47,8 @@ struct Follower {
     exit_after: Option<u64>,
     stop: watch::Sender<bool>,
     last_id: i64,
+    /// Forwarded requests seen before the app answered them.
+    pending: BTreeSet<i64>,
     printed: Printed,
 }
 
@@ -64,6 +72,7 @@ impl LiveOutput {
             exit_after: config.exit_after,
             stop,
             last_id: 0,
+            pending: BTreeSet::new(),
             printed: Printed::default(),
         };
         let runtime = tokio::runtime::Handle::current();
@@ -89,12 +98,18 @@ fn print_listening(
     let mut out = std::io::stdout().lock();
     match mode {
         OutputMode::Json => {
-            let event =
+            let mut event =
                 json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
+            if let Some(target) = &session.target {
+                event["target"] = json!(target);
+            }
             writeln!(out, "{event}")?;
         }
         OutputMode::Lines => {
             writeln!(out, "Listening on {url}")?;
+            if let Some(target) = &session.target {
+                eprintln!("hookcap: forwarding to {target}");
+            }
             eprintln!(
                 "hookcap: session {} storing to {}",
                 session.id,
@@ -131,11 +146,27 @@ impl Follower {
                 .store
                 .session_requests_after(self.session_id, self.last_id, 1000)?;
             let Some(last) = rows.last() else {
-                return Ok(());
+                break;
             };
             self.last_id = last.id;
-            self.print_rows(&rows)?;
+            self.settle(rows)?;
         }
+        if !self.pending.is_empty() {
+            let ids: Vec<i64> = self.pending.iter().copied().collect();
+            let rows = self.store.summaries_of(&ids)?;
+            self.settle(rows)?;
+        }
+        Ok(())
+    }
+
+    /// Prints the rows that are answered and remembers the pending ones.
+    fn settle(&mut self, rows: Vec<RequestSummary>) -> anyhow::Result<()> {
+        let (pending, ready): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.is_pending());
+        self.pending.extend(pending.iter().map(|r| r.id));
+        for row in &ready {
+            self.pending.remove(&row.id);
+        }
+        self.print_rows(&ready)
     }
 
     fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {

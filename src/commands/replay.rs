@@ -1,0 +1,292 @@
+//! `hookcap replay ID|last [...]`: send stored requests again (see
+//! [`crate::replay`]) and record every attempt as a delivery.
+//!
+//! Requests go to `--to URL`, or else to the forward target of the session
+//! that captured them; with neither, nothing is sent. Several ids (or `--all`
+//! with filters) are sent in capture order, each `--times N` times, with a
+//! counter on stderr when it is a terminal. The exit status is 0 only when
+//! every attempt got a 2xx answer.
+
+mod edit;
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context as _;
+
+use super::Context;
+use super::listen::{parse_header, read_body_arg};
+use super::ls::filter_from_args;
+use super::show::find;
+use crate::cli::{FilterArgs, ReplayArgs};
+use crate::document::DeliveryDoc;
+use crate::error::{CliError, Exit};
+use crate::model::{CapturedRequest, Delivery, Header, NewDelivery, Timestamp};
+use crate::render::body::{BodyOptions, render_body};
+use crate::render::color::Style;
+use crate::render::summary::short_duration;
+use crate::render::{sanitize, sanitize_bytes_multiline};
+use crate::replay::{self, Outgoing};
+use crate::store::{ListQuery, Store};
+use crate::upstream::Target;
+
+/// One request to send, prepared for its destination.
+struct Job {
+    request_id: i64,
+    outgoing: Outgoing,
+    dest: Target,
+}
+
+/// Runs `hookcap replay`.
+pub fn run(args: ReplayArgs, ctx: &Context) -> anyhow::Result<Exit> {
+    let headers: Vec<Header> = args
+        .headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<Result<_, _>>()?;
+    let body = args
+        .body
+        .as_deref()
+        .map(|b| read_body_arg(Some(b)))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|t| Target::parse(t).map_err(|e| CliError::Usage(format!("--to: {e}"))))
+        .transpose()?;
+    let store = ctx.open_store()?;
+    let requests = select(&store, &args)?;
+    if args.edit && requests.len() > 1 {
+        return Err(CliError::Usage("--edit takes a single request".into()).into());
+    }
+    let mut jobs = Vec::with_capacity(requests.len());
+    let mut targets = HashMap::new();
+    for r in &requests {
+        let dest = match &to {
+            Some(t) => t.clone(),
+            None => session_target(&store, r, &mut targets)?,
+        };
+        let mut outgoing = Outgoing::prepare(r, &dest);
+        for h in &headers {
+            outgoing.set_header(h.clone());
+        }
+        if let Some(b) = &body {
+            outgoing.body = b.to_vec();
+        }
+        if args.edit {
+            outgoing = edit::edit(r.id, &outgoing, &dest)?;
+        }
+        jobs.push(Job {
+            request_id: r.id,
+            outgoing,
+            dest,
+        });
+    }
+    send_all(&store, &jobs, &args, ctx)
+}
+
+/// The requests named by ids (`last` included), or by the filters with
+/// `--all`, in capture order.
+fn select(store: &Store, args: &ReplayArgs) -> anyhow::Result<Vec<CapturedRequest>> {
+    if !args.all {
+        if has_filters(&args.filter) {
+            return Err(CliError::Usage(
+                "--method, --path, --session and --since choose requests only with --all".into(),
+            )
+            .into());
+        }
+        let mut requests = args
+            .ids
+            .iter()
+            .map(|id| find(store, id))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        requests.sort_by_key(|r| r.id);
+        requests.dedup_by_key(|r| r.id);
+        return Ok(requests);
+    }
+    let filter = filter_from_args(&args.filter, Timestamp::now())?;
+    let page = ListQuery {
+        limit: u32::MAX,
+        before_id: None,
+    };
+    let mut requests = Vec::new();
+    for row in store.list(&filter, page)?.into_iter().rev() {
+        requests.extend(store.get(row.id)?);
+    }
+    if requests.is_empty() {
+        return Err(CliError::NotFound("no requests match".into()).into());
+    }
+    Ok(requests)
+}
+
+fn has_filters(f: &FilterArgs) -> bool {
+    f.method.is_some() || f.path.is_some() || f.session.is_some() || f.since.is_some()
+}
+
+/// The forward target of the session that captured `r`; an error naming
+/// `--to` when that session had none.
+fn session_target(
+    store: &Store,
+    r: &CapturedRequest,
+    known: &mut HashMap<i64, Option<Target>>,
+) -> anyhow::Result<Target> {
+    let target = match known.entry(r.session_id) {
+        Entry::Occupied(e) => e.get().clone(),
+        Entry::Vacant(e) => {
+            let session = store.session(r.session_id)?;
+            let target = session
+                .and_then(|s| s.target)
+                .and_then(|t| Target::parse(&t).ok());
+            e.insert(target).clone()
+        }
+    };
+    target.ok_or_else(|| {
+        CliError::Usage(format!(
+            "request {} was not captured by `hookcap forward`, so it has no destination: pass --to URL",
+            r.id
+        ))
+        .into()
+    })
+}
+
+/// Sends every job `--times` times, storing and printing each attempt.
+fn send_all(store: &Store, jobs: &[Job], args: &ReplayArgs, ctx: &Context) -> anyhow::Result<Exit> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let total = jobs.len() * args.times as usize;
+    let mut report = Report::new(ctx, args.json, total);
+    for job in jobs {
+        for _ in 0..args.times {
+            report.progress(job.request_id);
+            let attempt = runtime.block_on(replay::send(
+                job.request_id,
+                &job.outgoing,
+                &job.dest,
+                args.timeout,
+            ));
+            let id = store
+                .insert_delivery(&attempt)
+                .context("recording the delivery")?;
+            report.attempt(
+                &job.outgoing,
+                Delivery {
+                    id,
+                    delivery: attempt,
+                },
+            )?;
+        }
+    }
+    report.finish()
+}
+
+/// What is printed while replaying: a line (or JSON object) per attempt, the
+/// answer's body after a single attempt, and a counter on a terminal's stderr.
+struct Report<'a> {
+    ctx: &'a Context,
+    json: bool,
+    total: usize,
+    done: usize,
+    succeeded: usize,
+    progress: bool,
+}
+
+impl<'a> Report<'a> {
+    fn new(ctx: &'a Context, json: bool, total: usize) -> Self {
+        Self {
+            ctx,
+            json,
+            total,
+            done: 0,
+            succeeded: 0,
+            progress: total > 1 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn progress(&self, request_id: i64) {
+        if self.progress {
+            eprint!(
+                "\r\x1b[2K[{}/{}] sending #{request_id}",
+                self.done + 1,
+                self.total
+            );
+        }
+    }
+
+    fn clear_progress(&self) {
+        if self.progress {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    fn attempt(&mut self, outgoing: &Outgoing, d: Delivery) -> anyhow::Result<()> {
+        self.done += 1;
+        self.succeeded += usize::from(d.succeeded());
+        self.clear_progress();
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            writeln!(out, "{}", serde_json::to_string(&DeliveryDoc::of(&d))?)?;
+        } else {
+            writeln!(out, "{}", self.line(outgoing, &d))?;
+            if self.total == 1 {
+                self.write_body(&mut out, &d)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// `#12 POST http://localhost:3000/hook → 200 14ms`.
+    fn line(&self, outgoing: &Outgoing, d: &NewDelivery) -> String {
+        let paint = &self.ctx.paint;
+        let status = match d.status() {
+            Some(s) => paint.status(s),
+            None => paint.paint("no answer", Style::Red),
+        };
+        let mut line = format!(
+            "{} {} {} → {} {}",
+            paint.paint(&format!("#{}", d.request_id), Style::Bold),
+            paint.method(&outgoing.method),
+            sanitize(&d.destination),
+            status,
+            paint.paint(&short_duration(d.duration), Style::Dim),
+        );
+        if let Some(e) = &d.error {
+            line.push_str(&format!(" ({})", sanitize(e)));
+        }
+        line
+    }
+
+    fn write_body(&self, out: &mut impl Write, d: &NewDelivery) -> std::io::Result<()> {
+        let Some(r) = d.response.as_ref().filter(|r| !r.body.is_empty()) else {
+            return Ok(());
+        };
+        let text = if self.ctx.stdout_is_tty {
+            render_body(&r.headers, &r.body, &self.ctx.paint, BodyOptions::default())
+        } else {
+            sanitize_bytes_multiline(&r.body)
+        };
+        write!(out, "{text}")?;
+        if !text.ends_with('\n') {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<Exit> {
+        self.clear_progress();
+        if self.total > 1 && !self.json {
+            eprintln!(
+                "hookcap: {} of {} attempts got a 2xx answer",
+                self.succeeded, self.total
+            );
+        }
+        Ok(if self.succeeded == self.total {
+            Exit::Success
+        } else {
+            Exit::Negative
+        })
+    }
+}

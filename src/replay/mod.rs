@@ -1,0 +1,213 @@
+//! Sending a stored request again: the library half of `hookcap replay`, and
+//! what the TUI's `r` calls.
+//!
+//! An [`Outgoing`] is the stored request as it will be sent: hop-by-hop fields
+//! dropped and `Host` set to the destination, then changed as asked (`-H`,
+//! `--body`, `--edit`). [`send`] writes it over a fresh TCP connection with
+//! hookcap's own HTTP/1.1 writer, so the bytes on the wire are exactly the
+//! stored ones: header order, case and duplicates included, with only
+//! `Content-Length` set to the body's length. The answer is read the same
+//! way (see [`wire`]), so a delivery records the answer's headers as sent.
+
+mod message;
+mod wire;
+
+use std::time::{Duration, Instant};
+
+pub use message::{EditError, parse_message};
+
+use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Timestamp};
+use crate::upstream::{Target, strip_hop_by_hop};
+
+/// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
+pub const MAX_RECORDED_BODY: usize = 16 * 1024 * 1024;
+
+/// A request as it will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The method, as stored.
+    pub method: String,
+    /// The request target (path and query); the destination's base path is prefixed when sent.
+    pub target: String,
+    /// Headers in order, with their case.
+    pub headers: Vec<Header>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Outgoing {
+    /// The stored request, ready to go to `dest`: hop-by-hop fields dropped and
+    /// `Host` set to the destination (in place, keeping its position and case).
+    pub fn prepare(stored: &NewRequest, dest: &Target) -> Self {
+        let mut headers = stored.headers.clone();
+        strip_hop_by_hop(&mut headers);
+        let mut out = Self {
+            method: stored.method.clone(),
+            target: stored.target.clone(),
+            headers,
+            body: stored.body.clone(),
+        };
+        out.set_header(Header::new("Host", dest.authority.as_str()));
+        out
+    }
+
+    /// Sets a header: the first field of that name (any case) takes the value,
+    /// later ones go; a new name is appended.
+    pub fn set_header(&mut self, header: Header) {
+        let mut seen = false;
+        self.headers.retain_mut(|h| {
+            if !h.name.eq_ignore_ascii_case(&header.name) {
+                return true;
+            }
+            if seen {
+                return false;
+            }
+            seen = true;
+            h.value.clone_from(&header.value);
+            true
+        });
+        if !seen {
+            self.headers.push(header);
+        }
+    }
+
+    /// The exact bytes sent to `dest`: request line with the joined target,
+    /// the headers, and the body, with `Content-Length` matching the body.
+    pub fn wire_bytes(&self, dest: &Target) -> Vec<u8> {
+        let mut framed = self.clone();
+        let has_length = framed
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("content-length"));
+        if has_length || !framed.body.is_empty() {
+            framed.set_header(Header::new("Content-Length", framed.body.len().to_string()));
+        }
+        framed.message(&dest.join(&framed.target), b"\r\n")
+    }
+
+    /// The request as an HTTP message for `--edit`: request line, headers,
+    /// blank line, body. Lines end in `\n`, as editors expect.
+    pub fn to_message(&self) -> Vec<u8> {
+        self.message(&self.target, b"\n")
+    }
+
+    /// Request line (with `target`), headers, blank line and body; lines end in `eol`.
+    fn message(&self, target: &str, eol: &[u8]) -> Vec<u8> {
+        let mut out = format!("{} {target} HTTP/1.1", self.method).into_bytes();
+        out.extend_from_slice(eol);
+        for h in &self.headers {
+            out.extend_from_slice(h.name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(&h.value);
+            out.extend_from_slice(eol);
+        }
+        out.extend_from_slice(eol);
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+/// Sends `outgoing` to `dest` once, waiting at most `timeout` for the whole
+/// answer, and describes the attempt as a replay delivery of `request_id`
+/// (not stored: the caller decides where it goes).
+pub async fn send(
+    request_id: i64,
+    outgoing: &Outgoing,
+    dest: &Target,
+    timeout: Duration,
+) -> NewDelivery {
+    let started_at = Timestamp::now();
+    let started = Instant::now();
+    let head_only = outgoing.method.eq_ignore_ascii_case("HEAD");
+    let mut answer = wire::Answer::new(MAX_RECORDED_BODY);
+    let bytes = outgoing.wire_bytes(dest);
+    let exchange = wire::exchange(&dest.authority, &bytes, head_only, &mut answer);
+    let error = match tokio::time::timeout(timeout, exchange).await {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e),
+        Err(_) => Some(format!(
+            "no complete answer within {}",
+            humantime::format_duration(timeout)
+        )),
+    };
+    NewDelivery {
+        request_id,
+        kind: DeliveryKind::Replay,
+        destination: dest.url_for(&outgoing.target),
+        started_at,
+        duration: started.elapsed(),
+        response_truncated: answer.truncated,
+        response: answer.response,
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResponseRecord;
+
+    fn stored() -> NewRequest {
+        NewRequest {
+            session_id: 1,
+            received_at: Timestamp(0),
+            method: "POST".into(),
+            target: "/hook?a=1".into(),
+            http_version: "HTTP/1.1".into(),
+            remote_addr: "127.0.0.1:9".into(),
+            headers: vec![
+                Header::new("host", "127.0.0.1:4665"),
+                Header::new("X-Sig", "v1=abc"),
+                Header::new("Transfer-Encoding", "chunked"),
+                Header::new("x-dup", "1"),
+                Header::new("X-Dup", "2"),
+            ],
+            body: b"hello".to_vec(),
+            truncated: false,
+            response: ResponseRecord {
+                status: 200,
+                headers: vec![],
+                body: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn the_wire_bytes_are_the_stored_request_for_the_destination() {
+        let dest = Target::parse("http://app:3000/base").unwrap();
+        let out = Outgoing::prepare(&stored(), &dest);
+        let wire = String::from_utf8(out.wire_bytes(&dest)).unwrap();
+        assert_eq!(
+            wire,
+            "POST /base/hook?a=1 HTTP/1.1\r\nhost: app:3000\r\nX-Sig: v1=abc\r\nx-dup: 1\r\n\
+             X-Dup: 2\r\nContent-Length: 5\r\n\r\nhello"
+        );
+    }
+
+    #[test]
+    fn setting_a_header_replaces_every_field_of_that_name_in_place() {
+        let dest = Target::parse("3000").unwrap();
+        let mut out = Outgoing::prepare(&stored(), &dest);
+        out.set_header(Header::new("X-DUP", "3"));
+        out.set_header(Header::new("X-New", "n"));
+        let names: Vec<String> = out
+            .headers
+            .iter()
+            .map(|h| format!("{}={}", h.name, h.value_str()))
+            .collect();
+        assert_eq!(
+            names,
+            ["host=localhost:3000", "X-Sig=v1=abc", "x-dup=3", "X-New=n"]
+        );
+    }
+
+    #[test]
+    fn a_bodyless_request_gets_no_content_length() {
+        let dest = Target::parse("3000").unwrap();
+        let mut req = stored();
+        req.method = "GET".into();
+        req.body.clear();
+        let wire = Outgoing::prepare(&req, &dest).wire_bytes(&dest);
+        assert!(!String::from_utf8_lossy(&wire).contains("Content-Length"));
+    }
+}

@@ -1,0 +1,198 @@
+//! `hookcap forward`: capture, pass on to an in-test app, relay and record its answer.
+
+use std::time::{Duration, Instant};
+
+use crate::util::{Behavior, Listener, Upstream, closed_port, show_json, split_request};
+
+/// A request with mixed-case and duplicate headers, hop-by-hop fields, and a binary body.
+fn hostile_request(body: &[u8]) -> Vec<u8> {
+    let mut raw = format!(
+        "POST /hook?a=1&b=%20 HTTP/1.1\r\n\
+         Host: hooks.example\r\n\
+         X-Signature: sha256=abc\r\n\
+         content-TYPE: application/octet-stream\r\n\
+         Connection: close, X-Hop\r\n\
+         X-Hop: only-for-hookcap\r\n\
+         Keep-Alive: timeout=5\r\n\
+         X-Dup: 1\r\n\
+         X-Dup: 2\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    raw
+}
+
+#[test]
+fn the_app_gets_the_callers_bytes_and_the_caller_gets_the_apps() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&format!("{}/base", app.url()), &[]);
+    let body: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    let res = l.send_raw(&hostile_request(&body));
+
+    let seen = app.requests();
+    assert_eq!(seen.len(), 1);
+    let (head, sent_body) = split_request(&seen[0]);
+    assert_eq!(sent_body, body, "body bytes unchanged");
+    let expected = [
+        "POST /base/hook?a=1&b=%20 HTTP/1.1".to_owned(),
+        format!("Host: {}", app.addr),
+        "X-Signature: sha256=abc".into(),
+        "content-TYPE: application/octet-stream".into(),
+        "X-Dup: 1".into(),
+        "X-Dup: 2".into(),
+        format!("Content-Length: {}", body.len()),
+        "x-forwarded-for: 127.0.0.1".into(),
+        "x-forwarded-proto: http".into(),
+        "x-forwarded-host: hooks.example".into(),
+    ];
+    assert_eq!(
+        head, expected,
+        "order, case, hop-by-hop removed, X-Forwarded-* added"
+    );
+
+    assert_eq!(res.status, 201);
+    assert_eq!(res.body, seen[0], "the caller gets the app's body");
+    assert!(
+        res.headers
+            .iter()
+            .any(|(n, v)| n == "X-Echo-Case" && v == "Yes"),
+        "{:?}",
+        res.headers
+    );
+
+    let doc = show_json(&l.db, "last");
+    assert_eq!(doc["response"]["status"], 201, "what the caller got");
+    let d = &doc["deliveries"][0];
+    assert_eq!(
+        (d["kind"].as_str(), d["status"].as_u64()),
+        (Some("forward"), Some(201))
+    );
+    assert_eq!(
+        d["destination"],
+        format!("{}/base/hook?a=1&b=%20", app.url())
+    );
+    assert_eq!(
+        d["response"]["body"]["size"].as_u64(),
+        Some(seen[0].len() as u64)
+    );
+    assert!(d["error"].is_null() && d["duration_us"].as_u64().is_some());
+}
+
+#[test]
+fn an_answer_of_unknown_length_is_relayed_and_recorded() {
+    let app = Upstream::start(Behavior::Chunked);
+    let l = Listener::forward(&app.url(), &[]);
+    let res = l.post("/chunked", &[], b"");
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("transfer-encoding"), Some("chunked"));
+    assert!(String::from_utf8_lossy(&res.body).contains("abc"));
+    let d = &show_json(&l.db, "last")["deliveries"][0];
+    assert_eq!(d["response"]["body"]["data"], "abcdef");
+    assert!(d["error"].is_null(), "{d}");
+}
+
+#[test]
+fn preserve_host_passes_the_callers_host_on() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&app.url(), &["--preserve-host"]);
+    l.post("/h", &[], b"x");
+    let (head, _) = split_request(&app.requests()[0]);
+    assert_eq!(head[1], "Host: test");
+}
+
+#[test]
+fn an_app_that_is_down_gets_502_and_the_request_is_kept() {
+    let l = Listener::forward(&closed_port().to_string(), &[]);
+    let res = l.post("/down", &["Content-Type: application/json"], b"{\"id\":1}");
+    assert_eq!(res.status, 502);
+    assert!(String::from_utf8_lossy(&res.body).contains("stored for replay"));
+    let doc = show_json(&l.db, "last");
+    assert_eq!(doc["body"]["data"], "{\"id\":1}");
+    assert_eq!(doc["response"]["status"], 502);
+    let d = &doc["deliveries"][0];
+    assert!(d["status"].is_null(), "no answer: {d}");
+    assert!(
+        d["error"].as_str().is_some_and(|e| e.contains("refused")),
+        "{d}"
+    );
+    let line = l.next_line();
+    assert!(
+        line.contains("POST /down") && line.contains("→ 502"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_slow_app_gets_504_after_the_upstream_timeout() {
+    let app = Upstream::start(Behavior::Slow(Duration::from_secs(3)));
+    let l = Listener::forward(&app.url(), &["--upstream-timeout", "300ms"]);
+    let started = Instant::now();
+    let res = l.post("/slow", &[], b"");
+    assert_eq!(res.status, 504);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "did not wait for the app"
+    );
+    let doc = show_json(&l.db, "last");
+    assert_eq!(doc["response"]["status"], 504);
+    assert!(
+        doc["deliveries"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("300ms")
+    );
+}
+
+#[test]
+fn the_headless_line_shows_the_apps_status_and_time() {
+    let app = Upstream::start(Behavior::Status(503));
+    let l = Listener::forward(&app.url(), &[]);
+    assert_eq!(l.post("/hook", &[], b"{}").status, 503);
+    let line = l.next_line();
+    assert!(
+        line.starts_with("#1 ") && line.contains("POST /hook"),
+        "{line}"
+    );
+    let (_, after) = line.split_once("→ 503 ").expect("status");
+    assert!(after.ends_with("ms") || after.ends_with('s'), "{line}");
+}
+
+#[test]
+fn exit_after_counts_answered_requests_and_json_lines_carry_the_delivery() {
+    let app = Upstream::start(Behavior::Echo);
+    let mut l = Listener::forward(&app.url(), &["--json", "--exit-after", "2"]);
+    l.post("/1", &[], b"a");
+    l.post("/2", &[], b"b");
+    assert!(l.wait_exit().success());
+    let events: Vec<serde_json::Value> = (0..2)
+        .map(|_| serde_json::from_str(&l.next_line()).unwrap())
+        .collect();
+    for e in &events {
+        assert_eq!(e["status"], 201);
+        assert_eq!(e["delivery"]["kind"], "forward");
+        assert_eq!(e["delivery"]["status"], 201);
+    }
+}
+
+#[test]
+fn concurrent_requests_are_all_forwarded_and_recorded() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&app.url(), &[]);
+    let addr = l.addr;
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            s.spawn(move || {
+                let raw = format!(
+                    "POST /c/{i} HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{i}"
+                );
+                assert_eq!(crate::util::send_raw(addr, raw.as_bytes()).status, 201);
+            });
+        }
+    });
+    assert_eq!(app.requests().len(), 8);
+    for _ in 0..8 {
+        assert!(l.next_line().contains("→ 201"));
+    }
+}

@@ -1,0 +1,247 @@
+//! `hookcap replay`: stored requests sent again, byte-exact, and every attempt recorded.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::util::{
+    Behavior, Listener, Upstream, closed_port, hookcap, run, show_json, split_request,
+};
+
+fn replay(db: &Path, args: &[&str], editor: Option<&str>) -> Output {
+    let mut cmd = hookcap();
+    cmd.arg("replay").args(args).arg("--db").arg(db);
+    cmd.env_remove("VISUAL");
+    match editor {
+        Some(e) => cmd.env("EDITOR", e),
+        None => cmd.env_remove("EDITOR"),
+    };
+    cmd.output().expect("hookcap replay runs")
+}
+
+/// The deliveries of the newest request, from `show --json`.
+fn deliveries(db: &Path) -> Vec<serde_json::Value> {
+    show_json(db, "last")["deliveries"]
+        .as_array()
+        .expect("a deliveries array")
+        .clone()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A listener with one captured request: mixed case, duplicates, hop-by-hop fields.
+fn captured() -> Listener {
+    let l = Listener::start(&[]);
+    l.send_raw(
+        b"POST /hook?x=1 HTTP/1.1\r\nhost: hooks.example\r\nX-Sig: v1=abc\r\nContent-Type: application/json\r\n\
+          X-Dup: 1\r\nConnection: close\r\nx-dup: 2\r\nContent-Length: 16\r\n\r\n{\"event\":\"ping\"}",
+    );
+    l
+}
+
+#[test]
+fn a_replay_sends_the_stored_request_byte_exact() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Echo);
+    let out = replay(&l.db, &["last", "--to", &app.url()], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (head, body) = split_request(&app.requests()[0]);
+    let expected = [
+        "POST /hook?x=1 HTTP/1.1".to_owned(),
+        format!("host: {}", app.addr),
+        "X-Sig: v1=abc".into(),
+        "Content-Type: application/json".into(),
+        "X-Dup: 1".into(),
+        "x-dup: 2".into(),
+        "Content-Length: 16".into(),
+    ];
+    assert_eq!(head, expected);
+    assert_eq!(body, b"{\"event\":\"ping\"}");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("#1 POST {}/hook?x=1 → 201 ", app.url())),
+        "{text}"
+    );
+    assert!(
+        text.contains("X-Sig: v1=abc"),
+        "the echoed body is printed: {text}"
+    );
+    let d = &show_json(&l.db, "1")["deliveries"][0];
+    assert_eq!(
+        (d["kind"].as_str(), d["status"].as_u64()),
+        (Some("replay"), Some(201))
+    );
+    assert_eq!(
+        d["response"]["headers"][0][0], "X-Echo-Case",
+        "answer headers keep their case"
+    );
+}
+
+#[test]
+fn a_replay_goes_to_the_forward_target_of_its_session_by_default() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&format!("{}/base", app.url()), &[]);
+    l.post("/hook", &[], b"{}");
+    let out = replay(&l.db, &["last"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        app.request_lines(),
+        ["POST /base/hook HTTP/1.1", "POST /base/hook HTTP/1.1"]
+    );
+    let kinds: Vec<String> = deliveries(&l.db)
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["forward", "replay"]);
+}
+
+#[test]
+fn without_a_known_destination_nothing_is_sent_and_the_error_says_why() {
+    let l = captured();
+    let out = replay(&l.db, &["last"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--to URL"), "{}", stderr(&out));
+}
+
+#[test]
+fn edit_sends_what_the_editor_saved() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Echo);
+    let script = l.dir.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i -e 's/ping/pingpong/' -e 's/^X-Sig: .*/X-Sig: edited/' \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = replay(
+        &l.db,
+        &["1", "--edit", "--to", &app.url()],
+        Some(script.to_str().unwrap()),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (head, body) = split_request(&app.requests()[0]);
+    assert_eq!(
+        body, b"{\"event\":\"pingpong\"}",
+        "no newline added by the edit"
+    );
+    assert!(head.contains(&"X-Sig: edited".to_owned()), "{head:?}");
+    assert!(head.contains(&"Content-Length: 20".to_owned()), "{head:?}");
+}
+
+#[test]
+fn an_aborted_edit_sends_nothing() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Echo);
+    let out = replay(
+        &l.db,
+        &["last", "--edit", "--to", &app.url()],
+        Some("false"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(app.requests().is_empty());
+    assert!(deliveries(&l.db).is_empty());
+}
+
+#[test]
+fn times_three_sends_three_times_and_records_three_deliveries() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Echo);
+    let out = replay(
+        &l.db,
+        &["last", "--to", &app.url(), "--times", "3", "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(app.requests().len(), 3);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines
+            .iter()
+            .all(|d| d["status"] == 201 && d["kind"] == "replay")
+    );
+    assert_eq!(deliveries(&l.db).len(), 3);
+}
+
+#[test]
+fn headers_and_the_body_can_be_replaced() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Echo);
+    let file = l.dir.path().join("body.json");
+    std::fs::write(&file, "{\"fixed\":true}").unwrap();
+    let body_arg = format!("@{}", file.display());
+    let args = [
+        "last",
+        "--to",
+        &app.url(),
+        "-H",
+        "x-sig: new",
+        "-H",
+        "X-Extra: 1",
+        "--body",
+        &body_arg,
+    ];
+    assert!(replay(&l.db, &args, None).status.success());
+    let (head, body) = split_request(&app.requests()[0]);
+    assert_eq!(
+        head[2], "X-Sig: new",
+        "replaced in place, keeping the stored case"
+    );
+    assert_eq!(head.last().unwrap(), "X-Extra: 1");
+    assert!(head.contains(&"Content-Length: 14".to_owned()));
+    assert_eq!(body, b"{\"fixed\":true}");
+}
+
+#[test]
+fn a_non_2xx_answer_or_an_unreachable_destination_exits_1() {
+    let l = captured();
+    let app = Upstream::start(Behavior::Status(500));
+    let out = replay(&l.db, &["last", "--to", &app.url()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("→ 500"));
+    let down = format!("http://127.0.0.1:{}", closed_port());
+    let out = replay(&l.db, &["last", "--to", &down], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("no answer"), "{}", stdout(&out));
+    let d = &deliveries(&l.db)[1];
+    assert!(d["status"].is_null() && d["error"].as_str().unwrap().contains("connect"));
+}
+
+#[test]
+fn all_replays_what_the_filters_match_in_capture_order() {
+    let l = Listener::start(&[]);
+    l.post("/a", &[], b"1");
+    l.send_raw(b"GET /skip HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    l.post("/b", &[], b"2");
+    let app = Upstream::start(Behavior::Echo);
+    let out = replay(
+        &l.db,
+        &["--all", "--method", "POST", "--to", &app.url()],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        app.request_lines(),
+        ["POST /a HTTP/1.1", "POST /b HTTP/1.1"]
+    );
+    assert!(stderr(&out).contains("2 of 2 attempts got a 2xx answer"));
+    let bad = run(
+        &l.db,
+        &["replay", "last", "--method", "POST", "--to", &app.url()],
+    );
+    assert_eq!(bad.status.code(), Some(2), "filters need --all");
+}
