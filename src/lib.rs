@@ -2,6 +2,9 @@
 //!
 //! Data flows one way: [`capture`] → [`store`] (one writer) → readers
 //! (`ls`, `show`, the TUI, `wait`). The capture path never waits on a reader.
+//! In forward mode the capture path also passes each stored request on to
+//! the app ([`upstream`] holds the rules) and records the app's answer as a
+//! delivery through the same writer; [`replay`] sends stored requests again.
 
 #![forbid(unsafe_code)]
 

@@ -15,10 +15,14 @@
 //!   occurrence. Always HTTP/1.1 upstream, the body always with `Content-Length`.
 //!
 //! The answer goes back with its status, headers (hop-by-hop dropped; names in
-//! the app's case) and body, streamed as it arrives while a copy of at most
-//! `--max-body` bytes is kept for the delivery record. An app that cannot be
-//! reached is answered `502`, one that takes longer than `--upstream-timeout`
-//! (for the whole answer) `504`; the delivery records the error.
+//! the app's case) and body. A small body of known length (up to
+//! [`BUFFERED_ANSWER_MAX`], the usual webhook answer) is read whole and sent
+//! with the head in one write; any other streams as it arrives while a copy of
+//! at most `--max-body` bytes is kept for the delivery record. An app that
+//! cannot be reached is answered `502`, one that takes longer than
+//! `--upstream-timeout` (for the whole answer) `504`; the delivery records the
+//! error. (A small body that breaks off is answered `502` too; a streamed one
+//! can only be cut off.)
 //!
 //! Ack-after-commit holds for deliveries too: a [`DeliverySlot`] is reserved
 //! before sending and filled once the answer's body has ended, and the end of
@@ -34,7 +38,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{Either, Full};
+use http_body_util::{BodyExt, Either, Full};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::header::{HOST, HeaderMap, HeaderName, HeaderValue};
 use hyper::http::request::Parts;
@@ -49,6 +53,11 @@ use super::shape;
 use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, Timestamp};
 use crate::store::{Committed, DeliverySlot, WriterHandle};
 use crate::upstream::{Target, strip_hop_by_hop_map};
+
+/// Answers up to this size (with a known length) are read whole before they
+/// are passed on, so the caller gets head and body in one write; larger ones
+/// stream.
+const BUFFERED_ANSWER_MAX: u64 = 64 * 1024;
 
 /// How long an idle pooled connection to the app is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -124,7 +133,7 @@ impl Forwarder {
         };
         let sent = tokio::time::timeout_at(deadline.into(), self.client.request(upstream)).await;
         match sent {
-            Ok(Ok(res)) => outcome.relay(res, deadline),
+            Ok(Ok(res)) => outcome.relay(res, deadline).await,
             // The client's own message ("client error (Connect)") adds nothing to its cause.
             Ok(Err(e)) => {
                 let cause = describe(e.source().unwrap_or(&e));
@@ -263,9 +272,46 @@ impl Outcome {
         res
     }
 
-    /// Answers the caller with the app's response, relaying its body.
-    fn relay(mut self, res: Response<Incoming>, deadline: Instant) -> Response<AnswerBody> {
+    /// Answers the caller with the app's response. A small answer of known
+    /// length is read whole first, recorded, and sent in one piece once the
+    /// record is committed; any other is streamed ([`RelayBody`]).
+    async fn relay(mut self, res: Response<Incoming>, deadline: Instant) -> Response<AnswerBody> {
         let (mut parts, body) = res.into_parts();
+        self.take_head(&mut parts);
+        let small = body
+            .size_hint()
+            .exact()
+            .is_some_and(|n| n <= BUFFERED_ANSWER_MAX.min(self.max_record as u64));
+        if !small {
+            let body = RelayBody {
+                inner: body,
+                deadline: Box::pin(tokio::time::sleep_until(deadline.into())),
+                outcome: Some(self),
+                held: None,
+            };
+            return Response::from_parts(parts, Either::Right(body));
+        }
+        let bytes = match tokio::time::timeout_at(deadline.into(), body.collect()).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(e)) => {
+                let cause = format!("the answer's body broke off: {}", describe(&e));
+                return self.fail(StatusCode::BAD_GATEWAY, cause).await;
+            }
+            Err(_) => {
+                let cause = "the answer's body did not end in time".to_owned();
+                return self.fail(StatusCode::GATEWAY_TIMEOUT, cause).await;
+            }
+        };
+        self.keep(&bytes);
+        if let Some(committed) = self.finish(None) {
+            let _ = committed.await;
+        }
+        Response::from_parts(parts, Either::Left(Full::new(bytes)))
+    }
+
+    /// Records the app's status and headers, and readies the head for the
+    /// caller: hop-by-hop fields dropped, HTTP/1.1 whatever the app speaks.
+    fn take_head(&mut self, parts: &mut hyper::http::response::Parts) {
         let headers = parts
             .headers
             .iter()
@@ -277,15 +323,7 @@ impl Outcome {
             body: Vec::new(),
         });
         strip_hop_by_hop_map(&mut parts.headers);
-        // hookcap speaks HTTP/1.1 to the caller whatever the app speaks.
         parts.version = hyper::Version::HTTP_11;
-        let body = RelayBody {
-            inner: body,
-            deadline: Box::pin(tokio::time::sleep_until(deadline.into())),
-            outcome: Some(self),
-            held: None,
-        };
-        Response::from_parts(parts, Either::Right(body))
     }
 
     /// Keeps a copy of relayed body bytes, up to the limit.

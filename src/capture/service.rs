@@ -97,14 +97,16 @@ async fn read_request(
 ) -> (NewRequest, bool) {
     let received_at = Timestamp::now();
     let hyper_target = parts.uri.to_string();
-    let head = take_head(&conn.heads, parts.method.as_str(), &hyper_target);
-    let headers = match &head {
-        Some(h) => h.headers.clone(),
-        None => parts
-            .headers
-            .iter()
-            .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
-            .collect(),
+    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &hyper_target) {
+        Some(head) => (head.target, head.headers),
+        None => {
+            let headers = parts
+                .headers
+                .iter()
+                .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
+                .collect();
+            (hyper_target, headers)
+        }
     };
     let body = read_body(body, state.limits.max_body).await;
     let response = if body.over_limit {
@@ -118,7 +120,7 @@ async fn read_request(
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
-        target: head.map_or(hyper_target, |h| h.target),
+        target,
         http_version: version_str(parts.version).to_owned(),
         remote_addr: conn.remote.to_string(),
         headers,

@@ -146,16 +146,19 @@ impl Store {
     /// The summaries of these requests (those that exist), oldest first: how a
     /// live view re-reads forwarded requests it saw pending.
     pub fn summaries_of(&self, ids: &[i64]) -> Result<Vec<RequestSummary>, StoreError> {
+        // Every chunk is padded to the same width (repeating an id is harmless
+        // in IN), so one cached statement serves all calls.
+        const WIDTH: usize = 64;
+        let marks = vec!["?"; WIDTH].join(", ");
+        let sql = with_latest_delivery(
+            &format!("SELECT {SUMMARY_COLUMNS} FROM requests WHERE id IN ({marks})"),
+            "ASC",
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut out = Vec::with_capacity(ids.len());
-        // Bounded chunks keep the statement within SQLite's parameter limit.
-        for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = with_latest_delivery(
-                &format!("SELECT {SUMMARY_COLUMNS} FROM requests WHERE id IN ({marks})"),
-                "ASC",
-            );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(chunk), summary_row)?;
+        for chunk in ids.chunks(WIDTH) {
+            let padded = chunk.iter().chain(std::iter::repeat(&chunk[0])).take(WIDTH);
+            let rows = stmt.query_map(rusqlite::params_from_iter(padded), summary_row)?;
             for row in rows {
                 out.push(row?);
             }

@@ -2,7 +2,9 @@
 //!
 //! The writer announces each commit; this thread wakes, reads the new rows of
 //! its session from its own store connection, prints them and counts them for
-//! `--exit-after`. However slow stdout is, capture never waits for it.
+//! `--exit-after`. However slow stdout is, capture never waits for it. Under
+//! load, commits come far faster than anyone reads lines, so it reads the
+//! store at most once per [`FOLLOW_PAUSE`] and prints what accumulated.
 //!
 //! In forward mode a request is stored before the app has answered: such a
 //! row is pending, and is printed (with the app's status and time) once the
@@ -24,6 +26,10 @@ use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
 use crate::store::{Store, StoredUpTo};
+
+/// The shortest time between two reads of the store: short enough to look
+/// instant, long enough that a burst of commits costs one read, not hundreds.
+pub const FOLLOW_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// What the output thread saw by the time it stopped.
 #[derive(Debug, Clone, Copy, Default)]
@@ -137,6 +143,7 @@ impl Follower {
             if !writer_running {
                 return self.printed;
             }
+            std::thread::sleep(FOLLOW_PAUSE);
         }
     }
 
@@ -170,7 +177,8 @@ impl Follower {
     }
 
     fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
-        let mut out = std::io::stdout().lock();
+        // stdout is line-buffered: one write for the batch, not one per line.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         for row in rows {
             match self.mode {
                 OutputMode::Json => {
