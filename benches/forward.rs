@@ -311,6 +311,23 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 impl Report {
     fn print(&self) {
+        self.print_closed();
+        self.print_open();
+        let total: Duration = self.cpu_per_request.iter().map(|(_, d)| *d).sum();
+        println!(
+            "hookcap CPU per forwarded request (closed loop): {:.1} µs",
+            total.as_secs_f64() * 1e6
+        );
+        for (name, d) in &self.cpu_per_request {
+            println!("  {name:16} {:>6.1} µs", d.as_secs_f64() * 1e6);
+        }
+        println!(
+            "stored: {} requests, {} deliveries, of {} sent through hookcap",
+            self.stored.0, self.stored.1, self.sent_through
+        );
+    }
+
+    fn print_closed(&self) {
         let rates = |runs: &[Run]| runs.iter().map(Run::rate).collect::<Vec<_>>();
         let (direct, forward) = (rates(&self.direct_closed), rates(&self.forward_closed));
         let ratios = direct.iter().zip(&forward).map(|(d, f)| f / d).collect();
@@ -326,6 +343,9 @@ impl Report {
             );
         }
         println!("  forward / direct: median {:.2}x", median(ratios));
+    }
+
+    fn print_open(&self) {
         println!(
             "open loop, {OPEN_RATE} req/s, {ROUNDS} × {OPEN_LOOP:?}, latency from the scheduled send:"
         );
@@ -344,18 +364,6 @@ impl Report {
         }
         let added = self.forward_open.percentile(0.5) - self.direct_open.percentile(0.5);
         println!("  added p50: {added:.3} ms");
-        let total: Duration = self.cpu_per_request.iter().map(|(_, d)| *d).sum();
-        println!(
-            "hookcap CPU per forwarded request (closed loop): {:.1} µs",
-            total.as_secs_f64() * 1e6
-        );
-        for (name, d) in &self.cpu_per_request {
-            println!("  {name:16} {:>6.1} µs", d.as_secs_f64() * 1e6);
-        }
-        println!(
-            "stored: {} requests, {} deliveries, of {} sent through hookcap",
-            self.stored.0, self.stored.1, self.sent_through
-        );
     }
 }
 

@@ -22,10 +22,10 @@ pub(crate) use config::{parse_header, read_body_arg};
 use output::LiveOutput;
 
 use super::Context;
-use crate::capture::{self, CaptureState, Forwarder, Responder};
+use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
-use crate::model::SessionMode;
+use crate::model::{Session, SessionMode};
 use crate::store::{Checkpointer, GroupCommitWriter, Store};
 
 /// Runs `hookcap listen`.
@@ -53,12 +53,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
     let url = format!("http://{addr}");
-    let session = match &config.answer {
-        Answer::Shape(_) => store.create_session(SessionMode::Listen, &url, None)?,
-        Answer::Forward(f) => {
-            store.create_session(SessionMode::Forward, &url, Some(&f.target.to_string()))?
-        }
-    };
+    let session = config.answer.create_session(&store, &url)?;
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
     let checkpointer = Checkpointer::start(&ctx.db)?;
     let (stop, stopped) = watch::channel(false);
@@ -73,14 +68,10 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
 
     let timed_out = Arc::new(AtomicBool::new(false));
     spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
-    let responder = match &config.answer {
-        Answer::Shape(shape) => Responder::Shape(shape.clone()),
-        Answer::Forward(f) => Responder::Forward(Forwarder::new(f.clone(), &config.limits)),
-    };
     let state = Arc::new(CaptureState {
         writer: handle,
         session_id: session.id,
-        responder,
+        responder: config.answer.responder(&config.limits),
         limits: config.limits,
     });
     capture::serve(listener, state, stopped).await;
@@ -99,6 +90,26 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         return Ok(Exit::TimedOut);
     }
     Ok(Exit::Success)
+}
+
+impl Answer {
+    /// Records the session: a forward session keeps its target, for `replay`.
+    fn create_session(&self, store: &Store, url: &str) -> anyhow::Result<Session> {
+        Ok(match self {
+            Self::Shape(_) => store.create_session(SessionMode::Listen, url, None)?,
+            Self::Forward(f) => {
+                store.create_session(SessionMode::Forward, url, Some(&f.target.to_string()))?
+            }
+        })
+    }
+
+    /// The capture server's way of answering.
+    fn responder(&self, limits: &Limits) -> Responder {
+        match self {
+            Self::Shape(shape) => Responder::Shape(shape.clone()),
+            Self::Forward(f) => Responder::Forward(Forwarder::new(f.clone(), limits)),
+        }
+    }
 }
 
 /// Ctrl-C, SIGTERM and `--timeout` all end the listener gracefully.

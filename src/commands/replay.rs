@@ -38,52 +38,83 @@ struct Job {
     dest: Target,
 }
 
+/// What the command line changes on every request: `-H`, `--body`, `--to`.
+struct Changes {
+    headers: Vec<Header>,
+    body: Option<Vec<u8>>,
+    to: Option<Target>,
+    edit: bool,
+}
+
+impl Changes {
+    fn resolve(args: &ReplayArgs) -> Result<Self, CliError> {
+        let to = args
+            .to
+            .as_deref()
+            .map(|t| Target::parse(t).map_err(|e| CliError::Usage(format!("--to: {e}"))))
+            .transpose()?;
+        Ok(Self {
+            headers: args
+                .headers
+                .iter()
+                .map(|h| parse_header(h))
+                .collect::<Result<_, _>>()?,
+            body: args
+                .body
+                .as_deref()
+                .map(|b| read_body_arg(Some(b)))
+                .transpose()?
+                .map(|b| b.to_vec()),
+            to,
+            edit: args.edit,
+        })
+    }
+}
+
 /// Runs `hookcap replay`.
 pub fn run(args: ReplayArgs, ctx: &Context) -> anyhow::Result<Exit> {
-    let headers: Vec<Header> = args
-        .headers
-        .iter()
-        .map(|h| parse_header(h))
-        .collect::<Result<_, _>>()?;
-    let body = args
-        .body
-        .as_deref()
-        .map(|b| read_body_arg(Some(b)))
-        .transpose()?;
-    let to = args
-        .to
-        .as_deref()
-        .map(|t| Target::parse(t).map_err(|e| CliError::Usage(format!("--to: {e}"))))
-        .transpose()?;
+    let changes = Changes::resolve(&args)?;
     let store = ctx.open_store()?;
     let requests = select(&store, &args)?;
     if args.edit && requests.len() > 1 {
         return Err(CliError::Usage("--edit takes a single request".into()).into());
     }
-    let mut jobs = Vec::with_capacity(requests.len());
     let mut targets = HashMap::new();
+    let mut jobs = Vec::with_capacity(requests.len());
     for r in &requests {
-        let dest = match &to {
+        let dest = match &changes.to {
             Some(t) => t.clone(),
             None => session_target(&store, r, &mut targets)?,
         };
-        let mut outgoing = Outgoing::prepare(r, &dest);
-        for h in &headers {
-            outgoing.set_header(h.clone());
-        }
-        if let Some(b) = &body {
-            outgoing.body = b.to_vec();
-        }
-        if args.edit {
-            outgoing = edit::edit(r.id, &outgoing, &dest)?;
-        }
-        jobs.push(Job {
-            request_id: r.id,
-            outgoing,
-            dest,
-        });
+        jobs.push(prepare(r, dest, &changes)?);
     }
     send_all(&store, &jobs, &args, ctx)
+}
+
+/// The request as it goes to `dest`, changed as asked (and edited, with `--edit`).
+fn prepare(r: &CapturedRequest, dest: Target, changes: &Changes) -> anyhow::Result<Job> {
+    if r.truncated {
+        eprintln!(
+            "hookcap: warning: request {} was stored truncated; only its first {} body bytes are sent",
+            r.id,
+            r.body.len()
+        );
+    }
+    let mut outgoing = Outgoing::prepare(r, &dest);
+    for h in &changes.headers {
+        outgoing.set_header(h.clone());
+    }
+    if let Some(b) = &changes.body {
+        outgoing.body.clone_from(b);
+    }
+    if changes.edit {
+        outgoing = edit::edit(r.id, &outgoing, &dest)?;
+    }
+    Ok(Job {
+        request_id: r.id,
+        outgoing,
+        dest,
+    })
 }
 
 /// The requests named by ids (`last` included), or by the filters with
