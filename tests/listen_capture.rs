@@ -216,3 +216,20 @@ fn escape_sequences_never_reach_the_terminal_raw() {
         "stored byte-exact"
     );
 }
+
+#[test]
+fn a_stalled_body_is_cut_off_stored_and_answered_408() {
+    use std::io::{BufReader, Write};
+    let l = Listener::start(&["--body-timeout", "300ms"]);
+    let mut stream = std::net::TcpStream::connect(l.addr).unwrap();
+    stream
+        .write_all(b"POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial")
+        .unwrap();
+    let res = crate::util::read_response(&mut BufReader::new(stream));
+    assert_eq!(res.status, 408);
+    let doc = show_json(&l.db, "last");
+    assert_eq!(
+        (doc["truncated"].as_bool(), doc["body"]["data"].as_str()),
+        (Some(true), Some("partial"))
+    );
+}

@@ -35,11 +35,23 @@ pub struct ConnInfo {
     pub heads: HeadQueue,
 }
 
-/// The body as read: at most the limit, and whether more was sent.
+/// How reading a body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyEnd {
+    /// The whole body arrived.
+    Complete,
+    /// It was longer than the limit; only the start was kept.
+    OverLimit,
+    /// The client went silent for too long.
+    Stalled,
+    /// The connection failed or the framing was broken.
+    Broken,
+}
+
+/// The body as read: at most the limit, and how reading ended.
 struct ReadBody {
     bytes: Vec<u8>,
-    over_limit: bool,
-    broken: bool,
+    end: BodyEnd,
 }
 
 /// Captures one request and answers it. Never answers 2xx unless the request
@@ -61,14 +73,21 @@ pub async fn handle(
             .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
             .collect(),
     };
-    let body = read_body(body, state.limits.max_body).await;
-    let response = if body.over_limit {
-        too_large_record()
-    } else if body.broken {
-        shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
-    } else {
-        state.shape.record()
+    let body = read_body(body, &state.limits).await;
+    let response = match body.end {
+        BodyEnd::Complete => state.shape.record(),
+        BodyEnd::OverLimit => shape::plain_record(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body exceeds hookcap's --max-body limit\n",
+        ),
+        BodyEnd::Stalled => {
+            shape::plain_record(StatusCode::REQUEST_TIMEOUT, "request body stalled\n")
+        }
+        BodyEnd::Broken => {
+            shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
+        }
     };
+    let incomplete = body.end != BodyEnd::Complete;
     let request = NewRequest {
         session_id: state.session_id,
         received_at,
@@ -78,7 +97,7 @@ pub async fn handle(
         remote_addr: conn.remote.to_string(),
         headers,
         body: body.bytes,
-        truncated: body.over_limit || body.broken,
+        truncated: incomplete,
         response,
     };
     let status = request.response.status;
@@ -90,7 +109,7 @@ pub async fn handle(
                 tokio::time::sleep(state.shape.delay).await;
             }
             let mut res = shape::build(&record);
-            if body.over_limit || body.broken {
+            if incomplete {
                 res.headers_mut().insert(
                     hyper::header::CONNECTION,
                     hyper::header::HeaderValue::from_static("close"),
@@ -113,49 +132,32 @@ pub async fn handle(
     }
 }
 
-fn too_large_record() -> crate::model::ResponseRecord {
-    shape::plain_record(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "request body exceeds hookcap's --max-body limit\n",
-    )
-}
-
-async fn read_body(mut body: Incoming, max: u64) -> ReadBody {
+/// Reads the body up to `limits.max_body` bytes, giving up on a client that
+/// stalls for `limits.body_idle_timeout`.
+async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
+    let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
     let mut bytes = Vec::new();
-    loop {
-        match body.frame().await {
-            None => {
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: false,
-                };
-            }
-            Some(Err(e)) => {
+    let end = loop {
+        let frame = match tokio::time::timeout(limits.body_idle_timeout, body.frame()).await {
+            Err(_) => break BodyEnd::Stalled,
+            Ok(None) => break BodyEnd::Complete,
+            Ok(Some(Err(e))) => {
                 tracing::debug!("body read failed: {e}");
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: true,
-                };
+                break BodyEnd::Broken;
             }
-            Some(Ok(frame)) => {
-                let Ok(data) = frame.into_data() else {
-                    continue;
-                };
-                let room = (max as usize).saturating_sub(bytes.len());
-                if data.len() > room {
-                    bytes.extend_from_slice(&data[..room]);
-                    return ReadBody {
-                        bytes,
-                        over_limit: true,
-                        broken: false,
-                    };
-                }
-                bytes.extend_from_slice(&data);
-            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let room = max.saturating_sub(bytes.len());
+        if data.len() > room {
+            bytes.extend_from_slice(&data[..room]);
+            break BodyEnd::OverLimit;
         }
-    }
+        bytes.extend_from_slice(&data);
+    };
+    ReadBody { bytes, end }
 }
 
 fn version_str(v: Version) -> &'static str {
