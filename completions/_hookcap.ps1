@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long after storing before answering (e.g. 250ms, 2s)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time')
             [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a client whose body stalls this long (stored truncated, answered 408)')
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')

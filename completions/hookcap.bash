@@ -181,7 +181,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__listen)
-            opts="-p -H -h -V --host --port --status --body --header --delay --max-body --body-timeout --no-tui --json --exit-after --timeout --db --color --help --version"
+            opts="-p -H -h -V --host --port --status --body --header --delay --max-body --header-timeout --body-timeout --no-tui --json --exit-after --timeout --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,6 +220,10 @@ _hookcap() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

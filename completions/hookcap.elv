@@ -40,6 +40,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --header 'Response header ''Name: value'' (repeatable)'
             cand --delay 'Wait this long after storing before answering (e.g. 250ms, 2s)'
             cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time'
             cand --body-timeout 'Cut off a client whose body stalls this long (stored truncated, answered 408)'
             cand --exit-after 'Exit 0 once this many requests have been captured'
             cand --timeout 'With --exit-after: give up after this long and exit 124'

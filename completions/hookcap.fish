@@ -42,6 +42,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Resp
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r

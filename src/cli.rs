@@ -118,6 +118,9 @@ pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
+    /// Disconnect a client that has not sent a complete request head within this time
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub header_timeout: Duration,
     /// Cut off a client whose body stalls this long (stored truncated, answered 408)
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub body_timeout: Duration,

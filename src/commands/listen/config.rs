@@ -58,6 +58,7 @@ impl ListenConfig {
         let limits = Limits {
             max_body: args.limits.max_body.as_u64(),
             body_idle_timeout: args.limits.body_timeout,
+            header_read_timeout: args.limits.header_timeout,
             ..Limits::default()
         };
         if args.exit_after == Some(0) {
