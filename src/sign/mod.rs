@@ -29,6 +29,8 @@ mod twilio;
 mod verdict;
 
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 mod vectors;
 
 use std::fmt;
