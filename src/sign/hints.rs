@@ -52,10 +52,18 @@ pub(crate) fn collect(
             let mut out = secret_hints(c, secret, Some(k), msg.body);
             out.extend(body_hints(c, k, msg.body, opts.alt_body));
             out.extend(encoding_hints(c, k, msg.body));
+            if out.is_empty() {
+                out.push(NO_EXPLANATION.to_owned());
+            }
             out
         }
     }
 }
+
+/// Said when no alternative matches, so users know what was ruled out.
+const NO_EXPLANATION: &str = "no common mistake explains it (tried other forms of the secret, \
+     newline and JSON variants of the body, hex/base64, other hashes): most likely the \
+     sender signs with a different secret";
 
 fn secret_hints(c: &MacCheck<'_>, secret: &Secret, key: Option<&[u8]>, body: &[u8]) -> Vec<String> {
     let how = match c.key_mode {

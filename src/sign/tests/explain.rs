@@ -228,6 +228,10 @@ fn skew_is_reported_in_seconds() {
 #[test]
 fn mismatch_shows_recipe_expected_and_received() {
     let v = mismatch(ProviderKind::Stripe, b"k", JSON, b"other", JSON);
+    assert!(
+        has_hint(&v, "most likely the sender signs with a different secret"),
+        "{v:#?}"
+    );
     assert_eq!(v.header.as_deref(), Some("Stripe-Signature"));
     let recipe = format!(
         "t + '.' + body (10 + 1 + {} = {} bytes)",
