@@ -13,4 +13,5 @@ pub mod error;
 pub mod filter;
 pub mod model;
 pub mod render;
+pub mod sign;
 pub mod store;

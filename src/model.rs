@@ -73,17 +73,17 @@ impl Header {
 /// Case-insensitive lookups over an ordered header list.
 pub trait HeaderList {
     /// The first header with this name, ignoring case.
-    fn first(&self, name: &str) -> Option<&Header>;
+    fn find(&self, name: &str) -> Option<&Header>;
     /// All headers with this name, in arrival order.
     fn all<'a>(&'a self, name: &'a str) -> Box<dyn Iterator<Item = &'a Header> + 'a>;
     /// The first value with this name as text.
     fn get_str(&self, name: &str) -> Option<String> {
-        self.first(name).map(|h| h.value_str().into_owned())
+        self.find(name).map(|h| h.value_str().into_owned())
     }
 }
 
 impl HeaderList for [Header] {
-    fn first(&self, name: &str) -> Option<&Header> {
+    fn find(&self, name: &str) -> Option<&Header> {
         self.iter().find(|h| h.name.eq_ignore_ascii_case(name))
     }
 
