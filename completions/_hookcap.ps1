@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -85,6 +86,28 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcap;verify' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
+            [CompletionResult]::new('--sig-header', '--sig-header', [CompletionResultType]::ParameterName, 'For --provider hmac: the header carrying the signature')
+            [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'For --provider hmac: the hash algorithm')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'For --provider hmac: how the MAC is written')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'For --provider hmac: text before the MAC in the header (e.g. sha256=)')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Largest accepted age (or future skew) of a signed timestamp')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)')
+            [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'The body as your framework saw it, to explain body mismatches')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Measure timestamps against the wall clock instead of the capture time')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the verdict as one JSON document')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcap;generate' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
@@ -98,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -109,6 +133,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;show' {
+            break
+        }
+        'hookcap;help;verify' {
             break
         }
         'hookcap;help;generate' {

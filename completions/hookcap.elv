@@ -27,6 +27,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -78,6 +79,27 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcap;verify'= {
+            cand --provider 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'For --provider hmac: the header carrying the signature'
+            cand --algo 'For --provider hmac: the hash algorithm'
+            cand --encoding 'For --provider hmac: how the MAC is written'
+            cand --prefix 'For --provider hmac: text before the MAC in the header (e.g. sha256=)'
+            cand --tolerance 'Largest accepted age (or future skew) of a signed timestamp'
+            cand --url 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)'
+            cand --body-file 'The body as your framework saw it, to explain body mismatches'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --now 'Measure timestamps against the wall clock instead of the capture time'
+            cand --json 'Print the verdict as one JSON document'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcap;generate'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
@@ -90,6 +112,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -98,6 +121,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;ls'= {
         }
         &'hookcap;help;show'= {
+        }
+        &'hookcap;help;verify'= {
         }
         &'hookcap;help;generate'= {
         }

@@ -33,6 +33,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -s V -l version -d 'Print 
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ls" -d 'List captured requests, newest first'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
@@ -74,14 +75,37 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l raw -d 'Write t
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l json -d 'Print one JSON document with everything captured'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l sig-header -d 'For --provider hmac: the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l algo -d 'For --provider hmac: the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l encoding -d 'For --provider hmac: how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l prefix -d 'For --provider hmac: text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l tolerance -d 'Largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l url -d 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l body-file -d 'The body as your framework saw it, to explain body mismatches' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l now -d 'Measure timestamps against the wall clock instead of the capture time'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l json -d 'Print the verdict as one JSON document'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

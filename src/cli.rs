@@ -59,6 +59,9 @@ pub enum Command {
     /// Print one captured request in full
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Check a captured request's webhook signature and explain a mismatch
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -83,6 +86,16 @@ Examples:
   hookcap show last                   the newest request
   hookcap show 12 --raw > body.bin    the exact body bytes
   hookcap show 12 --json | jq '.headers'";
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  hookcap verify last --secret-env GITHUB_WEBHOOK_SECRET      detect the provider
+  hookcap verify 12 --provider stripe --secret-file .stripe-secret
+  hookcap verify 12 --provider twilio --url https://abc.ngrok.app/sms --secret-env TWILIO_TOKEN
+  hookcap verify 12 --provider hmac --header X-Signature --algo sha512 --encoding base64 --secret s3cret
+  hookcap verify last --body-file seen-by-my-app.json --secret-env SECRET   hints for body mismatches
+
+Exit status: 0 valid, 1 invalid or unsigned, 2 usage error.";
 
 /// Where to listen.
 #[derive(Debug, Clone, Args)]
@@ -211,4 +224,93 @@ pub struct GenerateArgs {
     /// Directory to write completions/ and docs/ into
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// Where the webhook secret comes from. The secret is never stored or logged.
+#[derive(Debug, Clone, Args)]
+pub struct SecretArgs {
+    /// The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)
+    #[arg(
+        long,
+        env = "HOOKCAP_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        group = "secret_source"
+    )]
+    pub secret: Option<String>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR", group = "secret_source")]
+    pub secret_env: Option<String>,
+    /// Read the secret from this file (one trailing newline is ignored)
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// The generic `hmac` scheme: where the signature is and how it is made.
+#[derive(Debug, Clone, Args)]
+pub struct HmacArgs {
+    /// For --provider hmac: the header carrying the signature
+    #[arg(long = "sig-header", value_name = "NAME")]
+    pub sig_header: Option<String>,
+    /// For --provider hmac: the hash algorithm
+    #[arg(long, value_enum, default_value_t = crate::sign::Algo::Sha256, value_name = "ALGO")]
+    pub algo: crate::sign::Algo,
+    /// For --provider hmac: how the MAC is written
+    #[arg(long, value_enum, default_value_t = crate::sign::Encoding::Hex, value_name = "ENCODING")]
+    pub encoding: crate::sign::Encoding,
+    /// For --provider hmac: text before the MAC in the header (e.g. sha256=)
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+}
+
+/// A provider name, or `auto` to detect it from the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderChoice(pub Option<crate::sign::ProviderKind>);
+
+impl std::str::FromStr for ProviderChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Self(None));
+        }
+        let names: Vec<&str> = crate::sign::ProviderKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        s.parse()
+            .map(|k| Self(Some(k)))
+            .map_err(|_| format!("unknown provider {s:?}; use auto, {}", names.join(", ")))
+    }
+}
+
+/// `hookcap verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Request id, or 'last' for the newest
+    #[arg(value_name = "ID|last")]
+    pub id: String,
+    /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// Largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// Measure timestamps against the wall clock instead of the capture time
+    #[arg(long)]
+    pub now: bool,
+    /// The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The body as your framework saw it, to explain body mismatches
+    #[arg(long, value_name = "PATH")]
+    pub body_file: Option<PathBuf>,
+    /// Print the verdict as one JSON document
+    #[arg(long)]
+    pub json: bool,
 }

@@ -6,7 +6,9 @@ pub mod listen;
 
 pub use generate::generated_files;
 mod ls;
+mod secret;
 mod show;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -46,6 +48,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Listen(args) => listen::run(args, &ctx),
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }

@@ -15,6 +15,7 @@
 //! - Timestamps are checked both ways: `|now - t| > tolerance` is rejected.
 
 mod check;
+mod checker;
 mod github;
 mod gitlab;
 mod hints;
@@ -41,6 +42,7 @@ use serde::Serialize;
 use crate::model::{Header, HeaderList};
 
 pub use self::hmac::HmacSpec;
+pub use checker::{Checked, Checker, reconstruct_url};
 pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
 pub use verdict::{Outcome, Verdict};
