@@ -45,6 +45,21 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wai
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l sig-header -d 'For --provider hmac: the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l algo -d 'For --provider hmac: the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l encoding -d 'For --provider hmac: how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l prefix -d 'For --provider hmac: text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
@@ -53,6 +68,7 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l json -d 'Print NDJSON events (implies --no-tui)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r

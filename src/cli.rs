@@ -73,7 +73,9 @@ Examples:
   hookcap listen --port 0 --no-tui            headless, any free port
   hookcap listen --status 500 --delay 2s      test how the sender retries
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
-  hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI";
+  hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
+  hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
 
 const LS_EXAMPLES: &str = "\
 Examples:
@@ -165,6 +167,9 @@ pub struct ListenArgs {
     /// Output mode.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Live checks.
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// Exit 0 once this many requests have been captured
     #[arg(long, value_name = "N")]
     pub exit_after: Option<u64>,
@@ -261,6 +266,40 @@ pub struct HmacArgs {
     /// For --provider hmac: text before the MAC in the header (e.g. sha256=)
     #[arg(long, value_name = "PREFIX")]
     pub prefix: Option<String>,
+}
+
+/// Checks run on every captured request as it arrives.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Verify each request's signature (auto, github, stripe, …) and store the verdict
+    #[arg(long, value_name = "PROVIDER")]
+    pub verify: Option<ProviderChoice>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// With --verify: largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// With --verify: answer 401 to invalid or unsigned requests (still stored)
+    #[arg(long, requires = "verify")]
+    pub reject_invalid: bool,
+    /// Answer 401 to requests whose --token-header is not this token (still stored)
+    #[arg(
+        long,
+        env = "HOOKCAP_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub require_token: Option<String>,
+    /// The header --require-token reads
+    #[arg(long, default_value = "X-Gitlab-Token", value_name = "NAME")]
+    pub token_header: String,
+    /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
+    #[arg(long, value_name = "CIDR")]
+    pub allow_ip: Vec<crate::capture::Cidr>,
 }
 
 /// A provider name, or `auto` to detect it from the headers.

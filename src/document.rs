@@ -10,7 +10,29 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use crate::filter::path_of;
-use crate::model::{CapturedRequest, Header, RequestSummary, ResponseRecord};
+use crate::model::{CapturedRequest, Header, RequestSummary, ResponseRecord, SignatureCheck};
+
+/// A live signature verdict, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureDoc {
+    /// The scheme checked.
+    pub provider: String,
+    /// `valid`, `invalid` or `unsigned`.
+    pub outcome: String,
+    /// One short line.
+    pub reason: String,
+}
+
+impl SignatureDoc {
+    /// The document of a stored verdict.
+    pub fn of(s: &SignatureCheck) -> Self {
+        Self {
+            provider: s.provider.clone(),
+            outcome: s.outcome.as_str().to_owned(),
+            reason: s.reason.clone(),
+        }
+    }
+}
 
 /// Bytes as JSON: UTF-8 text when possible, base64 otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +143,10 @@ pub struct RequestDoc {
     pub truncated: bool,
     /// What hookcap answered.
     pub response: ResponseDoc,
+    /// The live signature verdict, if `listen --verify` checked it.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<String>,
 }
 
 impl RequestDoc {
@@ -140,6 +166,8 @@ impl RequestDoc {
             body: BodyDoc::of(&r.body),
             truncated: r.truncated,
             response: ResponseDoc::of(&r.response),
+            signature: r.signature.as_ref().map(SignatureDoc::of),
+            rejected: r.rejected.clone(),
         }
     }
 }
@@ -167,6 +195,10 @@ pub struct SummaryDoc<'a> {
     pub truncated: bool,
     /// Content type, if sent.
     pub content_type: Option<&'a str>,
+    /// The live signature verdict, if checked.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<&'a str>,
 }
 
 impl<'a> SummaryDoc<'a> {
@@ -183,6 +215,8 @@ impl<'a> SummaryDoc<'a> {
             body_size: s.body_size,
             truncated: s.truncated,
             content_type: s.content_type.as_deref(),
+            signature: s.signature.as_ref().map(SignatureDoc::of),
+            rejected: s.rejected.as_deref(),
         }
     }
 }

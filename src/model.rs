@@ -153,6 +153,17 @@ pub struct Session {
     pub target: Option<String>,
 }
 
+/// The signature verdict stored with a request checked live (`listen --verify`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// The scheme checked (e.g. `github`).
+    pub provider: String,
+    /// Valid, invalid or unsigned.
+    pub outcome: crate::sign::Outcome,
+    /// One short line, e.g. `signature mismatch`.
+    pub reason: String,
+}
+
 /// A request as captured, before the store has given it an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRequest {
@@ -176,6 +187,11 @@ pub struct NewRequest {
     pub truncated: bool,
     /// What hookcap answered (or will answer once this is stored).
     pub response: ResponseRecord,
+    /// The live signature check, when `listen --verify` is on.
+    pub signature: Option<SignatureCheck>,
+    /// Why a guard rejected the request (`--reject-invalid`, `--require-token`,
+    /// `--allow-ip`); rejected requests are still stored.
+    pub rejected: Option<String>,
 }
 
 /// A stored request: the captured data plus its id.
@@ -215,6 +231,10 @@ pub struct RequestSummary {
     pub truncated: bool,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The live signature check, if one ran.
+    pub signature: Option<SignatureCheck>,
+    /// Why the request was rejected, if it was.
+    pub rejected: Option<String>,
 }
 
 impl RequestSummary {
@@ -230,6 +250,8 @@ impl RequestSummary {
             body_size: r.body.len() as u64,
             truncated: r.truncated,
             content_type: r.headers.get_str("content-type"),
+            signature: r.signature.clone(),
+            rejected: r.rejected.clone(),
         }
     }
 }

@@ -199,3 +199,99 @@ fn stale_timestamps_fail_against_the_wall_clock_only_when_asked() {
     assert_eq!(now.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&now.stdout).contains("skew"));
 }
+
+fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &Secret::from_bytes(secret),
+            &SignInput::new(body, Timestamp::now()),
+        )
+        .unwrap();
+    signed
+        .headers
+        .iter()
+        .map(|h| format!("{}: {}", h.name, h.value_str()))
+        .collect()
+}
+
+#[test]
+fn listen_verify_reject_invalid_answers_401_but_stores_everything() {
+    let l = Listener::start(&["--verify", "github", "--secret", SECRET, "--reject-invalid"]);
+    let good = github_headers(b"{}", SECRET);
+    let good: Vec<&str> = good.iter().map(String::as_str).collect();
+    assert_eq!(l.post("/ok", &good, b"{}").status, 200);
+    assert_eq!(l.post("/tampered", &good, b"{\"x\":1}").status, 401);
+    assert_eq!(l.post("/unsigned", &[], b"{}").status, 401);
+    let lines: Vec<String> = (0..3).map(|_| l.next_line()).collect();
+    assert!(lines[0].ends_with("✓ github"), "{lines:?}");
+    assert!(
+        lines[1].contains("✗ github: signature mismatch") && lines[1].contains("rejected"),
+        "{lines:?}"
+    );
+    assert!(lines[2].contains("unsigned"), "{lines:?}");
+    let doc = crate::util::show_json(&l.db, "2");
+    assert_eq!(
+        (
+            doc["signature"]["outcome"].as_str(),
+            doc["response"]["status"].as_u64()
+        ),
+        (Some("invalid"), Some(401))
+    );
+    assert!(
+        doc["rejected"]
+            .as_str()
+            .unwrap()
+            .contains("invalid signature")
+    );
+    let ls = String::from_utf8(crate::util::run_ok(&l.db, &["ls"])).unwrap();
+    assert!(
+        ls.contains("CHECKS") && ls.contains("✓ github") && ls.contains("✗ github"),
+        "{ls}"
+    );
+    let show = String::from_utf8(crate::util::run_ok(&l.db, &["show", "1"])).unwrap();
+    assert!(
+        show.contains("checks") && show.contains("✓ github"),
+        "{show}"
+    );
+}
+
+#[test]
+fn listen_verify_without_reject_only_records_the_verdict() {
+    let l = Listener::start(&["--verify", "auto", "--secret", SECRET]);
+    assert_eq!(l.post("/unsigned", &[], b"{}").status, 200);
+    let doc = crate::util::show_json(&l.db, "last");
+    assert_eq!(doc["signature"]["outcome"], "unsigned");
+    assert!(doc["rejected"].is_null());
+}
+
+#[test]
+fn require_token_answers_401_without_the_token() {
+    let l = Listener::start(&["--require-token", "t0ken"]);
+    assert_eq!(l.post("/no", &[], b"").status, 401);
+    assert_eq!(l.post("/wrong", &["X-Gitlab-Token: nope"], b"").status, 401);
+    assert_eq!(l.post("/yes", &["X-Gitlab-Token: t0ken"], b"").status, 200);
+    let out = String::from_utf8(crate::util::run_ok(&l.db, &["ls", "--json"])).unwrap();
+    assert_eq!(out.lines().count(), 3, "rejected requests are stored too");
+    assert!(
+        out.contains("missing X-Gitlab-Token header") && out.contains("wrong X-Gitlab-Token token")
+    );
+    assert!(
+        !out.contains("t0ken"),
+        "the token is never stored in verdicts"
+    );
+}
+
+#[test]
+fn allow_ip_answers_403_to_other_sources() {
+    let outside = Listener::start(&["--allow-ip", "10.0.0.0/8"]);
+    assert_eq!(outside.post("/x", &[], b"").status, 403);
+    assert!(
+        crate::util::show_json(&outside.db, "last")["rejected"]
+            .as_str()
+            .unwrap()
+            .contains("not allowed")
+    );
+    let inside = Listener::start(&["--allow-ip", "127.0.0.0/8"]);
+    assert_eq!(inside.post("/x", &[], b"").status, 200);
+}

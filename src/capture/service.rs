@@ -8,9 +8,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::Limits;
 use super::head::{HeadQueue, take_head};
 use super::shape::{self, ResponseShape};
+use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, Timestamp};
 use crate::render::sanitize;
 use crate::store::WriterHandle;
@@ -25,6 +25,8 @@ pub struct CaptureState {
     pub shape: ResponseShape,
     /// Size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
 }
 
 /// Per-connection facts the service needs.
@@ -88,7 +90,7 @@ pub async fn handle(
         }
     };
     let incomplete = body.end != BodyEnd::Complete;
-    let request = NewRequest {
+    let mut request = NewRequest {
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
@@ -99,13 +101,25 @@ pub async fn handle(
         body: body.bytes,
         truncated: incomplete,
         response,
+        signature: None,
+        rejected: None,
     };
+    if !state.guard.is_empty() {
+        let judgement = state.guard.judge(&request, conn.remote.ip());
+        request.signature = judgement.signature;
+        if let (Some((status, why)), false) = (judgement.rejected, incomplete) {
+            request.response =
+                shape::plain_record(status, &format!("rejected by hookcap: {why}\n"));
+            request.rejected = Some(why);
+        }
+    }
     let status = request.response.status;
+    let shaped = !incomplete && request.rejected.is_none();
     let record = request.response.clone();
     match state.writer.insert(request).await {
         Ok(id) => {
             tracing::debug!(id, status, "stored");
-            if status < 400 && !state.shape.delay.is_zero() {
+            if shaped && !state.shape.delay.is_zero() {
                 tokio::time::sleep(state.shape.delay).await;
             }
             let mut res = shape::build(&record);

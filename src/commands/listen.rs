@@ -66,6 +66,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         session_id: session.id,
         shape: config.shape.clone(),
         limits: config.limits,
+        guard: config.guard.clone(),
     });
     capture::serve(listener, state, stopped).await;
 

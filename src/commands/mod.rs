@@ -6,7 +6,7 @@ pub mod listen;
 
 pub use generate::generated_files;
 mod ls;
-mod secret;
+pub(crate) mod secret;
 mod show;
 mod verify;
 

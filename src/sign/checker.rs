@@ -104,6 +104,8 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             },
+            signature: None,
+            rejected: None,
         }
     }
 

@@ -23,6 +23,24 @@ pub enum Outcome {
     Unsigned,
 }
 
+impl Outcome {
+    /// The lowercase name stored and printed (`valid`, `invalid`, `unsigned`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Unsigned => "unsigned",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Valid, Self::Invalid, Self::Unsigned]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
 /// The result of `verify`, precise enough to fix a mismatch from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {

@@ -7,8 +7,10 @@ use super::codec::decode_headers;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
-    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode, Timestamp,
+    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode,
+    SignatureCheck, Timestamp,
 };
+use crate::sign::Outcome;
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
@@ -23,8 +25,11 @@ pub struct ListQuery {
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-const SUMMARY_COLUMNS: &str =
-    "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
+const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
+     content_type, sig_provider, sig_outcome, sig_reason, rejected";
+
+/// Requests with their live checks, if any (a primary-key lookup per row).
+const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -101,8 +106,9 @@ impl Store {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM requests {where_sql} ORDER BY id DESC LIMIT ?");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} {where_sql} ORDER BY id DESC LIMIT ?"
+        );
         args.push(Box::new(page.limit));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
@@ -119,7 +125,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
@@ -128,10 +134,12 @@ impl Store {
 
     /// One full request by id.
     pub fn get(&self, id: i64) -> Result<Option<CapturedRequest>, StoreError> {
-        let sql = "SELECT id, session_id, received_at, method, target, http_version, remote_addr, \
-                   headers, body, truncated, status, response_headers, response_body \
-                   FROM requests WHERE id = ?1";
-        Ok(self.conn.query_row(sql, [id], full_row).optional()?)
+        let sql = format!(
+            "SELECT id, session_id, received_at, method, target, http_version, remote_addr, \
+             headers, body, truncated, status, response_headers, response_body, \
+             sig_provider, sig_outcome, sig_reason, rejected FROM {REQUESTS} WHERE id = ?1"
+        );
+        Ok(self.conn.query_row(&sql, [id], full_row).optional()?)
     }
 
     /// The id of the newest request, if any.
@@ -171,7 +179,25 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
         body_size: r.get::<_, i64>(6)?.max(0) as u64,
         truncated: r.get(7)?,
         content_type: r.get(8)?,
+        signature: signature_at(r, 9)?,
+        rejected: r.get(12)?,
     })
+}
+
+/// The signature check in columns `i..i+3` (provider, outcome, reason), if any.
+fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck>> {
+    let provider: Option<String> = r.get(i)?;
+    let outcome: Option<String> = r.get(i + 1)?;
+    Ok(
+        match (provider, outcome.as_deref().and_then(Outcome::parse)) {
+            (Some(provider), Some(outcome)) => Some(SignatureCheck {
+                provider,
+                outcome,
+                reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    )
 }
 
 fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
@@ -190,6 +216,8 @@ fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
             headers: decode_headers(&r.get::<_, Vec<u8>>(11)?),
             body: r.get(12)?,
         },
+        signature: signature_at(r, 13)?,
+        rejected: r.get(16)?,
     };
     Ok(CapturedRequest {
         id: r.get(0)?,

@@ -167,6 +167,9 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
+    VALUES (?1, ?2, ?3, ?4, ?5)";
+
 fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
@@ -191,7 +194,18 @@ fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64
                 r.response.body,
                 r.body,
             ])?;
-            ids.push(tx.last_insert_rowid());
+            let id = tx.last_insert_rowid();
+            if r.signature.is_some() || r.rejected.is_some() {
+                let sig = r.signature.as_ref();
+                tx.prepare_cached(INSERT_CHECK_SQL)?.execute(params![
+                    id,
+                    sig.map(|s| s.provider.as_str()),
+                    sig.map(|s| s.outcome.as_str()),
+                    sig.map(|s| s.reason.as_str()),
+                    r.rejected,
+                ])?;
+            }
+            ids.push(id);
         }
     }
     tx.commit()?;
