@@ -13,5 +13,6 @@ pub mod error;
 pub mod filter;
 pub mod model;
 pub mod render;
+pub mod send;
 pub mod sign;
 pub mod store;
