@@ -19,6 +19,7 @@ Examples:
   hookcap ls -n 5                    the five newest requests
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
+  hookcap send :4665/hook --template github.push --secret s3cret   fire a signed webhook
 
 Environment: HOOKCAP_DB (database path), HOOKCAP_PORT (listen port),
 NO_COLOR (disable colors), HOOKCAP_LOG (log filter, e.g. debug).";
@@ -62,6 +63,9 @@ pub enum Command {
     /// Check a captured request's webhook signature and explain a mismatch
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Send a request (or a realistic, signed webhook) to any URL, like curl
+    #[command(after_help = SEND_EXAMPLES)]
+    Send(Box<SendArgs>),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -254,16 +258,16 @@ pub struct SecretArgs {
 /// The generic `hmac` scheme: where the signature is and how it is made.
 #[derive(Debug, Clone, Args)]
 pub struct HmacArgs {
-    /// For --provider hmac: the header carrying the signature
+    /// With the hmac scheme (--provider/--sign hmac): the header carrying the signature
     #[arg(long = "sig-header", value_name = "NAME")]
     pub sig_header: Option<String>,
-    /// For --provider hmac: the hash algorithm
+    /// With the hmac scheme (--provider/--sign hmac): the hash algorithm
     #[arg(long, value_enum, default_value_t = crate::sign::Algo::Sha256, value_name = "ALGO")]
     pub algo: crate::sign::Algo,
-    /// For --provider hmac: how the MAC is written
+    /// With the hmac scheme (--provider/--sign hmac): how the MAC is written
     #[arg(long, value_enum, default_value_t = crate::sign::Encoding::Hex, value_name = "ENCODING")]
     pub encoding: crate::sign::Encoding,
-    /// For --provider hmac: text before the MAC in the header (e.g. sha256=)
+    /// With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)
     #[arg(long, value_name = "PREFIX")]
     pub prefix: Option<String>,
 }
@@ -352,4 +356,165 @@ pub struct VerifyArgs {
     /// Print the verdict as one JSON document
     #[arg(long)]
     pub json: bool,
+}
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  hookcap send :4665/hook -d 'a=1&b=2'                  form POST to http://127.0.0.1:4665/hook
+  hookcap send https://example.com/hook --json '{\"ok\":true}' -H 'X-Env: test'
+  hookcap send :4665/upload -F name=demo -F file=@report.pdf
+  hookcap send :4665/gh --template github.push --secret-env GITHUB_WEBHOOK_SECRET
+  hookcap send :4665/pay --template stripe.payment_intent.succeeded --set /data/object/amount=500
+  hookcap send :4665/hook --data-binary @event.json --sign standard --secret-file whsec.txt
+  hookcap send :4665/hook --template slack.event_callback --repeat 1000 --concurrency 16
+  hookcap send https://flaky.example/hook -d x --retry 5 --retry-max-time 1m
+  hookcap send --list-templates
+
+URL shorthands: ':8080/hook' and '8080/hook' mean http://127.0.0.1:8080/hook; a URL
+without a scheme gets http://.
+
+Exit status: 0 for a 2xx response (every response, with --repeat), 1 for any other
+status or a transport error (0 for any response with --no-fail), 2 for usage errors.
+
+--json-result prints one JSON object. A single request:
+  {\"request\": {\"method\", \"url\", \"headers\": [[name, value]...], \"body\": BODY},
+   \"response\": {\"status\", \"reason\", \"version\", \"headers\", \"body\": BODY} | null,
+   \"error\": {\"kind\", \"message\"} | null, \"attempts\", \"timing\": {\"headers_ms\", \"total_ms\"}}
+  where BODY is {\"encoding\": \"utf8\"|\"base64\", \"data\", \"size\"}.
+With --repeat: {\"requests\", \"concurrency\", \"statuses\": {\"200\": N...},
+  \"errors\": {\"connect\": N...}, \"retries\", \"elapsed_ms\", \"requests_per_sec\",
+  \"latency_ms\": {\"min\", \"p50\", \"p90\", \"p99\", \"max\"}}.";
+
+/// `hookcap send`.
+#[derive(Debug, Clone, Args)]
+pub struct SendArgs {
+    /// Where to send: a URL, or :PORT/PATH and PORT/PATH for http://127.0.0.1:PORT/PATH
+    #[arg(value_name = "URL", required_unless_present = "list_templates")]
+    pub url: Option<String>,
+    /// The request line, headers and body.
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Templates.
+    #[command(flatten)]
+    pub template: TemplateArgs,
+    /// Signing.
+    #[command(flatten)]
+    pub signing: SignArgs,
+    /// Connection, timeout and retries.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    /// Repeats and concurrency.
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// What to print.
+    #[command(flatten)]
+    pub output: SendOutputArgs,
+}
+
+/// `hookcap send`: the request itself, with curl's option names.
+#[derive(Debug, Clone, Args)]
+pub struct RequestArgs {
+    /// Request method [default: POST with a body, GET without]
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Request header 'Name: value' (repeatable, order kept); 'Name:' removes a default header, 'Name;' sends it empty
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
+    #[arg(short = 'd', long = "data", value_name = "DATA", conflicts_with_all = ["data_binary", "json", "form"])]
+    pub data: Vec<String>,
+    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
+    #[arg(long = "data-binary", value_name = "DATA", conflicts_with_all = ["json", "form"])]
+    pub data_binary: Vec<String>,
+    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
+    #[arg(long = "json", value_name = "DATA", conflicts_with = "form")]
+    pub json: Vec<String>,
+    /// Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)
+    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
+    pub form: Vec<String>,
+    /// Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)
+    #[arg(long = "query", value_name = "NAME=VALUE")]
+    pub query: Vec<String>,
+    /// Basic authentication as user:password
+    #[arg(short = 'u', long = "user", value_name = "USER:PASSWORD")]
+    pub user: Option<String>,
+    /// User-Agent header [default: hookcap/VERSION, or the template's]
+    #[arg(short = 'A', long = "user-agent", value_name = "NAME")]
+    pub user_agent: Option<String>,
+}
+
+/// `hookcap send`: realistic sample payloads.
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// Send a provider's sample webhook with the headers it really sends (see --list-templates)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_binary", "json", "form"])]
+    pub template: Option<String>,
+    /// Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)
+    #[arg(long = "set", value_name = "/POINTER=VALUE", requires = "template")]
+    pub set: Vec<String>,
+    /// List the templates with one-line descriptions, then exit
+    #[arg(long)]
+    pub list_templates: bool,
+}
+
+/// `hookcap send`: signatures.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    /// Sign the exact bytes sent the way this provider does [default: the template's provider when a secret is given]
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub sign: Option<crate::sign::ProviderKind>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+}
+
+/// `hookcap send`: how requests travel.
+#[derive(Debug, Clone, Args)]
+pub struct TransferArgs {
+    /// Skip TLS certificate verification (self-signed test servers)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Give up on a request after this long (e.g. 10s, 500ms) [default: no limit]
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Retry connect errors, timeouts, 429 and 5xx up to N times, with exponential backoff and jitter, honouring Retry-After
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retry: u32,
+    /// Stop retrying once this much time has passed since the first attempt (e.g. 30s)
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub retry_max_time: Option<Duration>,
+}
+
+/// `hookcap send`: load.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Send the request N times (each with a fresh delivery id and signature) and print a summary
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// With --repeat: requests in flight at once, over this many connections
+    #[arg(long, default_value_t = 1, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub concurrency: u64,
+}
+
+/// `hookcap send`: output.
+#[derive(Debug, Clone, Args)]
+pub struct SendOutputArgs {
+    /// Also print the response headers
+    #[arg(short = 'i', long)]
+    pub include: bool,
+    /// Also print the request as sent (line, headers, body) before the response
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Write the response body to FILE ('-' for the exact bytes on stdout, nothing else)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts
+    #[arg(long, conflicts_with_all = ["include", "verbose"])]
+    pub json_result: bool,
+    /// Exit 0 for any response, whatever its status (transport errors still exit 1)
+    #[arg(long)]
+    pub no_fail: bool,
 }

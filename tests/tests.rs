@@ -8,5 +8,7 @@ mod generated;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
+mod send;
+mod send_load;
 mod store_errors;
 mod verify;

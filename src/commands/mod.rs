@@ -7,6 +7,7 @@ pub mod listen;
 pub use generate::generated_files;
 mod ls;
 pub(crate) mod secret;
+mod send;
 mod show;
 mod verify;
 
@@ -49,6 +50,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
+        Command::Send(args) => send::run(*args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }
