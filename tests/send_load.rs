@@ -282,3 +282,58 @@ fn tls_needs_a_trusted_certificate_unless_insecure() {
     assert_eq!(out, "HTTP/1.1 200 OK\n\nhi\n");
     assert_eq!(served.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn repeats_send_the_same_bytes_as_a_single_send() {
+    let l = Listener::start(&[]);
+    let args = [
+        &url(&l, "/same?q=1") as &str,
+        "-X",
+        "PUT",
+        "-H",
+        "X-Custom: a b",
+        "-H",
+        "Accept:",
+        "-u",
+        "u:p",
+        "--data-binary",
+        "exact\r\nbytes",
+    ];
+    ok(send(&args));
+    let mut repeated = args.to_vec();
+    repeated.extend(["--repeat", "2", "--concurrency", "2"]);
+    ok(send(&repeated));
+    let single = show_json(&l.db, "1");
+    for id in ["2", "3"] {
+        let again = show_json(&l.db, id);
+        for field in ["method", "target", "headers", "body"] {
+            assert_eq!(single[field], again[field], "{field} of request {id}");
+        }
+    }
+}
+
+#[test]
+fn repeats_reconnect_when_the_server_closes_and_retry_per_request() {
+    let server = Canned::start(&[
+        &response("503 Service Unavailable", "Retry-After: 0\r\n"),
+        &response("200 OK", ""),
+    ]);
+    let out = send(&[
+        &server.url(),
+        "--repeat",
+        "4",
+        "--retry",
+        "1",
+        "--json-result",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["statuses"], serde_json::json!({"200": 4}));
+    assert_eq!(doc["retries"], 1);
+    assert_eq!(server.hits(), 5);
+}

@@ -20,7 +20,7 @@ use crate::cli::SendArgs;
 use crate::error::Exit;
 use crate::render::color::{Paint, Style};
 use crate::send::load::{Progress, RetryLog, Sender};
-use crate::send::{SystemFresh, build_client, client::to_request, templates};
+use crate::send::{SystemFresh, WireRequest, build_client, templates};
 
 /// Runs `hookcap send`.
 pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -51,8 +51,16 @@ async fn send(config: SendConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let log: RetryLog = Arc::new(|e| eprintln!("{}", output::retry_line(e)));
     let plan = config.plan;
     let opts = config.output.clone();
-    let sender = Sender::new(client, config.draft, config.signer, config.retry, log)
-        .map_err(|e| crate::error::CliError::Usage(e.to_string()))?;
+    let timeout = config.client.timeout;
+    let sender = Sender::new(
+        client,
+        config.draft,
+        config.signer,
+        config.retry,
+        log,
+        timeout,
+    )
+    .map_err(|e| crate::error::CliError::Usage(e.to_string()))?;
     if plan.requests > 1 {
         repeat(Arc::new(sender), plan, &opts, ctx).await
     } else {
@@ -67,7 +75,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
         output::write_request(&mut out, &prepared, &ctx.paint)?;
         out.flush()?;
     }
-    let outcome = sender.send(to_request(&prepared)?, true).await;
+    let outcome = sender.send_once(&WireRequest::of(&prepared)?).await;
     if opts.json {
         let doc = output::single_doc(&prepared, &outcome);
         writeln!(out, "{}", serde_json::to_string(&doc)?)?;

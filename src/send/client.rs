@@ -186,43 +186,69 @@ impl Exchange {
     }
 }
 
-/// The reqwest request for a prepared one. Cannot fail for drafts built by
-/// `commands::send` (names, values and URL are validated there), but checks anyway.
-pub fn to_request(p: &Prepared) -> Result<reqwest::Request, BuildError> {
-    let bad = |what: &str| BuildError::Invalid(format!("invalid {what} in the request"));
-    let method = reqwest::Method::from_bytes(p.method.as_bytes()).map_err(|_| bad("method"))?;
-    let url = reqwest::Url::parse(&p.url).map_err(|_| bad("URL"))?;
-    let mut headers = HeaderMap::with_capacity(p.headers.len());
-    for h in &p.headers {
-        let name = HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| bad("header name"))?;
-        let value = HeaderValue::from_bytes(&h.value).map_err(|_| bad("header value"))?;
-        headers.append(name, value);
-    }
-    let mut req = reqwest::Request::new(method, url);
-    *req.headers_mut() = headers;
-    if let Some(body) = &p.body {
-        *req.body_mut() = Some(body.clone().into());
-    }
-    Ok(req)
+/// A prepared request converted once into the HTTP types both transports use;
+/// cheap to turn into a request again for every attempt or repeat.
+#[derive(Debug, Clone)]
+pub struct WireRequest {
+    /// The method.
+    pub method: reqwest::Method,
+    /// The absolute URL (for reqwest).
+    pub url: reqwest::Url,
+    /// The origin-form target, path and query (for a direct connection).
+    pub target: http::Uri,
+    /// Headers in wire order.
+    pub headers: HeaderMap,
+    /// The body, if any.
+    pub body: Option<Bytes>,
 }
 
-/// Sends one request and reads the whole response; with `keep_body` false the
-/// body is read and dropped (the connection stays reusable).
+impl WireRequest {
+    /// Converts a prepared request. Cannot fail for drafts built by
+    /// `commands::send` (names, values and URL are validated there), but checks anyway.
+    pub fn of(p: &Prepared) -> Result<Self, BuildError> {
+        let bad = |what: &str| BuildError::Invalid(format!("invalid {what} in the request"));
+        let mut headers = HeaderMap::with_capacity(p.headers.len());
+        for h in &p.headers {
+            let name = HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| bad("header name"))?;
+            let value = HeaderValue::from_bytes(&h.value).map_err(|_| bad("header value"))?;
+            headers.append(name, value);
+        }
+        Ok(Self {
+            method: reqwest::Method::from_bytes(p.method.as_bytes()).map_err(|_| bad("method"))?,
+            url: reqwest::Url::parse(&p.url).map_err(|_| bad("URL"))?,
+            target: p.target().parse().map_err(|_| bad("target"))?,
+            headers,
+            body: p.body.clone(),
+        })
+    }
+
+    /// A reqwest request for one attempt.
+    fn to_reqwest(&self) -> reqwest::Request {
+        let mut req = reqwest::Request::new(self.method.clone(), self.url.clone());
+        *req.headers_mut() = self.headers.clone();
+        if let Some(body) = &self.body {
+            *req.body_mut() = Some(body.clone().into());
+        }
+        req
+    }
+}
+
+/// Sends one request through reqwest's pool and reads the whole response;
+/// with `keep_body` false the body is read and dropped.
 pub async fn execute(
     client: &reqwest::Client,
-    req: reqwest::Request,
+    req: &WireRequest,
     keep_body: bool,
 ) -> Result<Exchange, TransportError> {
     let start = Instant::now();
-    let mut resp = client.execute(req).await.map_err(TransportError::of)?;
+    let mut resp = client
+        .execute(req.to_reqwest())
+        .await
+        .map_err(TransportError::of)?;
     let headers_after = start.elapsed();
     let status = resp.status();
     let version = format!("{:?}", resp.version());
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
-        .collect();
+    let headers = response_headers(resp.headers());
     let body = if keep_body {
         resp.bytes().await.map_err(TransportError::of)?
     } else {
@@ -238,6 +264,13 @@ pub async fn execute(
         headers_after,
         total: start.elapsed(),
     })
+}
+
+/// Response headers in order, names as hyper delivers them (lowercase).
+pub(super) fn response_headers(map: &HeaderMap) -> Vec<Header> {
+    map.iter()
+        .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
+        .collect()
 }
 
 impl fmt::Display for ErrorKind {

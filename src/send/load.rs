@@ -1,5 +1,7 @@
 //! Sending: one request with retries, and `--repeat N --concurrency C` as C
 //! workers pulling request numbers from a shared counter until N are done.
+//! A single request goes through reqwest; load workers to plain `http://` URLs
+//! each own a connection ([`super::direct`]) instead of sharing reqwest's pool.
 //!
 //! Each worker keeps its own [`Summary`] (no locks on the hot path) and they
 //! are merged at the end, so counts are exact. Progress is two atomics that a
@@ -10,8 +12,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use std::borrow::Cow;
+
 use super::BuildError;
-use super::client::{Exchange, TransportError, execute, to_request};
+use super::client::{Exchange, TransportError, WireRequest, execute};
+use super::direct::{Lane, Target};
 use super::request::{Draft, Fresh, Prepared, Signer, SystemFresh};
 use super::retry::{Decision, GiveUp, RetryPolicy, parse_retry_after, retryable_status};
 use super::summary::Summary;
@@ -56,6 +61,15 @@ pub struct Outcome {
     pub attempts: u32,
 }
 
+/// How one worker (or the single send) reaches the server.
+#[derive(Debug)]
+pub enum Route {
+    /// Through the shared reqwest client (TLS, proxies, the single send).
+    Pooled,
+    /// Over the worker's own connection (load to plain `http://`).
+    Own(Lane),
+}
+
 /// Everything needed to send the request any number of times.
 pub struct Sender {
     /// The client (shared connection pool).
@@ -68,8 +82,12 @@ pub struct Sender {
     pub retry: RetryPolicy,
     /// Where retry events go.
     pub log: RetryLog,
+    /// `--timeout`, applied by the direct lanes (reqwest has its own copy).
+    timeout: Option<Duration>,
+    /// Where load workers connect directly, when they may.
+    direct: Option<Target>,
     /// The request built once, when every send is the same.
-    fixed: Option<reqwest::Request>,
+    fixed: Option<WireRequest>,
 }
 
 impl Sender {
@@ -80,18 +98,23 @@ impl Sender {
         signer: Option<Signer>,
         retry: RetryPolicy,
         log: RetryLog,
+        timeout: Option<Duration>,
     ) -> Result<Self, BuildError> {
         let fixed = if draft.is_static(signer.as_ref()) {
-            Some(to_request(&draft.prepare(&mut SystemFresh, None)?)?)
+            Some(WireRequest::of(&draft.prepare(&mut SystemFresh, None)?)?)
         } else {
             None
         };
+        let url = reqwest::Url::parse(&draft.url)
+            .map_err(|e| BuildError::Invalid(format!("invalid URL: {e}")))?;
         Ok(Self {
             client,
+            direct: Target::for_url(&url),
             draft,
             signer,
             retry,
             log,
+            timeout,
             fixed,
         })
     }
@@ -101,25 +124,49 @@ impl Sender {
         self.draft.prepare(fresh, self.signer.as_ref())
     }
 
-    fn next_request(&self) -> Result<reqwest::Request, BuildError> {
+    fn next_request(&self) -> Result<Cow<'_, WireRequest>, BuildError> {
         match &self.fixed {
-            Some(r) => Ok(r.try_clone().expect("byte bodies clone")),
-            None => to_request(&self.prepare(&mut SystemFresh)?),
+            Some(r) => Ok(Cow::Borrowed(r)),
+            None => Ok(Cow::Owned(WireRequest::of(
+                &self.prepare(&mut SystemFresh)?,
+            )?)),
         }
     }
 
-    /// Sends `req`, retrying as the policy says; `keep_body` keeps the final body.
-    pub async fn send(&self, req: reqwest::Request, keep_body: bool) -> Outcome {
+    /// The route for a load worker.
+    fn route(&self) -> Route {
+        match self.direct {
+            Some(_) => Route::Own(Lane::default()),
+            None => Route::Pooled,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        route: &mut Route,
+        req: &WireRequest,
+        keep_body: bool,
+    ) -> Result<Exchange, TransportError> {
+        match (route, &self.direct) {
+            (Route::Own(lane), Some(target)) => {
+                lane.execute(target, req, keep_body, self.timeout).await
+            }
+            _ => execute(&self.client, req, keep_body).await,
+        }
+    }
+
+    /// Sends `req` through reqwest, retrying as the policy says, keeping the body.
+    pub async fn send_once(&self, req: &WireRequest) -> Outcome {
+        self.send(&mut Route::Pooled, req, true).await
+    }
+
+    /// Sends `req` on `route`, retrying as the policy says; `keep_body` keeps the final body.
+    pub async fn send(&self, route: &mut Route, req: &WireRequest, keep_body: bool) -> Outcome {
         let start = Instant::now();
-        let mut spare = Some(req);
         let mut attempts = 0;
         loop {
-            let req = spare.take().expect("a request for every attempt");
-            if self.retry.retries > attempts {
-                spare = req.try_clone();
-            }
             attempts += 1;
-            let result = execute(&self.client, req, keep_body).await;
+            let result = self.attempt(route, req, keep_body).await;
             let Some((why, retry_after)) = retry_reason(&result) else {
                 return Outcome { result, attempts };
             };
@@ -128,7 +175,7 @@ impl Sender {
                 .retry
                 .decide(attempts - 1, start.elapsed(), retry_after, random)
             {
-                Decision::Retry(wait) if spare.is_some() => {
+                Decision::Retry(wait) => {
                     (self.log)(&RetryEvent::Retrying {
                         retry: attempts,
                         of: self.retry.retries,
@@ -138,12 +185,8 @@ impl Sender {
                     });
                     tokio::time::sleep(wait).await;
                 }
-                decision => {
+                Decision::GiveUp(reason) => {
                     if self.retry.retries > 0 {
-                        let reason = match decision {
-                            Decision::GiveUp(r) => r,
-                            Decision::Retry(_) => GiveUp::Exhausted,
-                        };
                         (self.log)(&RetryEvent::GaveUp {
                             attempts,
                             reason,
@@ -185,8 +228,10 @@ impl Sender {
         progress: &Progress,
     ) -> Result<Summary, BuildError> {
         let mut summary = Summary::default();
+        let mut route = self.route();
         while next.fetch_add(1, Ordering::Relaxed) < n {
-            let outcome = self.send(self.next_request()?, false).await;
+            let req = self.next_request()?;
+            let outcome = self.send(&mut route, &req, false).await;
             summary.retries += u64::from(outcome.attempts - 1);
             let ok = match outcome.result {
                 Ok(ex) => {

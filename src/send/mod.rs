@@ -18,6 +18,7 @@
 //! not let a client choose the case per header.
 
 pub mod client;
+pub mod direct;
 pub mod load;
 pub mod multipart;
 pub mod request;
@@ -26,7 +27,7 @@ pub mod summary;
 pub mod templates;
 mod url;
 
-pub use client::{ClientOptions, ErrorKind, Exchange, TransportError, build_client};
+pub use client::{ClientOptions, ErrorKind, Exchange, TransportError, WireRequest, build_client};
 pub use request::{BodySpec, Draft, Fresh, HeaderEdit, Prepared, Signer, SystemFresh};
 pub use url::{expand_url, form_component, percent_encode, with_query};
 

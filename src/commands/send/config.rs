@@ -10,7 +10,6 @@ use bytes::Bytes;
 use crate::cli::{RequestArgs, SendArgs, SignArgs};
 use crate::commands::secret;
 use crate::error::CliError;
-use crate::send::client::to_request;
 use crate::send::load::LoadPlan;
 use crate::send::multipart::parse_form_arg;
 use crate::send::request::{
@@ -19,7 +18,8 @@ use crate::send::request::{
 use crate::send::retry::RetryPolicy;
 use crate::send::templates::{self, SetOp, Template};
 use crate::send::{
-    BodySpec, BuildError, ClientOptions, Draft, Signer, SystemFresh, expand_url, with_query,
+    BodySpec, BuildError, ClientOptions, Draft, Signer, SystemFresh, WireRequest, expand_url,
+    with_query,
 };
 
 /// What to print and how to exit.
@@ -115,7 +115,7 @@ impl SendConfig {
         let trial = draft
             .prepare(&mut SystemFresh, signer.as_ref())
             .map_err(usage)?;
-        to_request(&trial).map_err(usage)?;
+        WireRequest::of(&trial).map_err(usage)?;
         let concurrency = args.load.concurrency.min(args.load.repeat);
         Ok(Self {
             client: ClientOptions {
