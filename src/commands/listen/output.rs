@@ -126,15 +126,19 @@ impl Follower {
     }
 
     fn print_new(&mut self) -> anyhow::Result<()> {
+        const PAGE: u32 = 1000;
         loop {
             let rows = self
                 .store
-                .session_requests_after(self.session_id, self.last_id, 1000)?;
+                .session_requests_after(self.session_id, self.last_id, PAGE)?;
             let Some(last) = rows.last() else {
                 return Ok(());
             };
             self.last_id = last.id;
             self.print_rows(&rows)?;
+            if rows.len() < PAGE as usize {
+                return Ok(());
+            }
         }
     }
 
