@@ -12,6 +12,8 @@
 //!    `BENCH_SECS` seconds, latency measured from each request's scheduled
 //!    time (corrected for coordinated omission).
 //!
+//! Each phase is cut into `BENCH_ROUNDS` rounds (default 4) that alternate
+//! between the servers, so noise from the rest of the machine lands on both.
 //! Then each server's peak RSS, and for hookcap a check that every 2xx answer
 //! is a stored row. Timing targets are printed next to the figures, never
 //! asserted: this machine is shared and noisy, so compare the ratios.
@@ -22,6 +24,7 @@ mod load;
 #[path = "capture/servers.rs"]
 mod servers;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,14 +34,16 @@ use servers::Server;
 
 /// The warm-up before the closed-loop measurement.
 const WARMUP: Duration = Duration::from_secs(1);
-/// Time given to the open loop's connections to connect before the first request is due.
-const OPEN_LOOP_LEAD: Duration = Duration::from_millis(200);
+/// Untimed start of every later round: connections open and settle.
+const RAMP: Duration = Duration::from_millis(200);
 
 /// How hard and how long to push, from `BENCH_*` variables.
 struct Settings {
     conns: usize,
     secs: Duration,
     rate: u32,
+    /// Rounds per server and phase, alternating between the servers.
+    rounds: usize,
     /// Clock ticks per second, and whether that was assumed.
     ticks: (u64, bool),
 }
@@ -49,12 +54,85 @@ impl Settings {
             conns: common::env_or("BENCH_CONNS", 32usize).max(1),
             secs: Duration::from_secs_f64(common::env_or("BENCH_SECS", 8.0f64)),
             rate: common::env_or("BENCH_RATE", 2000u32).max(1),
+            rounds: common::env_or("BENCH_ROUNDS", 4usize).max(1),
             ticks: common::clock_ticks(),
+        }
+    }
+
+    /// The measured window of one round, starting after `ramp`.
+    fn round_window(&self, ramp: Duration) -> Window {
+        let start = Instant::now() + ramp;
+        Window {
+            start,
+            end: start + self.secs / self.rounds as u32,
         }
     }
 
     fn cpu_us(&self, ticks: u64) -> f64 {
         ticks as f64 * 1e6 / self.ticks.0 as f64
+    }
+}
+
+/// Raw measurements of one phase for one server, summed over its rounds.
+#[derive(Default)]
+struct Sample {
+    tally: Tally,
+    secs: f64,
+    cpu: CpuUse,
+}
+
+impl Sample {
+    fn add(&mut self, other: Sample) {
+        self.tally.merge(other.tally);
+        self.secs += other.secs;
+        self.cpu.add(&other.cpu);
+    }
+}
+
+/// CPU ticks used during a measurement window.
+#[derive(Default)]
+struct CpuUse {
+    /// The whole server process.
+    server: u64,
+    /// This process: the load generator.
+    client: u64,
+    /// The server by thread name: [user, system].
+    threads: BTreeMap<String, [u64; 2]>,
+}
+
+impl CpuUse {
+    fn now(pid: u32) -> Self {
+        Self {
+            server: cpu_ticks(pid),
+            client: cpu_ticks(std::process::id()),
+            threads: common::thread_cpu_ticks(pid),
+        }
+    }
+
+    fn add(&mut self, other: &CpuUse) {
+        self.server += other.server;
+        self.client += other.client;
+        for (name, [user, sys]) in &other.threads {
+            let t = self.threads.entry(name.clone()).or_default();
+            t[0] += user;
+            t[1] += sys;
+        }
+    }
+
+    /// What was used since `before`.
+    fn since(&self, before: &CpuUse) -> CpuUse {
+        let threads = self.threads.iter().map(|(name, [user, sys])| {
+            let [u0, s0] = before.threads.get(name).copied().unwrap_or_default();
+            (
+                name.clone(),
+                [user.saturating_sub(u0), sys.saturating_sub(s0)],
+            )
+        });
+        CpuUse {
+            server: self.server.saturating_sub(before.server),
+            client: self.client.saturating_sub(before.client),
+            threads: threads.collect(),
+        }
     }
 }
 
@@ -67,22 +145,33 @@ struct Phase {
     from_send: Percentiles,
     server_cpu_us_per_req: f64,
     client_cpu_us_per_req: f64,
+    /// Server threads by name: µs per request [user, system].
+    threads_us_per_req: Vec<(String, [f64; 2])>,
     ok: u64,
     non_2xx: u64,
     errors: u64,
 }
 
 impl Phase {
-    fn new(mut tally: Tally, window: Window, cpu: [u64; 2], settings: &Settings) -> Self {
-        let secs = (window.end - window.start).as_secs_f64();
+    fn new(sample: Sample, settings: &Settings) -> Self {
+        let Sample {
+            mut tally,
+            secs,
+            cpu,
+        } = sample;
         let done = tally.latencies.len().max(1) as f64;
         Self {
-            requests_per_sec: tally.latencies.len() as f64 / secs,
+            requests_per_sec: tally.latencies.len() as f64 / secs.max(1e-9),
             latency: Percentiles::of(&mut tally.latencies),
             send_lag: Percentiles::of(&mut tally.send_lag),
             from_send: Percentiles::of(&mut tally.from_send),
-            server_cpu_us_per_req: settings.cpu_us(cpu[0]) / done,
-            client_cpu_us_per_req: settings.cpu_us(cpu[1]) / done,
+            server_cpu_us_per_req: settings.cpu_us(cpu.server) / done,
+            client_cpu_us_per_req: settings.cpu_us(cpu.client) / done,
+            threads_us_per_req: cpu
+                .threads
+                .into_iter()
+                .map(|(name, ticks)| (name, ticks.map(|t| settings.cpu_us(t) / done)))
+                .collect(),
             ok: tally.ok,
             non_2xx: tally.non_2xx,
             errors: tally.errors,
@@ -116,73 +205,84 @@ fn main() {
     hookcap.stop();
     let rows = stored_rows(&db);
     print_table(&reports);
+    print_threads(&reports);
     print_targets(&reports);
     check_stored(rows, stored_ok);
 }
 
-/// Closed loop on each server in turn, then the open loop on each, so both
-/// servers see the same machine conditions as closely as possible.
+/// The closed loop, then the open loop, each cut into rounds that alternate
+/// between the servers (A B B A ...), so a burst of noise from the rest of the
+/// machine lands on both rather than on whichever happened to be running.
 fn run_phases(servers: &[Server; 2], request: &Arc<[u8]>, settings: &Settings) -> [Report; 2] {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let mut reports: [Report; 2] = Default::default();
-    for (server, report) in servers.iter().zip(&mut reports) {
-        eprintln!("closed loop: {} ...", server.name);
-        report.closed = runtime.block_on(closed_phase(server, request.clone(), settings));
+    let mut closed: [Sample; 2] = Default::default();
+    let mut open: [Sample; 2] = Default::default();
+    eprintln!("closed loop, {} rounds ...", settings.rounds);
+    for (round, i) in rounds(settings.rounds) {
+        let ramp = if round < 2 { WARMUP } else { RAMP };
+        let run = closed_round(&servers[i], request.clone(), ramp, settings);
+        closed[i].add(runtime.block_on(run));
     }
-    for (server, report) in servers.iter().zip(&mut reports) {
-        eprintln!("open loop: {} ...", server.name);
-        report.open = runtime.block_on(open_phase(server, request.clone(), settings));
-        report.peak_rss_kib = common::peak_rss_kib(server.pid());
+    eprintln!("open loop, {} rounds ...", settings.rounds);
+    for (_, i) in rounds(settings.rounds) {
+        open[i].add(runtime.block_on(open_round(&servers[i], request.clone(), settings)));
     }
-    reports
+    let [c0, c1] = closed;
+    let [o0, o1] = open;
+    [(c0, o0, &servers[0]), (c1, o1, &servers[1])].map(|(c, o, server)| Report {
+        closed: Phase::new(c, settings),
+        open: Phase::new(o, settings),
+        peak_rss_kib: common::peak_rss_kib(server.pid()),
+    })
 }
 
-async fn closed_phase(server: &Server, request: Arc<[u8]>, settings: &Settings) -> Phase {
-    let start = Instant::now() + WARMUP;
-    let window = Window {
-        start,
-        end: start + settings.secs,
-    };
-    let load = tokio::spawn(load::closed_loop(
-        server.addr,
-        request,
-        settings.conns,
-        window,
-    ));
+/// (run number, server index) in A B B A A B ... order, `rounds` per server.
+fn rounds(rounds: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..rounds * 2).map(|n| (n, (n + n / 2) % 2))
+}
+
+/// One closed-loop round: `ramp` untimed, then the round's share of `BENCH_SECS`.
+async fn closed_round(
+    server: &Server,
+    request: Arc<[u8]>,
+    ramp: Duration,
+    settings: &Settings,
+) -> Sample {
+    let window = settings.round_window(ramp);
+    let load = load::closed_loop(server.addr, request, settings.conns, window);
+    let load = tokio::spawn(load);
     let cpu = cpu_during(server.pid(), window).await;
     let tally = load.await.expect("the closed loop");
-    Phase::new(tally, window, cpu, settings)
+    Sample {
+        tally,
+        secs: (window.end - window.start).as_secs_f64(),
+        cpu,
+    }
 }
 
-async fn open_phase(server: &Server, request: Arc<[u8]>, settings: &Settings) -> Phase {
-    let start = Instant::now() + OPEN_LOOP_LEAD;
-    let window = Window {
-        start,
-        end: start + settings.secs,
-    };
-    let load = tokio::spawn(load::open_loop(
-        server.addr,
-        request,
-        settings.conns,
-        settings.rate,
-        window,
-    ));
+/// One open-loop round at `BENCH_RATE`.
+async fn open_round(server: &Server, request: Arc<[u8]>, settings: &Settings) -> Sample {
+    let window = settings.round_window(RAMP);
+    let load = load::open_loop(server.addr, request, settings.conns, settings.rate, window);
+    let load = tokio::spawn(load);
     let cpu = cpu_during(server.pid(), window).await;
     let tally = load.await.expect("the open loop");
-    Phase::new(tally, window, cpu, settings)
+    Sample {
+        tally,
+        secs: (window.end - window.start).as_secs_f64(),
+        cpu,
+    }
 }
 
-/// CPU ticks used in `window` by the server `pid` and by this process (the
-/// load generator).
-async fn cpu_during(pid: u32, window: Window) -> [u64; 2] {
-    let me = std::process::id();
+/// CPU used in `window` by the server `pid` and by this process.
+async fn cpu_during(pid: u32, window: Window) -> CpuUse {
     tokio::time::sleep_until(window.start.into()).await;
-    let before = [cpu_ticks(pid), cpu_ticks(me)];
+    let before = CpuUse::now(pid);
     tokio::time::sleep_until(window.end.into()).await;
-    [cpu_ticks(pid) - before[0], cpu_ticks(me) - before[1]]
+    CpuUse::now(pid).since(&before)
 }
 
 /// `POST /hook` with a realistic ~1 KiB webhook payload, as bytes on the wire.
@@ -272,13 +372,13 @@ fn print_preamble(settings: &Settings, request_len: usize) {
         }
     );
     println!(
-        "load: POST /hook, {request_len} B on the wire; closed loop {} conns for {:.0} s after {:.0} s warm-up; \
-         open loop {} req/s for {:.0} s",
+        "load: POST /hook, {request_len} B on the wire; closed loop {} conns, open loop {} req/s; \
+         each {:.0} s per server in {} alternating rounds (first closed round after a {:.0} s warm-up)",
         settings.conns,
-        settings.secs.as_secs_f64(),
-        WARMUP.as_secs_f64(),
         settings.rate,
-        settings.secs.as_secs_f64()
+        settings.secs.as_secs_f64(),
+        settings.rounds,
+        WARMUP.as_secs_f64(),
     );
 }
 
@@ -367,10 +467,10 @@ const METRICS: &[Metric] = &[
     ("open loop: p99 from actual send", "", |r| {
         Figure::Latency(r.open.from_send.p99)
     }),
-    ("open loop: send lag p50 (generator)", "", |r| {
+    ("open loop: wait to send p50", "", |r| {
         Figure::Latency(r.open.send_lag.p50)
     }),
-    ("open loop: send lag p99 (generator)", "", |r| {
+    ("open loop: wait to send p99", "", |r| {
         Figure::Latency(r.open.send_lag.p99)
     }),
     ("server CPU µs/request (open)", "", |r| {
@@ -423,6 +523,25 @@ fn ratio(h: f64, b: f64) -> String {
         format!("{:.2}x", h / b)
     } else {
         "-".to_owned()
+    }
+}
+
+/// Where each server's CPU time went, by thread, in both phases.
+fn print_threads(reports: &[Report; 2]) {
+    for (phase, pick) in [
+        ("closed loop", (|r| &r.closed) as fn(&Report) -> &Phase),
+        ("open loop", |r| &r.open),
+    ] {
+        println!("\nserver CPU by thread, {phase} (µs per request: user + system):");
+        for (name, r) in ["baseline", "hookcap"].iter().zip(reports) {
+            let threads: Vec<String> = pick(r)
+                .threads_us_per_req
+                .iter()
+                .filter(|(_, [u, s])| u + s >= 0.05)
+                .map(|(t, [u, s])| format!("{t} {:.1} ({u:.1} + {s:.1})", u + s))
+                .collect();
+            println!("  {name:<8}  {}", threads.join(", "));
+        }
     }
 }
 

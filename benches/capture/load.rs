@@ -38,8 +38,9 @@ pub struct Window {
 pub struct Tally {
     /// Latency of each request completed in the window.
     pub latencies: Vec<Duration>,
-    /// Open loop only: how late each request went out versus its schedule
-    /// (the generator's own delay, included in its latency).
+    /// Open loop only: how late each request went out versus its schedule:
+    /// the pacer waking late, or every connection still waiting on the
+    /// server. Included in `latencies`, as coordinated omission requires.
     pub send_lag: Vec<Duration>,
     /// Open loop only: latency from when each request actually went out
     /// (uncorrected, for comparison with the corrected `latencies`).
@@ -53,7 +54,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn merge(&mut self, other: Tally) {
+    /// Adds `other`'s observations to these.
+    pub fn merge(&mut self, other: Tally) {
         self.latencies.extend(other.latencies);
         self.send_lag.extend(other.send_lag);
         self.from_send.extend(other.from_send);

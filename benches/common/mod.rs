@@ -4,6 +4,7 @@
 // Each benchmark uses part of this module; the rest is dead code to it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::process::Command;
 use std::str::FromStr;
 use std::time::Duration;
@@ -98,15 +99,38 @@ pub fn clock_ticks() -> (u64, bool) {
         .map_or((100, true), |t| (t, false))
 }
 
-/// User + system CPU time a process has used so far, in clock ticks
-/// (fields 14 and 15 of `/proc/PID/stat`).
+/// User + system CPU time a process has used so far, in clock ticks.
 pub fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The command name (field 2) may contain spaces; fields are counted after it.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
-    field(11).unwrap_or(0) + field(12).unwrap_or(0)
+    read_stat(&format!("/proc/{pid}/stat")).map_or(0, |(_, user, sys)| user + sys)
+}
+
+/// User and system CPU ticks of each thread of `pid`, summed by thread name
+/// (tokio names all its workers alike).
+pub fn thread_cpu_ticks(pid: u32) -> BTreeMap<String, [u64; 2]> {
+    let mut threads = BTreeMap::new();
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten();
+    for task in tasks.flatten() {
+        let path = task.path().join("stat");
+        if let Some((name, user, sys)) = read_stat(&path.to_string_lossy()) {
+            let t = threads.entry(name).or_insert([0, 0]);
+            t[0] += user;
+            t[1] += sys;
+        }
+    }
+    threads
+}
+
+/// The name, utime and stime (fields 2, 14 and 15) of a `/proc/.../stat` file.
+fn read_stat(path: &str) -> Option<(String, u64, u64)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The name is in parentheses and may contain spaces; count fields after it.
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1.to_owned();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    Some((name, field(11)?, field(12)?))
 }
 
 /// Peak resident memory (`VmHWM` of `/proc/PID/status`) in KiB.
