@@ -116,6 +116,8 @@ pub fn synthetic(i: u64, session_id: i64, received_at: Timestamp) -> NewRequest 
             headers: Vec::new(),
             body: Vec::new(),
         },
+        signature: None,
+        rejected: None,
     }
 }
 
