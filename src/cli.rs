@@ -105,6 +105,7 @@ Exit status: 0 valid, 1 invalid or unsigned, 2 usage error.";
 
 /// Where to listen.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Server")]
 pub struct ServerArgs {
     /// Address to bind; the default is loopback only, never all interfaces unless asked
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
@@ -116,6 +117,7 @@ pub struct ServerArgs {
 
 /// What to answer every captured request with.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Response")]
 pub struct ResponseArgs {
     /// Status code to answer with
     #[arg(long, default_value_t = 200, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=999))]
@@ -133,6 +135,7 @@ pub struct ResponseArgs {
 
 /// Size limits for captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
@@ -147,6 +150,7 @@ pub struct LimitArgs {
 
 /// How to print captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one line per request instead of the interactive view
     #[arg(long)]
@@ -175,15 +179,22 @@ pub struct ListenArgs {
     #[command(flatten)]
     pub checks: CheckArgs,
     /// Exit 0 once this many requests have been captured
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "CI")]
     pub exit_after: Option<u64>,
     /// With --exit-after: give up after this long and exit 124
-    #[arg(long, requires = "exit_after", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(
+        long,
+        requires = "exit_after",
+        value_parser = humantime::parse_duration,
+        value_name = "DURATION",
+        help_heading = "CI"
+    )]
     pub timeout: Option<Duration>,
 }
 
 /// Filters shared by the commands that pick requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Only this method (case-insensitive)
     #[arg(long, value_name = "METHOD")]
@@ -237,6 +248,7 @@ pub struct GenerateArgs {
 
 /// Where the webhook secret comes from. The secret is never stored or logged.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Secret")]
 pub struct SecretArgs {
     /// The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)
     #[arg(
@@ -257,6 +269,7 @@ pub struct SecretArgs {
 
 /// The generic `hmac` scheme: where the signature is and how it is made.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Generic HMAC")]
 pub struct HmacArgs {
     /// With the hmac scheme (--provider/--sign hmac): the header carrying the signature
     #[arg(long = "sig-header", value_name = "NAME")]
@@ -274,6 +287,7 @@ pub struct HmacArgs {
 
 /// Checks run on every captured request as it arrives.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Live checks")]
 pub struct CheckArgs {
     /// Verify each request's signature (auto, github, stripe, …) and store the verdict
     #[arg(long, value_name = "PROVIDER")]

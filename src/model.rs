@@ -238,6 +238,23 @@ pub struct RequestSummary {
 }
 
 impl RequestSummary {
+    /// The summary of a request just stored as `id`, taking its fields without copying.
+    pub fn from_stored(id: i64, r: NewRequest) -> Self {
+        Self {
+            id,
+            session_id: r.session_id,
+            received_at: r.received_at,
+            content_type: r.headers.get_str("content-type"),
+            method: r.method,
+            target: r.target,
+            status: r.response.status,
+            body_size: r.body.len() as u64,
+            truncated: r.truncated,
+            signature: r.signature,
+            rejected: r.rejected,
+        }
+    }
+
     /// The summary of a full record.
     pub fn of(r: &CapturedRequest) -> Self {
         Self {

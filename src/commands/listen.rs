@@ -55,7 +55,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         ctx,
         &session,
         &url,
-        handle.subscribe(),
+        handle.subscribe_batches(),
         stop.clone(),
     )?;
 

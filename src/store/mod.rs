@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub use checkpoint::Checkpointer;
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
-pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
+pub use writer::{GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
