@@ -6,13 +6,20 @@
 //! 2. Throughput: `hookcap send --repeat 20000 --concurrency 32` against
 //!    `wrk -t2 -c32` for `WRK_SECS` seconds, interleaved, `ROUNDS` each.
 //!
-//! Tools that are not installed are skipped with a message. Figures go to
-//! stdout as Markdown for `docs/performance.md`. Not a test: no assertions.
+//! Tools that are not installed are skipped with a message. With
+//! `/usr/bin/time` present, the CPU (user + system) each load generator used
+//! per request is shown too: on a shared machine it is steadier than
+//! requests/s. Figures go to stdout as Markdown for `docs/performance.md`.
+//! Not a test: the only assertion is that every repeated request got a 200.
+
+mod common;
 
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::ms;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -42,8 +49,9 @@ fn main() {
     let url = format!("http://127.0.0.1:{}/hook", server.port);
     println!("## Send\n");
     println!(
-        "Measured with `cargo bench --bench send` on {}.\n",
-        machine()
+        "Measured with `cargo bench --bench send` on {}, load average {} at the start.\n",
+        common::machine(),
+        load_average()
     );
     single(&url);
     throughput(&url);
@@ -108,12 +116,6 @@ impl Server {
     }
 }
 
-fn hookcap() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
-    cmd.env_remove("HOOKCAP_SECRET").env("NO_COLOR", "1");
-    cmd
-}
-
 fn installed(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
@@ -150,7 +152,7 @@ fn curl_cmd(url: &str) -> Command {
 }
 
 fn hookcap_cmd(url: &str) -> Command {
-    let mut c = hookcap();
+    let mut c = common::hookcap();
     c.args(["send", url, "-H", "Content-Type: application/json"])
         .args(["--data-binary", BODY]);
     c
@@ -193,7 +195,6 @@ fn median(v: &mut [Duration]) -> Duration {
 fn row(name: &str, v: &mut [Duration]) {
     let mean = v.iter().sum::<Duration>() / v.len() as u32;
     let med = median(v);
-    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
     println!(
         "| {name} | {} | {} | {} | {} |",
         ms(med),
@@ -203,9 +204,16 @@ fn row(name: &str, v: &mut [Duration]) {
     );
 }
 
+/// One load run: requests/s and, when timed, CPU microseconds per request.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    rate: f64,
+    cpu_us: Option<f64>,
+}
+
 /// hookcap's own requests/s for `--repeat 20000 --concurrency 32`.
-fn hookcap_rate(url: &str, template: bool) -> f64 {
-    let mut cmd = hookcap();
+fn hookcap_run(url: &str, template: bool) -> Run {
+    let mut cmd = timed(common::hookcap());
     cmd.args([
         "send",
         url,
@@ -228,22 +236,35 @@ fn hookcap_rate(url: &str, template: bool) -> f64 {
     let out = cmd.stderr(Stdio::null()).output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["statuses"]["200"].as_u64(), Some(20000), "{doc}");
-    doc["requests_per_sec"].as_f64().unwrap()
+    let requests = doc["requests"].as_f64().unwrap();
+    Run {
+        rate: doc["requests_per_sec"].as_f64().unwrap(),
+        cpu_us: last_cpu().map(|s| s * 1e6 / requests),
+    }
 }
 
 /// wrk's requests/s for a POST of the same body.
-fn wrk_rate(url: &str, script: &std::path::Path) -> f64 {
-    let out = Command::new("wrk")
-        .args(["-t2", "-c", CONNECTIONS, "-d", WRK_SECS, "-s"])
+fn wrk_run(url: &str, script: &std::path::Path) -> Run {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c", CONNECTIONS, "-d", WRK_SECS, "-s"])
         .arg(script)
-        .arg(url)
-        .output()
-        .unwrap();
+        .arg(url);
+    let out = timed(cmd).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|l| l.strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no Requests/sec in wrk output: {text}"))
+    let number = |prefix: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    };
+    let rate = number("Requests/sec:").unwrap_or_else(|| panic!("no Requests/sec in: {text}"));
+    let requests = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .and_then(|(n, _)| n.trim().parse::<f64>().ok());
+    Run {
+        rate,
+        cpu_us: last_cpu().zip(requests).map(|(s, n)| s * 1e6 / n),
+    }
 }
 
 fn throughput(url: &str) {
@@ -256,42 +277,27 @@ fn throughput(url: &str) {
     std::fs::write(&script, lua).unwrap();
     let (mut ours, mut signed, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        ours.push(hookcap_rate(url, false));
-        signed.push(hookcap_rate(url, true));
+        ours.push(hookcap_run(url, false));
+        signed.push(hookcap_run(url, true));
         if have_wrk {
-            theirs.push(wrk_rate(url, &script));
+            theirs.push(wrk_run(url, &script));
         }
     }
     let _ = std::fs::remove_file(&script);
     println!(
         "{CONNECTIONS} connections; hookcap sends {REPEAT} requests per round, wrk runs {WRK_SECS} \
-         with 2 threads; {ROUNDS} rounds each, interleaved; best round shown.\n"
+         with 2 threads; {ROUNDS} rounds each, interleaved. CPU is the load generator's own \
+         (user + system) per request, median of the rounds.\n"
     );
-    println!("| load generator | requests/s (best) | all rounds |");
-    println!("|---|---|---|");
-    let best = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
-    let all = |v: &[f64]| {
-        v.iter()
-            .map(|r| format!("{r:.0}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    println!(
-        "| `hookcap send --repeat` (fixed JSON body) | {:.0} | {} |",
-        best(&ours),
-        all(&ours)
-    );
-    println!(
-        "| `hookcap send --repeat --template github.push --secret …` (fresh id + signature each) | {:.0} | {} |",
-        best(&signed),
-        all(&signed)
+    println!("| load generator | requests/s (best) | all rounds | CPU per request |");
+    println!("|---|---:|---|---:|");
+    table_row("`hookcap send --repeat` (fixed JSON body)", &ours);
+    table_row(
+        "`hookcap send --repeat --template github.push --secret …` (fresh id + signature each)",
+        &signed,
     );
     if have_wrk {
-        println!(
-            "| `wrk -t2 -c{CONNECTIONS}` | {:.0} | {} |",
-            best(&theirs),
-            all(&theirs)
-        );
+        table_row(&format!("`wrk -t2 -c{CONNECTIONS}`"), &theirs);
         println!(
             "\nhookcap / wrk (best rounds): **{:.2}x** (target: at least 0.7x)",
             best(&ours) / best(&theirs)
@@ -301,20 +307,61 @@ fn throughput(url: &str) {
     }
 }
 
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
-            })
-        })
-        .unwrap_or_else(|| "an unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let load = std::fs::read_to_string("/proc/loadavg")
+fn best(runs: &[Run]) -> f64 {
+    runs.iter().map(|r| r.rate).fold(0.0, f64::max)
+}
+
+fn table_row(name: &str, runs: &[Run]) {
+    let all: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rate)).collect();
+    let mut cpu: Vec<f64> = runs.iter().filter_map(|r| r.cpu_us).collect();
+    cpu.sort_by(f64::total_cmp);
+    let cpu = cpu
+        .get(cpu.len() / 2)
+        .map_or("–".to_owned(), |c| format!("{c:.1} µs"));
+    println!(
+        "| {name} | {:.0} | {} | {cpu} |",
+        best(runs),
+        all.join(", ")
+    );
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_else(|| "?".into());
-    format!("{cores} cores ({cpu}), load average {load} at the start")
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Where `/usr/bin/time` writes a run's CPU seconds (`user system`).
+fn time_file() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("hookcap-bench-time-{}", std::process::id()))
+}
+
+/// `cmd` wrapped in `/usr/bin/time -f '%U %S'` when it is installed.
+fn timed(cmd: Command) -> Command {
+    if !std::path::Path::new("/usr/bin/time").exists() {
+        return cmd;
+    }
+    let mut wrapped = Command::new("/usr/bin/time");
+    wrapped
+        .args(["-f", "%U %S", "-o"])
+        .arg(time_file())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapped.env(k, v),
+            None => wrapped.env_remove(k),
+        };
+    }
+    wrapped
+}
+
+/// CPU seconds of the last timed run, if it was timed.
+fn last_cpu() -> Option<f64> {
+    let text = std::fs::read_to_string(time_file()).ok()?;
+    let _ = std::fs::remove_file(time_file());
+    let line = text.lines().last()?;
+    let (user, sys) = line.split_once(' ')?;
+    Some(user.trim().parse::<f64>().ok()? + sys.trim().parse::<f64>().ok()?)
 }
