@@ -116,6 +116,12 @@ impl SendConfig {
             .prepare(&mut SystemFresh, signer.as_ref())
             .map_err(usage)?;
         WireRequest::of(&trial).map_err(usage)?;
+        let o = &args.output;
+        if args.load.repeat > 1 && (o.include || o.verbose || o.output.is_some()) {
+            return Err(CliError::Usage(
+                "-i, -v and -o show one exchange; with --repeat the output is the summary".into(),
+            ));
+        }
         let concurrency = args.load.concurrency.min(args.load.repeat);
         Ok(Self {
             client: ClientOptions {
@@ -346,7 +352,8 @@ mod tests {
 
     #[test]
     fn usage_mistakes_are_rejected_before_sending() {
-        let table: [&[&str]; 12] = [
+        let table: [&[&str]; 13] = [
+            &[":1", "--repeat", "2", "-v"],
             &[":1", "-d", "a", "--json", "b"],
             &[":1", "-d", "a", "-F", "b=c"],
             &[":1", "--template", "github.push", "-d", "x"],
