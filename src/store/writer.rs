@@ -169,31 +169,38 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
 
 fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
-    let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
-        for job in batch {
-            let r = &job.request;
-            stmt.execute(params![
-                r.session_id,
-                r.received_at.0,
-                r.method,
-                r.target,
-                path_of(&r.target),
-                r.response.status,
-                r.body.len() as i64,
-                r.truncated,
-                r.headers.get_str("content-type"),
-                r.http_version,
-                r.remote_addr,
-                encode_headers(&r.headers),
-                encode_headers(&r.response.headers),
-                r.response.body,
-                r.body,
-            ])?;
-            ids.push(tx.last_insert_rowid());
-        }
-    }
+    let ids = insert_all(&tx, batch.iter().map(|job| &job.request))?;
     tx.commit()?;
+    Ok(ids)
+}
+
+/// Inserts requests inside the caller's transaction; returns their ids in order.
+/// The one `INSERT` of requests (the writer's batches and imports both use it).
+pub(super) fn insert_all<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    requests: impl Iterator<Item = &'a NewRequest>,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(requests.size_hint().0);
+    let mut stmt = tx.prepare_cached(INSERT_SQL)?;
+    for r in requests {
+        stmt.execute(params![
+            r.session_id,
+            r.received_at.0,
+            r.method,
+            r.target,
+            path_of(&r.target),
+            r.response.status,
+            r.body.len() as i64,
+            r.truncated,
+            r.headers.get_str("content-type"),
+            r.http_version,
+            r.remote_addr,
+            encode_headers(&r.headers),
+            encode_headers(&r.response.headers),
+            r.response.body,
+            r.body,
+        ])?;
+        ids.push(tx.last_insert_rowid());
+    }
     Ok(ids)
 }

@@ -1,0 +1,326 @@
+//! Filters into SQL, and scans that finish the job in Rust.
+//!
+//! Every term the filter module marks pushable becomes one `WHERE` condition
+//! here (the only place filter SQL is written). Terms SQL cannot decide
+//! (JSON pointers, header value globs) are checked with
+//! [`Filter::matches_residual`] on candidate rows, a page at a time, until the
+//! caller's limit is met or the rows run out.
+//!
+//! Which condition uses which index (see `migrations/`):
+//!
+//! | term | SQL | index |
+//! |------|-----|-------|
+//! | `session:` | `session_id = ?` | `requests_by_session (session_id, id)` |
+//! | `since:` | `received_at >= ?` | `requests_by_time (received_at)` |
+//! | `id:` | `id > ?` … | the rowid |
+//! | `path:/lit*` | `path GLOB ?` | `requests_by_path (path)` for a literal prefix |
+//! | `method:`, `status:` | `=`, `BETWEEN` | none: cheap checks on the row walk |
+//! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
+
+use rusqlite::types::Value;
+
+use super::queries::{FULL_COLUMNS, full_row};
+use super::{Store, StoreError};
+use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term};
+use crate::model::CapturedRequest;
+
+/// The column that will hold signature verdicts (added by the signatures
+/// migration). Until it exists, `sig:` filters are refused with a clear error.
+pub const SIG_VERDICT_COLUMN: &str = "sig_verdict";
+
+/// Rows read per round when Rust has to finish the filtering.
+const CANDIDATE_PAGE: u32 = 256;
+
+/// A window over requests in id order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scan {
+    /// Only ids above this.
+    pub after_id: Option<i64>,
+    /// Only ids below this.
+    pub before_id: Option<i64>,
+    /// At most this many matches.
+    pub limit: u32,
+    /// Oldest first (ascending ids) instead of newest first.
+    pub oldest_first: bool,
+}
+
+impl Scan {
+    /// Newest first, at most `limit`.
+    pub fn newest(limit: u32) -> Self {
+        Self {
+            after_id: None,
+            before_id: None,
+            limit,
+            oldest_first: false,
+        }
+    }
+
+    /// Oldest first after `after_id`, at most `limit`.
+    pub fn after(after_id: i64, limit: u32) -> Self {
+        Self {
+            after_id: Some(after_id),
+            before_id: None,
+            limit,
+            oldest_first: true,
+        }
+    }
+
+    /// The same window moved past the row with id `last` (the last one read).
+    fn past(self, last: i64) -> Self {
+        if self.oldest_first {
+            Self {
+                after_id: Some(last),
+                ..self
+            }
+        } else {
+            Self {
+                before_id: Some(last),
+                ..self
+            }
+        }
+    }
+}
+
+/// A `WHERE` clause under construction: conditions ANDed, with their arguments.
+#[derive(Debug, Default)]
+pub(super) struct Where {
+    clauses: Vec<String>,
+    pub(super) args: Vec<Value>,
+}
+
+impl Where {
+    fn push(&mut self, clause: impl Into<String>, args: impl IntoIterator<Item = Value>) {
+        self.clauses.push(clause.into());
+        self.args.extend(args);
+    }
+
+    /// Adds the id bounds of a scan.
+    pub(super) fn window(&mut self, scan: &Scan) {
+        if let Some(a) = scan.after_id {
+            self.push("id > ?", [Value::Integer(a)]);
+        }
+        if let Some(b) = scan.before_id {
+            self.push("id < ?", [Value::Integer(b)]);
+        }
+    }
+
+    /// `WHERE a AND b …`, or nothing.
+    pub(super) fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+fn blob(s: &str) -> Value {
+    Value::Blob(s.as_bytes().to_vec())
+}
+
+/// A `LIKE` pattern for the literal `s`, escaping `%`, `_` and `\` with `\`.
+fn like_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Store {
+    /// The pushable terms of `filter` as a `WHERE` clause.
+    pub(super) fn where_for(&self, filter: &Filter) -> Result<Where, StoreError> {
+        let mut w = Where::default();
+        for term in &filter.terms {
+            if term.pushdown() != Pushdown::None {
+                self.push_term(&mut w, term)?;
+            }
+        }
+        Ok(w)
+    }
+
+    fn push_term(&self, w: &mut Where, term: &Term) -> Result<(), StoreError> {
+        match term {
+            Term::Method(m) => w.push("method = ? COLLATE NOCASE", [text(m)]),
+            Term::Path(g) => w.push("path GLOB ?", [text(g.as_str())]),
+            Term::Status(s) => {
+                let (lo, hi) = s.range();
+                w.push("status BETWEEN ? AND ?", [lo, hi].map(|n| n.into()));
+            }
+            // Names are tokens and values never hold CR or LF, so "CRLF name:" in
+            // the CRLF-prefixed header lines is exactly "this header is present".
+            Term::Header { name, .. } => w.push(
+                "(x'0d0a' || headers) LIKE ? ESCAPE '\\'",
+                [text(&format!("%\r\n{}:%", like_literal(name)))],
+            ),
+            Term::Body(b) => w.push("instr(body, ?) > 0", [blob(b)]),
+            Term::Text(t) => w.push(
+                "(instr(target, ?) > 0 OR instr(headers, ?) > 0 OR instr(body, ?) > 0)",
+                [text(t), blob(t), blob(t)],
+            ),
+            Term::Sig(v) => {
+                self.require_sig_column()?;
+                w.push(format!("{SIG_VERDICT_COLUMN} = ?"), [text(v.as_str())]);
+            }
+            Term::Since(t) => w.push("received_at >= ?", [Value::Integer(t.0)]),
+            Term::Session(sel) => {
+                let id = self.resolve_session(*sel)?.unwrap_or(-1);
+                w.push("session_id = ?", [Value::Integer(id)]);
+            }
+            Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
+            Term::Json { .. } => unreachable!("JSON terms are never pushed down"),
+        }
+        Ok(())
+    }
+
+    fn require_sig_column(&self) -> Result<(), StoreError> {
+        let sql = "SELECT count(*) FROM pragma_table_info('requests') WHERE name = ?1";
+        let n: i64 = self
+            .conn
+            .query_row(sql, [SIG_VERDICT_COLUMN], |r| r.get(0))?;
+        if n == 0 {
+            return Err(StoreError::SignaturesNotRecorded);
+        }
+        Ok(())
+    }
+
+    /// What Rust needs to check the residual terms.
+    pub(super) fn match_context(&self, filter: &Filter) -> Result<MatchContext, StoreError> {
+        let latest = match filter.session() {
+            Some(SessionSel::Latest) => self.resolve_session(SessionSel::Latest)?,
+            _ => None,
+        };
+        Ok(MatchContext {
+            latest_session: latest,
+            sig: None,
+        })
+    }
+
+    /// Rows meeting the SQL part of `filter` in `scan`'s window, mapped by `row`.
+    pub(super) fn select_rows<T>(
+        &self,
+        filter: &Filter,
+        scan: Scan,
+        columns: &str,
+        row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut w = self.where_for(filter)?;
+        w.window(&scan);
+        let order = if scan.oldest_first { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT {columns} FROM requests {} ORDER BY id {order} LIMIT ?",
+            w.sql()
+        );
+        w.args.push(Value::Integer(scan.limit.into()));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(w.args.iter()), row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Full requests matching every term of `filter` in `scan`'s window: SQL
+    /// narrows, Rust checks the rest, page after page until `scan.limit` match.
+    pub fn requests(
+        &self,
+        filter: &Filter,
+        scan: Scan,
+    ) -> Result<Vec<CapturedRequest>, StoreError> {
+        if filter.is_pushable() {
+            return self.select_rows(filter, scan, FULL_COLUMNS, full_row);
+        }
+        let cx = self.match_context(filter)?;
+        let mut found = Vec::new();
+        let mut window = scan;
+        loop {
+            let want = scan.limit.saturating_sub(found.len() as u32);
+            let page_size = want.max(CANDIDATE_PAGE);
+            let page = self.select_rows(
+                filter,
+                Scan {
+                    limit: page_size,
+                    ..window
+                },
+                FULL_COLUMNS,
+                full_row,
+            )?;
+            let Some(last) = page.last().map(|r| r.id) else {
+                return Ok(found);
+            };
+            let short = page.len() < page_size as usize;
+            found.extend(page.into_iter().filter(|r| filter.matches_residual(r, &cx)));
+            if found.len() >= scan.limit as usize || short {
+                found.truncate(scan.limit as usize);
+                return Ok(found);
+            }
+            window = window.past(last);
+        }
+    }
+
+    /// Calls `each` on every request matching `filter`, in `oldest_first` order,
+    /// a page at a time (so an export of a million rows never holds them all).
+    pub fn for_each_request<E: From<StoreError>>(
+        &self,
+        filter: &Filter,
+        oldest_first: bool,
+        mut each: impl FnMut(CapturedRequest) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut scan = Scan {
+            after_id: None,
+            before_id: None,
+            limit: CANDIDATE_PAGE,
+            oldest_first,
+        };
+        let mut n = 0;
+        loop {
+            let page = self.requests(filter, scan)?;
+            let Some(last) = page.last().map(|r| r.id) else {
+                return Ok(n);
+            };
+            for r in page {
+                n += 1;
+                each(r)?;
+            }
+            scan = scan.past(last);
+        }
+    }
+
+    /// Ids of requests matching `filter` (all terms), oldest first.
+    pub fn matching_ids(&self, filter: &Filter) -> Result<Vec<i64>, StoreError> {
+        if filter.is_pushable() {
+            return self.select_rows(filter, Scan::after(0, u32::MAX), "id", |r| r.get(0));
+        }
+        let mut ids = Vec::new();
+        let mut scan = Scan::after(0, CANDIDATE_PAGE);
+        loop {
+            let page = self.requests(filter, scan)?;
+            let Some(last) = page.last().map(|r| r.id) else {
+                return Ok(ids);
+            };
+            ids.extend(page.iter().map(|r| r.id));
+            scan = scan.past(last);
+        }
+    }
+
+    /// `filter` with `session:latest` replaced by the session it means now,
+    /// and limited to requests stored so far: what `rm` confirms is what it deletes,
+    /// however many requests a listener adds meanwhile.
+    pub fn pinned(&self, filter: &Filter) -> Result<Filter, StoreError> {
+        let latest = self.resolve_session(SessionSel::Latest)?.unwrap_or(-1);
+        let mut terms: Vec<Term> = filter
+            .terms
+            .iter()
+            .map(|t| match t {
+                Term::Session(SessionSel::Latest) => Term::Session(SessionSel::Id(latest)),
+                t => t.clone(),
+            })
+            .collect();
+        terms.push(Term::Id(Cmp::Le, self.last_id()?.unwrap_or(0)));
+        Ok(Filter::of(terms))
+    }
+}
