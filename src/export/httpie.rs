@@ -2,9 +2,11 @@
 //! headers and body bytes.
 //!
 //! HTTPie's own default headers are unset (`'Accept:'`) unless captured, and
-//! empty values use its `Name;` form. HTTPie chooses the header order itself,
-//! and treats `\` before a separator in an item specially, so values with such
-//! backslashes may need a touch by hand; the curl export has no such limits.
+//! empty values use its `Name;` form. `Content-Length` is left to HTTPie (it
+//! computes the same value; giving it too makes HTTPie send a conflicting
+//! chunked body). HTTPie chooses the header order itself, and treats `\`
+//! before a separator in an item specially, so values with such backslashes
+//! may need a touch by hand; the curl export has no such limits.
 
 use super::shell::{base64_pipe, quote};
 use super::url_for;
@@ -26,13 +28,18 @@ pub fn command(r: &CapturedRequest, base: &str) -> String {
     args.push("--path-as-is".into());
     args.push(quote(r.method.as_bytes()));
     args.push(quote(url_for(r, base).as_bytes()));
-    for h in &r.headers {
+    for h in r
+        .headers
+        .iter()
+        .filter(|h| !h.name.eq_ignore_ascii_case("content-length"))
+    {
         let mut item = h.name.as_bytes().to_vec();
         item.push(if h.value.is_empty() { b';' } else { b':' });
         item.extend_from_slice(&h.value);
         args.push(quote(&item));
     }
-    for name in HTTPIE_DEFAULTS {
+    let body_default = (!r.body.is_empty()).then_some("Content-Type");
+    for name in HTTPIE_DEFAULTS.iter().copied().chain(body_default) {
         if r.headers.all(name).next().is_none() {
             args.push(quote(format!("{name}:").as_bytes()));
         }
@@ -63,7 +70,7 @@ mod tests {
             command(&r, "http://127.0.0.1:9"),
             "http \\\n  --ignore-stdin \\\n  --path-as-is \\\n  POST \\\n  'http://127.0.0.1:9/h?x=1' \\\n  \
              Host:a.test \\\n  'X-Empty;' \\\n  'Accept:*/*' \\\n  User-Agent: \\\n  \
-             Accept-Encoding: \\\n  Connection: \\\n  --raw 'hi there'"
+             Accept-Encoding: \\\n  Connection: \\\n  Content-Type: \\\n  --raw 'hi there'"
         );
     }
 
