@@ -8,7 +8,7 @@ run() {
   local times=()
   for _ in 1 2 3 4 5; do
     local s=$(date +%s%N)
-    "$bin" ls --db "$db" --json -n 20 "$@" > /dev/null
+    "$bin" ls --db "$db" --json -n 20 "$@" > /dev/null || { echo "failed: ls $*" >&2; return 1; }
     times+=($(( ($(date +%s%N) - s) / 1000000 )))
   done
   printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
@@ -33,5 +33,9 @@ json:/ref=refs/heads/main
 json:/number=999999
 session:latest json:/action=opened
 nomatch-anywhere
+json:/missing/key
+json:/action=merged
+session:3 method:DELETE
+since:2026-01-12T00:00:00Z method:DELETE
 method:DELETE
 TERMS

@@ -116,12 +116,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// `json:/p=VALUE`: a string equal to VALUE's text, or a value equal to VALUE
 /// read as JSON (so `=3` matches `3`, `3.0` and `"3"`, `=true` matches `true`).
-fn json_equals(found: &Value, wanted: &str) -> bool {
+/// Integers compare exactly, as SQLite compares them (the store's prefilter).
+pub(crate) fn json_equals(found: &Value, wanted: &str) -> bool {
     if found.as_str() == Some(wanted) {
         return true;
     }
     match (serde_json::from_str::<Value>(wanted), found) {
-        (Ok(Value::Number(a)), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Ok(Value::Number(a)), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.as_f64() == b.as_f64(),
+        },
         (Ok(v), found) => v == *found,
         (Err(_), _) => false,
     }

@@ -177,6 +177,9 @@ impl Term {
     pub fn pushdown(&self) -> Pushdown {
         match self {
             Term::Header { value: Some(_), .. } => Pushdown::Partial,
+            Term::Json { pointer, .. } if crate::store::json_path(pointer).is_some() => {
+                Pushdown::Partial
+            }
             Term::Json { .. } => Pushdown::None,
             _ => Pushdown::Exact,
         }
@@ -306,12 +309,15 @@ mod tests {
     #[test]
     fn only_json_and_header_values_are_left_to_rust() {
         let f = Filter::parse_line(
-            "method:POST header:X-A header:X-B=1 json:/a body:x",
+            "method:POST header:X-A header:X-B=1 json:/a body:x json:/a/0",
             Timestamp(0),
         )
         .unwrap();
+        let pushdown: Vec<_> = f.terms.iter().map(Term::pushdown).collect();
+        use Pushdown::*;
+        assert_eq!(pushdown, [Exact, Exact, Partial, Partial, Exact, None]);
         let residual: Vec<_> = f.residual().collect();
-        assert_eq!(residual.len(), 2);
+        assert_eq!(residual.len(), 3);
         assert!(!f.is_pushable());
         assert!(
             Filter::parse_line("path:/a* id:>3", Timestamp(0))

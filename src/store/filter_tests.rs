@@ -16,7 +16,10 @@ fn request(session_id: i64, i: i64) -> NewRequest {
         ),
         1 => format!("plain text {i} with 50% off_sale"),
         2 => String::new(),
-        _ => format!(r#"{{"action":"opened","pr":{{"id":{i}}}}}"#),
+        _ => format!(
+            r#"{{"action":"opened","pr":{{"id":{i},"draft":{},"merged":null}},"a/b":[1]}}"#,
+            i % 2 == 0
+        ),
     };
     let mut headers = vec![
         Header::new("Host", "x.test"),
@@ -99,6 +102,18 @@ const LINES: &[&str] = &[
     "json:/ref=refs/heads/main",
     "json:/pr/id",
     "json:/n=8 method:post",
+    "json:/n=8.0",
+    "json:/n=\"8\"",
+    "json:/action=\"opened\"",
+    "json:/pr/draft=false",
+    "json:/pr/draft=true",
+    "json:/pr/merged=null",
+    "json:/pr/merged",
+    "json:/pr/missing",
+    "json:/a~1b",
+    "json:/a~1b=[1]",
+    "json:=1",
+    "json:/ref",
     "since:2026-01-02T03:04:30Z",
     "session:latest",
     "session:1 json:/action",
@@ -242,4 +257,27 @@ fn pinning_fixes_latest_and_excludes_later_requests() {
         .unwrap();
     assert_eq!(store.delete_matching(&pinned).unwrap(), 30);
     assert_eq!(store.count().unwrap(), 32, "the later requests stay");
+}
+
+#[test]
+fn pointers_translate_to_sqlite_paths_only_when_exact() {
+    use super::json_path;
+    assert_eq!(json_path("").as_deref(), Some("$"));
+    assert_eq!(json_path("/a/b.c").as_deref(), Some(r#"$."a"."b.c""#));
+    assert_eq!(json_path("/a~1b/~0x").as_deref(), Some(r#"$."a/b"."~x""#));
+    for ambiguous in ["/list/0", "/a//b", "/a\"b", "/a\\b"] {
+        assert_eq!(json_path(ambiguous), None, "{ambiguous}");
+    }
+}
+
+#[test]
+fn json_prefilters_tolerate_bodies_that_are_not_json() {
+    let store = Store::open_in_memory().unwrap();
+    let s = store.create_session(SessionMode::Listen, "", None).unwrap();
+    let mut bodies = vec![request(s.id, 3), request(s.id, 3), request(s.id, 3)];
+    bodies[1].body = vec![0xff, b'{', 0];
+    bodies[2].body = b"{\"action\":".to_vec();
+    store.insert_requests(&bodies).unwrap();
+    let f = Filter::parse_line("json:/action=opened", Timestamp(T0)).unwrap();
+    assert_eq!(store.count_matching(&f).unwrap(), 1);
 }

@@ -25,7 +25,7 @@ pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::Reclaimed;
-pub use select::{SIG_VERDICT_COLUMN, Scan};
+pub use select::{SIG_VERDICT_COLUMN, Scan, json_path};
 pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.

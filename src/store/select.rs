@@ -2,7 +2,8 @@
 //!
 //! Every term the filter module marks pushable becomes one `WHERE` condition
 //! here (the only place filter SQL is written). Terms SQL cannot decide
-//! (JSON pointers, header value globs) are checked with
+//! exactly (JSON pointers, header value globs) are narrowed in SQL where it
+//! can and then checked with
 //! [`Filter::matches_residual`] on candidate rows, a page at a time, until the
 //! caller's limit is met or the rows run out.
 //!
@@ -16,6 +17,7 @@
 //! | `path:/lit*` | `path GLOB ?` | `requests_by_path (path)` for a literal prefix |
 //! | `method:`, `status:` | `=`, `BETWEEN` | none: cheap checks on the row walk |
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
+//! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
 
 use rusqlite::types::Value;
 
@@ -134,6 +136,60 @@ fn like_literal(s: &str) -> String {
     out
 }
 
+/// The SQLite JSON path of an RFC 6901 pointer, when the translation is exact:
+/// not when a segment is all digits (an array index or a member name? SQLite
+/// must be told which) or holds `"` or `\\` (which its quoted labels cannot carry).
+pub fn json_path(pointer: &str) -> Option<String> {
+    let mut path = String::from("$");
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        if numeric || key.is_empty() || key.contains(['"', '\\']) {
+            return None;
+        }
+        path.push_str(&format!(".\"{key}\""));
+    }
+    Some(path)
+}
+
+/// A necessary condition for a `json:` term (Rust still checks it exactly):
+/// the body is JSON with the path present, and, for a value, the value there
+/// is one the Rust check could accept. Each row's JSON is parsed once
+/// (`json_valid` and `json_extract` share SQLite's parse cache).
+fn json_condition(path: String, value: Option<&str>) -> (String, Vec<Value>) {
+    const DOC: &str = "CAST(body AS TEXT)";
+    let guard = |expr: &str| format!("(CASE WHEN json_valid({DOC}) THEN {expr} END)");
+    let kind = guard(&format!("json_type({DOC}, ?)"));
+    let extracted = guard(&format!("json_extract({DOC}, ?)"));
+    let present = (format!("{kind} IS NOT NULL"), vec![text(&path)]);
+    let Some(v) = value else {
+        return present;
+    };
+    // json_extract gives strings as text, numbers as numbers, true/false as 1/0.
+    let also = match serde_json::from_str::<serde_json::Value>(v) {
+        Err(_) => None,
+        Ok(serde_json::Value::Number(n)) => Some(n.as_i64().map_or_else(
+            || Value::Real(n.as_f64().unwrap_or(f64::NAN)),
+            Value::Integer,
+        )),
+        Ok(serde_json::Value::String(s)) => Some(text(&s)),
+        Ok(serde_json::Value::Bool(b)) => Some(Value::Integer(b.into())),
+        Ok(serde_json::Value::Null) => {
+            let clause = format!("({kind} = 'null' OR {extracted} = ?)");
+            return (clause, vec![text(&path), text(&path), text(v)]);
+        }
+        // Arrays and objects: presence is all SQL can say cheaply.
+        Ok(_) => return present,
+    };
+    match also {
+        Some(alt) => (
+            format!("{extracted} IN (?, ?)"),
+            vec![text(&path), text(v), alt],
+        ),
+        None => (format!("{extracted} = ?"), vec![text(&path), text(v)]),
+    }
+}
+
 impl Store {
     /// The pushable terms of `filter` as a `WHERE` clause.
     pub(super) fn where_for(&self, filter: &Filter) -> Result<Where, StoreError> {
@@ -175,7 +231,11 @@ impl Store {
                 w.push("session_id = ?", [Value::Integer(id)]);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
-            Term::Json { .. } => unreachable!("JSON terms are never pushed down"),
+            Term::Json { pointer, value } => {
+                let path = json_path(pointer).expect("only translatable pointers are pushed");
+                let (clause, args) = json_condition(path, value.as_deref());
+                w.push(clause, args);
+            }
         }
         Ok(())
     }
@@ -239,7 +299,7 @@ impl Store {
         let mut window = scan;
         loop {
             let want = scan.limit.saturating_sub(found.len() as u32);
-            let page_size = want.max(CANDIDATE_PAGE);
+            let page_size = want.clamp(CANDIDATE_PAGE, 16 * CANDIDATE_PAGE);
             let page = self.select_rows(
                 filter,
                 Scan {
