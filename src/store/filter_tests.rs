@@ -211,14 +211,31 @@ fn sig_filters_explain_that_verdicts_are_not_recorded() {
 }
 
 #[test]
-fn sig_filters_use_the_verdict_column_once_it_exists() {
+fn sig_filters_use_the_checks_table_once_it_exists() {
     let store = filled();
+    // What the live-checks migration creates.
     store
         .conn
-        .execute_batch("ALTER TABLE requests ADD COLUMN sig_verdict TEXT; UPDATE requests SET sig_verdict = 'valid' WHERE id % 2 = 0")
+        .execute_batch(
+            "CREATE TABLE checks (request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE, \
+             sig_provider TEXT, sig_outcome TEXT, sig_reason TEXT, rejected TEXT); \
+             INSERT INTO checks (request_id, sig_provider, sig_outcome) \
+             SELECT id, 'github', CASE WHEN id % 2 = 0 THEN 'valid' ELSE 'invalid' END FROM requests WHERE id <= 40",
+        )
         .unwrap();
-    let filter = Filter::parse_line("sig:valid", Timestamp(T0)).unwrap();
-    assert_eq!(store.count_matching(&filter).unwrap(), 30);
+    let count = |line: &str| {
+        let filter = Filter::parse_line(line, Timestamp(T0)).unwrap();
+        store.count_matching(&filter).unwrap()
+    };
+    assert_eq!(
+        (
+            count("sig:valid"),
+            count("sig:invalid"),
+            count("sig:unsigned")
+        ),
+        (20, 20, 0)
+    );
+    assert_eq!(count("sig:valid session:latest"), 5);
 }
 
 #[test]

@@ -25,7 +25,7 @@ pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::Reclaimed;
-pub use select::{SIG_VERDICT_COLUMN, Scan, json_path};
+pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
 pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
@@ -62,7 +62,7 @@ pub enum StoreError {
     WriterGone,
     /// A `sig:` filter on a database without signature verdicts.
     #[error(
-        "signature verdicts are not recorded yet, so sig: filters cannot be answered (this hookcap does not check signatures while capturing)"
+        "signature verdicts are not recorded yet in this database, so sig: filters cannot be answered"
     )]
     SignaturesNotRecorded,
     /// Any other SQLite failure (disk full, read-only file, locked too long, …).

@@ -18,6 +18,7 @@
 //! | `method:`, `status:` | `=`, `BETWEEN` | none: cheap checks on the row walk |
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
+//! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
 
 use rusqlite::types::Value;
 
@@ -26,9 +27,10 @@ use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term};
 use crate::model::CapturedRequest;
 
-/// The column that will hold signature verdicts (added by the signatures
-/// migration). Until it exists, `sig:` filters are refused with a clear error.
-pub const SIG_VERDICT_COLUMN: &str = "sig_verdict";
+/// The table that holds signature verdicts (the live-checks migration:
+/// `checks(request_id, sig_outcome, …)`). Until it exists, `sig:` filters are
+/// refused with a clear error.
+pub const SIG_VERDICT_TABLE: &str = "checks";
 
 /// Rows read per round when Rust has to finish the filtering.
 const CANDIDATE_PAGE: u32 = 256;
@@ -222,8 +224,13 @@ impl Store {
                 [text(t), blob(t), blob(t)],
             ),
             Term::Sig(v) => {
-                self.require_sig_column()?;
-                w.push(format!("{SIG_VERDICT_COLUMN} = ?"), [text(v.as_str())]);
+                self.require_sig_table()?;
+                w.push(
+                    format!(
+                        "id IN (SELECT request_id FROM {SIG_VERDICT_TABLE} WHERE sig_outcome = ?)"
+                    ),
+                    [text(v.as_str())],
+                );
             }
             Term::Since(t) => w.push("received_at >= ?", [Value::Integer(t.0)]),
             Term::Session(sel) => {
@@ -240,11 +247,11 @@ impl Store {
         Ok(())
     }
 
-    fn require_sig_column(&self) -> Result<(), StoreError> {
-        let sql = "SELECT count(*) FROM pragma_table_info('requests') WHERE name = ?1";
+    fn require_sig_table(&self) -> Result<(), StoreError> {
+        let sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1";
         let n: i64 = self
             .conn
-            .query_row(sql, [SIG_VERDICT_COLUMN], |r| r.get(0))?;
+            .query_row(sql, [SIG_VERDICT_TABLE], |r| r.get(0))?;
         if n == 0 {
             return Err(StoreError::SignaturesNotRecorded);
         }
