@@ -147,3 +147,54 @@ fn deleting_while_a_listener_writes_loses_no_acknowledged_request() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+/// Runs `hookcap ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
+fn on_a_terminal(db: &std::path::Path, args: &str, input: &str) -> Option<std::process::Output> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let available = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("skipped: needs util-linux script");
+        return None;
+    }
+    let bin = env!("CARGO_BIN_EXE_hookcap");
+    let cmd = format!("{bin} {args} --db {}", db.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("HOOKCAP_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn rm_all_asks_on_a_terminal_and_respects_the_answer() {
+    let l = filled(4);
+    let Some(no) = on_a_terminal(&l.db, "rm --all method:GET", "n\n") else {
+        return;
+    };
+    let said = String::from_utf8_lossy(&no.stdout);
+    assert!(said.contains("Delete 2 requests? [y/N]"), "{said}");
+    assert_eq!(no.status.code(), Some(1));
+    assert_eq!(count(&l.db), 4);
+    let yes = on_a_terminal(&l.db, "rm --all method:GET", "y\n").unwrap();
+    assert_eq!(
+        yes.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&yes.stdout)
+    );
+    assert_eq!(count(&l.db), 2);
+}
