@@ -32,6 +32,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -45,6 +46,20 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --header 'Response header ''Name: value'' (repeatable)'
             cand --delay 'Wait this long after storing before answering (e.g. 250ms, 2s)'
             cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time'
+            cand --body-timeout 'Cut off a client whose body stalls this long (stored truncated, answered 408)'
+            cand --verify 'Verify each request''s signature (auto, github, stripe, …) and store the verdict'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'For --provider hmac: the header carrying the signature'
+            cand --algo 'For --provider hmac: the hash algorithm'
+            cand --encoding 'For --provider hmac: how the MAC is written'
+            cand --prefix 'For --provider hmac: text before the MAC in the header (e.g. sha256=)'
+            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
+            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
+            cand --token-header 'The header --require-token reads'
+            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --exit-after 'Exit 0 once this many requests have been captured'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
@@ -53,6 +68,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
             cand --json 'Print NDJSON events (implies --no-tui)'
+            cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -137,6 +153,27 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcap;verify'= {
+            cand --provider 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'For --provider hmac: the header carrying the signature'
+            cand --algo 'For --provider hmac: the hash algorithm'
+            cand --encoding 'For --provider hmac: how the MAC is written'
+            cand --prefix 'For --provider hmac: text before the MAC in the header (e.g. sha256=)'
+            cand --tolerance 'Largest accepted age (or future skew) of a signed timestamp'
+            cand --url 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)'
+            cand --body-file 'The body as your framework saw it, to explain body mismatches'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --now 'Measure timestamps against the wall clock instead of the capture time'
+            cand --json 'Print the verdict as one JSON document'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcap;generate'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
@@ -154,6 +191,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -172,6 +210,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;rm'= {
         }
         &'hookcap;help;prune'= {
+        }
+        &'hookcap;help;verify'= {
         }
         &'hookcap;help;generate'= {
         }

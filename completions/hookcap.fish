@@ -38,6 +38,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "export" -d 'Write c
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
@@ -47,6 +48,23 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Resp
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l sig-header -d 'For --provider hmac: the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l algo -d 'For --provider hmac: the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l encoding -d 'For --provider hmac: how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l prefix -d 'For --provider hmac: text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
@@ -57,6 +75,7 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l json -d 'Print NDJSON events (implies --no-tui)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r
@@ -122,19 +141,42 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l sig-header -d 'For --provider hmac: the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l algo -d 'For --provider hmac: the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l encoding -d 'For --provider hmac: how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l prefix -d 'For --provider hmac: text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l tolerance -d 'Largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l url -d 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l body-file -d 'The body as your framework saw it, to explain body mismatches' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l now -d 'Measure timestamps against the wall clock instead of the capture time'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l json -d 'Print the verdict as one JSON document'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -77,6 +77,8 @@ pub struct GlobalArgs {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per process, so the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Capture every HTTP request sent to a local port
     #[command(after_help = LISTEN_EXAMPLES)]
@@ -102,6 +104,9 @@ pub enum Command {
     /// Delete requests older than a given age and reclaim the space
     #[command(after_help = PRUNE_EXAMPLES)]
     Prune(PruneArgs),
+    /// Check a captured request's webhook signature and explain a mismatch
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -115,7 +120,9 @@ Examples:
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
-  hookcap listen --keep 1000                  keep only the newest 1000 requests";
+  hookcap listen --keep 1000                  keep only the newest 1000 requests
+  hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
 
 const LS_EXAMPLES: &str = concat!(
     "\
@@ -176,8 +183,19 @@ Examples:
   hookcap show 12 --raw > body.bin    the exact body bytes
   hookcap show 12 --json | jq '.headers'";
 
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  hookcap verify last --secret-env GITHUB_WEBHOOK_SECRET      detect the provider
+  hookcap verify 12 --provider stripe --secret-file .stripe-secret
+  hookcap verify 12 --provider twilio --url https://abc.ngrok.app/sms --secret-env TWILIO_TOKEN
+  hookcap verify 12 --provider hmac --header X-Signature --algo sha512 --encoding base64 --secret s3cret
+  hookcap verify last --body-file seen-by-my-app.json --secret-env SECRET   hints for body mismatches
+
+Exit status: 0 valid, 1 invalid or unsigned, 2 usage error.";
+
 /// Where to listen.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Server")]
 pub struct ServerArgs {
     /// Address to bind; the default is loopback only, never all interfaces unless asked
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
@@ -189,6 +207,7 @@ pub struct ServerArgs {
 
 /// What to answer every captured request with.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Response")]
 pub struct ResponseArgs {
     /// Status code to answer with
     #[arg(long, default_value_t = 200, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=999))]
@@ -206,14 +225,22 @@ pub struct ResponseArgs {
 
 /// Size limits for captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
+    /// Disconnect a client that has not sent a complete request head within this time
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub header_timeout: Duration,
+    /// Cut off a client whose body stalls this long (stored truncated, answered 408)
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub body_timeout: Duration,
 }
 
 /// How to print captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one line per request instead of the interactive view
     #[arg(long)]
@@ -238,11 +265,20 @@ pub struct ListenArgs {
     /// Output mode.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Live checks.
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// Exit 0 once this many requests have been captured
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "CI")]
     pub exit_after: Option<u64>,
     /// With --exit-after: give up after this long and exit 124
-    #[arg(long, requires = "exit_after", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(
+        long,
+        requires = "exit_after",
+        value_parser = humantime::parse_duration,
+        value_name = "DURATION",
+        help_heading = "CI"
+    )]
     pub timeout: Option<Duration>,
     /// With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)
     #[arg(long = "match", requires = "exit_after", value_name = "TERMS")]
@@ -254,6 +290,7 @@ pub struct ListenArgs {
 
 /// Filters shared by the commands that pick requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Only this method (case-insensitive)
     #[arg(long, value_name = "METHOD")]
@@ -381,4 +418,130 @@ pub struct GenerateArgs {
     /// Directory to write completions/ and docs/ into
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// Where the webhook secret comes from. The secret is never stored or logged.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Secret")]
+pub struct SecretArgs {
+    /// The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)
+    #[arg(
+        long,
+        env = "HOOKCAP_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        group = "secret_source"
+    )]
+    pub secret: Option<String>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR", group = "secret_source")]
+    pub secret_env: Option<String>,
+    /// Read the secret from this file (one trailing newline is ignored)
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// The generic `hmac` scheme: where the signature is and how it is made.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Generic HMAC")]
+pub struct HmacArgs {
+    /// For --provider hmac: the header carrying the signature
+    #[arg(long = "sig-header", value_name = "NAME")]
+    pub sig_header: Option<String>,
+    /// For --provider hmac: the hash algorithm
+    #[arg(long, value_enum, default_value_t = crate::sign::Algo::Sha256, value_name = "ALGO")]
+    pub algo: crate::sign::Algo,
+    /// For --provider hmac: how the MAC is written
+    #[arg(long, value_enum, default_value_t = crate::sign::Encoding::Hex, value_name = "ENCODING")]
+    pub encoding: crate::sign::Encoding,
+    /// For --provider hmac: text before the MAC in the header (e.g. sha256=)
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+}
+
+/// Checks run on every captured request as it arrives.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Live checks")]
+pub struct CheckArgs {
+    /// Verify each request's signature (auto, github, stripe, …) and store the verdict
+    #[arg(long, value_name = "PROVIDER")]
+    pub verify: Option<ProviderChoice>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// With --verify: largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// With --verify: answer 401 to invalid or unsigned requests (still stored)
+    #[arg(long, requires = "verify")]
+    pub reject_invalid: bool,
+    /// Answer 401 to requests whose --token-header is not this token (still stored)
+    #[arg(
+        long,
+        env = "HOOKCAP_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub require_token: Option<String>,
+    /// The header --require-token reads
+    #[arg(long, default_value = "X-Gitlab-Token", value_name = "NAME")]
+    pub token_header: String,
+    /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
+    #[arg(long, value_name = "CIDR")]
+    pub allow_ip: Vec<crate::capture::Cidr>,
+}
+
+/// A provider name, or `auto` to detect it from the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderChoice(pub Option<crate::sign::ProviderKind>);
+
+impl std::str::FromStr for ProviderChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Self(None));
+        }
+        let names: Vec<&str> = crate::sign::ProviderKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        s.parse()
+            .map(|k| Self(Some(k)))
+            .map_err(|_| format!("unknown provider {s:?}; use auto, {}", names.join(", ")))
+    }
+}
+
+/// `hookcap verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Request id, or 'last' for the newest
+    #[arg(value_name = "ID|last")]
+    pub id: String,
+    /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// Largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// Measure timestamps against the wall clock instead of the capture time
+    #[arg(long)]
+    pub now: bool,
+    /// The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The body as your framework saw it, to explain body mismatches
+    #[arg(long, value_name = "PATH")]
+    pub body_file: Option<PathBuf>,
+    /// Print the verdict as one JSON document
+    #[arg(long)]
+    pub json: bool,
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filter::path_of;
 use crate::model::{
-    CapturedRequest, Header, NewRequest, RequestSummary, ResponseRecord, Timestamp,
+    CapturedRequest, Header, NewRequest, RequestSummary, ResponseRecord, SignatureCheck, Timestamp,
 };
 
 /// A document that cannot be turned back into bytes.
@@ -26,6 +26,37 @@ pub enum DocError {
     /// A time that is not RFC 3339.
     #[error("invalid time {0:?} (expected RFC 3339)")]
     Time(String),
+}
+
+/// A live signature verdict, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureDoc {
+    /// The scheme checked.
+    pub provider: String,
+    /// `valid`, `invalid` or `unsigned`.
+    pub outcome: String,
+    /// One short line.
+    pub reason: String,
+}
+
+impl SignatureDoc {
+    /// The document of a stored verdict.
+    pub fn of(s: &SignatureCheck) -> Self {
+        Self {
+            provider: s.provider.clone(),
+            outcome: s.outcome.as_str().to_owned(),
+            reason: s.reason.clone(),
+        }
+    }
+
+    /// The verdict back, when its outcome is one this hookcap knows.
+    pub fn to_check(&self) -> Option<SignatureCheck> {
+        Some(SignatureCheck {
+            provider: self.provider.clone(),
+            outcome: crate::sign::Outcome::parse(&self.outcome)?,
+            reason: self.reason.clone(),
+        })
+    }
 }
 
 /// Bytes as JSON: UTF-8 text when possible, base64 otherwise.
@@ -178,6 +209,10 @@ pub struct RequestDoc {
     pub truncated: bool,
     /// What hookcap answered.
     pub response: ResponseDoc,
+    /// The live signature verdict, if `listen --verify` checked it.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<String>,
 }
 
 impl RequestDoc {
@@ -197,6 +232,8 @@ impl RequestDoc {
             body: BodyDoc::of(&r.body),
             truncated: r.truncated,
             response: ResponseDoc::of(&r.response),
+            signature: r.signature.as_ref().map(SignatureDoc::of),
+            rejected: r.rejected.clone(),
         }
     }
 
@@ -217,6 +254,8 @@ impl RequestDoc {
             body: self.body.bytes()?,
             truncated: self.truncated,
             response: self.response.to_record()?,
+            signature: self.signature.as_ref().and_then(SignatureDoc::to_check),
+            rejected: self.rejected.clone(),
         })
     }
 }
@@ -244,6 +283,10 @@ pub struct SummaryDoc<'a> {
     pub truncated: bool,
     /// Content type, if sent.
     pub content_type: Option<&'a str>,
+    /// The live signature verdict, if checked.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<&'a str>,
 }
 
 impl<'a> SummaryDoc<'a> {
@@ -260,6 +303,8 @@ impl<'a> SummaryDoc<'a> {
             body_size: s.body_size,
             truncated: s.truncated,
             content_type: s.content_type.as_deref(),
+            signature: s.signature.as_ref().map(SignatureDoc::of),
+            rejected: s.rejected.as_deref(),
         }
     }
 }
@@ -301,6 +346,12 @@ mod tests {
                     headers: vec![Header::new("X", "y")],
                     body: b"ok".to_vec(),
                 },
+                signature: Some(SignatureCheck {
+                    provider: "github".into(),
+                    outcome: crate::sign::Outcome::Invalid,
+                    reason: "signature mismatch".into(),
+                }),
+                rejected: Some("invalid signature".into()),
             },
         };
         let json = serde_json::to_string(&RequestDoc::of(&r)).unwrap();

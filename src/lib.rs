@@ -14,4 +14,5 @@ pub mod export;
 pub mod filter;
 pub mod model;
 pub mod render;
+pub mod sign;
 pub mod store;

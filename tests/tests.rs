@@ -13,4 +13,5 @@ mod listen_lifecycle;
 mod ls_show;
 mod retention;
 mod store_errors;
+mod verify;
 mod wait;

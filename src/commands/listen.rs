@@ -61,7 +61,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         ctx,
         &session,
         &url,
-        handle.subscribe(),
+        handle.subscribe_batches(),
         stop.clone(),
     )?;
 
@@ -72,6 +72,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         session_id: session.id,
         shape: config.shape.clone(),
         limits: config.limits,
+        guard: config.guard.clone(),
     });
     capture::serve(listener, state, stopped).await;
 

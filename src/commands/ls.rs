@@ -74,6 +74,7 @@ struct Cells {
     status: u16,
     size: String,
     content_type: String,
+    checks: Option<String>,
 }
 
 fn cells(r: &RequestSummary) -> Cells {
@@ -91,6 +92,7 @@ fn cells(r: &RequestSummary) -> Cells {
         size: ByteSize::b(r.body_size).display().iec().to_string()
             + if r.truncated { "+" } else { "" },
         content_type: sanitize(r.content_type.as_deref().unwrap_or("-")).into_owned(),
+        checks: crate::render::summary::badge(r, &Paint::new(false)),
     }
 }
 
@@ -109,15 +111,28 @@ fn write_table(
         w(|c| c.path.chars().count(), "PATH"),
         w(|c| c.size.len(), "SIZE"),
     );
-    let header = format!(
-        "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  TYPE",
-        "ID", "TIME (UTC)", "METHOD", "PATH", "SIZE"
+    let any_checks = cells.iter().any(|c| c.checks.is_some());
+    let wt = if any_checks {
+        w(|c| c.content_type.chars().count(), "TYPE")
+    } else {
+        0
+    };
+    let mut header = format!(
+        "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  {}",
+        "ID",
+        "TIME (UTC)",
+        "METHOD",
+        "PATH",
+        "SIZE",
+        pad("TYPE", wt)
     );
+    if any_checks {
+        header.push_str("  CHECKS");
+    }
     writeln!(out, "{}", paint.paint(&header, Style::Bold))?;
     for c in &cells {
         let method = pad(&c.method, wm);
-        writeln!(
-            out,
+        let mut line = format!(
             "{:>wid$}  {}  {}  {}  {}     {:>ws$}  {}",
             c.id,
             paint.paint(&c.time, Style::Dim),
@@ -125,8 +140,13 @@ fn write_table(
             pad(&c.path, wp),
             paint.status(c.status),
             c.size,
-            c.content_type
-        )?;
+            pad(&c.content_type, wt)
+        );
+        if let Some(checks) = &c.checks {
+            line.push_str("  ");
+            line.push_str(checks);
+        }
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

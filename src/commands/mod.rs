@@ -10,7 +10,9 @@ mod import;
 mod ls;
 mod prune;
 mod rm;
+pub(crate) mod secret;
 mod show;
+mod verify;
 mod wait;
 
 use std::io::IsTerminal;
@@ -56,6 +58,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Import(args) => import::run(args, &ctx),
         Command::Rm(args) => rm::run(args, &ctx),
         Command::Prune(args) => prune::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }

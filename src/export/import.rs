@@ -101,6 +101,8 @@ fn from_entry(e: &har::Entry, session_id: i64) -> Result<NewRequest, String> {
                 e.response.content.encoding.as_deref(),
             )?,
         },
+        signature: None,
+        rejected: None,
     };
     check(&r)?;
     Ok(r)

@@ -149,6 +149,8 @@ pub(crate) mod tests {
                     headers: vec![Header::new("Content-Length", "0")],
                     body: vec![],
                 },
+                signature: None,
+                rejected: None,
             },
         }
     }

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use super::{Filter, Pushdown, SessionSel, SigVerdict, Term, path_of};
+use super::{Filter, Pushdown, SessionSel, Term, path_of};
 use crate::model::{CapturedRequest, HeaderList};
 use crate::store::encode_headers;
 
@@ -15,8 +15,6 @@ use crate::store::encode_headers;
 pub struct MatchContext {
     /// The newest session's id, for `session:latest`.
     pub latest_session: Option<i64>,
-    /// The request's recorded signature verdict, when verdicts are recorded.
-    pub sig: Option<SigVerdict>,
 }
 
 /// The body parsed as JSON at most once per request, however many terms ask.
@@ -89,7 +87,10 @@ impl Term {
                 .get()
                 .and_then(|doc| doc.pointer(pointer))
                 .is_some_and(|found| value.as_deref().is_none_or(|v| json_equals(found, v))),
-            Term::Sig(want) => cx.sig == Some(*want),
+            Term::Sig(want) => r
+                .signature
+                .as_ref()
+                .is_some_and(|s| s.outcome.as_str() == want.as_str()),
             Term::Since(t) => r.received_at >= *t,
             Term::Session(SessionSel::Id(id)) => r.session_id == *id,
             Term::Session(SessionSel::Latest) => cx.latest_session == Some(r.session_id),
@@ -154,6 +155,12 @@ mod tests {
                     headers: vec![],
                     body: vec![],
                 },
+                signature: Some(crate::model::SignatureCheck {
+                    provider: "github".into(),
+                    outcome: crate::sign::Outcome::Valid,
+                    reason: String::new(),
+                }),
+                rejected: None,
             },
         }
     }
@@ -161,7 +168,6 @@ mod tests {
     fn check(line: &str, r: &CapturedRequest) -> bool {
         let cx = MatchContext {
             latest_session: Some(2),
-            sig: Some(SigVerdict::Valid),
         };
         Filter::parse_line(line, Timestamp(10_000))
             .unwrap()

@@ -52,6 +52,8 @@ fn request(session_id: i64, i: i64) -> NewRequest {
             headers: vec![],
             body: vec![],
         },
+        signature: None,
+        rejected: None,
     }
 }
 
@@ -76,7 +78,6 @@ fn brute_force(store: &Store, filter: &Filter) -> Vec<i64> {
         .unwrap();
     let cx = MatchContext {
         latest_session: store.latest_session().unwrap().map(|s| s.id),
-        sig: None,
     };
     all.iter()
         .filter(|r| filter.matches(r, &cx))
@@ -196,6 +197,8 @@ fn oldest_first_scans_after_an_id() {
 #[test]
 fn sig_filters_explain_that_verdicts_are_not_recorded() {
     let store = filled();
+    // A database from before live checks existed.
+    store.conn.execute_batch("DROP TABLE checks").unwrap();
     let filter = Filter::parse_line("sig:valid", Timestamp(T0)).unwrap();
     let err = store
         .list(
@@ -213,13 +216,10 @@ fn sig_filters_explain_that_verdicts_are_not_recorded() {
 #[test]
 fn sig_filters_use_the_checks_table_once_it_exists() {
     let store = filled();
-    // What the live-checks migration creates.
     store
         .conn
         .execute_batch(
-            "CREATE TABLE checks (request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE, \
-             sig_provider TEXT, sig_outcome TEXT, sig_reason TEXT, rejected TEXT); \
-             INSERT INTO checks (request_id, sig_provider, sig_outcome) \
+            "INSERT INTO checks (request_id, sig_provider, sig_outcome) \
              SELECT id, 'github', CASE WHEN id % 2 = 0 THEN 'valid' ELSE 'invalid' END FROM requests WHERE id <= 40",
         )
         .unwrap();
@@ -236,6 +236,21 @@ fn sig_filters_use_the_checks_table_once_it_exists() {
         (20, 20, 0)
     );
     assert_eq!(count("sig:valid session:latest"), 5);
+    // The Rust check agrees with SQL, and deleting a request deletes its check.
+    for line in ["sig:valid", "sig:invalid method:post"] {
+        let filter = Filter::parse_line(line, Timestamp(T0)).unwrap();
+        assert_eq!(
+            brute_force(&store, &filter).len() as u64,
+            count(line),
+            "{line}"
+        );
+    }
+    store.delete_ids(&[2]).unwrap();
+    let left: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM checks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 39);
 }
 
 #[test]

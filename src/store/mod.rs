@@ -26,7 +26,7 @@ pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::Reclaimed;
 pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
-pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
+pub use writer::{GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]

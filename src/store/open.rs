@@ -35,6 +35,13 @@ pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, Sto
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Without the query-planner stability guarantee, SQLite re-plans a cached
+    // statement whenever a bound value the planner looked at (LIMIT ?, STAT4
+    // ranges) is rebound: a full re-prepare on every call of a hot query.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     if fresh {
         // Only possible before the first table exists (and before WAL is set):
         // lets `rm`/`prune` give space back in small steps beside a listener.

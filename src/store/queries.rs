@@ -7,8 +7,10 @@ use super::select::Scan;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
-    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode, Timestamp,
+    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode,
+    SignatureCheck, Timestamp,
 };
+use crate::sign::Outcome;
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
@@ -23,12 +25,16 @@ pub struct ListQuery {
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-const SUMMARY_COLUMNS: &str =
-    "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
+pub(super) const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
+     content_type, sig_provider, sig_outcome, sig_reason, rejected";
+
+/// Requests with their live checks, if any (a primary-key lookup per row).
+pub(super) const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
 
 /// The columns [`full_row`] reads.
 pub(super) const FULL_COLUMNS: &str = "id, session_id, received_at, method, target, http_version, \
-    remote_addr, headers, body, truncated, status, response_headers, response_body";
+    remote_addr, headers, body, truncated, status, response_headers, response_body, \
+    sig_provider, sig_outcome, sig_reason, rejected";
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -99,7 +105,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
@@ -116,7 +122,7 @@ impl Store {
 
     /// One full request by id.
     pub fn get(&self, id: i64) -> Result<Option<CapturedRequest>, StoreError> {
-        let sql = format!("SELECT {FULL_COLUMNS} FROM requests WHERE id = ?1");
+        let sql = format!("SELECT {FULL_COLUMNS} FROM {REQUESTS} WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], full_row).optional()?)
     }
 
@@ -157,7 +163,25 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
         body_size: r.get::<_, i64>(6)?.max(0) as u64,
         truncated: r.get(7)?,
         content_type: r.get(8)?,
+        signature: signature_at(r, 9)?,
+        rejected: r.get(12)?,
     })
+}
+
+/// The signature check in columns `i..i+3` (provider, outcome, reason), if any.
+fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck>> {
+    let provider: Option<String> = r.get(i)?;
+    let outcome: Option<String> = r.get(i + 1)?;
+    Ok(
+        match (provider, outcome.as_deref().and_then(Outcome::parse)) {
+            (Some(provider), Some(outcome)) => Some(SignatureCheck {
+                provider,
+                outcome,
+                reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    )
 }
 
 pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
@@ -176,6 +200,8 @@ pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
             headers: decode_headers(&r.get::<_, Vec<u8>>(11)?),
             body: r.get(12)?,
         },
+        signature: signature_at(r, 13)?,
+        rejected: r.get(16)?,
     };
     Ok(CapturedRequest {
         id: r.get(0)?,

@@ -22,7 +22,7 @@
 
 use rusqlite::types::Value;
 
-use super::queries::{FULL_COLUMNS, full_row};
+use super::queries::{FULL_COLUMNS, REQUESTS, full_row};
 use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term};
 use crate::model::CapturedRequest;
@@ -266,7 +266,6 @@ impl Store {
         };
         Ok(MatchContext {
             latest_session: latest,
-            sig: None,
         })
     }
 
@@ -282,7 +281,7 @@ impl Store {
         w.window(&scan);
         let order = if scan.oldest_first { "ASC" } else { "DESC" };
         let sql = format!(
-            "SELECT {columns} FROM requests {} ORDER BY id {order} LIMIT ?",
+            "SELECT {columns} FROM {REQUESTS} {} ORDER BY id {order} LIMIT ?",
             w.sql()
         );
         w.args.push(Value::Integer(scan.limit.into()));

@@ -5,11 +5,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use hyper::StatusCode;
 
-use crate::capture::{Limits, ResponseShape};
-use crate::cli::ListenArgs;
+use crate::capture::{Guard, Limits, ResponseShape, TokenRule};
+use crate::cli::{CheckArgs, ListenArgs};
+use crate::commands::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
 use crate::model::{Header, Timestamp};
+use crate::sign::{Checker, Secret};
 
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub struct ListenConfig {
     pub shape: ResponseShape,
     /// Body size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
     /// How to print requests.
     pub output: OutputMode,
     /// Stop after this many requests.
@@ -62,6 +66,8 @@ impl ListenConfig {
         };
         let limits = Limits {
             max_body: args.limits.max_body.as_u64(),
+            body_idle_timeout: args.limits.body_timeout,
+            header_read_timeout: args.limits.header_timeout,
             ..Limits::default()
         };
         if args.exit_after == Some(0) {
@@ -81,6 +87,7 @@ impl ListenConfig {
             port: args.server.port,
             shape,
             limits,
+            guard: guard(&args.checks)?,
             output: if args.output.json {
                 OutputMode::Json
             } else {
@@ -92,6 +99,33 @@ impl ListenConfig {
             keep: args.keep,
         })
     }
+}
+
+/// The live checks the flags ask for; `--verify` needs a secret.
+pub fn guard(args: &CheckArgs) -> Result<Guard, CliError> {
+    let checker = match args.verify {
+        None => None,
+        Some(choice) => Some(Checker {
+            kind: choice.0,
+            secret: secret::require(&args.secret)?,
+            hmac: secret::hmac_spec(choice.0, &args.hmac)?,
+            tolerance: args.tolerance,
+        }),
+    };
+    let token = match &args.require_token {
+        Some(t) if t.is_empty() => return Err(CliError::Usage("--require-token is empty".into())),
+        Some(t) => Some(TokenRule {
+            header: args.token_header.clone(),
+            token: Secret::from_bytes(t.as_str()),
+        }),
+        None => None,
+    };
+    Ok(Guard {
+        checker,
+        reject_invalid: args.reject_invalid,
+        token,
+        allow: args.allow_ip.clone(),
+    })
 }
 
 /// Parses `Name: value`, checking both parts are valid in HTTP.
@@ -159,6 +193,26 @@ mod tests {
                 c.limits.max_body == 1024
             }),
             ("hookcap listen --json", |c| c.output == OutputMode::Json),
+            (
+                "hookcap listen --verify github --secret s --reject-invalid",
+                |c| c.guard.checker.is_some() && c.guard.reject_invalid,
+            ),
+            ("hookcap listen --verify auto --secret s", |c| {
+                c.guard.checker.as_ref().is_some_and(|k| k.kind.is_none())
+            }),
+            (
+                "hookcap listen --require-token t --token-header X-Token",
+                |c| {
+                    c.guard
+                        .token
+                        .as_ref()
+                        .is_some_and(|t| t.header == "X-Token")
+                },
+            ),
+            ("hookcap listen --allow-ip 10.0.0.0/8 --allow-ip ::1", |c| {
+                c.guard.allow.len() == 2
+            }),
+            ("hookcap listen", |c| c.guard.is_empty()),
             ("hookcap listen --body hi", |c| c.shape.body == "hi"),
             ("hookcap listen -H X-A:1 -H X-B:2", |c| {
                 c.shape.headers.len() == 2

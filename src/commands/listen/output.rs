@@ -1,15 +1,16 @@
 //! Printing what the listener captures, from a thread of its own.
 //!
-//! The writer announces each commit; this thread wakes, reads the new rows of
-//! its session from its own store connection, prints them and counts them for
-//! `--exit-after`. However slow stdout is, capture never waits for it.
+//! The writer broadcasts the summaries of each commit; this thread prints them
+//! and counts them for `--exit-after`. If it falls behind (a slow pipe), the
+//! broadcast lags and it catches up from its own store connection instead.
+//! However slow stdout is, capture never waits for it.
 
 use std::io::Write;
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use serde_json::json;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use super::config::{ListenConfig, OutputMode};
 use crate::commands::Context;
@@ -18,7 +19,7 @@ use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
-use crate::store::{Store, StoredUpTo};
+use crate::store::{Store, StoredBatch};
 
 /// What the output thread saw by the time it stopped.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,7 +57,7 @@ impl LiveOutput {
         ctx: &Context,
         session: &Session,
         url: &str,
-        stored: watch::Receiver<StoredUpTo>,
+        batches: broadcast::Receiver<StoredBatch>,
         stop: watch::Sender<bool>,
     ) -> anyhow::Result<Self> {
         print_listening(config.output, session, url, ctx)?;
@@ -74,7 +75,7 @@ impl LiveOutput {
         let runtime = tokio::runtime::Handle::current();
         let thread = std::thread::Builder::new()
             .name("hookcap-output".into())
-            .spawn(move || follower.run(runtime, stored))
+            .spawn(move || follower.run(runtime, batches))
             .context("starting the output thread")?;
         Ok(Self { thread })
     }
@@ -115,11 +116,16 @@ impl Follower {
     fn run(
         mut self,
         runtime: tokio::runtime::Handle,
-        mut stored: watch::Receiver<StoredUpTo>,
+        mut batches: broadcast::Receiver<StoredBatch>,
     ) -> Printed {
         loop {
-            let writer_running = runtime.block_on(stored.changed()).is_ok();
-            if let Err(e) = self.print_new() {
+            let (result, writer_running) = match runtime.block_on(batches.recv()) {
+                Ok(batch) => (self.print_batch(&batch), true),
+                // Fell behind the writer: catch up from the store, then follow again.
+                Err(broadcast::error::RecvError::Lagged(_)) => (self.print_new(), true),
+                Err(broadcast::error::RecvError::Closed) => (self.print_new(), false),
+            };
+            if let Err(e) = result {
                 tracing::warn!("output stopped: {e:#}");
                 let _ = self.stop.send(true);
                 return self.printed;
@@ -130,17 +136,32 @@ impl Follower {
         }
     }
 
+    fn print_batch(&mut self, batch: &[RequestSummary]) -> anyhow::Result<()> {
+        let start = batch.partition_point(|r| r.id <= self.last_id);
+        let fresh = &batch[start..];
+        if let Some(last) = fresh.last().map(|r| r.id) {
+            let matched = self.count_matching(last)?;
+            self.last_id = last;
+            self.print_rows(fresh, matched)?;
+        }
+        Ok(())
+    }
+
     fn print_new(&mut self) -> anyhow::Result<()> {
+        const PAGE: u32 = 1000;
         loop {
             let rows = self
                 .store
-                .session_requests_after(self.session_id, self.last_id, 1000)?;
+                .session_requests_after(self.session_id, self.last_id, PAGE)?;
             let Some(last) = rows.last().map(|r| r.id) else {
                 return Ok(());
             };
             let matched = self.count_matching(last)?;
             self.last_id = last;
             self.print_rows(&rows, matched)?;
+            if rows.len() < PAGE as usize {
+                return Ok(());
+            }
         }
     }
 
