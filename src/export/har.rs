@@ -6,7 +6,7 @@
 //! content; the same field on request `postData`, which the spec lacks, is what
 //! HAR writers use for binary uploads). What HAR cannot hold exactly, hookcap
 //! keeps in fields starting with `_`, which the spec reserves for extensions:
-//! `_hookcap` on each entry (raw target, peer, truncation) and `_valueBase64`
+//! `_hookcap` on each entry (raw target, peer, truncation, live verdict) and `_valueBase64`
 //! on a header whose value is not UTF-8. [`super::import`] reads them back, so
 //! export → import → export keeps every byte.
 //!
@@ -21,6 +21,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use super::url_for;
+use crate::document::SignatureDoc;
 use crate::model::{CapturedRequest, Header, HeaderList, ResponseRecord};
 
 /// A whole HAR document (what import reads).
@@ -78,6 +79,12 @@ pub struct Extra {
     pub remote_addr: String,
     /// True when the body was cut at the size limit.
     pub truncated: bool,
+    /// The live signature verdict, if one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected the request, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
 }
 
 /// `request`.
@@ -260,6 +267,8 @@ pub fn entry_of(r: &CapturedRequest, base: &str) -> Entry {
             target: r.target.clone(),
             remote_addr: r.remote_addr.clone(),
             truncated: r.truncated,
+            signature: r.signature.as_ref().map(SignatureDoc::of),
+            rejected: r.rejected.clone(),
         }),
     }
 }

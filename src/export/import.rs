@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
 use super::har::{self, Har, HarHeader};
-use crate::document::RequestDoc;
+use crate::document::{RequestDoc, SignatureDoc};
 use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
 
 /// Why a file could not be imported; every message names the entry or line.
@@ -101,8 +101,10 @@ fn from_entry(e: &har::Entry, session_id: i64) -> Result<NewRequest, String> {
                 e.response.content.encoding.as_deref(),
             )?,
         },
-        signature: None,
-        rejected: None,
+        signature: extra
+            .and_then(|x| x.signature.as_ref())
+            .and_then(SignatureDoc::to_check),
+        rejected: extra.and_then(|x| x.rejected.clone()),
     };
     check(&r)?;
     Ok(r)
@@ -191,6 +193,12 @@ mod tests {
     fn hookcap_har_reads_back_exactly() {
         let mut r = sample("PATCH", "/a//b?x=%20", &[("X-Bin", "")], &[0, 0xff, 1]);
         r.request.headers[0].value = vec![0xfe, b'a'];
+        r.request.signature = Some(crate::model::SignatureCheck {
+            provider: "stripe".into(),
+            outcome: crate::sign::Outcome::Unsigned,
+            reason: "no Stripe-Signature header".into(),
+        });
+        r.request.rejected = Some("unsigned".into());
         let entry = har::entry_of(&r, "http://h");
         let har = serde_json::json!({"log": {"version": "1.2", "entries": [entry]}});
         let back = read(har.to_string().as_bytes(), 1).unwrap();
