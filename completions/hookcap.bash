@@ -16,17 +16,29 @@ _hookcap() {
             ",$1")
                 cmd="hookcap"
                 ;;
+            hookcap,export)
+                cmd="hookcap__subcmd__export"
+                ;;
             hookcap,generate)
                 cmd="hookcap__subcmd__generate"
                 ;;
             hookcap,help)
                 cmd="hookcap__subcmd__help"
                 ;;
+            hookcap,import)
+                cmd="hookcap__subcmd__import"
+                ;;
             hookcap,listen)
                 cmd="hookcap__subcmd__listen"
                 ;;
             hookcap,ls)
                 cmd="hookcap__subcmd__ls"
+                ;;
+            hookcap,prune)
+                cmd="hookcap__subcmd__prune"
+                ;;
+            hookcap,rm)
+                cmd="hookcap__subcmd__rm"
                 ;;
             hookcap,send)
                 cmd="hookcap__subcmd__send"
@@ -37,17 +49,32 @@ _hookcap() {
             hookcap,verify)
                 cmd="hookcap__subcmd__verify"
                 ;;
+            hookcap,wait)
+                cmd="hookcap__subcmd__wait"
+                ;;
+            hookcap__subcmd__help,export)
+                cmd="hookcap__subcmd__help__subcmd__export"
+                ;;
             hookcap__subcmd__help,generate)
                 cmd="hookcap__subcmd__help__subcmd__generate"
                 ;;
             hookcap__subcmd__help,help)
                 cmd="hookcap__subcmd__help__subcmd__help"
                 ;;
+            hookcap__subcmd__help,import)
+                cmd="hookcap__subcmd__help__subcmd__import"
+                ;;
             hookcap__subcmd__help,listen)
                 cmd="hookcap__subcmd__help__subcmd__listen"
                 ;;
             hookcap__subcmd__help,ls)
                 cmd="hookcap__subcmd__help__subcmd__ls"
+                ;;
+            hookcap__subcmd__help,prune)
+                cmd="hookcap__subcmd__help__subcmd__prune"
+                ;;
+            hookcap__subcmd__help,rm)
+                cmd="hookcap__subcmd__help__subcmd__rm"
                 ;;
             hookcap__subcmd__help,send)
                 cmd="hookcap__subcmd__help__subcmd__send"
@@ -58,6 +85,9 @@ _hookcap() {
             hookcap__subcmd__help,verify)
                 cmd="hookcap__subcmd__help__subcmd__verify"
                 ;;
+            hookcap__subcmd__help,wait)
+                cmd="hookcap__subcmd__help__subcmd__wait"
+                ;;
             *)
                 ;;
         esac
@@ -65,12 +95,54 @@ _hookcap() {
 
     case "${cmd}" in
         hookcap)
-            opts="-h -V --db --color --help --version listen ls show verify send generate help"
+            opts="-h -V --db --color --help --version listen ls show wait export import rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__export)
+            opts="-f -o -h -V --format --output --url --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "har ndjson curl httpie" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "har ndjson curl httpie" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -109,8 +181,22 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help)
-            opts="listen ls show verify send generate help"
+            opts="listen ls show wait export import rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -150,6 +236,20 @@ _hookcap() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookcap__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookcap__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -165,6 +265,34 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -220,8 +348,44 @@ _hookcap() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookcap__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__import)
+            opts="-h -V --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookcap__subcmd__listen)
-            opts="-p -H -h -V --host --port --status --body --header --delay --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --db --color --help --version"
+            opts="-p -H -h -V --host --port --status --body --header --delay --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --keep --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +491,14 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -373,6 +545,54 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__prune)
+            opts="-h -V --older-than --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__rm)
+            opts="-y -h -V --all --yes --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -608,6 +828,40 @@ _hookcap() {
                     return 0
                     ;;
                 --body-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__wait)
+            opts="-n -h -V --count --timeout --new --json --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

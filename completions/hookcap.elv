@@ -27,6 +27,11 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand wait 'Block until requests matching a filter are captured (for CI)'
+            cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+            cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand rm 'Delete captured requests by id, or all that match a filter'
+            cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
             cand generate 'Write shell completions and man pages (for packagers)'
@@ -58,6 +63,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --exit-after 'Exit 0 once this many requests have been captured'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
+            cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
+            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
@@ -88,6 +95,60 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --raw 'Write the exact body bytes to stdout, nothing else'
             cand --json 'Print one JSON document with everything captured'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;wait'= {
+            cand -n 'How many matching requests to wait for'
+            cand --count 'How many matching requests to wait for'
+            cand --timeout 'Give up after this long and exit 1'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --new 'Count only requests stored after `wait` started (default: the whole latest session)'
+            cand --json 'Print each matching request as a `show --json` document (NDJSON)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;export'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand --url 'Base URL the commands (and HAR URLs) point at [default: http:// + each request''s Host header]'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;import'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;rm'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --all 'Delete every request matching the filter terms (all requests without terms)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;prune'= {
+            cand --older-than 'Delete requests received longer ago than this (e.g. 7d, 12h)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -175,6 +236,11 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand wait 'Block until requests matching a filter are captured (for CI)'
+            cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+            cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand rm 'Delete captured requests by id, or all that match a filter'
+            cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
             cand generate 'Write shell completions and man pages (for packagers)'
@@ -185,6 +251,16 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;ls'= {
         }
         &'hookcap;help;show'= {
+        }
+        &'hookcap;help;wait'= {
+        }
+        &'hookcap;help;export'= {
+        }
+        &'hookcap;help;import'= {
+        }
+        &'hookcap;help;rm'= {
+        }
+        &'hookcap;help;prune'= {
         }
         &'hookcap;help;verify'= {
         }

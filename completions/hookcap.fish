@@ -33,6 +33,11 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -s V -l version -d 'Print 
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ls" -d 'List captured requests, newest first'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
@@ -63,6 +68,8 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header 
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -92,6 +99,49 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l raw -d 'Write t
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l json -d 'Print one JSON document with everything captured'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s n -l count -d 'How many matching requests to wait for' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l timeout -d 'Give up after this long and exit 1' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l new -d 'Count only requests stored after `wait` started (default: the whole latest session)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l json -d 'Print each matching request as a `show --json` document (NDJSON)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "har\t'HTTP Archive 1.2, one document'
+ndjson\t'One `show --json` document per line'
+curl\t'A bash script of curl commands'
+httpie\t'A bash script of HTTPie commands'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l url -d 'Base URL the commands (and HAR URLs) point at [default: http:// + each request\'s Host header]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l all -d 'Delete every request matching the filter terms (all requests without terms)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l older-than -d 'Delete requests received longer ago than this (e.g. 7d, 12h)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
@@ -168,10 +218,15 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show wait export import rm prune verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,20 +6,48 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::export::Format;
 use crate::render::color::ColorChoice;
 
 /// The default listening port: 4665 spells HOOK on a phone keypad, and no
 /// common app dev server uses it.
 pub const DEFAULT_PORT: u16 = 4665;
 
+/// The filter language in brief, appended to the help of every command that
+/// takes filter terms (`docs/filters.md` has the full story).
+macro_rules! filter_help {
+    () => {
+        "
+
+Filter terms (all must match; quote a term with spaces for the shell):
+  method:POST                      method, any case
+  path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
+  status:2xx  status:401           the status hookcap answered
+  header:X-GitHub-Event            header present (name in any case)
+  header:X-GitHub-Event=push       a value of it matches a glob
+  body:TEXT                        body contains TEXT (bytes, case-sensitive)
+  json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
+  json:/pull_request/id            JSON body: pointer exists
+  sig:valid|invalid|unsigned       signature verdict
+  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  session:latest  session:3        one session
+  id:>100  id:<=7  id:5            compare the id
+  WORD  text:WORD                  target, header lines or body contain WORD
+See docs/filters.md for details."
+    };
+}
+
 const MAIN_EXAMPLES: &str = "\
 Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
   hookcap ls -n 5                    the five newest requests
+  hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
   hookcap send :4665/hook --template github.push --secret s3cret   fire a signed webhook
+  hookcap wait json:/action=opened --timeout 60s --json   block until one arrives (CI)
+  hookcap export --format har -o hooks.har   for browser devtools, Insomnia, mitmproxy
 
 Environment: HOOKCAP_DB (database path), HOOKCAP_PORT (listen port),
 NO_COLOR (disable colors), HOOKCAP_LOG (log filter, e.g. debug).";
@@ -50,6 +78,8 @@ pub struct GlobalArgs {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per process, so the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Capture every HTTP request sent to a local port
     #[command(after_help = LISTEN_EXAMPLES)]
@@ -60,6 +90,21 @@ pub enum Command {
     /// Print one captured request in full
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Block until requests matching a filter are captured (for CI)
+    #[command(after_help = WAIT_EXAMPLES)]
+    Wait(WaitArgs),
+    /// Write captured requests as HAR, NDJSON, curl or HTTPie commands
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+    /// Add requests from a HAR or NDJSON file, as a new session
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+    /// Delete captured requests by id, or all that match a filter
+    #[command(after_help = RM_EXAMPLES)]
+    Rm(RmArgs),
+    /// Delete requests older than a given age and reclaim the space
+    #[command(after_help = PRUNE_EXAMPLES)]
+    Prune(PruneArgs),
     /// Check a captured request's webhook signature and explain a mismatch
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
@@ -78,14 +123,63 @@ Examples:
   hookcap listen --status 500 --delay 2s      test how the sender retries
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
+  hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
+  hookcap listen --keep 1000                  keep only the newest 1000 requests
   hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
   hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
 
-const LS_EXAMPLES: &str = "\
+const LS_EXAMPLES: &str = concat!(
+    "\
 Examples:
   hookcap ls                          the 20 newest requests
-  hookcap ls --method POST --path '/hooks/*' --since 10m
-  hookcap ls --session latest --json | jq .id";
+  hookcap ls method:POST 'path:/hooks/*' since:10m
+  hookcap ls header:X-GitHub-Event=push json:/ref=refs/heads/main
+  hookcap ls status:4xx session:latest --json | jq .id
+  hookcap ls --method POST --path '/hooks/*'   the same as method:POST path:/hooks/*",
+    filter_help!()
+);
+
+const WAIT_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap wait                                  one request in the latest session
+  hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
+  hookcap wait method:POST --count 3 --new      three more POSTs from now on
+
+Exits 0 once --count requests match (printing them), 1 on timeout.",
+    filter_help!()
+);
+
+const EXPORT_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap export --format har -o hooks.har      for devtools, Insomnia, mitmproxy
+  hookcap export session:latest > hooks.ndjson  one `show --json` document per line
+  hookcap export id:12 --format curl --url http://localhost:3000
+  hookcap export 'path:/stripe*' --format httpie -o replay.sh",
+    filter_help!()
+);
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  hookcap import hooks.har          requests from browser devtools or hookcap export
+  hookcap import hooks.ndjson       what `hookcap export` wrote
+  cat hooks.ndjson | hookcap import -";
+
+const RM_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap rm 12 13                  delete two requests
+  hookcap rm --all session:3        delete a whole session (asks first)
+  hookcap rm --all status:4xx --yes without asking
+  hookcap rm --all --yes            delete everything",
+    filter_help!()
+);
+
+const PRUNE_EXAMPLES: &str = "\
+Examples:
+  hookcap prune --older-than 7d     delete what is older than a week
+  hookcap prune --older-than 12h";
 
 const SHOW_EXAMPLES: &str = "\
 Examples:
@@ -190,6 +284,12 @@ pub struct ListenArgs {
         help_heading = "CI"
     )]
     pub timeout: Option<Duration>,
+    /// With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)
+    #[arg(long = "match", requires = "exit_after", value_name = "TERMS")]
+    pub match_terms: Option<String>,
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
 }
 
 /// Filters shared by the commands that pick requests.
@@ -210,10 +310,21 @@ pub struct FilterArgs {
     pub since: Option<String>,
 }
 
+/// Filter terms as positional arguments, one term per argument.
+#[derive(Debug, Clone, Args)]
+pub struct TermArgs {
+    /// Filter terms, all of which must match (e.g. method:POST status:2xx json:/ref=main)
+    #[arg(value_name = "FILTER")]
+    pub terms: Vec<String>,
+}
+
 /// `hookcap ls`.
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
-    /// Filters.
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Filters as flags (older spelling of the same terms).
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Show at most this many requests
@@ -236,6 +347,73 @@ pub struct ShowArgs {
     /// Print one JSON document with everything captured
     #[arg(long)]
     pub json: bool,
+}
+
+/// `hookcap wait`.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// How many matching requests to wait for
+    #[arg(short = 'n', long, default_value_t = 1, value_name = "N")]
+    pub count: u64,
+    /// Give up after this long and exit 1
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Count only requests stored after `wait` started (default: the whole latest session)
+    #[arg(long)]
+    pub new: bool,
+    /// Print each matching request as a `show --json` document (NDJSON)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `hookcap export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Ndjson, value_name = "FORMAT")]
+    pub format: Format,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Base URL the commands (and HAR URLs) point at [default: http:// + each request's Host header]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+/// `hookcap import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// A HAR or NDJSON file (the format is detected), or - for stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `hookcap rm`.
+#[derive(Debug, Clone, Args)]
+pub struct RmArgs {
+    /// Request ids to delete; with --all, filter terms instead
+    #[arg(value_name = "ID|FILTER", required_unless_present = "all")]
+    pub items: Vec<String>,
+    /// Delete every request matching the filter terms (all requests without terms)
+    #[arg(long)]
+    pub all: bool,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// `hookcap prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    /// Delete requests received longer ago than this (e.g. 7d, 12h)
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub older_than: Duration,
 }
 
 /// `hookcap generate`.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod model;
 pub mod render;

@@ -254,6 +254,19 @@ fn listen_verify_reject_invalid_answers_401_but_stores_everything() {
         show.contains("checks") && show.contains("✓ github"),
         "{show}"
     );
+    // The filter language selects by the stored verdict.
+    for (term, want) in [
+        ("sig:valid", "1"),
+        ("sig:invalid", "2"),
+        ("sig:unsigned", "3"),
+    ] {
+        let out = String::from_utf8(crate::util::run_ok(&l.db, &["ls", "--json", term])).unwrap();
+        let ids: Vec<String> = out
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].to_string())
+            .collect();
+        assert_eq!(ids, [want], "{term}");
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! commits and prints it, so slow output never slows capture.
 
 mod config;
+mod keep;
 mod output;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::{ListenConfig, OutputMode};
+use keep::Keeper;
 use output::LiveOutput;
 
 use super::Context;
@@ -49,6 +51,10 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let session = store.create_session(SessionMode::Listen, &url, None)?;
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
     let checkpointer = Checkpointer::start(&ctx.db)?;
+    let keeper = config
+        .keep
+        .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))
+        .transpose()?;
     let (stop, stopped) = watch::channel(false);
     let output = LiveOutput::start(
         &config,
@@ -73,12 +79,15 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     // In-flight requests are answered; now flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
+    if let Some(k) = keeper {
+        k.join();
+    }
     checkpointer.stop();
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
         eprintln!(
             "hookcap: timed out after {} with {} of {} requests",
             humantime::format_duration(config.timeout.unwrap_or_default()),
-            printed.count,
+            printed.matched,
             config.exit_after.unwrap_or_default()
         );
         return Ok(Exit::TimedOut);

@@ -1,9 +1,9 @@
 //! Reads and small writes on a [`Store`]: sessions, listings, single requests.
 
-use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::decode_headers;
+use super::select::Scan;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
@@ -25,11 +25,16 @@ pub struct ListQuery {
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
+pub(super) const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
      content_type, sig_provider, sig_outcome, sig_reason, rejected";
 
 /// Requests with their live checks, if any (a primary-key lookup per row).
-const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
+pub(super) const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
+
+/// The columns [`full_row`] reads.
+pub(super) const FULL_COLUMNS: &str = "id, session_id, received_at, method, target, http_version, \
+    remote_addr, headers, body, truncated, status, response_headers, response_body, \
+    sig_provider, sig_outcome, sig_reason, rejected";
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -73,47 +78,22 @@ impl Store {
         }
     }
 
-    /// Requests matching `filter`, newest first, one page at a time.
+    /// Requests matching `filter`, newest first, one page at a time. Terms SQL
+    /// cannot decide are checked in Rust, and still up to `limit` rows come back.
     pub fn list(
         &self,
         filter: &Filter,
         page: ListQuery,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(m) = &filter.method {
-            clauses.push("method = ? COLLATE NOCASE");
-            args.push(Box::new(m.clone()));
-        }
-        if let Some(g) = &filter.path_glob {
-            clauses.push("path GLOB ?");
-            args.push(Box::new(g.clone()));
-        }
-        if let Some(sel) = filter.session {
-            clauses.push("session_id = ?");
-            args.push(Box::new(self.resolve_session(sel)?.unwrap_or(-1)));
-        }
-        if let Some(since) = filter.since {
-            clauses.push("received_at >= ?");
-            args.push(Box::new(since.0));
-        }
-        if let Some(before) = page.before_id {
-            clauses.push("id < ?");
-            args.push(Box::new(before));
-        }
-        let where_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
+        let scan = Scan {
+            before_id: page.before_id,
+            ..Scan::newest(page.limit)
         };
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} {where_sql} ORDER BY id DESC LIMIT ?"
-        );
-        args.push(Box::new(page.limit));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let rows = stmt.query_map(params.as_slice(), summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        if filter.is_pushable() {
+            return self.select_rows(filter, scan, SUMMARY_COLUMNS, summary_row);
+        }
+        let rows = self.requests(filter, scan)?;
+        Ok(rows.iter().map(RequestSummary::of).collect())
     }
 
     /// Requests of one session with ids above `after_id`, oldest first:
@@ -132,13 +112,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Stores `requests` in one transaction (an import); returns their ids.
+    pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = super::writer::insert_all(&tx, requests.iter())?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
     /// One full request by id.
     pub fn get(&self, id: i64) -> Result<Option<CapturedRequest>, StoreError> {
-        let sql = format!(
-            "SELECT id, session_id, received_at, method, target, http_version, remote_addr, \
-             headers, body, truncated, status, response_headers, response_body, \
-             sig_provider, sig_outcome, sig_reason, rejected FROM {REQUESTS} WHERE id = ?1"
-        );
+        let sql = format!("SELECT {FULL_COLUMNS} FROM {REQUESTS} WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], full_row).optional()?)
     }
 
@@ -200,7 +184,7 @@ fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck
     )
 }
 
-fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
+pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
     let request = NewRequest {
         session_id: r.get(1)?,
         received_at: Timestamp(r.get(2)?),

@@ -203,42 +203,49 @@ const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, si
 
 fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
-    let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
-        for job in batch {
-            let r = &job.request;
-            stmt.execute(params![
-                r.session_id,
-                r.received_at.0,
-                r.method,
-                r.target,
-                path_of(&r.target),
-                r.response.status,
-                r.body.len() as i64,
-                r.truncated,
-                r.headers.get_str("content-type"),
-                r.http_version,
-                r.remote_addr,
-                encode_headers(&r.headers),
-                encode_headers(&r.response.headers),
-                r.response.body,
-                r.body,
-            ])?;
-            let id = tx.last_insert_rowid();
-            if r.signature.is_some() || r.rejected.is_some() {
-                let sig = r.signature.as_ref();
-                tx.prepare_cached(INSERT_CHECK_SQL)?.execute(params![
-                    id,
-                    sig.map(|s| s.provider.as_str()),
-                    sig.map(|s| s.outcome.as_str()),
-                    sig.map(|s| s.reason.as_str()),
-                    r.rejected,
-                ])?;
-            }
-            ids.push(id);
-        }
-    }
+    let ids = insert_all(&tx, batch.iter().map(|job| &job.request))?;
     tx.commit()?;
+    Ok(ids)
+}
+
+/// Inserts requests inside the caller's transaction; returns their ids in order.
+/// The one `INSERT` of requests (the writer's batches and imports both use it).
+pub(super) fn insert_all<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    requests: impl Iterator<Item = &'a NewRequest>,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(requests.size_hint().0);
+    let mut stmt = tx.prepare_cached(INSERT_SQL)?;
+    for r in requests {
+        stmt.execute(params![
+            r.session_id,
+            r.received_at.0,
+            r.method,
+            r.target,
+            path_of(&r.target),
+            r.response.status,
+            r.body.len() as i64,
+            r.truncated,
+            r.headers.get_str("content-type"),
+            r.http_version,
+            r.remote_addr,
+            encode_headers(&r.headers),
+            encode_headers(&r.response.headers),
+            r.response.body,
+            r.body,
+        ])?;
+        let id = tx.last_insert_rowid();
+        if r.signature.is_some() || r.rejected.is_some() {
+            let sig = r.signature.as_ref();
+            tx.prepare_cached(INSERT_CHECK_SQL)?.execute(params![
+                id,
+                sig.map(|s| s.provider.as_str()),
+                sig.map(|s| s.outcome.as_str()),
+                sig.map(|s| s.reason.as_str()),
+                r.rejected,
+            ])?;
+        }
+        ids.push(id);
+    }
     Ok(ids)
 }

@@ -9,7 +9,8 @@ use crate::capture::{Guard, Limits, ResponseShape, TokenRule};
 use crate::cli::{CheckArgs, ListenArgs};
 use crate::commands::secret;
 use crate::error::CliError;
-use crate::model::Header;
+use crate::filter::Filter;
+use crate::model::{Header, Timestamp};
 use crate::sign::{Checker, Secret};
 
 /// How captured requests are shown while listening.
@@ -40,6 +41,10 @@ pub struct ListenConfig {
     pub exit_after: Option<u64>,
     /// Give up waiting for `exit_after` after this long.
     pub timeout: Option<Duration>,
+    /// Count only requests matching this toward `exit_after`.
+    pub exit_filter: Option<Filter>,
+    /// Keep only the newest this many requests in the database.
+    pub keep: Option<u64>,
 }
 
 impl ListenConfig {
@@ -68,6 +73,15 @@ impl ListenConfig {
         if args.exit_after == Some(0) {
             return Err(CliError::Usage("--exit-after must be at least 1".into()));
         }
+        if args.keep == Some(0) {
+            return Err(CliError::Usage("--keep must be at least 1".into()));
+        }
+        let exit_filter = args
+            .match_terms
+            .as_deref()
+            .map(|line| Filter::parse_line(line, Timestamp::now()))
+            .transpose()
+            .map_err(|e| CliError::Usage(format!("--match: {e}")))?;
         Ok(Self {
             host: args.server.host.clone(),
             port: args.server.port,
@@ -81,6 +95,8 @@ impl ListenConfig {
             },
             exit_after: args.exit_after,
             timeout: args.timeout,
+            exit_filter,
+            keep: args.keep,
         })
     }
 }
@@ -204,6 +220,10 @@ mod tests {
             ("hookcap listen --exit-after 3 --timeout 5s", |c| {
                 c.exit_after == Some(3) && c.timeout == Some(Duration::from_secs(5))
             }),
+            ("hookcap listen --exit-after 1 --match method:POST", |c| {
+                c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
+            }),
+            ("hookcap listen --keep 10", |c| c.keep == Some(10)),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -216,13 +236,37 @@ mod tests {
             "hookcap listen -H nocolon",
             "hookcap listen --body @/no/such/file",
             "hookcap listen --exit-after 0",
+            "hookcap listen --keep 0",
+            "hookcap listen --exit-after 1 --match status:2yx",
         ] {
             assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
         }
     }
 
     #[test]
-    fn timeout_needs_exit_after() {
+    fn timeout_and_match_need_exit_after() {
         assert!(Cli::try_parse_from(["hookcap", "listen", "--timeout", "1s"]).is_err());
+        assert!(Cli::try_parse_from(["hookcap", "listen", "--match", "id:1"]).is_err());
+    }
+
+    #[test]
+    fn a_bad_match_points_at_the_term() {
+        let cli = Cli::try_parse_from([
+            "hookcap",
+            "listen",
+            "--exit-after",
+            "1",
+            "--match",
+            "method:POST json:x",
+        ])
+        .unwrap();
+        let Command::Listen(args) = cli.command else {
+            panic!("not listen")
+        };
+        let err = ListenConfig::resolve(&args, false).unwrap_err().to_string();
+        assert!(
+            err.starts_with("--match: invalid filter term \"json:x\" at column 18"),
+            "{err}"
+        );
     }
 }

@@ -15,6 +15,7 @@ use tokio::sync::{broadcast, watch};
 use super::config::{ListenConfig, OutputMode};
 use crate::commands::Context;
 use crate::document::SummaryDoc;
+use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
@@ -25,6 +26,8 @@ use crate::store::{Store, StoredBatch};
 pub struct Printed {
     /// Requests of this session seen.
     pub count: u64,
+    /// Of those, the ones matching `--match` (all of them without it).
+    pub matched: u64,
     /// True when `--exit-after` was reached.
     pub reached_exit_after: bool,
 }
@@ -40,6 +43,7 @@ struct Follower {
     mode: OutputMode,
     paint: Paint,
     exit_after: Option<u64>,
+    exit_filter: Option<Filter>,
     stop: watch::Sender<bool>,
     last_id: i64,
     printed: Printed,
@@ -63,6 +67,7 @@ impl LiveOutput {
             mode: config.output,
             paint: ctx.paint,
             exit_after: config.exit_after,
+            exit_filter: config.exit_filter.clone(),
             stop,
             last_id: 0,
             printed: Printed::default(),
@@ -134,9 +139,10 @@ impl Follower {
     fn print_batch(&mut self, batch: &[RequestSummary]) -> anyhow::Result<()> {
         let start = batch.partition_point(|r| r.id <= self.last_id);
         let fresh = &batch[start..];
-        if let Some(last) = fresh.last() {
-            self.last_id = last.id;
-            self.print_rows(fresh)?;
+        if let Some(last) = fresh.last().map(|r| r.id) {
+            let matched = self.count_matching(last)?;
+            self.last_id = last;
+            self.print_rows(fresh, matched)?;
         }
         Ok(())
     }
@@ -147,18 +153,32 @@ impl Follower {
             let rows = self
                 .store
                 .session_requests_after(self.session_id, self.last_id, PAGE)?;
-            let Some(last) = rows.last() else {
+            let Some(last) = rows.last().map(|r| r.id) else {
                 return Ok(());
             };
-            self.last_id = last.id;
-            self.print_rows(&rows)?;
+            let matched = self.count_matching(last)?;
+            self.last_id = last;
+            self.print_rows(&rows, matched)?;
             if rows.len() < PAGE as usize {
                 return Ok(());
             }
         }
     }
 
-    fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+    /// How many of the rows after `self.last_id` up to `last` match `--match`.
+    fn count_matching(&self, last: i64) -> anyhow::Result<Option<u64>> {
+        let Some(filter) = &self.exit_filter else {
+            return Ok(None);
+        };
+        let window = filter
+            .clone()
+            .and(Term::Session(SessionSel::Id(self.session_id)))
+            .and(Term::Id(Cmp::Gt, self.last_id))
+            .and(Term::Id(Cmp::Le, last));
+        Ok(Some(self.store.count_matching(&window)?))
+    }
+
+    fn print_rows(&mut self, rows: &[RequestSummary], matched: Option<u64>) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         for row in rows {
             match self.mode {
@@ -168,10 +188,14 @@ impl Follower {
                 OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
             }
             self.printed.count += 1;
-            if self.exit_after == Some(self.printed.count) {
-                self.printed.reached_exit_after = true;
-                let _ = self.stop.send(true);
-            }
+        }
+        self.printed.matched += matched.unwrap_or(rows.len() as u64);
+        if let Some(n) = self.exit_after
+            && self.printed.matched >= n
+            && !self.printed.reached_exit_after
+        {
+            self.printed.reached_exit_after = true;
+            let _ = self.stop.send(true);
         }
         out.flush()?;
         Ok(())
