@@ -192,7 +192,7 @@ Examples:
   hookcap verify last --secret-env GITHUB_WEBHOOK_SECRET      detect the provider
   hookcap verify 12 --provider stripe --secret-file .stripe-secret
   hookcap verify 12 --provider twilio --url https://abc.ngrok.app/sms --secret-env TWILIO_TOKEN
-  hookcap verify 12 --provider hmac --header X-Signature --algo sha512 --encoding base64 --secret s3cret
+  hookcap verify 12 --provider hmac --sig-header X-Signature --algo sha512 --encoding base64 --secret s3cret
   hookcap verify last --body-file seen-by-my-app.json --secret-env SECRET   hints for body mismatches
 
 Exit status: 0 valid, 1 invalid or unsigned, 2 usage error.";
