@@ -196,3 +196,70 @@ fn concurrent_requests_are_all_forwarded_and_recorded() {
         assert!(l.next_line().contains("→ 201"));
     }
 }
+
+#[test]
+fn bodies_over_the_limit_or_stalled_are_answered_by_hookcap_and_not_passed_on() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(
+        &app.url(),
+        &["--max-body", "16B", "--body-timeout", "300ms"],
+    );
+    let res = l.post("/big", &[], &[b'x'; 64]);
+    assert_eq!(res.status, 413);
+
+    // Announces 10 bytes, sends 3, then goes silent.
+    let mut stream = std::net::TcpStream::connect(l.addr).unwrap();
+    std::io::Write::write_all(
+        &mut stream,
+        b"POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc",
+    )
+    .unwrap();
+    let res = crate::util::read_response(&mut std::io::BufReader::new(stream));
+    assert_eq!(res.status, 408);
+
+    assert!(app.requests().is_empty(), "the app saw nothing");
+    for (id, status) in [("1", 413), ("2", 408)] {
+        let doc = show_json(&l.db, id);
+        assert_eq!(doc["response"]["status"], status);
+        assert_eq!(doc["truncated"], true);
+        assert_eq!(doc["deliveries"].as_array().map(Vec::len), Some(0));
+    }
+}
+
+#[test]
+fn exit_after_with_match_counts_only_matching_answered_requests() {
+    let app = Upstream::start(Behavior::Echo);
+    let mut l = Listener::forward(
+        &app.url(),
+        &["--json", "--exit-after", "1", "--match", "path:/yes*"],
+    );
+    l.post("/no", &[], b"a");
+    let first: serde_json::Value = serde_json::from_str(&l.next_line()).unwrap();
+    assert_eq!(first["target"], "/no");
+    assert!(l.child.try_wait().unwrap().is_none(), "still running");
+    l.post("/yes", &[], b"b");
+    assert!(l.wait_exit().success());
+    let second: serde_json::Value = serde_json::from_str(&l.next_line()).unwrap();
+    assert_eq!(
+        (&second["target"], &second["status"]),
+        (&"/yes".into(), &201.into())
+    );
+}
+
+#[test]
+fn har_export_has_the_apps_answer() {
+    let app = Upstream::start(Behavior::Status(202));
+    let mut l = Listener::forward(&app.url(), &[]);
+    assert_eq!(l.post("/hook", &[], b"{}").status, 202);
+    l.next_line();
+    l.terminate();
+    let har: serde_json::Value =
+        serde_json::from_slice(&crate::util::run_ok(&l.db, &["export", "--format", "har"]))
+            .unwrap();
+    let entry = &har["log"]["entries"][0];
+    assert_eq!(entry["response"]["status"], 202);
+    assert!(entry["time"].as_f64().unwrap() > 0.0);
+    let line = crate::util::run_ok(&l.db, &["export"]);
+    let doc: serde_json::Value = serde_json::from_slice(&line).unwrap();
+    assert_eq!(doc["deliveries"][0]["status"], 202);
+}

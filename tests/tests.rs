@@ -3,11 +3,19 @@
 
 mod util;
 
+mod ci_recipe;
 mod cli_meta;
+mod export_import;
+mod filter_terms;
 mod forward;
 mod generated;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
 mod replay;
+mod retention;
+mod send;
+mod send_load;
 mod store_errors;
+mod verify;
+mod wait;

@@ -50,7 +50,9 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use super::Limits;
 use super::service::{AnswerBody, unavailable};
 use super::shape;
-use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, Timestamp};
+use crate::model::{
+    DeliveryKind, Header, NewDelivery, NewRequest, RequestSummary, ResponseRecord, Timestamp,
+};
 use crate::store::{Committed, DeliverySlot, WriterHandle};
 use crate::upstream::{Target, strip_hop_by_hop_map};
 
@@ -124,7 +126,12 @@ impl Forwarder {
             .inspect_err(|e| tracing::warn!("request {id} is forwarded but not recorded: {e}"))
             .ok();
         let destination = self.config.target.url_for(&request.target);
-        let outcome = Outcome::start(slot, id, destination, self.max_record);
+        // Someone prints requests as they settle: the writer broadcasts this
+        // summary once the delivery is committed.
+        let summary = writer
+            .followed()
+            .then(|| RequestSummary::of_new(id, &request));
+        let outcome = Outcome::start(slot, id, destination, self.max_record, summary);
         let deadline = outcome.started + self.config.upstream_timeout;
         let destination = &outcome.delivery.destination;
         let upstream = match self.upstream_request(parts, destination, request.body, remote) {
@@ -218,6 +225,7 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 struct Outcome {
     slot: Option<DeliverySlot>,
     delivery: NewDelivery,
+    summary: Option<RequestSummary>,
     started: Instant,
     max_record: usize,
 }
@@ -228,9 +236,11 @@ impl Outcome {
         request_id: i64,
         destination: String,
         max_record: usize,
+        summary: Option<RequestSummary>,
     ) -> Self {
         Self {
             slot,
+            summary,
             delivery: NewDelivery {
                 request_id,
                 kind: DeliveryKind::Forward,
@@ -344,7 +354,7 @@ impl Outcome {
     fn record(mut self, answer: ResponseRecord) -> Option<Committed> {
         self.delivery.duration = self.started.elapsed();
         let slot = self.slot?;
-        Some(slot.record(self.delivery, Some(answer)))
+        Some(slot.record(self.delivery, Some(answer), self.summary))
     }
 
     /// Records a relayed answer once its body has ended (or failed with `error`).

@@ -11,6 +11,7 @@
 //! flush the writer.
 
 pub mod forward;
+pub mod guard;
 pub mod head;
 mod limits;
 pub mod service;
@@ -28,6 +29,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 pub use forward::{ForwardConfig, Forwarder};
+pub use guard::{Cidr, Guard, TokenRule};
 pub use limits::{DEFAULT_MAX_BODY, Limits};
 pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;

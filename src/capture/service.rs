@@ -1,9 +1,11 @@
-//! Handling one request: read it, store it, then answer.
+//! Handling one request: read it, check it, store it, then answer.
 //!
-//! Reading and storing are the same in every mode; only the answer differs,
-//! as the [`Responder`] says: `listen` answers with the configured
+//! Reading, checking and storing are the same in every mode; only the answer
+//! differs, as the [`Responder`] says: `listen` answers with the configured
 //! [`ResponseShape`], `forward` passes the stored request on to the app and
-//! answers with what the app said.
+//! answers with what the app said. A request the [`Guard`] rejects, or whose
+//! body did not arrive whole (over the limit, stalled, broken), is stored and
+//! answered by hookcap itself in both modes: it is never passed on.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,10 +17,10 @@ use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::Limits;
 use super::forward::{Forwarder, RelayBody};
 use super::head::{HeadQueue, take_head};
 use super::shape::{self, ResponseShape};
+use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
 use crate::render::sanitize;
 use crate::store::WriterHandle;
@@ -41,6 +43,8 @@ pub struct CaptureState {
     pub responder: Responder,
     /// Size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
 }
 
 /// Per-connection facts the service needs.
@@ -58,11 +62,35 @@ pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
 /// The most body memory reserved up front from a request's `Content-Length`.
 const PREALLOCATE_MAX: u64 = 256 * 1024;
 
-/// The body as read: at most the limit, and whether more was sent.
+/// How reading a body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyEnd {
+    /// The whole body arrived.
+    Complete,
+    /// It was longer than the limit; only the start was kept.
+    OverLimit,
+    /// The client went silent for too long.
+    Stalled,
+    /// The connection failed or the framing was broken.
+    Broken,
+}
+
+/// The body as read: at most the limit, and how reading ended.
 struct ReadBody {
     bytes: Vec<u8>,
-    over_limit: bool,
-    broken: bool,
+    end: BodyEnd,
+}
+
+/// What became of a request once read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Served normally: the configured answer, or passed on to the app.
+    Serve,
+    /// Refused by the guard (`401`/`403`); the record holds the refusal.
+    Rejected,
+    /// The body did not arrive whole (`413`/`408`/`400`); the record holds the
+    /// refusal and the connection is closed afterwards.
+    Incomplete,
 }
 
 /// Captures one request and answers it. Never answers 2xx unless the request
@@ -73,28 +101,27 @@ pub async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<AnswerBody>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let (request, refused) = read_request(&state, &conn, &parts, body).await;
-    let res = match &state.responder {
-        Responder::Forward(forwarder) if !refused => {
+    let (request, verdict) = read_request(&state, &conn, &parts, body).await;
+    let res = match (&state.responder, verdict) {
+        (Responder::Forward(forwarder), Verdict::Serve) => {
             forwarder
                 .forward(&state.writer, parts, request, conn.remote)
                 .await
         }
-        Responder::Forward(_) => store_then_answer(&state, request, true).await,
-        Responder::Shape(_) => store_then_answer(&state, request, refused).await,
+        _ => store_then_answer(&state, request, verdict).await,
     };
     Ok(res)
 }
 
-/// Reads the head and body into a request record. The second value is true
-/// when the body was too large or broken: then the record already holds the
-/// refusal (`413`/`400`) and the request is not served normally.
+/// Reads the head and body into a request record and runs the guard's checks.
+/// Unless the verdict is [`Verdict::Serve`], the record already holds
+/// hookcap's refusal.
 async fn read_request(
     state: &CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, bool) {
+) -> (NewRequest, Verdict) {
     let received_at = Timestamp::now();
     let hyper_target = parts.uri.to_string();
     let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &hyper_target) {
@@ -108,15 +135,22 @@ async fn read_request(
             (hyper_target, headers)
         }
     };
-    let body = read_body(body, state.limits.max_body).await;
-    let response = if body.over_limit {
-        too_large_record()
-    } else if body.broken {
-        shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
-    } else {
-        state.responder.first_record()
+    let body = read_body(body, &state.limits).await;
+    let response = match body.end {
+        BodyEnd::Complete => state.responder.first_record(),
+        BodyEnd::OverLimit => shape::plain_record(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body exceeds hookcap's --max-body limit\n",
+        ),
+        BodyEnd::Stalled => {
+            shape::plain_record(StatusCode::REQUEST_TIMEOUT, "request body stalled\n")
+        }
+        BodyEnd::Broken => {
+            shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
+        }
     };
-    let request = NewRequest {
+    let incomplete = body.end != BodyEnd::Complete;
+    let mut request = NewRequest {
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
@@ -125,10 +159,27 @@ async fn read_request(
         remote_addr: conn.remote.to_string(),
         headers,
         body: body.bytes,
-        truncated: body.over_limit || body.broken,
+        truncated: incomplete,
         response,
+        signature: None,
+        rejected: None,
     };
-    (request, body.over_limit || body.broken)
+    let mut verdict = if incomplete {
+        Verdict::Incomplete
+    } else {
+        Verdict::Serve
+    };
+    if !state.guard.is_empty() {
+        let judgement = state.guard.judge(&request, conn.remote.ip());
+        request.signature = judgement.signature;
+        if let (Some((status, why)), false) = (judgement.rejected, incomplete) {
+            request.response =
+                shape::plain_record(status, &format!("rejected by hookcap: {why}\n"));
+            request.rejected = Some(why);
+            verdict = Verdict::Rejected;
+        }
+    }
+    (request, verdict)
 }
 
 impl Responder {
@@ -145,26 +196,25 @@ impl Responder {
     }
 }
 
-/// Stores `request` and answers with its recorded response (after the
-/// configured delay, for successful `listen` answers). `close` ends the
-/// connection afterwards, for requests whose body was not read to the end.
+/// Stores `request` and answers with its recorded response: after the
+/// configured delay for a shaped `listen` answer, with the connection closed
+/// for a body that was not read to the end.
 async fn store_then_answer(
     state: &CaptureState,
     request: NewRequest,
-    close: bool,
+    verdict: Verdict,
 ) -> Response<AnswerBody> {
     let record = request.response.clone();
     match state.writer.insert(request).await {
         Ok(id) => {
             tracing::debug!(id, status = record.status, "stored");
-            if let Responder::Shape(shape) = &state.responder
-                && record.status < 400
+            if let (Responder::Shape(shape), Verdict::Serve) = (&state.responder, verdict)
                 && !shape.delay.is_zero()
             {
                 tokio::time::sleep(shape.delay).await;
             }
             let mut res = shape::build(&record);
-            if close {
+            if verdict == Verdict::Incomplete {
                 res.headers_mut()
                     .insert(CONNECTION, HeaderValue::from_static("close"));
             }
@@ -186,51 +236,38 @@ pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
     res.map(Either::Left)
 }
 
-fn too_large_record() -> ResponseRecord {
-    shape::plain_record(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "request body exceeds hookcap's --max-body limit\n",
-    )
-}
-
-async fn read_body(mut body: Incoming, max: u64) -> ReadBody {
+/// Reads the body up to `limits.max_body` bytes, giving up on a client that
+/// stalls for `limits.body_idle_timeout`.
+async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
+    let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
     // Trust the announced length only so far: a sender could announce 16 MiB and send nothing.
-    let mut bytes =
-        Vec::with_capacity(body.size_hint().lower().min(max).min(PREALLOCATE_MAX) as usize);
-    loop {
-        match body.frame().await {
-            None => {
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: false,
-                };
-            }
-            Some(Err(e)) => {
+    let reserve = body
+        .size_hint()
+        .lower()
+        .min(limits.max_body)
+        .min(PREALLOCATE_MAX);
+    let mut bytes = Vec::with_capacity(reserve as usize);
+    let end = loop {
+        let frame = match tokio::time::timeout(limits.body_idle_timeout, body.frame()).await {
+            Err(_) => break BodyEnd::Stalled,
+            Ok(None) => break BodyEnd::Complete,
+            Ok(Some(Err(e))) => {
                 tracing::debug!("body read failed: {e}");
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: true,
-                };
+                break BodyEnd::Broken;
             }
-            Some(Ok(frame)) => {
-                let Ok(data) = frame.into_data() else {
-                    continue;
-                };
-                let room = (max as usize).saturating_sub(bytes.len());
-                if data.len() > room {
-                    bytes.extend_from_slice(&data[..room]);
-                    return ReadBody {
-                        bytes,
-                        over_limit: true,
-                        broken: false,
-                    };
-                }
-                bytes.extend_from_slice(&data);
-            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let room = max.saturating_sub(bytes.len());
+        if data.len() > room {
+            bytes.extend_from_slice(&data[..room]);
+            break BodyEnd::OverLimit;
         }
-    }
+        bytes.extend_from_slice(&data);
+    };
+    ReadBody { bytes, end }
 }
 
 fn version_str(v: Version) -> &'static str {

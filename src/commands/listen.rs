@@ -7,6 +7,7 @@
 //! commits and prints it, so slow output never slows capture.
 
 mod config;
+mod keep;
 mod output;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tokio::sync::watch;
 pub use config::{Answer, ListenConfig, OutputMode};
 /// `Name: value` and `TEXT|@FILE` arguments, which `replay` takes too.
 pub(crate) use config::{parse_header, read_body_arg};
+use keep::Keeper;
 use output::LiveOutput;
 
 use super::Context;
@@ -56,13 +58,17 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let session = config.answer.create_session(&store, &url)?;
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
     let checkpointer = Checkpointer::start(&ctx.db)?;
+    let keeper = config
+        .keep
+        .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))
+        .transpose()?;
     let (stop, stopped) = watch::channel(false);
     let output = LiveOutput::start(
         &config,
         ctx,
         &session,
         &url,
-        handle.subscribe(),
+        handle.subscribe_batches(),
         stop.clone(),
     )?;
 
@@ -73,18 +79,22 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         session_id: session.id,
         responder: config.answer.responder(&config.limits),
         limits: config.limits,
+        guard: config.guard.clone(),
     });
     capture::serve(listener, state, stopped).await;
 
     // In-flight requests are answered; now flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
+    if let Some(k) = keeper {
+        k.join();
+    }
     checkpointer.stop();
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
         eprintln!(
             "hookcap: timed out after {} with {} of {} requests",
             humantime::format_duration(config.timeout.unwrap_or_default()),
-            printed.count,
+            printed.matched,
             config.exit_after.unwrap_or_default()
         );
         return Ok(Exit::TimedOut);

@@ -3,7 +3,7 @@
 //!
 //! Requests go to `--to URL`, or else to the forward target of the session
 //! that captured them; with neither, nothing is sent. Several ids (or `--all`
-//! with filters) are sent in capture order, each `--times N` times, with a
+//! with filter terms) are sent in capture order, each `--times N` times, with a
 //! counter on stderr when it is a terminal. The exit status is 0 only when
 //! every attempt got a 2xx answer.
 
@@ -19,7 +19,7 @@ use super::Context;
 use super::listen::{parse_header, read_body_arg};
 use super::ls::filter_from_args;
 use super::show::find;
-use crate::cli::{FilterArgs, ReplayArgs};
+use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Delivery, Header, NewDelivery, Timestamp};
@@ -28,7 +28,7 @@ use crate::render::color::Style;
 use crate::render::summary::short_duration;
 use crate::render::{sanitize, sanitize_bytes_multiline};
 use crate::replay::{self, Outgoing};
-use crate::store::{ListQuery, Store};
+use crate::store::Store;
 use crate::upstream::Target;
 
 /// One request to send, prepared for its destination.
@@ -117,8 +117,8 @@ fn prepare(r: &CapturedRequest, dest: Target, changes: &Changes) -> anyhow::Resu
     })
 }
 
-/// The requests named by ids (`last` included), or by the filters with
-/// `--all`, in capture order.
+/// The requests named by ids (`last` included), or by the filter terms and
+/// flags with `--all`, in capture order.
 fn select(store: &Store, args: &ReplayArgs) -> anyhow::Result<Vec<CapturedRequest>> {
     if !args.all {
         if has_filters(&args.filter) {
@@ -136,15 +136,15 @@ fn select(store: &Store, args: &ReplayArgs) -> anyhow::Result<Vec<CapturedReques
         requests.dedup_by_key(|r| r.id);
         return Ok(requests);
     }
-    let filter = filter_from_args(&args.filter, Timestamp::now())?;
-    let page = ListQuery {
-        limit: u32::MAX,
-        before_id: None,
+    let terms = TermArgs {
+        terms: args.ids.clone(),
     };
+    let filter = filter_from_args(&terms, &args.filter, Timestamp::now())?;
     let mut requests = Vec::new();
-    for row in store.list(&filter, page)?.into_iter().rev() {
-        requests.extend(store.get(row.id)?);
-    }
+    store.for_each_request::<anyhow::Error>(&filter, true, |r| {
+        requests.push(r);
+        Ok(())
+    })?;
     if requests.is_empty() {
         return Err(CliError::NotFound("no requests match".into()).into());
     }

@@ -169,6 +169,8 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             },
+            signature: None,
+            rejected: None,
         }
     }
 

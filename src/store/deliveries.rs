@@ -41,7 +41,7 @@ pub(super) fn insert(conn: &Connection, d: &NewDelivery) -> rusqlite::Result<i64
 }
 
 /// Records what the caller of a forwarded request finally got (see the
-/// `002_deliveries.sql` migration for what the columns mean in forward sessions).
+/// `003_deliveries.sql` migration for what the columns mean in forward sessions).
 pub(super) fn set_answer(
     conn: &Connection,
     request_id: i64,
@@ -138,8 +138,10 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             },
+            signature: None,
+            rejected: None,
         };
-        let id = crate::store::writer::insert_request(&store.conn, &request).unwrap();
+        let id = store.insert_requests(&[request]).unwrap()[0];
         (store, id)
     }
 
@@ -210,6 +212,24 @@ mod tests {
     fn a_delivery_for_an_unknown_request_is_refused() {
         let (store, id) = store_with_request();
         assert!(store.insert_delivery(&delivery(id + 1, None)).is_err());
+    }
+
+    #[test]
+    fn deleting_a_request_deletes_its_deliveries() {
+        let (store, id) = store_with_request();
+        let mut more = store.get(id).unwrap().unwrap().request;
+        more.target = "/other".into();
+        let other = store.insert_requests(&[more]).unwrap()[0];
+        store.insert_delivery(&delivery(id, None)).unwrap();
+        store.insert_delivery(&delivery(id, None)).unwrap();
+        store.insert_delivery(&delivery(other, None)).unwrap();
+        assert_eq!(store.delete_ids(&[id]).unwrap(), 1);
+        assert!(store.deliveries_for(id).unwrap().is_empty());
+        assert_eq!(store.deliveries_for(other).unwrap().len(), 1);
+        assert_eq!(store.count_deliveries().unwrap(), 1);
+        let all = crate::filter::Filter::default();
+        assert_eq!(store.delete_matching(&all).unwrap(), 1);
+        assert_eq!(store.count_deliveries().unwrap(), 0);
     }
 
     #[test]

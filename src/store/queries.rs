@@ -1,16 +1,17 @@
 //! Reads and small writes on a [`Store`]: sessions, listings, single requests.
 
-use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::decode_headers;
 use super::deliveries::duration_of;
+use super::select::Scan;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
     CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary, ResponseRecord,
-    Session, SessionMode, Timestamp,
+    Session, SessionMode, SignatureCheck, Timestamp,
 };
+use crate::sign::Outcome;
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
@@ -25,18 +26,16 @@ pub struct ListQuery {
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-const SUMMARY_COLUMNS: &str =
-    "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
+pub(super) const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
+     content_type, sig_provider, sig_outcome, sig_reason, rejected";
 
-/// Wraps a query of [`SUMMARY_COLUMNS`] so that each row also carries its
-/// newest delivery (the columns [`summary_row`] reads after them), in `order`.
-fn with_latest_delivery(inner: &str, order: &str) -> String {
-    format!(
-        "SELECT s.*, d.kind, d.status, d.duration_us, d.error FROM ({inner}) s \
-         LEFT JOIN deliveries d ON d.id = \
-         (SELECT max(id) FROM deliveries WHERE request_id = s.id) ORDER BY s.id {order}"
-    )
-}
+/// Requests with their live checks, if any (a primary-key lookup per row).
+pub(super) const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
+
+/// The columns [`full_row`] reads.
+pub(super) const FULL_COLUMNS: &str = "id, session_id, received_at, method, target, http_version, \
+    remote_addr, headers, body, truncated, status, response_headers, response_body, \
+    sig_provider, sig_outcome, sig_reason, rejected";
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -80,48 +79,25 @@ impl Store {
         }
     }
 
-    /// Requests matching `filter`, newest first, one page at a time.
+    /// Requests matching `filter`, newest first, one page at a time. Terms SQL
+    /// cannot decide are checked in Rust, and still up to `limit` rows come back.
     pub fn list(
         &self,
         filter: &Filter,
         page: ListQuery,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(m) = &filter.method {
-            clauses.push("method = ? COLLATE NOCASE");
-            args.push(Box::new(m.clone()));
-        }
-        if let Some(g) = &filter.path_glob {
-            clauses.push("path GLOB ?");
-            args.push(Box::new(g.clone()));
-        }
-        if let Some(sel) = filter.session {
-            clauses.push("session_id = ?");
-            args.push(Box::new(self.resolve_session(sel)?.unwrap_or(-1)));
-        }
-        if let Some(since) = filter.since {
-            clauses.push("received_at >= ?");
-            args.push(Box::new(since.0));
-        }
-        if let Some(before) = page.before_id {
-            clauses.push("id < ?");
-            args.push(Box::new(before));
-        }
-        let where_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
+        let scan = Scan {
+            before_id: page.before_id,
+            ..Scan::newest(page.limit)
         };
-        let sql = with_latest_delivery(
-            &format!("SELECT {SUMMARY_COLUMNS} FROM requests {where_sql} ORDER BY id DESC LIMIT ?"),
-            "DESC",
-        );
-        args.push(Box::new(page.limit));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let rows = stmt.query_map(params.as_slice(), summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = if filter.is_pushable() {
+            self.select_rows(filter, scan, SUMMARY_COLUMNS, summary_row)?
+        } else {
+            let rows = self.requests(filter, scan)?;
+            rows.iter().map(RequestSummary::of).collect()
+        };
+        self.add_deliveries(&mut rows)?;
+        Ok(rows)
     }
 
     /// Requests of one session with ids above `after_id`, oldest first:
@@ -132,15 +108,14 @@ impl Store {
         after_id: i64,
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let sql = with_latest_delivery(
-            &format!(
-                "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
-            ),
-            "ASC",
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+        self.add_deliveries(&mut rows)?;
+        Ok(rows)
     }
 
     /// The summaries of these requests (those that exist), oldest first: how a
@@ -150,10 +125,8 @@ impl Store {
         // in IN), so one cached statement serves all calls.
         const WIDTH: usize = 64;
         let marks = vec!["?"; WIDTH].join(", ");
-        let sql = with_latest_delivery(
-            &format!("SELECT {SUMMARY_COLUMNS} FROM requests WHERE id IN ({marks})"),
-            "ASC",
-        );
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE id IN ({marks}) ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(WIDTH) {
@@ -163,15 +136,43 @@ impl Store {
                 out.push(row?);
             }
         }
+        self.add_deliveries(&mut out)?;
         Ok(out)
+    }
+
+    /// Fills in each summary's newest delivery (one indexed lookup per row:
+    /// `deliveries_by_request`).
+    fn add_deliveries(&self, rows: &mut [RequestSummary]) -> Result<(), StoreError> {
+        let sql = "SELECT kind, status, duration_us, error FROM deliveries \
+                   WHERE request_id = ?1 ORDER BY id DESC LIMIT 1";
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        for row in rows {
+            row.delivery = stmt
+                .query_row([row.id], |r| {
+                    Ok(DeliveryBrief {
+                        kind: DeliveryKind::parse(&r.get::<_, String>(0)?),
+                        status: r.get(1)?,
+                        duration: duration_of(r.get(2)?),
+                        error: r.get(3)?,
+                    })
+                })
+                .optional()?;
+        }
+        Ok(())
+    }
+
+    /// Stores `requests` in one transaction (an import); returns their ids.
+    pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = super::writer::insert_all(&tx, requests.iter())?;
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// One full request by id.
     pub fn get(&self, id: i64) -> Result<Option<CapturedRequest>, StoreError> {
-        let sql = "SELECT id, session_id, received_at, method, target, http_version, remote_addr, \
-                   headers, body, truncated, status, response_headers, response_body \
-                   FROM requests WHERE id = ?1";
-        Ok(self.conn.query_row(sql, [id], full_row).optional()?)
+        let sql = format!("SELECT {FULL_COLUMNS} FROM {REQUESTS} WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], full_row).optional()?)
     }
 
     /// The id of the newest request, if any.
@@ -211,19 +212,29 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
         body_size: r.get::<_, i64>(6)?.max(0) as u64,
         truncated: r.get(7)?,
         content_type: r.get(8)?,
-        delivery: match r.get::<_, Option<String>>(9)? {
-            Some(kind) => Some(DeliveryBrief {
-                kind: DeliveryKind::parse(&kind),
-                status: r.get(10)?,
-                duration: duration_of(r.get(11)?),
-                error: r.get(12)?,
-            }),
-            None => None,
-        },
+        signature: signature_at(r, 9)?,
+        rejected: r.get(12)?,
+        delivery: None,
     })
 }
 
-fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
+/// The signature check in columns `i..i+3` (provider, outcome, reason), if any.
+fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck>> {
+    let provider: Option<String> = r.get(i)?;
+    let outcome: Option<String> = r.get(i + 1)?;
+    Ok(
+        match (provider, outcome.as_deref().and_then(Outcome::parse)) {
+            (Some(provider), Some(outcome)) => Some(SignatureCheck {
+                provider,
+                outcome,
+                reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    )
+}
+
+pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
     let request = NewRequest {
         session_id: r.get(1)?,
         received_at: Timestamp(r.get(2)?),
@@ -239,6 +250,8 @@ fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
             headers: decode_headers(&r.get::<_, Vec<u8>>(11)?),
             body: r.get(12)?,
         },
+        signature: signature_at(r, 13)?,
+        rejected: r.get(16)?,
     };
     Ok(CapturedRequest {
         id: r.get(0)?,

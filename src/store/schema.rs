@@ -12,7 +12,8 @@ use super::StoreError;
 /// The migrations in order; the schema version is the number applied.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
-    include_str!("migrations/002_deliveries.sql"),
+    include_str!("migrations/002_checks.sql"),
+    include_str!("migrations/003_deliveries.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,25 +12,39 @@
 //! holds room in the queue); it gets a [`Committed`] to hold the end of the
 //! answer back until the delivery is stored too.
 //!
-//! After each commit the writer announces [`StoredUpTo`] on a watch channel;
-//! readers (headless output, the TUI, `--exit-after`) re-query the store from
-//! there, so a slow reader can never hold up the capture path.
+//! After each commit the writer announces [`StoredUpTo`] on a watch channel and,
+//! when anyone listens, the summaries of the batch on a broadcast channel
+//! ([`StoredBatch`]): every request inserted (a forwarded one still pending),
+//! and every forwarded request whose delivery was committed, now with the
+//! caller's status and the delivery's brief. Neither channel ever blocks the
+//! writer: a reader that falls behind sees `Lagged` and re-queries the store,
+//! so a slow reader can never hold up the capture path.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::codec::encode_headers;
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
-use crate::model::{HeaderList, NewDelivery, NewRequest, ResponseRecord};
+use crate::model::{
+    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary, ResponseRecord,
+};
 
 /// How many requests may wait for the writer before capture tasks wait for room.
 pub const QUEUE_CAPACITY: usize = 4096;
 /// The most requests written in one transaction.
 pub const MAX_BATCH: usize = 512;
+
+/// How many committed batches a live reader may fall behind before it lags.
+pub const BATCH_BACKLOG: usize = 1024;
+
+/// The summaries of one committed batch, in the order they were committed:
+/// inserted requests in id order, settled forwards among them.
+pub type StoredBatch = Arc<Vec<RequestSummary>>;
 
 /// What the writer has committed so far in this process.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,19 +62,39 @@ pub struct StoredUpTo {
 #[error("could not store the request: {0}")]
 pub struct WriteError(pub String);
 
-/// What an insert's waiter gets back: its request (so a forward can send the
-/// body without copying it) and the id, or why it was not stored.
+/// What a keeping insert's waiter gets back: its request (so a forward can send
+/// the body without copying it) and the id, or why it was not stored.
 type Stored = (NewRequest, Result<i64, WriteError>);
+
+/// How an insert's waiter is answered.
+enum Reply {
+    /// The id only; the request is moved into the broadcast summary.
+    Id(oneshot::Sender<Result<i64, WriteError>>),
+    /// The id and the request back ([`WriterHandle::insert_keeping`]).
+    Keep(oneshot::Sender<Stored>),
+}
+
+impl Reply {
+    fn fail(self, request: NewRequest, err: WriteError) {
+        match self {
+            Self::Id(tx) => drop(tx.send(Err(err))),
+            Self::Keep(tx) => drop(tx.send((request, Err(err)))),
+        }
+    }
+}
 
 struct Job {
     request: NewRequest,
-    reply: oneshot::Sender<Stored>,
+    reply: Reply,
 }
 
 struct DeliveryJob {
     delivery: NewDelivery,
     /// What the caller of a forwarded request got, to store on the request row.
     answered: Option<ResponseRecord>,
+    /// The request's summary, to broadcast once the delivery is committed
+    /// (only when someone follows the writer).
+    summary: Option<RequestSummary>,
     /// Told once the delivery is committed; dropped if it could not be.
     committed: oneshot::Sender<()>,
 }
@@ -85,12 +119,19 @@ pub struct DeliverySlot(mpsc::OwnedPermit<Message>);
 
 impl DeliverySlot {
     /// Queues `delivery` (and, for a forward, what the caller was answered) to
-    /// be committed with the next batch.
-    pub fn record(self, delivery: NewDelivery, answered: Option<ResponseRecord>) -> Committed {
+    /// be committed with the next batch. `summary`, when given, is broadcast
+    /// once it is committed, with the answer's status and the delivery's brief.
+    pub fn record(
+        self,
+        delivery: NewDelivery,
+        answered: Option<ResponseRecord>,
+        summary: Option<RequestSummary>,
+    ) -> Committed {
         let (committed, done) = oneshot::channel();
         self.0.send(Message::Deliver(DeliveryJob {
             delivery,
             answered,
+            summary,
             committed,
         }));
         done
@@ -102,12 +143,15 @@ impl DeliverySlot {
 pub struct WriterHandle {
     jobs: mpsc::Sender<Message>,
     stored: watch::Receiver<StoredUpTo>,
+    batches: broadcast::Sender<StoredBatch>,
 }
 
 impl WriterHandle {
     /// Queues `request` and waits until it is committed; returns its id.
     pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
-        self.insert_keeping(request).await.map(|(id, _)| id)
+        let (reply, answer) = oneshot::channel();
+        self.send(request, Reply::Id(reply)).await?;
+        answer.await.map_err(|_| gone())?
     }
 
     /// Like [`WriterHandle::insert`], and hands the request back once it is stored.
@@ -116,12 +160,16 @@ impl WriterHandle {
         request: NewRequest,
     ) -> Result<(i64, NewRequest), WriteError> {
         let (reply, answer) = oneshot::channel();
+        self.send(request, Reply::Keep(reply)).await?;
+        let (request, id) = answer.await.map_err(|_| gone())?;
+        Ok((id?, request))
+    }
+
+    async fn send(&self, request: NewRequest, reply: Reply) -> Result<(), WriteError> {
         self.jobs
             .send(Message::Insert(Job { request, reply }))
             .await
-            .map_err(|_| gone())?;
-        let (request, id) = answer.await.map_err(|_| gone())?;
-        Ok((id?, request))
+            .map_err(|_| gone())
     }
 
     /// Reserves room for one delivery record (waiting while the queue is full).
@@ -138,6 +186,17 @@ impl WriterHandle {
     /// A receiver that changes after every commit.
     pub fn subscribe(&self) -> watch::Receiver<StoredUpTo> {
         self.stored.clone()
+    }
+
+    /// A receiver of every committed batch's summaries, from now on.
+    pub fn subscribe_batches(&self) -> broadcast::Receiver<StoredBatch> {
+        self.batches.subscribe()
+    }
+
+    /// True while someone receives the committed batches (so summaries are
+    /// worth building).
+    pub fn followed(&self) -> bool {
+        self.batches.receiver_count() > 0
     }
 }
 
@@ -161,9 +220,14 @@ impl GroupCommitWriter {
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (announce, stored) = watch::channel(StoredUpTo::default());
+        let (batches, _) = broadcast::channel(BATCH_BACKLOG);
+        let announcer = Announcer {
+            stored: announce,
+            batches: batches.clone(),
+        };
         let thread = std::thread::Builder::new()
             .name("hookcap-writer".into())
-            .spawn(move || run(conn, queue, announce))
+            .spawn(move || run(conn, queue, announcer))
             .map_err(|source| StoreError::Create {
                 path: path.to_owned(),
                 source,
@@ -171,6 +235,7 @@ impl GroupCommitWriter {
         let handle = WriterHandle {
             jobs: jobs.clone(),
             stored,
+            batches,
         };
         Ok((Self { thread, jobs }, handle))
     }
@@ -188,11 +253,13 @@ impl GroupCommitWriter {
     }
 }
 
-fn run(
-    mut conn: Connection,
-    mut queue: mpsc::Receiver<Message>,
-    announce: watch::Sender<StoredUpTo>,
-) {
+/// The writer's two ways of telling readers what it committed.
+struct Announcer {
+    stored: watch::Sender<StoredUpTo>,
+    batches: broadcast::Sender<StoredBatch>,
+}
+
+fn run(mut conn: Connection, mut queue: mpsc::Receiver<Message>, announce: Announcer) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored = StoredUpTo::default();
     let mut finishing = false;
@@ -205,8 +272,7 @@ fn run(
             }
         }
         if !batch.is_empty() {
-            commit(&mut conn, &mut batch, &mut stored);
-            announce.send_replace(stored);
+            commit(&mut conn, &mut batch, &mut stored, &announce);
         }
     }
 }
@@ -231,37 +297,78 @@ fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<M
     false
 }
 
-/// Writes and commits `batch`, then answers every insert's waiter.
-fn commit(conn: &mut Connection, batch: &mut Vec<Message>, stored: &mut StoredUpTo) {
-    match write_batch(conn, batch) {
-        Ok(ids) => {
-            let mut ids = ids.into_iter();
-            for message in batch.drain(..) {
-                match message {
-                    Message::Insert(job) => {
-                        let id = ids.next().unwrap_or_default();
-                        stored.last_id = id;
-                        stored.count += 1;
-                        let _ = job.reply.send((job.request, Ok(id)));
-                    }
-                    Message::Deliver(job) => {
-                        stored.deliveries += 1;
-                        let _ = job.committed.send(());
-                    }
-                    Message::Finish => {}
-                }
-            }
-        }
+/// Writes and commits `batch`, answers every waiter, then announces the commit.
+fn commit(
+    conn: &mut Connection,
+    batch: &mut Vec<Message>,
+    stored: &mut StoredUpTo,
+    announce: &Announcer,
+) {
+    let ids = match write_batch(conn, batch) {
+        Ok(ids) => ids,
         Err(e) => {
             tracing::error!("store write failed, answering 503 (deliveries are lost): {e}");
             let err = WriteError(e.to_string());
             for message in batch.drain(..) {
                 if let Message::Insert(job) = message {
-                    let _ = job.reply.send((job.request, Err(err.clone())));
+                    job.reply.fail(job.request, err.clone());
                 }
             }
+            return;
+        }
+    };
+    let listening = announce.batches.receiver_count() > 0;
+    let mut summaries = Vec::with_capacity(if listening { batch.len() } else { 0 });
+    let mut ids = ids.into_iter();
+    for message in batch.drain(..) {
+        match message {
+            Message::Insert(job) => {
+                let id = ids.next().unwrap_or_default();
+                stored.last_id = id;
+                stored.count += 1;
+                match job.reply {
+                    Reply::Id(tx) => {
+                        let _ = tx.send(Ok(id));
+                        if listening {
+                            summaries.push(RequestSummary::from_stored(id, job.request));
+                        }
+                    }
+                    Reply::Keep(tx) => {
+                        if listening {
+                            summaries.push(RequestSummary::of_new(id, &job.request));
+                        }
+                        let _ = tx.send((job.request, Ok(id)));
+                    }
+                }
+            }
+            Message::Deliver(job) => {
+                stored.deliveries += 1;
+                let _ = job.committed.send(());
+                if let (true, Some(summary)) = (listening, job.summary) {
+                    summaries.push(settled(summary, &job.delivery, job.answered.as_ref()));
+                }
+            }
+            Message::Finish => {}
         }
     }
+    announce.stored.send_replace(*stored);
+    if listening && !summaries.is_empty() {
+        let _ = announce.batches.send(Arc::new(summaries));
+    }
+}
+
+/// A forwarded request's summary once its delivery is stored: what the caller
+/// was answered, and the delivery's brief.
+fn settled(
+    mut summary: RequestSummary,
+    delivery: &NewDelivery,
+    answered: Option<&ResponseRecord>,
+) -> RequestSummary {
+    if let Some(answer) = answered {
+        summary.status = answer.status;
+    }
+    summary.delivery = Some(DeliveryBrief::of(delivery));
+    summary
 }
 
 const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method, target, path, \
@@ -269,13 +376,16 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
+    VALUES (?1, ?2, ?3, ?4, ?5)";
+
 /// Writes the batch in one transaction; returns the ids of its inserts, in order.
 fn write_batch(conn: &mut Connection, batch: &[Message]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
-            Message::Insert(job) => ids.push(insert_request(&tx, &job.request)?),
+            Message::Insert(job) => ids.push(insert_one(&tx, &job.request)?),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;
                 if let Some(answer) = &job.answered {
@@ -289,8 +399,18 @@ fn write_batch(conn: &mut Connection, batch: &[Message]) -> rusqlite::Result<Vec
     Ok(ids)
 }
 
-/// Inserts one request with a cached statement; returns its id.
-pub(super) fn insert_request(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+/// Inserts requests inside the caller's transaction; returns their ids in order.
+/// The one `INSERT` of requests (the writer's batches and imports both use it).
+pub(super) fn insert_all<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    requests: impl Iterator<Item = &'a NewRequest>,
+) -> rusqlite::Result<Vec<i64>> {
+    requests.map(|r| insert_one(tx, r)).collect()
+}
+
+/// Inserts one request (and its live checks, if any) with cached statements;
+/// returns its id.
+fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         r.session_id,
         r.received_at.0,
@@ -308,7 +428,18 @@ pub(super) fn insert_request(conn: &Connection, r: &NewRequest) -> rusqlite::Res
         r.response.body,
         r.body,
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    if r.signature.is_some() || r.rejected.is_some() {
+        let sig = r.signature.as_ref();
+        conn.prepare_cached(INSERT_CHECK_SQL)?.execute(params![
+            id,
+            sig.map(|s| s.provider.as_str()),
+            sig.map(|s| s.outcome.as_str()),
+            sig.map(|s| s.reason.as_str()),
+            r.rejected,
+        ])?;
+    }
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -335,6 +466,8 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             },
+            signature: None,
+            rejected: None,
         }
     }
 
@@ -376,7 +509,7 @@ mod tests {
                 headers: vec![],
                 body: vec![],
             };
-            let committed = slot.record(delivery(id), Some(answer));
+            let committed = slot.record(delivery(id), Some(answer), None);
             committed.await.expect("the delivery is committed");
             writer.finish().await;
             assert_eq!(handle.subscribe().borrow().deliveries, 1);
@@ -386,6 +519,55 @@ mod tests {
         let stored = store.deliveries_for(1).unwrap();
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].delivery, delivery(1));
+    }
+
+    #[test]
+    fn followers_get_inserts_and_then_forwards_once_their_delivery_is_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let session = Store::open_or_create(&path)
+            .unwrap()
+            .create_session(SessionMode::Forward, "http://x", Some("http://app"))
+            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            assert!(!handle.followed());
+            let mut batches = handle.subscribe_batches();
+            assert!(handle.followed());
+
+            let (id, back) = handle.insert_keeping(request(session.id)).await.unwrap();
+            let pending = batches.recv().await.unwrap();
+            assert_eq!(pending.len(), 1);
+            assert!(pending[0].is_pending() && pending[0].delivery.is_none());
+
+            let answer = ResponseRecord {
+                status: 202,
+                headers: vec![],
+                body: vec![],
+            };
+            let summary = RequestSummary::of_new(id, &back);
+            let slot = handle.reserve_delivery().await.unwrap();
+            slot.record(delivery(id), Some(answer), Some(summary))
+                .await
+                .unwrap();
+            let settled = batches.recv().await.unwrap();
+            assert_eq!((settled[0].id, settled[0].status), (id, 202));
+            let brief = settled[0].delivery.as_ref().unwrap();
+            assert_eq!(brief.status, Some(202));
+            assert_eq!(brief.duration, Duration::from_millis(3));
+
+            let mut answered = request(session.id);
+            answered.response.status = 401;
+            answered.rejected = Some("bad token".into());
+            let plain = handle.insert(answered).await.unwrap();
+            let inserted = batches.recv().await.unwrap();
+            assert_eq!((inserted[0].id, inserted[0].status), (plain, 401));
+            assert_eq!(inserted[0].rejected.as_deref(), Some("bad token"));
+            writer.finish().await;
+        });
     }
 
     #[test]

@@ -6,10 +6,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use hyper::StatusCode;
 
-use crate::capture::{ForwardConfig, Limits, ResponseShape};
-use crate::cli::{ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs};
+use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
+use crate::cli::{CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs};
+use crate::commands::secret;
 use crate::error::CliError;
-use crate::model::Header;
+use crate::filter::Filter;
+use crate::model::{Header, Timestamp};
+use crate::sign::{Checker, Secret};
 use crate::upstream::Target;
 
 /// How captured requests are shown while listening.
@@ -41,12 +44,18 @@ pub struct ListenConfig {
     pub answer: Answer,
     /// Body size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
     /// How to print requests.
     pub output: OutputMode,
     /// Stop after this many requests.
     pub exit_after: Option<u64>,
     /// Give up waiting for `exit_after` after this long.
     pub timeout: Option<Duration>,
+    /// Count only requests matching this toward `exit_after`.
+    pub exit_filter: Option<Filter>,
+    /// Keep only the newest this many requests in the database.
+    pub keep: Option<u64>,
 }
 
 impl ListenConfig {
@@ -66,8 +75,13 @@ impl ListenConfig {
             body: read_body_arg(args.response.body.as_deref())?,
             delay: args.response.delay.unwrap_or_default(),
         };
+        if args.keep == Some(0) {
+            return Err(CliError::Usage("--keep must be at least 1".into()));
+        }
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(common, Answer::Shape(shape))
+        let mut config = Self::shared(common, Answer::Shape(shape), guard(&args.checks)?)?;
+        config.keep = args.keep;
+        Ok(config)
     }
 
     /// Validates `forward`'s arguments: the target and the upstream timeout.
@@ -84,25 +98,36 @@ impl ListenConfig {
             upstream_timeout: args.upstream_timeout,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(common, Answer::Forward(forward))
+        Self::shared(common, Answer::Forward(forward), Guard::default())
     }
 
-    /// The part both commands share: where to listen, limits, output, stopping.
+    /// The part both commands share: where to listen, limits, checks,
+    /// output, stopping.
     fn shared(
         (server, limits, output, stop): (&ServerArgs, &LimitArgs, &OutputArgs, &StopArgs),
         answer: Answer,
+        guard: Guard,
     ) -> Result<Self, CliError> {
         if stop.exit_after == Some(0) {
             return Err(CliError::Usage("--exit-after must be at least 1".into()));
         }
+        let exit_filter = stop
+            .match_terms
+            .as_deref()
+            .map(|line| Filter::parse_line(line, Timestamp::now()))
+            .transpose()
+            .map_err(|e| CliError::Usage(format!("--match: {e}")))?;
         Ok(Self {
             host: server.host.clone(),
             port: server.port,
             answer,
             limits: Limits {
                 max_body: limits.max_body.as_u64(),
+                body_idle_timeout: limits.body_timeout,
+                header_read_timeout: limits.header_timeout,
                 ..Limits::default()
             },
+            guard,
             output: if output.json {
                 OutputMode::Json
             } else {
@@ -110,6 +135,8 @@ impl ListenConfig {
             },
             exit_after: stop.exit_after,
             timeout: stop.timeout,
+            exit_filter,
+            keep: None,
         })
     }
 
@@ -128,6 +155,33 @@ impl ListenConfig {
             Answer::Shape(_) => None,
         }
     }
+}
+
+/// The live checks the flags ask for; `--verify` needs a secret.
+pub fn guard(args: &CheckArgs) -> Result<Guard, CliError> {
+    let checker = match args.verify {
+        None => None,
+        Some(choice) => Some(Checker {
+            kind: choice.0,
+            secret: secret::require(&args.secret)?,
+            hmac: secret::hmac_spec(choice.0, &args.hmac)?,
+            tolerance: args.tolerance,
+        }),
+    };
+    let token = match &args.require_token {
+        Some(t) if t.is_empty() => return Err(CliError::Usage("--require-token is empty".into())),
+        Some(t) => Some(TokenRule {
+            header: args.token_header.clone(),
+            token: Secret::from_bytes(t.as_str()),
+        }),
+        None => None,
+    };
+    Ok(Guard {
+        checker,
+        reject_invalid: args.reject_invalid,
+        token,
+        allow: args.allow_ip.clone(),
+    })
 }
 
 /// Parses `Name: value`, checking both parts are valid in HTTP.
@@ -200,6 +254,26 @@ mod tests {
                 c.limits.max_body == 1024
             }),
             ("hookcap listen --json", |c| c.output == OutputMode::Json),
+            (
+                "hookcap listen --verify github --secret s --reject-invalid",
+                |c| c.guard.checker.is_some() && c.guard.reject_invalid,
+            ),
+            ("hookcap listen --verify auto --secret s", |c| {
+                c.guard.checker.as_ref().is_some_and(|k| k.kind.is_none())
+            }),
+            (
+                "hookcap listen --require-token t --token-header X-Token",
+                |c| {
+                    c.guard
+                        .token
+                        .as_ref()
+                        .is_some_and(|t| t.header == "X-Token")
+                },
+            ),
+            ("hookcap listen --allow-ip 10.0.0.0/8 --allow-ip ::1", |c| {
+                c.guard.allow.len() == 2
+            }),
+            ("hookcap listen", |c| c.guard.is_empty()),
             ("hookcap listen --body hi", |c| shape(c).body == "hi"),
             ("hookcap listen -H X-A:1 -H X-B:2", |c| {
                 shape(c).headers.len() == 2
@@ -207,6 +281,10 @@ mod tests {
             ("hookcap listen --exit-after 3 --timeout 5s", |c| {
                 c.exit_after == Some(3) && c.timeout == Some(Duration::from_secs(5))
             }),
+            ("hookcap listen --exit-after 1 --match method:POST", |c| {
+                c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
+            }),
+            ("hookcap listen --keep 10", |c| c.keep == Some(10)),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -240,6 +318,13 @@ mod tests {
             ("hookcap forward 3000 --exit-after 2 --timeout 1s", |c| {
                 c.exit_after == Some(2) && c.shape().is_none()
             }),
+            (
+                "hookcap forward 3000 --exit-after 1 --match status:2xx",
+                |c| c.exit_filter.is_some() && c.keep.is_none(),
+            ),
+            ("hookcap forward 3000 --body-timeout 2s", |c| {
+                c.limits.body_idle_timeout == Duration::from_secs(2)
+            }),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -252,6 +337,8 @@ mod tests {
             "hookcap listen -H nocolon",
             "hookcap listen --body @/no/such/file",
             "hookcap listen --exit-after 0",
+            "hookcap listen --keep 0",
+            "hookcap listen --exit-after 1 --match status:2yx",
             "hookcap forward https://localhost:3000",
             "hookcap forward localhost:3000/a?b=1",
             "hookcap forward 3000 --upstream-timeout 0s",
@@ -262,7 +349,29 @@ mod tests {
     }
 
     #[test]
-    fn timeout_needs_exit_after() {
+    fn timeout_and_match_need_exit_after() {
         assert!(Cli::try_parse_from(["hookcap", "listen", "--timeout", "1s"]).is_err());
+        assert!(Cli::try_parse_from(["hookcap", "listen", "--match", "id:1"]).is_err());
+    }
+
+    #[test]
+    fn a_bad_match_points_at_the_term() {
+        let cli = Cli::try_parse_from([
+            "hookcap",
+            "listen",
+            "--exit-after",
+            "1",
+            "--match",
+            "method:POST json:x",
+        ])
+        .unwrap();
+        let Command::Listen(args) = cli.command else {
+            panic!("not listen")
+        };
+        let err = ListenConfig::resolve(&args, false).unwrap_err().to_string();
+        assert!(
+            err.starts_with("--match: invalid filter term \"json:x\" at column 18"),
+            "{err}"
+        );
     }
 }

@@ -1,15 +1,15 @@
 //! Printing what the listener captures, from a thread of its own.
 //!
-//! The writer announces each commit; this thread wakes, reads the new rows of
-//! its session from its own store connection, prints them and counts them for
-//! `--exit-after`. However slow stdout is, capture never waits for it. Under
-//! load, commits come far faster than anyone reads lines, so it reads the
-//! store at most once per [`FOLLOW_PAUSE`] and prints what accumulated.
+//! The writer broadcasts the summaries of each commit; this thread prints them
+//! and counts them for `--exit-after`. If it falls behind (a slow pipe), the
+//! broadcast lags and it catches up from its own store connection instead.
+//! However slow stdout is, capture never waits for it.
 //!
-//! In forward mode a request is stored before the app has answered: such a
-//! row is pending, and is printed (with the app's status and time) once the
-//! commit of its delivery wakes this thread again. So lines come in the order
-//! requests were answered, which can differ from id order.
+//! In forward mode a request is stored before the app has answered: its
+//! summary arrives pending, and the writer broadcasts it again, with the
+//! caller's status and the delivery's time, once the delivery is committed.
+//! Only then is it printed, so lines come in the order requests were
+//! answered, which can differ from id order.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -17,25 +17,24 @@ use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use serde_json::json;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use super::config::{ListenConfig, OutputMode};
 use crate::commands::Context;
 use crate::document::SummaryDoc;
+use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
-use crate::store::{Store, StoredUpTo};
-
-/// The shortest time between two reads of the store: short enough to look
-/// instant, long enough that a burst of commits costs one read, not hundreds.
-pub const FOLLOW_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+use crate::store::{Store, StoredBatch};
 
 /// What the output thread saw by the time it stopped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Printed {
     /// Requests of this session seen.
     pub count: u64,
+    /// Of those, the ones matching `--match` (all of them without it).
+    pub matched: u64,
     /// True when `--exit-after` was reached.
     pub reached_exit_after: bool,
 }
@@ -51,6 +50,7 @@ struct Follower {
     mode: OutputMode,
     paint: Paint,
     exit_after: Option<u64>,
+    exit_filter: Option<Filter>,
     stop: watch::Sender<bool>,
     last_id: i64,
     /// Forwarded requests seen before the app answered them.
@@ -66,7 +66,7 @@ impl LiveOutput {
         ctx: &Context,
         session: &Session,
         url: &str,
-        stored: watch::Receiver<StoredUpTo>,
+        batches: broadcast::Receiver<StoredBatch>,
         stop: watch::Sender<bool>,
     ) -> anyhow::Result<Self> {
         print_listening(config.output, session, url, ctx)?;
@@ -76,6 +76,7 @@ impl LiveOutput {
             mode: config.output,
             paint: ctx.paint,
             exit_after: config.exit_after,
+            exit_filter: config.exit_filter.clone(),
             stop,
             last_id: 0,
             pending: BTreeSet::new(),
@@ -84,7 +85,7 @@ impl LiveOutput {
         let runtime = tokio::runtime::Handle::current();
         let thread = std::thread::Builder::new()
             .name("hookcap-output".into())
-            .spawn(move || follower.run(runtime, stored))
+            .spawn(move || follower.run(runtime, batches))
             .context("starting the output thread")?;
         Ok(Self { thread })
     }
@@ -131,11 +132,16 @@ impl Follower {
     fn run(
         mut self,
         runtime: tokio::runtime::Handle,
-        mut stored: watch::Receiver<StoredUpTo>,
+        mut batches: broadcast::Receiver<StoredBatch>,
     ) -> Printed {
         loop {
-            let writer_running = runtime.block_on(stored.changed()).is_ok();
-            if let Err(e) = self.print_new() {
+            let (result, writer_running) = match runtime.block_on(batches.recv()) {
+                Ok(batch) => (self.print_batch(&batch), true),
+                // Fell behind the writer: catch up from the store, then follow again.
+                Err(broadcast::error::RecvError::Lagged(_)) => (self.print_new(), true),
+                Err(broadcast::error::RecvError::Closed) => (self.print_new(), false),
+            };
+            if let Err(e) = result {
                 tracing::warn!("output stopped: {e:#}");
                 let _ = self.stop.send(true);
                 return self.printed;
@@ -143,40 +149,95 @@ impl Follower {
             if !writer_running {
                 return self.printed;
             }
-            std::thread::sleep(FOLLOW_PAUSE);
         }
     }
 
+    fn print_batch(&mut self, batch: &[RequestSummary]) -> anyhow::Result<()> {
+        self.take(batch)
+    }
+
+    /// Catches up from the store: the session's rows not seen yet, then the
+    /// pending ones again, in case their delivery was committed meanwhile.
     fn print_new(&mut self) -> anyhow::Result<()> {
+        const PAGE: u32 = 1000;
         loop {
             let rows = self
                 .store
-                .session_requests_after(self.session_id, self.last_id, 1000)?;
-            let Some(last) = rows.last() else {
+                .session_requests_after(self.session_id, self.last_id, PAGE)?;
+            self.take(&rows)?;
+            if rows.len() < PAGE as usize {
                 break;
-            };
-            self.last_id = last.id;
-            self.settle(rows)?;
+            }
         }
         if !self.pending.is_empty() {
             let ids: Vec<i64> = self.pending.iter().copied().collect();
             let rows = self.store.summaries_of(&ids)?;
-            self.settle(rows)?;
+            self.take(&rows)?;
         }
         Ok(())
     }
 
-    /// Prints the rows that are answered and remembers the pending ones.
-    fn settle(&mut self, rows: Vec<RequestSummary>) -> anyhow::Result<()> {
-        let (pending, ready): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.is_pending());
-        self.pending.extend(pending.iter().map(|r| r.id));
-        for row in &ready {
-            self.pending.remove(&row.id);
+    /// Prints the rows that are answered: new ones (above `last_id`) and
+    /// pending ones that have settled since. New pending rows are remembered;
+    /// anything else was printed before.
+    fn take(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+        let before = self.last_id;
+        let mut ready = Vec::with_capacity(rows.len());
+        let mut whole_window = true;
+        for row in rows {
+            if row.id > self.last_id {
+                self.last_id = row.id;
+                if row.is_pending() {
+                    self.pending.insert(row.id);
+                    whole_window = false;
+                } else {
+                    ready.push(row);
+                }
+            } else if !row.is_pending() && self.pending.remove(&row.id) {
+                ready.push(row);
+                whole_window = false;
+            }
         }
-        self.print_rows(&ready)
+        if ready.is_empty() {
+            return Ok(());
+        }
+        let matched = if whole_window {
+            self.count_in_window(before, self.last_id)?
+        } else {
+            self.count_each(&ready)?
+        };
+        self.print_rows(&ready, matched)
     }
 
-    fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+    /// How many of the session's rows in `(after, last]` match `--match`:
+    /// one query for a run of rows that are all printed now.
+    fn count_in_window(&self, after: i64, last: i64) -> anyhow::Result<Option<u64>> {
+        let Some(filter) = &self.exit_filter else {
+            return Ok(None);
+        };
+        let window = filter
+            .clone()
+            .and(Term::Session(SessionSel::Id(self.session_id)))
+            .and(Term::Id(Cmp::Gt, after))
+            .and(Term::Id(Cmp::Le, last));
+        Ok(Some(self.store.count_matching(&window)?))
+    }
+
+    /// How many of `rows` match `--match`, one by one (forwarded rows settle
+    /// out of id order, so no window covers exactly them).
+    fn count_each(&self, rows: &[&RequestSummary]) -> anyhow::Result<Option<u64>> {
+        let Some(filter) = &self.exit_filter else {
+            return Ok(None);
+        };
+        let mut n = 0;
+        for row in rows {
+            let one = filter.clone().and(Term::Id(Cmp::Eq, row.id));
+            n += self.store.count_matching(&one)?;
+        }
+        Ok(Some(n))
+    }
+
+    fn print_rows(&mut self, rows: &[&RequestSummary], matched: Option<u64>) -> anyhow::Result<()> {
         // stdout is line-buffered: one write for the batch, not one per line.
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         for row in rows {
@@ -187,10 +248,14 @@ impl Follower {
                 OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
             }
             self.printed.count += 1;
-            if self.exit_after == Some(self.printed.count) {
-                self.printed.reached_exit_after = true;
-                let _ = self.stop.send(true);
-            }
+        }
+        self.printed.matched += matched.unwrap_or(rows.len() as u64);
+        if let Some(n) = self.exit_after
+            && self.printed.matched >= n
+            && !self.printed.reached_exit_after
+        {
+            self.printed.reached_exit_after = true;
+            let _ = self.stop.send(true);
         }
         out.flush()?;
         Ok(())

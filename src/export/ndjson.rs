@@ -1,0 +1,16 @@
+//! NDJSON: one `show --json` document ([`RequestDoc`]) per line.
+
+use std::io::Write;
+
+use crate::document::RequestDoc;
+use crate::model::{CapturedRequest, Delivery};
+
+/// Writes `r` and its deliveries as one line.
+pub fn line(
+    out: &mut dyn Write,
+    r: &CapturedRequest,
+    deliveries: &[Delivery],
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &RequestDoc::with_deliveries(r, deliveries))?;
+    out.write_all(b"\n")
+}
