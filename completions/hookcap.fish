@@ -87,6 +87,21 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s p -l port -d
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
@@ -97,6 +112,7 @@ never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l preserve-host -d 'Pass the sender\'s Host header on instead of the target\'s'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l json -d 'Print NDJSON events (implies --no-tui)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l method -d 'Only this method (case-insensitive)' -r

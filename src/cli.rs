@@ -142,10 +142,12 @@ Examples:
   hookcap forward http://localhost:8000/api   a base path is prefixed: /hook -> /api/hook
   hookcap forward :3000 --preserve-host       the app sees the Host the sender used
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
+  hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
 
 Requests are stored before they are passed on, so none is lost while the app is
 down (the sender gets 502, or 504 when the app is too slow). `hookcap show ID`
-lists what the app answered; `hookcap replay ID` sends a request again.";
+lists what the app answered; `hookcap replay ID` sends a request again.
+Requests that live checks reject (401/403) are stored but never passed on.";
 
 const REPLAY_EXAMPLES: &str = "\
 Examples:
@@ -351,6 +353,9 @@ pub struct ForwardArgs {
     /// Output mode.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Live checks: a rejected request is stored and answered, never passed on.
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,

@@ -263,3 +263,73 @@ fn har_export_has_the_apps_answer() {
     let doc: serde_json::Value = serde_json::from_slice(&line).unwrap();
     assert_eq!(doc["deliveries"][0]["status"], 202);
 }
+
+fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
+    use hookcap::model::Timestamp;
+    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &Secret::from_bytes(secret),
+            &SignInput::new(body, Timestamp::now()),
+        )
+        .unwrap();
+    signed
+        .headers
+        .iter()
+        .map(|h| format!("{}: {}", h.name, h.value_str()))
+        .collect()
+}
+
+#[test]
+fn verify_reject_invalid_answers_401_without_passing_the_request_on() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(
+        &app.url(),
+        &["--verify", "github", "--secret", "S", "--reject-invalid"],
+    );
+    let signed = github_headers(b"{\"ok\":true}", "S");
+    let signed: Vec<&str> = signed.iter().map(String::as_str).collect();
+
+    let tampered = l.post("/tampered", &signed, b"{\"ok\":false}");
+    assert_eq!(tampered.status, 401);
+    assert!(app.requests().is_empty(), "the app saw nothing");
+    let line = l.next_line();
+    assert!(
+        line.contains("→ 401") && line.contains("✗ github") && line.contains("rejected"),
+        "{line}"
+    );
+
+    let valid = l.post("/valid", &signed, b"{\"ok\":true}");
+    assert_eq!(valid.status, 201, "the app's answer");
+    let seen = app.requests();
+    assert_eq!(seen.len(), 1);
+    assert!(String::from_utf8_lossy(&seen[0]).starts_with("POST /valid "));
+    let line = l.next_line();
+    assert!(
+        line.contains("→ 201") && line.ends_with("✓ github"),
+        "{line}"
+    );
+
+    let rejected = show_json(&l.db, "1");
+    assert_eq!(rejected["signature"]["outcome"], "invalid");
+    assert_eq!(rejected["response"]["status"], 401);
+    assert_eq!(rejected["deliveries"].as_array().map(Vec::len), Some(0));
+    let forwarded = show_json(&l.db, "2");
+    assert_eq!(forwarded["signature"]["outcome"], "valid");
+    assert!(forwarded["rejected"].is_null());
+    assert_eq!(forwarded["deliveries"][0]["status"], 201);
+}
+
+#[test]
+fn require_token_and_allow_ip_reject_before_forwarding() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&app.url(), &["--require-token", "t0k"]);
+    assert_eq!(l.post("/no", &[], b"{}").status, 401);
+    assert_eq!(l.post("/yes", &["X-Gitlab-Token: t0k"], b"{}").status, 201);
+    let l2 = Listener::forward(&app.url(), &["--allow-ip", "10.0.0.0/8"]);
+    assert_eq!(l2.post("/far", &[], b"{}").status, 403);
+    let seen = app.requests();
+    assert_eq!(seen.len(), 1, "only the request with the token");
+    assert!(String::from_utf8_lossy(&seen[0]).starts_with("POST /yes "));
+}

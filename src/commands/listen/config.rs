@@ -84,7 +84,8 @@ impl ListenConfig {
         Ok(config)
     }
 
-    /// Validates `forward`'s arguments: the target and the upstream timeout.
+    /// Validates `forward`'s arguments: the target, the upstream timeout, and
+    /// the live checks (the same as `listen`'s).
     pub fn resolve_forward(args: &ForwardArgs, _stdout_is_tty: bool) -> Result<Self, CliError> {
         let target = Target::parse(&args.target).map_err(|e| CliError::Usage(e.to_string()))?;
         if args.upstream_timeout.is_zero() {
@@ -98,7 +99,7 @@ impl ListenConfig {
             upstream_timeout: args.upstream_timeout,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(common, Answer::Forward(forward), Guard::default())
+        Self::shared(common, Answer::Forward(forward), guard(&args.checks)?)
     }
 
     /// The part both commands share: where to listen, limits, checks,
@@ -323,8 +324,16 @@ mod tests {
                 |c| c.exit_filter.is_some() && c.keep.is_none(),
             ),
             ("hookcap forward 3000 --body-timeout 2s", |c| {
-                c.limits.body_idle_timeout == Duration::from_secs(2)
+                c.limits.body_idle_timeout == Duration::from_secs(2) && c.guard.is_empty()
             }),
+            (
+                "hookcap forward 3000 --verify github --secret s --reject-invalid",
+                |c| c.guard.checker.is_some() && c.guard.reject_invalid,
+            ),
+            (
+                "hookcap forward 3000 --require-token t --allow-ip 127.0.0.1",
+                |c| c.guard.token.is_some() && c.guard.allow.len() == 1,
+            ),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -343,6 +352,7 @@ mod tests {
             "hookcap forward localhost:3000/a?b=1",
             "hookcap forward 3000 --upstream-timeout 0s",
             "hookcap forward 70000",
+            "hookcap forward 3000 --verify github",
         ] {
             assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
         }
