@@ -122,6 +122,25 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Onl
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l to -d 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s H -l header -d 'Add or replace a header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l body -d 'Replace the body: text, or @FILE to read a file' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l resign -d 'Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones' -r -f -a "github\t'GitHub: `X-Hub-Signature-256` (legacy `X-Hub-Signature`)'
+gitlab\t'GitLab: `X-Gitlab-Token` carries the shared secret itself'
+stripe\t'Stripe: `Stripe-Signature: t=…,v1=…`'
+slack\t'Slack: `X-Slack-Signature` with `X-Slack-Request-Timestamp`'
+standard\t'Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`'
+svix\t'Svix: Standard Webhooks under `svix-*` header names'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256`'
+twilio\t'Twilio: `X-Twilio-Signature` over the URL and form parameters'
+hmac\t'Any HMAC over the raw body, described by an [`HmacSpec`]'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l times -d 'Send each request this many times' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l timeout -d 'Give up on an attempt that has not been answered in full after this long' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F

@@ -155,6 +155,7 @@ Examples:
   hookcap replay 12 --to http://localhost:3000
   hookcap replay 12 -H 'X-Test: 1' --body @fixed.json
   hookcap replay 12 --edit                    change it in $EDITOR first
+  hookcap replay 12 --body @changed.json --resign github --secret-env GITHUB_WEBHOOK_SECRET
   hookcap replay 12 --times 3                 test duplicate-delivery handling
   hookcap replay --all session:latest method:POST --json
 
@@ -385,6 +386,15 @@ pub struct ReplayArgs {
     /// Edit the request in $EDITOR (request line, headers, blank line, body) before sending
     #[arg(long)]
     pub edit: bool,
+    /// Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub resign: Option<crate::sign::ProviderKind>,
+    /// Where the --resign secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme, for --resign hmac.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
     /// Send each request this many times
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub times: u32,

@@ -245,3 +245,83 @@ fn all_replays_what_the_filters_match_in_capture_order() {
     );
     assert_eq!(bad.status.code(), Some(2), "filters need --all");
 }
+
+#[test]
+fn resign_makes_a_changed_body_verify_again() {
+    use hookcap::model::Timestamp;
+    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+
+    let original = br#"{"action":"opened"}"#;
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &Secret::from_bytes("S"),
+            &SignInput::new(original, Timestamp::now()),
+        )
+        .unwrap();
+    let headers: Vec<String> = signed
+        .headers
+        .iter()
+        .map(|h| format!("{}: {}", h.name, h.value_str()))
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let first = Listener::start(&[]);
+    assert_eq!(first.post("/gh", &headers, original).status, 200);
+    let second = Listener::start(&[]);
+    let to = format!("http://{}", second.addr);
+    let changed = first.dir.path().join("changed.json");
+    std::fs::write(&changed, br#"{"action":"closed"}"#).unwrap();
+    let body_arg = format!("@{}", changed.display());
+    let verify = || {
+        run(
+            &second.db,
+            &["verify", "last", "--provider", "github", "--secret", "S"],
+        )
+    };
+
+    let stale = replay(&first.db, &["last", "--body", &body_arg, "--to", &to], None);
+    assert!(stale.status.success(), "{}", stderr(&stale));
+    assert_eq!(
+        show_json(&second.db, "last")["body"]["data"],
+        r#"{"action":"closed"}"#
+    );
+    assert_eq!(
+        verify().status.code(),
+        Some(1),
+        "the old signature no longer matches"
+    );
+
+    let fresh = replay(
+        &first.db,
+        &[
+            "last", "--body", &body_arg, "--resign", "github", "--secret", "S", "--to", &to,
+        ],
+        None,
+    );
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    let out = verify();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = show_json(&second.db, "last");
+    let names: Vec<&str> = doc["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    let sigs = names
+        .iter()
+        .filter(|n| n.eq_ignore_ascii_case("x-hub-signature-256"))
+        .count();
+    assert_eq!(
+        sigs, 1,
+        "the old signature is replaced, not added to: {names:?}"
+    );
+}
+
+#[test]
+fn resign_needs_a_secret() {
+    let l = captured();
+    let out = replay(&l.db, &["last", "--resign", "github", "--to", "3000"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no secret"), "{}", stderr(&out));
+}
