@@ -7,6 +7,7 @@
 //! Writes from the capture path go through the [`GroupCommitWriter`], which owns
 //! its own connection on its own thread; everything else uses a [`Store`].
 
+mod browse;
 mod checkpoint;
 mod codec;
 mod open;
@@ -16,6 +17,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
+pub use browse::{Direction, ScanStep, Scanned};
 pub use checkpoint::Checkpointer;
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};

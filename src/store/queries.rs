@@ -20,10 +20,39 @@ pub struct ListQuery {
     pub before_id: Option<i64>,
 }
 
+/// Conditions joined with AND, and the values of their `?` placeholders in order.
+#[derive(Default)]
+pub(super) struct Where {
+    pub(super) clauses: Vec<String>,
+    pub(super) args: Vec<Box<dyn ToSql>>,
+}
+
+impl Where {
+    /// Adds a condition with one placeholder.
+    pub(super) fn push(&mut self, clause: impl Into<String>, arg: impl ToSql + 'static) {
+        self.clauses.push(clause.into());
+        self.args.push(Box::new(arg));
+    }
+
+    /// `WHERE a AND b`, or nothing when there are no conditions.
+    pub(super) fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    /// The placeholder values, as rusqlite takes them.
+    pub(super) fn params(&self) -> Vec<&dyn ToSql> {
+        self.args.iter().map(|a| a.as_ref()).collect()
+    }
+}
+
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-const SUMMARY_COLUMNS: &str =
+pub(super) const SUMMARY_COLUMNS: &str =
     "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
 
 impl Store {
@@ -74,40 +103,37 @@ impl Store {
         filter: &Filter,
         page: ListQuery,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut w = self.filter_where(filter)?;
+        if let Some(before) = page.before_id {
+            w.push("id < ?", before);
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM requests {} ORDER BY id DESC LIMIT ?",
+            w.sql()
+        );
+        w.args.push(Box::new(page.limit));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(w.params().as_slice(), summary_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The conditions of `filter` as a WHERE clause (the one translation of a
+    /// [`Filter`] into SQL, shared by every listing).
+    pub(super) fn filter_where(&self, filter: &Filter) -> Result<Where, StoreError> {
+        let mut w = Where::default();
         if let Some(m) = &filter.method {
-            clauses.push("method = ? COLLATE NOCASE");
-            args.push(Box::new(m.clone()));
+            w.push("method = ? COLLATE NOCASE", m.clone());
         }
         if let Some(g) = &filter.path_glob {
-            clauses.push("path GLOB ?");
-            args.push(Box::new(g.clone()));
+            w.push("path GLOB ?", g.clone());
         }
         if let Some(sel) = filter.session {
-            clauses.push("session_id = ?");
-            args.push(Box::new(self.resolve_session(sel)?.unwrap_or(-1)));
+            w.push("session_id = ?", self.resolve_session(sel)?.unwrap_or(-1));
         }
         if let Some(since) = filter.since {
-            clauses.push("received_at >= ?");
-            args.push(Box::new(since.0));
+            w.push("received_at >= ?", since.0);
         }
-        if let Some(before) = page.before_id {
-            clauses.push("id < ?");
-            args.push(Box::new(before));
-        }
-        let where_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM requests {where_sql} ORDER BY id DESC LIMIT ?");
-        args.push(Box::new(page.limit));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let rows = stmt.query_map(params.as_slice(), summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(w)
     }
 
     /// Requests of one session with ids above `after_id`, oldest first:
@@ -160,7 +186,7 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
+pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
     Ok(RequestSummary {
         id: r.get(0)?,
         session_id: r.get(1)?,

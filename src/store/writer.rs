@@ -169,31 +169,34 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
 
 fn write_batch(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
-    let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
-        for job in batch {
-            let r = &job.request;
-            stmt.execute(params![
-                r.session_id,
-                r.received_at.0,
-                r.method,
-                r.target,
-                path_of(&r.target),
-                r.response.status,
-                r.body.len() as i64,
-                r.truncated,
-                r.headers.get_str("content-type"),
-                r.http_version,
-                r.remote_addr,
-                encode_headers(&r.headers),
-                encode_headers(&r.response.headers),
-                r.response.body,
-                r.body,
-            ])?;
-            ids.push(tx.last_insert_rowid());
-        }
-    }
+    let ids = batch
+        .iter()
+        .map(|job| insert_row(&tx, &job.request))
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
     tx.commit()?;
     Ok(ids)
+}
+
+/// Inserts one request with the cached prepared statement; returns its id.
+/// Shared with [`super::Store::insert`], so every row is written the same way.
+pub(super) fn insert_row(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(INSERT_SQL)?;
+    stmt.execute(params![
+        r.session_id,
+        r.received_at.0,
+        r.method,
+        r.target,
+        path_of(&r.target),
+        r.response.status,
+        r.body.len() as i64,
+        r.truncated,
+        r.headers.get_str("content-type"),
+        r.http_version,
+        r.remote_addr,
+        encode_headers(&r.headers),
+        encode_headers(&r.response.headers),
+        r.response.body,
+        r.body,
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
