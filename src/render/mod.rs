@@ -25,12 +25,14 @@
 
 pub mod body;
 pub mod color;
+pub mod curl;
 mod encoding;
 mod form;
 pub mod headers;
 mod hex;
 mod json;
 mod sanitize;
+pub mod styled;
 pub mod summary;
 #[cfg(test)]
 mod testutil;
