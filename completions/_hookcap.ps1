@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Browse captured requests in the interactive inspector, live as they arrive')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -83,6 +84,17 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcap;ui' {
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep the newest request selected as new ones arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcap;generate' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
@@ -96,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Capture every HTTP request sent to a local port')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List captured requests, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one captured request in full')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Browse captured requests in the interactive inspector, live as they arrive')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -107,6 +120,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;show' {
+            break
+        }
+        'hookcap;help;ui' {
             break
         }
         'hookcap;help;generate' {

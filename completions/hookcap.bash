@@ -31,6 +31,9 @@ _hookcap() {
             hookcap,show)
                 cmd="hookcap__subcmd__show"
                 ;;
+            hookcap,ui)
+                cmd="hookcap__subcmd__ui"
+                ;;
             hookcap__subcmd__help,generate)
                 cmd="hookcap__subcmd__help__subcmd__generate"
                 ;;
@@ -46,6 +49,9 @@ _hookcap() {
             hookcap__subcmd__help,show)
                 cmd="hookcap__subcmd__help__subcmd__show"
                 ;;
+            hookcap__subcmd__help,ui)
+                cmd="hookcap__subcmd__help__subcmd__ui"
+                ;;
             *)
                 ;;
         esac
@@ -53,7 +59,7 @@ _hookcap() {
 
     case "${cmd}" in
         hookcap)
-            opts="-h -V --db --color --help --version listen ls show generate help"
+            opts="-h -V --db --color --help --version listen ls show ui generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,7 +103,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help)
-            opts="listen ls show generate help"
+            opts="listen ls show ui generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +173,20 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__ui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -299,6 +319,32 @@ _hookcap() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__ui)
+            opts="-h -V --filter --follow --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -76,6 +77,16 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcap;ui'= {
+            cand --filter 'Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --follow 'Keep the newest request selected as new ones arrive'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcap;generate'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
@@ -88,6 +99,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand listen 'Capture every HTTP request sent to a local port'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -96,6 +108,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;ls'= {
         }
         &'hookcap;help;show'= {
+        }
+        &'hookcap;help;ui'= {
         }
         &'hookcap;help;generate'= {
         }

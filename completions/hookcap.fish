@@ -33,6 +33,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -s V -l version -d 'Print 
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ls" -d 'List captured requests, newest first'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
@@ -72,14 +73,23 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l raw -d 'Write t
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l json -d 'Print one JSON document with everything captured'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l filter -d 'Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l follow -d 'Keep the newest request selected as new ones arrive'
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -19,6 +19,7 @@ Examples:
   hookcap ls -n 5                    the five newest requests
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
+  hookcap ui                         browse everything captured, live
 
 Environment: HOOKCAP_DB (database path), HOOKCAP_PORT (listen port),
 NO_COLOR (disable colors), HOOKCAP_LOG (log filter, e.g. debug).";
@@ -59,6 +60,9 @@ pub enum Command {
     /// Print one captured request in full
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Browse captured requests in the interactive inspector, live as they arrive
+    #[command(after_help = UI_EXAMPLES)]
+    Ui(UiArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -83,6 +87,15 @@ Examples:
   hookcap show last                   the newest request
   hookcap show 12 --raw > body.bin    the exact body bytes
   hookcap show 12 --json | jq '.headers'";
+
+const UI_EXAMPLES: &str = "\
+Examples:
+  hookcap ui                                 browse the database; new requests appear live
+  hookcap ui --filter 'method:POST stripe'   start filtered (as if typed after /)
+  hookcap ui --db ./ci.db --follow           keep the newest request selected
+
+Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
+y copy body, d delete, ? every key, q quit.";
 
 /// Where to listen.
 #[derive(Debug, Clone, Args)]
@@ -197,6 +210,17 @@ pub struct ShowArgs {
     /// Print one JSON document with everything captured
     #[arg(long)]
     pub json: bool,
+}
+
+/// `hookcap ui`.
+#[derive(Debug, Clone, Args)]
+pub struct UiArgs {
+    /// Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m
+    #[arg(long, value_name = "QUERY")]
+    pub filter: Option<String>,
+    /// Keep the newest request selected as new ones arrive
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// `hookcap generate`.

@@ -9,3 +9,4 @@ mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
 mod store_errors;
+mod tui;

@@ -7,6 +7,7 @@ pub mod listen;
 pub use generate::generated_files;
 mod ls;
 mod show;
+mod ui;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Listen(args) => listen::run(args, &ctx),
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
+        Command::Ui(args) => ui::run(args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }

@@ -385,7 +385,10 @@ impl App {
             | Action::Right => self.navigate(action)?,
             Action::NextRequest => self.move_list(1)?,
             Action::PrevRequest => self.move_list(-1)?,
-            Action::ToggleFocus => self.toggle_focus(),
+            Action::ToggleFocus => {
+                self.sync_detail()?;
+                self.toggle_focus();
+            }
             Action::Back => self.back()?,
             Action::NextTab => self.show_tab(self.tab.cycle(1)),
             Action::PrevTab => self.show_tab(self.tab.cycle(-1)),
@@ -398,8 +401,14 @@ impl App {
             | Action::FilterClearInput
             | Action::FilterAccept
             | Action::FilterClear => self.edit_filter(action)?,
-            Action::CopyCurl => self.copy_curl(),
-            Action::CopyBody => self.copy_body(),
+            Action::CopyCurl => {
+                self.sync_detail()?;
+                self.copy_curl();
+            }
+            Action::CopyBody => {
+                self.sync_detail()?;
+                self.copy_body();
+            }
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
             Action::CloseOverlay => self.overlay = Overlay::None,
@@ -792,7 +801,8 @@ impl App {
         Ok(true)
     }
 
-    /// Loads the selected request in full when the selection changed.
+    /// Loads the selected request in full when the selection changed (once
+    /// per batch of events, so holding `j` does not load every request passed).
     fn sync_detail(&mut self) -> Result<bool> {
         let want = self.list.selected().map(|r| r.id);
         if want == self.detail.as_ref().map(|d| d.request.id) {

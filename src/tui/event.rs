@@ -168,3 +168,47 @@ where
         dirty |= app.tick(Instant::now());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::tui::testing::{app_with, typical};
+
+    /// Events from a list, then nothing.
+    struct Script(VecDeque<Event>);
+
+    impl Input for Script {
+        fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+            Ok(self.0.pop_front())
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn the_loop_handles_keys_performs_effects_and_stops_on_quit() {
+        let mut app = app_with(&typical(), 100, 30);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let mut copied = Vec::new();
+        let mut io = LoopIo {
+            input: Script([key('k'), key('y'), key('q')].into()),
+            perform: |e: Effect| {
+                copied.push(e);
+                Ok(())
+            },
+            logs: || vec!["2026-01-01T00:00:00Z  WARN something odd".to_owned()],
+            started: Instant::now(),
+        };
+        run_loop(&mut terminal, &mut app, &mut io).unwrap();
+        assert_eq!(copied, [Effect::Clipboard(typical()[3].body.clone())]);
+        assert!(app.should_quit());
+        assert!(app.logs.iter().all(|l| l.contains("WARN something odd")));
+    }
+}

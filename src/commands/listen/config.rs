@@ -13,10 +13,26 @@ use crate::model::Header;
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputMode {
+    /// The interactive inspector (stdout is a terminal, no `--no-tui`/`--json`).
+    Tui,
     /// One human-readable line per request.
     Lines,
     /// One JSON object per event (NDJSON).
     Json,
+}
+
+impl OutputMode {
+    /// `--json` wins, then `--no-tui`; otherwise the inspector when stdout
+    /// is a terminal and lines when it is not.
+    pub fn resolve(json: bool, no_tui: bool, stdout_is_tty: bool) -> Self {
+        if json {
+            Self::Json
+        } else if no_tui || !stdout_is_tty {
+            Self::Lines
+        } else {
+            Self::Tui
+        }
+    }
 }
 
 /// Everything `listen` needs, checked.
@@ -40,7 +56,7 @@ pub struct ListenConfig {
 
 impl ListenConfig {
     /// Validates the arguments: header syntax, body files, status code.
-    pub fn resolve(args: &ListenArgs, _stdout_is_tty: bool) -> Result<Self, CliError> {
+    pub fn resolve(args: &ListenArgs, stdout_is_tty: bool) -> Result<Self, CliError> {
         let status = StatusCode::from_u16(args.response.status).map_err(|_| {
             CliError::Usage(format!("invalid status code {}", args.response.status))
         })?;
@@ -67,11 +83,7 @@ impl ListenConfig {
             port: args.server.port,
             shape,
             limits,
-            output: if args.output.json {
-                OutputMode::Json
-            } else {
-                OutputMode::Lines
-            },
+            output: OutputMode::resolve(args.output.json, args.output.no_tui, stdout_is_tty),
             exit_after: args.exit_after,
             timeout: args.timeout,
         })
@@ -112,11 +124,35 @@ mod tests {
     use crate::cli::{Cli, Command};
 
     fn resolve(line: &str) -> Result<ListenConfig, CliError> {
+        resolve_on(line, false)
+    }
+
+    fn resolve_on(line: &str, stdout_is_tty: bool) -> Result<ListenConfig, CliError> {
         let cli = Cli::try_parse_from(line.split_whitespace()).expect("parses");
         let Command::Listen(args) = cli.command else {
             panic!("not listen")
         };
-        ListenConfig::resolve(&args, false)
+        ListenConfig::resolve(&args, stdout_is_tty)
+    }
+
+    #[test]
+    fn the_inspector_runs_only_on_a_terminal_without_no_tui_or_json() {
+        let table = [
+            ("hookcap listen", true, OutputMode::Tui),
+            ("hookcap listen", false, OutputMode::Lines),
+            ("hookcap listen --no-tui", true, OutputMode::Lines),
+            ("hookcap listen --json", true, OutputMode::Json),
+            ("hookcap listen --json --no-tui", true, OutputMode::Json),
+            ("hookcap listen --json", false, OutputMode::Json),
+            ("hookcap listen --exit-after 1", true, OutputMode::Tui),
+        ];
+        for (line, tty, mode) in table {
+            assert_eq!(
+                resolve_on(line, tty).unwrap().output,
+                mode,
+                "{line} (tty: {tty})"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! The writer announces each commit; this thread wakes, reads the new rows of
 //! its session from its own store connection, prints them and counts them for
-//! `--exit-after`. However slow stdout is, capture never waits for it.
+//! `--exit-after`. However slow stdout is, capture never waits for it. While
+//! the inspector shows requests ([`OutputMode::Tui`]) it prints nothing and
+//! only counts.
 
 use std::io::Write;
 use std::thread::JoinHandle;
@@ -88,6 +90,7 @@ fn print_listening(
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match mode {
+        OutputMode::Tui => return Ok(()),
         OutputMode::Json => {
             let event =
                 json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
@@ -139,21 +142,30 @@ impl Follower {
     }
 
     fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+        if self.mode == OutputMode::Tui {
+            rows.iter().for_each(|_| self.count());
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         for row in rows {
             match self.mode {
                 OutputMode::Json => {
                     writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
                 }
-                OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
+                _ => writeln!(out, "{}", summary_line(row, &self.paint))?,
             }
-            self.printed.count += 1;
-            if self.exit_after == Some(self.printed.count) {
-                self.printed.reached_exit_after = true;
-                let _ = self.stop.send(true);
-            }
+            self.count();
         }
         out.flush()?;
         Ok(())
+    }
+
+    /// Counts one request towards `--exit-after`, stopping when it is reached.
+    fn count(&mut self) {
+        self.printed.count += 1;
+        if self.exit_after == Some(self.printed.count) {
+            self.printed.reached_exit_after = true;
+            let _ = self.stop.send(true);
+        }
     }
 }

@@ -1,0 +1,205 @@
+//! The inspector end to end: the real binary in a real pseudo-terminal (tmux),
+//! real HTTP requests, and the screen read back.
+//!
+//! Each test runs its own tmux server on a private socket, polls the screen
+//! with a deadline (no fixed sleeps) and kills the server when it ends. Without
+//! tmux the tests are skipped with a message saying so.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::util::{PATIENCE, send_raw};
+
+/// A tmux server of its own with one 120×40 window running a command.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `shell_command` in a new detached session, or `None` (after
+    /// saying so) when tmux is not installed.
+    fn start(shell_command: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipping the inspector end-to-end test: tmux is not installed");
+            return None;
+        }
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "hookcap-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let t = Self { socket };
+        let out = t.tmux(&["new-session", "-d", "-x", "120", "-y", "40", shell_command]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// The visible screen as text.
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
+    }
+
+    /// A tmux format value of the pane, e.g. `#{alternate_on}`.
+    fn pane(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+
+    /// Waits until the screen satisfies `ok`, failing with the screen after [`PATIENCE`].
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// A shell command running hookcap with a clean environment, then reporting
+/// its exit status and whether the terminal is back in canonical mode, and
+/// staying open so the screen can be read.
+fn shell(db: &Path, args: &str) -> String {
+    format!(
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color \
+         '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
+         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
+        bin = env!("CARGO_BIN_EXE_hookcap"),
+        db = db.display(),
+    )
+}
+
+/// True once the shell has printed the exit status and the terminal mode.
+fn exited(screen: &str) -> bool {
+    screen.contains("exit=") && screen.lines().any(|l| l == "icanon" || l == "-icanon")
+}
+
+/// The port in the top bar's `listening on http://127.0.0.1:PORT`.
+fn port_on(screen: &str) -> Option<u16> {
+    let rest = screen.split("listening on http://127.0.0.1:").nth(1)?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn post(port: u16, path: &str, content_type: &str, body: &[u8]) {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    let addr = format!("127.0.0.1:{port}").parse().expect("address");
+    assert_eq!(send_raw(addr, &req).status, 200);
+}
+
+#[test]
+fn listen_shows_requests_live_with_escapes_inert_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some(t) = Tmux::start(&shell(&db, "listen --port 0")) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "1",
+        "the inspector uses the alternate screen"
+    );
+
+    let started = Instant::now();
+    post(port, "/first", "application/json", br#"{"hello":"world"}"#);
+    t.wait_for("the first request", |s| s.contains("/first"));
+    let latency = started.elapsed();
+
+    let hostile = b"before \x1b[2J\x1b]0;pwned\x07\xc2\x9b after";
+    post(port, "/evil", "text/plain", hostile);
+    t.wait_for("the second request", |s| s.contains("/evil"));
+    t.keys(&["3"]);
+    let screen = t.wait_for("the escaped body", |s| {
+        s.contains(r"before \x1b[2J\x1b]0;pwned\x07\u{9b} after")
+    });
+    assert!(
+        screen.contains("/first") && screen.contains("hookcap │"),
+        "nothing was cleared:\n{screen}"
+    );
+    assert_ne!(
+        t.pane("#{pane_title}"),
+        "pwned",
+        "the title was not changed"
+    );
+
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l == "icanon"),
+        "raw mode is off:\n{screen}"
+    );
+    assert!(screen.contains("session 1 captured 2 requests"), "{screen}");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "0",
+        "the alternate screen was left"
+    );
+    assert_eq!(t.pane("#{cursor_flag}"), "1", "the cursor is shown");
+    eprintln!("request to screen: {latency:?} (includes tmux polling)");
+}
+
+#[test]
+fn ui_follows_what_another_process_captures_and_ctrl_c_quits() {
+    let listener = crate::util::Listener::start(&[]);
+    post(listener.addr.port(), "/before", "text/plain", b"old");
+    let Some(t) = Tmux::start(&shell(&listener.db, "ui --follow")) else {
+        return;
+    };
+    t.wait_for("the stored request", |s| {
+        s.contains("/before") && s.contains("browsing")
+    });
+    post(listener.addr.port(), "/after", "text/plain", b"new");
+    let screen = t.wait_for("the new request", |s| {
+        s.contains("/after") && s.contains("#2 POST /after")
+    });
+    assert!(screen.contains("FOLLOW"), "{screen}");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("the exit", |s| s.contains("exit="));
+    assert!(
+        screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
+        "{screen}"
+    );
+}
