@@ -385,10 +385,7 @@ impl App {
             | Action::Right => self.navigate(action)?,
             Action::NextRequest => self.move_list(1)?,
             Action::PrevRequest => self.move_list(-1)?,
-            Action::ToggleFocus => {
-                self.sync_detail()?;
-                self.toggle_focus();
-            }
+            Action::ToggleFocus => self.toggle_focus()?,
             Action::Back => self.back()?,
             Action::NextTab => self.show_tab(self.tab.cycle(1)),
             Action::PrevTab => self.show_tab(self.tab.cycle(-1)),
@@ -401,14 +398,8 @@ impl App {
             | Action::FilterClearInput
             | Action::FilterAccept
             | Action::FilterClear => self.edit_filter(action)?,
-            Action::CopyCurl => {
-                self.sync_detail()?;
-                self.copy_curl();
-            }
-            Action::CopyBody => {
-                self.sync_detail()?;
-                self.copy_body();
-            }
+            Action::CopyCurl => self.copy_curl()?,
+            Action::CopyBody => self.copy_body()?,
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
             Action::CloseOverlay => self.overlay = Overlay::None,
@@ -485,11 +476,13 @@ impl App {
         Ok(())
     }
 
-    fn toggle_focus(&mut self) {
+    fn toggle_focus(&mut self) -> Result<()> {
+        self.sync_detail()?;
         self.focus = match self.focus {
             Focus::List if self.detail.is_some() => Focus::Detail,
             _ => Focus::List,
         };
+        Ok(())
     }
 
     fn back(&mut self) -> Result<()> {
@@ -571,27 +564,28 @@ impl App {
         self.detail.as_ref().filter(|d| d.request.id == selected)
     }
 
-    fn copy_curl(&mut self) {
+    fn copy_curl(&mut self) -> Result<()> {
+        self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            return self.say_error("no request selected");
+            self.say_error("no request selected");
+            return Ok(());
         };
         let base = d.session.as_ref().map_or("", |s| s.url.as_str());
         let cmd = curl_command(&d.request, base);
-        let what = format!(
-            "curl command for #{}{}",
-            d.request.id,
-            if d.request.truncated {
-                " (its body was truncated at capture)"
-            } else {
-                ""
-            }
-        );
+        let note = match d.request.truncated {
+            true => " (its body was truncated at capture)",
+            false => "",
+        };
+        let what = format!("curl command for #{}{note}", d.request.id);
         self.copy(cmd.into_bytes(), what);
+        Ok(())
     }
 
-    fn copy_body(&mut self) {
+    fn copy_body(&mut self) -> Result<()> {
+        self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            return self.say_error("no request selected");
+            self.say_error("no request selected");
+            return Ok(());
         };
         let body = match decode_content_encoding(&d.request.headers, &d.request.body) {
             Ok(decoded) => decoded.into_owned(),
@@ -603,6 +597,7 @@ impl App {
             super::body::size(body.len())
         );
         self.copy(body, what);
+        Ok(())
     }
 
     fn copy(&mut self, bytes: Vec<u8>, what: String) {

@@ -27,7 +27,7 @@ use super::clipboard::osc52;
 use super::{log_sink, render};
 
 /// The longest the loop waits for input before looking for new requests.
-pub const TICK: Duration = Duration::from_millis(40);
+pub const TICK: Duration = Duration::from_millis(25);
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 

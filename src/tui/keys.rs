@@ -37,7 +37,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("y", "copy the body"),
     ("d", "delete the request (asks first)"),
     ("r", "replay (reserved)"),
-    ("?", "this help"),
+    ("?", "every key"),
     ("q Ctrl-C", "quit"),
 ];
 

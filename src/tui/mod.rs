@@ -20,8 +20,8 @@
 //!
 //! In `listen`, the writer announces each commit on a watch channel (which
 //! keeps only the latest value, so a slow or frozen inspector can never hold
-//! up capture); `ui` polls the database's newest id every 100 ms. Either way
-//! the list re-reads the store from the id it last saw.
+//! up capture); `ui` polls the database's newest id every 50 ms (one indexed
+//! `max(id)`). Either way the list re-reads the store from the id it last saw.
 //!
 //! # Safety
 //!

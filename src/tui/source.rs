@@ -20,7 +20,7 @@ pub const PAGE_BUDGET: Duration = Duration::from_millis(25);
 /// Ids examined per store query.
 pub const SCAN_SPAN: i64 = 8192;
 /// How often `hookcap ui` asks the database for its newest id.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// What lies beyond the rows a page returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
