@@ -93,7 +93,9 @@ impl Store {
 
     /// The lowest and highest request ids, or `None` for an empty table.
     pub fn id_bounds(&self) -> Result<Option<(i64, i64)>, StoreError> {
-        let sql = "SELECT min(id), max(id) FROM requests";
+        // Two subqueries: SQLite answers a lone min() or max() from the end of
+        // the b-tree, but `SELECT min(id), max(id)` scans the whole table.
+        let sql = "SELECT (SELECT min(id) FROM requests), (SELECT max(id) FROM requests)";
         let (min, max): (Option<i64>, Option<i64>) = self
             .conn
             .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -7,6 +7,7 @@
 //! terminal itself (the clipboard) are returned as [`Effect`]s for the event
 //! loop to perform, so all of this runs in tests without a terminal.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -242,6 +243,8 @@ pub struct App {
     raw: bool,
     sessions: HashMap<i64, Option<Session>>,
     counting: Option<mpsc::Receiver<(u64, i64)>>,
+    /// The last layout computed, for the size and filter line it was for.
+    layout: Cell<Option<LayoutKey>>,
     live: LiveFeed,
     stop: Option<watch::Receiver<bool>>,
     effects: Vec<Effect>,
@@ -249,6 +252,9 @@ pub struct App {
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// A layout and what it was computed for (size, filter line shown).
+type LayoutKey = ((Size, bool), Option<Areas>);
 
 impl App {
     /// Loads the newest page and the selected request.
@@ -283,6 +289,7 @@ impl App {
             raw: false,
             sessions: HashMap::new(),
             counting: None,
+            layout: Cell::new(None),
             live: opts.live,
             stop: opts.stop,
             effects: Vec::new(),
@@ -326,7 +333,15 @@ impl App {
 
     /// The screen areas for the current size (None when too small).
     pub fn areas(&self) -> Option<Areas> {
-        areas(self.size, self.filter_bar_shown())
+        let key = (self.size, self.filter_bar_shown());
+        match self.layout.get() {
+            Some((k, a)) if k == key => a,
+            _ => {
+                let a = areas(key.0, key.1);
+                self.layout.set(Some((key, a)));
+                a
+            }
+        }
     }
 
     /// Whether the filter line is on screen.
