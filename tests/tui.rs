@@ -7,14 +7,15 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::util::{PATIENCE, send_raw};
 
-/// A tmux server of its own with one 120×40 window running a command.
+/// A tmux server of its own (its socket in a temporary directory, removed
+/// with it) with one 120×40 window running a command.
 struct Tmux {
-    socket: String,
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -25,13 +26,11 @@ impl Tmux {
             eprintln!("skipping the inspector end-to-end test: tmux is not installed");
             return None;
         }
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "hookcap-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let t = Self { socket };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = Self {
+            socket: dir.path().join("tmux.sock"),
+            _dir: dir,
+        };
         let out = t.tmux(&["new-session", "-d", "-x", "120", "-y", "40", shell_command]);
         assert!(
             out.status.success(),
@@ -43,7 +42,9 @@ impl Tmux {
 
     fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
             .args(args)
             .output()
             .expect("tmux runs")
@@ -211,4 +212,12 @@ fn the_readme_lists_every_key_of_the_help() {
         let row = format!("| `{keys}` | {what} |");
         assert!(readme.contains(&row), "README.md lacks the key row {row}");
     }
+}
+
+#[test]
+fn ui_without_a_terminal_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::util::run(&dir.path().join("h.db"), &["ui"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
 }

@@ -4,6 +4,7 @@
 //! and the headless output agree.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::BorderType;
 
 use crate::render::color::{self, Style as Paint};
 use crate::render::styled::Role;
@@ -61,6 +62,16 @@ pub fn border(focused: bool) -> Style {
         Style::new().fg(Color::Cyan)
     } else {
         dim()
+    }
+}
+
+/// The border of a pane: thick when it has the focus, so the focus shows
+/// even without colors.
+pub fn border_type(focused: bool) -> BorderType {
+    if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
     }
 }
 

@@ -15,7 +15,9 @@ use crate::tui::theme;
 /// Draws the detail pane.
 pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
     let focused = app.focus == Focus::Detail;
-    let mut block = Block::bordered().border_style(theme::border(focused));
+    let mut block = Block::bordered()
+        .border_type(theme::border_type(focused))
+        .border_style(theme::border(focused));
     let Some(d) = app.detail.as_ref() else {
         let hint = Line::styled("The selected request is shown here.", theme::dim()).centered();
         frame.render_widget(Paragraph::new(hint).block(block), areas.detail);

@@ -55,6 +55,7 @@ const NARROW: &[Column] = &[Column::Id, Column::Method, Column::Path, Column::St
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let focused = app.focus == Focus::List;
     let block = Block::bordered()
+        .border_type(theme::border_type(focused))
         .border_style(theme::border(focused))
         .title(title(app))
         .title_bottom(footer(app).right_aligned());
