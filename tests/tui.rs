@@ -198,7 +198,7 @@ fn ui_follows_what_another_process_captures_and_ctrl_c_quits() {
     });
     assert!(screen.contains("FOLLOW"), "{screen}");
     t.keys(&["C-c"]);
-    let screen = t.wait_for("the exit", |s| s.contains("exit="));
+    let screen = t.wait_for("the exit", exited);
     assert!(
         screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
         "{screen}"
@@ -220,4 +220,21 @@ fn ui_without_a_terminal_is_a_usage_error() {
     let out = crate::util::run(&dir.path().join("h.db"), &["ui"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+}
+
+#[test]
+fn exit_after_still_counts_and_closes_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some(t) = Tmux::start(&shell(&db, "listen --port 0 --exit-after 1 --timeout 20s")) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    post(port_on(&screen).expect("port"), "/once", "text/plain", b"x");
+    let screen = t.wait_for("the exit", exited);
+    assert!(
+        screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
+        "{screen}"
+    );
+    assert!(screen.contains("captured 1 requests"), "{screen}");
 }

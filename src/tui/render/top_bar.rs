@@ -19,7 +19,8 @@ const MIN_SPARK: u16 = 8;
 /// Draws the top bar into `area` (one row).
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new("").style(theme::bar()), area);
-    let (left, right) = (left_side(app), right_side(app));
+    let right = right_side(app);
+    let left = left_side(app, usize::from(area.width).saturating_sub(right.width()));
     let room = area
         .width
         .saturating_sub((left.width() + right.width() + 1) as u16);
@@ -43,26 +44,42 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(right).style(theme::bar()), right_area);
 }
 
-fn left_side(app: &App) -> Line<'static> {
+/// Who, where and how many, in the longest wording that fits `width`.
+fn left_side(app: &App, width: usize) -> Line<'static> {
     let sep = || Span::styled(" │ ", theme::bar().fg(Color::DarkGray));
-    let origin = match &app.origin {
+    let (long, short) = match &app.origin {
         Origin::Listening { url, session_id } => {
-            format!("listening on {} · session {session_id}", sanitize(url))
+            let url = sanitize(url);
+            (
+                format!("listening on {url} · session {session_id}"),
+                url.into_owned(),
+            )
         }
-        Origin::Browsing { db } => format!("browsing {}", sanitize(&db.display().to_string())),
+        Origin::Browsing { db } => {
+            let db = sanitize(&db.display().to_string()).into_owned();
+            (format!("browsing {db}"), db)
+        }
     };
     let count = match app.total {
         Some(1) => "1 request".to_owned(),
         Some(n) => format!("{} requests", thousands(n)),
         None => "counting…".to_owned(),
     };
-    Line::from(vec![
-        Span::styled(" hookcap", Style::new().add_modifier(Modifier::BOLD)),
-        sep(),
-        Span::raw(origin),
-        sep(),
-        Span::raw(count),
-    ])
+    let line = |origin: String| {
+        Line::from(vec![
+            Span::styled(" hookcap", Style::new().add_modifier(Modifier::BOLD)),
+            sep(),
+            Span::raw(origin),
+            sep(),
+            Span::raw(count.clone()),
+        ])
+    };
+    let full = line(long);
+    if full.width() <= width {
+        full
+    } else {
+        line(short)
+    }
 }
 
 fn right_side(app: &App) -> Line<'static> {
