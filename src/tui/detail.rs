@@ -1,6 +1,6 @@
 //! The detail pane's state: one request in full, the tab shown and how far
-//! it is scrolled. Each tab is a [`Doc`] built when the tab (or the request)
-//! changes, never while drawing.
+//! it is scrolled. Each tab is a document of rows, built when the tab (or the
+//! request) changes, never while drawing.
 
 use ratatui::text::{Line, Span};
 

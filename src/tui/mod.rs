@@ -13,8 +13,8 @@
 //! - [`source`] and [`list`]: the data side. The list is a bounded window of
 //!   rows fetched page by page with keyset queries, so a database of millions
 //!   of requests opens as fast as an empty one.
-//! - [`detail`], [`doc`], [`body`]: the detail pane's tabs; large bodies are
-//!   formatted only where visible.
+//! - [`detail`] (with the private `doc` and `body` modules): the detail
+//!   pane's tabs; large bodies are formatted only where visible.
 //!
 //! # Live updates and the capture path
 //!

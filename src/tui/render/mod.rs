@@ -18,8 +18,8 @@
 //! Overlays (help, delete confirmation) are drawn last, on top. Below
 //! [`layout::MIN_WIDTH`]×[`layout::MIN_HEIGHT`] only a "too small" message is
 //! drawn. Every string from captured traffic reaching these functions has
-//! been through [`crate::render::sanitize`] (list cells here, documents in
-//! [`super::doc`]).
+//! been through [`crate::render::sanitize`] (list cells here, the detail's
+//! documents when they are built).
 
 mod detail;
 pub mod layout;
