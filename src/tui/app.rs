@@ -553,7 +553,10 @@ impl App {
             }
             _ => {}
         }
-        self.apply_filter()
+        self.apply_filter()?;
+        // The filter line may have appeared or gone, changing the list's height.
+        self.resize(self.size);
+        Ok(())
     }
 
     /// Re-reads the list when the typed filter parses to something new.

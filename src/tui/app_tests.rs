@@ -426,3 +426,12 @@ fn tui_bench() {
         );
     }
 }
+
+#[test]
+fn opening_the_filter_line_keeps_the_selection_on_screen() {
+    let mut app = app_with(&many(200), 100, 30);
+    press(&mut app, KeyCode::Char('/'));
+    let rows = app.areas().unwrap().list_rows.height as usize;
+    assert!(app.list.selected_index() - app.list.offset() < rows);
+    assert_eq!(selected(&app), Some(200));
+}
