@@ -19,6 +19,9 @@ use crate::render::styled::{form_lines, json_lines};
 
 /// Bodies up to this size are pretty-printed (JSON) or tabulated (forms).
 pub const PRETTY_MAX: usize = 1024 * 1024;
+/// JSON that would pretty-print to more rows than this is shown as text
+/// (a 1 MiB array of small numbers would otherwise become half a million rows).
+pub const PRETTY_MAX_ROWS: usize = 100_000;
 /// How much of a large body is examined to tell text from binary.
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -94,6 +97,10 @@ fn push_json(doc: &mut Doc, data: Vec<u8>) {
         return push_raw(doc, data);
     }
     match serde_json::from_slice::<Value>(&data) {
+        Ok(value) if rows_over(&value, PRETTY_MAX_ROWS) => {
+            doc.push_note("JSON of over 100,000 values: shown as text, not pretty-printed");
+            push_raw(doc, data);
+        }
         Ok(value) => doc.push_styled(json_lines(&value)),
         Err(e) => {
             doc.push_note(format!(
@@ -103,6 +110,24 @@ fn push_json(doc: &mut Doc, data: Vec<u8>) {
             push_raw(doc, data);
         }
     }
+}
+
+/// True when pretty-printing `value` would take more than `max` rows
+/// (counted without building them, stopping as soon as it is over).
+fn rows_over(value: &Value, max: usize) -> bool {
+    fn count(v: &Value, budget: &mut usize) -> bool {
+        let Some(left) = budget.checked_sub(1) else {
+            return true;
+        };
+        *budget = left;
+        match v {
+            Value::Array(items) => items.iter().any(|i| count(i, budget)),
+            Value::Object(map) => map.values().any(|i| count(i, budget)),
+            _ => false,
+        }
+    }
+    let mut budget = max;
+    count(value, &mut budget)
 }
 
 /// Text when the start of `data` looks like text, else a hex dump.
@@ -204,6 +229,20 @@ mod tests {
         assert!(texts(&doc)[1].starts_with("00000000: 0001 02"));
         let doc = body_doc(&ct("application/x-www-form-urlencoded"), b"a=1&bb=2", false);
         assert_eq!(texts(&doc)[1..], ["a   1", "bb  2"]);
+    }
+
+    #[test]
+    fn json_with_too_many_values_is_shown_as_text() {
+        let body = format!("[{}0]", "0,".repeat(PRETTY_MAX_ROWS));
+        let doc = body_doc(&ct("application/json"), body.as_bytes(), false);
+        let top: Vec<String> = doc.lines(0, 3).iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            top[1],
+            "JSON of over 100,000 values: shown as text, not pretty-printed"
+        );
+        assert!(top[2].starts_with("[0,0,0,"));
+        let small = body_doc(&ct("application/json"), b"[0,0,0]", false);
+        assert_eq!(small.len(), 6);
     }
 
     #[test]
