@@ -28,6 +28,13 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
             cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
+            cand wait 'Block until requests matching a filter are captured (for CI)'
+            cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+            cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand rm 'Delete captured requests by id, or all that match a filter'
+            cand prune 'Delete requests older than a given age and reclaim the space'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
+            cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -41,12 +48,29 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --header 'Response header ''Name: value'' (repeatable)'
             cand --delay 'Wait this long after storing before answering (e.g. 250ms, 2s)'
             cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time'
+            cand --body-timeout 'Cut off a client whose body stalls this long (stored truncated, answered 408)'
+            cand --verify 'Verify each request''s signature (auto, github, stripe, …) and store the verdict'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature'
+            cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
+            cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
+            cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
+            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
+            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
+            cand --token-header 'The header --require-token reads'
+            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --exit-after 'Exit 0 once this many requests have been captured'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
+            cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
+            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
             cand --json 'Print NDJSON events (implies --no-tui)'
+            cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -78,10 +102,134 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --version 'Print version'
         }
         &'hookcap;ui'= {
-            cand --filter 'Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m'
+            cand --filter 'Start with this filter, as typed after /: filter terms on one line (see below)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --follow 'Keep the newest request selected as new ones arrive'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;wait'= {
+            cand -n 'How many matching requests to wait for'
+            cand --count 'How many matching requests to wait for'
+            cand --timeout 'Give up after this long and exit 1'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --new 'Count only requests stored after `wait` started (default: the whole latest session)'
+            cand --json 'Print each matching request as a `show --json` document (NDJSON)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;export'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand --url 'Base URL the commands (and HAR URLs) point at [default: http:// + each request''s Host header]'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;import'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;rm'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --all 'Delete every request matching the filter terms (all requests without terms)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;prune'= {
+            cand --older-than 'Delete requests received longer ago than this (e.g. 7d, 12h)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;verify'= {
+            cand --provider 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature'
+            cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
+            cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
+            cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
+            cand --tolerance 'Largest accepted age (or future skew) of a signed timestamp'
+            cand --url 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)'
+            cand --body-file 'The body as your framework saw it, to explain body mismatches'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --now 'Measure timestamps against the wall clock instead of the capture time'
+            cand --json 'Print the verdict as one JSON document'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;send'= {
+            cand -X 'Request method [default: POST with a body, GET without]'
+            cand --request 'Request method [default: POST with a body, GET without]'
+            cand -H 'Request header ''Name: value'' (repeatable, order kept); ''Name:'' removes a default header, ''Name;'' sends it empty'
+            cand --header 'Request header ''Name: value'' (repeatable, order kept); ''Name:'' removes a default header, ''Name;'' sends it empty'
+            cand -d 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with ''&''; form content type'
+            cand --data 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with ''&''; form content type'
+            cand --data-binary 'Body bytes exactly as given (@FILE, @- for stdin); repeats joined with ''&''; form content type'
+            cand --json 'JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated'
+            cand -F 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)'
+            cand --form 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)'
+            cand --query 'Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)'
+            cand -u 'Basic authentication as user:password'
+            cand --user 'Basic authentication as user:password'
+            cand -A 'User-Agent header [default: hookcap/VERSION, or the template''s]'
+            cand --user-agent 'User-Agent header [default: hookcap/VERSION, or the template''s]'
+            cand --template 'Send a provider''s sample webhook with the headers it really sends (see --list-templates)'
+            cand --set 'Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)'
+            cand --sign 'Sign the exact bytes sent the way this provider does [default: the template''s provider when a secret is given]'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature'
+            cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
+            cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
+            cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
+            cand --timeout 'Give up on a request after this long (e.g. 10s, 500ms) [default: no limit]'
+            cand --retry 'Retry connect errors, timeouts, 429 and 5xx up to N times, with exponential backoff and jitter, honouring Retry-After'
+            cand --retry-max-time 'Stop retrying once this much time has passed since the first attempt (e.g. 30s)'
+            cand --repeat 'Send the request N times (each with a fresh delivery id and signature) and print a summary'
+            cand --concurrency 'With --repeat: requests in flight at once, over this many connections'
+            cand -o 'Write the response body to FILE (''-'' for the exact bytes on stdout, nothing else)'
+            cand --output 'Write the response body to FILE (''-'' for the exact bytes on stdout, nothing else)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --list-templates 'List the templates with one-line descriptions, then exit'
+            cand -k 'Skip TLS certificate verification (self-signed test servers)'
+            cand --insecure 'Skip TLS certificate verification (self-signed test servers)'
+            cand -i 'Also print the response headers'
+            cand --include 'Also print the response headers'
+            cand -v 'Also print the request as sent (line, headers, body) before the response'
+            cand --verbose 'Also print the request as sent (line, headers, body) before the response'
+            cand --json-result 'Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts'
+            cand --no-fail 'Exit 0 for any response, whatever its status (transport errors still exit 1)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -100,6 +248,13 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
             cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
+            cand wait 'Block until requests matching a filter are captured (for CI)'
+            cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+            cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand rm 'Delete captured requests by id, or all that match a filter'
+            cand prune 'Delete requests older than a given age and reclaim the space'
+            cand verify 'Check a captured request''s webhook signature and explain a mismatch'
+            cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -110,6 +265,20 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;show'= {
         }
         &'hookcap;help;ui'= {
+        }
+        &'hookcap;help;wait'= {
+        }
+        &'hookcap;help;export'= {
+        }
+        &'hookcap;help;import'= {
+        }
+        &'hookcap;help;rm'= {
+        }
+        &'hookcap;help;prune'= {
+        }
+        &'hookcap;help;verify'= {
+        }
+        &'hookcap;help;send'= {
         }
         &'hookcap;help;generate'= {
         }

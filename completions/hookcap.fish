@@ -34,6 +34,13 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "listen" -d 'Capture
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ls" -d 'List captured requests, newest first'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "show" -d 'Print one captured request in full'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
@@ -43,14 +50,34 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Resp
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l json -d 'Print NDJSON events (implies --no-tui)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r
@@ -73,7 +100,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l raw -d 'Write t
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -l json -d 'Print one JSON document with everything captured'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand show" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l filter -d 'Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l filter -d 'Start with this filter, as typed after /: filter terms on one line (see below)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -81,15 +108,135 @@ never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -l follow -d 'Keep the newest request selected as new ones arrive'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s n -l count -d 'How many matching requests to wait for' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l timeout -d 'Give up after this long and exit 1' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l new -d 'Count only requests stored after `wait` started (default: the whole latest session)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l json -d 'Print each matching request as a `show --json` document (NDJSON)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "har\t'HTTP Archive 1.2, one document'
+ndjson\t'One `show --json` document per line'
+curl\t'A bash script of curl commands'
+httpie\t'A bash script of HTTPie commands'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l url -d 'Base URL the commands (and HAR URLs) point at [default: http:// + each request\'s Host header]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l all -d 'Delete every request matching the filter terms (all requests without terms)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l older-than -d 'Delete requests received longer ago than this (e.g. 7d, 12h)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l tolerance -d 'Largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l url -d 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l body-file -d 'The body as your framework saw it, to explain body mismatches' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l now -d 'Measure timestamps against the wall clock instead of the capture time'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l json -d 'Print the verdict as one JSON document'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s X -l request -d 'Request method [default: POST with a body, GET without]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s H -l header -d 'Request header \'Name: value\' (repeatable, order kept); \'Name:\' removes a default header, \'Name;\' sends it empty' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s d -l data -d 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with \'&\'; form content type' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l data-binary -d 'Body bytes exactly as given (@FILE, @- for stdin); repeats joined with \'&\'; form content type' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l json -d 'JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s F -l form -d 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l query -d 'Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s u -l user -d 'Basic authentication as user:password' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s A -l user-agent -d 'User-Agent header [default: hookcap/VERSION, or the template\'s]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l template -d 'Send a provider\'s sample webhook with the headers it really sends (see --list-templates)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l set -d 'Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l sign -d 'Sign the exact bytes sent the way this provider does [default: the template\'s provider when a secret is given]' -r -f -a "github\t'GitHub: `X-Hub-Signature-256` (legacy `X-Hub-Signature`)'
+gitlab\t'GitLab: `X-Gitlab-Token` carries the shared secret itself'
+stripe\t'Stripe: `Stripe-Signature: t=…,v1=…`'
+slack\t'Slack: `X-Slack-Signature` with `X-Slack-Request-Timestamp`'
+standard\t'Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`'
+svix\t'Svix: Standard Webhooks under `svix-*` header names'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256`'
+twilio\t'Twilio: `X-Twilio-Signature` over the URL and form parameters'
+hmac\t'Any HMAC over the raw body, described by an [`HmacSpec`]'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l timeout -d 'Give up on a request after this long (e.g. 10s, 500ms) [default: no limit]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l retry -d 'Retry connect errors, timeouts, 429 and 5xx up to N times, with exponential backoff and jitter, honouring Retry-After' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l retry-max-time -d 'Stop retrying once this much time has passed since the first attempt (e.g. 30s)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l repeat -d 'Send the request N times (each with a fresh delivery id and signature) and print a summary' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l concurrency -d 'With --repeat: requests in flight at once, over this many connections' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s o -l output -d 'Write the response body to FILE (\'-\' for the exact bytes on stdout, nothing else)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l list-templates -d 'List the templates with one-line descriptions, then exit'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s k -l insecure -d 'Skip TLS certificate verification (self-signed test servers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s i -l include -d 'Also print the response headers'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s v -l verbose -d 'Also print the request as sent (line, headers, body) before the response'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l json-result -d 'Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l no-fail -d 'Exit 0 for any response, whatever its status (transport errors still exit 1)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen ls show ui wait export import rm prune verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

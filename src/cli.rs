@@ -6,20 +6,49 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::export::Format;
 use crate::render::color::ColorChoice;
 
 /// The default listening port: 4665 spells HOOK on a phone keypad, and no
 /// common app dev server uses it.
 pub const DEFAULT_PORT: u16 = 4665;
 
+/// The filter language in brief, appended to the help of every command that
+/// takes filter terms (`docs/filters.md` has the full story).
+macro_rules! filter_help {
+    () => {
+        "
+
+Filter terms (all must match; quote a term with spaces for the shell):
+  method:POST                      method, any case
+  path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
+  status:2xx  status:401           the status hookcap answered
+  header:X-GitHub-Event            header present (name in any case)
+  header:X-GitHub-Event=push       a value of it matches a glob
+  body:TEXT                        body contains TEXT (bytes, case-sensitive)
+  json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
+  json:/pull_request/id            JSON body: pointer exists
+  sig:valid|invalid|unsigned       signature verdict
+  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  session:latest  session:3        one session
+  id:>100  id:<=7  id:5            compare the id
+  WORD  text:WORD                  target, header lines or body contain WORD
+See docs/filters.md for details."
+    };
+}
+
 const MAIN_EXAMPLES: &str = "\
 Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
   hookcap ls -n 5                    the five newest requests
+  hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
   hookcap ui                         browse everything captured, live
+  hookcap send :4665/hook --template github.push --secret s3cret   fire a signed webhook
+  hookcap wait json:/action=opened --timeout 60s --json   block until one arrives (CI)
+  hookcap export --format har -o hooks.har   for browser devtools, Insomnia, mitmproxy
 
 Environment: HOOKCAP_DB (database path), HOOKCAP_PORT (listen port),
 NO_COLOR (disable colors), HOOKCAP_LOG (log filter, e.g. debug).";
@@ -50,6 +79,8 @@ pub struct GlobalArgs {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per process, so the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Capture every HTTP request sent to a local port
     #[command(after_help = LISTEN_EXAMPLES)]
@@ -63,6 +94,27 @@ pub enum Command {
     /// Browse captured requests in the interactive inspector, live as they arrive
     #[command(after_help = UI_EXAMPLES)]
     Ui(UiArgs),
+    /// Block until requests matching a filter are captured (for CI)
+    #[command(after_help = WAIT_EXAMPLES)]
+    Wait(WaitArgs),
+    /// Write captured requests as HAR, NDJSON, curl or HTTPie commands
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+    /// Add requests from a HAR or NDJSON file, as a new session
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+    /// Delete captured requests by id, or all that match a filter
+    #[command(after_help = RM_EXAMPLES)]
+    Rm(RmArgs),
+    /// Delete requests older than a given age and reclaim the space
+    #[command(after_help = PRUNE_EXAMPLES)]
+    Prune(PruneArgs),
+    /// Check a captured request's webhook signature and explain a mismatch
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Send a request (or a realistic, signed webhook) to any URL, like curl
+    #[command(after_help = SEND_EXAMPLES)]
+    Send(Box<SendArgs>),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -74,13 +126,64 @@ Examples:
   hookcap listen --port 0 --no-tui            headless, any free port
   hookcap listen --status 500 --delay 2s      test how the sender retries
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
-  hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI";
+  hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
+  hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
+  hookcap listen --keep 1000                  keep only the newest 1000 requests
+  hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
 
-const LS_EXAMPLES: &str = "\
+const LS_EXAMPLES: &str = concat!(
+    "\
 Examples:
   hookcap ls                          the 20 newest requests
-  hookcap ls --method POST --path '/hooks/*' --since 10m
-  hookcap ls --session latest --json | jq .id";
+  hookcap ls method:POST 'path:/hooks/*' since:10m
+  hookcap ls header:X-GitHub-Event=push json:/ref=refs/heads/main
+  hookcap ls status:4xx session:latest --json | jq .id
+  hookcap ls --method POST --path '/hooks/*'   the same as method:POST path:/hooks/*",
+    filter_help!()
+);
+
+const WAIT_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap wait                                  one request in the latest session
+  hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
+  hookcap wait method:POST --count 3 --new      three more POSTs from now on
+
+Exits 0 once --count requests match (printing them), 1 on timeout.",
+    filter_help!()
+);
+
+const EXPORT_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap export --format har -o hooks.har      for devtools, Insomnia, mitmproxy
+  hookcap export session:latest > hooks.ndjson  one `show --json` document per line
+  hookcap export id:12 --format curl --url http://localhost:3000
+  hookcap export 'path:/stripe*' --format httpie -o replay.sh",
+    filter_help!()
+);
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  hookcap import hooks.har          requests from browser devtools or hookcap export
+  hookcap import hooks.ndjson       what `hookcap export` wrote
+  cat hooks.ndjson | hookcap import -";
+
+const RM_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap rm 12 13                  delete two requests
+  hookcap rm --all session:3        delete a whole session (asks first)
+  hookcap rm --all status:4xx --yes without asking
+  hookcap rm --all --yes            delete everything",
+    filter_help!()
+);
+
+const PRUNE_EXAMPLES: &str = "\
+Examples:
+  hookcap prune --older-than 7d     delete what is older than a week
+  hookcap prune --older-than 12h";
 
 const SHOW_EXAMPLES: &str = "\
 Examples:
@@ -88,17 +191,32 @@ Examples:
   hookcap show 12 --raw > body.bin    the exact body bytes
   hookcap show 12 --json | jq '.headers'";
 
-const UI_EXAMPLES: &str = "\
+const UI_EXAMPLES: &str = concat!(
+    "\
 Examples:
-  hookcap ui                                 browse the database; new requests appear live
-  hookcap ui --filter 'method:POST stripe'   start filtered (as if typed after /)
-  hookcap ui --db ./ci.db --follow           keep the newest request selected
+  hookcap ui                                   browse the database; new requests appear live
+  hookcap ui --filter 'method:POST stripe'     start filtered (as if typed after /)
+  hookcap ui --filter 'sig:invalid since:1h'   the requests that failed a live signature check
+  hookcap ui --db ./ci.db --follow             keep the newest request selected
 
 Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
-y copy body, d delete, ? every key, q quit.";
+y copy body, d delete, ? every key, q quit.",
+    filter_help!()
+);
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  hookcap verify last --secret-env GITHUB_WEBHOOK_SECRET      detect the provider
+  hookcap verify 12 --provider stripe --secret-file .stripe-secret
+  hookcap verify 12 --provider twilio --url https://abc.ngrok.app/sms --secret-env TWILIO_TOKEN
+  hookcap verify 12 --provider hmac --sig-header X-Signature --algo sha512 --encoding base64 --secret s3cret
+  hookcap verify last --body-file seen-by-my-app.json --secret-env SECRET   hints for body mismatches
+
+Exit status: 0 valid, 1 invalid or unsigned, 2 usage error.";
 
 /// Where to listen.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Server")]
 pub struct ServerArgs {
     /// Address to bind; the default is loopback only, never all interfaces unless asked
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
@@ -110,6 +228,7 @@ pub struct ServerArgs {
 
 /// What to answer every captured request with.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Response")]
 pub struct ResponseArgs {
     /// Status code to answer with
     #[arg(long, default_value_t = 200, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=999))]
@@ -127,14 +246,22 @@ pub struct ResponseArgs {
 
 /// Size limits for captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
+    /// Disconnect a client that has not sent a complete request head within this time
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub header_timeout: Duration,
+    /// Cut off a client whose body stalls this long (stored truncated, answered 408)
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub body_timeout: Duration,
 }
 
 /// How to print captured requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one line per request instead of the interactive view
     #[arg(long)]
@@ -159,16 +286,32 @@ pub struct ListenArgs {
     /// Output mode.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Live checks.
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// Exit 0 once this many requests have been captured
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "CI")]
     pub exit_after: Option<u64>,
     /// With --exit-after: give up after this long and exit 124
-    #[arg(long, requires = "exit_after", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(
+        long,
+        requires = "exit_after",
+        value_parser = humantime::parse_duration,
+        value_name = "DURATION",
+        help_heading = "CI"
+    )]
     pub timeout: Option<Duration>,
+    /// With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)
+    #[arg(long = "match", requires = "exit_after", value_name = "TERMS")]
+    pub match_terms: Option<String>,
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
 }
 
 /// Filters shared by the commands that pick requests.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Only this method (case-insensitive)
     #[arg(long, value_name = "METHOD")]
@@ -184,10 +327,21 @@ pub struct FilterArgs {
     pub since: Option<String>,
 }
 
+/// Filter terms as positional arguments, one term per argument.
+#[derive(Debug, Clone, Args)]
+pub struct TermArgs {
+    /// Filter terms, all of which must match (e.g. method:POST status:2xx json:/ref=main)
+    #[arg(value_name = "FILTER")]
+    pub terms: Vec<String>,
+}
+
 /// `hookcap ls`.
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
-    /// Filters.
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Filters as flags (older spelling of the same terms).
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Show at most this many requests
@@ -215,12 +369,79 @@ pub struct ShowArgs {
 /// `hookcap ui`.
 #[derive(Debug, Clone, Args)]
 pub struct UiArgs {
-    /// Start with this filter, as typed after /: words to find in method, path, headers and body, plus method:M path:GLOB session:ID|latest since:10m
+    /// Start with this filter, as typed after /: filter terms on one line (see below)
     #[arg(long, value_name = "QUERY")]
     pub filter: Option<String>,
     /// Keep the newest request selected as new ones arrive
     #[arg(long)]
     pub follow: bool,
+}
+
+/// `hookcap wait`.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// How many matching requests to wait for
+    #[arg(short = 'n', long, default_value_t = 1, value_name = "N")]
+    pub count: u64,
+    /// Give up after this long and exit 1
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Count only requests stored after `wait` started (default: the whole latest session)
+    #[arg(long)]
+    pub new: bool,
+    /// Print each matching request as a `show --json` document (NDJSON)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `hookcap export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Filter terms.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Ndjson, value_name = "FORMAT")]
+    pub format: Format,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Base URL the commands (and HAR URLs) point at [default: http:// + each request's Host header]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+/// `hookcap import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// A HAR or NDJSON file (the format is detected), or - for stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `hookcap rm`.
+#[derive(Debug, Clone, Args)]
+pub struct RmArgs {
+    /// Request ids to delete; with --all, filter terms instead
+    #[arg(value_name = "ID|FILTER", required_unless_present = "all")]
+    pub items: Vec<String>,
+    /// Delete every request matching the filter terms (all requests without terms)
+    #[arg(long)]
+    pub all: bool,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// `hookcap prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    /// Delete requests received longer ago than this (e.g. 7d, 12h)
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub older_than: Duration,
 }
 
 /// `hookcap generate`.
@@ -229,4 +450,291 @@ pub struct GenerateArgs {
     /// Directory to write completions/ and docs/ into
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// Where the webhook secret comes from. The secret is never stored or logged.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Secret")]
+pub struct SecretArgs {
+    /// The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)
+    #[arg(
+        long,
+        env = "HOOKCAP_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        group = "secret_source"
+    )]
+    pub secret: Option<String>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR", group = "secret_source")]
+    pub secret_env: Option<String>,
+    /// Read the secret from this file (one trailing newline is ignored)
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// The generic `hmac` scheme: where the signature is and how it is made.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Generic HMAC")]
+pub struct HmacArgs {
+    /// With the hmac scheme (--provider/--sign hmac): the header carrying the signature
+    #[arg(long = "sig-header", value_name = "NAME")]
+    pub sig_header: Option<String>,
+    /// With the hmac scheme (--provider/--sign hmac): the hash algorithm
+    #[arg(long, value_enum, default_value_t = crate::sign::Algo::Sha256, value_name = "ALGO")]
+    pub algo: crate::sign::Algo,
+    /// With the hmac scheme (--provider/--sign hmac): how the MAC is written
+    #[arg(long, value_enum, default_value_t = crate::sign::Encoding::Hex, value_name = "ENCODING")]
+    pub encoding: crate::sign::Encoding,
+    /// With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+}
+
+/// Checks run on every captured request as it arrives.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Live checks")]
+pub struct CheckArgs {
+    /// Verify each request's signature (auto, github, stripe, …) and store the verdict
+    #[arg(long, value_name = "PROVIDER")]
+    pub verify: Option<ProviderChoice>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// With --verify: largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// With --verify: answer 401 to invalid or unsigned requests (still stored)
+    #[arg(long, requires = "verify")]
+    pub reject_invalid: bool,
+    /// Answer 401 to requests whose --token-header is not this token (still stored)
+    #[arg(
+        long,
+        env = "HOOKCAP_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub require_token: Option<String>,
+    /// The header --require-token reads
+    #[arg(long, default_value = "X-Gitlab-Token", value_name = "NAME")]
+    pub token_header: String,
+    /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
+    #[arg(long, value_name = "CIDR")]
+    pub allow_ip: Vec<crate::capture::Cidr>,
+}
+
+/// A provider name, or `auto` to detect it from the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderChoice(pub Option<crate::sign::ProviderKind>);
+
+impl std::str::FromStr for ProviderChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Self(None));
+        }
+        let names: Vec<&str> = crate::sign::ProviderKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        s.parse()
+            .map(|k| Self(Some(k)))
+            .map_err(|_| format!("unknown provider {s:?}; use auto, {}", names.join(", ")))
+    }
+}
+
+/// `hookcap verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Request id, or 'last' for the newest
+    #[arg(value_name = "ID|last")]
+    pub id: String,
+    /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// Largest accepted age (or future skew) of a signed timestamp
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// Measure timestamps against the wall clock instead of the capture time
+    #[arg(long)]
+    pub now: bool,
+    /// The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The body as your framework saw it, to explain body mismatches
+    #[arg(long, value_name = "PATH")]
+    pub body_file: Option<PathBuf>,
+    /// Print the verdict as one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  hookcap send :4665/hook -d 'a=1&b=2'                  form POST to http://127.0.0.1:4665/hook
+  hookcap send https://example.com/hook --json '{\"ok\":true}' -H 'X-Env: test'
+  hookcap send :4665/upload -F name=demo -F file=@report.pdf
+  hookcap send :4665/gh --template github.push --secret-env GITHUB_WEBHOOK_SECRET
+  hookcap send :4665/pay --template stripe.payment_intent.succeeded --set /data/object/amount=500
+  hookcap send :4665/hook --data-binary @event.json --sign standard --secret-file whsec.txt
+  hookcap send :4665/hook --template slack.event_callback --repeat 1000 --concurrency 16
+  hookcap send https://flaky.example/hook -d x --retry 5 --retry-max-time 1m
+  hookcap send --list-templates
+
+URL shorthands: ':8080/hook' and '8080/hook' mean http://127.0.0.1:8080/hook; a URL
+without a scheme gets http://.
+
+Exit status: 0 for a 2xx response (every response, with --repeat), 1 for any other
+status or a transport error (0 for any response with --no-fail), 2 for usage errors.
+
+--json-result prints one JSON object. A single request:
+  {\"request\": {\"method\", \"url\", \"headers\": [[name, value]...], \"body\": BODY},
+   \"response\": {\"status\", \"reason\", \"version\", \"headers\", \"body\": BODY} | null,
+   \"error\": {\"kind\", \"message\"} | null, \"attempts\", \"timing\": {\"headers_ms\", \"total_ms\"}}
+  where BODY is {\"encoding\": \"utf8\"|\"base64\", \"data\", \"size\"}.
+With --repeat: {\"requests\", \"concurrency\", \"statuses\": {\"200\": N...},
+  \"errors\": {\"connect\": N...}, \"retries\", \"elapsed_ms\", \"requests_per_sec\",
+  \"latency_ms\": {\"min\", \"p50\", \"p90\", \"p99\", \"max\"}}.";
+
+/// `hookcap send`.
+#[derive(Debug, Clone, Args)]
+pub struct SendArgs {
+    /// Where to send: a URL, or :PORT/PATH and PORT/PATH for http://127.0.0.1:PORT/PATH
+    #[arg(value_name = "URL", required_unless_present = "list_templates")]
+    pub url: Option<String>,
+    /// The request line, headers and body.
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Templates.
+    #[command(flatten)]
+    pub template: TemplateArgs,
+    /// Signing.
+    #[command(flatten)]
+    pub signing: SignArgs,
+    /// Connection, timeout and retries.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    /// Repeats and concurrency.
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// What to print.
+    #[command(flatten)]
+    pub output: SendOutputArgs,
+}
+
+/// `hookcap send`: the request itself, with curl's option names.
+#[derive(Debug, Clone, Args)]
+pub struct RequestArgs {
+    /// Request method [default: POST with a body, GET without]
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Request header 'Name: value' (repeatable, order kept); 'Name:' removes a default header, 'Name;' sends it empty
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
+    #[arg(short = 'd', long = "data", value_name = "DATA", conflicts_with_all = ["data_binary", "json", "form"])]
+    pub data: Vec<String>,
+    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
+    #[arg(long = "data-binary", value_name = "DATA", conflicts_with_all = ["json", "form"])]
+    pub data_binary: Vec<String>,
+    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
+    #[arg(long = "json", value_name = "DATA", conflicts_with = "form")]
+    pub json: Vec<String>,
+    /// Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)
+    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
+    pub form: Vec<String>,
+    /// Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)
+    #[arg(long = "query", value_name = "NAME=VALUE")]
+    pub query: Vec<String>,
+    /// Basic authentication as user:password
+    #[arg(short = 'u', long = "user", value_name = "USER:PASSWORD")]
+    pub user: Option<String>,
+    /// User-Agent header [default: hookcap/VERSION, or the template's]
+    #[arg(short = 'A', long = "user-agent", value_name = "NAME")]
+    pub user_agent: Option<String>,
+}
+
+/// `hookcap send`: realistic sample payloads.
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// Send a provider's sample webhook with the headers it really sends (see --list-templates)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_binary", "json", "form"])]
+    pub template: Option<String>,
+    /// Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)
+    #[arg(long = "set", value_name = "/POINTER=VALUE", requires = "template")]
+    pub set: Vec<String>,
+    /// List the templates with one-line descriptions, then exit
+    #[arg(long)]
+    pub list_templates: bool,
+}
+
+/// `hookcap send`: signatures.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    /// Sign the exact bytes sent the way this provider does [default: the template's provider when a secret is given]
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub sign: Option<crate::sign::ProviderKind>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+}
+
+/// `hookcap send`: how requests travel.
+#[derive(Debug, Clone, Args)]
+pub struct TransferArgs {
+    /// Skip TLS certificate verification (self-signed test servers)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Give up on a request after this long (e.g. 10s, 500ms) [default: no limit]
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Retry connect errors, timeouts, 429 and 5xx up to N times, with exponential backoff and jitter, honouring Retry-After
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retry: u32,
+    /// Stop retrying once this much time has passed since the first attempt (e.g. 30s)
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub retry_max_time: Option<Duration>,
+}
+
+/// `hookcap send`: load.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Send the request N times (each with a fresh delivery id and signature) and print a summary
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// With --repeat: requests in flight at once, over this many connections
+    #[arg(long, default_value_t = 1, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub concurrency: u64,
+}
+
+/// `hookcap send`: output.
+#[derive(Debug, Clone, Args)]
+pub struct SendOutputArgs {
+    /// Also print the response headers
+    #[arg(short = 'i', long)]
+    pub include: bool,
+    /// Also print the request as sent (line, headers, body) before the response
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Write the response body to FILE ('-' for the exact bytes on stdout, nothing else)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts
+    #[arg(long, conflicts_with_all = ["include", "verbose"])]
+    pub json_result: bool,
+    /// Exit 0 for any response, whatever its status (transport errors still exit 1)
+    #[arg(long)]
+    pub no_fail: bool,
 }

@@ -3,14 +3,61 @@
 //!
 //! Bytes that are not UTF-8 are never mangled: a body or header value that is
 //! not valid UTF-8 is written as base64 and says so, so every document can be
-//! turned back into the exact bytes.
+//! turned back into the exact bytes ([`RequestDoc::to_request`] does, for import).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use crate::filter::path_of;
-use crate::model::{CapturedRequest, Header, RequestSummary, ResponseRecord};
+use crate::model::{
+    CapturedRequest, Header, NewRequest, RequestSummary, ResponseRecord, SignatureCheck, Timestamp,
+};
+
+/// A document that cannot be turned back into bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    /// Text that should be base64 is not.
+    #[error("{0} is marked base64 but is not valid base64")]
+    Base64(&'static str),
+    /// An encoding other than `utf8` or `base64`.
+    #[error("unknown body encoding {0:?} (expected utf8 or base64)")]
+    Encoding(String),
+    /// A time that is not RFC 3339.
+    #[error("invalid time {0:?} (expected RFC 3339)")]
+    Time(String),
+}
+
+/// A live signature verdict, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureDoc {
+    /// The scheme checked.
+    pub provider: String,
+    /// `valid`, `invalid` or `unsigned`.
+    pub outcome: String,
+    /// One short line.
+    pub reason: String,
+}
+
+impl SignatureDoc {
+    /// The document of a stored verdict.
+    pub fn of(s: &SignatureCheck) -> Self {
+        Self {
+            provider: s.provider.clone(),
+            outcome: s.outcome.as_str().to_owned(),
+            reason: s.reason.clone(),
+        }
+    }
+
+    /// The verdict back, when its outcome is one this hookcap knows.
+    pub fn to_check(&self) -> Option<SignatureCheck> {
+        Some(SignatureCheck {
+            provider: self.provider.clone(),
+            outcome: crate::sign::Outcome::parse(&self.outcome)?,
+            reason: self.reason.clone(),
+        })
+    }
+}
 
 /// Bytes as JSON: UTF-8 text when possible, base64 otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +86,17 @@ impl BodyDoc {
             },
         }
     }
+
+    /// The bytes this document stands for.
+    pub fn bytes(&self) -> Result<Vec<u8>, DocError> {
+        match self.encoding.as_str() {
+            "utf8" => Ok(self.data.clone().into_bytes()),
+            "base64" => B64
+                .decode(&self.data)
+                .map_err(|_| DocError::Base64("a body")),
+            other => Err(DocError::Encoding(other.to_owned())),
+        }
+    }
 }
 
 /// A header value as JSON: a string, or `{"base64": …}` for non-UTF-8 bytes.
@@ -52,6 +110,25 @@ pub enum HeaderValueDoc {
         /// The base64 of the value bytes.
         base64: String,
     },
+}
+
+impl HeaderValueDoc {
+    /// The value bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, DocError> {
+        match self {
+            Self::Text(s) => Ok(s.clone().into_bytes()),
+            Self::Bytes { base64 } => B64
+                .decode(base64)
+                .map_err(|_| DocError::Base64("a header value")),
+        }
+    }
+}
+
+/// Headers back from their document form, order kept.
+pub fn headers_from_doc(doc: &[(String, HeaderValueDoc)]) -> Result<Vec<Header>, DocError> {
+    doc.iter()
+        .map(|(name, value)| Ok(Header::new(name.clone(), value.bytes()?)))
+        .collect()
 }
 
 /// Headers as an ordered list of `[name, value]` pairs.
@@ -71,7 +148,7 @@ pub fn headers_doc(headers: &[Header]) -> Vec<(String, HeaderValueDoc)> {
 }
 
 /// What was answered, as JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResponseDoc {
     /// Status code.
     pub status: u16,
@@ -90,10 +167,19 @@ impl ResponseDoc {
             body: BodyDoc::of(&r.body),
         }
     }
+
+    /// The response record back.
+    pub fn to_record(&self) -> Result<ResponseRecord, DocError> {
+        Ok(ResponseRecord {
+            status: self.status,
+            headers: headers_from_doc(&self.headers)?,
+            body: self.body.bytes()?,
+        })
+    }
 }
 
 /// Everything captured about one request (`show --json`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestDoc {
     /// Store id.
     pub id: i64,
@@ -105,9 +191,11 @@ pub struct RequestDoc {
     pub method: String,
     /// Raw request target.
     pub target: String,
-    /// The target's path.
+    /// The target's path (derived from `target`; ignored when read back).
+    #[serde(default)]
     pub path: String,
-    /// The target's query, without `?`, if any.
+    /// The target's query, without `?`, if any (derived; ignored when read back).
+    #[serde(default)]
     pub query: Option<String>,
     /// HTTP version.
     pub http_version: String,
@@ -121,6 +209,10 @@ pub struct RequestDoc {
     pub truncated: bool,
     /// What hookcap answered.
     pub response: ResponseDoc,
+    /// The live signature verdict, if `listen --verify` checked it.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<String>,
 }
 
 impl RequestDoc {
@@ -140,7 +232,31 @@ impl RequestDoc {
             body: BodyDoc::of(&r.body),
             truncated: r.truncated,
             response: ResponseDoc::of(&r.response),
+            signature: r.signature.as_ref().map(SignatureDoc::of),
+            rejected: r.rejected.clone(),
         }
+    }
+
+    /// The request this document describes, for `session_id` (ids are the
+    /// store's to give, so the document's own are not kept).
+    pub fn to_request(&self, session_id: i64) -> Result<NewRequest, DocError> {
+        let received_at = humantime::parse_rfc3339_weak(&self.received_at)
+            .map(Timestamp::from_system_time)
+            .map_err(|_| DocError::Time(self.received_at.clone()))?;
+        Ok(NewRequest {
+            session_id,
+            received_at,
+            method: self.method.clone(),
+            target: self.target.clone(),
+            http_version: self.http_version.clone(),
+            remote_addr: self.remote_addr.clone(),
+            headers: headers_from_doc(&self.headers)?,
+            body: self.body.bytes()?,
+            truncated: self.truncated,
+            response: self.response.to_record()?,
+            signature: self.signature.as_ref().and_then(SignatureDoc::to_check),
+            rejected: self.rejected.clone(),
+        })
     }
 }
 
@@ -167,6 +283,10 @@ pub struct SummaryDoc<'a> {
     pub truncated: bool,
     /// Content type, if sent.
     pub content_type: Option<&'a str>,
+    /// The live signature verdict, if checked.
+    pub signature: Option<SignatureDoc>,
+    /// Why a guard rejected it, if one did.
+    pub rejected: Option<&'a str>,
 }
 
 impl<'a> SummaryDoc<'a> {
@@ -183,6 +303,8 @@ impl<'a> SummaryDoc<'a> {
             body_size: s.body_size,
             truncated: s.truncated,
             content_type: s.content_type.as_deref(),
+            signature: s.signature.as_ref().map(SignatureDoc::of),
+            rejected: s.rejected.as_deref(),
         }
     }
 }
@@ -199,6 +321,42 @@ mod tests {
             (bin.encoding.as_str(), bin.data.as_str()),
             ("base64", "/wA=")
         );
+    }
+
+    #[test]
+    fn a_document_reads_back_as_the_same_request() {
+        let r = CapturedRequest {
+            id: 4,
+            request: NewRequest {
+                session_id: 2,
+                received_at: Timestamp(1_767_323_045_123_456),
+                method: "POST".into(),
+                target: "/a?b=1".into(),
+                http_version: "HTTP/1.1".into(),
+                remote_addr: "127.0.0.1:9".into(),
+                headers: vec![
+                    Header::new("B", "1"),
+                    Header::new("A", vec![0xfe]),
+                    Header::new("B", ""),
+                ],
+                body: vec![0, 0xff, b'x'],
+                truncated: true,
+                response: ResponseRecord {
+                    status: 201,
+                    headers: vec![Header::new("X", "y")],
+                    body: b"ok".to_vec(),
+                },
+                signature: Some(SignatureCheck {
+                    provider: "github".into(),
+                    outcome: crate::sign::Outcome::Invalid,
+                    reason: "signature mismatch".into(),
+                }),
+                rejected: Some("invalid signature".into()),
+            },
+        };
+        let json = serde_json::to_string(&RequestDoc::of(&r)).unwrap();
+        let doc: RequestDoc = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc.to_request(2).unwrap(), r.request);
     }
 
     #[test]

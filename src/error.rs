@@ -3,13 +3,14 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0    | success (also: stdout closed early, e.g. piped into `head`) |
-//! | 1    | a negative answer: unknown id, nothing matched, a failure while running |
-//! | 2    | usage error: bad arguments, or a database file hookcap cannot use |
+//! | 1    | a negative answer: unknown id, nothing matched, `wait` timed out, a failure while running |
+//! | 2    | usage error: bad arguments or filter terms, or a database file hookcap cannot use |
 //! | 124  | `listen --timeout` ran out before `--exit-after` was reached |
 //!
 //! Library modules return `thiserror` errors; commands add context with
 //! `anyhow`; [`exit_code`] walks the chain once to pick the code.
 
+use crate::filter::FilterError;
 use crate::store::StoreError;
 
 /// A process exit status chosen by a command that did not fail.
@@ -59,8 +60,11 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 CliError::NotFound(_) => 1,
             };
         }
+        if cause.is::<FilterError>() {
+            return 2;
+        }
         if let Some(e) = cause.downcast_ref::<StoreError>()
-            && e.is_unusable_database()
+            && (e.is_unusable_database() || matches!(e, StoreError::SignaturesNotRecorded))
         {
             return 2;
         }
@@ -82,6 +86,8 @@ mod tests {
     #[test]
     fn usage_and_unusable_databases_are_two() {
         assert_eq!(exit_code(&CliError::Usage("x".into()).into()), 2);
+        let term = crate::filter::parse_session("x").unwrap_err();
+        assert_eq!(exit_code(&anyhow::Error::from(term).context("ls")), 2);
         let db = StoreError::NotADatabase("a.db".into());
         assert_eq!(exit_code(&anyhow::Error::from(db).context("opening")), 2);
     }

@@ -73,17 +73,17 @@ impl Header {
 /// Case-insensitive lookups over an ordered header list.
 pub trait HeaderList {
     /// The first header with this name, ignoring case.
-    fn first(&self, name: &str) -> Option<&Header>;
+    fn find(&self, name: &str) -> Option<&Header>;
     /// All headers with this name, in arrival order.
     fn all<'a>(&'a self, name: &'a str) -> Box<dyn Iterator<Item = &'a Header> + 'a>;
     /// The first value with this name as text.
     fn get_str(&self, name: &str) -> Option<String> {
-        self.first(name).map(|h| h.value_str().into_owned())
+        self.find(name).map(|h| h.value_str().into_owned())
     }
 }
 
 impl HeaderList for [Header] {
-    fn first(&self, name: &str) -> Option<&Header> {
+    fn find(&self, name: &str) -> Option<&Header> {
         self.iter().find(|h| h.name.eq_ignore_ascii_case(name))
     }
 
@@ -153,6 +153,17 @@ pub struct Session {
     pub target: Option<String>,
 }
 
+/// The signature verdict stored with a request checked live (`listen --verify`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// The scheme checked (e.g. `github`).
+    pub provider: String,
+    /// Valid, invalid or unsigned.
+    pub outcome: crate::sign::Outcome,
+    /// One short line, e.g. `signature mismatch`.
+    pub reason: String,
+}
+
 /// A request as captured, before the store has given it an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRequest {
@@ -176,6 +187,11 @@ pub struct NewRequest {
     pub truncated: bool,
     /// What hookcap answered (or will answer once this is stored).
     pub response: ResponseRecord,
+    /// The live signature check, when `listen --verify` is on.
+    pub signature: Option<SignatureCheck>,
+    /// Why a guard rejected the request (`--reject-invalid`, `--require-token`,
+    /// `--allow-ip`); rejected requests are still stored.
+    pub rejected: Option<String>,
 }
 
 /// A stored request: the captured data plus its id.
@@ -215,9 +231,30 @@ pub struct RequestSummary {
     pub truncated: bool,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The live signature check, if one ran.
+    pub signature: Option<SignatureCheck>,
+    /// Why the request was rejected, if it was.
+    pub rejected: Option<String>,
 }
 
 impl RequestSummary {
+    /// The summary of a request just stored as `id`, taking its fields without copying.
+    pub fn from_stored(id: i64, r: NewRequest) -> Self {
+        Self {
+            id,
+            session_id: r.session_id,
+            received_at: r.received_at,
+            content_type: r.headers.get_str("content-type"),
+            method: r.method,
+            target: r.target,
+            status: r.response.status,
+            body_size: r.body.len() as u64,
+            truncated: r.truncated,
+            signature: r.signature,
+            rejected: r.rejected,
+        }
+    }
+
     /// The summary of a full record.
     pub fn of(r: &CapturedRequest) -> Self {
         Self {
@@ -230,6 +267,8 @@ impl RequestSummary {
             body_size: r.body.len() as u64,
             truncated: r.truncated,
             content_type: r.headers.get_str("content-type"),
+            signature: r.signature.clone(),
+            rejected: r.rejected.clone(),
         }
     }
 }

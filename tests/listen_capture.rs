@@ -216,3 +216,42 @@ fn escape_sequences_never_reach_the_terminal_raw() {
         "stored byte-exact"
     );
 }
+
+#[test]
+fn a_stalled_body_is_cut_off_stored_and_answered_408() {
+    use std::io::{BufReader, Write};
+    let l = Listener::start(&["--body-timeout", "300ms"]);
+    let mut stream = std::net::TcpStream::connect(l.addr).unwrap();
+    stream
+        .write_all(b"POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial")
+        .unwrap();
+    let res = crate::util::read_response(&mut BufReader::new(stream));
+    assert_eq!(res.status, 408);
+    let doc = show_json(&l.db, "last");
+    assert_eq!(
+        (doc["truncated"].as_bool(), doc["body"]["data"].as_str()),
+        (Some(true), Some("partial"))
+    );
+}
+
+#[test]
+fn a_client_stuck_in_its_head_is_disconnected_and_others_are_served() {
+    use std::io::{Read, Write};
+    let l = Listener::start(&["--header-timeout", "300ms"]);
+    let mut stuck = std::net::TcpStream::connect(l.addr).unwrap();
+    stuck
+        .write_all(b"POST /never-finished HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
+    stuck.set_read_timeout(Some(crate::util::PATIENCE)).unwrap();
+    let mut rest = Vec::new();
+    let closed = stuck.read_to_end(&mut rest);
+    assert!(
+        closed.is_ok(),
+        "the listener closed the connection: {closed:?}"
+    );
+    assert!(
+        !rest.starts_with(b"HTTP/1.1 2"),
+        "a stuck client is never acknowledged"
+    );
+    assert_eq!(l.post("/ok", &[], b"x").status, 200);
+}

@@ -3,10 +3,18 @@
 
 mod util;
 
+mod ci_recipe;
 mod cli_meta;
+mod export_import;
+mod filter_terms;
 mod generated;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
+mod retention;
+mod send;
+mod send_load;
 mod store_errors;
 mod tui;
+mod verify;
+mod wait;

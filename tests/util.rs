@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The hookcap binary with a clean environment: no user database, no colors
-/// forced either way, no log filter.
+/// forced either way, no log filter, no proxy.
 pub fn hookcap() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
     for var in [
@@ -21,6 +21,12 @@ pub fn hookcap() -> Command {
         "HOOKCAP_LOG",
         "NO_COLOR",
         "HOOKCAP_SECRET",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
     ] {
         cmd.env_remove(var);
     }

@@ -12,6 +12,9 @@ pub struct Limits {
     /// (counted from the first byte of it, or from the previous response) is
     /// disconnected.
     pub header_read_timeout: Duration,
+    /// A body that stalls (no bytes) for this long is cut off: what arrived is
+    /// stored, marked truncated, and the caller gets `408`.
+    pub body_idle_timeout: Duration,
     /// How long shutdown waits for in-flight requests before giving up on them.
     pub drain_timeout: Duration,
 }
@@ -24,6 +27,7 @@ impl Default for Limits {
         Self {
             max_body: DEFAULT_MAX_BODY,
             header_read_timeout: Duration::from_secs(10),
+            body_idle_timeout: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(10),
         }
     }

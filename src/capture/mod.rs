@@ -8,6 +8,7 @@
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
+pub mod guard;
 pub mod head;
 mod limits;
 pub mod service;
@@ -24,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::Instrument;
 
+pub use guard::{Cidr, Guard, TokenRule};
 pub use limits::{DEFAULT_MAX_BODY, Limits};
 pub use service::CaptureState;
 pub use shape::ResponseShape;

@@ -8,9 +8,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::Limits;
 use super::head::{HeadQueue, take_head};
 use super::shape::{self, ResponseShape};
+use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, Timestamp};
 use crate::render::sanitize;
 use crate::store::WriterHandle;
@@ -25,6 +25,8 @@ pub struct CaptureState {
     pub shape: ResponseShape,
     /// Size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
 }
 
 /// Per-connection facts the service needs.
@@ -35,11 +37,23 @@ pub struct ConnInfo {
     pub heads: HeadQueue,
 }
 
-/// The body as read: at most the limit, and whether more was sent.
+/// How reading a body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyEnd {
+    /// The whole body arrived.
+    Complete,
+    /// It was longer than the limit; only the start was kept.
+    OverLimit,
+    /// The client went silent for too long.
+    Stalled,
+    /// The connection failed or the framing was broken.
+    Broken,
+}
+
+/// The body as read: at most the limit, and how reading ended.
 struct ReadBody {
     bytes: Vec<u8>,
-    over_limit: bool,
-    broken: bool,
+    end: BodyEnd,
 }
 
 /// Captures one request and answers it. Never answers 2xx unless the request
@@ -61,15 +75,22 @@ pub async fn handle(
             .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
             .collect(),
     };
-    let body = read_body(body, state.limits.max_body).await;
-    let response = if body.over_limit {
-        too_large_record()
-    } else if body.broken {
-        shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
-    } else {
-        state.shape.record()
+    let body = read_body(body, &state.limits).await;
+    let response = match body.end {
+        BodyEnd::Complete => state.shape.record(),
+        BodyEnd::OverLimit => shape::plain_record(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body exceeds hookcap's --max-body limit\n",
+        ),
+        BodyEnd::Stalled => {
+            shape::plain_record(StatusCode::REQUEST_TIMEOUT, "request body stalled\n")
+        }
+        BodyEnd::Broken => {
+            shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
+        }
     };
-    let request = NewRequest {
+    let incomplete = body.end != BodyEnd::Complete;
+    let mut request = NewRequest {
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
@@ -78,19 +99,31 @@ pub async fn handle(
         remote_addr: conn.remote.to_string(),
         headers,
         body: body.bytes,
-        truncated: body.over_limit || body.broken,
+        truncated: incomplete,
         response,
+        signature: None,
+        rejected: None,
     };
+    if !state.guard.is_empty() {
+        let judgement = state.guard.judge(&request, conn.remote.ip());
+        request.signature = judgement.signature;
+        if let (Some((status, why)), false) = (judgement.rejected, incomplete) {
+            request.response =
+                shape::plain_record(status, &format!("rejected by hookcap: {why}\n"));
+            request.rejected = Some(why);
+        }
+    }
     let status = request.response.status;
+    let shaped = !incomplete && request.rejected.is_none();
     let record = request.response.clone();
     match state.writer.insert(request).await {
         Ok(id) => {
             tracing::debug!(id, status, "stored");
-            if status < 400 && !state.shape.delay.is_zero() {
+            if shaped && !state.shape.delay.is_zero() {
                 tokio::time::sleep(state.shape.delay).await;
             }
             let mut res = shape::build(&record);
-            if body.over_limit || body.broken {
+            if incomplete {
                 res.headers_mut().insert(
                     hyper::header::CONNECTION,
                     hyper::header::HeaderValue::from_static("close"),
@@ -113,49 +146,32 @@ pub async fn handle(
     }
 }
 
-fn too_large_record() -> crate::model::ResponseRecord {
-    shape::plain_record(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "request body exceeds hookcap's --max-body limit\n",
-    )
-}
-
-async fn read_body(mut body: Incoming, max: u64) -> ReadBody {
+/// Reads the body up to `limits.max_body` bytes, giving up on a client that
+/// stalls for `limits.body_idle_timeout`.
+async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
+    let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
     let mut bytes = Vec::new();
-    loop {
-        match body.frame().await {
-            None => {
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: false,
-                };
-            }
-            Some(Err(e)) => {
+    let end = loop {
+        let frame = match tokio::time::timeout(limits.body_idle_timeout, body.frame()).await {
+            Err(_) => break BodyEnd::Stalled,
+            Ok(None) => break BodyEnd::Complete,
+            Ok(Some(Err(e))) => {
                 tracing::debug!("body read failed: {e}");
-                return ReadBody {
-                    bytes,
-                    over_limit: false,
-                    broken: true,
-                };
+                break BodyEnd::Broken;
             }
-            Some(Ok(frame)) => {
-                let Ok(data) = frame.into_data() else {
-                    continue;
-                };
-                let room = (max as usize).saturating_sub(bytes.len());
-                if data.len() > room {
-                    bytes.extend_from_slice(&data[..room]);
-                    return ReadBody {
-                        bytes,
-                        over_limit: true,
-                        broken: false,
-                    };
-                }
-                bytes.extend_from_slice(&data);
-            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let room = max.saturating_sub(bytes.len());
+        if data.len() > room {
+            bytes.extend_from_slice(&data[..room]);
+            break BodyEnd::OverLimit;
         }
-    }
+        bytes.extend_from_slice(&data);
+    };
+    ReadBody { bytes, end }
 }
 
 fn version_str(v: Version) -> &'static str {

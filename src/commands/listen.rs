@@ -11,6 +11,7 @@
 //! the same graceful way Ctrl-C does.
 
 mod config;
+mod keep;
 mod output;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::{ListenConfig, OutputMode};
+use keep::Keeper;
 use output::LiveOutput;
 
 use super::Context;
@@ -56,13 +58,17 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let session = store.create_session(SessionMode::Listen, &url, None)?;
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
     let checkpointer = Checkpointer::start(&ctx.db)?;
+    let keeper = config
+        .keep
+        .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))
+        .transpose()?;
     let (stop, stopped) = watch::channel(false);
     let output = LiveOutput::start(
         &config,
         ctx,
         &session,
         &url,
-        handle.subscribe(),
+        handle.subscribe_batches(),
         stop.clone(),
     )?;
     let inspector = match config.output {
@@ -82,6 +88,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         session_id: session.id,
         shape: config.shape.clone(),
         limits: config.limits,
+        guard: config.guard.clone(),
     });
     capture::serve(listener, state, stopped).await;
 
@@ -92,6 +99,9 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         Some(thread) => join_inspector(thread).await,
         None => Ok(()),
     };
+    if let Some(k) = keeper {
+        k.join();
+    }
     checkpointer.stop();
     inspected?;
     if config.output == OutputMode::Tui {
@@ -106,7 +116,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         eprintln!(
             "hookcap: timed out after {} with {} of {} requests",
             humantime::format_duration(config.timeout.unwrap_or_default()),
-            printed.count,
+            printed.matched,
             config.exit_after.unwrap_or_default()
         );
         return Ok(Exit::TimedOut);

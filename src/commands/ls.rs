@@ -5,10 +5,10 @@ use std::io::Write;
 use bytesize::ByteSize;
 
 use super::Context;
-use crate::cli::{FilterArgs, LsArgs};
+use crate::cli::{FilterArgs, LsArgs, TermArgs};
 use crate::document::SummaryDoc;
 use crate::error::{CliError, Exit};
-use crate::filter::{self, Filter};
+use crate::filter::Filter;
 use crate::model::{RequestSummary, Timestamp};
 use crate::render::color::{Paint, Style};
 use crate::render::sanitize;
@@ -19,7 +19,7 @@ const MAX_PATH_WIDTH: usize = 60;
 
 /// Runs `hookcap ls`.
 pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
-    let filter = filter_from_args(&args.filter, Timestamp::now())?;
+    let filter = filter_from_args(&args.terms, &args.filter, Timestamp::now())?;
     let store = ctx.open_store()?;
     let rows = store.list(
         &filter,
@@ -42,25 +42,28 @@ pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// The filter the flags describe; bad values are usage errors that name the flag.
-pub fn filter_from_args(args: &FilterArgs, now: Timestamp) -> Result<Filter, CliError> {
-    let usage = |flag: &str, e: filter::FilterError| CliError::Usage(format!("{flag}: {e}"));
-    Ok(Filter {
-        method: args.method.clone(),
-        path_glob: args.path.clone(),
-        session: args
-            .session
-            .as_deref()
-            .map(filter::parse_session)
-            .transpose()
-            .map_err(|e| usage("--session", e))?,
-        since: args
-            .since
-            .as_deref()
-            .map(|s| filter::parse_since(s, now))
-            .transpose()
-            .map_err(|e| usage("--since", e))?,
-    })
+/// The filter the terms and flags describe. Flags are the older spelling of
+/// terms (`--method X` is `method:X`); a bad flag value is a usage error naming the flag.
+pub fn filter_from_args(
+    terms: &TermArgs,
+    flags: &FilterArgs,
+    now: Timestamp,
+) -> anyhow::Result<Filter> {
+    let mut filter = Filter::parse_args(&terms.terms, now)?;
+    let flagged = [
+        ("--method", "method", &flags.method),
+        ("--path", "path", &flags.path),
+        ("--session", "session", &flags.session),
+        ("--since", "since", &flags.since),
+    ];
+    for (flag, key, value) in flagged {
+        if let Some(v) = value {
+            let term = Filter::parse_args(&[format!("{key}:{v}")], now)
+                .map_err(|e| CliError::Usage(format!("{flag} {v:?}: {}", e.reason)))?;
+            filter.terms.extend(term.terms);
+        }
+    }
+    Ok(filter)
 }
 
 struct Cells {
@@ -71,6 +74,7 @@ struct Cells {
     status: u16,
     size: String,
     content_type: String,
+    checks: Option<String>,
 }
 
 fn cells(r: &RequestSummary) -> Cells {
@@ -88,6 +92,7 @@ fn cells(r: &RequestSummary) -> Cells {
         size: ByteSize::b(r.body_size).display().iec().to_string()
             + if r.truncated { "+" } else { "" },
         content_type: sanitize(r.content_type.as_deref().unwrap_or("-")).into_owned(),
+        checks: crate::render::summary::badge(r, &Paint::new(false)),
     }
 }
 
@@ -106,15 +111,28 @@ fn write_table(
         w(|c| c.path.chars().count(), "PATH"),
         w(|c| c.size.len(), "SIZE"),
     );
-    let header = format!(
-        "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  TYPE",
-        "ID", "TIME (UTC)", "METHOD", "PATH", "SIZE"
+    let any_checks = cells.iter().any(|c| c.checks.is_some());
+    let wt = if any_checks {
+        w(|c| c.content_type.chars().count(), "TYPE")
+    } else {
+        0
+    };
+    let mut header = format!(
+        "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  {}",
+        "ID",
+        "TIME (UTC)",
+        "METHOD",
+        "PATH",
+        "SIZE",
+        pad("TYPE", wt)
     );
+    if any_checks {
+        header.push_str("  CHECKS");
+    }
     writeln!(out, "{}", paint.paint(&header, Style::Bold))?;
     for c in &cells {
         let method = pad(&c.method, wm);
-        writeln!(
-            out,
+        let mut line = format!(
             "{:>wid$}  {}  {}  {}  {}     {:>ws$}  {}",
             c.id,
             paint.paint(&c.time, Style::Dim),
@@ -122,8 +140,13 @@ fn write_table(
             pad(&c.path, wp),
             paint.status(c.status),
             c.size,
-            c.content_type
-        )?;
+            pad(&c.content_type, wt)
+        );
+        if let Some(checks) = &c.checks {
+            line.push_str("  ");
+            line.push_str(checks);
+        }
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

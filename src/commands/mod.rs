@@ -5,9 +5,17 @@ pub mod generate;
 pub mod listen;
 
 pub use generate::generated_files;
+mod export;
+mod import;
 mod ls;
+mod prune;
+mod rm;
+pub(crate) mod secret;
+mod send;
 mod show;
 mod ui;
+mod verify;
+mod wait;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -48,6 +56,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
         Command::Ui(args) => ui::run(args, &ctx),
+        Command::Wait(args) => wait::run(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
+        Command::Import(args) => import::run(args, &ctx),
+        Command::Rm(args) => rm::run(args, &ctx),
+        Command::Prune(args) => prune::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
+        Command::Send(args) => send::run(*args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }

@@ -9,11 +9,12 @@ use super::Context;
 use crate::cli::ShowArgs;
 use crate::document::RequestDoc;
 use crate::error::{CliError, Exit};
-use crate::model::CapturedRequest;
+use crate::model::{CapturedRequest, RequestSummary};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
 use crate::render::sanitize;
+use crate::render::summary::badge;
 use crate::store::Store;
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
@@ -96,6 +97,9 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         dim("answered"),
         paint.status(r.response.status)
     )?;
+    if let Some(badge) = badge(&RequestSummary::of(r), paint) {
+        writeln!(out, "{} {badge}", dim("checks"))?;
+    }
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     if !r.body.is_empty() {

@@ -87,7 +87,7 @@ fn push_headers(cmd: &mut String, r: &NewRequest) {
         }
         let _ = write!(cmd, " -H {}", shell_quote_bytes(&header_arg(h)));
     }
-    if !r.body.is_empty() && HeaderList::first(r.headers.as_slice(), "content-type").is_none() {
+    if !r.body.is_empty() && HeaderList::find(r.headers.as_slice(), "content-type").is_none() {
         cmd.push_str(" -H 'Content-Type:'");
     }
 }
@@ -180,6 +180,8 @@ mod tests {
                 headers: Vec::new(),
                 body: Vec::new(),
             },
+            signature: None,
+            rejected: None,
         }
     }
 

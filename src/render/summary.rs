@@ -5,6 +5,7 @@ use bytesize::ByteSize;
 use super::color::{Paint, Style};
 use super::sanitize::sanitize;
 use crate::model::RequestSummary;
+use crate::sign::Outcome;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
 /// and colored by `paint`. The time is UTC.
@@ -13,7 +14,7 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     if s.truncated {
         size.push_str(" (truncated)");
     }
-    format!(
+    let mut line = format!(
         "{} {} {} {} {} {} → {}",
         paint.paint(&format!("#{}", s.id), Style::Bold),
         paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
@@ -22,7 +23,36 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
         size,
         sanitize(s.content_type.as_deref().unwrap_or("-")),
         paint.status(s.status),
-    )
+    );
+    if let Some(badge) = badge(s, paint) {
+        line.push(' ');
+        line.push_str(&badge);
+    }
+    line
+}
+
+/// The check result of a request as a short colored tag, e.g. `✓ github`,
+/// `✗ github: signature mismatch`, `rejected: wrong X-Gitlab-Token token`.
+pub fn badge(s: &RequestSummary, paint: &Paint) -> Option<String> {
+    let sig = s.signature.as_ref().map(|c| match c.outcome {
+        Outcome::Valid => paint.paint(&format!("✓ {}", sanitize(&c.provider)), Style::Green),
+        Outcome::Invalid => paint.paint(
+            &format!("✗ {}: {}", sanitize(&c.provider), sanitize(&c.reason)),
+            Style::Red,
+        ),
+        Outcome::Unsigned => paint.paint(
+            &format!("- unsigned: {}", sanitize(&c.reason)),
+            Style::Yellow,
+        ),
+    });
+    let rejected = s
+        .rejected
+        .as_ref()
+        .map(|r| paint.paint(&format!("rejected: {}", sanitize(r)), Style::Red));
+    match (sig, rejected) {
+        (None, None) => None,
+        (a, b) => Some(a.into_iter().chain(b).collect::<Vec<_>>().join(" ")),
+    }
 }
 
 /// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
@@ -46,6 +76,8 @@ mod tests {
             body_size: 2048,
             truncated: false,
             content_type: Some("application/json".into()),
+            signature: None,
+            rejected: None,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Queries for interactive browsing (the TUI): bounded keyset scans, free-text
-//! search pushed into SQL, cheap counts for a live view, and deletes.
+//! Queries for interactive browsing (the TUI): bounded keyset scans with the
+//! filter language pushed into SQL, cheap counts for a live view, and deletes.
 //!
 //! Nothing here reads a whole table. A [`Store::scan`] walks a bounded range of
 //! ids ([`ScanStep::span`]) from a starting id, so even a search that matches
@@ -8,11 +8,10 @@
 
 use rusqlite::params;
 
-use super::queries::{SUMMARY_COLUMNS, Where, summary_row};
-use super::writer::insert_row;
+use super::select::Scan;
 use super::{Store, StoreError};
 use crate::filter::Filter;
-use crate::model::{NewRequest, RequestSummary, Timestamp};
+use crate::model::{RequestSummary, Timestamp};
 
 /// Which way a scan walks from its starting id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,19 +47,13 @@ pub struct Scanned {
 }
 
 impl Store {
-    /// Requests matching `filter` and every word of `words`, walking from
-    /// `step.from` in `step.dir` over at most `step.span` ids.
+    /// Requests matching `filter`, walking from `step.from` in `step.dir` over
+    /// at most `step.span` ids.
     ///
-    /// A word matches when it occurs in the method and target, the header
-    /// lines or the stored body bytes (bodies are searched as stored, not
-    /// decompressed). Smart case: a word without upper-case letters matches
-    /// ASCII case-insensitively, any other word exactly.
-    pub fn scan(
-        &self,
-        filter: &Filter,
-        words: &[String],
-        step: ScanStep,
-    ) -> Result<Scanned, StoreError> {
+    /// The filter goes through the same pushdown as every listing
+    /// ([`Store::summaries`]): SQL decides what it can inside the id range and
+    /// Rust checks the rest, so the TUI's `/` means exactly what `ls` means.
+    pub fn scan(&self, filter: &Filter, step: ScanStep) -> Result<Scanned, StoreError> {
         let Some((min, max)) = self.id_bounds()? else {
             return Ok(Scanned {
                 rows: Vec::new(),
@@ -68,25 +61,13 @@ impl Store {
             });
         };
         let (low, high) = scan_range(step, min, max);
-        let mut w = self.filter_where(filter)?;
-        w.push("id >= ?", low);
-        w.push("id <= ?", high);
-        for word in words {
-            push_word(&mut w, word);
-        }
-        let order = match step.dir {
-            Direction::Older => "DESC",
-            Direction::Newer => "ASC",
+        let window = Scan {
+            after_id: Some(low.saturating_sub(1)),
+            before_id: Some(high.saturating_add(1)),
+            limit: step.limit,
+            oldest_first: step.dir == Direction::Newer,
         };
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests {} ORDER BY id {order} LIMIT ?",
-            w.sql()
-        );
-        w.args.push(Box::new(step.limit));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows: Vec<RequestSummary> = stmt
-            .query_map(w.params().as_slice(), summary_row)?
-            .collect::<Result<_, _>>()?;
+        let rows = self.summaries(filter, window)?;
         let next = next_from(step, &rows, (low, high), (min, max));
         Ok(Scanned { rows, next })
     }
@@ -134,29 +115,10 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Deletes one request; `false` when there was none with that id.
+    /// Deletes one request (with its checks, through the one delete path);
+    /// `false` when there was none with that id.
     pub fn delete_request(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM requests WHERE id = ?1", [id])?
-            > 0)
-    }
-
-    /// Stores one request outside the capture path (imports, fixtures, tests)
-    /// and returns its id. Capture goes through the group-commit writer.
-    pub fn insert(&self, request: &NewRequest) -> Result<i64, StoreError> {
-        Ok(insert_row(&self.conn, request)?)
-    }
-
-    /// Stores many requests in one transaction; returns the id of the last.
-    pub fn insert_all(&self, requests: &[NewRequest]) -> Result<Option<i64>, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let mut last = None;
-        for r in requests {
-            last = Some(insert_row(&tx, r)?);
-        }
-        tx.commit()?;
-        Ok(last)
+        Ok(self.delete_ids(&[id])? > 0)
     }
 }
 
@@ -192,26 +154,12 @@ fn next_from(
     }
 }
 
-/// One free-text word: in method and target, headers, or body (smart case).
-fn push_word(w: &mut Where, word: &str) {
-    let insensitive = !word.chars().any(char::is_uppercase);
-    let clause = if insensitive {
-        "(instr(lower(method || ' ' || target), ?) > 0 \
-          OR instr(CAST(lower(headers) AS BLOB), ?) > 0 \
-          OR instr(CAST(lower(body) AS BLOB), ?) > 0)"
-    } else {
-        "(instr(method || ' ' || target, ?) > 0 OR instr(headers, ?) > 0 OR instr(body, ?) > 0)"
-    };
-    w.clauses.push(clause.to_owned());
-    w.args.push(Box::new(word.to_owned()));
-    w.args.push(Box::new(word.as_bytes().to_vec()));
-    w.args.push(Box::new(word.as_bytes().to_vec()));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Header, ResponseRecord, SessionMode};
+    use crate::filter::Term;
+    use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, SignatureCheck};
+    use crate::sign::Outcome;
 
     fn request(session_id: i64, method: &str, target: &str, body: &[u8]) -> NewRequest {
         NewRequest {
@@ -229,10 +177,13 @@ mod tests {
                 headers: Vec::new(),
                 body: Vec::new(),
             },
+            signature: None,
+            rejected: None,
         }
     }
 
-    /// A store with `n` requests: even ids are `POST /even` with body `even N`.
+    /// A store with `n` requests: even ids are `POST /even` with body
+    /// `{"n":N,"even":[N]}`, odd ids `GET /odd` with a binary body.
     fn store_with(n: i64) -> Store {
         let store = Store::open_in_memory().unwrap();
         let s = store
@@ -240,11 +191,16 @@ mod tests {
             .unwrap();
         let all: Vec<NewRequest> = (1..=n)
             .map(|i| match i % 2 {
-                0 => request(s.id, "POST", "/even", format!("even {i}").as_bytes()),
+                0 => request(
+                    s.id,
+                    "POST",
+                    "/even",
+                    format!(r#"{{"n":{i},"even":[{i}]}}"#).as_bytes(),
+                ),
                 _ => request(s.id, "GET", "/odd", b"\x00\xffbinary"),
             })
             .collect();
-        store.insert_all(&all).unwrap();
+        store.insert_requests(&all).unwrap();
         store
     }
 
@@ -261,27 +217,19 @@ mod tests {
         s.rows.iter().map(|r| r.id).collect()
     }
 
-    fn words(w: &[&str]) -> Vec<String> {
-        w.iter().map(|s| s.to_string()).collect()
+    fn parse(line: &str) -> Filter {
+        Filter::parse_line(line, Timestamp(1_700_000_000_000_000)).unwrap()
     }
 
     #[test]
     fn an_older_scan_from_the_end_pages_newest_first() {
         let store = store_with(10);
         let page = store
-            .scan(
-                &Filter::default(),
-                &[],
-                step(Direction::Older, None, 3, 100),
-            )
+            .scan(&Filter::default(), step(Direction::Older, None, 3, 100))
             .unwrap();
         assert_eq!((ids(&page), page.next), (vec![10, 9, 8], Some(8)));
         let page = store
-            .scan(
-                &Filter::default(),
-                &[],
-                step(Direction::Older, Some(3), 5, 100),
-            )
+            .scan(&Filter::default(), step(Direction::Older, Some(3), 5, 100))
             .unwrap();
         assert_eq!((ids(&page), page.next), (vec![2, 1], None));
     }
@@ -290,11 +238,7 @@ mod tests {
     fn a_newer_scan_pages_oldest_first_and_ends() {
         let store = store_with(5);
         let page = store
-            .scan(
-                &Filter::default(),
-                &[],
-                step(Direction::Newer, Some(2), 10, 100),
-            )
+            .scan(&Filter::default(), step(Direction::Newer, Some(2), 10, 100))
             .unwrap();
         assert_eq!((ids(&page), page.next), (vec![3, 4, 5], None));
     }
@@ -302,12 +246,9 @@ mod tests {
     #[test]
     fn a_scan_stops_at_its_span_and_says_where_to_go_on() {
         let store = store_with(100);
-        let filter = Filter {
-            method: Some("post".into()),
-            ..Filter::default()
-        };
+        let filter = Filter::of([Term::Method("post".into())]);
         let page = store
-            .scan(&filter, &[], step(Direction::Older, None, 50, 10))
+            .scan(&filter, step(Direction::Older, None, 50, 10))
             .unwrap();
         assert_eq!(
             (ids(&page), page.next),
@@ -316,32 +257,83 @@ mod tests {
     }
 
     #[test]
-    fn words_search_method_target_headers_and_body_with_smart_case() {
+    fn words_and_terms_mean_what_they_mean_on_the_command_line() {
         let store = store_with(6);
-        let find = |w: &[&str]| {
+        let find = |line: &str| {
             let s = store
-                .scan(
-                    &Filter::default(),
-                    &words(w),
-                    step(Direction::Older, None, 50, 100),
-                )
+                .scan(&parse(line), step(Direction::Older, None, 50, 100))
                 .unwrap();
             ids(&s)
         };
-        assert_eq!(find(&["even 4"]), vec![4]);
-        assert_eq!(find(&["/odd"]), vec![5, 3, 1]);
-        assert_eq!(find(&["post", "6"]), vec![6]);
-        assert_eq!(find(&["secret-value"]).len(), 6, "case-insensitive");
-        assert!(find(&["SECRET"]).is_empty(), "upper case is exact");
-        assert_eq!(find(&["Secret"]).len(), 6);
-        assert_eq!(find(&["binary"]), vec![5, 3, 1], "bodies with NUL and 0xff");
+        assert_eq!(find(r#"'"n":4'"#), vec![4], "a quoted word in the body");
+        assert_eq!(find("/odd"), vec![5, 3, 1], "a word in the target");
+        assert_eq!(find("Secret-Value").len(), 6, "a word in the headers");
+        assert!(find("secret-value").is_empty(), "words are exact bytes");
+        assert_eq!(find("binary"), vec![5, 3, 1], "bodies with NUL and 0xff");
+        assert_eq!(find("method:post id:>2"), vec![6, 4]);
+        assert_eq!(find("header:x-token=Secret-*").len(), 6);
+        // Not pushable (an all-digit pointer segment): checked in Rust.
+        assert_eq!(find("json:/even/0=4"), vec![4]);
+        assert_eq!(find("path:/even json:/n"), vec![6, 4, 2]);
+    }
+
+    #[test]
+    fn a_rust_checked_filter_still_stops_at_its_span_and_limit() {
+        let store = store_with(40);
+        let filter = parse("json:/even/0");
+        let page = store
+            .scan(&filter, step(Direction::Older, None, 3, 10))
+            .unwrap();
+        assert_eq!((ids(&page), page.next), (vec![40, 38, 36], Some(36)));
+        let page = store
+            .scan(&filter, step(Direction::Older, Some(36), 50, 10))
+            .unwrap();
+        assert_eq!(
+            (ids(&page), page.next),
+            (vec![34, 32, 30, 28, 26], Some(26))
+        );
+    }
+
+    #[test]
+    fn summaries_carry_the_live_checks() {
+        let store = Store::open_in_memory().unwrap();
+        let s = store
+            .create_session(SessionMode::Listen, "http://x", None)
+            .unwrap();
+        let mut checked = request(s.id, "POST", "/a", b"{}");
+        checked.signature = Some(SignatureCheck {
+            provider: "github".into(),
+            outcome: Outcome::Invalid,
+            reason: "signature mismatch".into(),
+        });
+        checked.rejected = Some("invalid signature".into());
+        store
+            .insert_requests(&[request(s.id, "GET", "/b", b""), checked])
+            .unwrap();
+        let page = store
+            .scan(&Filter::default(), step(Direction::Older, None, 10, 10))
+            .unwrap();
+        let [newest, oldest] = &page.rows[..] else {
+            panic!("two rows: {:?}", page.rows);
+        };
+        let sig = newest.signature.as_ref().expect("a verdict");
+        assert_eq!(
+            (sig.provider.as_str(), sig.outcome),
+            ("github", Outcome::Invalid)
+        );
+        assert_eq!(newest.rejected.as_deref(), Some("invalid signature"));
+        assert_eq!((&oldest.signature, &oldest.rejected), (&None, &None));
+        let invalid = store
+            .scan(&parse("sig:invalid"), step(Direction::Older, None, 10, 10))
+            .unwrap();
+        assert_eq!(ids(&invalid), vec![2]);
     }
 
     #[test]
     fn an_empty_store_scans_to_nothing() {
         let store = Store::open_in_memory().unwrap();
         let page = store
-            .scan(&Filter::default(), &[], step(Direction::Older, None, 5, 5))
+            .scan(&Filter::default(), step(Direction::Older, None, 5, 5))
             .unwrap();
         assert_eq!((page.rows.len(), page.next), (0, None));
         assert_eq!(store.count_and_last_id().unwrap(), (0, 0));

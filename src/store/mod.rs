@@ -10,18 +10,25 @@
 mod browse;
 mod checkpoint;
 mod codec;
+#[cfg(test)]
+mod filter_tests;
 mod open;
 mod queries;
+mod retention;
 mod schema;
+mod select;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep, Scanned};
 pub use checkpoint::Checkpointer;
+pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
-pub use writer::{GroupCommitWriter, StoredUpTo, WriterHandle};
+pub use retention::Reclaimed;
+pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
+pub use writer::{GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle};
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +62,11 @@ pub enum StoreError {
     /// The writer thread is gone (the listener is shutting down).
     #[error("the store writer has stopped")]
     WriterGone,
+    /// A `sig:` filter on a database without signature verdicts.
+    #[error(
+        "signature verdicts are not recorded yet in this database, so sig: filters cannot be answered"
+    )]
+    SignaturesNotRecorded,
     /// Any other SQLite failure (disk full, read-only file, locked too long, …).
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
@@ -99,6 +111,15 @@ impl Store {
             conn,
             path: path.to_owned(),
         })
+    }
+
+    /// True when `path` is a database some hookcap has finished creating (its
+    /// schema is in place). Never creates or changes anything.
+    pub fn is_initialized(path: &Path) -> bool {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE;
+        rusqlite::Connection::open_with_flags(path, flags)
+            .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
+            .is_ok_and(|v| v > 0)
     }
 
     /// An in-memory database with the current schema, for tests.

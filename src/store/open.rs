@@ -25,7 +25,8 @@ pub fn default_db_path() -> PathBuf {
 /// Opens `path` read-write in WAL mode and brings its schema up to date.
 /// With `create`, a missing file (and its directory, mode 0700) is created mode 0600.
 pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, StoreError> {
-    if !path.exists() {
+    let fresh = !path.exists();
+    if fresh {
         if !create {
             return Err(StoreError::Missing(path.to_owned()));
         }
@@ -34,6 +35,18 @@ pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, Sto
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Without the query-planner stability guarantee, SQLite re-plans a cached
+    // statement whenever a bound value the planner looked at (LIMIT ?, STAT4
+    // ranges) is rebound: a full re-prepare on every call of a hot query.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    if fresh {
+        // Only possible before the first table exists (and before WAL is set):
+        // lets `rm`/`prune` give space back in small steps beside a listener.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    }
     set_wal(&conn).map_err(|e| classify(path, e))?;
     schema::migrate(&mut conn, path).map_err(|e| match e {
         StoreError::Sqlite(e) => classify(path, e),

@@ -1,14 +1,16 @@
 //! Reads and small writes on a [`Store`]: sessions, listings, single requests.
 
-use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::decode_headers;
+use super::select::Scan;
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
-    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode, Timestamp,
+    CapturedRequest, NewRequest, RequestSummary, ResponseRecord, Session, SessionMode,
+    SignatureCheck, Timestamp,
 };
+use crate::sign::Outcome;
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
@@ -20,40 +22,19 @@ pub struct ListQuery {
     pub before_id: Option<i64>,
 }
 
-/// Conditions joined with AND, and the values of their `?` placeholders in order.
-#[derive(Default)]
-pub(super) struct Where {
-    pub(super) clauses: Vec<String>,
-    pub(super) args: Vec<Box<dyn ToSql>>,
-}
-
-impl Where {
-    /// Adds a condition with one placeholder.
-    pub(super) fn push(&mut self, clause: impl Into<String>, arg: impl ToSql + 'static) {
-        self.clauses.push(clause.into());
-        self.args.push(Box::new(arg));
-    }
-
-    /// `WHERE a AND b`, or nothing when there are no conditions.
-    pub(super) fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    /// The placeholder values, as rusqlite takes them.
-    pub(super) fn params(&self) -> Vec<&dyn ToSql> {
-        self.args.iter().map(|a| a.as_ref()).collect()
-    }
-}
-
 /// A session as named on the command line, resolved against the store.
 pub type SessionRef = SessionSel;
 
-pub(super) const SUMMARY_COLUMNS: &str =
-    "id, session_id, received_at, method, target, status, body_size, truncated, content_type";
+pub(super) const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
+     content_type, sig_provider, sig_outcome, sig_reason, rejected";
+
+/// Requests with their live checks, if any (a primary-key lookup per row).
+pub(super) const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
+
+/// The columns [`full_row`] reads.
+pub(super) const FULL_COLUMNS: &str = "id, session_id, received_at, method, target, http_version, \
+    remote_addr, headers, body, truncated, status, response_headers, response_body, \
+    sig_provider, sig_outcome, sig_reason, rejected";
 
 impl Store {
     /// Records the start of a session and returns it.
@@ -97,43 +78,33 @@ impl Store {
         }
     }
 
-    /// Requests matching `filter`, newest first, one page at a time.
+    /// Requests matching `filter`, newest first, one page at a time. Terms SQL
+    /// cannot decide are checked in Rust, and still up to `limit` rows come back.
     pub fn list(
         &self,
         filter: &Filter,
         page: ListQuery,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        let mut w = self.filter_where(filter)?;
-        if let Some(before) = page.before_id {
-            w.push("id < ?", before);
-        }
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests {} ORDER BY id DESC LIMIT ?",
-            w.sql()
-        );
-        w.args.push(Box::new(page.limit));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(w.params().as_slice(), summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let scan = Scan {
+            before_id: page.before_id,
+            ..Scan::newest(page.limit)
+        };
+        self.summaries(filter, scan)
     }
 
-    /// The conditions of `filter` as a WHERE clause (the one translation of a
-    /// [`Filter`] into SQL, shared by every listing).
-    pub(super) fn filter_where(&self, filter: &Filter) -> Result<Where, StoreError> {
-        let mut w = Where::default();
-        if let Some(m) = &filter.method {
-            w.push("method = ? COLLATE NOCASE", m.clone());
+    /// Summaries of the requests matching every term of `filter` in `scan`'s
+    /// window: read as summaries when SQL decides the whole filter, otherwise
+    /// as full rows that Rust finishes checking.
+    pub fn summaries(
+        &self,
+        filter: &Filter,
+        scan: Scan,
+    ) -> Result<Vec<RequestSummary>, StoreError> {
+        if filter.is_pushable() {
+            return self.select_rows(filter, scan, SUMMARY_COLUMNS, summary_row);
         }
-        if let Some(g) = &filter.path_glob {
-            w.push("path GLOB ?", g.clone());
-        }
-        if let Some(sel) = filter.session {
-            w.push("session_id = ?", self.resolve_session(sel)?.unwrap_or(-1));
-        }
-        if let Some(since) = filter.since {
-            w.push("received_at >= ?", since.0);
-        }
-        Ok(w)
+        let rows = self.requests(filter, scan)?;
+        Ok(rows.iter().map(RequestSummary::of).collect())
     }
 
     /// Requests of one session with ids above `after_id`, oldest first:
@@ -145,19 +116,25 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM requests WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Stores `requests` in one transaction (an import); returns their ids.
+    pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = super::writer::insert_all(&tx, requests.iter())?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
     /// One full request by id.
     pub fn get(&self, id: i64) -> Result<Option<CapturedRequest>, StoreError> {
-        let sql = "SELECT id, session_id, received_at, method, target, http_version, remote_addr, \
-                   headers, body, truncated, status, response_headers, response_body \
-                   FROM requests WHERE id = ?1";
-        Ok(self.conn.query_row(sql, [id], full_row).optional()?)
+        let sql = format!("SELECT {FULL_COLUMNS} FROM {REQUESTS} WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], full_row).optional()?)
     }
 
     /// The id of the newest request, if any.
@@ -186,7 +163,7 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
+fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
     Ok(RequestSummary {
         id: r.get(0)?,
         session_id: r.get(1)?,
@@ -197,10 +174,28 @@ pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
         body_size: r.get::<_, i64>(6)?.max(0) as u64,
         truncated: r.get(7)?,
         content_type: r.get(8)?,
+        signature: signature_at(r, 9)?,
+        rejected: r.get(12)?,
     })
 }
 
-fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
+/// The signature check in columns `i..i+3` (provider, outcome, reason), if any.
+fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck>> {
+    let provider: Option<String> = r.get(i)?;
+    let outcome: Option<String> = r.get(i + 1)?;
+    Ok(
+        match (provider, outcome.as_deref().and_then(Outcome::parse)) {
+            (Some(provider), Some(outcome)) => Some(SignatureCheck {
+                provider,
+                outcome,
+                reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    )
+}
+
+pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
     let request = NewRequest {
         session_id: r.get(1)?,
         received_at: Timestamp(r.get(2)?),
@@ -216,6 +211,8 @@ fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
             headers: decode_headers(&r.get::<_, Vec<u8>>(11)?),
             body: r.get(12)?,
         },
+        signature: signature_at(r, 13)?,
+        rejected: r.get(16)?,
     };
     Ok(CapturedRequest {
         id: r.get(0)?,

@@ -21,10 +21,10 @@ use super::clipboard::MAX_CLIPBOARD_BYTES;
 use super::detail::{Detail, Tab};
 use super::keys::{self, KeyContext};
 use super::list::{ListWindow, MAX_ROWS};
-use super::query::parse_tui_filter;
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
 use super::source::{LiveFeed, RequestSource};
+use crate::filter::Filter;
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::render::curl::curl_command;
@@ -561,7 +561,7 @@ impl App {
 
     /// Re-reads the list when the typed filter parses to something new.
     fn apply_filter(&mut self) -> Result<()> {
-        let parsed = match parse_tui_filter(&self.filter.input, Timestamp::now()) {
+        let parsed = match Filter::parse_line(&self.filter.input, Timestamp::now()) {
             Ok(parsed) => parsed,
             Err(e) => {
                 self.filter.error = Some(e.to_string());

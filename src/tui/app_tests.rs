@@ -39,7 +39,7 @@ fn many(n: i64) -> Vec<crate::model::NewRequest> {
 /// Commits `n` more requests and lets the app notice them.
 fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
     let new = many(n);
-    let last = app.store().insert_all(&new).unwrap().unwrap();
+    let last = *app.store().insert_requests(&new).unwrap().last().unwrap();
     tx.send_replace(StoredUpTo {
         last_id: last,
         count: 0,
@@ -156,7 +156,7 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
 fn the_filter_searches_headers_and_bodies() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
-    type_text(&mut app, "stripe-signature");
+    type_text(&mut app, "Stripe-Signature");
     assert_eq!(selected(&app), Some(1));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('/'));

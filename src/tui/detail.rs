@@ -295,6 +295,8 @@ mod tests {
                     headers: Vec::new(),
                     body: Vec::new(),
                 },
+                signature: None,
+                rejected: None,
             },
         }
     }

@@ -27,10 +27,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Tab ⇧Tab 1-5", "next / previous / pick a detail tab"),
     ("h l ← →", "scroll the detail sideways"),
     ("b", "body: formatted view or raw bytes"),
-    (
-        "/",
-        "filter: words, method:POST path:/x* session:latest since:10m",
-    ),
+    ("/", "filter: ls terms (status:4xx sig:invalid …) and words"),
     ("Esc", "back to the list, clear the filter"),
     ("f", "follow the newest request on / off"),
     ("c", "copy the request as a curl command"),

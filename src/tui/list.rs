@@ -300,6 +300,8 @@ pub(crate) mod tests {
             body_size: 0,
             truncated: false,
             content_type: None,
+            signature: None,
+            rejected: None,
         }
     }
 

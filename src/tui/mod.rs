@@ -38,7 +38,6 @@ pub mod event;
 pub mod keys;
 pub mod list;
 pub mod log_sink;
-pub mod query;
 pub mod rate;
 pub mod render;
 pub mod source;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use super::query::TuiFilter;
+use crate::filter::Filter;
 use crate::model::RequestSummary;
 use crate::store::{Direction, ScanStep, Store, StoreError, StoredUpTo};
 
@@ -50,7 +50,7 @@ pub trait Pager {
 /// Pages of the store's requests that match the current `/` filter.
 pub struct RequestSource {
     store: Store,
-    filter: TuiFilter,
+    filter: Filter,
 }
 
 impl RequestSource {
@@ -58,7 +58,7 @@ impl RequestSource {
     pub fn new(store: Store) -> Self {
         Self {
             store,
-            filter: TuiFilter::default(),
+            filter: Filter::default(),
         }
     }
 
@@ -68,12 +68,12 @@ impl RequestSource {
     }
 
     /// Replaces the filter; pages from now on match it.
-    pub fn set_filter(&mut self, filter: TuiFilter) {
+    pub fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
     }
 
     /// The filter in force.
-    pub fn filter(&self) -> &TuiFilter {
+    pub fn filter(&self) -> &Filter {
         &self.filter
     }
 }
@@ -90,9 +90,7 @@ impl Pager for RequestSource {
                 limit: u32::try_from(want - rows.len()).unwrap_or(u32::MAX),
                 span: SCAN_SPAN,
             };
-            let found = self
-                .store
-                .scan(&self.filter.filter, &self.filter.words, step)?;
+            let found = self.store.scan(&self.filter, step)?;
             rows.extend(found.rows);
             match found.next {
                 None => break Edge::End,
@@ -153,6 +151,7 @@ impl LiveFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::Term;
     use crate::model::{NewRequest, ResponseRecord, SessionMode, Timestamp};
 
     fn store_with(n: usize) -> Store {
@@ -175,8 +174,10 @@ mod tests {
                 headers: Vec::new(),
                 body: Vec::new(),
             },
+            signature: None,
+            rejected: None,
         };
-        store.insert_all(&vec![r; n]).unwrap();
+        store.insert_requests(&vec![r; n]).unwrap();
         store
     }
 
@@ -207,10 +208,7 @@ mod tests {
     #[test]
     fn a_filter_that_matches_nothing_ends_empty() {
         let mut src = RequestSource::new(store_with(3));
-        src.set_filter(TuiFilter {
-            words: vec!["nowhere".into()],
-            ..TuiFilter::default()
-        });
+        src.set_filter(Filter::of([Term::Text("nowhere".into())]));
         let p = src.page(Direction::Older, None, 10).unwrap();
         assert_eq!((p.rows.len(), p.edge), (0, Edge::End));
     }

@@ -38,6 +38,8 @@ pub fn request(
             headers: vec![Header::new("Content-Length", "0")],
             body: Vec::new(),
         },
+        signature: None,
+        rejected: None,
     }
 }
 
@@ -82,7 +84,7 @@ pub fn store_with(requests: &[NewRequest]) -> Store {
         .create_session(SessionMode::Listen, "http://127.0.0.1:4665", None)
         .expect("session");
     if !requests.is_empty() {
-        store.insert_all(requests).expect("insert");
+        store.insert_requests(requests).expect("insert");
     }
     store
 }

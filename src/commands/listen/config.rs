@@ -5,10 +5,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use hyper::StatusCode;
 
-use crate::capture::{Limits, ResponseShape};
-use crate::cli::ListenArgs;
+use crate::capture::{Guard, Limits, ResponseShape, TokenRule};
+use crate::cli::{CheckArgs, ListenArgs};
+use crate::commands::secret;
 use crate::error::CliError;
-use crate::model::Header;
+use crate::filter::Filter;
+use crate::model::{Header, Timestamp};
+use crate::sign::{Checker, Secret};
 
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +49,18 @@ pub struct ListenConfig {
     pub shape: ResponseShape,
     /// Body size and time limits.
     pub limits: Limits,
+    /// Live signature, token and address checks.
+    pub guard: Guard,
     /// How to print requests.
     pub output: OutputMode,
     /// Stop after this many requests.
     pub exit_after: Option<u64>,
     /// Give up waiting for `exit_after` after this long.
     pub timeout: Option<Duration>,
+    /// Count only requests matching this toward `exit_after`.
+    pub exit_filter: Option<Filter>,
+    /// Keep only the newest this many requests in the database.
+    pub keep: Option<u64>,
 }
 
 impl ListenConfig {
@@ -73,21 +82,62 @@ impl ListenConfig {
         };
         let limits = Limits {
             max_body: args.limits.max_body.as_u64(),
+            body_idle_timeout: args.limits.body_timeout,
+            header_read_timeout: args.limits.header_timeout,
             ..Limits::default()
         };
         if args.exit_after == Some(0) {
             return Err(CliError::Usage("--exit-after must be at least 1".into()));
         }
+        if args.keep == Some(0) {
+            return Err(CliError::Usage("--keep must be at least 1".into()));
+        }
+        let exit_filter = args
+            .match_terms
+            .as_deref()
+            .map(|line| Filter::parse_line(line, Timestamp::now()))
+            .transpose()
+            .map_err(|e| CliError::Usage(format!("--match: {e}")))?;
         Ok(Self {
             host: args.server.host.clone(),
             port: args.server.port,
             shape,
             limits,
+            guard: guard(&args.checks)?,
             output: OutputMode::resolve(args.output.json, args.output.no_tui, stdout_is_tty),
             exit_after: args.exit_after,
             timeout: args.timeout,
+            exit_filter,
+            keep: args.keep,
         })
     }
+}
+
+/// The live checks the flags ask for; `--verify` needs a secret.
+pub fn guard(args: &CheckArgs) -> Result<Guard, CliError> {
+    let checker = match args.verify {
+        None => None,
+        Some(choice) => Some(Checker {
+            kind: choice.0,
+            secret: secret::require(&args.secret)?,
+            hmac: secret::hmac_spec(choice.0, &args.hmac)?,
+            tolerance: args.tolerance,
+        }),
+    };
+    let token = match &args.require_token {
+        Some(t) if t.is_empty() => return Err(CliError::Usage("--require-token is empty".into())),
+        Some(t) => Some(TokenRule {
+            header: args.token_header.clone(),
+            token: Secret::from_bytes(t.as_str()),
+        }),
+        None => None,
+    };
+    Ok(Guard {
+        checker,
+        reject_invalid: args.reject_invalid,
+        token,
+        allow: args.allow_ip.clone(),
+    })
 }
 
 /// Parses `Name: value`, checking both parts are valid in HTTP.
@@ -179,6 +229,26 @@ mod tests {
                 c.limits.max_body == 1024
             }),
             ("hookcap listen --json", |c| c.output == OutputMode::Json),
+            (
+                "hookcap listen --verify github --secret s --reject-invalid",
+                |c| c.guard.checker.is_some() && c.guard.reject_invalid,
+            ),
+            ("hookcap listen --verify auto --secret s", |c| {
+                c.guard.checker.as_ref().is_some_and(|k| k.kind.is_none())
+            }),
+            (
+                "hookcap listen --require-token t --token-header X-Token",
+                |c| {
+                    c.guard
+                        .token
+                        .as_ref()
+                        .is_some_and(|t| t.header == "X-Token")
+                },
+            ),
+            ("hookcap listen --allow-ip 10.0.0.0/8 --allow-ip ::1", |c| {
+                c.guard.allow.len() == 2
+            }),
+            ("hookcap listen", |c| c.guard.is_empty()),
             ("hookcap listen --body hi", |c| c.shape.body == "hi"),
             ("hookcap listen -H X-A:1 -H X-B:2", |c| {
                 c.shape.headers.len() == 2
@@ -186,6 +256,10 @@ mod tests {
             ("hookcap listen --exit-after 3 --timeout 5s", |c| {
                 c.exit_after == Some(3) && c.timeout == Some(Duration::from_secs(5))
             }),
+            ("hookcap listen --exit-after 1 --match method:POST", |c| {
+                c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
+            }),
+            ("hookcap listen --keep 10", |c| c.keep == Some(10)),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -198,13 +272,37 @@ mod tests {
             "hookcap listen -H nocolon",
             "hookcap listen --body @/no/such/file",
             "hookcap listen --exit-after 0",
+            "hookcap listen --keep 0",
+            "hookcap listen --exit-after 1 --match status:2yx",
         ] {
             assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
         }
     }
 
     #[test]
-    fn timeout_needs_exit_after() {
+    fn timeout_and_match_need_exit_after() {
         assert!(Cli::try_parse_from(["hookcap", "listen", "--timeout", "1s"]).is_err());
+        assert!(Cli::try_parse_from(["hookcap", "listen", "--match", "id:1"]).is_err());
+    }
+
+    #[test]
+    fn a_bad_match_points_at_the_term() {
+        let cli = Cli::try_parse_from([
+            "hookcap",
+            "listen",
+            "--exit-after",
+            "1",
+            "--match",
+            "method:POST json:x",
+        ])
+        .unwrap();
+        let Command::Listen(args) = cli.command else {
+            panic!("not listen")
+        };
+        let err = ListenConfig::resolve(&args, false).unwrap_err().to_string();
+        assert!(
+            err.starts_with("--match: invalid filter term \"json:x\" at column 18"),
+            "{err}"
+        );
     }
 }

@@ -1,31 +1,34 @@
 //! Printing what the listener captures, from a thread of its own.
 //!
-//! The writer announces each commit; this thread wakes, reads the new rows of
-//! its session from its own store connection, prints them and counts them for
-//! `--exit-after`. However slow stdout is, capture never waits for it. While
-//! the inspector shows requests ([`OutputMode::Tui`]) it prints nothing and
-//! only counts.
+//! The writer broadcasts the summaries of each commit; this thread prints them
+//! and counts them for `--exit-after`. If it falls behind (a slow pipe), the
+//! broadcast lags and it catches up from its own store connection instead.
+//! However slow stdout is, capture never waits for it. While the inspector
+//! shows requests ([`OutputMode::Tui`]) it prints nothing and only counts.
 
 use std::io::Write;
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use serde_json::json;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use super::config::{ListenConfig, OutputMode};
 use crate::commands::Context;
 use crate::document::SummaryDoc;
+use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
-use crate::store::{Store, StoredUpTo};
+use crate::store::{Store, StoredBatch};
 
 /// What the output thread saw by the time it stopped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Printed {
     /// Requests of this session seen.
     pub count: u64,
+    /// Of those, the ones matching `--match` (all of them without it).
+    pub matched: u64,
     /// True when `--exit-after` was reached.
     pub reached_exit_after: bool,
 }
@@ -41,6 +44,7 @@ struct Follower {
     mode: OutputMode,
     paint: Paint,
     exit_after: Option<u64>,
+    exit_filter: Option<Filter>,
     stop: watch::Sender<bool>,
     last_id: i64,
     printed: Printed,
@@ -54,7 +58,7 @@ impl LiveOutput {
         ctx: &Context,
         session: &Session,
         url: &str,
-        stored: watch::Receiver<StoredUpTo>,
+        batches: broadcast::Receiver<StoredBatch>,
         stop: watch::Sender<bool>,
     ) -> anyhow::Result<Self> {
         print_listening(config.output, session, url, ctx)?;
@@ -64,6 +68,7 @@ impl LiveOutput {
             mode: config.output,
             paint: ctx.paint,
             exit_after: config.exit_after,
+            exit_filter: config.exit_filter.clone(),
             stop,
             last_id: 0,
             printed: Printed::default(),
@@ -71,7 +76,7 @@ impl LiveOutput {
         let runtime = tokio::runtime::Handle::current();
         let thread = std::thread::Builder::new()
             .name("hookcap-output".into())
-            .spawn(move || follower.run(runtime, stored))
+            .spawn(move || follower.run(runtime, batches))
             .context("starting the output thread")?;
         Ok(Self { thread })
     }
@@ -113,11 +118,16 @@ impl Follower {
     fn run(
         mut self,
         runtime: tokio::runtime::Handle,
-        mut stored: watch::Receiver<StoredUpTo>,
+        mut batches: broadcast::Receiver<StoredBatch>,
     ) -> Printed {
         loop {
-            let writer_running = runtime.block_on(stored.changed()).is_ok();
-            if let Err(e) = self.print_new() {
+            let (result, writer_running) = match runtime.block_on(batches.recv()) {
+                Ok(batch) => (self.print_batch(&batch), true),
+                // Fell behind the writer: catch up from the store, then follow again.
+                Err(broadcast::error::RecvError::Lagged(_)) => (self.print_new(), true),
+                Err(broadcast::error::RecvError::Closed) => (self.print_new(), false),
+            };
+            if let Err(e) = result {
                 tracing::warn!("output stopped: {e:#}");
                 let _ = self.stop.send(true);
                 return self.printed;
@@ -128,44 +138,69 @@ impl Follower {
         }
     }
 
-    fn print_new(&mut self) -> anyhow::Result<()> {
-        loop {
-            let rows = self
-                .store
-                .session_requests_after(self.session_id, self.last_id, 1000)?;
-            let Some(last) = rows.last() else {
-                return Ok(());
-            };
-            self.last_id = last.id;
-            self.print_rows(&rows)?;
+    fn print_batch(&mut self, batch: &[RequestSummary]) -> anyhow::Result<()> {
+        let start = batch.partition_point(|r| r.id <= self.last_id);
+        let fresh = &batch[start..];
+        if let Some(last) = fresh.last().map(|r| r.id) {
+            let matched = self.count_matching(last)?;
+            self.last_id = last;
+            self.print_rows(fresh, matched)?;
         }
-    }
-
-    fn print_rows(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
-        if self.mode == OutputMode::Tui {
-            rows.iter().for_each(|_| self.count());
-            return Ok(());
-        }
-        let mut out = std::io::stdout().lock();
-        for row in rows {
-            match self.mode {
-                OutputMode::Json => {
-                    writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
-                }
-                _ => writeln!(out, "{}", summary_line(row, &self.paint))?,
-            }
-            self.count();
-        }
-        out.flush()?;
         Ok(())
     }
 
-    /// Counts one request towards `--exit-after`, stopping when it is reached.
-    fn count(&mut self) {
-        self.printed.count += 1;
-        if self.exit_after == Some(self.printed.count) {
+    fn print_new(&mut self) -> anyhow::Result<()> {
+        const PAGE: u32 = 1000;
+        loop {
+            let rows = self
+                .store
+                .session_requests_after(self.session_id, self.last_id, PAGE)?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                return Ok(());
+            };
+            let matched = self.count_matching(last)?;
+            self.last_id = last;
+            self.print_rows(&rows, matched)?;
+            if rows.len() < PAGE as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    /// How many of the rows after `self.last_id` up to `last` match `--match`.
+    fn count_matching(&self, last: i64) -> anyhow::Result<Option<u64>> {
+        let Some(filter) = &self.exit_filter else {
+            return Ok(None);
+        };
+        let window = filter
+            .clone()
+            .and(Term::Session(SessionSel::Id(self.session_id)))
+            .and(Term::Id(Cmp::Gt, self.last_id))
+            .and(Term::Id(Cmp::Le, last));
+        Ok(Some(self.store.count_matching(&window)?))
+    }
+
+    fn print_rows(&mut self, rows: &[RequestSummary], matched: Option<u64>) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        for row in rows {
+            match self.mode {
+                OutputMode::Tui => {}
+                OutputMode::Json => {
+                    writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
+                }
+                OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
+            }
+            self.printed.count += 1;
+        }
+        self.printed.matched += matched.unwrap_or(rows.len() as u64);
+        if let Some(n) = self.exit_after
+            && self.printed.matched >= n
+            && !self.printed.reached_exit_after
+        {
             self.printed.reached_exit_after = true;
             let _ = self.stop.send(true);
         }
+        out.flush()?;
+        Ok(())
     }
 }

@@ -1,0 +1,328 @@
+//! The one filter language: what `ls`, `export`, `rm`, `wait`, `listen --match`
+//! and the TUI's `/` use to pick requests.
+//!
+//! A [`Filter`] is a list of [`Term`]s that must all hold (AND). Terms are
+//! parsed here, once ([`Filter::parse_args`] for one term per argument,
+//! [`Filter::parse_line`] for a line of terms with quotes), and each term says
+//! how far the store can push it into SQL ([`Term::pushdown`]): the store turns
+//! the pushable part into a `WHERE` clause and checks the rest in Rust on the
+//! candidate rows with [`Term::matches`]. The language is documented for users in
+//! `docs/filters.md` and in `--help` (`cli.rs`).
+//!
+//! | term | meaning |
+//! |------|---------|
+//! | `method:POST` | method, ignoring case |
+//! | `path:/hook*` | path (no query) matches a [`Glob`] |
+//! | `status:2xx`, `status:401` | what hookcap answered: a class or a code |
+//! | `header:NAME`, `header:NAME=GLOB` | a header is present / has a matching value |
+//! | `body:TEXT` | the body contains these bytes |
+//! | `json:/a/b`, `json:/a/b=VALUE` | an RFC 6901 pointer exists / equals a value |
+//! | `sig:valid\|invalid\|unsigned` | the recorded signature verdict |
+//! | `since:10m`, `since:RFC3339` | received at or after |
+//! | `session:latest\|ID` | one session |
+//! | `id:>100`, `id:<=7`, `id:5` | compares the id |
+//! | `WORD`, `text:WORD` | the target, headers or body contain WORD |
+
+mod eval;
+mod glob;
+mod parse;
+
+use std::time::Duration;
+
+pub use eval::MatchContext;
+pub use glob::{Glob, GlobError};
+pub use parse::FilterError;
+
+use crate::model::Timestamp;
+
+/// Which session a filter is limited to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionSel {
+    /// The newest session in the database.
+    Latest,
+    /// A session by id.
+    Id(i64),
+}
+
+/// A status condition: one code, or a class like `4xx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusSel {
+    /// Exactly this code.
+    Code(u16),
+    /// Any code whose first digit is this (4 for `4xx`).
+    Class(u16),
+}
+
+impl StatusSel {
+    /// The inclusive range of codes this selects.
+    pub fn range(self) -> (u16, u16) {
+        match self {
+            Self::Code(c) => (c, c),
+            Self::Class(d) => (d * 100, d * 100 + 99),
+        }
+    }
+}
+
+/// A recorded signature verdict, as `sig:` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigVerdict {
+    /// A signature was present and checked out.
+    Valid,
+    /// A signature was present and wrong (or expired, or malformed).
+    Invalid,
+    /// No signature was found.
+    Unsigned,
+}
+
+impl SigVerdict {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Unsigned => "unsigned",
+        }
+    }
+}
+
+/// How `id:` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// `=`
+    Eq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Cmp {
+    /// The operator as written in SQL and in the language.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Eq => "=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+        }
+    }
+
+    /// Applies the comparison.
+    pub fn holds(self, left: i64, right: i64) -> bool {
+        match self {
+            Self::Eq => left == right,
+            Self::Lt => left < right,
+            Self::Le => left <= right,
+            Self::Gt => left > right,
+            Self::Ge => left >= right,
+        }
+    }
+}
+
+/// One condition of a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// `method:POST`: the method, compared ignoring ASCII case.
+    Method(String),
+    /// `path:GLOB`: the path (target without the query) matches.
+    Path(Glob),
+    /// `status:2xx` or `status:401`: what hookcap answered.
+    Status(StatusSel),
+    /// `header:NAME` (present) or `header:NAME=GLOB` (some value matches).
+    Header {
+        /// Header name, compared ignoring ASCII case.
+        name: String,
+        /// A glob one of the values must match, if given.
+        value: Option<Glob>,
+    },
+    /// `body:TEXT`: the body contains these bytes.
+    Body(String),
+    /// `json:/pointer` (exists) or `json:/pointer=VALUE` (equals).
+    Json {
+        /// An RFC 6901 JSON pointer (`""` is the whole document).
+        pointer: String,
+        /// The value it must equal: JSON text, or else a plain string.
+        value: Option<String>,
+    },
+    /// `sig:valid|invalid|unsigned`.
+    Sig(SigVerdict),
+    /// `since:10m` or `since:RFC3339`: received at or after.
+    Since(Timestamp),
+    /// `session:latest|ID`.
+    Session(SessionSel),
+    /// `id:>100`.
+    Id(Cmp, i64),
+    /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
+    Text(String),
+}
+
+/// How much of a term SQL can decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pushdown {
+    /// SQL decides it exactly; nothing is left to check.
+    Exact,
+    /// SQL narrows the candidates; Rust must still check the term.
+    Partial,
+    /// Only Rust can check it.
+    None,
+}
+
+impl Term {
+    /// How far the store can push this term into SQL.
+    pub fn pushdown(&self) -> Pushdown {
+        match self {
+            Term::Header { value: Some(_), .. } => Pushdown::Partial,
+            Term::Json { pointer, .. } if crate::store::json_path(pointer).is_some() => {
+                Pushdown::Partial
+            }
+            Term::Json { .. } => Pushdown::None,
+            _ => Pushdown::Exact,
+        }
+    }
+}
+
+/// Conditions a request must meet, all of them. The empty filter matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// The terms, in the order given.
+    pub terms: Vec<Term>,
+}
+
+impl Filter {
+    /// A filter of these terms.
+    pub fn of(terms: impl IntoIterator<Item = Term>) -> Self {
+        Self {
+            terms: terms.into_iter().collect(),
+        }
+    }
+
+    /// This filter with one more term.
+    pub fn and(mut self, term: Term) -> Self {
+        self.terms.push(term);
+        self
+    }
+
+    /// Parses one term per argument (as a shell passes them), relative to `now`.
+    pub fn parse_args<S: AsRef<str>>(args: &[S], now: Timestamp) -> Result<Self, FilterError> {
+        args.iter()
+            .map(|a| parse::term(a.as_ref(), now))
+            .collect::<Result<_, _>>()
+            .map(|terms| Self { terms })
+    }
+
+    /// Parses a line of terms separated by spaces, with `"…"` or `'…'` quoting
+    /// (`body:"two words"`): what `--match` and the TUI's `/` take.
+    pub fn parse_line(line: &str, now: Timestamp) -> Result<Self, FilterError> {
+        parse::line(line, now).map(|terms| Self { terms })
+    }
+
+    /// True when there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The session this filter names, if any (the last `session:` term wins
+    /// for callers that need one; all of them still apply).
+    pub fn session(&self) -> Option<SessionSel> {
+        self.terms.iter().rev().find_map(|t| match t {
+            Term::Session(s) => Some(*s),
+            _ => None,
+        })
+    }
+
+    /// The terms SQL cannot decide exactly, to check in Rust on candidate rows.
+    pub fn residual(&self) -> impl Iterator<Item = &Term> {
+        self.terms
+            .iter()
+            .filter(|t| t.pushdown() != Pushdown::Exact)
+    }
+
+    /// True when every term is decided in SQL.
+    pub fn is_pushable(&self) -> bool {
+        self.residual().next().is_none()
+    }
+}
+
+/// Parses `latest` or a session id.
+pub fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
+    parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
+}
+
+/// Parses a `since` value relative to `now`: a duration ago (`10m`, `1h30m`)
+/// or an absolute RFC 3339 time.
+pub fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
+    parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
+}
+
+/// `now` minus `d`, saturating.
+pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
+    let us = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+    Timestamp(now.0.saturating_sub(us))
+}
+
+/// The path part of a raw request target (before `?`).
+pub fn path_of(target: &str) -> &str {
+    target.split_once('?').map_or(target, |(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_durations_relative_to_now() {
+        let now = Timestamp(10_000_000_000);
+        assert_eq!(parse_since("10s", now).unwrap(), Timestamp(9_990_000_000));
+        assert_eq!(parse_since("1m", now).unwrap(), Timestamp(9_940_000_000));
+    }
+
+    #[test]
+    fn since_takes_rfc3339_times() {
+        let t = parse_since("2026-01-02T03:04:05Z", Timestamp(0)).unwrap();
+        assert_eq!(t.rfc3339(), "2026-01-02T03:04:05.000000Z");
+    }
+
+    #[test]
+    fn since_rejects_garbage_naming_it() {
+        let err = parse_since("yesterday-ish", Timestamp(0)).unwrap_err();
+        assert!(err.to_string().contains("yesterday-ish"));
+    }
+
+    #[test]
+    fn sessions_are_latest_or_numbers() {
+        assert_eq!(parse_session("latest").unwrap(), SessionSel::Latest);
+        assert_eq!(parse_session("42").unwrap(), SessionSel::Id(42));
+        assert!(parse_session("first").is_err());
+    }
+
+    #[test]
+    fn path_of_drops_the_query() {
+        assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
+        assert_eq!(path_of("/a"), "/a");
+    }
+
+    #[test]
+    fn only_json_and_header_values_are_left_to_rust() {
+        let f = Filter::parse_line(
+            "method:POST header:X-A header:X-B=1 json:/a body:x json:/a/0",
+            Timestamp(0),
+        )
+        .unwrap();
+        let pushdown: Vec<_> = f.terms.iter().map(Term::pushdown).collect();
+        use Pushdown::*;
+        assert_eq!(pushdown, [Exact, Exact, Partial, Partial, Exact, None]);
+        let residual: Vec<_> = f.residual().collect();
+        assert_eq!(residual.len(), 3);
+        assert!(!f.is_pushable());
+        assert!(
+            Filter::parse_line("path:/a* id:>3", Timestamp(0))
+                .unwrap()
+                .is_pushable()
+        );
+    }
+}

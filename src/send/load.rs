@@ -1,0 +1,288 @@
+//! Sending: one request with retries, and `--repeat N --concurrency C` as C
+//! workers pulling request numbers from a shared counter until N are done.
+//! A single request goes through reqwest; load workers to plain `http://` URLs
+//! each own a connection ([`super::direct`]) instead of sharing reqwest's pool.
+//!
+//! Each worker keeps its own [`Summary`] (no locks on the hot path) and they
+//! are merged at the end, so counts are exact. Progress is two atomics that a
+//! display may read at any time. A retry resends the same request (same
+//! delivery id and signature), as webhook providers redeliver an event.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use std::borrow::Cow;
+
+use super::BuildError;
+use super::client::{Exchange, TransportError, WireRequest, execute};
+use super::direct::{Lane, Target};
+use super::request::{Draft, Fresh, Prepared, Signer, SystemFresh};
+use super::retry::{Decision, GiveUp, RetryPolicy, parse_retry_after, retryable_status};
+use super::summary::Summary;
+use crate::model::HeaderList;
+
+/// What happened while retrying, for the caller to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryEvent {
+    /// Attempt `retry` of `of` retries starts after `wait`.
+    Retrying {
+        /// 1-based retry number.
+        retry: u32,
+        /// `--retry N`.
+        of: u32,
+        /// The wait before it.
+        wait: Duration,
+        /// Whether the wait came from `Retry-After`.
+        from_retry_after: bool,
+        /// What failed (`503 Service Unavailable`, an error message).
+        why: String,
+    },
+    /// No more retries; the last result stands.
+    GaveUp {
+        /// Attempts made in total.
+        attempts: u32,
+        /// Why retrying stopped.
+        reason: GiveUp,
+        /// What failed last.
+        why: String,
+    },
+}
+
+/// Receives retry events (printed on stderr by the command).
+pub type RetryLog = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+/// The result of one request after retries.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The final response, or why there was none.
+    pub result: Result<Exchange, TransportError>,
+    /// Attempts made (1 without retries).
+    pub attempts: u32,
+}
+
+/// How one worker (or the single send) reaches the server.
+#[derive(Debug)]
+pub enum Route {
+    /// Through the shared reqwest client (TLS, proxies, the single send).
+    Pooled,
+    /// Over the worker's own connection (load to plain `http://`).
+    Own(Lane),
+}
+
+/// Everything needed to send the request any number of times.
+pub struct Sender {
+    /// The client (shared connection pool).
+    pub client: reqwest::Client,
+    /// The request to build.
+    pub draft: Draft,
+    /// Signs each request, if asked.
+    pub signer: Option<Signer>,
+    /// When and how long to retry.
+    pub retry: RetryPolicy,
+    /// Where retry events go.
+    pub log: RetryLog,
+    /// `--timeout`, applied by the direct lanes (reqwest has its own copy).
+    timeout: Option<Duration>,
+    /// Where load workers connect directly, when they may.
+    direct: Option<Target>,
+    /// The request built once, when every send is the same.
+    fixed: Option<WireRequest>,
+}
+
+impl Sender {
+    /// A sender; prepares the request once when it never changes.
+    pub fn new(
+        client: reqwest::Client,
+        draft: Draft,
+        signer: Option<Signer>,
+        retry: RetryPolicy,
+        log: RetryLog,
+        timeout: Option<Duration>,
+    ) -> Result<Self, BuildError> {
+        let fixed = if draft.is_static(signer.as_ref()) {
+            Some(WireRequest::of(&draft.prepare(&mut SystemFresh, None)?)?)
+        } else {
+            None
+        };
+        let url = reqwest::Url::parse(&draft.url)
+            .map_err(|e| BuildError::Invalid(format!("invalid URL: {e}")))?;
+        Ok(Self {
+            client,
+            direct: Target::for_url(&url),
+            draft,
+            signer,
+            retry,
+            log,
+            timeout,
+            fixed,
+        })
+    }
+
+    /// A prepared request (fresh ids and signature) for display and sending.
+    pub fn prepare(&self, fresh: &mut dyn Fresh) -> Result<Prepared, BuildError> {
+        self.draft.prepare(fresh, self.signer.as_ref())
+    }
+
+    fn next_request(&self) -> Result<Cow<'_, WireRequest>, BuildError> {
+        match &self.fixed {
+            Some(r) => Ok(Cow::Borrowed(r)),
+            None => Ok(Cow::Owned(WireRequest::of(
+                &self.prepare(&mut SystemFresh)?,
+            )?)),
+        }
+    }
+
+    /// The route for a load worker.
+    fn route(&self) -> Route {
+        match self.direct {
+            Some(_) => Route::Own(Lane::default()),
+            None => Route::Pooled,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        route: &mut Route,
+        req: &WireRequest,
+        keep_body: bool,
+    ) -> Result<Exchange, TransportError> {
+        match (route, &self.direct) {
+            (Route::Own(lane), Some(target)) => {
+                lane.execute(target, req, keep_body, self.timeout).await
+            }
+            _ => execute(&self.client, req, keep_body).await,
+        }
+    }
+
+    /// Sends `req` through reqwest, retrying as the policy says, keeping the body.
+    pub async fn send_once(&self, req: &WireRequest) -> Outcome {
+        self.send(&mut Route::Pooled, req, true).await
+    }
+
+    /// Sends `req` on `route`, retrying as the policy says; `keep_body` keeps the final body.
+    pub async fn send(&self, route: &mut Route, req: &WireRequest, keep_body: bool) -> Outcome {
+        let start = Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self.attempt(route, req, keep_body).await;
+            let Some((why, retry_after)) = retry_reason(&result) else {
+                return Outcome { result, attempts };
+            };
+            let random = SystemFresh.random();
+            match self
+                .retry
+                .decide(attempts - 1, start.elapsed(), retry_after, random)
+            {
+                Decision::Retry(wait) => {
+                    (self.log)(&RetryEvent::Retrying {
+                        retry: attempts,
+                        of: self.retry.retries,
+                        wait,
+                        from_retry_after: retry_after.is_some(),
+                        why,
+                    });
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::GiveUp(reason) => {
+                    if self.retry.retries > 0 {
+                        (self.log)(&RetryEvent::GaveUp {
+                            attempts,
+                            reason,
+                            why,
+                        });
+                    }
+                    return Outcome { result, attempts };
+                }
+            }
+        }
+    }
+
+    /// Sends `plan.requests` requests with `plan.concurrency` in flight; `progress`
+    /// counts finished ones (and failed ones) as they finish.
+    pub async fn run_load(
+        self: Arc<Self>,
+        plan: LoadPlan,
+        progress: Arc<Progress>,
+    ) -> Result<(Summary, Duration), BuildError> {
+        let next = Arc::new(AtomicU64::new(0));
+        let start = Instant::now();
+        let workers: Vec<_> = (0..plan.concurrency.min(plan.requests))
+            .map(|_| {
+                let (me, next, progress) = (self.clone(), next.clone(), progress.clone());
+                tokio::spawn(async move { me.work(plan.requests, &next, &progress).await })
+            })
+            .collect();
+        let mut total = Summary::default();
+        for w in workers {
+            total.merge(w.await.expect("a load worker does not panic")?);
+        }
+        Ok((total, start.elapsed()))
+    }
+
+    async fn work(
+        &self,
+        n: u64,
+        next: &AtomicU64,
+        progress: &Progress,
+    ) -> Result<Summary, BuildError> {
+        let mut summary = Summary::default();
+        let mut route = self.route();
+        while next.fetch_add(1, Ordering::Relaxed) < n {
+            let req = self.next_request()?;
+            let outcome = self.send(&mut route, &req, false).await;
+            summary.retries += u64::from(outcome.attempts - 1);
+            let ok = match outcome.result {
+                Ok(ex) => {
+                    summary.record_response(ex.status, ex.total);
+                    (200..300).contains(&ex.status)
+                }
+                Err(e) => {
+                    summary.record_error(e.kind);
+                    false
+                }
+            };
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            if !ok {
+                progress.failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(summary)
+    }
+}
+
+/// Why a result is worth retrying (a description, and any `Retry-After` wait);
+/// `None` for a final result.
+fn retry_reason(result: &Result<Exchange, TransportError>) -> Option<(String, Option<Duration>)> {
+    match result {
+        Ok(ex) if retryable_status(ex.status) => {
+            let after = ex
+                .headers
+                .get_str("retry-after")
+                .and_then(|v| parse_retry_after(&v, SystemTime::now()));
+            Some((ex.status_line(), after))
+        }
+        Ok(_) => None,
+        Err(e) if e.kind.is_retryable() => Some((e.message.clone(), None)),
+        Err(_) => None,
+    }
+}
+
+/// How many requests, how many at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadPlan {
+    /// `--repeat`.
+    pub requests: u64,
+    /// `--concurrency`.
+    pub concurrency: u64,
+}
+
+/// Finished and failed (non-2xx or no response) request counts, updated live.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Requests finished.
+    pub done: AtomicU64,
+    /// Of those, the ones without a 2xx response.
+    pub failed: AtomicU64,
+}
