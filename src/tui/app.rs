@@ -24,7 +24,7 @@ use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
 use super::source::{LiveFeed, RequestSource};
-use crate::filter::Filter;
+use crate::filter::{Filter, FilterError};
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::render::curl::curl_command;
@@ -186,8 +186,9 @@ pub struct FilterBar {
     pub input: String,
     /// Whether the prompt has the keys.
     pub editing: bool,
-    /// Why the input does not parse (the previous filter stays in force).
-    pub error: Option<String>,
+    /// Why the input does not parse (the previous filter stays in force);
+    /// drawn with a caret under the bad part of the input.
+    pub error: Option<FilterError>,
 }
 
 /// How an [`App`] starts.
@@ -564,7 +565,7 @@ impl App {
         let parsed = match Filter::parse_line(&self.filter.input, Timestamp::now()) {
             Ok(parsed) => parsed,
             Err(e) => {
-                self.filter.error = Some(e.to_string());
+                self.filter.error = Some(e);
                 return Ok(());
             }
         };

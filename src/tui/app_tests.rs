@@ -164,6 +164,38 @@ fn the_filter_searches_headers_and_bodies() {
     assert_eq!(selected(&app), Some(3));
 }
 
+/// The ids listed after typing `filter` on a fresh `/` line.
+fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
+    press(app, KeyCode::Char('/'));
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::Char('/'));
+    type_text(app, filter);
+    assert!(
+        app.filter.error.is_none(),
+        "{filter}: {:?}",
+        app.filter.error
+    );
+    app.list.rows().iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn the_filter_takes_every_term_of_the_command_line() {
+    let mut app = app_with(&typical(), 100, 30);
+    assert_eq!(filtered(&mut app, "status:4xx"), [5]);
+    assert_eq!(filtered(&mut app, "header:x-dup=b"), [5]);
+    assert_eq!(filtered(&mut app, "header:Stripe-Signature"), [1]);
+    assert_eq!(filtered(&mut app, "json:/data/object/amount=2000"), [1]);
+    assert_eq!(filtered(&mut app, "json:/data/object/paid=true"), [1]);
+    assert_eq!(filtered(&mut app, "body:plan=pro"), [3]);
+    assert_eq!(filtered(&mut app, "path:/hooks/* id:>2"), [3, 5]);
+    assert_eq!(filtered(&mut app, "method:put 'kind=png'"), [4]);
+    assert_eq!(
+        filtered(&mut app, "session:latest since:2023-11-14T22:13:22Z"),
+        [3, 4, 5]
+    );
+    assert!(filtered(&mut app, "sig:valid").is_empty());
+}
+
 #[test]
 fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
     let mut app = app_with(&typical(), 100, 30);
@@ -171,12 +203,12 @@ fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
     type_text(&mut app, "hooks since:soo");
     let before: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
     press(&mut app, KeyCode::Char('n'));
-    assert!(
-        app.filter
-            .error
-            .as_deref()
-            .unwrap_or_default()
-            .contains("soon")
+    let error = app.filter.error.as_ref().expect("an error");
+    assert!(error.to_string().contains("soon"), "{error}");
+    assert_eq!(
+        error.pointer(),
+        "hooks since:soon\n            ^^^^",
+        "the pointer marks the bad value"
     );
     let after: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(before, after);

@@ -85,6 +85,16 @@ fn filter_with_no_match() {
 }
 
 #[test]
+fn filter_error_points_at_the_bad_term() {
+    let mut app = app_with(&typical(), 100, 24);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "hooks status:4x method:POST".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
 fn help_overlay() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('?'));

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::filter::FilterError;
 use crate::render::sanitize;
 use crate::tui::app::App;
 use crate::tui::theme;
@@ -23,18 +24,23 @@ const HINTS: &[(&str, &str)] = &[
     ("q", "quit"),
 ];
 
+/// Where the typed filter starts on the filter line (after the prompt).
+fn prompt(editing: bool) -> &'static str {
+    if editing { " / " } else { " filter: " }
+}
+
 /// The filter line: the prompt while typing, the filter in force otherwise.
 pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let f = &app.filter;
     let mut spans = vec![
-        Span::styled(if f.editing { " / " } else { " filter: " }, theme::key()),
+        Span::styled(prompt(f.editing), theme::key()),
         Span::raw(sanitize(&f.input).into_owned()),
     ];
     if f.editing {
         spans.push(Span::styled("▏", theme::key()));
     }
     let note = match &f.error {
-        Some(e) => Span::styled(format!("{} ", sanitize(e)), theme::error()),
+        Some(_) => Span::styled("not applied: see below ", theme::error()),
         None if f.editing => Span::styled("Enter keeps · Esc clears ", theme::dim()),
         None => Span::styled("/ edits · Esc clears ", theme::dim()),
     };
@@ -45,10 +51,14 @@ pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(note)), right);
 }
 
-/// The status line: the latest message, or the main keys.
+/// The status line: what is wrong with the filter being typed (carets under
+/// the bad part of the filter line above), else the latest message, else the
+/// main keys.
 pub fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let line = match &app.message {
-        Some(m) => {
+    let f = &app.filter;
+    let line = match (&f.error, &app.message) {
+        (Some(e), _) if f.editing => filter_error(e, f.editing),
+        (_, Some(m)) => {
             let style = if m.is_error {
                 theme::error()
             } else {
@@ -56,9 +66,22 @@ pub fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
             };
             Line::from(Span::styled(format!(" {}", sanitize(&m.text)), style))
         }
-        None => hints(),
+        (Some(e), None) => filter_error(e, f.editing),
+        (None, None) => hints(),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `   ^^^^ why`: the caret line of [`FilterError::pointer`], shifted past the
+/// prompt so it stands under the filter line's bad term, then the reason.
+fn filter_error(e: &FilterError, editing: bool) -> Line<'static> {
+    let pointer = e.pointer();
+    let carets = pointer.lines().nth(1).unwrap_or("^");
+    let lead = " ".repeat(prompt(editing).chars().count());
+    Line::from(vec![
+        Span::styled(format!("{lead}{carets} "), theme::error()),
+        Span::styled(sanitize(&e.reason).into_owned(), theme::error()),
+    ])
 }
 
 fn hints() -> Line<'static> {
