@@ -25,7 +25,6 @@
 
 pub mod body;
 pub mod color;
-pub mod curl;
 mod encoding;
 mod form;
 pub mod headers;

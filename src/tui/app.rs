@@ -24,10 +24,10 @@ use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
 use super::source::{LiveFeed, RequestSource};
+use crate::export::{Base, curl};
 use crate::filter::{Filter, FilterError};
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
-use crate::render::curl::curl_command;
 use crate::store::{Store, StoreError};
 
 /// How long a confirmation or error stays in the status line.
@@ -589,8 +589,18 @@ impl App {
             self.say_error("no request selected");
             return Ok(());
         };
-        let base = d.session.as_ref().map_or("", |s| s.url.as_str());
-        let cmd = curl_command(&d.request, base);
+        if d.request.body.len() > MAX_CLIPBOARD_BYTES {
+            let id = d.request.id;
+            self.say_error(format!(
+                "a curl command for #{id} is too big for the terminal clipboard ({} at most): \
+                 use `hookcap export id:{id} --format curl`",
+                super::body::size(MAX_CLIPBOARD_BYTES)
+            ));
+            return Ok(());
+        }
+        // Sent again to where it was captured, else to its own Host header.
+        let base = Base::from_arg(d.session.as_ref().map(|s| s.url.as_str()));
+        let cmd = curl::command(&d.request, &base.for_request(&d.request));
         let note = match d.request.truncated {
             true => " (its body was truncated at capture)",
             false => "",

@@ -277,11 +277,16 @@ fn c_copies_a_curl_command_and_says_so() {
         panic!("{effects:?}");
     };
     let cmd = String::from_utf8(bytes.clone()).unwrap();
-    assert!(cmd.starts_with("curl -H 'Host: 127.0.0.1:4665'"), "{cmd}");
+    // The one curl builder, `hookcap export --format curl`'s.
+    let d = app.detail.as_ref().unwrap();
+    let base = "http://127.0.0.1:4665";
+    assert_eq!(cmd, crate::export::curl::command(&d.request, base));
     assert!(
-        cmd.ends_with(" 'http://127.0.0.1:4665/hooks/stripe'"),
+        cmd.starts_with("curl \\\n  http://127.0.0.1:4665/hooks/stripe"),
         "{cmd}"
     );
+    assert!(cmd.contains("-H 'Host: 127.0.0.1:4665'"), "{cmd}");
+    assert!(cmd.contains(r#"--data-raw '{"id":"evt_1","#), "{cmd}");
     let message = app.message.as_ref().unwrap();
     assert!(!message.is_error && message.text.contains("curl command for #1"));
 }
