@@ -238,3 +238,65 @@ fn exit_after_still_counts_and_closes_the_inspector() {
     );
     assert!(screen.contains("captured 1 requests"), "{screen}");
 }
+
+/// Sends `POST path` with extra header lines; returns the status.
+fn post_with(port: u16, path: &str, headers: &str, body: &[u8]) -> u16 {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    let addr = format!("127.0.0.1:{port}").parse().expect("address");
+    send_raw(addr, &req).status
+}
+
+#[test]
+fn live_checks_show_as_badges_and_the_filter_speaks_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let args = "listen --port 0 --verify github --secret s3cret --reject-invalid";
+    let Some(t) = Tmux::start(&shell(&db, args)) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    assert_eq!(post_with(port, "/unsigned", "", b"{}"), 401);
+    let bad = "X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000\r\n";
+    assert_eq!(post_with(port, "/tampered", bad, b"{}"), 401);
+    let screen = t.wait_for("both badges", |s| {
+        s.contains("✗ github: signature mismatch") && s.contains("- unsigned")
+    });
+    assert!(
+        screen.contains("signature ✗ github: signature mismatch") && screen.contains("rejected  "),
+        "the Overview spells out the verdict:\n{screen}"
+    );
+
+    // The listener starts filtered to its session; add a term to that.
+    t.keys(&["/", " sig:unsigned", "Enter"]);
+    t.wait_for("only the unsigned request", |s| {
+        s.contains("/unsigned") && !s.contains("/tampered")
+    });
+    t.keys(&["/", " status:4x"]);
+    let screen = t.wait_for("the caret under the bad term", |s| {
+        s.contains("is not a status") && s.contains("^^")
+    });
+    let filter_row = screen
+        .lines()
+        .find(|l| l.contains("status:4x"))
+        .expect("the filter line");
+    let caret_row = screen.lines().find(|l| l.contains("^^")).expect("carets");
+    assert_eq!(
+        caret_row.find('^'),
+        filter_row.find("4x"),
+        "the carets stand under the bad value:\n{screen}"
+    );
+    // Apart, or the terminal reads Escape then q as Alt-q.
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", |s| {
+        s.contains("/unsigned") && s.contains("/tampered")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+}

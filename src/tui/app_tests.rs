@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::store::StoredUpTo;
-use crate::tui::testing::{app_with, live_app, request, typical};
+use crate::tui::testing::{app_with, checked, live_app, request, typical};
 
 fn selected(app: &App) -> Option<i64> {
     app.list.selected().map(|r| r.id)
@@ -194,6 +194,40 @@ fn the_filter_takes_every_term_of_the_command_line() {
         [3, 4, 5]
     );
     assert!(filtered(&mut app, "sig:valid").is_empty());
+}
+
+#[test]
+fn the_filter_selects_by_the_live_checks() {
+    let mut app = app_with(&checked(), 100, 30);
+    assert_eq!(filtered(&mut app, "sig:valid"), [1]);
+    assert_eq!(filtered(&mut app, "sig:invalid"), [2]);
+    assert_eq!(filtered(&mut app, "sig:unsigned status:401"), [3]);
+    assert_eq!(filtered(&mut app, "status:401"), [2, 3, 4]);
+}
+
+#[test]
+fn the_overview_shows_the_verdict_and_the_rejection() {
+    let mut app = app_with(&checked(), 100, 30);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    app.tick(Instant::now());
+    let d = app.detail.as_ref().unwrap();
+    assert_eq!(d.request.id, 2);
+    let lines: Vec<String> = d
+        .doc
+        .lines(0, d.doc.len())
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert!(
+        lines.contains(&"signature ✗ github: signature mismatch".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"rejected  invalid signature (signature mismatch)".to_owned()),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"answered  401 Unauthorized".to_owned()));
 }
 
 #[test]

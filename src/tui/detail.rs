@@ -10,6 +10,7 @@ use super::theme;
 use crate::model::{CapturedRequest, HeaderList, RequestSummary, Session, SessionMode};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
+use crate::render::summary::signature_tag;
 
 /// The tabs of the detail pane, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +175,26 @@ fn overview(
         ),
     ]));
     doc.push_line(fact("headers", r.headers.len().to_string()));
+    push_checks(&mut doc, r);
     doc
+}
+
+/// The live checks (`listen --verify`, `--require-token`, `--allow-ip`): the
+/// signature verdict and why the request was rejected, colored as in the list.
+fn push_checks(doc: &mut Doc, r: &CapturedRequest) {
+    if let Some(check) = &r.signature {
+        let (text, style) = signature_tag(check);
+        doc.push_line(Line::from(vec![
+            Span::styled(format!("{:<10}", "signature"), theme::dim()),
+            Span::styled(text, theme::color_of(style)),
+        ]));
+    }
+    if let Some(why) = &r.rejected {
+        doc.push_line(Line::from(vec![
+            Span::styled(format!("{:<10}", "rejected"), theme::dim()),
+            Span::styled(sanitize(why).into_owned(), theme::error()),
+        ]));
+    }
 }
 
 /// `POST /target HTTP/1.1`, the method in its color.

@@ -9,7 +9,8 @@ use tokio::sync::watch;
 use super::app::{App, AppOptions, Origin};
 use super::render;
 use super::source::LiveFeed;
-use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, Timestamp};
+use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, SignatureCheck, Timestamp};
+use crate::sign::Outcome;
 use crate::store::{Store, StoredUpTo};
 
 /// 2023-11-14T22:13:20Z, far outside the rate window so snapshots are stable.
@@ -64,6 +65,36 @@ pub fn typical() -> Vec<NewRequest> {
         request(3, "PUT", "/upload?kind=png", &[("Content-Type", b"image/png")], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"),
         request(4, "DELETE", "/hooks/42", &[("X-Dup", b"a"), ("x-dup", b"b")], b"gone"),
     ]
+}
+
+/// Requests as `listen --verify github --reject-invalid --require-token …`
+/// stores them: a valid signature, an invalid one (rejected), an unsigned
+/// one (rejected) and one turned away by a token check alone.
+pub fn checked() -> Vec<NewRequest> {
+    let verdict = |outcome, reason: &str| {
+        Some(SignatureCheck {
+            provider: "github".into(),
+            outcome,
+            reason: reason.into(),
+        })
+    };
+    let json: &[(&str, &[u8])] = &[("Content-Type", b"application/json")];
+    let mut all = vec![
+        request(0, "POST", "/hooks/github", json, b"{}"),
+        request(1, "POST", "/hooks/github", json, b"{\"x\":1}"),
+        request(2, "POST", "/hooks/github", json, b"{}"),
+        request(3, "POST", "/hooks/gitlab", json, b"{}"),
+    ];
+    all[0].signature = verdict(Outcome::Valid, "signature matches");
+    all[1].signature = verdict(Outcome::Invalid, "signature mismatch");
+    all[1].rejected = Some("invalid signature (signature mismatch)".into());
+    all[2].signature = verdict(Outcome::Unsigned, "no X-Hub-Signature-256 header");
+    all[2].rejected = Some("unsigned".into());
+    all[3].rejected = Some("missing X-Gitlab-Token header".into());
+    for r in &mut all[1..] {
+        r.response.status = 401;
+    }
+    all
 }
 
 /// The options tests use: follow on, no live feed, `width`×`height`.

@@ -10,7 +10,7 @@ use crate::render::color::{self, Style as Paint};
 use crate::render::styled::Role;
 
 /// The ratatui color of one of the core's ANSI styles.
-fn color_of(style: Paint) -> Style {
+pub fn color_of(style: Paint) -> Style {
     match style {
         Paint::Bold => Style::new().add_modifier(Modifier::BOLD),
         Paint::Dim => dim(),

@@ -12,7 +12,7 @@ use ratatui::widgets::{
 
 use crate::model::RequestSummary;
 use crate::render::sanitize;
-use crate::render::summary::clock_time;
+use crate::render::summary::{badge_tags, clock_time};
 use crate::tui::app::{App, Focus, Origin};
 use crate::tui::theme;
 
@@ -26,7 +26,8 @@ enum Column {
     Status,
     Size,
     Type,
-    /// Reserved for signature checks and forward/replay results.
+    /// Live check results (signature verdict, rejection); forward and
+    /// replay results later.
     Badge,
 }
 
@@ -73,9 +74,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .max()
         .unwrap_or(2)
         .max(2);
+    let badges: Vec<Line<'static>> = visible.iter().map(badges).collect();
+    let widths = Widths {
+        id: id_width as u16,
+        badge: badge_width(&badges, inner.width),
+    };
     let table = Table::new(
-        visible.iter().map(|r| row(r, columns)),
-        columns.iter().map(|&c| width(c, id_width)),
+        visible.iter().zip(badges).map(|(r, b)| row(r, b, columns)),
+        columns.iter().map(|&c| width(c, widths)),
     )
     .header(header(columns))
     .row_highlight_style(theme::selected(focused))
@@ -117,16 +123,31 @@ fn columns_for(width: u16) -> &'static [Column] {
     }
 }
 
-fn width(c: Column, id_width: usize) -> Constraint {
+/// The widths that depend on the rows shown.
+#[derive(Debug, Clone, Copy)]
+struct Widths {
+    id: u16,
+    badge: u16,
+}
+
+/// Wide enough for the widest badge on screen, but at most a quarter of the
+/// list (the path keeps the rest); 2 when no row has one.
+fn badge_width(badges: &[Line<'_>], list_width: u16) -> u16 {
+    let widest = badges.iter().map(Line::width).max().unwrap_or(0);
+    let widest = u16::try_from(widest).unwrap_or(u16::MAX);
+    widest.min(list_width / 4).max(2)
+}
+
+fn width(c: Column, widths: Widths) -> Constraint {
     match c {
-        Column::Id => Constraint::Length(id_width as u16),
+        Column::Id => Constraint::Length(widths.id),
         Column::Time => Constraint::Length(12),
         Column::Method => Constraint::Length(7),
         Column::Path => Constraint::Fill(1),
         Column::Status => Constraint::Length(3),
         Column::Size => Constraint::Length(10),
         Column::Type => Constraint::Length(16),
-        Column::Badge => Constraint::Length(2),
+        Column::Badge => Constraint::Length(widths.badge),
     }
 }
 
@@ -145,7 +166,7 @@ fn header(columns: &[Column]) -> Row<'static> {
 }
 
 /// One request's cells; everything captured is sanitized here.
-fn row(r: &RequestSummary, columns: &[Column]) -> Row<'static> {
+fn row(r: &RequestSummary, badges: Line<'static>, columns: &[Column]) -> Row<'static> {
     let cell = |c: &Column| match c {
         Column::Id => Cell::from(Line::from(r.id.to_string()).right_aligned()),
         Column::Time => Cell::from(Span::styled(
@@ -163,7 +184,7 @@ fn row(r: &RequestSummary, columns: &[Column]) -> Row<'static> {
             short_type(r.content_type.as_deref()),
             theme::dim(),
         )),
-        Column::Badge => Cell::from(badges(r)),
+        Column::Badge => Cell::from(badges.clone()),
     };
     Row::new(columns.iter().map(cell))
 }
@@ -190,9 +211,17 @@ fn short_type(content_type: Option<&str>) -> String {
     sanitize(short).into_owned()
 }
 
-/// The badge column: empty until signature checks and deliveries fill it.
-fn badges(_r: &RequestSummary) -> Line<'static> {
-    Line::default()
+/// The badge column: the live checks, as `listen` prints them (`✓ github`
+/// green, `✗ github: reason` red, `- unsigned: …` yellow, `rejected: …` red).
+fn badges(r: &RequestSummary) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (text, style) in badge_tags(r) {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(text, theme::color_of(style)));
+    }
+    Line::from(spans)
 }
 
 fn empty(frame: &mut Frame<'_>, area: Rect, app: &App) {

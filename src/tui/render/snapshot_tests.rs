@@ -10,7 +10,7 @@ use ratatui::style::Color;
 
 use crate::tui::app::{Action, App};
 use crate::tui::detail::Tab;
-use crate::tui::testing::{app_with, draw, request, screen, typical};
+use crate::tui::testing::{app_with, checked, draw, request, screen, typical};
 
 fn press(app: &mut App, code: KeyCode) {
     app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -92,6 +92,32 @@ fn filter_error_points_at_the_bad_term() {
         press(&mut app, KeyCode::Char(c));
     }
     assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn live_check_badges_and_the_overview_verdict() {
+    let mut app = app_with(&checked(), 120, 30);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn badges_are_colored_like_the_headless_lines() {
+    let mut app = app_with(&checked(), 120, 30);
+    let fg_of = |app: &App, text: &str| {
+        let rows = screen(app);
+        let terminal = draw(app);
+        let y = rows.iter().position(|r| r.contains(text)).expect(text);
+        let x = rows[y].chars().take(rows[y].find(text).unwrap()).count();
+        terminal.backend().buffer()[(x as u16, y as u16)].fg
+    };
+    assert_eq!(fg_of(&app, "✓ github"), Color::Green);
+    assert_eq!(fg_of(&app, "✗ github"), Color::Red);
+    assert_eq!(fg_of(&app, "- unsigned"), Color::Yellow);
+    // The newest row is selected (white on blue); select the first instead.
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(fg_of(&app, "rejected: missing"), Color::Red);
 }
 
 #[test]
