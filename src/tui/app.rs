@@ -589,7 +589,7 @@ impl App {
             self.say_error("no request selected");
             return Ok(());
         };
-        if d.request.body.len() > MAX_CLIPBOARD_BYTES {
+        if d.body.len() > MAX_CLIPBOARD_BYTES {
             let id = d.request.id;
             self.say_error(format!(
                 "a curl command for #{id} is too big for the terminal clipboard ({} at most): \
@@ -600,7 +600,7 @@ impl App {
         }
         // Sent again to where it was captured, else to its own Host header.
         let base = Base::from_arg(d.session.as_ref().map(|s| s.url.as_str()));
-        let cmd = curl::command(&d.request, &base.for_request(&d.request));
+        let cmd = curl::command(&d.full_request(), &base.for_request(&d.request));
         let note = match d.request.truncated {
             true => " (its body was truncated at capture)",
             false => "",
@@ -616,9 +616,9 @@ impl App {
             self.say_error("no request selected");
             return Ok(());
         };
-        let body = match decode_content_encoding(&d.request.headers, &d.request.body) {
+        let body = match decode_content_encoding(&d.request.headers, &d.body) {
             Ok(decoded) => decoded.into_owned(),
-            Err(_) => d.request.body.clone(),
+            Err(_) => d.body.to_vec(),
         };
         let what = format!(
             "body of #{} ({})",
@@ -832,6 +832,9 @@ impl App {
         if want == self.detail.as_ref().map(|d| d.request.id) {
             return Ok(false);
         }
+        // Drop the old request first: with big bodies, two in memory at once
+        // (plus SQLite's copy while reading) is what sets the peak.
+        self.detail = None;
         self.detail = match want {
             Some(id) => self.load_detail(id)?,
             None => None,

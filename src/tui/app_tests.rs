@@ -311,10 +311,11 @@ fn c_copies_a_curl_command_and_says_so() {
         panic!("{effects:?}");
     };
     let cmd = String::from_utf8(bytes.clone()).unwrap();
-    // The one curl builder, `hookcap export --format curl`'s.
+    // The one curl builder, `hookcap export --format curl`'s, with the body
+    // (which the detail pane shares rather than copies) put back.
     let d = app.detail.as_ref().unwrap();
     let base = "http://127.0.0.1:4665";
-    assert_eq!(cmd, crate::export::curl::command(&d.request, base));
+    assert_eq!(cmd, crate::export::curl::command(&d.full_request(), base));
     assert!(
         cmd.starts_with("curl \\\n  http://127.0.0.1:4665/hooks/stripe"),
         "{cmd}"

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use bytesize::ByteSize;
 use serde_json::Value;
 
@@ -26,8 +27,9 @@ pub const PRETTY_MAX_ROWS: usize = 100_000;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// The body as the Body tab shows it: formatted by kind, or with `raw` the
-/// stored bytes (text when they look like text, else a hex dump).
-pub fn body_doc(headers: &[Header], body: &[u8], raw: bool) -> Doc {
+/// stored bytes (text when they look like text, else a hex dump). Text and
+/// hex views share `body` rather than copy it.
+pub fn body_doc(headers: &[Header], body: &Bytes, raw: bool) -> Doc {
     let mut doc = Doc::new();
     if body.is_empty() {
         doc.push_note("(no body)");
@@ -36,7 +38,7 @@ pub fn body_doc(headers: &[Header], body: &[u8], raw: bool) -> Doc {
             "raw bytes as stored · {} · b: formatted view",
             size(body.len())
         ));
-        push_raw(&mut doc, body.to_vec());
+        push_raw(&mut doc, body.clone());
     } else {
         push_decoded(&mut doc, headers, body);
     }
@@ -44,26 +46,26 @@ pub fn body_doc(headers: &[Header], body: &[u8], raw: bool) -> Doc {
 }
 
 /// Undoes the content-encoding, then formats; says so when it did or could not.
-fn push_decoded(doc: &mut Doc, headers: &[Header], body: &[u8]) {
+fn push_decoded(doc: &mut Doc, headers: &[Header], body: &Bytes) {
     match decode_content_encoding(headers, body) {
-        Ok(Cow::Borrowed(_)) => push_formatted(doc, headers, body.to_vec(), String::new()),
+        Ok(Cow::Borrowed(_)) => push_formatted(doc, headers, body.clone(), String::new()),
         Ok(Cow::Owned(data)) => {
             let coding = headers.get_str("content-encoding").unwrap_or_default();
             let from = format!(" decoded from {} ({})", size(body.len()), sanitize(&coding));
-            push_formatted(doc, headers, data, from);
+            push_formatted(doc, headers, Bytes::from(data), from);
         }
         Err(e) => {
             let why = sanitize(&e.to_string()).into_owned();
             doc.push_note(format!(
                 "content-encoding not decoded: {why}; raw bytes · b: raw view"
             ));
-            push_raw(doc, body.to_vec());
+            push_raw(doc, body.clone());
         }
     }
 }
 
 /// `data` (decoded) formatted by its kind, under a one-line note naming it.
-fn push_formatted(doc: &mut Doc, headers: &[Header], data: Vec<u8>, decoded: String) {
+fn push_formatted(doc: &mut Doc, headers: &[Header], data: Bytes, decoded: String) {
     let kind = kind_of(headers, &data);
     let label = match kind {
         BodyKind::Empty => "empty",
@@ -91,7 +93,7 @@ fn push_formatted(doc: &mut Doc, headers: &[Header], data: Vec<u8>, decoded: Str
 
 /// Pretty JSON up to [`PRETTY_MAX`]; otherwise (or when it does not parse)
 /// the bytes as they are, with a note saying why.
-fn push_json(doc: &mut Doc, data: Vec<u8>) {
+fn push_json(doc: &mut Doc, data: Bytes) {
     if data.len() > PRETTY_MAX {
         doc.push_note("JSON over 1 MiB: shown as text, not pretty-printed");
         return push_raw(doc, data);
@@ -131,7 +133,7 @@ fn rows_over(value: &Value, max: usize) -> bool {
 }
 
 /// Text when the start of `data` looks like text, else a hex dump.
-fn push_raw(doc: &mut Doc, data: Vec<u8>) {
+fn push_raw(doc: &mut Doc, data: Bytes) {
     if looks_like_text(utf8_prefix(&data)) {
         doc.push_text(data);
     } else {
@@ -173,13 +175,17 @@ mod tests {
             .collect()
     }
 
+    fn doc_of(headers: &[Header], body: &[u8], raw: bool) -> Doc {
+        body_doc(headers, &Bytes::copy_from_slice(body), raw)
+    }
+
     fn ct(value: &str) -> Vec<Header> {
         vec![Header::new("Content-Type", value)]
     }
 
     #[test]
     fn json_is_pretty_printed_under_a_note() {
-        let doc = body_doc(&ct("application/json"), br#"{"a":[1]}"#, false);
+        let doc = doc_of(&ct("application/json"), br#"{"a":[1]}"#, false);
         assert_eq!(
             texts(&doc),
             [
@@ -195,13 +201,13 @@ mod tests {
 
     #[test]
     fn raw_shows_the_stored_bytes() {
-        let doc = body_doc(&ct("application/json"), br#"{"a":1}"#, true);
+        let doc = doc_of(&ct("application/json"), br#"{"a":1}"#, true);
         assert_eq!(texts(&doc)[1], r#"{"a":1}"#);
     }
 
     #[test]
     fn invalid_json_says_so_and_shows_the_text() {
-        let doc = body_doc(&ct("application/json"), b"{\"broken\": \x1b[2J", false);
+        let doc = doc_of(&ct("application/json"), b"{\"broken\": \x1b[2J", false);
         let lines = texts(&doc);
         assert!(lines[1].starts_with("not valid JSON ("), "{lines:?}");
         assert_eq!(lines[2], "{\"broken\": \\x1b[2J");
@@ -213,7 +219,7 @@ mod tests {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(b"hello").unwrap();
         let headers = vec![Header::new("Content-Encoding", "gzip")];
-        let doc = body_doc(&headers, &e.finish().unwrap(), false);
+        let doc = doc_of(&headers, &e.finish().unwrap(), false);
         let lines = texts(&doc);
         assert!(
             lines[0].starts_with("text · 5 B decoded from "),
@@ -225,23 +231,23 @@ mod tests {
 
     #[test]
     fn binary_is_a_hex_dump_and_forms_a_table() {
-        let doc = body_doc(&[], b"\x00\x01\x02", false);
+        let doc = doc_of(&[], b"\x00\x01\x02", false);
         assert!(texts(&doc)[1].starts_with("00000000: 0001 02"));
-        let doc = body_doc(&ct("application/x-www-form-urlencoded"), b"a=1&bb=2", false);
+        let doc = doc_of(&ct("application/x-www-form-urlencoded"), b"a=1&bb=2", false);
         assert_eq!(texts(&doc)[1..], ["a   1", "bb  2"]);
     }
 
     #[test]
     fn json_with_too_many_values_is_shown_as_text() {
         let body = format!("[{}0]", "0,".repeat(PRETTY_MAX_ROWS));
-        let doc = body_doc(&ct("application/json"), body.as_bytes(), false);
+        let doc = doc_of(&ct("application/json"), body.as_bytes(), false);
         let top: Vec<String> = doc.lines(0, 3).iter().map(|l| l.to_string()).collect();
         assert_eq!(
             top[1],
             "JSON of over 100,000 values: shown as text, not pretty-printed"
         );
         assert!(top[2].starts_with("[0,0,0,"));
-        let small = body_doc(&ct("application/json"), b"[0,0,0]", false);
+        let small = doc_of(&ct("application/json"), b"[0,0,0]", false);
         assert_eq!(small.len(), 6);
     }
 
@@ -251,7 +257,7 @@ mod tests {
         body.resize(16 * 1024 * 1024, b'a');
         body.extend_from_slice(b"\"]");
         let started = std::time::Instant::now();
-        let doc = body_doc(&ct("application/json"), &body, false);
+        let doc = doc_of(&ct("application/json"), &body, false);
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         let top: Vec<String> = doc.lines(0, 2).iter().map(|l| l.to_string()).collect();
         assert_eq!(top[1], "JSON over 1 MiB: shown as text, not pretty-printed");

@@ -2,6 +2,7 @@
 //! it is scrolled. Each tab is a document of rows, built when the tab (or the
 //! request) changes, never while drawing.
 
+use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use super::body::{body_doc, size};
@@ -61,10 +62,18 @@ impl Tab {
 }
 
 /// One request as the detail pane shows it.
+///
+/// The bodies are moved out of the request into shared buffers, which the tab
+/// documents reference instead of copying (a 16 MiB body is held once).
 #[derive(Debug)]
 pub struct Detail {
-    /// The request in full.
+    /// The request in full, except its bodies (empty here: see `body` and
+    /// `response_body`).
     pub request: CapturedRequest,
+    /// The request body as stored.
+    pub body: Bytes,
+    /// The response body as stored.
+    pub response_body: Bytes,
     /// Its session, when known.
     pub session: Option<Session>,
     /// The request before it in the list (for the timing line).
@@ -84,14 +93,18 @@ pub struct Detail {
 impl Detail {
     /// The detail of `request`, showing `tab`.
     pub fn new(
-        request: CapturedRequest,
+        mut request: CapturedRequest,
         session: Option<Session>,
         previous: Option<RequestSummary>,
         tab: Tab,
         raw: bool,
     ) -> Self {
+        let body = Bytes::from(std::mem::take(&mut request.request.body));
+        let response_body = Bytes::from(std::mem::take(&mut request.request.response.body));
         let mut d = Self {
             request,
+            body,
+            response_body,
             session,
             previous,
             tab,
@@ -102,6 +115,14 @@ impl Detail {
         };
         d.rebuild();
         d
+    }
+
+    /// The request with its bodies, as stored (copies them: for exports).
+    pub fn full_request(&self) -> CapturedRequest {
+        let mut r = self.request.clone();
+        r.request.body = self.body.to_vec();
+        r.request.response.body = self.response_body.to_vec();
+        r
     }
 
     /// Shows `tab` from its top.
@@ -130,10 +151,15 @@ impl Detail {
     fn rebuild(&mut self) {
         let r = &self.request;
         self.doc = match self.tab {
-            Tab::Overview => overview(r, self.session.as_ref(), self.previous.as_ref()),
+            Tab::Overview => overview(
+                r,
+                self.body.len(),
+                self.session.as_ref(),
+                self.previous.as_ref(),
+            ),
             Tab::Headers => headers(r),
-            Tab::Body => body_doc(&r.headers, &r.body, self.raw),
-            Tab::Response => response(r, self.session.as_ref(), self.raw),
+            Tab::Body => body_doc(&r.headers, &self.body, self.raw),
+            Tab::Response => response(r, &self.response_body, self.session.as_ref(), self.raw),
             Tab::Deliveries => deliveries(),
         };
         self.scroll = 0;
@@ -151,6 +177,7 @@ fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
 
 fn overview(
     r: &CapturedRequest,
+    body_len: usize,
     session: Option<&Session>,
     previous: Option<&RequestSummary>,
 ) -> Doc {
@@ -166,7 +193,7 @@ fn overview(
     }
     doc.push_line(fact("from", sanitize(&r.remote_addr).into_owned()));
     doc.push_line(fact("session", session_text(r.session_id, session)));
-    doc.push_line(fact("body", body_fact(r)));
+    doc.push_line(fact("body", body_fact(r, body_len)));
     doc.push_line(Line::from(vec![
         Span::styled(format!("{:<10}", "answered"), theme::dim()),
         Span::styled(
@@ -233,8 +260,8 @@ fn session_text(id: i64, session: Option<&Session>) -> String {
     }
 }
 
-fn body_fact(r: &CapturedRequest) -> String {
-    let mut text = size(r.body.len());
+fn body_fact(r: &CapturedRequest, body_len: usize) -> String {
+    let mut text = size(body_len);
     if let Some(ct) = r.headers.get_str("content-type") {
         text.push_str(&format!(" · {}", sanitize(&ct)));
     }
@@ -264,7 +291,7 @@ fn headers(r: &CapturedRequest) -> Doc {
     doc
 }
 
-fn response(r: &CapturedRequest, session: Option<&Session>, raw: bool) -> Doc {
+fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: bool) -> Doc {
     let res = &r.response;
     let by = match session {
         Some(s) if s.mode == SessionMode::Forward => {
@@ -280,8 +307,7 @@ fn response(r: &CapturedRequest, session: Option<&Session>, raw: bool) -> Doc {
     ]));
     doc.push_styled(header_lines(&res.headers));
     doc.push_line(Line::default());
-    let body = body_doc(&res.headers, &res.body, raw);
-    doc.append(body);
+    doc.append(body_doc(&res.headers, body, raw));
     doc
 }
 
@@ -348,6 +374,19 @@ mod tests {
             "{lines:?}"
         );
         assert!(lines.contains(&"answered  200 OK".to_owned()));
+    }
+
+    #[test]
+    fn the_bodies_are_held_once_and_given_back_whole() {
+        let mut r = captured();
+        r.request.response.body = b"ok".to_vec();
+        let d = Detail::new(r.clone(), None, None, Tab::Body, false);
+        assert!(d.request.body.is_empty() && d.request.response.body.is_empty());
+        assert_eq!(
+            (&d.body[..], &d.response_body[..]),
+            (&b"hi"[..], &b"ok"[..])
+        );
+        assert_eq!(d.full_request(), r);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! and [`Doc::lines`] formats just the rows asked for, so a 16 MiB body costs
 //! one pass to index it and then only what is on screen.
 
+use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use super::theme;
@@ -29,8 +30,12 @@ pub struct Doc {
 #[derive(Debug)]
 enum Part {
     Lines(Vec<Line<'static>>),
-    Text { data: Vec<u8>, starts: Vec<usize> },
-    Hex(Vec<u8>),
+    /// Shared with the request (a body is held once, however many views).
+    Text {
+        data: Bytes,
+        starts: Vec<usize>,
+    },
+    Hex(Bytes),
 }
 
 impl Part {
@@ -81,7 +86,8 @@ impl Doc {
     }
 
     /// Appends `data` as text, indexed now and formatted when shown.
-    pub fn push_text(&mut self, data: Vec<u8>) {
+    pub fn push_text(&mut self, data: impl Into<Bytes>) {
+        let data = data.into();
         let (starts, complete) = index_rows(&data);
         self.parts.push(Part::Text { data, starts });
         if !complete {
@@ -92,8 +98,8 @@ impl Doc {
     }
 
     /// Appends a hex dump of `data`, formatted when shown.
-    pub fn push_hex(&mut self, data: Vec<u8>) {
-        self.parts.push(Part::Hex(data));
+    pub fn push_hex(&mut self, data: impl Into<Bytes>) {
+        self.parts.push(Part::Hex(data.into()));
     }
 
     /// Appends every row of `other`.
