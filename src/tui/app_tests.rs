@@ -446,59 +446,6 @@ fn messages_expire() {
     assert!(app.message.is_none());
 }
 
-/// Timings on a large database (see docs/performance.md):
-/// `HOOKCAP_TUI_BENCH_DB=/tmp/hookcap-tui-1m.db cargo test --release --lib tui_bench -- --ignored --nocapture`
-#[test]
-#[ignore = "needs HOOKCAP_TUI_BENCH_DB pointing at a large database"]
-fn tui_bench() {
-    let Some(db) = std::env::var_os("HOOKCAP_TUI_BENCH_DB") else {
-        return;
-    };
-    let timed = |what: &str, n: u32, f: &mut dyn FnMut()| {
-        let started = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        eprintln!("{what:<40} {:>10.3?} each", started.elapsed() / n);
-    };
-    let started = Instant::now();
-    let store = crate::store::Store::open_existing(std::path::Path::new(&db)).unwrap();
-    let origin = Origin::Browsing {
-        db: db.clone().into(),
-    };
-    let mut app = App::new(origin, store, crate::tui::testing::options(160, 50)).unwrap();
-    crate::tui::testing::draw(&app);
-    eprintln!("{:<40} {:>10.3?}", "open + first frame", started.elapsed());
-    timed("k (one row up)", 20_000, &mut || {
-        app.execute_action(Action::Up(1))
-    });
-    timed("PgUp", 2_000, &mut || app.execute_action(Action::PageUp));
-    timed("g (first)", 20, &mut || app.execute_action(Action::Top));
-    timed("G (last)", 20, &mut || app.execute_action(Action::Bottom));
-    timed("draw a frame", 200, &mut || {
-        crate::tui::testing::draw(&app);
-    });
-    timed("load the selected request", 200, &mut || {
-        app.detail = None;
-        app.tick(Instant::now());
-    });
-    for filter in ["method:PUT", "cus_12345", "no-such-text-anywhere"] {
-        let started = Instant::now();
-        app.execute_action(Action::FilterClear);
-        app.filter.input = filter.to_owned();
-        app.execute_action(Action::FilterAccept);
-        let first = started.elapsed();
-        while app.searching() {
-            app.tick(Instant::now());
-        }
-        eprintln!(
-            "filter {filter:<33} first page {first:.3?}, settled {:.3?}, {} rows",
-            started.elapsed(),
-            app.list.rows().len()
-        );
-    }
-}
-
 #[test]
 fn opening_the_filter_line_keeps_the_selection_on_screen() {
     let mut app = app_with(&many(200), 100, 30);
