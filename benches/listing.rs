@@ -12,7 +12,7 @@ mod common;
 #[path = "listing/fill.rs"]
 mod fill;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{Percentiles, ms};
@@ -65,52 +65,10 @@ fn main() {
     let runs: usize = common::env_or("BENCH_RUNS", 20usize).max(1);
     println!("hookcap listing benchmark");
     println!("machine: {}", common::machine());
-    let (db, _dir) = database();
-    prepare(&db, rows);
+    let (db, _dir) = fill::database("listing.db");
+    fill::prepare(&db, rows);
     let timings = time_cases(&db, runs);
     print_table(&timings, runs);
-}
-
-/// `BENCH_DB`, or a file in a temporary directory (kept alive by the second value).
-fn database() -> (PathBuf, Option<tempfile::TempDir>) {
-    match std::env::var_os("BENCH_DB") {
-        Some(path) => (PathBuf::from(path), None),
-        None => {
-            let dir = tempfile::tempdir().expect("a temporary directory");
-            (dir.path().join("listing.db"), Some(dir))
-        }
-    }
-}
-
-/// Fills `db` up to `rows` requests, or reuses it if it already has them.
-fn prepare(db: &Path, rows: u64) {
-    let existing = stored_rows(db);
-    if existing >= rows {
-        println!("database: {} (reused, {existing} rows)", db.display());
-        return;
-    }
-    let adding = rows - existing;
-    eprintln!("filling {} with {adding} requests ...", db.display());
-    let took = fill::fill(db, adding);
-    let size = std::fs::metadata(db).map_or(0, |m| m.len());
-    println!(
-        "database: {} ({rows} rows, {:.0} MB); filled {adding} rows in {:.1} s = {:.0} rows/s \
-         through the group-commit writer",
-        db.display(),
-        size as f64 / 1e6,
-        took.as_secs_f64(),
-        adding as f64 / took.as_secs_f64()
-    );
-}
-
-/// Rows already in `db` (0 when it does not exist yet).
-fn stored_rows(db: &Path) -> u64 {
-    if !db.exists() {
-        return 0;
-    }
-    let conn = rusqlite::Connection::open(db).expect("open the database");
-    conn.query_row("SELECT count(*) FROM requests", [], |r| r.get::<_, i64>(0))
-        .map_or(0, |n| n as u64)
 }
 
 /// What one case measured: wall times and lines printed by the last run.

@@ -52,6 +52,9 @@ _hookcap() {
             hookcap,show)
                 cmd="hookcap__subcmd__show"
                 ;;
+            hookcap,ui)
+                cmd="hookcap__subcmd__ui"
+                ;;
             hookcap,verify)
                 cmd="hookcap__subcmd__verify"
                 ;;
@@ -94,6 +97,9 @@ _hookcap() {
             hookcap__subcmd__help,show)
                 cmd="hookcap__subcmd__help__subcmd__show"
                 ;;
+            hookcap__subcmd__help,ui)
+                cmd="hookcap__subcmd__help__subcmd__ui"
+                ;;
             hookcap__subcmd__help,verify)
                 cmd="hookcap__subcmd__help__subcmd__verify"
                 ;;
@@ -107,7 +113,7 @@ _hookcap() {
 
     case "${cmd}" in
         hookcap)
-            opts="-h -V --db --color --help --version listen forward replay ls show wait export import rm prune verify send generate help"
+            opts="-h -V --db --color --help --version listen forward replay ls show ui wait export import rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,7 +309,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help)
-            opts="listen forward replay ls show wait export import rm prune verify send generate help"
+            opts="listen forward replay ls show ui wait export import rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +477,20 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__ui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1009,6 +1029,32 @@ _hookcap() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__ui)
+            opts="-h -V --filter --follow --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -29,6 +29,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand replay 'Send stored requests again, to the app or anywhere else'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
             cand wait 'Block until requests matching a filter are captured (for CI)'
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
@@ -160,6 +161,16 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --raw 'Write the exact body bytes to stdout, nothing else'
             cand --json 'Print one JSON document with everything captured'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;ui'= {
+            cand --filter 'Start with this filter, as typed after /: filter terms on one line (see below)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --follow 'Keep the newest request selected as new ones arrive'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -303,6 +314,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand replay 'Send stored requests again, to the app or anywhere else'
             cand ls 'List captured requests, newest first'
             cand show 'Print one captured request in full'
+            cand ui 'Browse captured requests in the interactive inspector, live as they arrive'
             cand wait 'Block until requests matching a filter are captured (for CI)'
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
@@ -322,6 +334,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;ls'= {
         }
         &'hookcap;help;show'= {
+        }
+        &'hookcap;help;ui'= {
         }
         &'hookcap;help;wait'= {
         }

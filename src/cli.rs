@@ -47,6 +47,7 @@ Examples:
   hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
   hookcap show last                  the newest request in full
   hookcap show 12 --raw | jq .       the exact body bytes of request 12
+  hookcap ui                         browse everything captured, live
   hookcap send :4665/hook --template github.push --secret s3cret   fire a signed webhook
   hookcap wait json:/action=opened --timeout 60s --json   block until one arrives (CI)
   hookcap export --format har -o hooks.har   for browser devtools, Insomnia, mitmproxy
@@ -98,6 +99,9 @@ pub enum Command {
     /// Print one captured request in full
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Browse captured requests in the interactive inspector, live as they arrive
+    #[command(after_help = UI_EXAMPLES)]
+    Ui(UiArgs),
     /// Block until requests matching a filter are captured (for CI)
     #[command(after_help = WAIT_EXAMPLES)]
     Wait(WaitArgs),
@@ -219,6 +223,19 @@ Examples:
   hookcap show last                   the newest request
   hookcap show 12 --raw > body.bin    the exact body bytes
   hookcap show 12 --json | jq '.headers'";
+
+const UI_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap ui                                   browse the database; new requests appear live
+  hookcap ui --filter 'method:POST stripe'     start filtered (as if typed after /)
+  hookcap ui --filter 'sig:invalid since:1h'   the requests that failed a live signature check
+  hookcap ui --db ./ci.db --follow             keep the newest request selected
+
+Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
+y copy body, d delete, ? every key, q quit.",
+    filter_help!()
+);
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
@@ -461,6 +478,17 @@ pub struct ShowArgs {
     /// Print one JSON document with everything captured
     #[arg(long)]
     pub json: bool,
+}
+
+/// `hookcap ui`.
+#[derive(Debug, Clone, Args)]
+pub struct UiArgs {
+    /// Start with this filter, as typed after /: filter terms on one line (see below)
+    #[arg(long, value_name = "QUERY")]
+    pub filter: Option<String>,
+    /// Keep the newest request selected as new ones arrive
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// `hookcap wait`.

@@ -21,4 +21,5 @@ pub mod replay;
 pub mod send;
 pub mod sign;
 pub mod store;
+pub mod tui;
 pub mod upstream;

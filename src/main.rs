@@ -20,13 +20,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `HOOKCAP_LOG` takes a filter such as `debug` or `hookcap=trace`.
+/// Logs go to stderr (held back while the inspector owns the terminal);
+/// `HOOKCAP_LOG` takes a filter such as `debug` or `hookcap=trace`.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKCAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(hookcap::tui::log_sink::LogRouter)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

@@ -17,5 +17,6 @@ mod retention;
 mod send;
 mod send_load;
 mod store_errors;
+mod tui;
 mod verify;
 mod wait;

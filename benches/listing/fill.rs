@@ -2,7 +2,7 @@
 //! `hookcap listen` uses: the group-commit writer, fed by many concurrent
 //! tasks so that its batches are large, with the checkpointer running beside it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -19,6 +19,48 @@ const SESSIONS: u64 = 4;
 const SPAN: Duration = Duration::from_secs(7 * 24 * 3600);
 /// One request in this many goes to a rare path (for the selective-filter case).
 pub const RARE_EVERY: u64 = 100_000;
+
+/// `BENCH_DB`, or `name` in a temporary directory (kept alive by the second value).
+pub fn database(name: &str) -> (PathBuf, Option<tempfile::TempDir>) {
+    match std::env::var_os("BENCH_DB") {
+        Some(path) => (PathBuf::from(path), None),
+        None => {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            (dir.path().join(name), Some(dir))
+        }
+    }
+}
+
+/// Fills `db` up to `rows` requests, or reuses it if it already has them.
+pub fn prepare(db: &Path, rows: u64) {
+    let existing = stored_rows(db);
+    if existing >= rows {
+        println!("database: {} (reused, {existing} rows)", db.display());
+        return;
+    }
+    let adding = rows - existing;
+    eprintln!("filling {} with {adding} requests ...", db.display());
+    let took = fill(db, adding);
+    let size = std::fs::metadata(db).map_or(0, |m| m.len());
+    println!(
+        "database: {} ({rows} rows, {:.0} MB); filled {adding} rows in {:.1} s = {:.0} rows/s \
+         through the group-commit writer",
+        db.display(),
+        size as f64 / 1e6,
+        took.as_secs_f64(),
+        adding as f64 / took.as_secs_f64()
+    );
+}
+
+/// Rows already in `db` (0 when it does not exist yet).
+fn stored_rows(db: &Path) -> u64 {
+    if !db.exists() {
+        return 0;
+    }
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.query_row("SELECT count(*) FROM requests", [], |r| r.get::<_, i64>(0))
+        .map_or(0, |n| n as u64)
+}
 
 /// Adds `rows` synthetic requests to `db` (created if needed); returns the
 /// time it took.

@@ -5,6 +5,11 @@
 //! script that reads that line can send at once. The capture server runs on the
 //! tokio runtime; a separate thread (the [`LiveOutput`]) follows what the writer
 //! commits and prints it, so slow output never slows capture.
+//!
+//! On a terminal the interactive inspector ([`crate::tui`]) runs on a thread of
+//! its own instead of the printed lines. It hears about commits on the writer's
+//! watch channel (never blocking capture), and quitting it stops the listener
+//! the same graceful way Ctrl-C does.
 
 mod config;
 mod keep;
@@ -12,6 +17,7 @@ mod output;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -28,7 +34,9 @@ use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
+use crate::store::StoredUpTo;
 use crate::store::{Checkpointer, GroupCommitWriter, Store};
+use crate::tui::{self, app::Origin, source::LiveFeed};
 
 /// Runs `hookcap listen`.
 pub fn run(args: ListenArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -71,6 +79,15 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         handle.subscribe_batches(),
         stop.clone(),
     )?;
+    let inspector = match config.output {
+        OutputMode::Tui => Some(start_inspector(
+            ctx,
+            (&session, &url),
+            handle.subscribe(),
+            (stop.clone(), stopped.clone()),
+        )?),
+        _ => None,
+    };
 
     let timed_out = Arc::new(AtomicBool::new(false));
     spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
@@ -86,10 +103,23 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     // In-flight requests are answered; now flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
+    let inspected = match inspector {
+        Some(thread) => join_inspector(thread).await,
+        None => Ok(()),
+    };
     if let Some(k) = keeper {
         k.join();
     }
     checkpointer.stop();
+    inspected?;
+    if config.output == OutputMode::Tui {
+        eprintln!(
+            "hookcap: session {} captured {} requests into {}",
+            session.id,
+            printed.count,
+            ctx.db.display()
+        );
+    }
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
         eprintln!(
             "hookcap: timed out after {} with {} of {} requests",
@@ -119,6 +149,53 @@ impl Answer {
             Self::Shape(shape) => Responder::Shape(shape.clone()),
             Self::Forward(f) => Responder::Forward(Forwarder::new(f.clone(), limits)),
         }
+    }
+}
+
+/// Sends `true` when dropped: the inspector stops the listener however its
+/// thread ends, even by a panic.
+struct StopOnDrop(watch::Sender<bool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.send(true);
+    }
+}
+
+/// Starts the inspector on its own thread, showing this session as it is
+/// captured; it closes when `stopped` turns true and stops the listener when
+/// the user quits.
+fn start_inspector(
+    ctx: &Context,
+    (session, url): (&crate::model::Session, &str),
+    stored: watch::Receiver<StoredUpTo>,
+    (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
+) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let opts = tui::Options {
+        db: ctx.db.clone(),
+        origin: Origin::Listening {
+            url: url.to_owned(),
+            session_id: session.id,
+        },
+        follow: true,
+        filter: Some(format!("session:{}", session.id)),
+        live: LiveFeed::Writer(stored),
+        stop: Some(stopped),
+    };
+    std::thread::Builder::new()
+        .name("hookcap-tui".into())
+        .spawn(move || {
+            let _stop = StopOnDrop(stop);
+            tui::run(opts)
+        })
+        .context("starting the inspector")
+}
+
+/// Waits for the inspector's thread (which has restored the terminal).
+async fn join_inspector(thread: JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
+    match tokio::task::spawn_blocking(move || thread.join()).await {
+        Ok(Ok(result)) => result,
+        _ => Err(anyhow::anyhow!("the inspector crashed")),
     }
 }
 

@@ -15,6 +15,7 @@ mod rm;
 pub(crate) mod secret;
 mod send;
 mod show;
+mod ui;
 mod verify;
 mod wait;
 
@@ -58,6 +59,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Replay(args) => replay::run(args, &ctx),
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
+        Command::Ui(args) => ui::run(args, &ctx),
         Command::Wait(args) => wait::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Import(args) => import::run(args, &ctx),

@@ -55,7 +55,8 @@ impl Base {
         }
     }
 
-    fn for_request(&self, r: &CapturedRequest) -> String {
+    /// The scheme and authority `r` is sent to.
+    pub fn for_request(&self, r: &CapturedRequest) -> String {
         match self {
             Self::Fixed(u) => u.clone(),
             Self::HostHeader => match r.headers.get_str("host") {

@@ -15,7 +15,7 @@ use crate::model::{Header, HeaderList};
 
 pub use super::encoding::{DecodeError, MAX_CODINGS, MAX_DECODED, decode_content_encoding};
 pub use super::form::{form_table, parse_form};
-pub use super::hex::hex_dump;
+pub use super::hex::{hex_dump, hex_row, hex_row_count};
 pub use super::json::{json_pretty, json_pretty_value};
 
 /// How much of a body is rendered unless asked otherwise (64 KiB).

@@ -34,6 +34,25 @@ pub(super) fn hex_rows(bytes: &[u8]) -> String {
     out
 }
 
+/// How many rows the dump of `len` bytes has.
+pub fn hex_row_count(len: usize) -> usize {
+    len.div_ceil(ROW)
+}
+
+/// Row `row` of the dump of `bytes`, without the newline (empty past the end):
+/// for views that format only the rows on screen.
+pub fn hex_row(bytes: &[u8], row: usize) -> String {
+    let start = row.saturating_mul(ROW).min(bytes.len());
+    let chunk = &bytes[start..bytes.len().min(start + ROW)];
+    if chunk.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(68);
+    push_row(&mut out, start, chunk);
+    out.pop();
+    out
+}
+
 fn push_row(out: &mut String, offset: usize, chunk: &[u8]) {
     let mut hex = String::with_capacity(40);
     for (i, byte) in chunk.iter().enumerate() {
@@ -89,6 +108,16 @@ mod tests {
         let out = hex_dump(&vec![0xab; 5000], 32);
         assert_eq!(out.lines().count(), 3);
         assert_eq!(out.lines().last(), Some("… 4.9 KiB more (use --raw)"));
+    }
+
+    #[test]
+    fn single_rows_match_the_full_dump() {
+        let bytes: Vec<u8> = (0..=255u8).chain(0..7).collect();
+        let rows: Vec<String> = (0..hex_row_count(bytes.len()))
+            .map(|i| hex_row(&bytes, i))
+            .collect();
+        assert_eq!(rows.join("\n") + "\n", hex_dump(&bytes, usize::MAX));
+        assert_eq!(hex_row(&bytes, 99), "");
     }
 
     #[test]

@@ -46,7 +46,7 @@ fn needs_json_escape(c: char) -> bool {
     c == '\u{7f}' || (is_dangerous(c) && !c.is_ascii())
 }
 
-fn escape_raw_specials(text: &str) -> Cow<'_, str> {
+pub(super) fn escape_raw_specials(text: &str) -> Cow<'_, str> {
     if !text.contains(needs_json_escape) {
         return Cow::Borrowed(text);
     }

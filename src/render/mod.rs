@@ -31,6 +31,7 @@ pub mod headers;
 mod hex;
 mod json;
 mod sanitize;
+pub mod styled;
 pub mod summary;
 #[cfg(test)]
 mod testutil;

@@ -7,7 +7,7 @@ use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
 use super::sanitize::sanitize;
-use crate::model::{DeliveryBrief, RequestSummary};
+use crate::model::{DeliveryBrief, RequestSummary, SignatureCheck};
 use crate::sign::Outcome;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
@@ -42,24 +42,39 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
 /// The check result of a request as a short colored tag, e.g. `✓ github`,
 /// `✗ github: signature mismatch`, `rejected: wrong X-Gitlab-Token token`.
 pub fn badge(s: &RequestSummary, paint: &Paint) -> Option<String> {
-    let sig = s.signature.as_ref().map(|c| match c.outcome {
-        Outcome::Valid => paint.paint(&format!("✓ {}", sanitize(&c.provider)), Style::Green),
-        Outcome::Invalid => paint.paint(
-            &format!("✗ {}: {}", sanitize(&c.provider), sanitize(&c.reason)),
-            Style::Red,
-        ),
-        Outcome::Unsigned => paint.paint(
-            &format!("- unsigned: {}", sanitize(&c.reason)),
-            Style::Yellow,
-        ),
-    });
+    let tags = badge_tags(s);
+    (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|(text, style)| paint.paint(text, *style))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// The pieces of [`badge`], sanitized, each with its color: the signature
+/// verdict, then the rejection. Terminal views color them their own way.
+pub fn badge_tags(s: &RequestSummary) -> Vec<(String, Style)> {
+    let sig = s.signature.as_ref().map(signature_tag);
     let rejected = s
         .rejected
         .as_ref()
-        .map(|r| paint.paint(&format!("rejected: {}", sanitize(r)), Style::Red));
-    match (sig, rejected) {
-        (None, None) => None,
-        (a, b) => Some(a.into_iter().chain(b).collect::<Vec<_>>().join(" ")),
+        .map(|r| (format!("rejected: {}", sanitize(r)), Style::Red));
+    sig.into_iter().chain(rejected).collect()
+}
+
+/// A signature verdict as a tag: `✓ github` (green), `✗ github: reason`
+/// (red) or `- unsigned: reason` (yellow), sanitized.
+pub fn signature_tag(c: &SignatureCheck) -> (String, Style) {
+    match c.outcome {
+        Outcome::Valid => (format!("✓ {}", sanitize(&c.provider)), Style::Green),
+        Outcome::Invalid => (
+            format!("✗ {}: {}", sanitize(&c.provider), sanitize(&c.reason)),
+            Style::Red,
+        ),
+        Outcome::Unsigned => (
+            format!("- unsigned: {}", sanitize(&c.reason)),
+            Style::Yellow,
+        ),
     }
 }
 

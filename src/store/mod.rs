@@ -7,6 +7,7 @@
 //! Writes from the capture path go through the [`GroupCommitWriter`], which owns
 //! its own connection on its own thread; everything else uses a [`Store`].
 
+mod browse;
 mod checkpoint;
 mod codec;
 mod deliveries;
@@ -21,6 +22,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
+pub use browse::{Direction, ScanStep, Scanned};
 pub use checkpoint::Checkpointer;
 pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;

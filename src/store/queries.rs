@@ -90,6 +90,17 @@ impl Store {
             before_id: page.before_id,
             ..Scan::newest(page.limit)
         };
+        self.summaries(filter, scan)
+    }
+
+    /// Summaries of the requests matching every term of `filter` in `scan`'s
+    /// window: read as summaries when SQL decides the whole filter, otherwise
+    /// as full rows that Rust finishes checking.
+    pub fn summaries(
+        &self,
+        filter: &Filter,
+        scan: Scan,
+    ) -> Result<Vec<RequestSummary>, StoreError> {
         let mut rows = if filter.is_pushable() {
             self.select_rows(filter, scan, SUMMARY_COLUMNS, summary_row)?
         } else {

@@ -18,10 +18,26 @@ use crate::upstream::Target;
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputMode {
+    /// The interactive inspector (stdout is a terminal, no `--no-tui`/`--json`).
+    Tui,
     /// One human-readable line per request.
     Lines,
     /// One JSON object per event (NDJSON).
     Json,
+}
+
+impl OutputMode {
+    /// `--json` wins, then `--no-tui`; otherwise the inspector when stdout
+    /// is a terminal and lines when it is not.
+    pub fn resolve(json: bool, no_tui: bool, stdout_is_tty: bool) -> Self {
+        if json {
+            Self::Json
+        } else if no_tui || !stdout_is_tty {
+            Self::Lines
+        } else {
+            Self::Tui
+        }
+    }
 }
 
 /// How captured requests are answered.
@@ -60,7 +76,7 @@ pub struct ListenConfig {
 
 impl ListenConfig {
     /// Validates `listen`'s arguments: header syntax, body files, status code.
-    pub fn resolve(args: &ListenArgs, _stdout_is_tty: bool) -> Result<Self, CliError> {
+    pub fn resolve(args: &ListenArgs, stdout_is_tty: bool) -> Result<Self, CliError> {
         let status = StatusCode::from_u16(args.response.status).map_err(|_| {
             CliError::Usage(format!("invalid status code {}", args.response.status))
         })?;
@@ -79,14 +95,19 @@ impl ListenConfig {
             return Err(CliError::Usage("--keep must be at least 1".into()));
         }
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        let mut config = Self::shared(common, Answer::Shape(shape), guard(&args.checks)?)?;
+        let mut config = Self::shared(
+            common,
+            Answer::Shape(shape),
+            guard(&args.checks)?,
+            stdout_is_tty,
+        )?;
         config.keep = args.keep;
         Ok(config)
     }
 
     /// Validates `forward`'s arguments: the target, the upstream timeout, and
     /// the live checks (the same as `listen`'s).
-    pub fn resolve_forward(args: &ForwardArgs, _stdout_is_tty: bool) -> Result<Self, CliError> {
+    pub fn resolve_forward(args: &ForwardArgs, stdout_is_tty: bool) -> Result<Self, CliError> {
         let target = Target::parse(&args.target).map_err(|e| CliError::Usage(e.to_string()))?;
         if args.upstream_timeout.is_zero() {
             return Err(CliError::Usage(
@@ -99,7 +120,12 @@ impl ListenConfig {
             upstream_timeout: args.upstream_timeout,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(common, Answer::Forward(forward), guard(&args.checks)?)
+        Self::shared(
+            common,
+            Answer::Forward(forward),
+            guard(&args.checks)?,
+            stdout_is_tty,
+        )
     }
 
     /// The part both commands share: where to listen, limits, checks,
@@ -108,6 +134,7 @@ impl ListenConfig {
         (server, limits, output, stop): (&ServerArgs, &LimitArgs, &OutputArgs, &StopArgs),
         answer: Answer,
         guard: Guard,
+        stdout_is_tty: bool,
     ) -> Result<Self, CliError> {
         if stop.exit_after == Some(0) {
             return Err(CliError::Usage("--exit-after must be at least 1".into()));
@@ -129,11 +156,7 @@ impl ListenConfig {
                 ..Limits::default()
             },
             guard,
-            output: if output.json {
-                OutputMode::Json
-            } else {
-                OutputMode::Lines
-            },
+            output: OutputMode::resolve(output.json, output.no_tui, stdout_is_tty),
             exit_after: stop.exit_after,
             timeout: stop.timeout,
             exit_filter,

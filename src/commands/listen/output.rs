@@ -10,6 +10,9 @@
 //! caller's status and the delivery's time, once the delivery is committed.
 //! Only then is it printed, so lines come in the order requests were
 //! answered, which can differ from id order.
+//!
+//! While the inspector shows requests ([`OutputMode::Tui`]) it prints nothing
+//! and only counts.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -104,6 +107,7 @@ fn print_listening(
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match mode {
+        OutputMode::Tui => return Ok(()),
         OutputMode::Json => {
             let mut event =
                 json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
@@ -242,6 +246,7 @@ impl Follower {
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         for row in rows {
             match self.mode {
+                OutputMode::Tui => {}
                 OutputMode::Json => {
                     writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
                 }

@@ -1,0 +1,402 @@
+//! The detail pane's state: one request in full, the tab shown and how far
+//! it is scrolled. Each tab is a document of rows, built when the tab (or the
+//! request) changes, never while drawing.
+
+use bytes::Bytes;
+use ratatui::text::{Line, Span};
+
+use super::body::{body_doc, size};
+use super::doc::Doc;
+use super::theme;
+use crate::model::{CapturedRequest, HeaderList, RequestSummary, Session, SessionMode};
+use crate::render::sanitize;
+use crate::render::styled::header_lines;
+use crate::render::summary::signature_tag;
+
+/// The tabs of the detail pane, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Request line, remote address, time, size, session, timing.
+    Overview,
+    /// The request headers as sent.
+    Headers,
+    /// The request body, formatted by type.
+    Body,
+    /// What was answered (or what the upstream answered when forwarding).
+    Response,
+    /// Replays and forwards of this request.
+    Deliveries,
+}
+
+impl Tab {
+    /// Every tab in display order.
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Headers,
+        Tab::Body,
+        Tab::Response,
+        Tab::Deliveries,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Headers => "Headers",
+            Tab::Body => "Body",
+            Tab::Response => "Response",
+            Tab::Deliveries => "Deliveries",
+        }
+    }
+
+    /// Its position in [`Tab::ALL`].
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|&t| t == self).unwrap_or(0)
+    }
+
+    /// The tab `step` places further, wrapping around.
+    pub fn cycle(self, step: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[(self.index() as isize + step).rem_euclid(n) as usize]
+    }
+}
+
+/// One request as the detail pane shows it.
+///
+/// The bodies are moved out of the request into shared buffers, which the tab
+/// documents reference instead of copying (a 16 MiB body is held once).
+#[derive(Debug)]
+pub struct Detail {
+    /// The request in full, except its bodies (empty here: see `body` and
+    /// `response_body`).
+    pub request: CapturedRequest,
+    /// The request body as stored.
+    pub body: Bytes,
+    /// The response body as stored.
+    pub response_body: Bytes,
+    /// Its session, when known.
+    pub session: Option<Session>,
+    /// The request before it in the list (for the timing line).
+    pub previous: Option<RequestSummary>,
+    /// The tab shown.
+    pub tab: Tab,
+    /// Whether bodies are shown as raw bytes.
+    pub raw: bool,
+    /// The shown tab's rows.
+    pub doc: Doc,
+    /// The first row on screen.
+    pub scroll: usize,
+    /// Columns scrolled to the right.
+    pub hscroll: usize,
+}
+
+impl Detail {
+    /// The detail of `request`, showing `tab`.
+    pub fn new(
+        mut request: CapturedRequest,
+        session: Option<Session>,
+        previous: Option<RequestSummary>,
+        tab: Tab,
+        raw: bool,
+    ) -> Self {
+        let body = Bytes::from(std::mem::take(&mut request.request.body));
+        let response_body = Bytes::from(std::mem::take(&mut request.request.response.body));
+        let mut d = Self {
+            request,
+            body,
+            response_body,
+            session,
+            previous,
+            tab,
+            raw,
+            doc: Doc::new(),
+            scroll: 0,
+            hscroll: 0,
+        };
+        d.rebuild();
+        d
+    }
+
+    /// The request with its bodies, as stored (copies them: for exports).
+    pub fn full_request(&self) -> CapturedRequest {
+        let mut r = self.request.clone();
+        r.request.body = self.body.to_vec();
+        r.request.response.body = self.response_body.to_vec();
+        r
+    }
+
+    /// Shows `tab` from its top.
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.rebuild();
+    }
+
+    /// Switches bodies between formatted and raw bytes.
+    pub fn set_raw(&mut self, raw: bool) {
+        self.raw = raw;
+        self.rebuild();
+    }
+
+    /// Scrolls by `delta` rows within a pane `height` rows tall.
+    pub fn scroll_by(&mut self, delta: isize, height: usize) {
+        let max = self.doc.len().saturating_sub(height.max(1));
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// Scrolls sideways by `delta` columns.
+    pub fn hscroll_by(&mut self, delta: isize) {
+        self.hscroll = self.hscroll.saturating_add_signed(delta);
+    }
+
+    fn rebuild(&mut self) {
+        let r = &self.request;
+        self.doc = match self.tab {
+            Tab::Overview => overview(
+                r,
+                self.body.len(),
+                self.session.as_ref(),
+                self.previous.as_ref(),
+            ),
+            Tab::Headers => headers(r),
+            Tab::Body => body_doc(&r.headers, &self.body, self.raw),
+            Tab::Response => response(r, &self.response_body, self.session.as_ref(), self.raw),
+            Tab::Deliveries => deliveries(),
+        };
+        self.scroll = 0;
+        self.hscroll = 0;
+    }
+}
+
+/// A `label  value` row; `value` must be sanitized.
+fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10}"), theme::dim()),
+        Span::raw(value.into()),
+    ])
+}
+
+fn overview(
+    r: &CapturedRequest,
+    body_len: usize,
+    session: Option<&Session>,
+    previous: Option<&RequestSummary>,
+) -> Doc {
+    let mut doc = Doc::new();
+    doc.push_line(request_line(r));
+    doc.push_line(Line::default());
+    doc.push_line(fact(
+        "received",
+        format!("{} (UTC)", r.received_at.rfc3339()),
+    ));
+    if let Some(p) = previous {
+        doc.push_line(fact("timing", gap(r, p)));
+    }
+    doc.push_line(fact("from", sanitize(&r.remote_addr).into_owned()));
+    doc.push_line(fact("session", session_text(r.session_id, session)));
+    doc.push_line(fact("body", body_fact(r, body_len)));
+    doc.push_line(Line::from(vec![
+        Span::styled(format!("{:<10}", "answered"), theme::dim()),
+        Span::styled(
+            status_text(r.response.status),
+            theme::status(r.response.status),
+        ),
+    ]));
+    doc.push_line(fact("headers", r.headers.len().to_string()));
+    push_checks(&mut doc, r);
+    doc
+}
+
+/// The live checks (`listen --verify`, `--require-token`, `--allow-ip`): the
+/// signature verdict and why the request was rejected, colored as in the list.
+fn push_checks(doc: &mut Doc, r: &CapturedRequest) {
+    if let Some(check) = &r.signature {
+        let (text, style) = signature_tag(check);
+        doc.push_line(Line::from(vec![
+            Span::styled(format!("{:<10}", "signature"), theme::dim()),
+            Span::styled(text, theme::color_of(style)),
+        ]));
+    }
+    if let Some(why) = &r.rejected {
+        doc.push_line(Line::from(vec![
+            Span::styled(format!("{:<10}", "rejected"), theme::dim()),
+            Span::styled(sanitize(why).into_owned(), theme::error()),
+        ]));
+    }
+}
+
+/// `POST /target HTTP/1.1`, the method in its color.
+fn request_line(r: &CapturedRequest) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(sanitize(&r.method).into_owned(), theme::method(&r.method)),
+        Span::raw(" "),
+        Span::styled(
+            sanitize(&r.target).into_owned(),
+            ratatui::style::Style::new().bold(),
+        ),
+        Span::raw(" "),
+        Span::styled(sanitize(&r.http_version).into_owned(), theme::dim()),
+    ])
+}
+
+/// `1.250 s after #11`.
+fn gap(r: &CapturedRequest, previous: &RequestSummary) -> String {
+    let us = r
+        .received_at
+        .0
+        .saturating_sub(previous.received_at.0)
+        .max(0);
+    format!(
+        "{}.{:03} s after #{}",
+        us / 1_000_000,
+        us % 1_000_000 / 1000,
+        previous.id
+    )
+}
+
+fn session_text(id: i64, session: Option<&Session>) -> String {
+    match session {
+        Some(s) => format!("#{id} · {} · {}", s.mode.as_str(), sanitize(&s.url)),
+        None => format!("#{id}"),
+    }
+}
+
+fn body_fact(r: &CapturedRequest, body_len: usize) -> String {
+    let mut text = size(body_len);
+    if let Some(ct) = r.headers.get_str("content-type") {
+        text.push_str(&format!(" · {}", sanitize(&ct)));
+    }
+    if r.truncated {
+        text.push_str(" · truncated: only the start was kept");
+    }
+    text
+}
+
+/// `200 OK`.
+fn status_text(status: u16) -> String {
+    let reason = http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    match reason {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn headers(r: &CapturedRequest) -> Doc {
+    let mut doc = Doc::new();
+    if r.headers.is_empty() {
+        doc.push_note("(no headers)");
+    }
+    doc.push_styled(header_lines(&r.headers));
+    doc
+}
+
+fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: bool) -> Doc {
+    let res = &r.response;
+    let by = match session {
+        Some(s) if s.mode == SessionMode::Forward => {
+            let target = s.target.as_deref().unwrap_or("the upstream");
+            format!("answered by {}", sanitize(target))
+        }
+        _ => "answered by hookcap".to_owned(),
+    };
+    let mut doc = Doc::new();
+    doc.push_line(Line::from(vec![
+        Span::styled(status_text(res.status), theme::status(res.status)),
+        Span::styled(format!("  {by}"), theme::dim()),
+    ]));
+    doc.push_styled(header_lines(&res.headers));
+    doc.push_line(Line::default());
+    doc.append(body_doc(&res.headers, body, raw));
+    doc
+}
+
+fn deliveries() -> Doc {
+    let mut doc = Doc::new();
+    doc.push_line(Line::raw("No deliveries."));
+    doc.push_note("Replays and forwarded deliveries of this request will be listed here.");
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
+
+    pub(crate) fn captured() -> CapturedRequest {
+        CapturedRequest {
+            id: 12,
+            request: NewRequest {
+                session_id: 3,
+                received_at: Timestamp(1_700_000_001_250_000),
+                method: "POST".into(),
+                target: "/hook".into(),
+                http_version: "HTTP/1.1".into(),
+                remote_addr: "127.0.0.1:5000".into(),
+                headers: vec![Header::new("Content-Type", "text/plain")],
+                body: b"hi".to_vec(),
+                truncated: false,
+                response: ResponseRecord {
+                    status: 200,
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                },
+                signature: None,
+                rejected: None,
+            },
+        }
+    }
+
+    fn texts(d: &Detail) -> Vec<String> {
+        d.doc
+            .lines(0, d.doc.len())
+            .iter()
+            .map(|l| l.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn tabs_cycle_both_ways() {
+        assert_eq!(Tab::Overview.cycle(1), Tab::Headers);
+        assert_eq!(Tab::Overview.cycle(-1), Tab::Deliveries);
+        assert_eq!(Tab::Deliveries.cycle(1), Tab::Overview);
+    }
+
+    #[test]
+    fn the_overview_has_timing_against_the_previous_request() {
+        let mut prev = crate::tui::list::tests::summary(11);
+        prev.received_at = Timestamp(1_700_000_000_000_000);
+        let d = Detail::new(captured(), None, Some(prev), Tab::Overview, false);
+        let lines = texts(&d);
+        assert_eq!(lines[0], "POST /hook HTTP/1.1");
+        assert!(
+            lines.contains(&"timing    1.250 s after #11".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"answered  200 OK".to_owned()));
+    }
+
+    #[test]
+    fn the_bodies_are_held_once_and_given_back_whole() {
+        let mut r = captured();
+        r.request.response.body = b"ok".to_vec();
+        let d = Detail::new(r.clone(), None, None, Tab::Body, false);
+        assert!(d.request.body.is_empty() && d.request.response.body.is_empty());
+        assert_eq!(
+            (&d.body[..], &d.response_body[..]),
+            (&b"hi"[..], &b"ok"[..])
+        );
+        assert_eq!(d.full_request(), r);
+    }
+
+    #[test]
+    fn scrolling_stays_within_the_document() {
+        let mut r = captured();
+        r.request.body = b"1\n2\n3\n4\n5\n".to_vec();
+        let mut d = Detail::new(r, None, None, Tab::Body, false);
+        d.scroll_by(100, 2);
+        assert_eq!(d.scroll, d.doc.len() - 2);
+        d.scroll_by(-100, 2);
+        assert_eq!(d.scroll, 0);
+    }
+}

@@ -1,0 +1,69 @@
+//! Drawing: pure functions from an [`App`] to a frame, one per pane.
+//!
+//! ```text
+//!  hookcap │ listening on http://127.0.0.1:4665 · session 3 │ 1,204 requests   ▁▂▅▇▃ 4/s  FOLLOW   top_bar
+//! ┌ Requests ───────────────────────────────────────────────────────────────┐
+//! │   ID TIME          METHOD PATH                     ST      SIZE TYPE    │ list
+//! │ 1203 18:23:51.123  POST   /hooks/stripe           200   1.2 KiB json    │
+//! │▶1204 18:23:52.001  GET    /health                 200       0 B         │
+//! └─────────────────────────────────────────────────────────────────────────┘
+//! ┌ #1204 GET /health ──────────────────────────────────────────────────────┐
+//! │ Overview │ Headers │ Body │ Response │ Deliveries                        │ detail
+//! │ GET /health HTTP/1.1                                                     │
+//! └─────────────────────────────────────────────────────────────────────────┘
+//!  / method:POST stripe▏                                                       status (filter)
+//!  j/k move · Enter detail · Tab tabs · / filter · … · ? help · q quit         status
+//! ```
+//!
+//! Overlays (help, delete confirmation) are drawn last, on top. Below
+//! [`layout::MIN_WIDTH`]×[`layout::MIN_HEIGHT`] only a "too small" message is
+//! drawn. Every string from captured traffic reaching these functions has
+//! been through [`crate::render::sanitize`] (list cells here, the detail's
+//! documents when they are built).
+
+mod detail;
+pub mod layout;
+mod list;
+mod overlay;
+mod status;
+mod top_bar;
+
+use ratatui::Frame;
+
+use super::app::{App, Overlay};
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let Some(areas) = app.areas() else {
+        return overlay::too_small(frame, frame.area());
+    };
+    top_bar::draw(frame, areas.top, app);
+    list::draw(frame, areas.list, app);
+    detail::draw(frame, &areas, app);
+    if let Some(filter) = areas.filter {
+        status::filter_line(frame, filter, app);
+    }
+    status::status_line(frame, areas.status, app);
+    match app.overlay {
+        Overlay::None => {}
+        Overlay::Help => overlay::help(frame, frame.area()),
+        Overlay::ConfirmDelete(id) => overlay::confirm_delete(frame, frame.area(), app, id),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "snapshot_tests.rs"]
+mod snapshot_tests;

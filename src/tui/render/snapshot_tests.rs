@@ -1,0 +1,229 @@
+//! Rendering tests: each view drawn on a `TestBackend` and compared with a
+//! committed snapshot (`snapshots/`; review changes with `INSTA_UPDATE=always`
+//! and `git diff`).
+
+use std::time::Instant;
+
+use insta::assert_snapshot;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+
+use crate::tui::app::{Action, App};
+use crate::tui::detail::Tab;
+use crate::tui::testing::{app_with, checked, draw, request, screen, typical};
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    app.tick(Instant::now());
+}
+
+/// The app on request `id` of [`typical`], showing `tab`.
+fn on(id: i64, tab: Tab) -> App {
+    let mut app = app_with(&typical(), 100, 30);
+    for _ in id..5 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    app.execute_action(Action::ShowTab(tab));
+    app
+}
+
+#[test]
+fn empty_state() {
+    assert_snapshot!(draw(&app_with(&[], 100, 24)).backend());
+}
+
+#[test]
+fn list_with_several_requests() {
+    let app = app_with(&typical(), 120, 30);
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn json_body_view() {
+    assert_snapshot!(draw(&on(1, Tab::Body)).backend());
+}
+
+#[test]
+fn headers_view() {
+    assert_snapshot!(draw(&on(1, Tab::Headers)).backend());
+}
+
+#[test]
+fn binary_body_hex_view() {
+    assert_snapshot!(draw(&on(4, Tab::Body)).backend());
+}
+
+#[test]
+fn form_body_view() {
+    assert_snapshot!(draw(&on(3, Tab::Body)).backend());
+}
+
+#[test]
+fn response_view() {
+    assert_snapshot!(draw(&on(5, Tab::Response)).backend());
+}
+
+#[test]
+fn filter_active() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "hooks method:POST".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn filter_with_no_match() {
+    let mut app = app_with(&typical(), 100, 24);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "nothing-like-this".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn filter_error_points_at_the_bad_term() {
+    let mut app = app_with(&typical(), 100, 24);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "hooks status:4x method:POST".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn live_check_badges_and_the_overview_verdict() {
+    let mut app = app_with(&checked(), 120, 30);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn badges_are_colored_like_the_headless_lines() {
+    let mut app = app_with(&checked(), 120, 30);
+    let fg_of = |app: &App, text: &str| {
+        let rows = screen(app);
+        let terminal = draw(app);
+        let y = rows.iter().position(|r| r.contains(text)).expect(text);
+        let x = rows[y].chars().take(rows[y].find(text).unwrap()).count();
+        terminal.backend().buffer()[(x as u16, y as u16)].fg
+    };
+    assert_eq!(fg_of(&app, "✓ github"), Color::Green);
+    assert_eq!(fg_of(&app, "✗ github"), Color::Red);
+    assert_eq!(fg_of(&app, "- unsigned"), Color::Yellow);
+    // The newest row is selected (white on blue); select the first instead.
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(fg_of(&app, "rejected: missing"), Color::Red);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('?'));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn delete_confirmation() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('d'));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn too_small_terminal() {
+    let mut app = app_with(&typical(), 100, 30);
+    app.handle_event(Event::Resize(20, 6));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn narrow_terminal_drops_columns() {
+    let app = app_with(&typical(), 60, 16);
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn every_size_draws_without_panicking() {
+    let mut app = app_with(&typical(), 100, 30);
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (39, 11),
+        (40, 12),
+        (41, 13),
+        (300, 5),
+        (5, 300),
+    ] {
+        app.handle_event(Event::Resize(w, h));
+        draw(&app);
+        app.execute_action(Action::OpenFilter);
+        app.execute_action(Action::ToggleHelp);
+        draw(&app);
+        app.execute_action(Action::CloseOverlay);
+        app.execute_action(Action::FilterAccept);
+    }
+}
+
+#[test]
+fn methods_and_statuses_are_colored() {
+    let app = app_with(&typical(), 120, 30);
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let rows = screen(&app);
+    let fg_of = |row: &str, text: &str| {
+        let y = rows.iter().position(|r| r.contains(row)).expect("row");
+        let x = rows[y]
+            .chars()
+            .take(rows[y].find(text).expect("text"))
+            .count();
+        buffer[(x as u16, y as u16)].fg
+    };
+    assert_eq!(fg_of("/health", "GET"), Color::Green);
+    assert_eq!(fg_of("/upload", "PUT"), Color::Blue);
+    assert_eq!(fg_of("/hooks/form", "POST"), Color::Yellow);
+    assert_eq!(fg_of("/health", "200 "), Color::Green);
+}
+
+/// Escape sequences, C1 and bidi controls in every captured field are drawn
+/// as visible escapes; no cell holds a character a terminal would act on.
+#[test]
+fn hostile_requests_are_drawn_escaped() {
+    let hostile = request(
+        0,
+        "PO\x1bST",
+        "/x\x1b[2J\u{9b}31m\u{202e}",
+        &[
+            ("X-Evil\x1b]0;t\x07", b"\x1b[2J\r\xff"),
+            ("Content-Type", b"text/plain"),
+        ],
+        b"text \x1b[2J\x1b]0;pwned\x07 \xc2\x9b ok\n",
+    );
+    let mut app = app_with(&[hostile], 120, 30);
+    let mut all = String::new();
+    for tab in Tab::ALL {
+        app.execute_action(Action::ShowTab(tab));
+        let terminal = draw(&app);
+        for cell in terminal.backend().buffer().content() {
+            let sym = cell.symbol();
+            assert!(
+                !sym.chars().any(crate::render::is_dangerous),
+                "{sym:?} in {tab:?}"
+            );
+        }
+        all.push_str(&screen(&app).join("\n"));
+    }
+    for shown in [
+        r"PO\x1bST",
+        r"/x\x1b[2J\u{9b}31m\u{202e}",
+        r"X-Evil\x1b]0;t\x07",
+        r"\x1b[2J\r\xff",
+        r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok",
+    ] {
+        assert!(all.contains(shown), "{shown} not on screen:\n{all}");
+    }
+}

@@ -1,0 +1,97 @@
+//! The bottom lines: the `/` filter prompt and the status/help line.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::filter::FilterError;
+use crate::render::sanitize;
+use crate::tui::app::App;
+use crate::tui::theme;
+
+/// The main keys, shown when there is no message.
+const HINTS: &[(&str, &str)] = &[
+    ("j/k", "move"),
+    ("Enter", "detail"),
+    ("Tab", "tabs"),
+    ("/", "filter"),
+    ("f", "follow"),
+    ("c", "curl"),
+    ("y", "body"),
+    ("d", "delete"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+
+/// Where the typed filter starts on the filter line (after the prompt).
+fn prompt(editing: bool) -> &'static str {
+    if editing { " / " } else { " filter: " }
+}
+
+/// The filter line: the prompt while typing, the filter in force otherwise.
+pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let f = &app.filter;
+    let mut spans = vec![
+        Span::styled(prompt(f.editing), theme::key()),
+        Span::raw(sanitize(&f.input).into_owned()),
+    ];
+    if f.editing {
+        spans.push(Span::styled("▏", theme::key()));
+    }
+    let note = match &f.error {
+        Some(_) => Span::styled("not applied: see below ", theme::error()),
+        None if f.editing => Span::styled("Enter keeps · Esc clears ", theme::dim()),
+        None => Span::styled("/ edits · Esc clears ", theme::dim()),
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
+            .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(note)), right);
+}
+
+/// The status line: what is wrong with the filter being typed (carets under
+/// the bad part of the filter line above), else the latest message, else the
+/// main keys.
+pub fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let f = &app.filter;
+    let line = match (&f.error, &app.message) {
+        (Some(e), _) if f.editing => filter_error(e, f.editing),
+        (_, Some(m)) => {
+            let style = if m.is_error {
+                theme::error()
+            } else {
+                theme::ok()
+            };
+            Line::from(Span::styled(format!(" {}", sanitize(&m.text)), style))
+        }
+        (Some(e), None) => filter_error(e, f.editing),
+        (None, None) => hints(),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `   ^^^^ why`: the caret line of [`FilterError::pointer`], shifted past the
+/// prompt so it stands under the filter line's bad term, then the reason.
+fn filter_error(e: &FilterError, editing: bool) -> Line<'static> {
+    let pointer = e.pointer();
+    let carets = pointer.lines().nth(1).unwrap_or("^");
+    let lead = " ".repeat(prompt(editing).chars().count());
+    Line::from(vec![
+        Span::styled(format!("{lead}{carets} "), theme::error()),
+        Span::styled(sanitize(&e.reason).into_owned(), theme::error()),
+    ])
+}
+
+fn hints() -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in HINTS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme::dim()));
+        }
+        spans.push(Span::styled(*key, theme::key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,166 @@
+//! Fixtures shared by the inspector's tests: requests, an app over an
+//! in-memory store, and drawing to a `TestBackend`.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+use tokio::sync::watch;
+
+use super::app::{App, AppOptions, Origin};
+use super::render;
+use super::source::LiveFeed;
+use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, SignatureCheck, Timestamp};
+use crate::sign::Outcome;
+use crate::store::{Store, StoredUpTo};
+
+/// 2023-11-14T22:13:20Z, far outside the rate window so snapshots are stable.
+pub const T0: i64 = 1_700_000_000_000_000;
+
+/// A request received `n` seconds after [`T0`], in session 1.
+pub fn request(
+    n: i64,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &[u8])],
+    body: &[u8],
+) -> NewRequest {
+    NewRequest {
+        session_id: 1,
+        received_at: Timestamp(T0 + n * 1_250_000),
+        method: method.into(),
+        target: target.into(),
+        http_version: "HTTP/1.1".into(),
+        remote_addr: "127.0.0.1:52100".into(),
+        headers: headers.iter().map(|(k, v)| Header::new(*k, *v)).collect(),
+        body: body.to_vec(),
+        truncated: false,
+        response: ResponseRecord {
+            status: if method == "DELETE" { 404 } else { 200 },
+            headers: vec![Header::new("Content-Length", "0")],
+            body: Vec::new(),
+        },
+        signature: None,
+        rejected: None,
+    }
+}
+
+/// A few typical webhooks: JSON, a form, text and a binary body.
+pub fn typical() -> Vec<NewRequest> {
+    let json: &[(&str, &[u8])] = &[
+        ("Host", b"127.0.0.1:4665"),
+        (
+            "User-Agent",
+            b"Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        ),
+        ("Content-Type", b"application/json; charset=utf-8"),
+        (
+            "Stripe-Signature",
+            b"t=1700000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+        ),
+    ];
+    vec![
+        request(0, "POST", "/hooks/stripe", json, br#"{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"amount":2000,"currency":"eur","paid":true,"metadata":null}}}"#),
+        request(1, "GET", "/health", &[("Host", b"127.0.0.1:4665")], b""),
+        request(2, "POST", "/hooks/form", &[("Content-Type", b"application/x-www-form-urlencoded")], b"name=J%C3%BCrgen&plan=pro+yearly"),
+        request(3, "PUT", "/upload?kind=png", &[("Content-Type", b"image/png")], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"),
+        request(4, "DELETE", "/hooks/42", &[("X-Dup", b"a"), ("x-dup", b"b")], b"gone"),
+    ]
+}
+
+/// Requests as `listen --verify github --reject-invalid --require-token …`
+/// stores them: a valid signature, an invalid one (rejected), an unsigned
+/// one (rejected) and one turned away by a token check alone.
+pub fn checked() -> Vec<NewRequest> {
+    let verdict = |outcome, reason: &str| {
+        Some(SignatureCheck {
+            provider: "github".into(),
+            outcome,
+            reason: reason.into(),
+        })
+    };
+    let json: &[(&str, &[u8])] = &[("Content-Type", b"application/json")];
+    let mut all = vec![
+        request(0, "POST", "/hooks/github", json, b"{}"),
+        request(1, "POST", "/hooks/github", json, b"{\"x\":1}"),
+        request(2, "POST", "/hooks/github", json, b"{}"),
+        request(3, "POST", "/hooks/gitlab", json, b"{}"),
+    ];
+    all[0].signature = verdict(Outcome::Valid, "signature matches");
+    all[1].signature = verdict(Outcome::Invalid, "signature mismatch");
+    all[1].rejected = Some("invalid signature (signature mismatch)".into());
+    all[2].signature = verdict(Outcome::Unsigned, "no X-Hub-Signature-256 header");
+    all[2].rejected = Some("unsigned".into());
+    all[3].rejected = Some("missing X-Gitlab-Token header".into());
+    for r in &mut all[1..] {
+        r.response.status = 401;
+    }
+    all
+}
+
+/// The options tests use: follow on, no live feed, `width`×`height`.
+pub fn options(width: u16, height: u16) -> AppOptions {
+    AppOptions {
+        follow: true,
+        filter: None,
+        live: LiveFeed::Off,
+        stop: None,
+        size: Size::new(width, height),
+    }
+}
+
+/// A store holding `requests` in session 1.
+pub fn store_with(requests: &[NewRequest]) -> Store {
+    let store = Store::open_in_memory().expect("in-memory store");
+    store
+        .create_session(SessionMode::Listen, "http://127.0.0.1:4665", None)
+        .expect("session");
+    if !requests.is_empty() {
+        store.insert_requests(requests).expect("insert");
+    }
+    store
+}
+
+/// An app listening on the default URL over `requests`, with its total counted.
+pub fn app_with(requests: &[NewRequest], width: u16, height: u16) -> App {
+    app_with_options(requests, options(width, height))
+}
+
+/// Like [`app_with`], with other options.
+pub fn app_with_options(requests: &[NewRequest], opts: AppOptions) -> App {
+    let origin = Origin::Listening {
+        url: "http://127.0.0.1:4665".into(),
+        session_id: 1,
+    };
+    let mut app = App::new(origin, store_with(requests), opts).expect("app");
+    app.set_total(requests.len() as u64, i64::MAX);
+    app
+}
+
+/// An app fed by a writer channel, and the sender that announces commits.
+pub fn live_app(requests: &[NewRequest]) -> (App, watch::Sender<StoredUpTo>) {
+    let (tx, rx) = watch::channel(StoredUpTo::default());
+    let mut opts = options(100, 30);
+    opts.live = LiveFeed::Writer(rx);
+    (app_with_options(requests, opts), tx)
+}
+
+/// The screen after drawing `app` on a terminal of its size.
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    let backend = TestBackend::new(app.size.width, app.size.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| render::draw(f, app)).expect("draw");
+    terminal
+}
+
+/// The screen's text, one string per row.
+pub fn screen(app: &App) -> Vec<String> {
+    let terminal = draw(app);
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,302 @@
+//! The inspector end to end: the real binary in a real pseudo-terminal (tmux),
+//! real HTTP requests, and the screen read back.
+//!
+//! Each test runs its own tmux server on a private socket, polls the screen
+//! with a deadline (no fixed sleeps) and kills the server when it ends. Without
+//! tmux the tests are skipped with a message saying so.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use crate::util::{PATIENCE, send_raw};
+
+/// A tmux server of its own (its socket in a temporary directory, removed
+/// with it) with one 120×40 window running a command.
+struct Tmux {
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `shell_command` in a new detached session, or `None` (after
+    /// saying so) when tmux is not installed.
+    fn start(shell_command: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipping the inspector end-to-end test: tmux is not installed");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = Self {
+            socket: dir.path().join("tmux.sock"),
+            _dir: dir,
+        };
+        let out = t.tmux(&["new-session", "-d", "-x", "120", "-y", "40", shell_command]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// The visible screen as text.
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
+    }
+
+    /// A tmux format value of the pane, e.g. `#{alternate_on}`.
+    fn pane(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+
+    /// Waits until the screen satisfies `ok`, failing with the screen after [`PATIENCE`].
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// A shell command running hookcap with a clean environment, then reporting
+/// its exit status and whether the terminal is back in canonical mode, and
+/// staying open so the screen can be read.
+fn shell(db: &Path, args: &str) -> String {
+    format!(
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color \
+         '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
+         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
+        bin = env!("CARGO_BIN_EXE_hookcap"),
+        db = db.display(),
+    )
+}
+
+/// True once the shell has printed the exit status and the terminal mode.
+fn exited(screen: &str) -> bool {
+    screen.contains("exit=") && screen.lines().any(|l| l == "icanon" || l == "-icanon")
+}
+
+/// The port in the top bar's `listening on http://127.0.0.1:PORT`.
+fn port_on(screen: &str) -> Option<u16> {
+    let rest = screen.split("listening on http://127.0.0.1:").nth(1)?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn post(port: u16, path: &str, content_type: &str, body: &[u8]) {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    let addr = format!("127.0.0.1:{port}").parse().expect("address");
+    assert_eq!(send_raw(addr, &req).status, 200);
+}
+
+#[test]
+fn listen_shows_requests_live_with_escapes_inert_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some(t) = Tmux::start(&shell(&db, "listen --port 0")) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "1",
+        "the inspector uses the alternate screen"
+    );
+
+    let started = Instant::now();
+    post(port, "/first", "application/json", br#"{"hello":"world"}"#);
+    t.wait_for("the first request", |s| s.contains("/first"));
+    let latency = started.elapsed();
+
+    let hostile = b"before \x1b[2J\x1b]0;pwned\x07\xc2\x9b after";
+    post(port, "/evil", "text/plain", hostile);
+    t.wait_for("the second request", |s| s.contains("/evil"));
+    t.keys(&["3"]);
+    let screen = t.wait_for("the escaped body", |s| {
+        s.contains(r"before \x1b[2J\x1b]0;pwned\x07\u{9b} after")
+    });
+    assert!(
+        screen.contains("/first") && screen.contains("hookcap │"),
+        "nothing was cleared:\n{screen}"
+    );
+    assert_ne!(
+        t.pane("#{pane_title}"),
+        "pwned",
+        "the title was not changed"
+    );
+
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l == "icanon"),
+        "raw mode is off:\n{screen}"
+    );
+    assert!(screen.contains("session 1 captured 2 requests"), "{screen}");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "0",
+        "the alternate screen was left"
+    );
+    assert_eq!(t.pane("#{cursor_flag}"), "1", "the cursor is shown");
+    eprintln!("request to screen: {latency:?} (includes tmux polling)");
+}
+
+#[test]
+fn ui_follows_what_another_process_captures_and_ctrl_c_quits() {
+    let listener = crate::util::Listener::start(&[]);
+    post(listener.addr.port(), "/before", "text/plain", b"old");
+    let Some(t) = Tmux::start(&shell(&listener.db, "ui --follow")) else {
+        return;
+    };
+    t.wait_for("the stored request", |s| {
+        s.contains("/before") && s.contains("browsing")
+    });
+    post(listener.addr.port(), "/after", "text/plain", b"new");
+    let screen = t.wait_for("the new request", |s| {
+        s.contains("/after") && s.contains("#2 POST /after")
+    });
+    assert!(screen.contains("FOLLOW"), "{screen}");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(
+        screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_readme_lists_every_key_of_the_help() {
+    let readme = include_str!("../README.md");
+    for (keys, what) in hookcap::tui::keys::HELP {
+        let row = format!("| `{keys}` | {what} |");
+        assert!(readme.contains(&row), "README.md lacks the key row {row}");
+    }
+}
+
+#[test]
+fn ui_without_a_terminal_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::util::run(&dir.path().join("h.db"), &["ui"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+}
+
+#[test]
+fn exit_after_still_counts_and_closes_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some(t) = Tmux::start(&shell(&db, "listen --port 0 --exit-after 1 --timeout 20s")) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    post(port_on(&screen).expect("port"), "/once", "text/plain", b"x");
+    let screen = t.wait_for("the exit", exited);
+    assert!(
+        screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
+        "{screen}"
+    );
+    assert!(screen.contains("captured 1 requests"), "{screen}");
+}
+
+/// Sends `POST path` with extra header lines; returns the status.
+fn post_with(port: u16, path: &str, headers: &str, body: &[u8]) -> u16 {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    let addr = format!("127.0.0.1:{port}").parse().expect("address");
+    send_raw(addr, &req).status
+}
+
+#[test]
+fn live_checks_show_as_badges_and_the_filter_speaks_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let args = "listen --port 0 --verify github --secret s3cret --reject-invalid";
+    let Some(t) = Tmux::start(&shell(&db, args)) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    assert_eq!(post_with(port, "/unsigned", "", b"{}"), 401);
+    let bad = "X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000\r\n";
+    assert_eq!(post_with(port, "/tampered", bad, b"{}"), 401);
+    let screen = t.wait_for("both badges", |s| {
+        s.contains("✗ github: signature mismatch") && s.contains("- unsigned")
+    });
+    assert!(
+        screen.contains("signature ✗ github: signature mismatch") && screen.contains("rejected  "),
+        "the Overview spells out the verdict:\n{screen}"
+    );
+
+    // The listener starts filtered to its session; add a term to that.
+    t.keys(&["/", " sig:unsigned", "Enter"]);
+    t.wait_for("only the unsigned request", |s| {
+        s.contains("/unsigned") && !s.contains("/tampered")
+    });
+    t.keys(&["/", " status:4x"]);
+    let screen = t.wait_for("the caret under the bad term", |s| {
+        s.contains("is not a status") && s.contains("^^")
+    });
+    let filter_row = screen
+        .lines()
+        .find(|l| l.contains("status:4x"))
+        .expect("the filter line");
+    let caret_row = screen.lines().find(|l| l.contains("^^")).expect("carets");
+    assert_eq!(
+        caret_row.find('^'),
+        filter_row.find("4x"),
+        "the carets stand under the bad value:\n{screen}"
+    );
+    // Apart, or the terminal reads Escape then q as Alt-q.
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", |s| {
+        s.contains("/unsigned") && s.contains("/tampered")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+}
