@@ -488,17 +488,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_stored_request_comes_back_and_its_delivery_sets_the_answer() {
+    /// A database with one forward session, and a runtime to drive the writer.
+    fn forward_session() -> (
+        tempfile::TempDir,
+        crate::model::Session,
+        tokio::runtime::Runtime,
+    ) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let session = Store::open_or_create(&path)
+        let session = Store::open_or_create(&dir.path().join("w.db"))
             .unwrap()
             .create_session(SessionMode::Forward, "http://x", Some("http://app"))
             .unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
+        (dir, session, rt)
+    }
+
+    #[test]
+    fn a_stored_request_comes_back_and_its_delivery_sets_the_answer() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
         rt.block_on(async {
             let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
             let (id, back) = handle.insert_keeping(request(session.id)).await.unwrap();
@@ -523,15 +533,8 @@ mod tests {
 
     #[test]
     fn followers_get_inserts_and_then_forwards_once_their_delivery_is_committed() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, session, rt) = forward_session();
         let path = dir.path().join("w.db");
-        let session = Store::open_or_create(&path)
-            .unwrap()
-            .create_session(SessionMode::Forward, "http://x", Some("http://app"))
-            .unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
         rt.block_on(async {
             let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
             assert!(!handle.followed());
