@@ -14,6 +14,11 @@
 //! time (so a stall is not hidden by sending later), for the added latency.
 //! The app runs as a separate process (this binary re-run with a hidden
 //! argument), like a real app would.
+//!
+//! A third server is loaded in the same rounds as a reference: a minimal
+//! reverse proxy (hyper server + hyper-util's pooled client, also a process of
+//! its own) that passes requests on and stores nothing. It shows what putting
+//! *any* proxy between the generator and the app costs on this machine.
 
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader};
@@ -43,11 +48,18 @@ const OPEN_LOOP: Duration = Duration::from_secs(3);
 const ROUNDS: usize = 3;
 /// The hidden argument that turns this binary into the app.
 const APP_ARG: &str = "--upstream-app";
+/// The hidden argument (followed by the app's address) that turns this binary
+/// into the storage-free reference proxy.
+const PROXY_ARG: &str = "--bare-proxy";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == APP_ARG) {
         return run_app();
+    }
+    if let Some(i) = args.iter().position(|a| a == PROXY_ARG) {
+        let app = args.get(i + 1).and_then(|a| a.parse().ok());
+        return run_bare_proxy(app.expect("--bare-proxy APP_ADDR"));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -91,6 +103,48 @@ fn run_app() {
     });
 }
 
+/// The reference proxy: every request passed on to `app` as it came (body
+/// streamed), the app's answer passed back; nothing recorded.
+fn run_bare_proxy(app: SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http::<Incoming>();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        println!("{}", listener.local_addr().expect("addr"));
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let client = client.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |mut req: Request<Incoming>| {
+                    let client = client.clone();
+                    async move {
+                        let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                        *req.uri_mut() = format!("http://{app}{path}").parse().expect("uri");
+                        match client.request(req).await {
+                            Ok(res) => Ok::<_, Infallible>(res.map(http_body_util::Either::Left)),
+                            Err(_) => Ok(Response::builder()
+                                .status(502)
+                                .body(http_body_util::Either::Right(Full::new(Bytes::new())))
+                                .expect("502")),
+                        }
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+}
+
 /// A child process that printed its address (or `Listening on URL`) first.
 struct App {
     child: Child,
@@ -101,6 +155,11 @@ impl App {
     fn start() -> Self {
         let exe = std::env::current_exe().expect("own path");
         Self::spawn(Command::new(exe).arg(APP_ARG))
+    }
+
+    fn bare_proxy(app: SocketAddr) -> Self {
+        let exe = std::env::current_exe().expect("own path");
+        Self::spawn(Command::new(exe).args([PROXY_ARG, &app.to_string()]))
     }
 
     fn hookcap_forward(app: SocketAddr, db: &std::path::Path) -> Self {
@@ -182,11 +241,14 @@ impl Run {
 /// The figures for `docs/performance.md`.
 struct Report {
     direct_closed: Vec<Run>,
+    proxy_closed: Vec<Run>,
     forward_closed: Vec<Run>,
     direct_open: Run,
     forward_open: Run,
     /// hookcap's CPU time per forwarded request during the closed loops, by thread.
     cpu_per_request: ThreadTimes,
+    /// The same for the reference proxy.
+    proxy_cpu_per_request: ThreadTimes,
     sent_through: u64,
     stored: (u64, u64),
     all_stored: bool,
@@ -196,12 +258,22 @@ async fn bench_forward(app: SocketAddr) -> Report {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bench.db");
     let mut hookcap = App::hookcap_forward(app, &db);
+    let mut proxy = App::bare_proxy(app);
     let pid = hookcap.child.id();
-    let (mut direct_closed, mut forward_closed) = (Vec::new(), Vec::new());
+    let (mut direct_closed, mut proxy_closed, mut forward_closed) =
+        (Vec::new(), Vec::new(), Vec::new());
     let mut sent_through = 0;
-    let mut cpu = Vec::new();
+    let (mut cpu, mut proxy_cpu) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         direct_closed.push(closed_loop(app).await.0);
+        let before = thread_cpu(proxy.child.id());
+        let (run, warmed) = closed_loop(proxy.addr).await;
+        proxy_cpu.push(CpuRound {
+            requests: run.requests + warmed,
+            before,
+            after: thread_cpu(proxy.child.id()),
+        });
+        proxy_closed.push(run);
         let before = thread_cpu(pid);
         let (run, warmed) = closed_loop(hookcap.addr).await;
         cpu.push(CpuRound {
@@ -212,6 +284,7 @@ async fn bench_forward(app: SocketAddr) -> Report {
         sent_through += run.requests + warmed;
         forward_closed.push(run);
     }
+    proxy.stop();
     let (direct_open, forward_open) = open_loops(app, hookcap.addr).await;
     sent_through += forward_open.requests;
     hookcap.stop();
@@ -224,10 +297,12 @@ async fn bench_forward(app: SocketAddr) -> Report {
     Report {
         all_stored: stored == (sent_through, sent_through) && failures == 0,
         direct_closed,
+        proxy_closed,
         forward_closed,
         direct_open,
         forward_open,
         cpu_per_request: per_request(&cpu),
+        proxy_cpu_per_request: per_request(&proxy_cpu),
         sent_through,
         stored,
     }
@@ -304,6 +379,18 @@ fn per_request(rounds: &[CpuRound]) -> ThreadTimes {
     totals
 }
 
+/// CPU per forwarded request in the closed loops, in all and by thread.
+fn print_cpu(who: &str, times: &ThreadTimes) {
+    let total: Duration = times.iter().map(|(_, d)| *d).sum();
+    println!(
+        "{who} CPU per forwarded request (closed loop): {:.1} µs",
+        total.as_secs_f64() * 1e6
+    );
+    for (name, d) in times {
+        println!("  {name:16} {:>6.1} µs", d.as_secs_f64() * 1e6);
+    }
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs.get(xs.len() / 2).copied().unwrap_or_default()
@@ -313,14 +400,8 @@ impl Report {
     fn print(&self) {
         self.print_closed();
         self.print_open();
-        let total: Duration = self.cpu_per_request.iter().map(|(_, d)| *d).sum();
-        println!(
-            "hookcap CPU per forwarded request (closed loop): {:.1} µs",
-            total.as_secs_f64() * 1e6
-        );
-        for (name, d) in &self.cpu_per_request {
-            println!("  {name:16} {:>6.1} µs", d.as_secs_f64() * 1e6);
-        }
+        print_cpu("hookcap", &self.cpu_per_request);
+        print_cpu("bare proxy", &self.proxy_cpu_per_request);
         println!(
             "stored: {} requests, {} deliveries, of {} sent through hookcap",
             self.stored.0, self.stored.1, self.sent_through
@@ -329,20 +410,34 @@ impl Report {
 
     fn print_closed(&self) {
         let rates = |runs: &[Run]| runs.iter().map(Run::rate).collect::<Vec<_>>();
-        let (direct, forward) = (rates(&self.direct_closed), rates(&self.forward_closed));
-        let ratios = direct.iter().zip(&forward).map(|(d, f)| f / d).collect();
+        let direct = rates(&self.direct_closed);
+        let proxy = rates(&self.proxy_closed);
+        let forward = rates(&self.forward_closed);
+        let ratio = |r: &[f64]| median(direct.iter().zip(r).map(|(d, x)| x / d).collect());
         println!(
             "closed loop, {CONNECTIONS} connections, {ROUNDS} alternating rounds of {CLOSED_LOOP:?}:"
         );
-        for (name, r) in [("direct", &direct), ("forward", &forward)] {
+        for (name, r) in [
+            ("direct", &direct),
+            ("bare proxy", &proxy),
+            ("forward", &forward),
+        ] {
             let each: Vec<String> = r.iter().map(|x| format!("{x:.0}")).collect();
             println!(
-                "  {name:8} median {:>7.0} req/s   (rounds: {})",
+                "  {name:10} median {:>7.0} req/s   (rounds: {})",
                 median(r.clone()),
                 each.join(", ")
             );
         }
-        println!("  forward / direct: median {:.2}x", median(ratios));
+        println!(
+            "  bare proxy / direct: median {:.2}x   (a proxy that stores nothing)",
+            ratio(&proxy)
+        );
+        println!("  forward / direct:    median {:.2}x", ratio(&forward));
+        println!(
+            "  forward / bare proxy: median {:.2}x",
+            ratio(&forward) / ratio(&proxy)
+        );
     }
 
     fn print_open(&self) {
