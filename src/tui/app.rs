@@ -2,7 +2,8 @@
 //!
 //! Input becomes an [`Action`] ([`super::keys`]); [`App::execute_action`] is
 //! the one place actions change state; [`App::tick`] brings in what happened
-//! outside (new requests, the stop signal, pages still being searched).
+//! outside (new requests and deliveries, finished replays, the stop signal,
+//! pages still being searched).
 //! Drawing ([`super::render`]) only reads an `App`. Side effects on the
 //! terminal itself (the clipboard) are returned as [`Effect`]s for the event
 //! loop to perform, so all of this runs in tests without a terminal.
@@ -18,16 +19,19 @@ use ratatui::layout::{Position, Size};
 use tokio::sync::watch;
 
 use super::clipboard::MAX_CLIPBOARD_BYTES;
+use super::deliveries::Deliveries;
 use super::detail::{Detail, Tab};
 use super::keys::{self, KeyContext};
 use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
+use super::replay::{Recorder, Replays, no_destination};
 use super::source::{LiveFeed, RequestSource};
 use crate::export::{Base, curl};
 use crate::filter::{Filter, FilterError};
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
+use crate::replay::default_destination;
 use crate::store::{Store, StoreError};
 
 /// How long a confirmation or error stays in the status line.
@@ -137,7 +141,7 @@ pub enum Action {
     ConfirmDelete,
     /// Close the overlay.
     CloseOverlay,
-    /// Replay the selected request (reserved for the replay feature).
+    /// Replay the selected request to its session's forward target.
     Replay,
     /// Show or hide the key help.
     ToggleHelp,
@@ -203,6 +207,8 @@ pub struct AppOptions {
     pub stop: Option<watch::Receiver<bool>>,
     /// The terminal size.
     pub size: Size,
+    /// Where `r` records its replays.
+    pub recorder: Recorder,
 }
 
 /// The whole state of the inspector.
@@ -247,6 +253,10 @@ pub struct App {
     /// The last layout computed, for the size and filter line it was for.
     layout: Cell<Option<LayoutKey>>,
     live: LiveFeed,
+    /// The delivery mark last heard from the live feed
+    /// ([`super::source::Heard::deliveries`]).
+    deliveries_heard: i64,
+    replays: Replays,
     stop: Option<watch::Receiver<bool>>,
     effects: Vec<Effect>,
     quit: bool,
@@ -292,6 +302,8 @@ impl App {
             counting: None,
             layout: Cell::new(None),
             live: opts.live,
+            deliveries_heard: 0,
+            replays: Replays::new(opts.recorder),
             stop: opts.stop,
             effects: Vec::new(),
             quit: false,
@@ -419,7 +431,7 @@ impl App {
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
             Action::CloseOverlay => self.overlay = Overlay::None,
-            Action::Replay => self.say("replay is not available yet: `r` is reserved for it"),
+            Action::Replay => self.replay()?,
             Action::ToggleHelp => self.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),
@@ -522,7 +534,7 @@ impl App {
         if let Some(d) = self.detail.as_mut() {
             d.set_raw(self.raw);
         }
-        if !matches!(self.tab, Tab::Body | Tab::Response) {
+        if !matches!(self.tab, Tab::Body | Tab::Response | Tab::Deliveries) {
             self.show_tab(Tab::Body);
         }
     }
@@ -638,6 +650,43 @@ impl App {
         }
         self.effects.push(Effect::Clipboard(bytes));
         self.say(format!("copied the {what} to the clipboard"));
+    }
+
+    /// Starts replaying the selected request to its session's forward target;
+    /// the outcome arrives later ([`App::tick`]).
+    fn replay(&mut self) -> Result<()> {
+        self.sync_detail()?;
+        let Some(d) = self.current_detail() else {
+            self.say_error("no request selected");
+            return Ok(());
+        };
+        let id = d.request.id;
+        let Some(dest) = default_destination(d.session.as_ref()) else {
+            let text = no_destination(id, d.session.as_ref());
+            self.say_error(text);
+            return Ok(());
+        };
+        let note = match d.request.truncated {
+            true => " (its body was truncated at capture)",
+            false => "",
+        };
+        let request = d.full_request();
+        match self.replays.start(&request, &dest) {
+            Ok(url) => self.say(format!("replaying #{id} → {url}{note}")),
+            Err(e) => self.say_error(e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Replays started from here that are still running.
+    pub fn replays_in_flight(&self) -> usize {
+        self.replays.in_flight()
+    }
+
+    /// Uses `replays` for `r` (a shorter timeout).
+    #[cfg(test)]
+    pub(crate) fn set_replays(&mut self, replays: Replays) {
+        self.replays = replays;
     }
 
     fn ask_delete(&mut self) {
@@ -758,8 +807,9 @@ impl App {
         self.total = Some(count + later);
     }
 
-    /// Brings in what happened outside: the stop signal, new requests, pages
-    /// still being searched, the selected request's detail, expired messages.
+    /// Brings in what happened outside: the stop signal, new requests and
+    /// deliveries, finished replays, pages still being searched, the selected
+    /// request's detail, expired messages.
     /// Returns true when the screen needs drawing again.
     pub fn tick(&mut self, now: Instant) -> bool {
         if self.stop.as_ref().is_some_and(|s| *s.borrow()) {
@@ -789,19 +839,72 @@ impl App {
             self.counting = None;
             self.set_total(count, as_of);
         }
-        let arrived = self.check_arrivals(now)?;
+        let heard = self.live.news(self.source.store(), now)?;
+        let arrived = match heard {
+            Some(h) => self.check_arrivals(h.last_id)?,
+            None => false,
+        };
+        let delivered = match heard {
+            Some(h) if h.deliveries != self.deliveries_heard => {
+                self.deliveries_heard = h.deliveries;
+                self.refresh_rows(None)?
+            }
+            _ => false,
+        };
+        let replayed = self.collect_replays()?;
         let height = self.list_height();
         let filled = self.list.fill(&mut self.source, height)?;
         let loaded = self.sync_detail()?;
-        Ok(counted.is_some() | arrived | filled | loaded)
+        Ok(counted.is_some() | arrived | delivered | replayed | filled | loaded)
     }
 
-    /// Asks the live feed for news; appends new requests when the list is at
-    /// the newest, otherwise counts them as unseen.
-    fn check_arrivals(&mut self, now: Instant) -> Result<bool> {
-        let Some(newest) = self.live.newest(self.source.store(), now)? else {
+    /// Says how each finished replay went, and shows its delivery.
+    fn collect_replays(&mut self) -> Result<bool> {
+        let mut any = false;
+        while let Some(done) = self.replays.finished() {
+            any = true;
+            match done.is_error() {
+                true => self.say_error(done.message()),
+                false => self.say(done.message()),
+            }
+            if done.recorded.is_ok() {
+                self.refresh_rows(Some(done.request_id))?;
+            }
+        }
+        Ok(any)
+    }
+
+    /// Reads the rows on screen again after a delivery was recorded (a
+    /// forward answered, a replay), and the selected request's deliveries
+    /// when its row changed or it is `replayed`; its whole detail when its
+    /// status changed (a forward that was pending). True when anything changed.
+    fn refresh_rows(&mut self, replayed: Option<i64>) -> Result<bool> {
+        let height = self.list_height();
+        let ids: Vec<i64> = self.list.visible(height).iter().map(|r| r.id).collect();
+        if ids.is_empty() {
             return Ok(false);
+        }
+        let status_before = self.list.selected().map(|r| r.status);
+        let fresh = self.store().summaries_of(&ids)?;
+        let changed = self.list.refresh(fresh);
+        let Some(selected) = self.list.selected().map(|r| (r.id, r.status)) else {
+            return Ok(!changed.is_empty());
         };
+        let (id, status) = selected;
+        if status_before != Some(status) {
+            self.detail = None;
+        } else if changed.contains(&id) || replayed == Some(id) {
+            let deliveries = Deliveries::load(self.store(), id)?;
+            if let Some(d) = self.detail.as_mut().filter(|d| d.request.id == id) {
+                d.set_deliveries(deliveries);
+            }
+        }
+        Ok(!changed.is_empty() || replayed == Some(id))
+    }
+
+    /// Appends requests up to `newest` when the list is at the newest,
+    /// otherwise counts them as unseen.
+    fn check_arrivals(&mut self, newest: i64) -> Result<bool> {
         if newest <= self.newest_id {
             return Ok(false);
         }
@@ -851,9 +954,9 @@ impl App {
         };
         let session = self.session(request.session_id)?;
         let previous = self.list.before(self.list.selected_index()).cloned();
-        Ok(Some(Detail::new(
-            request, session, previous, self.tab, self.raw,
-        )))
+        let deliveries = Deliveries::load(self.store(), id)?;
+        let detail = Detail::new(request, session, previous, self.tab, self.raw);
+        Ok(Some(detail.with_deliveries(deliveries)))
     }
 
     fn session(&mut self, id: i64) -> Result<Option<Session>> {

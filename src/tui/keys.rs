@@ -33,7 +33,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("c", "copy the request as a curl command"),
     ("y", "copy the body"),
     ("d", "delete the request (asks first)"),
-    ("r", "replay (reserved)"),
+    ("r", "replay to the session's forward target"),
     ("?", "every key"),
     ("q Ctrl-C", "quit"),
 ];

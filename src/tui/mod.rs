@@ -13,8 +13,11 @@
 //! - [`source`] and [`list`]: the data side. The list is a bounded window of
 //!   rows fetched page by page with keyset queries, so a database of millions
 //!   of requests opens as fast as an empty one.
-//! - [`detail`] (with the private `doc` and `body` modules): the detail
-//!   pane's tabs; large bodies are formatted only where visible.
+//! - [`detail`] (with the private `doc` and `body` modules, and
+//!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
+//!   bodies are formatted only where visible.
+//! - [`replay`]: the `r` key, sending in the background and recording the
+//!   attempt as a delivery.
 //!
 //! # Live updates and the capture path
 //!
@@ -32,6 +35,7 @@
 pub mod app;
 mod body;
 pub mod clipboard;
+pub mod deliveries;
 pub mod detail;
 mod doc;
 pub mod event;
@@ -40,6 +44,7 @@ pub mod list;
 pub mod log_sink;
 pub mod rate;
 pub mod render;
+pub mod replay;
 pub mod source;
 #[cfg(test)]
 mod testing;
@@ -57,6 +62,7 @@ use tokio::sync::watch;
 
 use app::{App, AppOptions, Origin};
 use event::{LoopIo, TerminalGuard, TerminalInput};
+pub use replay::Recorder;
 use source::LiveFeed;
 
 use crate::render::sanitize;
@@ -76,6 +82,8 @@ pub struct Options {
     pub live: LiveFeed,
     /// Closes the inspector when it turns true.
     pub stop: Option<watch::Receiver<bool>>,
+    /// Where `r` records its replays.
+    pub recorder: Recorder,
 }
 
 /// Runs the inspector on this terminal until the user quits (or `stop`).
@@ -94,6 +102,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         live: opts.live,
         stop: opts.stop,
         size: Size::new(width, height),
+        recorder: opts.recorder,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
     app.expect_total(count_in_background(opts.db));
