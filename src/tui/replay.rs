@@ -123,12 +123,12 @@ impl Finished {
 /// to replay it anyway.
 pub fn no_destination(id: i64, session: Option<&Session>) -> String {
     let why = match session.map(|s| s.mode) {
-        Some(SessionMode::Listen) => "it was captured by `hookcap listen`, which passes nothing on",
-        Some(SessionMode::Import) => "it was imported",
-        Some(SessionMode::Forward) => "its session's forward target is not a valid URL",
+        Some(SessionMode::Listen) => "captured by `hookcap listen`",
+        Some(SessionMode::Import) => "imported",
+        Some(SessionMode::Forward) => "its forward target is not a URL",
         None => "its session is unknown",
     };
-    format!("#{id} has no destination: {why}; use `hookcap replay {id} --to URL`")
+    format!("#{id} has no destination ({why}): use `hookcap replay {id} --to URL`")
 }
 
 /// The replays started from the inspector, and their outcomes as they finish.
