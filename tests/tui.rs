@@ -402,7 +402,8 @@ fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
     t.keys(&["r"]);
     t.wait_for("the explanation", |s| {
         s.contains(
-            "#1 has no destination (captured by `hookcap listen`): use `hookcap replay 1 --to URL`",
+            "#1 has no destination (captured by `hookcap listen`): R to type one, \
+             or `hookcap replay 1 --to URL`",
         )
     });
     t.keys(&["q"]);

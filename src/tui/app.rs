@@ -25,13 +25,12 @@ use super::keys::{self, KeyContext};
 use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
-use super::replay::{Recorder, Replays, no_destination};
+use super::replay::{Recorder, Replays};
 use super::source::{LiveFeed, RequestSource};
 use crate::export::{Base, curl};
 use crate::filter::{Filter, FilterError};
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
-use crate::replay::default_destination;
 use crate::store::{Store, StoreError};
 
 /// How long a confirmation or error stays in the status line.
@@ -143,6 +142,8 @@ pub enum Action {
     CloseOverlay,
     /// Replay the selected request to its session's forward target.
     Replay,
+    /// Ask where to replay the selected request (the prompt line).
+    AskReplayTo,
     /// Show or hide the key help.
     ToggleHelp,
     /// The mouse wheel turned over a pane.
@@ -226,6 +227,8 @@ pub struct App {
     pub overlay: Overlay,
     /// The `/` prompt.
     pub filter: FilterBar,
+    /// The `R` prompt, while open (it takes the prompt line and its keys).
+    pub replay_to: Option<ReplayPrompt>,
     /// Follow mode is on.
     pub follow: bool,
     /// Follow is on but paused, because the user scrolled away from the newest.
@@ -286,6 +289,7 @@ impl App {
             focus: Focus::List,
             overlay: Overlay::None,
             filter: FilterBar::default(),
+            replay_to: None,
             follow: opts.follow,
             paused: false,
             total: None,
@@ -357,9 +361,9 @@ impl App {
         }
     }
 
-    /// Whether the filter line is on screen.
+    /// Whether the filter line is on screen (it shows the `R` prompt too).
     pub fn filter_bar_shown(&self) -> bool {
-        self.filter.editing || !self.filter.input.is_empty()
+        self.replay_to.is_some() || self.filter.editing || !self.filter.input.is_empty()
     }
 
     fn list_height(&self) -> usize {
@@ -389,7 +393,7 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             overlay: self.overlay,
-            editing_filter: self.filter.editing,
+            editing_filter: self.filter.editing || self.replay_to.is_some(),
         }
     }
 
@@ -425,13 +429,14 @@ impl App {
             | Action::FilterBackspace
             | Action::FilterClearInput
             | Action::FilterAccept
-            | Action::FilterClear => self.edit_filter(action)?,
+            | Action::FilterClear => self.edit_prompt(action)?,
             Action::CopyCurl => self.copy_curl()?,
             Action::CopyBody => self.copy_body()?,
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
             Action::CloseOverlay => self.overlay = Overlay::None,
             Action::Replay => self.replay()?,
+            Action::AskReplayTo => self.ask_replay_to()?,
             Action::ToggleHelp => self.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),
@@ -551,6 +556,15 @@ impl App {
         Ok(())
     }
 
+    /// The prompt line's keys go to the `R` prompt while it is open, else
+    /// to the `/` filter.
+    fn edit_prompt(&mut self, action: Action) -> Result<()> {
+        match self.replay_to {
+            Some(_) => self.edit_replay_to(action),
+            None => self.edit_filter(action),
+        }
+    }
+
     fn edit_filter(&mut self, action: Action) -> Result<()> {
         match action {
             Action::OpenFilter => self.filter.editing = true,
@@ -650,43 +664,6 @@ impl App {
         }
         self.effects.push(Effect::Clipboard(bytes));
         self.say(format!("copied the {what} to the clipboard"));
-    }
-
-    /// Starts replaying the selected request to its session's forward target;
-    /// the outcome arrives later ([`App::tick`]).
-    fn replay(&mut self) -> Result<()> {
-        self.sync_detail()?;
-        let Some(d) = self.current_detail() else {
-            self.say_error("no request selected");
-            return Ok(());
-        };
-        let id = d.request.id;
-        let Some(dest) = default_destination(d.session.as_ref()) else {
-            let text = no_destination(id, d.session.as_ref());
-            self.say_error(text);
-            return Ok(());
-        };
-        let note = match d.request.truncated {
-            true => " (its body was truncated at capture)",
-            false => "",
-        };
-        let request = d.full_request();
-        match self.replays.start(&request, &dest) {
-            Ok(url) => self.say(format!("replaying #{id} → {url}{note}")),
-            Err(e) => self.say_error(e.to_string()),
-        }
-        Ok(())
-    }
-
-    /// Replays started from here that are still running.
-    pub fn replays_in_flight(&self) -> usize {
-        self.replays.in_flight()
-    }
-
-    /// Uses `replays` for `r` (a shorter timeout).
-    #[cfg(test)]
-    pub(crate) fn set_replays(&mut self, replays: Replays) {
-        self.replays = replays;
     }
 
     fn ask_delete(&mut self) {
@@ -858,50 +835,6 @@ impl App {
         Ok(counted.is_some() | arrived | delivered | replayed | filled | loaded)
     }
 
-    /// Says how each finished replay went, and shows its delivery.
-    fn collect_replays(&mut self) -> Result<bool> {
-        let mut any = false;
-        while let Some(done) = self.replays.finished() {
-            any = true;
-            match done.is_error() {
-                true => self.say_error(done.message()),
-                false => self.say(done.message()),
-            }
-            if done.recorded.is_ok() {
-                self.refresh_rows(Some(done.request_id))?;
-            }
-        }
-        Ok(any)
-    }
-
-    /// Reads the rows on screen again after a delivery was recorded (a
-    /// forward answered, a replay), and the selected request's deliveries
-    /// when its row changed or it is `replayed`; its whole detail when its
-    /// status changed (a forward that was pending). True when anything changed.
-    fn refresh_rows(&mut self, replayed: Option<i64>) -> Result<bool> {
-        let height = self.list_height();
-        let ids: Vec<i64> = self.list.visible(height).iter().map(|r| r.id).collect();
-        if ids.is_empty() {
-            return Ok(false);
-        }
-        let status_before = self.list.selected().map(|r| r.status);
-        let fresh = self.store().summaries_of(&ids)?;
-        let changed = self.list.refresh(fresh);
-        let Some(selected) = self.list.selected().map(|r| (r.id, r.status)) else {
-            return Ok(!changed.is_empty());
-        };
-        let (id, status) = selected;
-        if status_before != Some(status) {
-            self.detail = None;
-        } else if changed.contains(&id) || replayed == Some(id) {
-            let deliveries = Deliveries::load(self.store(), id)?;
-            if let Some(d) = self.detail.as_mut().filter(|d| d.request.id == id) {
-                d.set_deliveries(deliveries);
-            }
-        }
-        Ok(!changed.is_empty() || replayed == Some(id))
-    }
-
     /// Appends requests up to `newest` when the list is at the newest,
     /// otherwise counts them as unseen.
     fn check_arrivals(&mut self, newest: i64) -> Result<bool> {
@@ -968,6 +901,10 @@ impl App {
         Ok(s)
     }
 }
+
+#[path = "app_replay.rs"]
+mod replay_actions;
+pub use replay_actions::ReplayPrompt;
 
 #[cfg(test)]
 #[path = "app_tests.rs"]

@@ -457,6 +457,10 @@ fn opening_the_filter_line_keeps_the_selection_on_screen() {
     assert_eq!(selected(&app), Some(200));
 }
 
+/// `200` with `{"ok":true}`.
+const JSON_OK: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}";
+
 /// An app on port 0 that reads each request (head and `Content-Length`
 /// body) and writes `answer`; the raw requests come back on the channel.
 fn upstream(answer: &'static [u8]) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
@@ -532,15 +536,15 @@ fn r_without_a_forward_target_says_how_to_replay_anyway() {
     assert!(m.is_error);
     assert_eq!(
         m.text,
-        "#5 has no destination (captured by `hookcap listen`): use `hookcap replay 5 --to URL`"
+        "#5 has no destination (captured by `hookcap listen`): R to type one, \
+         or `hookcap replay 5 --to URL`"
     );
     assert_eq!(app.replays_in_flight(), 0);
 }
 
 #[test]
 fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
-    let (url, seen) =
-        upstream(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}");
+    let (url, seen) = upstream(JSON_OK);
     let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], &url);
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     assert_eq!(doc_texts(&app)[0], "No deliveries.");
@@ -624,4 +628,68 @@ fn b_shows_answer_bodies_raw_on_the_deliveries_tab_too() {
     press(&mut app, KeyCode::Char('b'));
     assert_eq!(app.detail.as_ref().unwrap().tab, Tab::Deliveries);
     assert!(app.detail.as_ref().unwrap().raw);
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn capital_r_asks_where_and_sends_there() {
+    let (url, seen) = upstream(JSON_OK);
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    let prompt = app.replay_to.clone().unwrap();
+    assert_eq!(
+        (prompt.request_id, prompt.input.as_str()),
+        (5, "http://localhost:")
+    );
+    assert!(app.filter_bar_shown());
+
+    app.handle_event(ctrl('u'));
+    type_text(&mut app, "https://nope");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.replay_to.is_some(), "a bad URL keeps the prompt open");
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.is_error && m.text.contains("https targets are not supported"),
+        "{m:?}"
+    );
+
+    app.handle_event(ctrl('u'));
+    type_text(&mut app, &format!("{url}/base"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.replay_to, None);
+    let m = app.message.clone().unwrap();
+    assert_eq!(m.text, format!("replaying #5 → {url}/base/hooks/42"));
+
+    wait_for_replays(&mut app);
+    let m = app.message.clone().unwrap();
+    assert!(m.text.starts_with("#5 replayed → 200 in "), "{}", m.text);
+    assert!(
+        m.is_error && m.text.contains("not recorded"),
+        "these tests' recorder has no database: {}",
+        m.text
+    );
+    let raw = seen.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(raw.starts_with(b"DELETE /base/hooks/42 HTTP/1.1\r\n"));
+}
+
+#[test]
+fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    type_text(&mut app, "3000 q");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.replay_to, None);
+    assert!(!app.should_quit() && !app.filter_bar_shown());
+    assert_eq!(app.replays_in_flight(), 0);
+    assert_eq!(app.list.rows().len(), 5);
+}
+
+#[test]
+fn capital_r_prefills_the_forward_target() {
+    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }

@@ -120,7 +120,7 @@ impl Finished {
 }
 
 /// What the status line says when request `id` has no destination, and how
-/// to replay it anyway.
+/// to replay it anyway (`R`, or the command line).
 pub fn no_destination(id: i64, session: Option<&Session>) -> String {
     let why = match session.map(|s| s.mode) {
         Some(SessionMode::Listen) => "captured by `hookcap listen`",
@@ -128,7 +128,7 @@ pub fn no_destination(id: i64, session: Option<&Session>) -> String {
         Some(SessionMode::Forward) => "its forward target is not a URL",
         None => "its session is unknown",
     };
-    format!("#{id} has no destination ({why}): use `hookcap replay {id} --to URL`")
+    format!("#{id} has no destination ({why}): R to type one, or `hookcap replay {id} --to URL`")
 }
 
 /// The replays started from the inspector, and their outcomes as they finish.

@@ -166,6 +166,16 @@ fn help_overlay() {
 }
 
 #[test]
+fn replay_to_prompt() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    for c in "3000/api".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
 fn delete_confirmation() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('d'));
