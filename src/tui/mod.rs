@@ -16,8 +16,8 @@
 //! - [`detail`] (with the private `doc` and `body` modules, and
 //!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
 //!   bodies are formatted only where visible.
-//! - [`replay`]: the `r` key, sending in the background and recording the
-//!   attempt as a delivery.
+//! - [`replay`]: `r` and `R`, sending in the background and recording each
+//!   attempt as a delivery (the app's side of them is in `app_replay.rs`).
 //!
 //! # Live updates and the capture path
 //!
@@ -25,6 +25,9 @@
 //! keeps only the latest value, so a slow or frozen inspector can never hold
 //! up capture); `ui` polls the database's newest id every 50 ms (one indexed
 //! `max(id)`). Either way the list re-reads the store from the id it last saw.
+//! Deliveries (a forward answered, a replay) are heard the same way, from the
+//! writer's delivery count or the newest delivery id, and the rows on screen
+//! are read again, so their status and delivery badge stay current.
 //!
 //! # Safety
 //!
