@@ -731,7 +731,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__prune)
-            opts="-h -V --older-than --db --color --help --version"
+            opts="-h -V --older-than --vacuum --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,7 +851,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__rm)
-            opts="-y -h -V --all --yes --db --color --help --version"
+            opts="-y -h -V --all --yes --vacuum --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

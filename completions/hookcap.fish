@@ -215,6 +215,7 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l all -d 'Delete every request matching the filter terms (all requests without terms)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l vacuum -d 'Rewrite the database file to give all freed space back, however big it is (a listener running meanwhile waits, and answers 503 after 5 s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l older-than -d 'Delete requests received longer ago than this (e.g. 7d, 12h)' -r
@@ -222,6 +223,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l db -d 'Databas
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l vacuum -d 'Rewrite the database file to give all freed space back, however big it is (a listener running meanwhile waits, and answers 503 after 5 s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r

@@ -548,6 +548,9 @@ pub struct RmArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
     pub yes: bool,
+    /// How freed space is given back.
+    #[command(flatten)]
+    pub reclaim: ReclaimArgs,
 }
 
 /// `hookcap prune`.
@@ -556,6 +559,20 @@ pub struct PruneArgs {
     /// Delete requests received longer ago than this (e.g. 7d, 12h)
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub older_than: Duration,
+    /// How freed space is given back.
+    #[command(flatten)]
+    pub reclaim: ReclaimArgs,
+}
+
+/// How `rm` and `prune` give freed space back to the file system. Without
+/// `--vacuum` a database with at most 64 MiB left is rewritten at once; a
+/// bigger one keeps the freed pages for new captures to reuse.
+#[derive(Debug, Clone, Args)]
+pub struct ReclaimArgs {
+    /// Rewrite the database file to give all freed space back, however big it is
+    /// (a listener running meanwhile waits, and answers 503 after 5 s)
+    #[arg(long)]
+    pub vacuum: bool,
 }
 
 /// `hookcap generate`.

@@ -39,10 +39,10 @@ pub type HeadQueue = Arc<Mutex<VecDeque<RawHead>>>;
 
 /// Takes the next recorded head if it matches the request hyper parsed;
 /// on a mismatch the queue is cleared so later requests fall back safely.
-pub fn take_head(queue: &HeadQueue, method: &str, target: &str) -> Option<RawHead> {
+pub fn take_head(queue: &HeadQueue, method: &str, target: &hyper::Uri) -> Option<RawHead> {
     let mut q = queue.lock().ok()?;
     let head = q.pop_front()?;
-    if head.method == method && head.target == target {
+    if head.method == method && *target == *head.target {
         Some(head)
     } else {
         q.clear();
@@ -95,6 +95,11 @@ impl HeadTap {
     }
 
     fn feed_head<'a>(&mut self, mut buf: Vec<u8>, bytes: &'a [u8]) -> &'a [u8] {
+        if buf.is_empty()
+            && let Some(rest) = self.whole_head(bytes)
+        {
+            return rest;
+        }
         let start = buf.len();
         buf.extend_from_slice(bytes);
         // Empty lines before a request line are allowed and ignored (RFC 9112 §2.2).
@@ -122,6 +127,21 @@ impl HeadTap {
             }
             None => &[],
         }
+    }
+
+    /// The common case: a read that starts with a whole head (and usually its
+    /// body) is parsed in place rather than copied into a buffer first.
+    fn whole_head<'a>(&mut self, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        if matches!(bytes.first(), Some(b'\r' | b'\n')) {
+            return None;
+        }
+        let len = head_end(bytes)?;
+        let head = parse_head(&bytes[..len])?;
+        self.state = framing(&head.headers);
+        if let Ok(mut q) = self.queue.lock() {
+            q.push_back(head);
+        }
+        Some(&bytes[len..])
     }
 
     fn skip_body<'a>(&mut self, remaining: u64, bytes: &'a [u8]) -> &'a [u8] {
@@ -415,8 +435,8 @@ mod tests {
     fn a_mismatched_head_clears_the_queue() {
         let queue = HeadQueue::default();
         HeadTap::new(queue.clone()).feed(b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
-        assert!(take_head(&queue, "GET", "/other").is_none());
-        assert!(take_head(&queue, "GET", "/b").is_none());
+        assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/other")).is_none());
+        assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/b")).is_none());
     }
 
     #[test]

@@ -84,6 +84,7 @@ fn spawn_connection(
     let heads = HeadQueue::default();
     let info = Arc::new(ConnInfo {
         remote,
+        remote_text: remote.to_string(),
         heads: heads.clone(),
     });
     let io = TokioIo::new(Recorder::new(stream, heads));

@@ -51,6 +51,8 @@ pub struct CaptureState {
 pub struct ConnInfo {
     /// The peer address.
     pub remote: SocketAddr,
+    /// The peer address as stored, formatted once per connection.
+    pub remote_text: String,
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
 }
@@ -123,8 +125,7 @@ async fn read_request(
     body: Incoming,
 ) -> (NewRequest, Verdict) {
     let received_at = Timestamp::now();
-    let hyper_target = parts.uri.to_string();
-    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &hyper_target) {
+    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &parts.uri) {
         Some(head) => (head.target, head.headers),
         None => {
             let headers = parts
@@ -132,7 +133,7 @@ async fn read_request(
                 .iter()
                 .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
                 .collect();
-            (hyper_target, headers)
+            (parts.uri.to_string(), headers)
         }
     };
     let body = read_body(body, &state.limits).await;
@@ -156,7 +157,7 @@ async fn read_request(
         method: parts.method.as_str().to_owned(),
         target,
         http_version: version_str(parts.version).to_owned(),
-        remote_addr: conn.remote.to_string(),
+        remote_addr: conn.remote_text.clone(),
         headers,
         body: body.bytes,
         truncated: incomplete,

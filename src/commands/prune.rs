@@ -21,6 +21,6 @@ pub fn run(args: PruneArgs, ctx: &Context) -> anyhow::Result<Exit> {
         plural(deleted),
         cutoff.rfc3339()
     )?;
-    report_reclaimed(&mut out, store.reclaim(true)?)?;
+    report_reclaimed(&mut out, store.reclaim(args.reclaim.policy())?)?;
     Ok(Exit::Success)
 }

@@ -6,12 +6,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Context;
-use crate::cli::RmArgs;
+use crate::cli::{ReclaimArgs, RmArgs};
 use crate::error::{CliError, Exit};
 use crate::filter::Filter;
 use crate::model::Timestamp;
 use crate::render::sanitize;
-use crate::store::{Reclaimed, Store};
+use crate::store::{Reclaim, Reclaimed, Store};
 
 /// Runs `hookcap rm`.
 pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -22,7 +22,7 @@ pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<Exit> {
     } else {
         remove_ids(&store, &args.items, &mut out)?
     };
-    report_reclaimed(&mut out, store.reclaim(true)?)?;
+    report_reclaimed(&mut out, store.reclaim(args.reclaim.policy())?)?;
     Ok(exit)
 }
 
@@ -100,16 +100,34 @@ pub fn plural(n: u64) -> String {
     format!("{n} request{}", if n == 1 { "" } else { "s" })
 }
 
-/// One line about the space given back, when there was any.
+/// What became of the freed space: given back (and how), or kept for reuse.
 pub fn report_reclaimed(out: &mut impl Write, r: Reclaimed) -> std::io::Result<()> {
+    let size = |bytes| bytesize::ByteSize::b(bytes).display().iec().to_string();
     if r.bytes > 0 {
-        let size = bytesize::ByteSize::b(r.bytes).display().iec();
         let how = if r.rewrote {
             " (database rewritten)"
         } else {
             ""
         };
-        writeln!(out, "reclaimed {size}{how}")?;
+        writeln!(out, "reclaimed {}{how}", size(r.bytes))?;
+    }
+    if r.kept > 0 {
+        writeln!(
+            out,
+            "{} freed inside the database, for new captures to reuse (--vacuum gives it back to the file system)",
+            size(r.kept)
+        )?;
     }
     Ok(())
+}
+
+impl ReclaimArgs {
+    /// The store's reclaim policy for these options.
+    pub fn policy(&self) -> Reclaim {
+        if self.vacuum {
+            Reclaim::Rewrite
+        } else {
+            Reclaim::Auto
+        }
+    }
 }

@@ -158,29 +158,9 @@ fn next_from(
 mod tests {
     use super::*;
     use crate::filter::Term;
-    use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, SignatureCheck};
+    use crate::model::{NewRequest, SessionMode, SignatureCheck};
     use crate::sign::Outcome;
-
-    fn request(session_id: i64, method: &str, target: &str, body: &[u8]) -> NewRequest {
-        NewRequest {
-            session_id,
-            received_at: Timestamp(1_700_000_000_000_000),
-            method: method.into(),
-            target: target.into(),
-            http_version: "HTTP/1.1".into(),
-            remote_addr: "127.0.0.1:5000".into(),
-            headers: vec![Header::new("X-Token", "Secret-Value")],
-            body: body.to_vec(),
-            truncated: false,
-            response: ResponseRecord {
-                status: 200,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            signature: None,
-            rejected: None,
-        }
-    }
+    use crate::store::fixtures::request;
 
     /// A store with `n` requests: even ids are `POST /even` with body
     /// `{"n":N,"even":[N]}`, odd ids `GET /odd` with a binary body.

@@ -13,6 +13,8 @@ mod codec;
 mod deliveries;
 #[cfg(test)]
 mod filter_tests;
+#[cfg(test)]
+mod fixtures;
 mod open;
 mod queries;
 mod retention;
@@ -23,11 +25,11 @@ mod writer;
 use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep, Scanned};
-pub use checkpoint::Checkpointer;
+pub use checkpoint::{Checkpointer, WalFrames};
 pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
-pub use retention::Reclaimed;
+pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
 pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
 pub use writer::{
     Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,

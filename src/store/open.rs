@@ -42,11 +42,9 @@ pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, Sto
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,
     )?;
-    if fresh {
-        // Only possible before the first table exists (and before WAL is set):
-        // lets `rm`/`prune` give space back in small steps beside a listener.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-    }
+    // New databases keep SQLite's default `auto_vacuum = NONE`: pages freed by
+    // `rm`/`prune`/`--keep` are reused by later captures, and incremental
+    // auto-vacuum's pointer maps cost ~8 µs of every capture (docs/performance.md).
     set_wal(&conn).map_err(|e| classify(path, e))?;
     schema::migrate(&mut conn, path).map_err(|e| match e {
         StoreError::Sqlite(e) => classify(path, e),

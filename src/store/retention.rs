@@ -3,8 +3,11 @@
 //! Every delete runs as a series of short statements of at most
 //! [`DELETE_CHUNK`] rows, each its own transaction, so a listener's writer
 //! (which waits up to the busy timeout for the write lock) is never held up by
-//! more than one chunk. New databases use incremental auto-vacuum, so freed
-//! pages are returned to the file system in small steps too.
+//! more than one chunk. Freed pages stay in the file and later captures reuse
+//! them; [`Store::reclaim`] gives them back to the file system by rewriting the
+//! file (`VACUUM`) when that is quick or asked for. (Databases made by hookcap
+//! 0.1 use incremental auto-vacuum and are trimmed in small steps instead; new
+//! ones do not, because its bookkeeping slows every capture.)
 //!
 //! [`Store::delete_chunk`] is the one place requests are deleted. The tables
 //! that reference them (`checks`, `deliveries`) declare `ON DELETE CASCADE`,
@@ -22,6 +25,22 @@ const DELETE_CHUNK: u32 = 2000;
 /// Pages freed per incremental-vacuum step.
 const VACUUM_STEP: i64 = 2048;
 
+/// A database with at most this much data left is rewritten by
+/// [`Reclaim::Auto`]: `VACUUM` copies it in well under the busy timeout, so a
+/// listener writing meanwhile waits rather than failing.
+pub const QUICK_REWRITE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How far [`Store::reclaim`] may go to give freed pages back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reclaim {
+    /// Only small steps that never hold the write lock for long (`listen --keep`).
+    Trim,
+    /// Also rewrite the file when little data is left ([`QUICK_REWRITE_BYTES`]).
+    Auto,
+    /// Rewrite the file whatever its size (`--vacuum`).
+    Rewrite,
+}
+
 /// Space given back by [`Store::reclaim`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Reclaimed {
@@ -29,6 +48,8 @@ pub struct Reclaimed {
     pub bytes: u64,
     /// True when the whole file was rewritten (`VACUUM`) rather than trimmed.
     pub rewrote: bool,
+    /// Bytes of free pages left in the file, for later captures to reuse.
+    pub kept: u64,
 }
 
 impl Store {
@@ -114,50 +135,120 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Returns free pages to the file system. Databases made with incremental
-    /// auto-vacuum are trimmed in small steps (safe beside a running listener);
-    /// an older database is rewritten once with `VACUUM` (which also switches
-    /// it to incremental) only when `allow_rewrite` is set, since that holds the
-    /// write lock for as long as it takes.
-    pub fn reclaim(&self, allow_rewrite: bool) -> Result<Reclaimed, StoreError> {
-        let page_size: i64 = self.pragma_int("page_size")?;
+    /// Returns free pages to the file system as far as `how` allows: an
+    /// incremental database is trimmed in small steps; any other is rewritten
+    /// with `VACUUM` (holding the write lock while it copies) when `how` says so.
+    pub fn reclaim(&self, how: Reclaim) -> Result<Reclaimed, StoreError> {
+        let page_size = self.pragma_int("page_size")?;
         let free_before = self.pragma_int("freelist_count")?;
         if free_before == 0 {
             return Ok(Reclaimed::default());
         }
         let rewrote = if self.pragma_int("auto_vacuum")? == 2 {
-            let mut left = free_before;
-            while left > 0 {
-                self.conn
-                    .execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
-                let now = self.pragma_int("freelist_count")?;
-                if now >= left {
-                    break;
-                }
-                left = now;
-            }
+            self.trim_incrementally(free_before)?;
             false
-        } else if allow_rewrite {
-            self.conn
-                .execute_batch("PRAGMA auto_vacuum = INCREMENTAL; VACUUM")?;
+        } else if self.worth_rewriting(how, free_before, page_size)? {
+            self.conn.execute_batch("VACUUM")?;
             true
         } else {
-            return Ok(Reclaimed::default());
+            false
         };
-        let freed = free_before - self.pragma_int("freelist_count")?;
+        let free_after = self.pragma_int("freelist_count")?;
         // In WAL mode the file shrinks when the WAL is checkpointed.
         let _ = self
             .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         Ok(Reclaimed {
-            bytes: (freed.max(0) * page_size) as u64,
+            bytes: ((free_before - free_after).max(0) * page_size) as u64,
             rewrote,
+            kept: (free_after.max(0) * page_size) as u64,
         })
+    }
+
+    fn trim_incrementally(&self, mut left: i64) -> Result<(), StoreError> {
+        while left > 0 {
+            self.conn
+                .execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
+            let now = self.pragma_int("freelist_count")?;
+            if now >= left {
+                break;
+            }
+            left = now;
+        }
+        Ok(())
+    }
+
+    fn worth_rewriting(&self, how: Reclaim, free: i64, page_size: i64) -> Result<bool, StoreError> {
+        let data = (self.pragma_int("page_count")? - free).max(0) * page_size;
+        Ok(rewrite_wanted(how, data as u64))
     }
 
     fn pragma_int(&self, name: &str) -> Result<i64, StoreError> {
         Ok(self
             .conn
             .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+    }
+}
+
+/// Whether `how` rewrites a file holding `data` bytes that are still in use.
+fn rewrite_wanted(how: Reclaim, data: u64) -> bool {
+    match how {
+        Reclaim::Trim => false,
+        Reclaim::Rewrite => true,
+        Reclaim::Auto => data <= QUICK_REWRITE_BYTES,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionMode;
+    use crate::store::fixtures::request;
+
+    /// A file database holding `n` requests of 64 KiB each, all deleted.
+    fn emptied(n: usize) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(&dir.path().join("r.db")).unwrap();
+        let s = store
+            .create_session(SessionMode::Listen, "http://x", None)
+            .unwrap();
+        let big: Vec<_> = (0..n)
+            .map(|_| request(s.id, "POST", "/big", &[b'x'; 64 * 1024]))
+            .collect();
+        store.insert_requests(&big).unwrap();
+        assert_eq!(
+            store.delete_received_before(Timestamp(i64::MAX)).unwrap(),
+            n as u64
+        );
+        (dir, store)
+    }
+
+    #[test]
+    fn trimming_keeps_the_freed_pages_for_reuse() {
+        let (_dir, store) = emptied(8);
+        let r = store.reclaim(Reclaim::Trim).unwrap();
+        assert_eq!((r.bytes, r.rewrote), (0, false));
+        assert!(r.kept >= 8 * 64 * 1024, "{r:?}");
+    }
+
+    #[test]
+    fn a_small_database_is_rewritten_and_the_file_shrinks() {
+        let (dir, store) = emptied(8);
+        let r = store.reclaim(Reclaim::Auto).unwrap();
+        assert!(
+            r.rewrote && r.bytes >= 8 * 64 * 1024 && r.kept == 0,
+            "{r:?}"
+        );
+        let len = std::fs::metadata(dir.path().join("r.db")).unwrap().len();
+        assert!(len < 64 * 1024, "file is {len} bytes");
+    }
+
+    #[test]
+    fn only_a_quick_rewrite_is_automatic() {
+        let mib = 1024 * 1024;
+        assert!(rewrite_wanted(Reclaim::Auto, QUICK_REWRITE_BYTES));
+        assert!(!rewrite_wanted(Reclaim::Auto, QUICK_REWRITE_BYTES + mib));
+        assert!(rewrite_wanted(Reclaim::Rewrite, 100 * QUICK_REWRITE_BYTES));
+        assert!(!rewrite_wanted(Reclaim::Trim, 0));
     }
 }

@@ -20,6 +20,7 @@
 //! writer: a reader that falls behind sees `Lagged` and re-queries the store,
 //! so a slow reader can never hold up the capture path.
 
+use std::ffi::c_int;
 use std::path::Path;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -27,6 +28,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use super::checkpoint::WalFrames;
 use super::codec::encode_headers;
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
@@ -209,15 +211,23 @@ fn gone() -> WriteError {
 pub struct GroupCommitWriter {
     thread: JoinHandle<()>,
     jobs: mpsc::Sender<Message>,
+    wal: WalFrames,
 }
 
 impl GroupCommitWriter {
     /// Opens a dedicated connection to `path` and starts the writer thread.
     pub fn start(path: &Path) -> Result<(Self, WriterHandle), StoreError> {
-        let conn = open::open_writable(path, true)?;
+        let mut conn = open::open_writable(path, true)?;
         // Checkpoints run on their own connection (see `Checkpointer`): inside
-        // the writer's commits they cost a third of the throughput.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // the writer's commits they cost a third of the throughput. The hook
+        // replaces SQLite's automatic checkpoints and tells the checkpointer
+        // how big the log is after each commit.
+        let wal = WalFrames::default();
+        let reported = wal.clone();
+        conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, frames: c_int| {
+            reported.set(u32::try_from(frames).unwrap_or(0));
+            Ok(())
+        }))?;
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (announce, stored) = watch::channel(StoredUpTo::default());
         let (batches, _) = broadcast::channel(BATCH_BACKLOG);
@@ -237,7 +247,14 @@ impl GroupCommitWriter {
             stored,
             batches,
         };
-        Ok((Self { thread, jobs }, handle))
+        Ok((Self { thread, jobs, wal }, handle))
+    }
+
+    /// The log size this writer reports after each commit, for the [`Checkpointer`].
+    ///
+    /// [`Checkpointer`]: super::Checkpointer
+    pub fn wal_frames(&self) -> WalFrames {
+        self.wal.clone()
     }
 
     /// Commits everything queued so far, then stops the thread and waits for it.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::sync::watch;
 
-use crate::store::{Store, StoredUpTo};
+use crate::store::{Reclaim, Store, StoredUpTo};
 
 /// The shortest time between two trims.
 pub const KEEP_INTERVAL: Duration = Duration::from_millis(250);
@@ -62,7 +62,7 @@ fn run(
 fn trim(store: &Store, keep: u64) {
     let result = store
         .keep_newest(keep)
-        .and_then(|deleted| Ok((deleted, store.reclaim(false)?)));
+        .and_then(|deleted| Ok((deleted, store.reclaim(Reclaim::Trim)?)));
     match result {
         Ok((0, _)) => {}
         Ok((n, r)) => tracing::debug!(

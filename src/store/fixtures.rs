@@ -1,0 +1,25 @@
+//! Requests for the store's own tests.
+
+use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
+
+/// A captured request answered `200`, received 2023-11-14, with one header.
+pub fn request(session_id: i64, method: &str, target: &str, body: &[u8]) -> NewRequest {
+    NewRequest {
+        session_id,
+        received_at: Timestamp(1_700_000_000_000_000),
+        method: method.into(),
+        target: target.into(),
+        http_version: "HTTP/1.1".into(),
+        remote_addr: "127.0.0.1:5000".into(),
+        headers: vec![Header::new("X-Token", "Secret-Value")],
+        body: body.to_vec(),
+        truncated: false,
+        response: ResponseRecord {
+            status: 200,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        signature: None,
+        rejected: None,
+    }
+}
