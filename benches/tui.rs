@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
 use hookcap::store::Store;
+use hookcap::tui::Recorder;
 use hookcap::tui::app::{Action, App, AppOptions, Origin};
 use hookcap::tui::detail::{Detail, Tab};
 use hookcap::tui::render;
@@ -65,6 +66,7 @@ fn open(db: &Path) -> App {
         live: LiveFeed::Off,
         stop: None,
         size: SIZE,
+        recorder: Recorder::Database(db.to_owned()),
     };
     let origin = Origin::Browsing { db: db.to_owned() };
     let app = App::new(origin, store, opts).expect("the inspector opens");

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::util::{PATIENCE, send_raw};
+use crate::util::{Behavior, PATIENCE, Upstream, send_raw};
 
 /// A tmux server of its own (its socket in a temporary directory, removed
 /// with it) with one 120×40 window running a command.
@@ -264,13 +264,14 @@ fn live_checks_show_as_badges_and_the_filter_speaks_the_language() {
     assert_eq!(post_with(port, "/unsigned", "", b"{}"), 401);
     let bad = "X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000\r\n";
     assert_eq!(post_with(port, "/tampered", bad, b"{}"), 401);
-    let screen = t.wait_for("both badges", |s| {
-        s.contains("✗ github: signature mismatch") && s.contains("- unsigned")
+    // The Overview spells out the verdict (waited for with the badges: tmux
+    // may show a frame half-drawn).
+    t.wait_for("both badges and the Overview's verdict", |s| {
+        s.contains("✗ github: signature mismatch")
+            && s.contains("- unsigned")
+            && s.contains("signature ✗ github: signature mismatch")
+            && s.contains("rejected  ")
     });
-    assert!(
-        screen.contains("signature ✗ github: signature mismatch") && screen.contains("rejected  "),
-        "the Overview spells out the verdict:\n{screen}"
-    );
 
     // The listener starts filtered to its session; add a term to that.
     t.keys(&["/", " sig:unsigned", "Enter"]);
@@ -299,4 +300,121 @@ fn live_checks_show_as_badges_and_the_filter_speaks_the_language() {
     t.keys(&["q"]);
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
+}
+
+/// True when the status line says `outcome…` and nothing after the time
+/// (no error, nothing unrecorded). Whole-screen conditions go in `wait_for`
+/// rather than after it: tmux may show a frame half-drawn.
+fn replayed(screen: &str, outcome: &str) -> bool {
+    screen
+        .lines()
+        .any(|l| l.contains(outcome) && l.trim_end().ends_with("ms"))
+}
+
+/// The `kind` of every delivery `show ID --json` lists, in order.
+fn delivery_kinds(db: &Path, id: &str) -> Vec<String> {
+    let doc = crate::util::show_json(db, id);
+    doc["deliveries"]
+        .as_array()
+        .expect("a deliveries array")
+        .iter()
+        .map(|d| d["kind"].as_str().expect("a kind").to_owned())
+        .collect()
+}
+
+#[test]
+fn r_in_ui_replays_a_forwarded_request_and_lists_the_delivery() {
+    let upstream = Upstream::start(Behavior::Echo);
+    let listener = crate::util::Listener::forward(&upstream.url(), &[]);
+    let forwarded = listener.post("/hook", &["Content-Type: application/json"], b"{\"a\":1}");
+    assert_eq!(forwarded.status, 201, "the echo app answers 201");
+    let Some(t) = Tmux::start(&shell(&listener.db, "ui")) else {
+        return;
+    };
+    t.wait_for("the request and its forward", |s| {
+        s.contains("/hook") && s.contains("forward 201")
+    });
+    t.keys(&["5"]);
+    t.wait_for("the forward in the Deliveries tab", |s| {
+        s.contains("5 Deliveries (1)") && s.contains(&format!("forward → {}/hook", upstream.url()))
+    });
+
+    t.keys(&["r"]);
+    t.wait_for("the replay's outcome, recorded", |s| {
+        replayed(s, "#1 replayed → 201 in ")
+    });
+    t.wait_for("the replay in the tab and the list", |s| {
+        s.contains("5 Deliveries (2)")
+            && s.contains("replay 201")
+            && s.contains(&format!("replay → {}/hook", upstream.url()))
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+
+    assert_eq!(delivery_kinds(&listener.db, "1"), ["forward", "replay"]);
+    let lines = upstream.request_lines();
+    assert_eq!(lines, ["POST /hook HTTP/1.1", "POST /hook HTTP/1.1"]);
+}
+
+#[test]
+fn r_in_forward_on_a_terminal_records_through_the_listener() {
+    let upstream = Upstream::start(Behavior::Echo);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let args = format!("forward {} --port 0", upstream.url());
+    let Some(t) = Tmux::start(&shell(&db, &args)) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    assert_eq!(post_with(port, "/fwd", "", b"{}"), 201);
+    t.wait_for("the forward in the list", |s| {
+        s.contains("/fwd") && s.contains("forward 201")
+    });
+    t.keys(&["r"]);
+    t.wait_for("the replay's outcome, recorded", |s| {
+        replayed(s, "#1 replayed → 201 in ")
+    });
+    t.keys(&["5"]);
+    t.wait_for("both deliveries", |s| {
+        s.contains("5 Deliveries (2)") && s.contains("2 deliveries, newest first")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(
+        screen.contains("captured 1 requests"),
+        "a replay is not a capture:\n{screen}"
+    );
+    assert_eq!(delivery_kinds(&db, "1"), ["forward", "replay"]);
+    assert_eq!(upstream.requests().len(), 2);
+}
+
+#[test]
+fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some(t) = Tmux::start(&shell(&db, "listen --port 0")) else {
+        return;
+    };
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    post(
+        port_on(&screen).expect("port"),
+        "/nowhere",
+        "text/plain",
+        b"x",
+    );
+    t.wait_for("the request", |s| s.contains("/nowhere"));
+    t.keys(&["r"]);
+    t.wait_for("the explanation", |s| {
+        s.contains(
+            "#1 has no destination (captured by `hookcap listen`): R to type one, \
+             or `hookcap replay 1 --to URL`",
+        )
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(delivery_kinds(&db, "1").is_empty());
 }

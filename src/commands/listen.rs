@@ -8,8 +8,9 @@
 //!
 //! On a terminal the interactive inspector ([`crate::tui`]) runs on a thread of
 //! its own instead of the printed lines. It hears about commits on the writer's
-//! watch channel (never blocking capture), and quitting it stops the listener
-//! the same graceful way Ctrl-C does.
+//! watch channel (never blocking capture), records its replays (`r`) through
+//! the same writer, and quitting it stops the listener the same graceful way
+//! Ctrl-C does.
 
 mod config;
 mod keep;
@@ -34,8 +35,7 @@ use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
-use crate::store::StoredUpTo;
-use crate::store::{Checkpointer, GroupCommitWriter, Store};
+use crate::store::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
 use crate::tui::{self, app::Origin, source::LiveFeed};
 
 /// Runs `hookcap listen`.
@@ -83,7 +83,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         OutputMode::Tui => Some(start_inspector(
             ctx,
             (&session, &url),
-            handle.subscribe(),
+            &handle,
             (stop.clone(), stopped.clone()),
         )?),
         _ => None,
@@ -163,12 +163,12 @@ impl Drop for StopOnDrop {
 }
 
 /// Starts the inspector on its own thread, showing this session as it is
-/// captured; it closes when `stopped` turns true and stops the listener when
-/// the user quits.
+/// captured (and recording its replays through `writer`); it closes when
+/// `stopped` turns true and stops the listener when the user quits.
 fn start_inspector(
     ctx: &Context,
     (session, url): (&crate::model::Session, &str),
-    stored: watch::Receiver<StoredUpTo>,
+    writer: &WriterHandle,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let opts = tui::Options {
@@ -179,8 +179,9 @@ fn start_inspector(
         },
         follow: true,
         filter: Some(format!("session:{}", session.id)),
-        live: LiveFeed::Writer(stored),
+        live: LiveFeed::Writer(writer.subscribe()),
         stop: Some(stopped),
+        recorder: tui::Recorder::Writer(writer.clone()),
     };
     std::thread::Builder::new()
         .name("hookcap-tui".into())

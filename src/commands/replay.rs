@@ -243,8 +243,8 @@ fn has_filters(f: &FilterArgs) -> bool {
     f.method.is_some() || f.path.is_some() || f.session.is_some() || f.since.is_some()
 }
 
-/// The forward target of the session that captured `r`; an error naming
-/// `--to` when that session had none.
+/// The forward target of the session that captured `r`
+/// ([`replay::default_destination`]); an error naming `--to` when there is none.
 fn session_target(
     store: &Store,
     r: &CapturedRequest,
@@ -254,10 +254,8 @@ fn session_target(
         Entry::Occupied(e) => e.get().clone(),
         Entry::Vacant(e) => {
             let session = store.session(r.session_id)?;
-            let target = session
-                .and_then(|s| s.target)
-                .and_then(|t| Target::parse(&t).ok());
-            e.insert(target).clone()
+            e.insert(replay::default_destination(session.as_ref()))
+                .clone()
         }
     };
     target.ok_or_else(|| {

@@ -22,6 +22,7 @@ pub fn run(args: UiArgs, ctx: &Context) -> anyhow::Result<Exit> {
         filter: args.filter,
         live: LiveFeed::polling(),
         stop: None,
+        recorder: tui::Recorder::Database(ctx.db.clone()),
     })?;
     Ok(Exit::Success)
 }

@@ -1,6 +1,9 @@
 //! Sending a stored request again: the library half of `hookcap replay`, and
 //! what the TUI's `r` calls.
 //!
+//! Without `--to`, a replay goes to [`default_destination`]: the forward
+//! target of the session that captured the request (both callers use it).
+//!
 //! An [`Outgoing`] is the stored request as it will be sent: hop-by-hop fields
 //! dropped and `Host` set to the destination, then changed as asked (`-H`,
 //! `--body`, `--edit`). [`send`] writes it over a fresh TCP connection with
@@ -16,11 +19,24 @@ use std::time::{Duration, Instant};
 
 pub use message::{EditError, parse_message};
 
-use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Timestamp};
+use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Session, Timestamp};
 use crate::upstream::{Target, strip_hop_by_hop};
 
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
 pub const MAX_RECORDED_BODY: usize = 16 * 1024 * 1024;
+
+/// How long a replay waits for a complete answer unless told otherwise
+/// (`hookcap replay --timeout`'s default; the TUI's `r` always uses it).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where a request is replayed when no destination is given: the forward
+/// target of `session`, the session that captured it. `None` when there is
+/// no app behind it (a `listen` or imported session, an unknown session, or a
+/// stored target that no longer parses): the caller must ask for one.
+pub fn default_destination(session: Option<&Session>) -> Option<Target> {
+    let target = session?.target.as_deref()?;
+    Target::parse(target).ok()
+}
 
 /// A request as it will be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +217,22 @@ mod tests {
             names,
             ["host=localhost:3000", "X-Sig=v1=abc", "x-dup=3", "X-New=n"]
         );
+    }
+
+    #[test]
+    fn only_forward_sessions_have_a_default_destination() {
+        let mut session = Session {
+            id: 1,
+            started_at: Timestamp(0),
+            url: "http://127.0.0.1:4665".into(),
+            mode: crate::model::SessionMode::Forward,
+            target: Some("http://localhost:3000/base".into()),
+        };
+        let dest = default_destination(Some(&session)).unwrap();
+        assert_eq!(dest.url_for("/hook"), "http://localhost:3000/base/hook");
+        session.target = None;
+        assert_eq!(default_destination(Some(&session)), None);
+        assert_eq!(default_destination(None), None);
     }
 
     #[test]

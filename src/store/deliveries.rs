@@ -70,6 +70,36 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The newest `limit` deliveries of one request, newest first, and how
+    /// many it has in all (so a request replayed thousands of times does not
+    /// load every answer to show a screenful).
+    pub fn recent_deliveries(
+        &self,
+        request_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<Delivery>, u64), StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE request_id = ?1 ORDER BY id DESC LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![request_id, limit], delivery_row)?;
+        let recent = rows.collect::<Result<Vec<_>, _>>()?;
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM deliveries WHERE request_id = ?1")?
+            .query_row([request_id], |r| r.get(0))?;
+        Ok((recent, total.max(0) as u64))
+    }
+
+    /// The id of the newest delivery of any request (0 when there is none):
+    /// it changes whenever a delivery is recorded, by this process or another.
+    pub fn last_delivery_id(&self) -> Result<i64, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row("SELECT max(id) FROM deliveries", [], |r| r.get(0))?;
+        Ok(id.unwrap_or(0))
+    }
+
     /// How many deliveries are stored, over all requests.
     pub fn count_deliveries(&self) -> Result<u64, StoreError> {
         let n: i64 = self
@@ -180,6 +210,20 @@ mod tests {
             .collect();
         assert_eq!(read, [answered, refused]);
         assert_eq!(store.count_deliveries().unwrap(), 2);
+    }
+
+    #[test]
+    fn recent_deliveries_are_the_newest_first_with_the_total() {
+        let (store, id) = store_with_request();
+        assert_eq!(store.recent_deliveries(id, 2).unwrap(), (vec![], 0));
+        assert_eq!(store.last_delivery_id().unwrap(), 0);
+        let ids: Vec<i64> = (0..3)
+            .map(|_| store.insert_delivery(&delivery(id, None)).unwrap())
+            .collect();
+        let (recent, total) = store.recent_deliveries(id, 2).unwrap();
+        let got: Vec<i64> = recent.iter().map(|d| d.id).collect();
+        assert_eq!((got, total), (vec![ids[2], ids[1]], 3));
+        assert_eq!(store.last_delivery_id().unwrap(), ids[2]);
     }
 
     #[test]

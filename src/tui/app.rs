@@ -2,7 +2,8 @@
 //!
 //! Input becomes an [`Action`] ([`super::keys`]); [`App::execute_action`] is
 //! the one place actions change state; [`App::tick`] brings in what happened
-//! outside (new requests, the stop signal, pages still being searched).
+//! outside (new requests and deliveries, finished replays, the stop signal,
+//! pages still being searched).
 //! Drawing ([`super::render`]) only reads an `App`. Side effects on the
 //! terminal itself (the clipboard) are returned as [`Effect`]s for the event
 //! loop to perform, so all of this runs in tests without a terminal.
@@ -18,11 +19,13 @@ use ratatui::layout::{Position, Size};
 use tokio::sync::watch;
 
 use super::clipboard::MAX_CLIPBOARD_BYTES;
+use super::deliveries::Deliveries;
 use super::detail::{Detail, Tab};
 use super::keys::{self, KeyContext};
 use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
+use super::replay::{Recorder, Replays};
 use super::source::{LiveFeed, RequestSource};
 use crate::export::{Base, curl};
 use crate::filter::{Filter, FilterError};
@@ -137,8 +140,10 @@ pub enum Action {
     ConfirmDelete,
     /// Close the overlay.
     CloseOverlay,
-    /// Replay the selected request (reserved for the replay feature).
+    /// Replay the selected request to its session's forward target.
     Replay,
+    /// Ask where to replay the selected request (the prompt line).
+    AskReplayTo,
     /// Show or hide the key help.
     ToggleHelp,
     /// The mouse wheel turned over a pane.
@@ -203,6 +208,8 @@ pub struct AppOptions {
     pub stop: Option<watch::Receiver<bool>>,
     /// The terminal size.
     pub size: Size,
+    /// Where `r` records its replays.
+    pub recorder: Recorder,
 }
 
 /// The whole state of the inspector.
@@ -220,6 +227,8 @@ pub struct App {
     pub overlay: Overlay,
     /// The `/` prompt.
     pub filter: FilterBar,
+    /// The `R` prompt, while open (it takes the prompt line and its keys).
+    pub replay_to: Option<ReplayPrompt>,
     /// Follow mode is on.
     pub follow: bool,
     /// Follow is on but paused, because the user scrolled away from the newest.
@@ -247,6 +256,10 @@ pub struct App {
     /// The last layout computed, for the size and filter line it was for.
     layout: Cell<Option<LayoutKey>>,
     live: LiveFeed,
+    /// The delivery mark last heard from the live feed
+    /// ([`super::source::Heard::deliveries`]).
+    deliveries_heard: i64,
+    replays: Replays,
     stop: Option<watch::Receiver<bool>>,
     effects: Vec<Effect>,
     quit: bool,
@@ -276,6 +289,7 @@ impl App {
             focus: Focus::List,
             overlay: Overlay::None,
             filter: FilterBar::default(),
+            replay_to: None,
             follow: opts.follow,
             paused: false,
             total: None,
@@ -292,6 +306,8 @@ impl App {
             counting: None,
             layout: Cell::new(None),
             live: opts.live,
+            deliveries_heard: 0,
+            replays: Replays::new(opts.recorder),
             stop: opts.stop,
             effects: Vec::new(),
             quit: false,
@@ -345,9 +361,9 @@ impl App {
         }
     }
 
-    /// Whether the filter line is on screen.
+    /// Whether the filter line is on screen (it shows the `R` prompt too).
     pub fn filter_bar_shown(&self) -> bool {
-        self.filter.editing || !self.filter.input.is_empty()
+        self.replay_to.is_some() || self.filter.editing || !self.filter.input.is_empty()
     }
 
     fn list_height(&self) -> usize {
@@ -377,7 +393,7 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             overlay: self.overlay,
-            editing_filter: self.filter.editing,
+            editing_filter: self.filter.editing || self.replay_to.is_some(),
         }
     }
 
@@ -413,13 +429,14 @@ impl App {
             | Action::FilterBackspace
             | Action::FilterClearInput
             | Action::FilterAccept
-            | Action::FilterClear => self.edit_filter(action)?,
+            | Action::FilterClear => self.edit_prompt(action)?,
             Action::CopyCurl => self.copy_curl()?,
             Action::CopyBody => self.copy_body()?,
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
             Action::CloseOverlay => self.overlay = Overlay::None,
-            Action::Replay => self.say("replay is not available yet: `r` is reserved for it"),
+            Action::Replay => self.replay()?,
+            Action::AskReplayTo => self.ask_replay_to()?,
             Action::ToggleHelp => self.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),
@@ -522,7 +539,7 @@ impl App {
         if let Some(d) = self.detail.as_mut() {
             d.set_raw(self.raw);
         }
-        if !matches!(self.tab, Tab::Body | Tab::Response) {
+        if !matches!(self.tab, Tab::Body | Tab::Response | Tab::Deliveries) {
             self.show_tab(Tab::Body);
         }
     }
@@ -537,6 +554,15 @@ impl App {
             self.say("follow off");
         }
         Ok(())
+    }
+
+    /// The prompt line's keys go to the `R` prompt while it is open, else
+    /// to the `/` filter.
+    fn edit_prompt(&mut self, action: Action) -> Result<()> {
+        match self.replay_to {
+            Some(_) => self.edit_replay_to(action),
+            None => self.edit_filter(action),
+        }
     }
 
     fn edit_filter(&mut self, action: Action) -> Result<()> {
@@ -758,8 +784,9 @@ impl App {
         self.total = Some(count + later);
     }
 
-    /// Brings in what happened outside: the stop signal, new requests, pages
-    /// still being searched, the selected request's detail, expired messages.
+    /// Brings in what happened outside: the stop signal, new requests and
+    /// deliveries, finished replays, pages still being searched, the selected
+    /// request's detail, expired messages.
     /// Returns true when the screen needs drawing again.
     pub fn tick(&mut self, now: Instant) -> bool {
         if self.stop.as_ref().is_some_and(|s| *s.borrow()) {
@@ -789,19 +816,28 @@ impl App {
             self.counting = None;
             self.set_total(count, as_of);
         }
-        let arrived = self.check_arrivals(now)?;
+        let heard = self.live.news(self.source.store(), now)?;
+        let arrived = match heard {
+            Some(h) => self.check_arrivals(h.last_id)?,
+            None => false,
+        };
+        let delivered = match heard {
+            Some(h) if h.deliveries != self.deliveries_heard => {
+                self.deliveries_heard = h.deliveries;
+                self.refresh_rows(None)?
+            }
+            _ => false,
+        };
+        let replayed = self.collect_replays()?;
         let height = self.list_height();
         let filled = self.list.fill(&mut self.source, height)?;
         let loaded = self.sync_detail()?;
-        Ok(counted.is_some() | arrived | filled | loaded)
+        Ok(counted.is_some() | arrived | delivered | replayed | filled | loaded)
     }
 
-    /// Asks the live feed for news; appends new requests when the list is at
-    /// the newest, otherwise counts them as unseen.
-    fn check_arrivals(&mut self, now: Instant) -> Result<bool> {
-        let Some(newest) = self.live.newest(self.source.store(), now)? else {
-            return Ok(false);
-        };
+    /// Appends requests up to `newest` when the list is at the newest,
+    /// otherwise counts them as unseen.
+    fn check_arrivals(&mut self, newest: i64) -> Result<bool> {
         if newest <= self.newest_id {
             return Ok(false);
         }
@@ -851,9 +887,9 @@ impl App {
         };
         let session = self.session(request.session_id)?;
         let previous = self.list.before(self.list.selected_index()).cloned();
-        Ok(Some(Detail::new(
-            request, session, previous, self.tab, self.raw,
-        )))
+        let deliveries = Deliveries::load(self.store(), id)?;
+        let detail = Detail::new(request, session, previous, self.tab, self.raw);
+        Ok(Some(detail.with_deliveries(deliveries)))
     }
 
     fn session(&mut self, id: i64) -> Result<Option<Session>> {
@@ -865,6 +901,10 @@ impl App {
         Ok(s)
     }
 }
+
+#[path = "app_replay.rs"]
+mod replay_actions;
+pub use replay_actions::ReplayPrompt;
 
 #[cfg(test)]
 #[path = "app_tests.rs"]

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::model::DeliveryKind;
 use crate::store::StoredUpTo;
 use crate::tui::testing::{app_with, checked, live_app, request, typical};
 
@@ -454,4 +455,241 @@ fn opening_the_filter_line_keeps_the_selection_on_screen() {
     let rows = app.areas().unwrap().list_rows.height as usize;
     assert!(app.list.selected_index() - app.list.offset() < rows);
     assert_eq!(selected(&app), Some(200));
+}
+
+/// `200` with `{"ok":true}`.
+const JSON_OK: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}";
+
+/// An app on port 0 that reads each request (head and `Content-Length`
+/// body) and writes `answer`; the raw requests come back on the channel.
+fn upstream(answer: &'static [u8]) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(std::io::Result::ok) {
+            let raw = read_request(&mut stream);
+            let _ = stream.write_all(answer);
+            if tx.send(raw).is_err() {
+                break;
+            }
+        }
+    });
+    (url, rx)
+}
+
+fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    let mut buf = [0; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |v| v.trim().parse().unwrap());
+        if raw.len() >= end + 4 + length {
+            return raw;
+        }
+    }
+}
+
+/// Ticks until no replay is running (failing after a while).
+fn wait_for_replays(app: &mut App) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.replays_in_flight() > 0 {
+        assert!(Instant::now() < deadline, "the replays did not finish");
+        std::thread::sleep(Duration::from_millis(5));
+        app.tick(Instant::now());
+    }
+}
+
+fn doc_texts(app: &App) -> Vec<String> {
+    let d = app.detail.as_ref().expect("a detail");
+    d.doc
+        .lines(0, d.doc.len())
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
+fn hook() -> crate::model::NewRequest {
+    let json: &[(&str, &[u8])] = &[("Content-Type", b"application/json")];
+    request(0, "POST", "/hook", json, br#"{"a":1}"#)
+}
+
+#[test]
+fn r_without_a_forward_target_says_how_to_replay_anyway() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('r'));
+    let m = app.message.as_ref().unwrap();
+    assert!(m.is_error);
+    assert_eq!(
+        m.text,
+        "#5 has no destination (captured by `hookcap listen`): R to type one, \
+         or `hookcap replay 5 --to URL`"
+    );
+    assert_eq!(app.replays_in_flight(), 0);
+}
+
+#[test]
+fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
+    let (url, seen) = upstream(JSON_OK);
+    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], &url);
+    app.execute_action(Action::ShowTab(Tab::Deliveries));
+    assert_eq!(doc_texts(&app)[0], "No deliveries.");
+    press(&mut app, KeyCode::Char('r'));
+    let m = app.message.clone().unwrap();
+    assert_eq!(
+        (m.text, m.is_error),
+        (format!("replaying #1 → {url}/hook"), false)
+    );
+    assert_eq!(app.replays_in_flight(), 1, "sent in the background");
+
+    wait_for_replays(&mut app);
+    let m = app.message.clone().unwrap();
+    assert!(m.text.starts_with("#1 replayed → 200 in "), "{}", m.text);
+    assert!(!m.is_error);
+    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    assert_eq!(
+        (brief.kind, brief.status),
+        (DeliveryKind::Replay, Some(200))
+    );
+    let lines = doc_texts(&app);
+    assert_eq!(lines[0], "1 delivery");
+    assert!(lines.contains(&format!("replay → {url}/hook")), "{lines:?}");
+    assert!(lines.contains(&"  \"ok\": true".to_owned()), "{lines:?}");
+    assert_eq!(app.store().deliveries_for(1).unwrap().len(), 1);
+    let raw = seen.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(raw.starts_with(b"POST /hook HTTP/1.1\r\n"));
+    assert!(raw.ends_with(b"\r\n\r\n{\"a\":1}"));
+}
+
+#[test]
+fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
+    // Connections to it are accepted by the kernel and never answered.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let (mut app, dir) = crate::tui::testing::forward_app(&[hook()], &url);
+    let recorder = crate::tui::replay::Recorder::Database(dir.path().join("h.db"));
+    let replays = crate::tui::replay::Replays::new(recorder);
+    app.set_replays(replays.with_timeout(Duration::from_millis(300)));
+    for _ in 0..crate::tui::replay::MAX_IN_FLIGHT {
+        press(&mut app, KeyCode::Char('r'));
+    }
+    press(&mut app, KeyCode::Char('r'));
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.is_error && m.text.contains("replays are still running"),
+        "{m:?}"
+    );
+
+    wait_for_replays(&mut app);
+    let m = app.message.clone().unwrap();
+    assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
+    assert!(m.is_error);
+    let n = crate::tui::replay::MAX_IN_FLIGHT;
+    assert_eq!(app.store().deliveries_for(1).unwrap().len(), n);
+    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, n as u64);
+}
+
+#[test]
+fn a_delivery_recorded_elsewhere_shows_in_the_row_and_the_open_detail() {
+    let (mut app, tx) = live_app(&typical());
+    app.execute_action(Action::ShowTab(Tab::Deliveries));
+    let forwarded = crate::tui::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
+    app.store().insert_delivery(&forwarded).unwrap();
+    tx.send_replace(StoredUpTo {
+        last_id: 5,
+        count: 5,
+        deliveries: 1,
+    });
+    assert!(app.tick(Instant::now()));
+    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    assert_eq!(brief.kind, DeliveryKind::Forward);
+    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, 1);
+    assert!(doc_texts(&app).contains(&"forward → http://localhost:3000/hooks/stripe".to_owned()));
+}
+
+#[test]
+fn b_shows_answer_bodies_raw_on_the_deliveries_tab_too() {
+    let mut app = app_with(&typical(), 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Deliveries));
+    press(&mut app, KeyCode::Char('b'));
+    assert_eq!(app.detail.as_ref().unwrap().tab, Tab::Deliveries);
+    assert!(app.detail.as_ref().unwrap().raw);
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn capital_r_asks_where_and_sends_there() {
+    let (url, seen) = upstream(JSON_OK);
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    let prompt = app.replay_to.clone().unwrap();
+    assert_eq!(
+        (prompt.request_id, prompt.input.as_str()),
+        (5, "http://localhost:")
+    );
+    assert!(app.filter_bar_shown());
+
+    app.handle_event(ctrl('u'));
+    type_text(&mut app, "https://nope");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.replay_to.is_some(), "a bad URL keeps the prompt open");
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.is_error && m.text.contains("https targets are not supported"),
+        "{m:?}"
+    );
+
+    app.handle_event(ctrl('u'));
+    type_text(&mut app, &format!("{url}/base"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.replay_to, None);
+    let m = app.message.clone().unwrap();
+    assert_eq!(m.text, format!("replaying #5 → {url}/base/hooks/42"));
+
+    wait_for_replays(&mut app);
+    let m = app.message.clone().unwrap();
+    assert!(m.text.starts_with("#5 replayed → 200 in "), "{}", m.text);
+    assert!(
+        m.is_error && m.text.contains("not recorded"),
+        "these tests' recorder has no database: {}",
+        m.text
+    );
+    let raw = seen.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(raw.starts_with(b"DELETE /base/hooks/42 HTTP/1.1\r\n"));
+}
+
+#[test]
+fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    type_text(&mut app, "3000 q");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.replay_to, None);
+    assert!(!app.should_quit() && !app.filter_bar_shown());
+    assert_eq!(app.replays_in_flight(), 0);
+    assert_eq!(app.list.rows().len(), 5);
+}
+
+#[test]
+fn capital_r_prefills_the_forward_target() {
+    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use super::body::{body_doc, size};
+use super::deliveries::{self, Deliveries};
 use super::doc::Doc;
 use super::theme;
 use crate::model::{CapturedRequest, HeaderList, RequestSummary, Session, SessionMode};
@@ -24,7 +25,7 @@ pub enum Tab {
     Body,
     /// What was answered (or what the upstream answered when forwarding).
     Response,
-    /// Replays and forwards of this request.
+    /// Forwards and replays of this request, newest first.
     Deliveries,
 }
 
@@ -82,6 +83,8 @@ pub struct Detail {
     pub tab: Tab,
     /// Whether bodies are shown as raw bytes.
     pub raw: bool,
+    /// Its forwards and replays (the newest of them).
+    pub deliveries: Deliveries,
     /// The shown tab's rows.
     pub doc: Doc,
     /// The first row on screen.
@@ -109,6 +112,7 @@ impl Detail {
             previous,
             tab,
             raw,
+            deliveries: Deliveries::default(),
             doc: Doc::new(),
             scroll: 0,
             hscroll: 0,
@@ -123,6 +127,21 @@ impl Detail {
         r.request.body = self.body.to_vec();
         r.request.response.body = self.response_body.to_vec();
         r
+    }
+
+    /// The same detail with its deliveries.
+    pub fn with_deliveries(mut self, deliveries: Deliveries) -> Self {
+        self.set_deliveries(deliveries);
+        self
+    }
+
+    /// Replaces the deliveries (one was recorded); the Deliveries tab, when
+    /// shown, is built again from its top, where the newest is.
+    pub fn set_deliveries(&mut self, deliveries: Deliveries) {
+        self.deliveries = deliveries;
+        if self.tab == Tab::Deliveries {
+            self.rebuild();
+        }
     }
 
     /// Shows `tab` from its top.
@@ -160,7 +179,7 @@ impl Detail {
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
             Tab::Response => response(r, &self.response_body, self.session.as_ref(), self.raw),
-            Tab::Deliveries => deliveries(),
+            Tab::Deliveries => deliveries::doc(&self.deliveries, r.id, self.raw),
         };
         self.scroll = 0;
         self.hscroll = 0;
@@ -168,7 +187,7 @@ impl Detail {
 }
 
 /// A `label  value` row; `value` must be sanitized.
-fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
+pub(super) fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{label:<10}"), theme::dim()),
         Span::raw(value.into()),
@@ -272,7 +291,7 @@ fn body_fact(r: &CapturedRequest, body_len: usize) -> String {
 }
 
 /// `200 OK`.
-fn status_text(status: u16) -> String {
+pub(super) fn status_text(status: u16) -> String {
     let reason = http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason());
@@ -308,13 +327,6 @@ fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: b
     doc.push_styled(header_lines(&res.headers));
     doc.push_line(Line::default());
     doc.append(body_doc(&res.headers, body, raw));
-    doc
-}
-
-fn deliveries() -> Doc {
-    let mut doc = Doc::new();
-    doc.push_line(Line::raw("No deliveries."));
-    doc.push_note("Replays and forwarded deliveries of this request will be listed here.");
     doc
 }
 

@@ -33,7 +33,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("c", "copy the request as a curl command"),
     ("y", "copy the body"),
     ("d", "delete the request (asks first)"),
-    ("r", "replay (reserved)"),
+    ("r", "replay to the session's forward target"),
+    ("R", "replay to a base URL you type"),
     ("?", "every key"),
     ("q Ctrl-C", "quit"),
 ];
@@ -121,6 +122,7 @@ fn command_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('y') => Action::CopyBody,
         KeyCode::Char('d') | KeyCode::Delete => Action::AskDelete,
         KeyCode::Char('r') => Action::Replay,
+        KeyCode::Char('R') => Action::AskReplayTo,
         _ => return None,
     })
 }

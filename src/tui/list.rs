@@ -184,6 +184,23 @@ impl ListWindow {
         Ok(true)
     }
 
+    /// Puts fresher summaries of held rows in their place (a forward was
+    /// answered, a delivery recorded); rows not held are ignored. Returns the
+    /// ids of the rows that changed.
+    pub fn refresh(&mut self, fresh: Vec<RequestSummary>) -> Vec<i64> {
+        let mut changed = Vec::new();
+        for new in fresh {
+            let Ok(i) = self.rows.binary_search_by_key(&new.id, |r| r.id) else {
+                continue;
+            };
+            if self.rows[i] != new {
+                changed.push(new.id);
+                self.rows[i] = new;
+            }
+        }
+        changed
+    }
+
     /// Drops the row with `id` (after a delete); the selection stays in place.
     pub fn remove(&mut self, id: i64, height: usize) -> bool {
         let Some(i) = self.rows.iter().position(|r| r.id == id) else {
@@ -433,5 +450,18 @@ pub(crate) mod tests {
         assert!(w.remove(1, 10));
         assert_eq!(selected_id(&w), Some(2));
         assert!(!w.remove(99, 10));
+    }
+
+    #[test]
+    fn refreshing_replaces_only_held_rows_that_changed() {
+        let mut p = FakePager::new(3);
+        let mut w = ListWindow::default();
+        w.load_newest(&mut p, 10).unwrap();
+        let mut answered = summary(2);
+        answered.status = 502;
+        let changed = w.refresh(vec![summary(1), answered.clone(), summary(9)]);
+        assert_eq!(changed, [2]);
+        assert_eq!(w.rows()[1], answered);
+        assert_eq!(w.rows().len(), 3);
     }
 }

@@ -13,8 +13,11 @@
 //! - [`source`] and [`list`]: the data side. The list is a bounded window of
 //!   rows fetched page by page with keyset queries, so a database of millions
 //!   of requests opens as fast as an empty one.
-//! - [`detail`] (with the private `doc` and `body` modules): the detail
-//!   pane's tabs; large bodies are formatted only where visible.
+//! - [`detail`] (with the private `doc` and `body` modules, and
+//!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
+//!   bodies are formatted only where visible.
+//! - [`replay`]: `r` and `R`, sending in the background and recording each
+//!   attempt as a delivery (the app's side of them is in `app_replay.rs`).
 //!
 //! # Live updates and the capture path
 //!
@@ -22,6 +25,9 @@
 //! keeps only the latest value, so a slow or frozen inspector can never hold
 //! up capture); `ui` polls the database's newest id every 50 ms (one indexed
 //! `max(id)`). Either way the list re-reads the store from the id it last saw.
+//! Deliveries (a forward answered, a replay) are heard the same way, from the
+//! writer's delivery count or the newest delivery id, and the rows on screen
+//! are read again, so their status and delivery badge stay current.
 //!
 //! # Safety
 //!
@@ -32,6 +38,7 @@
 pub mod app;
 mod body;
 pub mod clipboard;
+pub mod deliveries;
 pub mod detail;
 mod doc;
 pub mod event;
@@ -40,6 +47,7 @@ pub mod list;
 pub mod log_sink;
 pub mod rate;
 pub mod render;
+pub mod replay;
 pub mod source;
 #[cfg(test)]
 mod testing;
@@ -57,6 +65,7 @@ use tokio::sync::watch;
 
 use app::{App, AppOptions, Origin};
 use event::{LoopIo, TerminalGuard, TerminalInput};
+pub use replay::Recorder;
 use source::LiveFeed;
 
 use crate::render::sanitize;
@@ -76,6 +85,8 @@ pub struct Options {
     pub live: LiveFeed,
     /// Closes the inspector when it turns true.
     pub stop: Option<watch::Receiver<bool>>,
+    /// Where `r` records its replays.
+    pub recorder: Recorder,
 }
 
 /// Runs the inspector on this terminal until the user quits (or `stop`).
@@ -94,6 +105,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         live: opts.live,
         stop: opts.stop,
         size: Size::new(width, height),
+        recorder: opts.recorder,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
     app.expect_total(count_in_background(opts.db));

@@ -1,5 +1,5 @@
 //! The data side of the inspector: pages of requests from the store, and how
-//! it learns that new ones arrived.
+//! it learns that new ones arrived (or were delivered).
 //!
 //! The list never loads every row. [`RequestSource`] answers "up to N rows
 //! older (or newer) than id X that match the filter" with keyset queries, and
@@ -107,12 +107,23 @@ impl Pager for RequestSource {
     }
 }
 
-/// How the inspector hears about new requests.
+/// What a [`LiveFeed`] heard the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// The newest request id.
+    pub last_id: i64,
+    /// Changes whenever a delivery is recorded (a forward answered, a
+    /// replay): a count from the writer, the newest delivery id when polling.
+    pub deliveries: i64,
+}
+
+/// How the inspector hears about new requests and deliveries.
 pub enum LiveFeed {
     /// From this process's writer: every commit is announced at once
     /// (a watch channel keeps only the latest value, so capture never waits).
     Writer(watch::Receiver<StoredUpTo>),
-    /// From another process: ask the database for its newest id now and then.
+    /// From another process: ask the database for its newest request and
+    /// delivery ids now and then.
     Poll {
         /// Time between questions.
         every: Duration,
@@ -132,16 +143,25 @@ impl LiveFeed {
         }
     }
 
-    /// The newest id when it may have changed since the last call.
-    pub fn newest(&mut self, store: &Store, now: Instant) -> Result<Option<i64>, StoreError> {
+    /// What the store holds, when it may have changed since the last call.
+    pub fn news(&mut self, store: &Store, now: Instant) -> Result<Option<Heard>, StoreError> {
         match self {
             Self::Writer(rx) => Ok(match rx.has_changed() {
-                Ok(true) => Some(rx.borrow_and_update().last_id),
+                Ok(true) => {
+                    let stored = rx.borrow_and_update();
+                    Some(Heard {
+                        last_id: stored.last_id,
+                        deliveries: i64::try_from(stored.deliveries).unwrap_or(i64::MAX),
+                    })
+                }
                 _ => None,
             }),
             Self::Poll { every, next } if now >= *next => {
                 *next = now + *every;
-                Ok(Some(store.last_id()?.unwrap_or(0)))
+                Ok(Some(Heard {
+                    last_id: store.last_id()?.unwrap_or(0),
+                    deliveries: store.last_delivery_id()?,
+                }))
             }
             Self::Poll { .. } | Self::Off => Ok(None),
         }
@@ -218,9 +238,34 @@ mod tests {
         let store = store_with(2);
         let mut feed = LiveFeed::polling();
         let t0 = Instant::now();
-        assert_eq!(feed.newest(&store, t0).unwrap(), Some(2));
-        assert_eq!(feed.newest(&store, t0).unwrap(), None);
-        assert_eq!(feed.newest(&store, t0 + POLL_INTERVAL).unwrap(), Some(2));
+        let newest = |heard: Option<Heard>| heard.map(|h| h.last_id);
+        assert_eq!(newest(feed.news(&store, t0).unwrap()), Some(2));
+        assert_eq!(feed.news(&store, t0).unwrap(), None);
+        assert_eq!(
+            newest(feed.news(&store, t0 + POLL_INTERVAL).unwrap()),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn polling_hears_of_new_deliveries() {
+        let store = store_with(1);
+        let mut feed = LiveFeed::polling();
+        let t0 = Instant::now();
+        assert_eq!(feed.news(&store, t0).unwrap().unwrap().deliveries, 0);
+        let d = crate::model::NewDelivery {
+            request_id: 1,
+            kind: crate::model::DeliveryKind::Replay,
+            destination: "http://app/t".into(),
+            started_at: Timestamp(0),
+            duration: Duration::ZERO,
+            response: None,
+            response_truncated: false,
+            error: Some("refused".into()),
+        };
+        let id = store.insert_delivery(&d).unwrap();
+        let heard = feed.news(&store, t0 + POLL_INTERVAL).unwrap().unwrap();
+        assert_eq!(heard.deliveries, id);
     }
 
     #[test]
@@ -228,13 +273,17 @@ mod tests {
         let (tx, rx) = watch::channel(StoredUpTo::default());
         let mut feed = LiveFeed::Writer(rx);
         let store = store_with(0);
-        assert_eq!(feed.newest(&store, Instant::now()).unwrap(), None);
+        assert_eq!(feed.news(&store, Instant::now()).unwrap(), None);
         tx.send_replace(StoredUpTo {
             last_id: 7,
             count: 7,
-            deliveries: 0,
+            deliveries: 2,
         });
-        assert_eq!(feed.newest(&store, Instant::now()).unwrap(), Some(7));
-        assert_eq!(feed.newest(&store, Instant::now()).unwrap(), None);
+        let heard = Heard {
+            last_id: 7,
+            deliveries: 2,
+        };
+        assert_eq!(feed.news(&store, Instant::now()).unwrap(), Some(heard));
+        assert_eq!(feed.news(&store, Instant::now()).unwrap(), None);
     }
 }

@@ -8,8 +8,14 @@ use tokio::sync::watch;
 
 use super::app::{App, AppOptions, Origin};
 use super::render;
+use super::replay::Recorder;
 use super::source::LiveFeed;
-use crate::model::{Header, NewRequest, ResponseRecord, SessionMode, SignatureCheck, Timestamp};
+use std::time::Duration;
+
+use crate::model::{
+    DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, SessionMode, SignatureCheck,
+    Timestamp,
+};
 use crate::sign::Outcome;
 use crate::store::{Store, StoredUpTo};
 
@@ -105,6 +111,7 @@ pub fn options(width: u16, height: u16) -> AppOptions {
         live: LiveFeed::Off,
         stop: None,
         size: Size::new(width, height),
+        recorder: Recorder::Database("(not recorded in tests)".into()),
     }
 }
 
@@ -125,15 +132,81 @@ pub fn app_with(requests: &[NewRequest], width: u16, height: u16) -> App {
     app_with_options(requests, options(width, height))
 }
 
+/// Like [`app_with`], with `deliveries` recorded before it opens.
+pub fn app_with_deliveries(
+    requests: &[NewRequest],
+    deliveries: &[NewDelivery],
+    width: u16,
+    height: u16,
+) -> App {
+    let store = store_with(requests);
+    for d in deliveries {
+        store.insert_delivery(d).expect("delivery");
+    }
+    open(store, requests.len(), options(width, height))
+}
+
 /// Like [`app_with`], with other options.
 pub fn app_with_options(requests: &[NewRequest], opts: AppOptions) -> App {
+    open(store_with(requests), requests.len(), opts)
+}
+
+fn open(store: Store, total: usize, opts: AppOptions) -> App {
     let origin = Origin::Listening {
         url: "http://127.0.0.1:4665".into(),
         session_id: 1,
     };
-    let mut app = App::new(origin, store_with(requests), opts).expect("app");
-    app.set_total(requests.len() as u64, i64::MAX);
+    let mut app = App::new(origin, store, opts).expect("app");
+    app.set_total(total as u64, i64::MAX);
     app
+}
+
+/// An app browsing a database file whose one session forwarded to `target`,
+/// holding `requests`; `r` records into that file (kept while the directory lives).
+pub fn forward_app(requests: &[NewRequest], target: &str) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.db");
+    let store = Store::open_or_create(&db).expect("database");
+    store
+        .create_session(SessionMode::Forward, "http://127.0.0.1:4665", Some(target))
+        .expect("session");
+    store.insert_requests(requests).expect("insert");
+    let mut opts = options(100, 30);
+    opts.recorder = Recorder::Database(db.clone());
+    let app = App::new(Origin::Browsing { db }, store, opts).expect("app");
+    (app, dir)
+}
+
+/// A delivery of request `request_id` to the app at `localhost:3000`,
+/// started `ms` milliseconds after [`T0`], taking `took_us` microseconds.
+pub fn delivery(
+    request_id: i64,
+    kind: DeliveryKind,
+    ms: i64,
+    took_us: u64,
+    response: Option<ResponseRecord>,
+) -> NewDelivery {
+    NewDelivery {
+        request_id,
+        kind,
+        destination: "http://localhost:3000/hooks/stripe".into(),
+        started_at: Timestamp(T0 + ms * 1000),
+        duration: Duration::from_micros(took_us),
+        error: response
+            .is_none()
+            .then(|| "connection refused (os error 111)".into()),
+        response,
+        response_truncated: false,
+    }
+}
+
+/// An answer with these headers and body.
+pub fn answer(status: u16, headers: &[(&str, &[u8])], body: &[u8]) -> ResponseRecord {
+    ResponseRecord {
+        status,
+        headers: headers.iter().map(|(k, v)| Header::new(*k, *v)).collect(),
+        body: body.to_vec(),
+    }
 }
 
 /// An app fed by a writer channel, and the sender that announces commits.

@@ -64,6 +64,9 @@ fn tabs(d: &Detail) -> Tabs<'static> {
         if *t == Tab::Body && d.raw {
             title.push_str(" (raw)");
         }
+        if *t == Tab::Deliveries && d.deliveries.total > 0 {
+            title.push_str(&format!(" ({})", d.deliveries.total));
+        }
         Line::raw(title)
     });
     Tabs::new(titles)

@@ -10,9 +10,9 @@ use ratatui::widgets::{
     Table, TableState, Wrap,
 };
 
-use crate::model::RequestSummary;
+use crate::model::{DeliveryBrief, RequestSummary};
 use crate::render::sanitize;
-use crate::render::summary::{badge_tags, clock_time};
+use crate::render::summary::{badge_tags, clock_time, short_duration};
 use crate::tui::app::{App, Focus, Origin};
 use crate::tui::theme;
 
@@ -26,8 +26,8 @@ enum Column {
     Status,
     Size,
     Type,
-    /// Live check results (signature verdict, rejection); forward and
-    /// replay results later.
+    /// Live check results (signature verdict, rejection), then the newest
+    /// delivery (forward or replay).
     Badge,
 }
 
@@ -212,7 +212,8 @@ fn short_type(content_type: Option<&str>) -> String {
 }
 
 /// The badge column: the live checks, as `listen` prints them (`✓ github`
-/// green, `✗ github: reason` red, `- unsigned: …` yellow, `rejected: …` red).
+/// green, `✗ github: reason` red, `- unsigned: …` yellow, `rejected: …` red),
+/// then the newest delivery, as the Deliveries tab lists it first.
 fn badges(r: &RequestSummary) -> Line<'static> {
     let mut spans = Vec::new();
     for (text, style) in badge_tags(r) {
@@ -221,7 +222,28 @@ fn badges(r: &RequestSummary) -> Line<'static> {
         }
         spans.push(Span::styled(text, theme::color_of(style)));
     }
+    if let Some(d) = &r.delivery {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        spans.extend(delivery_tag(d));
+    }
     Line::from(spans)
+}
+
+/// `replay 200 14ms`: the kind, the status (red `✗` when nothing was
+/// answered or something went wrong) and the time.
+fn delivery_tag(d: &DeliveryBrief) -> [Span<'static>; 3] {
+    let status = match (d.status, &d.error) {
+        (Some(s), None) => Span::styled(format!(" {s}"), theme::status(s)),
+        (Some(s), Some(_)) => Span::styled(format!(" {s}✗"), theme::error()),
+        (None, _) => Span::styled(" ✗", theme::error()),
+    };
+    [
+        Span::styled(d.kind.as_str(), theme::dim()),
+        status,
+        Span::styled(format!(" {}", short_duration(d.duration)), theme::dim()),
+    ]
 }
 
 fn empty(frame: &mut Frame<'_>, area: Rect, app: &App) {

@@ -8,9 +8,12 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 
+use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::{Action, App};
 use crate::tui::detail::Tab;
-use crate::tui::testing::{app_with, checked, draw, request, screen, typical};
+use crate::tui::testing::{
+    answer, app_with, app_with_deliveries, checked, delivery, draw, request, screen, typical,
+};
 
 fn press(app: &mut App, code: KeyCode) {
     app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -61,6 +64,41 @@ fn form_body_view() {
 #[test]
 fn response_view() {
     assert_snapshot!(draw(&on(5, Tab::Response)).backend());
+}
+
+/// The first request of [`typical`] with `deliveries`, on the Deliveries tab.
+fn deliveries_of_the_first(deliveries: &[NewDelivery], height: u16) -> App {
+    let mut app = app_with_deliveries(&typical(), deliveries, 100, height);
+    press(&mut app, KeyCode::Char('g'));
+    app.execute_action(Action::ShowTab(Tab::Deliveries));
+    app
+}
+
+/// `forward` passed it on and the app answered `200 ok` in 14 ms.
+fn forwarded() -> NewDelivery {
+    let text: &[(&str, &[u8])] = &[("Content-Type", b"text/plain; charset=utf-8")];
+    let ok = answer(200, text, b"ok");
+    delivery(1, DeliveryKind::Forward, 2, 14_000, Some(ok))
+}
+
+#[test]
+fn deliveries_tab_with_a_forward() {
+    assert_snapshot!(draw(&deliveries_of_the_first(&[forwarded()], 30)).backend());
+}
+
+#[test]
+fn deliveries_tab_with_a_json_replay_above_the_forward() {
+    let json: &[(&str, &[u8])] = &[("Content-Type", b"application/json")];
+    let created = answer(201, json, br#"{"received":true,"id":"evt_1"}"#);
+    let replayed = delivery(1, DeliveryKind::Replay, 60_000, 3_200, Some(created));
+    let app = deliveries_of_the_first(&[forwarded(), replayed], 44);
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn deliveries_tab_with_an_error() {
+    let refused = delivery(1, DeliveryKind::Replay, 60_000, 400, None);
+    assert_snapshot!(draw(&deliveries_of_the_first(&[refused], 30)).backend());
 }
 
 #[test]
@@ -124,6 +162,16 @@ fn badges_are_colored_like_the_headless_lines() {
 fn help_overlay() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('?'));
+    assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn replay_to_prompt() {
+    let mut app = app_with(&typical(), 100, 30);
+    press(&mut app, KeyCode::Char('R'));
+    for c in "3000/api".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
     assert_snapshot!(draw(&app).backend());
 }
 
@@ -203,7 +251,18 @@ fn hostile_requests_are_drawn_escaped() {
         ],
         b"text \x1b[2J\x1b]0;pwned\x07 \xc2\x9b ok\n",
     );
-    let mut app = app_with(&[hostile], 120, 30);
+    let mut hostile_answer = answer(
+        502,
+        &[("X-Up\x1b[31m", b"\x1b]8;;http://evil\x07")],
+        b"down \x1b[2J",
+    );
+    hostile_answer
+        .headers
+        .push(crate::model::Header::new("Content-Type", "text/plain"));
+    let mut delivered = delivery(1, DeliveryKind::Forward, 1, 10, Some(hostile_answer));
+    delivered.destination = "http://app/x\x1b[2J".into();
+    delivered.error = Some("broke \x1b]0;err\x07".into());
+    let mut app = app_with_deliveries(&[hostile], &[delivered], 120, 40);
     let mut all = String::new();
     for tab in Tab::ALL {
         app.execute_action(Action::ShowTab(tab));
@@ -223,6 +282,11 @@ fn hostile_requests_are_drawn_escaped() {
         r"X-Evil\x1b]0;t\x07",
         r"\x1b[2J\r\xff",
         r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok",
+        r"X-Up\x1b[31m",
+        r"\x1b]8;;http://evil\x07",
+        r"http://app/x\x1b[2J",
+        r"broke \x1b]0;err\x07",
+        r"down \x1b[2J",
     ] {
         assert!(all.contains(shown), "{shown} not on screen:\n{all}");
     }

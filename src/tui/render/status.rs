@@ -1,4 +1,5 @@
-//! The bottom lines: the `/` filter prompt and the status/help line.
+//! The bottom lines: the prompt line (the `/` filter, or where `R` replays
+//! to) and the status/help line.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::filter::FilterError;
 use crate::render::sanitize;
-use crate::tui::app::App;
+use crate::tui::app::{App, ReplayPrompt};
 use crate::tui::theme;
 
 /// The main keys, shown when there is no message.
@@ -29,8 +30,12 @@ fn prompt(editing: bool) -> &'static str {
     if editing { " / " } else { " filter: " }
 }
 
-/// The filter line: the prompt while typing, the filter in force otherwise.
+/// The filter line: the prompt while typing, the filter in force otherwise;
+/// the `R` prompt instead while it is open.
 pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    if let Some(p) = &app.replay_to {
+        return replay_to_line(frame, area, p);
+    }
     let f = &app.filter;
     let mut spans = vec![
         Span::styled(prompt(f.editing), theme::key()),
@@ -44,6 +49,21 @@ pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
         None if f.editing => Span::styled("Enter keeps · Esc clears ", theme::dim()),
         None => Span::styled("/ edits · Esc clears ", theme::dim()),
     };
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
+            .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(note)), right);
+}
+
+/// `replay #12 to: http://localhost:3000▏`, with the keys that end it.
+fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
+    let spans = vec![
+        Span::styled(format!(" replay #{} to: ", p.request_id), theme::key()),
+        Span::raw(sanitize(&p.input).into_owned()),
+        Span::styled("▏", theme::key()),
+    ];
+    let note = Span::styled("Enter sends · Esc cancels ", theme::dim());
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
             .areas(area);
