@@ -5,10 +5,19 @@
 //! while it writes back, the writer's next log append can wait on the same
 //! disk blocks. So checkpoints are rare while the log is small (every
 //! [`CHECKPOINT_INTERVAL`]) and prompt only once it is big ([`CHECKPOINT_FRAMES`]),
-//! which keeps stalls out of the latency tail at steady rates and the log
-//! bounded in bursts. The writer reports the log's size after every commit
-//! through a [`WalFrames`] it shares with the checkpointer.
-
+//! which keeps stalls out of the latency tail at steady rates. The writer
+//! reports the log's size after every commit through a [`WalFrames`] it shares
+//! with the checkpointer.
+//!
+//! SQLite starts the log over when the writer begins a transaction after every
+//! frame is back in the database: after any pause in the traffic. Under
+//! sustained load that moment never comes, because a passive checkpoint only
+//! copies what was there when it began; left alone, the log grew by ~130 MB a
+//! second and never shrank. So a log past [`RESTART_FRAMES`] is folded back in
+//! passes beside the writer until little is left, and then a `RESTART`
+//! checkpoint holds the writer for the rest so that its next commit starts the
+//! log over. The hold costs tens of milliseconds (the checkpoint's `fsync`s),
+//! hence the high threshold: at a steady 2,000 requests/s it comes every ~8 s.
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -16,14 +25,26 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use rusqlite::Connection;
+
 use super::{StoreError, open};
 
 /// How long a small log may wait for its checkpoint.
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(2);
 /// A log of this many frames (64 MiB of 4 KiB pages) is checkpointed at once.
 pub const CHECKPOINT_FRAMES: u32 = 16 * 1024;
+/// A log of this many frames (256 MiB) is also started over, holding the
+/// writer for the moment that takes (tens of milliseconds: two `fsync`s).
+pub const RESTART_FRAMES: u32 = 64 * 1024;
 /// How often the checkpointer looks at the log's size.
 const POLL: Duration = Duration::from_millis(100);
+/// Passes beside the writer stop once at most this many frames are left.
+const RESTART_REMAINDER: i64 = 256;
+/// At most this many passes beside the writer before the restart.
+const MAX_PASSES: usize = 6;
+/// How long a restart waits for the writer's transaction and for readers of
+/// the old log before giving up until next time; the writer waits as long.
+const RESTART_WAIT: Duration = Duration::from_millis(20);
 
 /// The number of frames in the write-ahead log after the writer's last commit
 /// (0 once a checkpoint has folded them back and nothing was committed since).
@@ -75,7 +96,7 @@ impl Checkpointer {
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
                     let seen = frames.get();
                     if due(seen, last.elapsed()) {
-                        checkpoint(&conn, "PASSIVE");
+                        fold_back(&conn, &frames, seen >= RESTART_FRAMES);
                         frames.checkpointed(seen);
                         last = Instant::now();
                     }
@@ -96,10 +117,43 @@ impl Checkpointer {
     }
 }
 
-fn checkpoint(conn: &rusqlite::Connection, mode: &str) {
+/// Copies the log back into the database beside the writer; a `long` log is
+/// then started over (see the module doc).
+fn fold_back(conn: &Connection, frames: &WalFrames, long: bool) {
+    let started = Instant::now();
+    let mut passes = 0;
+    while passes < MAX_PASSES {
+        passes += 1;
+        // A pass copies the log as it was when the pass began; the writer
+        // has appended more since.
+        match checkpoint(conn, "PASSIVE") {
+            Some((_, copied)) if i64::from(frames.get()) - copied > RESTART_REMAINDER => continue,
+            _ => break,
+        }
+    }
+    if long {
+        let passed = started.elapsed();
+        let _ = conn.busy_timeout(RESTART_WAIT);
+        let restarted = checkpoint(conn, "RESTART");
+        let _ = conn.busy_timeout(open::BUSY_TIMEOUT);
+        tracing::debug!(
+            "checkpoint: {passes} passes in {passed:?}, restart {restarted:?} in {:?}",
+            started.elapsed() - passed
+        );
+    }
+}
+
+/// Runs one checkpoint; returns the frames in the log and how many of them are
+/// now in the database, or None when it could not run (busy, or failed).
+fn checkpoint(conn: &Connection, mode: &str) -> Option<(i64, i64)> {
     let sql = format!("PRAGMA wal_checkpoint({mode})");
-    if let Err(e) = conn.query_row(&sql, [], |_| Ok(())) {
-        tracing::debug!("checkpoint skipped: {e}");
+    match conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))) {
+        Ok((0, log, copied)) => Some((log, copied)),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::debug!("checkpoint skipped: {e}");
+            None
+        }
     }
 }
 

@@ -202,6 +202,16 @@ impl WriterHandle {
     }
 }
 
+/// The writer's busy handler: try again every millisecond, for as long as
+/// [`open::BUSY_TIMEOUT`].
+fn wait_a_millisecond(tries: i32) -> bool {
+    if u128::try_from(tries).unwrap_or(0) >= open::BUSY_TIMEOUT.as_millis() {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    true
+}
+
 fn gone() -> WriteError {
     WriteError(StoreError::WriterGone.to_string())
 }
@@ -222,6 +232,9 @@ impl GroupCommitWriter {
         // the writer's commits they cost a third of the throughput. The hook
         // replaces SQLite's automatic checkpoints and tells the checkpointer
         // how big the log is after each commit.
+        // SQLite's own busy wait backs off up to 100 ms between tries, so a
+        // writer that met a lock could sleep long after it was released.
+        conn.busy_handler(Some(wait_a_millisecond))?;
         let wal = WalFrames::default();
         let reported = wal.clone();
         conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, frames: c_int| {
