@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use hookcap::{cli::Cli, commands, error, render::sanitize};
 
+/// mimalloc instead of glibc's malloc: captures allocate on tokio's workers and
+/// free on the store writer's thread, which glibc serves slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();

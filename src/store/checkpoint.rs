@@ -120,10 +120,11 @@ impl Checkpointer {
 /// Copies the log back into the database beside the writer; a `long` log is
 /// then started over (see the module doc).
 fn fold_back(conn: &Connection, frames: &WalFrames, long: bool) {
-    let started = Instant::now();
-    let mut passes = 0;
-    while passes < MAX_PASSES {
-        passes += 1;
+    if !long {
+        checkpoint(conn, "PASSIVE");
+        return;
+    }
+    for _ in 0..MAX_PASSES {
         // A pass copies the log as it was when the pass began; the writer
         // has appended more since.
         match checkpoint(conn, "PASSIVE") {
@@ -131,16 +132,11 @@ fn fold_back(conn: &Connection, frames: &WalFrames, long: bool) {
             _ => break,
         }
     }
-    if long {
-        let passed = started.elapsed();
-        let _ = conn.busy_timeout(RESTART_WAIT);
-        let restarted = checkpoint(conn, "RESTART");
-        let _ = conn.busy_timeout(open::BUSY_TIMEOUT);
-        tracing::debug!(
-            "checkpoint: {passes} passes in {passed:?}, restart {restarted:?} in {:?}",
-            started.elapsed() - passed
-        );
+    let _ = conn.busy_timeout(RESTART_WAIT);
+    if checkpoint(conn, "RESTART").is_none() {
+        tracing::debug!("the log was not started over (busy); trying again later");
     }
+    let _ = conn.busy_timeout(open::BUSY_TIMEOUT);
 }
 
 /// Runs one checkpoint; returns the frames in the log and how many of them are
