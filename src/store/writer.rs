@@ -293,18 +293,32 @@ fn run(mut conn: Connection, mut queue: mpsc::Receiver<Message>, announce: Annou
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored = StoredUpTo::default();
     let mut finishing = false;
+    let mut commits = 0u64;
     while let Some(first) = next_message(&mut queue, finishing) {
         finishing |= take(first, &mut batch, &mut queue);
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(message) => finishing |= take(message, &mut batch, &mut queue),
-                Err(_) => break,
-            }
-        }
+        finishing |= drain(&mut queue, &mut batch);
         if !batch.is_empty() {
             commit(&mut conn, &mut batch, &mut stored, &announce);
+            commits += 1;
         }
     }
+    tracing::debug!(
+        "writer: {} requests and {} deliveries in {commits} commits",
+        stored.count,
+        stored.deliveries
+    );
+}
+
+/// Adds what is queued to the batch, up to [`MAX_BATCH`]; true when asked to finish.
+fn drain(queue: &mut mpsc::Receiver<Message>, batch: &mut Vec<Message>) -> bool {
+    let mut finishing = false;
+    while batch.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(message) => finishing |= take(message, batch, queue),
+            Err(_) => break,
+        }
+    }
+    finishing
 }
 
 /// The next message; once finishing, only what is already queued, so an
