@@ -4,7 +4,7 @@
 //! A checkpoint copies the log back into the database file and `fsync`s both;
 //! while it writes back, the writer's next log append can wait on the same
 //! disk blocks. So checkpoints are rare while the log is small (every
-//! [`CHECKPOINT_INTERVAL`]) and prompt only once it is big ([`CHECKPOINT_FRAMES`]),
+//! [`CHECKPOINT_INTERVAL`]) and prompt only once it is big ([`CHECKPOINT_BYTES`]),
 //! which keeps stalls out of the latency tail at steady rates. The writer
 //! reports the log's size after every commit through a [`WalFrames`] it shares
 //! with the checkpointer.
@@ -13,7 +13,7 @@
 //! frame is back in the database: after any pause in the traffic. Under
 //! sustained load that moment never comes, because a passive checkpoint only
 //! copies what was there when it began; left alone, the log grew by ~130 MB a
-//! second and never shrank. So a log past [`RESTART_FRAMES`] is folded back in
+//! second and never shrank. So a log past [`RESTART_BYTES`] is folded back in
 //! passes beside the writer until little is left, and then a `RESTART`
 //! checkpoint holds the writer for the rest so that its next commit starts the
 //! log over. The hold costs tens of milliseconds (the checkpoint's `fsync`s),
@@ -31,11 +31,11 @@ use super::{StoreError, open};
 
 /// How long a small log may wait for its checkpoint.
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(2);
-/// A log of this many frames (64 MiB of 4 KiB pages) is checkpointed at once.
-pub const CHECKPOINT_FRAMES: u32 = 16 * 1024;
-/// A log of this many frames (256 MiB) is also started over, holding the
-/// writer for the moment that takes (tens of milliseconds: two `fsync`s).
-pub const RESTART_FRAMES: u32 = 64 * 1024;
+/// A log of this many bytes is checkpointed at once.
+pub const CHECKPOINT_BYTES: u64 = 64 * 1024 * 1024;
+/// A log of this many bytes is also started over, holding the writer for the
+/// moment that takes (tens of milliseconds: two `fsync`s).
+pub const RESTART_BYTES: u64 = 256 * 1024 * 1024;
 /// How often the checkpointer looks at the log's size.
 const POLL: Duration = Duration::from_millis(100);
 /// Passes beside the writer stop once at most this many frames are left.
@@ -71,9 +71,28 @@ impl WalFrames {
     }
 }
 
-/// When a log of `frames` frames, last checkpointed `since` ago, is due.
-fn due(frames: u32, since: Duration) -> bool {
-    frames >= CHECKPOINT_FRAMES || (frames > 0 && since >= CHECKPOINT_INTERVAL)
+/// The log sizes, in frames of the database's pages, that call for action.
+#[derive(Debug, Clone, Copy)]
+struct LogLimits {
+    /// Checkpoint at once ([`CHECKPOINT_BYTES`]).
+    checkpoint: u32,
+    /// Start the log over ([`RESTART_BYTES`]).
+    restart: u32,
+}
+
+impl LogLimits {
+    fn for_page_size(page_size: u64) -> Self {
+        let frames = |bytes: u64| u32::try_from(bytes / page_size.max(512)).unwrap_or(u32::MAX);
+        Self {
+            checkpoint: frames(CHECKPOINT_BYTES),
+            restart: frames(RESTART_BYTES),
+        }
+    }
+
+    /// When a log of `frames` frames, last checkpointed `since` ago, is due.
+    fn due(&self, frames: u32, since: Duration) -> bool {
+        frames >= self.checkpoint || (frames > 0 && since >= CHECKPOINT_INTERVAL)
+    }
 }
 
 /// A background thread that checkpoints the WAL when it is due (see the
@@ -88,6 +107,8 @@ impl Checkpointer {
     /// log's size to `frames`.
     pub fn start(path: &Path, frames: WalFrames) -> Result<Self, StoreError> {
         let conn = open::open_writable(path, false)?;
+        let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        let limits = LogLimits::for_page_size(page_size.unsigned_abs());
         let (stop, stopped) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("hookcap-checkpoint".into())
@@ -95,8 +116,8 @@ impl Checkpointer {
                 let mut last = Instant::now();
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
                     let seen = frames.get();
-                    if due(seen, last.elapsed()) {
-                        fold_back(&conn, &frames, seen >= RESTART_FRAMES);
+                    if limits.due(seen, last.elapsed()) {
+                        fold_back(&conn, &frames, seen >= limits.restart);
                         frames.checkpointed(seen);
                         last = Instant::now();
                     }
@@ -159,10 +180,12 @@ mod tests {
 
     #[test]
     fn a_small_log_waits_for_the_interval_and_a_big_one_does_not() {
-        assert!(!due(0, CHECKPOINT_INTERVAL * 10));
-        assert!(!due(1, CHECKPOINT_INTERVAL / 2));
-        assert!(due(1, CHECKPOINT_INTERVAL));
-        assert!(due(CHECKPOINT_FRAMES, Duration::ZERO));
+        let limits = LogLimits::for_page_size(8192);
+        assert_eq!((limits.checkpoint, limits.restart), (8192, 32768));
+        assert!(!limits.due(0, CHECKPOINT_INTERVAL * 10));
+        assert!(!limits.due(1, CHECKPOINT_INTERVAL / 2));
+        assert!(limits.due(1, CHECKPOINT_INTERVAL));
+        assert!(limits.due(limits.checkpoint, Duration::ZERO));
     }
 
     #[test]
