@@ -83,8 +83,7 @@ pub fn fill(db: &Path, rows: u64) -> Duration {
 
 async fn insert_all(db: &Path, rows: u64, sessions: Arc<Vec<i64>>) {
     let (writer, handle) = GroupCommitWriter::start(db).expect("start the writer");
-    let checkpointer =
-        Checkpointer::start(db, writer.wal_frames()).expect("start the checkpointer");
+    let checkpointer = Checkpointer::start(db, writer.wal_log()).expect("start the checkpointer");
     let next = Arc::new(AtomicU64::new(0));
     let first = Timestamp::from_system_time(SystemTime::now() - SPAN);
     let tasks: Vec<_> = (0..TASKS)

@@ -65,7 +65,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     let url = format!("http://{addr}");
     let session = config.answer.create_session(&store, &url)?;
     let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
-    let checkpointer = Checkpointer::start(&ctx.db, writer.wal_frames())?;
+    let checkpointer = Checkpointer::start(&ctx.db, writer.wal_log())?;
     let keeper = config
         .keep
         .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))

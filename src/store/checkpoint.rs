@@ -6,7 +6,7 @@
 //! disk blocks. So checkpoints are rare while the log is small (every
 //! [`CHECKPOINT_INTERVAL`]) and prompt only once it is big ([`CHECKPOINT_BYTES`]),
 //! which keeps stalls out of the latency tail at steady rates. The writer
-//! reports the log's size after every commit through a [`WalFrames`] it shares
+//! reports the log's size after every commit through a [`WalLog`] it shares
 //! with the checkpointer.
 //!
 //! SQLite starts the log over when the writer begins a transaction after every
@@ -20,7 +20,7 @@
 //! hence the high threshold: at a steady 2,000 requests/s it comes every ~8 s.
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ use super::{StoreError, open};
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(2);
 /// A log of this many bytes is checkpointed at once.
 pub const CHECKPOINT_BYTES: u64 = 64 * 1024 * 1024;
-/// A log of this many bytes is also started over, holding the writer for the
+/// A log of this many bytes is also started over, pausing the writer for the
 /// moment that takes (tens of milliseconds: two `fsync`s).
 pub const RESTART_BYTES: u64 = 256 * 1024 * 1024;
 /// How often the checkpointer looks at the log's size.
@@ -42,24 +42,41 @@ const POLL: Duration = Duration::from_millis(100);
 const RESTART_REMAINDER: i64 = 256;
 /// At most this many passes beside the writer before the restart.
 const MAX_PASSES: usize = 6;
-/// How long a restart waits for the writer's transaction and for readers of
-/// the old log before giving up until next time; the writer waits as long.
-const RESTART_WAIT: Duration = Duration::from_millis(20);
 
-/// The number of frames in the write-ahead log after the writer's last commit
-/// (0 once a checkpoint has folded them back and nothing was committed since).
+/// What the writer and the checkpointer share about the write-ahead log: its
+/// size in frames after the writer's last commit (0 once a checkpoint has
+/// folded them back and nothing was committed since), and whether the
+/// checkpointer wants the writer to finish a checkpoint so the log starts over.
 #[derive(Debug, Clone, Default)]
-pub struct WalFrames(Arc<AtomicU32>);
+pub struct WalLog(Arc<WalShared>);
 
-impl WalFrames {
+#[derive(Debug, Default)]
+struct WalShared {
+    frames: AtomicU32,
+    restart: AtomicBool,
+    /// The size last reported by a commit (not reset by checkpoints).
+    reported: AtomicU32,
+    /// How often a commit found the log started over.
+    started_over: AtomicU32,
+}
+
+impl WalLog {
     /// Records the log's size after a commit.
     pub fn set(&self, frames: u32) {
-        self.0.store(frames, Ordering::Relaxed);
+        self.0.frames.store(frames, Ordering::Relaxed);
+        if frames < self.0.reported.swap(frames, Ordering::Relaxed) {
+            self.0.started_over.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// How many times the log was started over (from the first frame) so far.
+    pub fn times_started_over(&self) -> u32 {
+        self.0.started_over.load(Ordering::Relaxed)
     }
 
     /// The log's size as last reported.
     pub fn get(&self) -> u32 {
-        self.0.load(Ordering::Relaxed)
+        self.0.frames.load(Ordering::Relaxed)
     }
 
     /// Forgets `seen` frames once they are checkpointed, unless a commit has
@@ -67,7 +84,29 @@ impl WalFrames {
     fn checkpointed(&self, seen: u32) {
         let _ = self
             .0
+            .frames
             .compare_exchange(seen, 0, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// Asks the writer to finish checkpointing between two batches.
+    fn ask_restart(&self) {
+        self.0.restart.store(true, Ordering::Relaxed);
+    }
+
+    /// True once after [`WalLog::ask_restart`]: the writer should now copy the
+    /// rest of the log back with [`finish_checkpoint`].
+    pub fn restart_asked(&self) -> bool {
+        self.0.restart.swap(false, Ordering::Relaxed)
+    }
+}
+
+/// The writer's part of starting the log over: a checkpoint on its own
+/// connection between two batches, so that nothing is appended while it
+/// copies and it copies everything. Never waits for a lock (passive).
+pub fn finish_checkpoint(writer: &Connection) {
+    match checkpoint(writer, "PASSIVE") {
+        Some((log, copied)) if log == copied => {}
+        other => tracing::debug!("the log could not be folded back entirely: {other:?}"),
     }
 }
 
@@ -105,10 +144,23 @@ pub struct Checkpointer {
 impl Checkpointer {
     /// Starts checkpointing the database at `path`, whose writer reports the
     /// log's size to `frames`.
-    pub fn start(path: &Path, frames: WalFrames) -> Result<Self, StoreError> {
+    pub fn start(path: &Path, frames: WalLog) -> Result<Self, StoreError> {
         let conn = open::open_writable(path, false)?;
         let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
-        let limits = LogLimits::for_page_size(page_size.unsigned_abs());
+        Self::run(
+            path,
+            conn,
+            frames,
+            LogLimits::for_page_size(page_size.unsigned_abs()),
+        )
+    }
+
+    fn run(
+        path: &Path,
+        conn: Connection,
+        frames: WalLog,
+        limits: LogLimits,
+    ) -> Result<Self, StoreError> {
         let (stop, stopped) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("hookcap-checkpoint".into())
@@ -138,9 +190,10 @@ impl Checkpointer {
     }
 }
 
-/// Copies the log back into the database beside the writer; a `long` log is
-/// then started over (see the module doc).
-fn fold_back(conn: &Connection, frames: &WalFrames, long: bool) {
+/// Copies the log back into the database beside the writer; for a `long`
+/// log, until little is left, then the writer is asked to finish (see the
+/// module doc).
+fn fold_back(conn: &Connection, log: &WalLog, long: bool) {
     if !long {
         checkpoint(conn, "PASSIVE");
         return;
@@ -149,15 +202,11 @@ fn fold_back(conn: &Connection, frames: &WalFrames, long: bool) {
         // A pass copies the log as it was when the pass began; the writer
         // has appended more since.
         match checkpoint(conn, "PASSIVE") {
-            Some((_, copied)) if i64::from(frames.get()) - copied > RESTART_REMAINDER => continue,
+            Some((_, copied)) if i64::from(log.get()) - copied > RESTART_REMAINDER => continue,
             _ => break,
         }
     }
-    let _ = conn.busy_timeout(RESTART_WAIT);
-    if checkpoint(conn, "RESTART").is_none() {
-        tracing::debug!("the log was not started over (busy); trying again later");
-    }
-    let _ = conn.busy_timeout(open::BUSY_TIMEOUT);
+    log.ask_restart();
 }
 
 /// Runs one checkpoint; returns the frames in the log and how many of them are
@@ -188,9 +237,66 @@ mod tests {
         assert!(limits.due(limits.checkpoint, Duration::ZERO));
     }
 
+    /// A writer that never pauses, with limits small enough to reach in a
+    /// test: the log must be started over again and again instead of growing
+    /// with everything written (which it did before restarts existed).
+    #[test]
+    fn the_log_starts_over_under_sustained_writes() {
+        use crate::model::SessionMode;
+        use crate::store::{GroupCommitWriter, Store, fixtures::request};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let session = Store::open_or_create(&path)
+            .unwrap()
+            .create_session(SessionMode::Listen, "http://x", None)
+            .unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+        let conn = open::open_writable(&path, false).unwrap();
+        let limits = LogLimits {
+            checkpoint: 64,
+            restart: 256,
+        };
+        let checkpointer = Checkpointer::run(&path, conn, writer.wal_log(), limits).unwrap();
+        let body = vec![b'x'; 16 * 1024];
+        let until = Instant::now() + Duration::from_millis(1500);
+        let written = runtime.block_on(async {
+            let tasks: Vec<_> = (0..8)
+                .map(|_| {
+                    let (handle, body) = (handle.clone(), body.clone());
+                    tokio::spawn(async move {
+                        let mut n = 0;
+                        while Instant::now() < until {
+                            let r = request(session.id, "POST", "/load", &body);
+                            handle.insert(r).await.unwrap();
+                            n += body.len() as u64;
+                        }
+                        n
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for t in tasks {
+                total += t.await.unwrap();
+            }
+            total
+        });
+        let log = writer.wal_log();
+        runtime.block_on(writer.finish());
+        checkpointer.stop();
+        // Without the writer's part the log never starts over while it writes
+        // (it grew to 1.6 times what was written here).
+        assert!(
+            log.times_started_over() >= 2,
+            "started over {} times while {written} bytes were written",
+            log.times_started_over()
+        );
+    }
+
     #[test]
     fn a_checkpoint_forgets_only_the_frames_it_saw() {
-        let frames = WalFrames::default();
+        let frames = WalLog::default();
         frames.set(10);
         frames.checkpointed(10);
         assert_eq!(frames.get(), 0);

@@ -25,7 +25,7 @@ mod writer;
 use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep, Scanned};
-pub use checkpoint::{Checkpointer, WalFrames};
+pub use checkpoint::{Checkpointer, WalLog};
 pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};

@@ -5,9 +5,9 @@
 //! (which waits up to the busy timeout for the write lock) is never held up by
 //! more than one chunk. Freed pages stay in the file and later captures reuse
 //! them; [`Store::reclaim`] gives them back to the file system by rewriting the
-//! file (`VACUUM`) when that is quick or asked for. (Databases made by hookcap
-//! 0.1 use incremental auto-vacuum and are trimmed in small steps instead; new
-//! ones do not, because its bookkeeping slows every capture.)
+//! file (`VACUUM`) when that is quick or asked for. (Databases created by
+//! earlier builds use incremental auto-vacuum and are trimmed in small steps
+//! instead; new ones do not, because its bookkeeping slows every capture.)
 //!
 //! [`Store::delete_chunk`] is the one place requests are deleted. The tables
 //! that reference them (`checks`, `deliveries`) declare `ON DELETE CASCADE`,

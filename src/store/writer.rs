@@ -28,7 +28,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::checkpoint::WalFrames;
+use super::checkpoint::{self, WalLog};
 use super::codec::encode_headers;
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
@@ -221,21 +221,21 @@ fn gone() -> WriteError {
 pub struct GroupCommitWriter {
     thread: JoinHandle<()>,
     jobs: mpsc::Sender<Message>,
-    wal: WalFrames,
+    wal: WalLog,
 }
 
 impl GroupCommitWriter {
     /// Opens a dedicated connection to `path` and starts the writer thread.
     pub fn start(path: &Path) -> Result<(Self, WriterHandle), StoreError> {
         let mut conn = open::open_writable(path, true)?;
+        // SQLite's own busy wait backs off up to 100 ms between tries, so a
+        // writer that met a lock could sleep long after it was released.
+        conn.busy_handler(Some(wait_a_millisecond))?;
         // Checkpoints run on their own connection (see `Checkpointer`): inside
         // the writer's commits they cost a third of the throughput. The hook
         // replaces SQLite's automatic checkpoints and tells the checkpointer
         // how big the log is after each commit.
-        // SQLite's own busy wait backs off up to 100 ms between tries, so a
-        // writer that met a lock could sleep long after it was released.
-        conn.busy_handler(Some(wait_a_millisecond))?;
-        let wal = WalFrames::default();
+        let wal = WalLog::default();
         let reported = wal.clone();
         conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, frames: c_int| {
             reported.set(u32::try_from(frames).unwrap_or(0));
@@ -250,7 +250,10 @@ impl GroupCommitWriter {
         };
         let thread = std::thread::Builder::new()
             .name("hookcap-writer".into())
-            .spawn(move || run(conn, queue, announcer))
+            .spawn({
+                let wal = wal.clone();
+                move || run(conn, queue, announcer, &wal)
+            })
             .map_err(|source| StoreError::Create {
                 path: path.to_owned(),
                 source,
@@ -263,10 +266,11 @@ impl GroupCommitWriter {
         Ok((Self { thread, jobs, wal }, handle))
     }
 
-    /// The log size this writer reports after each commit, for the [`Checkpointer`].
+    /// The log's state this writer shares with the [`Checkpointer`]: its size
+    /// after each commit, and the checkpointer's request to start it over.
     ///
     /// [`Checkpointer`]: super::Checkpointer
-    pub fn wal_frames(&self) -> WalFrames {
+    pub fn wal_log(&self) -> WalLog {
         self.wal.clone()
     }
 
@@ -289,7 +293,12 @@ struct Announcer {
     batches: broadcast::Sender<StoredBatch>,
 }
 
-fn run(mut conn: Connection, mut queue: mpsc::Receiver<Message>, announce: Announcer) {
+fn run(
+    mut conn: Connection,
+    mut queue: mpsc::Receiver<Message>,
+    announce: Announcer,
+    wal: &WalLog,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored = StoredUpTo::default();
     let mut finishing = false;
@@ -301,11 +310,15 @@ fn run(mut conn: Connection, mut queue: mpsc::Receiver<Message>, announce: Annou
             commit(&mut conn, &mut batch, &mut stored, &announce);
             commits += 1;
         }
+        if wal.restart_asked() {
+            checkpoint::finish_checkpoint(&conn);
+        }
     }
     tracing::debug!(
-        "writer: {} requests and {} deliveries in {commits} commits",
+        "writer: {} requests and {} deliveries in {commits} commits; the log started over {} times",
         stored.count,
-        stored.deliveries
+        stored.deliveries,
+        wal.times_started_over()
     );
 }
 
