@@ -77,43 +77,56 @@ fn main() {
 
 /// The minimal app: read the body, answer `200 {"ok":true}`.
 fn run_app() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        println!("{}", listener.local_addr().expect("addr"));
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let _ = stream.set_nodelay(true);
-            tokio::spawn(async move {
-                let svc = service_fn(|req: Request<Incoming>| async move {
-                    let _ = req.into_body().collect().await;
-                    let body = Full::new(Bytes::from_static(b"{\"ok\":true}"));
-                    Ok::<_, Infallible>(Response::new(body))
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
+    serve_loopback(|| {
+        service_fn(|req: Request<Incoming>| async move {
+            let _ = req.into_body().collect().await;
+            let body = Full::new(Bytes::from_static(b"{\"ok\":true}"));
+            Ok::<_, Infallible>(Response::new(body))
+        })
     });
 }
 
 /// The reference proxy: every request passed on to `app` as it came (body
 /// streamed), the app's answer passed back; nothing recorded.
 fn run_bare_proxy(app: SocketAddr) {
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Incoming>();
+    serve_loopback(move || {
+        let client = client.clone();
+        service_fn(move |mut req: Request<Incoming>| {
+            let client = client.clone();
+            async move {
+                let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                *req.uri_mut() = format!("http://{app}{path}").parse().expect("uri");
+                match client.request(req).await {
+                    Ok(res) => Ok::<_, Infallible>(res.map(http_body_util::Either::Left)),
+                    Err(_) => Ok(Response::builder()
+                        .status(502)
+                        .body(http_body_util::Either::Right(Full::new(Bytes::new())))
+                        .expect("502")),
+                }
+            }
+        })
+    });
+}
+
+/// Serves HTTP/1 on a free loopback port until killed, with a service from
+/// `service` per connection, on a multi-threaded runtime; prints the address first.
+fn serve_loopback<M, S, B>(service: M)
+where
+    M: Fn() -> S,
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build_http::<Incoming>();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         println!("{}", listener.local_addr().expect("addr"));
         loop {
@@ -121,22 +134,8 @@ fn run_bare_proxy(app: SocketAddr) {
                 continue;
             };
             let _ = stream.set_nodelay(true);
-            let client = client.clone();
+            let svc = service();
             tokio::spawn(async move {
-                let svc = service_fn(move |mut req: Request<Incoming>| {
-                    let client = client.clone();
-                    async move {
-                        let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
-                        *req.uri_mut() = format!("http://{app}{path}").parse().expect("uri");
-                        match client.request(req).await {
-                            Ok(res) => Ok::<_, Infallible>(res.map(http_body_util::Either::Left)),
-                            Err(_) => Ok(Response::builder()
-                                .status(502)
-                                .body(http_body_util::Either::Right(Full::new(Bytes::new())))
-                                .expect("502")),
-                        }
-                    }
-                });
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), svc)
                     .await;

@@ -14,7 +14,7 @@ mod deliveries;
 #[cfg(test)]
 mod filter_tests;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod open;
 mod queries;
 mod retention;

@@ -333,28 +333,16 @@ fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
+    use crate::model::{Header, NewRequest, Timestamp};
+    use crate::store::fixtures::request;
 
     pub(crate) fn captured() -> CapturedRequest {
         CapturedRequest {
             id: 12,
             request: NewRequest {
-                session_id: 3,
                 received_at: Timestamp(1_700_000_001_250_000),
-                method: "POST".into(),
-                target: "/hook".into(),
-                http_version: "HTTP/1.1".into(),
-                remote_addr: "127.0.0.1:5000".into(),
                 headers: vec![Header::new("Content-Type", "text/plain")],
-                body: b"hi".to_vec(),
-                truncated: false,
-                response: ResponseRecord {
-                    status: 200,
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                },
-                signature: None,
-                rejected: None,
+                ..request(3, "POST", "/hook", b"hi")
             },
         }
     }

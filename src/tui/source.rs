@@ -172,31 +172,15 @@ impl LiveFeed {
 mod tests {
     use super::*;
     use crate::filter::Term;
-    use crate::model::{NewRequest, ResponseRecord, SessionMode, Timestamp};
+    use crate::model::{SessionMode, Timestamp};
+    use crate::store::fixtures::request;
 
     fn store_with(n: usize) -> Store {
         let store = Store::open_in_memory().unwrap();
         let s = store
             .create_session(SessionMode::Listen, "http://x", None)
             .unwrap();
-        let r = NewRequest {
-            session_id: s.id,
-            received_at: Timestamp(0),
-            method: "POST".into(),
-            target: "/t".into(),
-            http_version: "HTTP/1.1".into(),
-            remote_addr: "127.0.0.1:1".into(),
-            headers: Vec::new(),
-            body: Vec::new(),
-            truncated: false,
-            response: ResponseRecord {
-                status: 200,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            signature: None,
-            rejected: None,
-        };
+        let r = request(s.id, "POST", "/t", b"");
         store.insert_requests(&vec![r; n]).unwrap();
         store
     }
