@@ -98,6 +98,13 @@ impl WalLog {
     pub fn restart_asked(&self) -> bool {
         self.0.restart.swap(false, Ordering::Relaxed)
     }
+
+    /// True while the writer has not yet done what [`WalLog::ask_restart`]
+    /// asked. Meanwhile the checkpointer stays out of its way: a checkpoint
+    /// of its own would make the writer's find the log busy.
+    fn restart_pending(&self) -> bool {
+        self.0.restart.load(Ordering::Relaxed)
+    }
 }
 
 /// The writer's part of starting the log over: a checkpoint on its own
@@ -168,7 +175,7 @@ impl Checkpointer {
                 let mut last = Instant::now();
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
                     let seen = frames.get();
-                    if limits.due(seen, last.elapsed()) {
+                    if !frames.restart_pending() && limits.due(seen, last.elapsed()) {
                         fold_back(&conn, &frames, seen >= limits.restart);
                         frames.checkpointed(seen);
                         last = Instant::now();
@@ -259,15 +266,17 @@ mod tests {
             restart: 256,
         };
         let checkpointer = Checkpointer::run(&path, conn, writer.wal_log(), limits).unwrap();
-        let body = vec![b'x'; 16 * 1024];
-        let until = Instant::now() + Duration::from_millis(1500);
+        let log = writer.wal_log();
+        let body = vec![b'x'; 4 * 1024];
+        // Until the log has started over twice, or for at most 10 s.
+        let until = Instant::now() + Duration::from_secs(10);
         let written = runtime.block_on(async {
             let tasks: Vec<_> = (0..8)
                 .map(|_| {
-                    let (handle, body) = (handle.clone(), body.clone());
+                    let (handle, body, log) = (handle.clone(), body.clone(), log.clone());
                     tokio::spawn(async move {
                         let mut n = 0;
-                        while Instant::now() < until {
+                        while Instant::now() < until && log.times_started_over() < 2 {
                             let r = request(session.id, "POST", "/load", &body);
                             handle.insert(r).await.unwrap();
                             n += body.len() as u64;
@@ -282,7 +291,6 @@ mod tests {
             }
             total
         });
-        let log = writer.wal_log();
         runtime.block_on(writer.finish());
         checkpointer.stop();
         // Without the writer's part the log never starts over while it writes
