@@ -109,6 +109,15 @@ fn exited(screen: &str) -> bool {
 }
 
 /// The port in the top bar's `listening on http://127.0.0.1:PORT`.
+/// `hookcap ARGS --db DB` in tmux, once its top bar shows the port it listens
+/// on; None (the test is skipped) where tmux is missing.
+fn start_listening(db: &Path, args: &str) -> Option<(Tmux, u16)> {
+    let t = Tmux::start(&shell(db, args))?;
+    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
+    let port = port_on(&screen).expect("port");
+    Some((t, port))
+}
+
 fn port_on(screen: &str) -> Option<u16> {
     let rest = screen.split("listening on http://127.0.0.1:").nth(1)?;
     rest.split(|c: char| !c.is_ascii_digit())
@@ -132,11 +141,9 @@ fn post(port: u16, path: &str, content_type: &str, body: &[u8]) {
 fn listen_shows_requests_live_with_escapes_inert_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let Some(t) = Tmux::start(&shell(&db, "listen --port 0")) else {
+    let Some((t, port)) = start_listening(&db, "listen --port 0") else {
         return;
     };
-    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
-    let port = port_on(&screen).expect("port");
     assert_eq!(
         t.pane("#{alternate_on}"),
         "1",
@@ -226,11 +233,11 @@ fn ui_without_a_terminal_is_a_usage_error() {
 fn exit_after_still_counts_and_closes_the_inspector() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let Some(t) = Tmux::start(&shell(&db, "listen --port 0 --exit-after 1 --timeout 20s")) else {
+    let Some((t, port)) = start_listening(&db, "listen --port 0 --exit-after 1 --timeout 20s")
+    else {
         return;
     };
-    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
-    post(port_on(&screen).expect("port"), "/once", "text/plain", b"x");
+    post(port, "/once", "text/plain", b"x");
     let screen = t.wait_for("the exit", exited);
     assert!(
         screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
@@ -256,11 +263,9 @@ fn live_checks_show_as_badges_and_the_filter_speaks_the_language() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let args = "listen --port 0 --verify github --secret s3cret --reject-invalid";
-    let Some(t) = Tmux::start(&shell(&db, args)) else {
+    let Some((t, port)) = start_listening(&db, args) else {
         return;
     };
-    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
-    let port = port_on(&screen).expect("port");
     assert_eq!(post_with(port, "/unsigned", "", b"{}"), 401);
     let bad = "X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000\r\n";
     assert_eq!(post_with(port, "/tampered", bad, b"{}"), 401);
@@ -363,11 +368,9 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let args = format!("forward {} --port 0", upstream.url());
-    let Some(t) = Tmux::start(&shell(&db, &args)) else {
+    let Some((t, port)) = start_listening(&db, &args) else {
         return;
     };
-    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
-    let port = port_on(&screen).expect("port");
     assert_eq!(post_with(port, "/fwd", "", b"{}"), 201);
     t.wait_for("the forward in the list", |s| {
         s.contains("/fwd") && s.contains("forward 201")
@@ -395,16 +398,10 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
 fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let Some(t) = Tmux::start(&shell(&db, "listen --port 0")) else {
+    let Some((t, port)) = start_listening(&db, "listen --port 0") else {
         return;
     };
-    let screen = t.wait_for("the top bar", |s| port_on(s).is_some());
-    post(
-        port_on(&screen).expect("port"),
-        "/nowhere",
-        "text/plain",
-        b"x",
-    );
+    post(port, "/nowhere", "text/plain", b"x");
     t.wait_for("the request", |s| s.contains("/nowhere"));
     t.keys(&["r"]);
     t.wait_for("the explanation", |s| {

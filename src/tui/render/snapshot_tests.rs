@@ -20,6 +20,12 @@ fn press(app: &mut App, code: KeyCode) {
     app.tick(Instant::now());
 }
 
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
 /// The app on request `id` of [`typical`], showing `tab`.
 fn on(id: i64, tab: Tab) -> App {
     let mut app = app_with(&typical(), 100, 30);
@@ -105,9 +111,7 @@ fn deliveries_tab_with_an_error() {
 fn filter_active() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
-    for c in "hooks method:POST".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    type_text(&mut app, "hooks method:POST");
     assert_snapshot!(draw(&app).backend());
 }
 
@@ -115,9 +119,7 @@ fn filter_active() {
 fn filter_with_no_match() {
     let mut app = app_with(&typical(), 100, 24);
     press(&mut app, KeyCode::Char('/'));
-    for c in "nothing-like-this".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    type_text(&mut app, "nothing-like-this");
     press(&mut app, KeyCode::Enter);
     assert_snapshot!(draw(&app).backend());
 }
@@ -126,9 +128,7 @@ fn filter_with_no_match() {
 fn filter_error_points_at_the_bad_term() {
     let mut app = app_with(&typical(), 100, 24);
     press(&mut app, KeyCode::Char('/'));
-    for c in "hooks status:4x method:POST".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    type_text(&mut app, "hooks status:4x method:POST");
     assert_snapshot!(draw(&app).backend());
 }
 
@@ -169,9 +169,7 @@ fn help_overlay() {
 fn replay_to_prompt() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('R'));
-    for c in "3000/api".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    type_text(&mut app, "3000/api");
     assert_snapshot!(draw(&app).backend());
 }
 
