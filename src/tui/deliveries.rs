@@ -15,7 +15,7 @@ use super::body::body_doc;
 use super::detail::{fact, status_text};
 use super::doc::Doc;
 use super::theme;
-use crate::model::{Delivery, DeliveryKind, NewDelivery};
+use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
 use crate::render::summary::short_duration;
@@ -98,6 +98,29 @@ pub fn doc(all: &Deliveries, request_id: i64, raw: bool) -> Doc {
     doc
 }
 
+/// The Response tab of a request `hookcap forward` passed on: the app's
+/// answer, as its forward delivery recorded it.
+pub fn passed_on(forward: &Shown, raw: bool) -> Doc {
+    let mut doc = Doc::new();
+    let d = &forward.delivery;
+    let Some(response) = &d.response else {
+        return doc;
+    };
+    doc.push_line(Line::from(vec![
+        Span::styled(status_text(response.status), theme::status(response.status)),
+        Span::styled(
+            format!(
+                "  answered by {} in {}, passed on as is",
+                sanitize(&d.destination),
+                short_duration(d.duration)
+            ),
+            theme::dim(),
+        ),
+    ]));
+    push_answer(&mut doc, forward, response, raw);
+    doc
+}
+
 /// `3 deliveries, newest first`.
 fn heading(all: &Deliveries) -> String {
     match all.total {
@@ -133,12 +156,16 @@ fn push_delivery(doc: &mut Doc, shown: &Shown, raw: bool) {
             Span::styled(sanitize(e).into_owned(), theme::error()),
         ]));
     }
-    let Some(response) = &d.response else {
-        return;
-    };
+    if let Some(response) = &d.response {
+        push_answer(doc, shown, response, raw);
+    }
+}
+
+/// A delivery's answer: headers, then the body rendered by type.
+fn push_answer(doc: &mut Doc, shown: &Shown, response: &ResponseRecord, raw: bool) {
     doc.push_styled(header_lines(&response.headers));
     doc.push_line(Line::default());
-    if d.response_truncated {
+    if shown.delivery.response_truncated {
         doc.push_note("only the start of this answer was kept");
     }
     doc.append(body_doc(&response.headers, &shown.body, raw));

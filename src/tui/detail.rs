@@ -9,7 +9,9 @@ use super::body::{body_doc, size};
 use super::deliveries::{self, Deliveries};
 use super::doc::Doc;
 use super::theme;
-use crate::model::{CapturedRequest, HeaderList, RequestSummary, Session, SessionMode};
+use crate::model::{
+    CapturedRequest, DeliveryKind, HeaderList, RequestSummary, Session, SessionMode,
+};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
 use crate::render::summary::signature_tag;
@@ -167,6 +169,21 @@ impl Detail {
         self.hscroll = self.hscroll.saturating_add_signed(delta);
     }
 
+    /// For a request `hookcap forward` passed on, the delivery that holds the
+    /// app's answer: the request row keeps only its status, while hookcap's
+    /// own answers (502, 504, refusals) are kept on the request itself.
+    fn passed_on_answer(&self) -> Option<&deliveries::Shown> {
+        let forward = self.session.as_ref()?.mode == SessionMode::Forward;
+        let res = &self.request.response;
+        if !forward || !res.headers.is_empty() || !self.response_body.is_empty() {
+            return None;
+        }
+        self.deliveries
+            .shown
+            .iter()
+            .find(|d| d.delivery.kind == DeliveryKind::Forward && d.delivery.response.is_some())
+    }
+
     fn rebuild(&mut self) {
         let r = &self.request;
         self.doc = match self.tab {
@@ -178,7 +195,10 @@ impl Detail {
             ),
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
-            Tab::Response => response(r, &self.response_body, self.session.as_ref(), self.raw),
+            Tab::Response => match self.passed_on_answer() {
+                Some(forward) => deliveries::passed_on(forward, self.raw),
+                None => response(r, &self.response_body, self.session.as_ref(), self.raw),
+            },
             Tab::Deliveries => deliveries::doc(&self.deliveries, r.id, self.raw),
         };
         self.scroll = 0;

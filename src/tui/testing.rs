@@ -117,9 +117,13 @@ pub fn options(width: u16, height: u16) -> AppOptions {
 
 /// A store holding `requests` in session 1.
 pub fn store_with(requests: &[NewRequest]) -> Store {
+    store_of_session(SessionMode::Listen, None, requests)
+}
+
+fn store_of_session(mode: SessionMode, target: Option<&str>, requests: &[NewRequest]) -> Store {
     let store = Store::open_in_memory().expect("in-memory store");
     store
-        .create_session(SessionMode::Listen, "http://127.0.0.1:4665", None)
+        .create_session(mode, "http://127.0.0.1:4665", target)
         .expect("session");
     if !requests.is_empty() {
         store.insert_requests(requests).expect("insert");
@@ -140,6 +144,22 @@ pub fn app_with_deliveries(
     height: u16,
 ) -> App {
     let store = store_with(requests);
+    for d in deliveries {
+        store.insert_delivery(d).expect("delivery");
+    }
+    open(store, requests.len(), options(width, height))
+}
+
+/// Like [`app_with_deliveries`], for requests that `hookcap forward` passed on
+/// to `target`.
+pub fn forward_app_with(
+    requests: &[NewRequest],
+    deliveries: &[NewDelivery],
+    target: &str,
+    width: u16,
+    height: u16,
+) -> App {
+    let store = store_of_session(SessionMode::Forward, Some(target), requests);
     for d in deliveries {
         store.insert_delivery(d).expect("delivery");
     }

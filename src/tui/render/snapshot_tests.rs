@@ -12,7 +12,8 @@ use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::{Action, App};
 use crate::tui::detail::Tab;
 use crate::tui::testing::{
-    answer, app_with, app_with_deliveries, checked, delivery, draw, request, screen, typical,
+    answer, app_with, app_with_deliveries, checked, delivery, draw, forward_app_with, request,
+    screen, typical,
 };
 
 fn press(app: &mut App, code: KeyCode) {
@@ -98,6 +99,19 @@ fn deliveries_tab_with_a_json_replay_above_the_forward() {
     let created = answer(201, json, br#"{"received":true,"id":"evt_1"}"#);
     let replayed = delivery(1, DeliveryKind::Replay, 60_000, 3_200, Some(created));
     let app = deliveries_of_the_first(&[forwarded(), replayed], 44);
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// A forwarded request's Response tab shows the app's answer, which is kept
+/// with its forward delivery rather than on the request.
+#[test]
+fn response_tab_of_a_forwarded_request() {
+    let mut passed_on = typical();
+    passed_on.truncate(1);
+    passed_on[0].response = answer(200, &[], b"");
+    let mut app = forward_app_with(&passed_on, &[forwarded()], "http://localhost:3000", 100, 24);
+    press(&mut app, KeyCode::Char('g'));
+    app.execute_action(Action::ShowTab(Tab::Response));
     assert_snapshot!(draw(&app).backend());
 }
 
