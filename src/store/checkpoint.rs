@@ -14,10 +14,14 @@
 //! sustained load that moment never comes, because a passive checkpoint only
 //! copies what was there when it began; left alone, the log grew by ~130 MB a
 //! second and never shrank. So a log past [`RESTART_BYTES`] is folded back in
-//! passes beside the writer until little is left, and then a `RESTART`
-//! checkpoint holds the writer for the rest so that its next commit starts the
-//! log over. The hold costs tens of milliseconds (the checkpoint's `fsync`s),
-//! hence the high threshold: at a steady 2,000 requests/s it comes every ~8 s.
+//! passes beside the writer until little is left; then the checkpointer asks
+//! the writer, through the [`WalLog`], to copy the rest itself between two
+//! batches ([`finish_checkpoint`]), and stays out of its way until it has. With
+//! no commit in between that copy is complete, and the writer's next commit
+//! starts the log over. (A `RESTART` checkpoint from this thread would have to
+//! win the write lock from a writer that never lets go.) The writer's pause
+//! costs tens of milliseconds (the checkpoint's `fsync`s), hence the high
+//! threshold: at a steady 2,000 requests/s it comes every ~8 s.
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -94,7 +98,7 @@ impl WalLog {
     }
 
     /// True once after [`WalLog::ask_restart`]: the writer should now copy the
-    /// rest of the log back with [`finish_checkpoint`].
+    /// rest of the log back with `finish_checkpoint`.
     pub fn restart_asked(&self) -> bool {
         self.0.restart.swap(false, Ordering::Relaxed)
     }
@@ -149,15 +153,15 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing the database at `path`, whose writer reports the
-    /// log's size to `frames`.
-    pub fn start(path: &Path, frames: WalLog) -> Result<Self, StoreError> {
+    /// Starts checkpointing the database at `path`, whose writer shares `log`
+    /// (see [`GroupCommitWriter::wal_log`](super::GroupCommitWriter::wal_log)).
+    pub fn start(path: &Path, log: WalLog) -> Result<Self, StoreError> {
         let conn = open::open_writable(path, false)?;
         let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
         Self::run(
             path,
             conn,
-            frames,
+            log,
             LogLimits::for_page_size(page_size.unsigned_abs()),
         )
     }
@@ -165,7 +169,7 @@ impl Checkpointer {
     fn run(
         path: &Path,
         conn: Connection,
-        frames: WalLog,
+        log: WalLog,
         limits: LogLimits,
     ) -> Result<Self, StoreError> {
         let (stop, stopped) = mpsc::channel();
@@ -174,10 +178,10 @@ impl Checkpointer {
             .spawn(move || {
                 let mut last = Instant::now();
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
-                    let seen = frames.get();
-                    if !frames.restart_pending() && limits.due(seen, last.elapsed()) {
-                        fold_back(&conn, &frames, seen >= limits.restart);
-                        frames.checkpointed(seen);
+                    let seen = log.get();
+                    if !log.restart_pending() && limits.due(seen, last.elapsed()) {
+                        fold_back(&conn, &log, seen >= limits.restart);
+                        log.checkpointed(seen);
                         last = Instant::now();
                     }
                 }
