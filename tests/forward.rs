@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{Behavior, Listener, Upstream, closed_port, show_json, split_request};
+use crate::util::{
+    Behavior, Listener, Upstream, closed_port, github_headers, show_json, split_request,
+};
 
 /// A request with mixed-case and duplicate headers, hop-by-hop fields, and a binary body.
 fn hostile_request(body: &[u8]) -> Vec<u8> {
@@ -262,23 +264,6 @@ fn har_export_has_the_apps_answer() {
     let line = crate::util::run_ok(&l.db, &["export"]);
     let doc: serde_json::Value = serde_json::from_slice(&line).unwrap();
     assert_eq!(doc["deliveries"][0]["status"], 202);
-}
-
-fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
-    use hookcap::model::Timestamp;
-    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
-    let signed = provider(ProviderKind::Github, None)
-        .unwrap()
-        .sign(
-            &Secret::from_bytes(secret),
-            &SignInput::new(body, Timestamp::now()),
-        )
-        .unwrap();
-    signed
-        .headers
-        .iter()
-        .map(|h| format!("{}: {}", h.name, h.value_str()))
-        .collect()
 }
 
 #[test]

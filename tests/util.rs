@@ -406,3 +406,22 @@ pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+/// `Name: value` lines of a valid GitHub signature of `body` with `secret`,
+/// as `-H` arguments or raw header lines.
+pub fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
+    use hookcap::model::Timestamp;
+    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &Secret::from_bytes(secret),
+            &SignInput::new(body, Timestamp::now()),
+        )
+        .unwrap();
+    signed
+        .headers
+        .iter()
+        .map(|h| format!("{}: {}", h.name, h.value_str()))
+        .collect()
+}

@@ -4,7 +4,7 @@
 use hookcap::model::Timestamp;
 use hookcap::sign::{Algo, Encoding, HmacSpec, ProviderKind, Secret, SignInput, provider};
 
-use crate::util::{Listener, run};
+use crate::util::{Listener, github_headers, run};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -198,21 +198,6 @@ fn stale_timestamps_fail_against_the_wall_clock_only_when_asked() {
     let now = verify(&l, ProviderKind::Slack, &["--tolerance", "1s", "--now"]);
     assert_eq!(now.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&now.stdout).contains("skew"));
-}
-
-fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
-    let signed = provider(ProviderKind::Github, None)
-        .unwrap()
-        .sign(
-            &Secret::from_bytes(secret),
-            &SignInput::new(body, Timestamp::now()),
-        )
-        .unwrap();
-    signed
-        .headers
-        .iter()
-        .map(|h| format!("{}: {}", h.name, h.value_str()))
-        .collect()
 }
 
 #[test]
