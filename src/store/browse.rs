@@ -9,6 +9,7 @@
 use rusqlite::params;
 
 use super::select::Scan;
+use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::Filter;
 use crate::model::{RequestSummary, Timestamp};
@@ -106,10 +107,13 @@ impl Store {
     /// Requests received per whole second since `since`, oldest second first,
     /// as `(unix second, count)`; seconds without requests are left out.
     pub fn arrivals_per_second(&self, since: Timestamp) -> Result<Vec<(i64, u64)>, StoreError> {
+        let Some((lo, _)) = spans::id_hull(&self.conn, Spans::ReceivedSince(since.0))? else {
+            return Ok(Vec::new());
+        };
         let sql = "SELECT received_at / 1000000 AS s, count(*) FROM requests \
-                   WHERE received_at >= ?1 GROUP BY s ORDER BY s";
+                   WHERE id >= ?2 AND received_at >= ?1 GROUP BY s ORDER BY s";
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([since.0], |r| {
+        let rows = stmt.query_map([since.0, lo], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -20,6 +20,7 @@ mod queries;
 mod retention;
 mod schema;
 mod select;
+mod spans;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::codec::decode_headers;
 use super::deliveries::duration_of;
 use super::select::Scan;
+use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
@@ -119,11 +120,16 @@ impl Store {
         after_id: i64,
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
+        let Some((lo, hi)) = spans::id_hull(&self.conn, Spans::Session(session_id))? else {
+            return Ok(Vec::new());
+        };
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} WHERE session_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {SUMMARY_COLUMNS} FROM {REQUESTS} \
+             WHERE session_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id LIMIT ?4"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![session_id, after_id, limit], summary_row)?;
+        let after = after_id.max(lo.saturating_sub(1));
+        let rows = stmt.query_map(params![session_id, after, hi, limit], summary_row)?;
         let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
         self.add_deliveries(&mut rows)?;
         Ok(rows)
@@ -176,6 +182,7 @@ impl Store {
     pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let ids = super::writer::insert_all(&tx, requests.iter())?;
+        super::spans::cover_closed(&tx, super::writer::covered(requests.iter(), &ids))?;
         tx.commit()?;
         Ok(ids)
     }

@@ -16,6 +16,7 @@
 use rusqlite::types::Value;
 
 use super::select::Scan;
+use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, Term};
 use crate::model::Timestamp;
@@ -108,21 +109,28 @@ impl Store {
     }
 
     /// Deletes requests received before `cutoff`; returns how many went.
+    /// Only the id ranges of spans that reach back before `cutoff` are read.
     pub fn delete_received_before(&self, cutoff: Timestamp) -> Result<u64, StoreError> {
         let mut deleted = 0;
-        let sql = "SELECT id FROM requests WHERE received_at < ?1 ORDER BY received_at LIMIT ?2";
-        loop {
-            let ids: Vec<i64> = {
-                let mut stmt = self.conn.prepare_cached(sql)?;
-                let rows =
-                    stmt.query_map(rusqlite::params![cutoff.0, DELETE_CHUNK], |r| r.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            if ids.is_empty() {
-                return Ok(deleted);
+        let sql = "SELECT id FROM requests WHERE id > ?1 AND id <= ?2 AND received_at < ?3 \
+                   ORDER BY id LIMIT ?4";
+        for (lo, hi) in spans::id_ranges(&self.conn, Spans::ReceivedBefore(cutoff.0))? {
+            let mut after = lo.saturating_sub(1);
+            loop {
+                let ids: Vec<i64> = {
+                    let mut stmt = self.conn.prepare_cached(sql)?;
+                    let args = rusqlite::params![after, hi, cutoff.0, DELETE_CHUNK];
+                    let rows = stmt.query_map(args, |r| r.get(0))?;
+                    rows.collect::<Result<_, _>>()?
+                };
+                let Some(&last) = ids.last() else {
+                    break;
+                };
+                deleted += self.delete_chunk(&ids)?;
+                after = last;
             }
-            deleted += self.delete_chunk(&ids)?;
         }
+        Ok(deleted)
     }
 
     /// The one statement that deletes requests: these ids, in one transaction.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_checks.sql"),
     include_str!("migrations/003_deliveries.sql"),
+    include_str!("migrations/004_spans.sql"),
 ];
 
 /// The schema version this build writes.
@@ -62,6 +63,41 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, Path::new(":memory:")).unwrap();
         migrate(&mut conn, Path::new(":memory:")).unwrap();
+    }
+
+    #[test]
+    fn requests_stored_before_spans_get_one_closed_span_per_session() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sessions (id, started_at, url, mode) VALUES (1, 0, 'u', 'listen'), (2, 0, 'u', 'listen');
+             INSERT INTO requests (id, session_id, received_at, method, target, path, status, body_size,
+                 truncated, http_version, remote_addr, headers, response_headers, response_body, body)
+             VALUES (1, 1, 30, 'GET', '/', '/', 200, 0, 0, 'HTTP/1.1', 'a', x'', x'', x'', x''),
+                    (2, 2, 10, 'GET', '/', '/', 200, 0, 0, 'HTTP/1.1', 'a', x'', x'', x'', x''),
+                    (3, 1, 20, 'GET', '/', '/', 200, 0, 0, 'HTTP/1.1', 'a', x'', x'', x'', x'');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let spans: Vec<(i64, i64, i64, i64, i64)> = conn
+            .prepare("SELECT session_id, first_id, last_id, min_at, max_at FROM spans ORDER BY session_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(spans, [(1, 1, 3, 20, 30), (2, 2, 2, 10, 10)]);
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name LIKE 'requests_by_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 0, "the per-request indexes are gone");
     }
 
     #[test]

@@ -11,10 +11,10 @@
 //!
 //! | term | SQL | index |
 //! |------|-----|-------|
-//! | `session:` | `session_id = ?` | `requests_by_session (session_id, id)` |
-//! | `since:` | `received_at >= ?` | `requests_by_time (received_at)` |
+//! | `session:` | `session_id = ?` and the id range of its spans | the rowid (see `spans`) |
+//! | `since:` | `received_at >= ?` and the ids of spans reaching that time | the rowid (see `spans`) |
 //! | `id:` | `id > ?` … | the rowid |
-//! | `path:/lit*` | `path GLOB ?` | `requests_by_path (path)` for a literal prefix |
+//! | `path:` | `path GLOB ?` | none: a cheap check on the row walk |
 //! | `method:`, `status:` | `=`, `BETWEEN` | none: cheap checks on the row walk |
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
@@ -23,6 +23,7 @@
 use rusqlite::types::Value;
 
 use super::queries::{FULL_COLUMNS, REQUESTS, full_row};
+use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term};
 use crate::model::CapturedRequest;
@@ -105,6 +106,17 @@ impl Where {
         }
         if let Some(b) = scan.before_id {
             self.push("id < ?", [Value::Integer(b)]);
+        }
+    }
+
+    /// Keeps ids within `hull` (from [`spans::id_hull`]); `None` matches nothing.
+    /// Requests have no index on session or time: this bound is what lets the
+    /// rowid find them.
+    pub(super) fn within(&mut self, hull: Option<(i64, i64)>) {
+        match hull {
+            Some((lo, i64::MAX)) => self.push("id >= ?", [Value::Integer(lo)]),
+            Some((lo, hi)) => self.push("id BETWEEN ? AND ?", [lo, hi].map(Value::Integer)),
+            None => self.push("0", []),
         }
     }
 
@@ -232,10 +244,14 @@ impl Store {
                     [text(v.as_str())],
                 );
             }
-            Term::Since(t) => w.push("received_at >= ?", [Value::Integer(t.0)]),
+            Term::Since(t) => {
+                w.push("received_at >= ?", [Value::Integer(t.0)]);
+                w.within(spans::id_hull(&self.conn, Spans::ReceivedSince(t.0))?);
+            }
             Term::Session(sel) => {
                 let id = self.resolve_session(*sel)?.unwrap_or(-1);
                 w.push("session_id = ?", [Value::Integer(id)]);
+                w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
             Term::Json { pointer, value } => {

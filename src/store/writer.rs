@@ -30,6 +30,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::checkpoint::{self, WalLog};
 use super::codec::encode_headers;
+use super::spans::OpenSpans;
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
 use crate::model::{
@@ -303,16 +304,21 @@ fn run(
     let mut stored = StoredUpTo::default();
     let mut finishing = false;
     let mut commits = 0u64;
+    let mut spans = OpenSpans::default();
     while let Some(first) = next_message(&mut queue, finishing) {
         finishing |= take(first, &mut batch, &mut queue);
         finishing |= drain(&mut queue, &mut batch);
         if !batch.is_empty() {
-            commit(&mut conn, &mut batch, &mut stored, &announce);
+            commit(&mut conn, &mut batch, &mut spans, &mut stored, &announce);
             commits += 1;
         }
         if wal.restart_asked() {
             checkpoint::finish_checkpoint(&conn);
         }
+    }
+    if let Err(e) = spans.close_all(&mut conn) {
+        // Still correct: an open span only makes some queries scan further.
+        tracing::warn!("could not close the spans of this session's requests: {e}");
     }
     tracing::debug!(
         "writer: {} requests and {} deliveries in {commits} commits; the log started over {} times",
@@ -358,10 +364,11 @@ fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<M
 fn commit(
     conn: &mut Connection,
     batch: &mut Vec<Message>,
+    spans: &mut OpenSpans,
     stored: &mut StoredUpTo,
     announce: &Announcer,
 ) {
-    let ids = match write_batch(conn, batch) {
+    let ids = match write_batch(conn, batch, spans) {
         Ok(ids) => ids,
         Err(e) => {
             tracing::error!("store write failed, answering 503 (deliveries are lost): {e}");
@@ -436,8 +443,13 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
 const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/// Writes the batch in one transaction; returns the ids of its inserts, in order.
-fn write_batch(conn: &mut Connection, batch: &[Message]) -> rusqlite::Result<Vec<i64>> {
+/// Writes the batch in one transaction, with the spans that cover its
+/// requests; returns the ids of its inserts, in order.
+fn write_batch(
+    conn: &mut Connection,
+    batch: &[Message],
+    spans: &mut OpenSpans,
+) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
@@ -452,8 +464,24 @@ fn write_batch(conn: &mut Connection, batch: &[Message]) -> rusqlite::Result<Vec
             Message::Finish => {}
         }
     }
+    let inserted = batch.iter().filter_map(|m| match m {
+        Message::Insert(job) => Some(&job.request),
+        _ => None,
+    });
+    let covered = spans.cover(&tx, covered(inserted, &ids))?;
     tx.commit()?;
+    *spans = covered;
     Ok(ids)
+}
+
+/// What the spans need of inserted requests and their ids.
+pub(super) fn covered<'a>(
+    requests: impl Iterator<Item = &'a NewRequest> + 'a,
+    ids: &'a [i64],
+) -> impl Iterator<Item = super::spans::Covered> + 'a {
+    requests
+        .zip(ids.iter().copied())
+        .map(|(r, id)| (r.session_id, id, r.received_at.0))
 }
 
 /// Inserts requests inside the caller's transaction; returns their ids in order.
@@ -586,6 +614,40 @@ mod tests {
         let stored = store.deliveries_for(1).unwrap();
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].delivery, delivery(1));
+    }
+
+    #[test]
+    fn a_running_writers_requests_are_found_by_session_and_time_and_bounded_once_it_stops() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        let filter = |line: &str| crate::filter::Filter::parse_line(line, Timestamp(0)).unwrap();
+        let store = Store::open_existing(&path).unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            for at in [5_000_000, 7_000_000, 6_000_000] {
+                let mut r = request(session.id);
+                r.received_at = Timestamp(at);
+                handle.insert(r).await.unwrap();
+            }
+            // The span is still open: the requests are found all the same.
+            let count = |line: &str| store.count_matching(&filter(line)).unwrap();
+            assert_eq!(count(&format!("session:{}", session.id)), 3);
+            assert_eq!(count("since:1970-01-01T00:00:06Z"), 2);
+            writer.finish().await;
+        });
+        let span: (i64, i64, i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT first_id, last_id, min_at, max_at FROM spans",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(span, (1, 3, 5_000_000, 7_000_000), "closed with its bounds");
+        let count = |line: &str| store.count_matching(&filter(line)).unwrap();
+        assert_eq!(count("since:1970-01-01T00:00:06Z"), 2);
+        assert_eq!(count("since:1970-01-01T00:00:08Z"), 0);
+        assert_eq!(count(&format!("session:{}", session.id + 1)), 0);
     }
 
     #[test]
