@@ -49,6 +49,21 @@ const CASES: &[Case] = &[
         uses_db: true,
     },
     Case {
+        label: "ls --session 1 (the oldest quarter)",
+        args: &["ls", "--session", "1"],
+        uses_db: true,
+    },
+    Case {
+        label: "ls --since 1h",
+        args: &["ls", "--since", "1h"],
+        uses_db: true,
+    },
+    Case {
+        label: "ls --since 1h --path '/rare/*'",
+        args: &["ls", "--since", "1h", "--path", "/rare/*"],
+        uses_db: true,
+    },
+    Case {
         label: "show last",
         args: &["show", "last"],
         uses_db: true,

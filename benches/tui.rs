@@ -31,7 +31,7 @@ const SIZE: Size = Size::new(160, 50);
 /// `/` filters: selective and not, decided in SQL or checked in Rust.
 const FILTERS: &[(&str, &str)] = &[
     ("method:PUT", "10 % of rows, an SQL condition"),
-    ("path:/rare/*", "1 in 100,000, the path index"),
+    ("path:/rare/*", "1 in 100,000, a scan"),
     ("evt_000000500000", "1 match, a word in the bodies"),
     ("no-such-text-anywhere", "no match: the whole table"),
     (
