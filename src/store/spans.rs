@@ -4,8 +4,11 @@
 //! every commit one more page written, and the two together ~12 % of capture
 //! throughput. Instead the writer records a span row about once per
 //! [`SPAN_ROWS`] requests or [`SPAN_AGE`] of a session (two small writes per
-//! span), and queries turn `session:` and `since:` into rowid ranges with
-//! [`id_hull`], and pruning by age into the [`id_ranges`] worth scanning.
+//! span, none on most commits), closes it after [`SPAN_IDLE`] without
+//! requests and when it stops, and queries turn `session:` and `since:` into
+//! rowid ranges with [`id_hull`], and pruning by age into the [`id_ranges`]
+//! worth scanning. Only a writer killed while busy leaves a span open, which
+//! costs later queries a longer walk, never a wrong answer.
 //!
 //! What every query relies on (see `migrations/004_spans.sql`): each request
 //! is covered by a span of its session with `first_id <= id`, and either the
@@ -22,6 +25,9 @@ use rusqlite::{Connection, params};
 pub const SPAN_ROWS: u64 = 4096;
 /// A writer closes a span at its first commit after it has been open this long.
 pub const SPAN_AGE: Duration = Duration::from_secs(60);
+/// A writer closes a span that has had no request for this long, so a
+/// listener stopped while idle, even by `SIGKILL`, leaves every span closed.
+pub const SPAN_IDLE: Duration = Duration::from_secs(2);
 
 /// One request as the spans see it: `(session_id, id, received_at)`.
 pub(super) type Covered = (i64, i64, i64);
@@ -42,6 +48,8 @@ struct OpenSpan {
     max_at: i64,
     rows: u64,
     opened: Instant,
+    /// When the newest request joined it.
+    touched: Instant,
     /// `first_id` went down since the row was written (ids reused after a delete).
     moved: bool,
 }
@@ -56,6 +64,7 @@ impl OpenSpan {
             max_at: at,
             rows: 1,
             opened: Instant::now(),
+            touched: Instant::now(),
             moved: false,
         }
     }
@@ -69,6 +78,7 @@ impl OpenSpan {
         self.min_at = self.min_at.min(at);
         self.max_at = self.max_at.max(at);
         self.rows += 1;
+        self.touched = Instant::now();
     }
 
     fn is_done(&self) -> bool {
@@ -137,15 +147,41 @@ impl OpenSpans {
     /// Closes every open span (when the writer stops), so later queries can
     /// bound its requests.
     pub(super) fn close_all(&mut self, conn: &mut Connection) -> rusqlite::Result<()> {
-        if self.open.is_empty() {
+        self.close_where(conn, |_| true)
+    }
+
+    /// Closes the spans that have had no request for `idle`; nothing is
+    /// written while every open span is busy.
+    pub(super) fn close_idle(
+        &mut self,
+        conn: &mut Connection,
+        idle: Duration,
+    ) -> rusqlite::Result<()> {
+        self.close_where(conn, |span| span.touched.elapsed() >= idle)
+    }
+
+    fn close_where(
+        &mut self,
+        conn: &mut Connection,
+        done: impl Fn(&OpenSpan) -> bool,
+    ) -> rusqlite::Result<()> {
+        let closing: Vec<i64> = self
+            .open
+            .iter()
+            .filter(|(_, span)| done(span))
+            .map(|(session, _)| *session)
+            .collect();
+        if closing.is_empty() {
             return Ok(());
         }
         let tx = conn.transaction()?;
-        for span in self.open.values() {
-            span.close(&tx)?;
+        for session in &closing {
+            self.open[session].close(&tx)?;
         }
         tx.commit()?;
-        self.open.clear();
+        for session in &closing {
+            self.open.remove(session);
+        }
         Ok(())
     }
 }

@@ -30,7 +30,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::checkpoint::{self, WalLog};
 use super::codec::encode_headers;
-use super::spans::OpenSpans;
+use super::spans::{OpenSpans, SPAN_IDLE};
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
 use crate::model::{
@@ -114,6 +114,26 @@ enum Message {
     Deliver(DeliveryJob),
     /// Stop taking new messages, commit what is queued, and end the thread.
     Finish,
+    /// Nothing to write: wakes an idle writer to close idle spans.
+    Tick,
+}
+
+/// How often an idle writer is woken to close spans that went idle.
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Sends the writer a [`Message::Tick`] every [`TICK`] until the writer is
+/// gone. Holds only a weak sender, so it never keeps the queue open, and skips
+/// a tick when the queue is full (the writer is busy anyway).
+fn tick(jobs: &mpsc::WeakSender<Message>) {
+    loop {
+        std::thread::sleep(TICK);
+        let Some(jobs) = jobs.upgrade() else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Closed(_)) = jobs.try_send(Message::Tick) {
+            return;
+        }
+    }
 }
 
 /// Room in the writer's queue for one delivery, reserved before a forward is
@@ -259,6 +279,11 @@ impl GroupCommitWriter {
                 path: path.to_owned(),
                 source,
             })?;
+        let ticks = jobs.downgrade();
+        // Without ticks an idle writer only closes its spans when it stops.
+        let _ = std::thread::Builder::new()
+            .name("hookcap-tick".into())
+            .spawn(move || tick(&ticks));
         let handle = WriterHandle {
             jobs: jobs.clone(),
             stored,
@@ -315,6 +340,9 @@ fn run(
         if wal.restart_asked() {
             checkpoint::finish_checkpoint(&conn);
         }
+        if let Err(e) = spans.close_idle(&mut conn, SPAN_IDLE) {
+            tracing::debug!("could not close an idle span (it stays open): {e}");
+        }
     }
     if let Err(e) = spans.close_all(&mut conn) {
         // Still correct: an open span only makes some queries scan further.
@@ -352,11 +380,14 @@ fn next_message(queue: &mut mpsc::Receiver<Message>, finishing: bool) -> Option<
 
 /// Adds `message` to the batch; returns true when it asked the writer to finish.
 fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<Message>) -> bool {
-    if let Message::Finish = message {
-        queue.close();
-        return true;
+    match message {
+        Message::Finish => {
+            queue.close();
+            return true;
+        }
+        Message::Tick => {}
+        write => batch.push(write),
     }
-    batch.push(message);
     false
 }
 
@@ -412,7 +443,7 @@ fn commit(
                     summaries.push(settled(summary, &job.delivery, job.answered.as_ref()));
                 }
             }
-            Message::Finish => {}
+            Message::Finish | Message::Tick => {}
         }
     }
     announce.stored.send_replace(*stored);
@@ -461,7 +492,7 @@ fn write_batch(
                     deliveries::set_answer(&tx, job.delivery.request_id, answer)?;
                 }
             }
-            Message::Finish => {}
+            Message::Finish | Message::Tick => {}
         }
     }
     let inserted = batch.iter().filter_map(|m| match m {
@@ -648,6 +679,39 @@ mod tests {
         assert_eq!(count("since:1970-01-01T00:00:06Z"), 2);
         assert_eq!(count("since:1970-01-01T00:00:08Z"), 0);
         assert_eq!(count(&format!("session:{}", session.id + 1)), 0);
+    }
+
+    #[test]
+    fn an_idle_writer_closes_its_span_while_it_keeps_running() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        let store = Store::open_existing(&path).unwrap();
+        let open_spans = || -> i64 {
+            store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM spans WHERE last_id IS NULL",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            handle.insert(request(session.id)).await.unwrap();
+            assert_eq!(open_spans(), 1);
+            // Well past SPAN_IDLE and a tick; the writer is never stopped.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while open_spans() > 0 && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert_eq!(open_spans(), 0, "closed without a request or a stop");
+            // The next request opens a new span.
+            handle.insert(request(session.id)).await.unwrap();
+            assert_eq!(open_spans(), 1);
+            writer.finish().await;
+        });
+        assert_eq!(open_spans(), 0);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 -- They replace the indexes on requests(session_id, id) and requests(received_at):
 -- each index cost every commit one more page written (its newest leaf), and
 -- both together ~12 % of capture throughput (docs/performance.md). A writer
--- adds a span row every few thousand requests or once a minute instead, and
--- `session:`, `since:` and pruning by age turn spans into rowid ranges.
+-- opens a span at its first commit and closes it after 4,096 requests, a
+-- minute, 2 s without requests, or when it stops; `session:`, `since:` and
+-- pruning by age turn spans into rowid ranges.
 --
 -- Every request is covered by a span of its session with first_id <= id and
 -- either last_id NULL (open: its writer may still add requests, or was
