@@ -36,6 +36,37 @@ fn sigterm_flushes_and_exits_zero() {
     assert_eq!(out.lines().count(), 20);
 }
 
+/// A closed terminal (SIGHUP) stops the listener as gracefully as SIGTERM:
+/// everything stored, and the session's span closed with its bounds, so
+/// later `session:`/`since:` queries stop at it.
+#[test]
+fn sighup_flushes_closes_the_span_and_exits_zero() {
+    let mut l = Listener::start(&[]);
+    for i in 0..5 {
+        assert_eq!(l.post(&format!("/h/{i}"), &[], b"x").status, 200);
+    }
+    assert_eq!(l.signal("HUP").code(), Some(0));
+    let out = String::from_utf8(run_ok(&l.db, &["ls", "--json", "--session", "latest"])).unwrap();
+    assert_eq!(out.lines().count(), 5);
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let spans: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), min(first_id), max(last_id) FROM spans WHERE last_id IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(spans, (1, 1, 5));
+    let open: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM spans WHERE last_id IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(open, 0);
+}
+
 #[test]
 fn the_database_file_is_private() {
     let l = Listener::start(&[]);

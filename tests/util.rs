@@ -171,9 +171,14 @@ impl Listener {
 
     /// Sends SIGTERM and waits for a graceful exit.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal("TERM")
+    }
+
+    /// Sends signal `name` (`TERM`, `HUP`, …) and waits for the exit.
+    pub fn signal(&mut self, name: &str) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill")
-            .args(["-TERM", &pid])
+            .args([&format!("-{name}"), &pid])
             .status()
             .expect("kill runs");
         self.wait_exit()

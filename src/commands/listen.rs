@@ -200,7 +200,7 @@ async fn join_inspector(thread: JoinHandle<anyhow::Result<()>>) -> anyhow::Resul
     }
 }
 
-/// Ctrl-C, SIGTERM and `--timeout` all end the listener gracefully.
+/// Ctrl-C, SIGTERM, SIGHUP and `--timeout` all end the listener gracefully.
 fn spawn_stop_triggers(
     config: &ListenConfig,
     stop: watch::Sender<bool>,
@@ -220,10 +220,11 @@ fn spawn_stop_triggers(
     }
 }
 
+/// Ctrl-C, SIGTERM, or SIGHUP (the terminal was closed).
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let term = async {
-        match signal(SignalKind::terminate()) {
+    let on = |kind: SignalKind| async move {
+        match signal(kind) {
             Ok(mut s) => {
                 s.recv().await;
             }
@@ -232,6 +233,7 @@ async fn wait_for_signal() {
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+        _ = on(SignalKind::terminate()) => {}
+        _ = on(SignalKind::hangup()) => {}
     }
 }
