@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::util::{
-    Behavior, Listener, Upstream, closed_port, github_headers, show_json, split_request,
+    Behavior, Listener, Upstream, closed_port, github_headers, run_ok, show_json, split_request,
 };
 
 /// A request with mixed-case and duplicate headers, hop-by-hop fields, and a binary body.
@@ -93,6 +93,10 @@ fn an_answer_of_unknown_length_is_relayed_and_recorded() {
     let d = &show_json(&l.db, "last")["deliveries"][0];
     assert_eq!(d["response"]["body"]["data"], "abcdef");
     assert!(d["error"].is_null(), "{d}");
+    let shown = String::from_utf8(run_ok(&l.db, &["show", "last"])).unwrap();
+    let answer = format!("Answer 200 from {}/chunked", app.url());
+    let at = shown.find(&answer).unwrap_or_else(|| panic!("{shown}"));
+    assert!(shown[at..].contains("abcdef"), "the app's body: {shown}");
 }
 
 #[test]
@@ -124,6 +128,11 @@ fn an_app_that_is_down_gets_502_and_the_request_is_kept() {
         line.contains("POST /down") && line.contains("→ 502"),
         "{line}"
     );
+    let shown = String::from_utf8(run_ok(&l.db, &["show", "last"])).unwrap();
+    let at = shown
+        .find("Answer 502\n")
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(shown[at..].contains("stored for replay"), "{shown}");
 }
 
 #[test]

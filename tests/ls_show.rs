@@ -117,6 +117,34 @@ fn show_decodes_gzip_for_display_but_raw_keeps_the_bytes() {
 }
 
 #[test]
+fn show_prints_a_shaped_answer_after_the_request_and_nothing_for_a_bare_one() {
+    let l = Listener::start(&[
+        "--status",
+        "401",
+        "--body",
+        "{\"error\":\"sign it\"}",
+        "--header",
+        "X-Hint: see docs",
+    ]);
+    l.post("/hook", &["Content-Type: application/json"], b"{\"a\":1}");
+    let shown = String::from_utf8(run_ok(&l.db, &["show", "last"])).unwrap();
+    let at = shown
+        .find("Answer 401\n")
+        .unwrap_or_else(|| panic!("{shown}"));
+    let answer = &shown[at..];
+    assert!(answer.contains("X-Hint: see docs"), "{shown}");
+    assert!(answer.contains("sign it"), "{shown}");
+    assert!(shown[..at].contains("\"a\": 1"), "the request comes first");
+
+    let bare = filled();
+    let shown = String::from_utf8(run_ok(&bare.db, &["show", "1"])).unwrap();
+    assert!(
+        !shown.contains("Answer"),
+        "an empty 200 says no more: {shown}"
+    );
+}
+
+#[test]
 fn show_json_is_one_complete_document() {
     let l = filled();
     let doc = show_json(&l.db, "3");

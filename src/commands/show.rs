@@ -1,5 +1,6 @@
 //! `hookcap show ID|last`: one request in full: request line, facts, headers,
-//! the body rendered by type, then its deliveries (forwards and replays).
+//! the body rendered by type, what the caller was answered (when it had
+//! headers or a body), then its deliveries (forwards and replays).
 //! `--raw` and `--json` are for scripts.
 
 use std::io::Write;
@@ -10,7 +11,9 @@ use super::Context;
 use crate::cli::ShowArgs;
 use crate::document::RequestDoc;
 use crate::error::{CliError, Exit};
-use crate::model::{CapturedRequest, Delivery, PENDING_STATUS, RequestSummary};
+use crate::model::{
+    CapturedRequest, Delivery, DeliveryKind, Header, PENDING_STATUS, RequestSummary,
+};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
@@ -39,6 +42,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         writeln!(out)?;
     } else {
         write_request(&mut out, &request, &ctx.paint)?;
+        write_answer(&mut out, &request, &deliveries, &ctx.paint)?;
         write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
     out.flush()?;
@@ -105,22 +109,59 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
     }
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
-    if !r.body.is_empty() {
+    write_body(out, &r.headers, &r.body, paint)
+}
+
+/// A blank line and the body rendered by type, unless it is empty.
+fn write_body(
+    out: &mut impl Write,
+    headers: &[Header],
+    body: &[u8],
+    paint: &Paint,
+) -> std::io::Result<()> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let options = BodyOptions {
+        max_bytes: SHOW_MAX_BYTES,
+    };
+    let body = render_body(headers, body, paint, options);
+    write!(out, "{body}")?;
+    if !body.ends_with('\n') {
         writeln!(out)?;
-        let body = render_body(
-            &r.headers,
-            &r.body,
-            paint,
-            BodyOptions {
-                max_bytes: SHOW_MAX_BYTES,
-            },
-        );
-        write!(out, "{body}")?;
-        if !body.ends_with('\n') {
-            writeln!(out)?;
-        }
     }
     Ok(())
+}
+
+/// What the caller was answered, when there is more to it than the status:
+/// hookcap's own answer (a shaped `listen` answer, a refusal, a 502/504), or
+/// for a forwarded request the app's answer as its forward delivery kept it.
+fn write_answer(
+    out: &mut impl Write,
+    r: &CapturedRequest,
+    deliveries: &[Delivery],
+    paint: &Paint,
+) -> std::io::Result<()> {
+    let own = &r.response;
+    let forward = deliveries
+        .iter()
+        .find(|d| d.kind == DeliveryKind::Forward)
+        .and_then(|d| Some((d, d.response.as_ref()?)));
+    let (answer, from) = match forward {
+        Some((d, app)) if own.headers.is_empty() && own.body.is_empty() => {
+            (app, format!(" from {}", sanitize(&d.destination)))
+        }
+        _ => (own, String::new()),
+    };
+    if answer.headers.is_empty() && answer.body.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let title = paint.paint("Answer", Style::Bold);
+    writeln!(out, "{title} {}{from}", paint.status(answer.status))?;
+    write!(out, "{}", headers_block(&answer.headers, paint))?;
+    write_body(out, &answer.headers, &answer.body, paint)
 }
 
 /// One line per delivery: when, where, what came back, how long, what went wrong.
