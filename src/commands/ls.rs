@@ -9,8 +9,8 @@ use crate::cli::{FilterArgs, LsArgs, TermArgs};
 use crate::document::SummaryDoc;
 use crate::error::{CliError, Exit};
 use crate::filter::Filter;
-use crate::model::{RequestSummary, Timestamp};
-use crate::render::color::{Paint, Style};
+use crate::model::{PENDING_STATUS, RequestSummary, Timestamp};
+use crate::render::color::{PENDING_MARK, Paint, Style};
 use crate::render::sanitize;
 use crate::store::ListQuery;
 
@@ -96,6 +96,20 @@ fn cells(r: &RequestSummary) -> Cells {
     }
 }
 
+/// The status, padded to the STATUS column (six wide) whatever its colors.
+fn status_cell(status: u16, paint: &Paint) -> String {
+    let shown = if status == PENDING_STATUS {
+        PENDING_MARK.chars().count()
+    } else {
+        status.to_string().len()
+    };
+    format!(
+        "{}{}",
+        paint.status(status),
+        " ".repeat(6usize.saturating_sub(shown))
+    )
+}
+
 fn write_table(
     out: &mut impl Write,
     rows: &[RequestSummary],
@@ -133,12 +147,12 @@ fn write_table(
     for c in &cells {
         let method = pad(&c.method, wm);
         let mut line = format!(
-            "{:>wid$}  {}  {}  {}  {}     {:>ws$}  {}",
+            "{:>wid$}  {}  {}  {}  {}  {:>ws$}  {}",
             c.id,
             paint.paint(&c.time, Style::Dim),
             paint.paint(&method, crate::render::color::method_style(&c.method)),
             pad(&c.path, wp),
-            paint.status(c.status),
+            status_cell(c.status, paint),
             c.size,
             pad(&c.content_type, wt)
         );
@@ -154,4 +168,18 @@ fn write_table(
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_column_stays_six_wide_for_a_pending_forward() {
+        let plain = Paint::new(false);
+        assert_eq!(status_cell(200, &plain), "200   ");
+        assert_eq!(status_cell(PENDING_STATUS, &plain), "…     ");
+        let colored = Paint::new(true);
+        assert!(status_cell(PENDING_STATUS, &colored).ends_with("…\u{1b}[0m     "));
+    }
 }

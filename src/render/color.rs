@@ -8,6 +8,10 @@
 use std::ffi::OsString;
 
 use super::sanitize::{sanitize, sanitize_multiline};
+use crate::model::PENDING_STATUS;
+
+/// Stands for the status of a request passed on whose answer is not in yet.
+pub const PENDING_MARK: &str = "…";
 
 /// The `--color` option: when to emit ANSI colors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -104,8 +108,13 @@ impl Paint {
         self.paint(&sanitize(method), method_style(method))
     }
 
-    /// The status code, colored by [`status_style`] (uncolored outside 2xx–5xx).
+    /// The status code, colored by [`status_style`] (uncolored outside
+    /// 2xx–5xx); a forwarded request still waiting for the app's answer is a
+    /// dim [`PENDING_MARK`], not `0`.
     pub fn status(&self, status: u16) -> String {
+        if status == PENDING_STATUS {
+            return self.paint(PENDING_MARK, Style::Dim);
+        }
         match status_style(status) {
             Some(style) => self.paint(&status.to_string(), style),
             None => status.to_string(),
@@ -139,6 +148,13 @@ pub fn status_style(status: u16) -> Option<Style> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pending_status_is_a_mark_not_zero() {
+        let plain = Paint::new(false);
+        assert_eq!(plain.status(PENDING_STATUS), PENDING_MARK);
+        assert_eq!(plain.status(204), "204");
+    }
 
     #[test]
     fn explicit_choices_ignore_terminal_and_no_color() {

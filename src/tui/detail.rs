@@ -10,7 +10,7 @@ use super::deliveries::{self, Deliveries};
 use super::doc::Doc;
 use super::theme;
 use crate::model::{
-    CapturedRequest, DeliveryKind, HeaderList, RequestSummary, Session, SessionMode,
+    CapturedRequest, DeliveryKind, HeaderList, PENDING_STATUS, RequestSummary, Session, SessionMode,
 };
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
@@ -233,12 +233,17 @@ fn overview(
     doc.push_line(fact("from", sanitize(&r.remote_addr).into_owned()));
     doc.push_line(fact("session", session_text(r.session_id, session)));
     doc.push_line(fact("body", body_fact(r, body_len)));
-    doc.push_line(Line::from(vec![
-        Span::styled(format!("{:<10}", "answered"), theme::dim()),
+    let answered = if r.response.status == PENDING_STATUS {
+        Span::styled("pending (passed on, no answer recorded yet)", theme::dim())
+    } else {
         Span::styled(
             status_text(r.response.status),
             theme::status(r.response.status),
-        ),
+        )
+    };
+    doc.push_line(Line::from(vec![
+        Span::styled(format!("{:<10}", "answered"), theme::dim()),
+        answered,
     ]));
     doc.push_line(fact("headers", r.headers.len().to_string()));
     push_checks(&mut doc, r);

@@ -11,6 +11,7 @@ use ratatui::widgets::{
 };
 
 use crate::model::{DeliveryBrief, RequestSummary};
+use crate::render::color::PENDING_MARK;
 use crate::render::sanitize;
 use crate::render::summary::{badge_tags, clock_time, short_duration};
 use crate::tui::app::{App, Focus, Origin};
@@ -178,6 +179,7 @@ fn row(r: &RequestSummary, badges: Line<'static>, columns: &[Column]) -> Row<'st
             theme::method(&r.method),
         )),
         Column::Path => Cell::from(sanitize(&r.target).into_owned()),
+        Column::Status if r.is_pending() => Cell::from(Span::styled(PENDING_MARK, theme::dim())),
         Column::Status => Cell::from(Span::styled(r.status.to_string(), theme::status(r.status))),
         Column::Size => Cell::from(Line::from(size(r)).right_aligned()),
         Column::Type => Cell::from(Span::styled(

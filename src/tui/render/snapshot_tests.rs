@@ -115,6 +115,16 @@ fn response_tab_of_a_forwarded_request() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// A request passed on whose answer is not in yet shows `…`, not status 0.
+#[test]
+fn a_pending_forward_in_the_list() {
+    let mut pending = typical();
+    pending.truncate(2);
+    pending[1].response = answer(crate::model::PENDING_STATUS, &[], b"");
+    let app = forward_app_with(&pending, &[], "http://localhost:3000", 100, 20);
+    assert_snapshot!(draw(&app).backend());
+}
+
 #[test]
 fn deliveries_tab_with_an_error() {
     let refused = delivery(1, DeliveryKind::Replay, 60_000, 400, None);
