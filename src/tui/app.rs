@@ -806,6 +806,12 @@ impl App {
             .is_some_and(|m| now.saturating_duration_since(m.at) >= MESSAGE_TTL);
         if expired {
             self.message = None;
+            // A slow replay's "replaying…" must not vanish as if it were done.
+            match self.replays_in_flight() {
+                0 => {}
+                1 => self.say("1 replay still running"),
+                n => self.say(format!("{n} replays still running")),
+            }
         }
         changed | expired | self.rate.advance(Timestamp::now().unix_seconds())
     }

@@ -594,6 +594,12 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
         "{m:?}"
     );
 
+    // Its message expires while they run: it says they still do.
+    app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
+    let m = app.message.clone().unwrap();
+    let running = crate::tui::replay::MAX_IN_FLIGHT;
+    assert_eq!(m.text, format!("{running} replays still running"), "{m:?}");
+
     wait_for_replays(&mut app);
     let m = app.message.clone().unwrap();
     assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
