@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod direct;
+pub mod fresh;
 pub mod load;
 pub mod multipart;
 pub mod request;
@@ -28,7 +29,8 @@ pub mod templates;
 mod url;
 
 pub use client::{ClientOptions, ErrorKind, Exchange, TransportError, WireRequest, build_client};
-pub use request::{BodySpec, Draft, Fresh, HeaderEdit, Prepared, Signer, SystemFresh};
+pub use fresh::{Fresh, SystemFresh};
+pub use request::{BodySpec, Draft, HeaderEdit, Prepared, Signer};
 pub use url::{expand_url, form_component, percent_encode, with_query};
 
 /// Why a request could not be built. Every variant is the user's to fix.

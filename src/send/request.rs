@@ -17,9 +17,10 @@ use base64::Engine as _;
 use bytes::Bytes;
 
 use super::BuildError;
+use super::fresh::Fresh;
 use super::multipart::{self, FormPart};
 use super::templates::{SetOp, Template};
-use crate::model::{Header, HeaderList, Timestamp};
+use crate::model::{Header, HeaderList};
 use crate::sign::{HmacSpec, Provider, ProviderKind, Secret, SignError, SignInput, Signed};
 
 /// The `User-Agent` sent unless `-A`, `-H` or a template says otherwise.
@@ -27,32 +28,6 @@ pub const DEFAULT_USER_AGENT: &str = concat!("hookcap/", env!("CARGO_PKG_VERSION
 
 /// The form content type curl sends for `-d` and `--data-binary`.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
-
-/// Fresh values for one request: the time, and randomness for ids.
-pub trait Fresh {
-    /// The current time (signature timestamps, `{{unix}}`).
-    fn now(&mut self) -> Timestamp;
-    /// 128 random bits (ids, boundaries, jitter).
-    fn random(&mut self) -> u128;
-    /// A v4 UUID built from [`Fresh::random`].
-    fn uuid(&mut self) -> uuid::Uuid {
-        uuid::Builder::from_random_bytes(self.random().to_le_bytes()).into_uuid()
-    }
-}
-
-/// The wall clock and the system's random generator.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemFresh;
-
-impl Fresh for SystemFresh {
-    fn now(&mut self) -> Timestamp {
-        Timestamp::now()
-    }
-
-    fn random(&mut self) -> u128 {
-        uuid::Uuid::new_v4().as_u128()
-    }
-}
 
 /// One `-H` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,23 +457,9 @@ fn set_content_length(headers: &mut Vec<Header>, len: usize) -> Result<(), Build
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Deterministic fresh values: a fixed time and a counter.
-    #[derive(Debug, Default)]
-    pub(crate) struct FixedFresh(pub u128);
-
-    impl Fresh for FixedFresh {
-        fn now(&mut self) -> Timestamp {
-            Timestamp(1_700_000_000_000_000)
-        }
-        fn random(&mut self) -> u128 {
-            self.0 += 1;
-            self.0
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)
-        }
-    }
+    use crate::send::fresh::testing::FixedFresh;
 
     fn draft(url: &str) -> Draft {
         let (url, host, auth) = parse_url(url).unwrap();
