@@ -30,7 +30,7 @@ mod url;
 
 pub use client::{ClientOptions, ErrorKind, Exchange, TransportError, WireRequest, build_client};
 pub use fresh::{Fresh, SystemFresh};
-pub use request::{BodySpec, Draft, HeaderEdit, Prepared, Signer};
+pub use request::{BodySpec, Draft, HeaderEdit, Prepared};
 pub use url::{expand_url, form_component, percent_encode, with_query};
 
 /// Why a request could not be built. Every variant is the user's to fix.

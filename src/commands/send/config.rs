@@ -18,9 +18,9 @@ use crate::send::request::{
 use crate::send::retry::RetryPolicy;
 use crate::send::templates::{self, SetOp, Template};
 use crate::send::{
-    BodySpec, BuildError, ClientOptions, Draft, Signer, SystemFresh, WireRequest, expand_url,
-    with_query,
+    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, expand_url, with_query,
 };
+use crate::sign::Signer;
 
 /// What to print and how to exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
