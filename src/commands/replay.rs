@@ -20,7 +20,7 @@ use anyhow::Context as _;
 use super::Context;
 use super::listen::{parse_header, read_body_arg};
 use super::ls::filter_from_args;
-use super::secret;
+use super::shared::secret;
 use super::show::find;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;

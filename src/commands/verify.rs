@@ -3,7 +3,8 @@
 
 use std::io::Write;
 
-use super::{Context, secret, show};
+use super::shared::secret;
+use super::{Context, show};
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};

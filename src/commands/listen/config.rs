@@ -8,7 +8,7 @@ use hyper::StatusCode;
 
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
 use crate::cli::{CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs};
-use crate::commands::secret;
+use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
 use crate::model::{Header, Timestamp};

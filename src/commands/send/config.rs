@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use bytes::Bytes;
 
 use crate::cli::{RequestArgs, SendArgs, SignArgs};
-use crate::commands::secret;
+use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::send::load::LoadPlan;
 use crate::send::multipart::parse_form_arg;

@@ -1,0 +1,7 @@
+//! What more than one command reads from its arguments, or prints the same
+//! way, in one place: commands take these from here, never from each other.
+//!
+//! - [`secret`]: `--secret`, `--secret-env`, `--secret-file`, `HOOKCAP_SECRET`,
+//!   and the generic HMAC options.
+
+pub(crate) mod secret;
