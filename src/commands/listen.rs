@@ -25,8 +25,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::{Answer, ListenConfig, OutputMode};
-/// `Name: value` and `TEXT|@FILE` arguments, which `replay` takes too.
-pub(crate) use config::{parse_header, read_body_arg};
 use keep::Keeper;
 use output::LiveOutput;
 

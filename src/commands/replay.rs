@@ -18,8 +18,8 @@ use std::io::{IsTerminal, Write};
 use anyhow::Context as _;
 
 use super::Context;
-use super::listen::{parse_header, read_body_arg};
 use super::ls::filter_from_args;
+use super::shared::input::{parse_header, read_body_arg};
 use super::shared::secret;
 use super::show::find;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};

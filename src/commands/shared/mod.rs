@@ -1,7 +1,9 @@
 //! What more than one command reads from its arguments, or prints the same
 //! way, in one place: commands take these from here, never from each other.
 //!
+//! - [`input`]: `-H 'Name: value'` and `TEXT|@FILE`.
 //! - [`secret`]: `--secret`, `--secret-env`, `--secret-file`, `HOOKCAP_SECRET`,
 //!   and the generic HMAC options.
 
+pub(crate) mod input;
 pub(crate) mod secret;
