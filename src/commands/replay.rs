@@ -18,7 +18,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::Context as _;
 
 use super::Context;
-use super::ls::filter_from_args;
+use super::shared::filter::filter_from_args;
 use super::shared::input::{parse_header, read_body_arg};
 use super::shared::secret;
 use super::show::find;
