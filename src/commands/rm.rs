@@ -6,11 +6,11 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Context;
+use super::shared::lookup::request_id;
 use crate::cli::{ReclaimArgs, RmArgs};
 use crate::error::{CliError, Exit};
 use crate::filter::Filter;
 use crate::model::Timestamp;
-use crate::render::sanitize;
 use crate::store::{Reclaim, Reclaimed, Store};
 
 /// Runs `hookcap rm`.
@@ -45,7 +45,11 @@ fn remove_matching(store: &Store, args: &RmArgs, out: &mut impl Write) -> anyhow
 fn remove_ids(store: &Store, items: &[String], out: &mut impl Write) -> anyhow::Result<Exit> {
     let mut ids = Vec::with_capacity(items.len());
     for item in items {
-        ids.push(parse_id(store, item)?);
+        ids.push(request_id(
+            store,
+            item,
+            "use numbers or 'last' (to delete by filter, add --all)",
+        )?);
     }
     ids.sort_unstable();
     ids.dedup();
@@ -60,22 +64,6 @@ fn remove_ids(store: &Store, items: &[String], out: &mut impl Write) -> anyhow::
         .into());
     }
     Ok(Exit::Success)
-}
-
-/// A request id, or `last` for the newest.
-fn parse_id(store: &Store, item: &str) -> anyhow::Result<i64> {
-    if item.eq_ignore_ascii_case("last") {
-        return Ok(store
-            .last_id()?
-            .ok_or_else(|| CliError::NotFound("no requests captured yet".into()))?);
-    }
-    item.parse().map_err(|_| {
-        CliError::Usage(format!(
-            "invalid request id {:?}: use numbers or 'last' (to delete by filter, add --all)",
-            sanitize(item)
-        ))
-        .into()
-    })
 }
 
 /// Asks on the terminal; without one, refuses (a script must say `--yes`).

@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use super::Context;
+use super::shared::lookup::find;
 use super::shared::secret;
-use super::{Context, show};
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};
@@ -28,7 +29,7 @@ pub fn run(args: VerifyArgs, ctx: &Context) -> anyhow::Result<Exit> {
         None => None,
     };
     let store = ctx.open_store()?;
-    let request = show::find(&store, &args.id)?;
+    let request = find(&store, &args.id)?;
     let now = if args.now {
         Timestamp::now()
     } else {
