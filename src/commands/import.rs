@@ -6,6 +6,7 @@ use std::io::Read;
 use anyhow::Context as _;
 
 use super::Context;
+use super::shared::report::plural;
 use crate::cli::ImportArgs;
 use crate::error::Exit;
 use crate::export::import;
@@ -35,7 +36,7 @@ pub fn run(args: ImportArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let ids = store.insert_requests(&requests)?;
     println!(
         "imported {} into session {} (ids {})",
-        super::rm::plural(ids.len() as u64),
+        plural(ids.len() as u64),
         session.id,
         match (ids.first(), ids.last()) {
             (Some(a), Some(b)) => format!("{a}-{b}"),

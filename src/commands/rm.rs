@@ -7,11 +7,12 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::Context;
 use super::shared::lookup::request_id;
-use crate::cli::{ReclaimArgs, RmArgs};
+use super::shared::report::{plural, report_reclaimed};
+use crate::cli::RmArgs;
 use crate::error::{CliError, Exit};
 use crate::filter::Filter;
 use crate::model::Timestamp;
-use crate::store::{Reclaim, Reclaimed, Store};
+use crate::store::Store;
 
 /// Runs `hookcap rm`.
 pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -81,41 +82,4 @@ fn confirm(n: u64) -> anyhow::Result<bool> {
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
-}
-
-/// `1 request`, `3 requests`.
-pub fn plural(n: u64) -> String {
-    format!("{n} request{}", if n == 1 { "" } else { "s" })
-}
-
-/// What became of the freed space: given back (and how), or kept for reuse.
-pub fn report_reclaimed(out: &mut impl Write, r: Reclaimed) -> std::io::Result<()> {
-    let size = |bytes| bytesize::ByteSize::b(bytes).display().iec().to_string();
-    if r.bytes > 0 {
-        let how = if r.rewrote {
-            " (database rewritten)"
-        } else {
-            ""
-        };
-        writeln!(out, "reclaimed {}{how}", size(r.bytes))?;
-    }
-    if r.kept > 0 {
-        writeln!(
-            out,
-            "{} freed inside the database, for new captures to reuse (--vacuum gives it back to the file system)",
-            size(r.kept)
-        )?;
-    }
-    Ok(())
-}
-
-impl ReclaimArgs {
-    /// The store's reclaim policy for these options.
-    pub fn policy(&self) -> Reclaim {
-        if self.vacuum {
-            Reclaim::Rewrite
-        } else {
-            Reclaim::Auto
-        }
-    }
 }
