@@ -1,5 +1,5 @@
 //! `hookcap listen`: capture every request on a local port. `hookcap forward`
-//! runs the same machinery with another [`Answer`] (see `commands/forward.rs`).
+//! runs the same machinery with another [`Answer`] (see `listen/forward.rs`).
 //!
 //! Start-up opens the store and binds before printing `Listening on URL`, so a
 //! script that reads that line can send at once. The capture server runs on the
@@ -13,6 +13,7 @@
 //! Ctrl-C does.
 
 mod config;
+pub(super) mod forward;
 mod keep;
 mod output;
 
