@@ -1,6 +1,6 @@
 //! Fresh values for one request: the time, and randomness for ids, multipart
 //! boundaries and jitter. Everything that builds a request takes them through
-//! [`Fresh`], so tests can fix them ([`testing::FixedFresh`]).
+//! [`Fresh`], so tests can fix them (`testing::FixedFresh`).
 
 use crate::model::Timestamp;
 
