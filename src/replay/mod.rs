@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 pub use message::{EditError, parse_message};
 
 use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Session, Timestamp};
-use crate::sign::{MessageId, Outbound, SignError, Signer};
+use crate::sign::{self, MessageId, Outbound, SignError, Signer};
 use crate::upstream::{Target, strip_hop_by_hop};
 
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
@@ -72,21 +72,7 @@ impl Outgoing {
     /// Sets a header: the first field of that name (any case) takes the value,
     /// later ones go; a new name is appended.
     pub fn set_header(&mut self, header: Header) {
-        let mut seen = false;
-        self.headers.retain_mut(|h| {
-            if !h.name.eq_ignore_ascii_case(&header.name) {
-                return true;
-            }
-            if seen {
-                return false;
-            }
-            seen = true;
-            h.value.clone_from(&header.value);
-            true
-        });
-        if !seen {
-            self.headers.push(header);
-        }
+        sign::set_header(&mut self.headers, header);
     }
 
     /// Signs the request again as it goes to `url` (the destination's URL for

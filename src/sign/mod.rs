@@ -46,6 +46,7 @@ pub use self::hmac::HmacSpec;
 pub use checker::{Checked, Checker, reconstruct_url};
 pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
+pub(crate) use resign::set_header;
 pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Resigned, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
 

@@ -127,7 +127,7 @@ impl Signer {
         let signed = self.provider.sign(&self.secret, &input)?;
         let mut headers = request.headers.to_vec();
         for header in signed.headers {
-            replace_in_place(&mut headers, header);
+            set_header(&mut headers, header);
         }
         Ok(Resigned {
             headers,
@@ -147,9 +147,10 @@ impl Signer {
     }
 }
 
-/// The first header named like `new` (any case) takes its value, keeping its
+/// Sets a header the way a re-signed request's are set (and a replay's `-H`):
+/// the first header named like `new` (any case) takes its value, keeping its
 /// place and case; later ones go. A new name is appended.
-fn replace_in_place(headers: &mut Vec<Header>, new: Header) {
+pub(crate) fn set_header(headers: &mut Vec<Header>, new: Header) {
     let mut seen = false;
     headers.retain_mut(|h| {
         if !h.name.eq_ignore_ascii_case(&new.name) {
