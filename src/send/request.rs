@@ -556,6 +556,15 @@ mod tests {
         assert!(format!("{signer:?}").contains("redacted"));
     }
 
+    fn json_draft(url: &str, body: &'static [u8]) -> Draft {
+        let mut d = draft(url);
+        d.body = BodySpec::Bytes {
+            data: Bytes::from_static(body),
+            content_type: "application/json".into(),
+        };
+        d
+    }
+
     fn standard_signer() -> Signer {
         let secret = Secret::from_bytes("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         Signer::new(ProviderKind::Standard, None, secret).unwrap()
@@ -563,11 +572,7 @@ mod tests {
 
     #[test]
     fn a_message_id_given_with_h_is_kept_and_signed_in_its_place() {
-        let mut d = draft("http://127.0.0.1:9/hook");
-        d.body = BodySpec::Bytes {
-            data: Bytes::from_static(b"{}"),
-            content_type: "application/json".into(),
-        };
+        let mut d = json_draft("http://127.0.0.1:9/hook", b"{}");
         d.edits = vec![
             "webhook-id: msg_mine".parse().unwrap(),
             "webhook-signature: v1,stale".parse().unwrap(),
@@ -597,11 +602,7 @@ mod tests {
 
     #[test]
     fn a_stale_twilio_body_hash_in_the_url_is_replaced() {
-        let mut d = draft("http://127.0.0.1:9/sms?bodySHA256=stale&a=1");
-        d.body = BodySpec::Bytes {
-            data: Bytes::from_static(b"{\"x\":1}"),
-            content_type: "application/json".into(),
-        };
+        let d = json_draft("http://127.0.0.1:9/sms?bodySHA256=stale&a=1", b"{\"x\":1}");
         let signer = Signer::new(ProviderKind::Twilio, None, Secret::from_bytes("t")).unwrap();
         let p = d
             .prepare(&mut FixedFresh::default(), Some(&signer))
