@@ -54,7 +54,7 @@ impl SignatureDoc {
     pub fn to_check(&self) -> Option<SignatureCheck> {
         Some(SignatureCheck {
             provider: self.provider.clone(),
-            outcome: crate::sign::Outcome::parse(&self.outcome)?,
+            outcome: crate::model::Outcome::parse(&self.outcome)?,
             reason: self.reason.clone(),
         })
     }
@@ -439,7 +439,7 @@ mod tests {
                 },
                 signature: Some(SignatureCheck {
                     provider: "github".into(),
-                    outcome: crate::sign::Outcome::Invalid,
+                    outcome: crate::model::Outcome::Invalid,
                     reason: "signature mismatch".into(),
                 }),
                 rejected: Some("invalid signature".into()),

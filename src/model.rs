@@ -154,13 +154,43 @@ pub struct Session {
     pub target: Option<String>,
 }
 
+/// The three answers to "is this request signed correctly?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The signature matches and any timestamp is within tolerance.
+    Valid,
+    /// A signature is present but wrong, stale, malformed, or uncheckable.
+    Invalid,
+    /// The provider's signature header is missing.
+    Unsigned,
+}
+
+impl Outcome {
+    /// The lowercase name stored and printed (`valid`, `invalid`, `unsigned`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Unsigned => "unsigned",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Valid, Self::Invalid, Self::Unsigned]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
 /// The signature verdict stored with a request checked live (`listen --verify`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureCheck {
     /// The scheme checked (e.g. `github`).
     pub provider: String,
     /// Valid, invalid or unsigned.
-    pub outcome: crate::sign::Outcome,
+    pub outcome: Outcome,
     /// One short line, e.g. `signature mismatch`.
     pub reason: String,
 }

@@ -195,7 +195,7 @@ mod tests {
         r.request.headers[0].value = vec![0xfe, b'a'];
         r.request.signature = Some(crate::model::SignatureCheck {
             provider: "stripe".into(),
-            outcome: crate::sign::Outcome::Unsigned,
+            outcome: crate::model::Outcome::Unsigned,
             reason: "no Stripe-Signature header".into(),
         });
         r.request.rejected = Some("unsigned".into());

@@ -157,7 +157,7 @@ mod tests {
                 },
                 signature: Some(crate::model::SignatureCheck {
                     provider: "github".into(),
-                    outcome: crate::sign::Outcome::Valid,
+                    outcome: crate::model::Outcome::Valid,
                     reason: String::new(),
                 }),
                 rejected: None,

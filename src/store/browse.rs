@@ -162,8 +162,8 @@ fn next_from(
 mod tests {
     use super::*;
     use crate::filter::Term;
+    use crate::model::Outcome;
     use crate::model::{NewRequest, SessionMode, SignatureCheck};
-    use crate::sign::Outcome;
     use crate::store::fixtures::request;
 
     /// A store with `n` requests: even ids are `POST /even` with body

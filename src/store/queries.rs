@@ -9,10 +9,9 @@ use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
-    CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary, ResponseRecord,
-    Session, SessionMode, SignatureCheck, Timestamp,
+    CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, Outcome, RequestSummary,
+    ResponseRecord, Session, SessionMode, SignatureCheck, Timestamp,
 };
-use crate::sign::Outcome;
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
