@@ -7,8 +7,7 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use super::{Filter, Pushdown, SessionSel, Term, path_of};
-use crate::model::{CapturedRequest, HeaderList};
-use crate::store::encode_headers;
+use crate::model::{CapturedRequest, HeaderList, encode_headers};
 
 /// Facts a term may need that are not in the request itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

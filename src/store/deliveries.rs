@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Row, params};
 
-use super::codec::{decode_headers, encode_headers};
 use super::{Store, StoreError};
-use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord, Timestamp};
+use crate::model::{
+    Delivery, DeliveryKind, NewDelivery, ResponseRecord, Timestamp, decode_headers, encode_headers,
+};
 
 const INSERT_SQL: &str = "INSERT INTO deliveries (request_id, kind, destination, started_at, \
     duration_us, status, error, response_truncated, response_headers, response_body) \

@@ -9,7 +9,6 @@
 
 mod browse;
 mod checkpoint;
-mod codec;
 mod deliveries;
 #[cfg(test)]
 mod filter_tests;
@@ -27,7 +26,6 @@ use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep, Scanned};
 pub use checkpoint::{Checkpointer, WalLog};
-pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};

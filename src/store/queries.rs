@@ -2,7 +2,6 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::codec::decode_headers;
 use super::deliveries::duration_of;
 use super::select::Scan;
 use super::spans::{self, Spans};
@@ -10,7 +9,7 @@ use super::{Store, StoreError};
 use crate::filter::{Filter, SessionSel};
 use crate::model::{
     CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, Outcome, RequestSummary,
-    ResponseRecord, Session, SessionMode, SignatureCheck, Timestamp,
+    ResponseRecord, Session, SessionMode, SignatureCheck, Timestamp, decode_headers,
 };
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
