@@ -9,10 +9,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
-use crate::filter::path_of;
 use crate::model::{
     CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, NewRequest, RequestSummary,
-    ResponseRecord, SignatureCheck, Timestamp,
+    ResponseRecord, SignatureCheck, Timestamp, path_of,
 };
 
 /// A document that cannot be turned back into bytes.

@@ -269,6 +269,11 @@ pub struct NewRequest {
     pub rejected: Option<String>,
 }
 
+/// The path part of a raw request target (before `?`).
+pub fn path_of(target: &str) -> &str {
+    target.split_once('?').map_or(target, |(p, _)| p)
+}
+
 /// A stored request: the captured data plus its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapturedRequest {
@@ -492,5 +497,11 @@ mod tests {
     #[test]
     fn garbage_decodes_without_panicking() {
         assert!(decode_headers(b"no colon here\r\n\r\n\r").is_empty());
+    }
+
+    #[test]
+    fn path_of_drops_the_query() {
+        assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
+        assert_eq!(path_of("/a"), "/a");
     }
 }

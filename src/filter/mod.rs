@@ -265,11 +265,6 @@ pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
     Timestamp(now.0.saturating_sub(us))
 }
 
-/// The path part of a raw request target (before `?`).
-pub fn path_of(target: &str) -> &str {
-    target.split_once('?').map_or(target, |(p, _)| p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,12 +293,6 @@ mod tests {
         assert_eq!(parse_session("latest").unwrap(), SessionSel::Latest);
         assert_eq!(parse_session("42").unwrap(), SessionSel::Id(42));
         assert!(parse_session("first").is_err());
-    }
-
-    #[test]
-    fn path_of_drops_the_query() {
-        assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
-        assert_eq!(path_of("/a"), "/a");
     }
 
     #[test]

@@ -31,10 +31,9 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use super::checkpoint::{self, WalLog};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::{StoreError, deliveries, open};
-use crate::filter::path_of;
 use crate::model::{
     DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary, ResponseRecord,
-    encode_headers,
+    encode_headers, path_of,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
