@@ -296,17 +296,6 @@ fn pinning_fixes_latest_and_excludes_later_requests() {
 }
 
 #[test]
-fn pointers_translate_to_sqlite_paths_only_when_exact() {
-    use super::json_path;
-    assert_eq!(json_path("").as_deref(), Some("$"));
-    assert_eq!(json_path("/a/b.c").as_deref(), Some(r#"$."a"."b.c""#));
-    assert_eq!(json_path("/a~1b/~0x").as_deref(), Some(r#"$."a/b"."~x""#));
-    for ambiguous in ["/list/0", "/a//b", "/a\"b", "/a\\b"] {
-        assert_eq!(json_path(ambiguous), None, "{ambiguous}");
-    }
-}
-
-#[test]
 fn json_prefilters_tolerate_bodies_that_are_not_json() {
     let store = Store::open_in_memory().unwrap();
     let s = store.create_session(SessionMode::Listen, "", None).unwrap();

@@ -29,7 +29,7 @@ pub use checkpoint::{Checkpointer, WalLog};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
-pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
+pub use select::{SIG_VERDICT_TABLE, Scan};
 pub use writer::{
     Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
 };
