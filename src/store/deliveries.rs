@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Row, params};
 
+use super::rows::duration_of;
 use super::{Store, StoreError};
 use crate::model::{
     Delivery, DeliveryKind, NewDelivery, ResponseRecord, Timestamp, decode_headers, encode_headers,
@@ -137,11 +138,6 @@ fn delivery_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
 
 fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
-}
-
-/// A stored duration; negative values (never written) read as zero.
-pub(super) fn duration_of(us: i64) -> Duration {
-    Duration::from_micros(u64::try_from(us).unwrap_or(0))
 }
 
 #[cfg(test)]

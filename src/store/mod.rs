@@ -17,6 +17,7 @@ pub(crate) mod fixtures;
 mod open;
 mod queries;
 mod retention;
+mod rows;
 mod schema;
 mod select;
 mod spans;

@@ -22,7 +22,7 @@
 
 use rusqlite::types::Value;
 
-use super::queries::{FULL_COLUMNS, REQUESTS, full_row};
+use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
