@@ -20,6 +20,7 @@ mod retention;
 mod rows;
 mod schema;
 mod select;
+mod sessions;
 mod spans;
 mod writer;
 
