@@ -25,7 +25,7 @@ use rusqlite::types::Value;
 use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
+use crate::filter::{Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
 /// The table that holds signature verdicts (the live-checks migration:
@@ -371,22 +371,5 @@ impl Store {
             ids.extend(page.iter().map(|r| r.id));
             scan = scan.past(last);
         }
-    }
-
-    /// `filter` with `session:latest` replaced by the session it means now,
-    /// and limited to requests stored so far: what `rm` confirms is what it deletes,
-    /// however many requests a listener adds meanwhile.
-    pub fn pinned(&self, filter: &Filter) -> Result<Filter, StoreError> {
-        let latest = self.resolve_session(SessionSel::Latest)?.unwrap_or(-1);
-        let mut terms: Vec<Term> = filter
-            .terms
-            .iter()
-            .map(|t| match t {
-                Term::Session(SessionSel::Latest) => Term::Session(SessionSel::Id(latest)),
-                t => t.clone(),
-            })
-            .collect();
-        terms.push(Term::Id(Cmp::Le, self.last_id()?.unwrap_or(0)));
-        Ok(Filter::of(terms))
     }
 }
