@@ -222,7 +222,7 @@ pub(super) fn truncation_note(remaining: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+    use crate::render::testing::{assert_terminal_safe, strip_sgr};
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::io::Write;
