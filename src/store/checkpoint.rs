@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn the_log_starts_over_under_sustained_writes() {
         use crate::model::SessionMode;
-        use crate::store::{GroupCommitWriter, Store, fixtures::request};
+        use crate::store::{GroupCommitWriter, Store, testing::request};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");

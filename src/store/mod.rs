@@ -12,8 +12,6 @@ mod checkpoint;
 mod deliveries;
 #[cfg(test)]
 mod filter_tests;
-#[cfg(test)]
-pub(crate) mod fixtures;
 mod open;
 mod queries;
 mod retention;
@@ -22,6 +20,8 @@ mod schema;
 mod select;
 mod sessions;
 mod spans;
+#[cfg(test)]
+pub(crate) mod testing;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -228,7 +228,7 @@ fn rewrite_wanted(how: Reclaim, data: u64) -> bool {
 mod tests {
     use super::*;
     use crate::model::SessionMode;
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     /// A file database holding `n` requests of 64 KiB each, all deleted.
     fn emptied(n: usize) -> (tempfile::TempDir, Store) {

@@ -1,4 +1,5 @@
-//! Requests for the store's own tests.
+//! Test helpers of the store room: requests to store (also used by the TUI's
+//! tests, which read a store).
 
 use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
 
