@@ -181,7 +181,7 @@ fn check(r: &NewRequest) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::sample;
+    use crate::export::testing::sample;
 
     #[test]
     fn targets_come_from_urls_without_fragments() {
