@@ -1,5 +1,7 @@
-//! The JSON form of captured data: what `show --json`, `ls --json`, the NDJSON
-//! stream of `listen --json` (and later export/import) speak.
+//! The JSON form of captured data: what `show --json`, `ls --json`, `wait --json`,
+//! the NDJSON stream of `listen --json`, `replay --json` (deliveries) and
+//! `send --json-result` (bodies, headers) speak, and what `export` writes as
+//! NDJSON and `import` reads back (HAR exports carry [`SignatureDoc`] too).
 //!
 //! Bytes that are not UTF-8 are never mangled: a body or header value that is
 //! not valid UTF-8 is written as base64 and says so, so every document can be
