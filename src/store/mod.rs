@@ -22,16 +22,18 @@ mod sessions;
 mod spans;
 #[cfg(test)]
 pub(crate) mod testing;
+mod wal;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep, Scanned};
-pub use checkpoint::{Checkpointer, WalLog};
+pub use checkpoint::Checkpointer;
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
 pub use select::{SIG_VERDICT_TABLE, Scan};
+pub use wal::WalLog;
 pub use writer::{
     Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
 };
