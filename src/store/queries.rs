@@ -152,3 +152,42 @@ impl Store {
         Ok(n.max(0) as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ResponseRecord, SessionMode};
+    use crate::store::testing::{delivery, request};
+
+    #[test]
+    fn listings_carry_the_newest_delivery() {
+        let store = Store::open_in_memory().unwrap();
+        let session = store
+            .create_session(SessionMode::Forward, "http://x", Some("http://app"))
+            .unwrap();
+        let id = store
+            .insert_requests(&[request(session.id, "POST", "/hook", b"{}")])
+            .unwrap()[0];
+        let page = ListQuery {
+            limit: 10,
+            before_id: None,
+        };
+        let filter = Filter::default();
+        assert_eq!(store.list(&filter, page).unwrap()[0].delivery, None);
+        store.insert_delivery(&delivery(id, None)).unwrap();
+        let ok = ResponseRecord {
+            status: 200,
+            headers: vec![],
+            body: vec![],
+        };
+        store.insert_delivery(&delivery(id, Some(ok))).unwrap();
+        let newest = store.list(&filter, page).unwrap()[0]
+            .delivery
+            .clone()
+            .unwrap();
+        assert_eq!((newest.status, newest.error), (Some(200), None));
+        let again = store.summaries_of(&[id, id + 100]).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].delivery.as_ref().unwrap().status, Some(200));
+    }
+}

@@ -1,7 +1,9 @@
-//! Test helpers of the store room: requests to store (also used by the TUI's
-//! tests, which read a store).
+//! Test helpers of the store room: requests and deliveries to store (also used
+//! by the TUI's tests, which read a store).
 
-use crate::model::{Header, NewRequest, ResponseRecord, Timestamp};
+use std::time::Duration;
+
+use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, Timestamp};
 
 /// A captured request answered `200`, received 2023-11-14, with one header.
 pub fn request(session_id: i64, method: &str, target: &str, body: &[u8]) -> NewRequest {
@@ -22,5 +24,19 @@ pub fn request(session_id: i64, method: &str, target: &str, body: &[u8]) -> NewR
         },
         signature: None,
         rejected: None,
+    }
+}
+
+/// A replay of `request_id` that got `response`, or was refused when there is none.
+pub fn delivery(request_id: i64, response: Option<ResponseRecord>) -> NewDelivery {
+    NewDelivery {
+        request_id,
+        kind: DeliveryKind::Replay,
+        destination: "http://app/hook".into(),
+        started_at: Timestamp(5),
+        duration: Duration::from_micros(1234),
+        error: response.is_none().then(|| "connection refused".into()),
+        response,
+        response_truncated: false,
     }
 }
