@@ -10,8 +10,6 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
-#[cfg(test)]
-mod filter_tests;
 mod open;
 mod queries;
 mod retention;
@@ -22,6 +20,8 @@ mod sessions;
 mod spans;
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
 mod wal;
 mod writer;
 

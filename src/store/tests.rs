@@ -1,5 +1,6 @@
-//! The store answers every filter exactly as the filter's own Rust check does,
-//! whichever part runs in SQL; and deletes count right.
+//! The store's tests across its files: it answers every filter exactly as the
+//! filter's own Rust check does, whichever part runs in SQL; and deletes count
+//! right.
 
 use super::{ListQuery, Scan, Store, StoreError};
 use crate::filter::{Filter, MatchContext};
