@@ -17,6 +17,7 @@ mod retention;
 mod send;
 mod send_load;
 mod store_errors;
+mod structure;
 mod tui;
 mod verify;
 mod wait;

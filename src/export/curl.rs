@@ -73,7 +73,7 @@ pub fn header_arg(name: &str, value: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::sample;
+    use crate::export::testing::sample;
 
     #[test]
     fn a_json_post_becomes_a_readable_command() {

@@ -398,7 +398,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::export::tests::sample;
+    use crate::export::testing::sample;
     use crate::model::{NewDelivery, Timestamp};
 
     fn delivery(kind: DeliveryKind, response: Option<ResponseRecord>) -> Delivery {

@@ -56,7 +56,7 @@ pub fn command(r: &CapturedRequest, base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::sample;
+    use crate::export::testing::sample;
 
     #[test]
     fn a_post_becomes_an_http_command_with_defaults_unset() {

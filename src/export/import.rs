@@ -181,7 +181,7 @@ fn check(r: &NewRequest) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::sample;
+    use crate::export::testing::sample;
 
     #[test]
     fn targets_come_from_urls_without_fragments() {
@@ -195,7 +195,7 @@ mod tests {
         r.request.headers[0].value = vec![0xfe, b'a'];
         r.request.signature = Some(crate::model::SignatureCheck {
             provider: "stripe".into(),
-            outcome: crate::sign::Outcome::Unsigned,
+            outcome: crate::model::Outcome::Unsigned,
             reason: "no Stripe-Signature header".into(),
         });
         r.request.rejected = Some("unsigned".into());

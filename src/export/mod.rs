@@ -17,6 +17,8 @@ pub mod httpie;
 pub mod import;
 pub mod ndjson;
 pub mod shell;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::io::Write;
 
@@ -123,39 +125,4 @@ fn script_header(out: &mut dyn Write, format: Format) -> std::io::Result<()> {
         out,
         "#!/usr/bin/env bash\n# Requests captured by hookcap, as {tool} commands that send them again.\nset -euo pipefail"
     )
-}
-
-#[cfg(test)]
-pub(crate) mod tests {
-    use crate::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
-
-    /// A captured request for format tests.
-    pub fn sample(
-        method: &str,
-        target: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> CapturedRequest {
-        CapturedRequest {
-            id: 1,
-            request: NewRequest {
-                session_id: 1,
-                received_at: Timestamp(1_767_323_045_123_456),
-                method: method.into(),
-                target: target.into(),
-                http_version: "HTTP/1.1".into(),
-                remote_addr: "127.0.0.1:5000".into(),
-                headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-                body: body.to_vec(),
-                truncated: false,
-                response: ResponseRecord {
-                    status: 200,
-                    headers: vec![Header::new("Content-Length", "0")],
-                    body: vec![],
-                },
-                signature: None,
-                rejected: None,
-            },
-        }
-    }
 }

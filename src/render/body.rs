@@ -6,10 +6,8 @@
 
 use std::borrow::Cow;
 
-use bytesize::ByteSize;
-
 use super::color::{Paint, Style};
-use super::hex::hex_rows;
+use super::hex::{hex_rows, truncation_note};
 use super::sanitize::{sanitize, sanitize_bytes_multiline};
 use crate::model::{Header, HeaderList};
 
@@ -211,18 +209,10 @@ fn char_cut(data: &[u8], max: usize) -> usize {
     cut
 }
 
-/// `… 15.9 MiB more (use --raw)` when `remaining` bytes were not rendered.
-pub(super) fn truncation_note(remaining: usize) -> Option<String> {
-    (remaining > 0).then(|| {
-        let size = ByteSize(remaining as u64).display().iec();
-        format!("… {size} more (use --raw)")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+    use crate::render::testing::{assert_terminal_safe, strip_sgr};
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::io::Write;

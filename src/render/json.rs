@@ -65,7 +65,7 @@ pub(super) fn escape_raw_specials(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+    use crate::render::testing::{assert_terminal_safe, strip_sgr};
 
     const HOSTILE: &str = r#"{"x":"\u009b2J\u001b]0;pwned\u0007","\u202ek\u007f":["\r\u0000"]}"#;
 

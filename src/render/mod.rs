@@ -34,7 +34,7 @@ mod sanitize;
 pub mod styled;
 pub mod summary;
 #[cfg(test)]
-mod testutil;
+mod testing;
 
 pub use body::{BodyKind, BodyOptions, render_body};
 pub use color::{ColorChoice, Paint, Style};

@@ -28,13 +28,12 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::checkpoint::{self, WalLog};
-use super::codec::encode_headers;
 use super::spans::{OpenSpans, SPAN_IDLE};
+use super::wal::{self, WalLog};
 use super::{StoreError, deliveries, open};
-use crate::filter::path_of;
 use crate::model::{
     DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary, ResponseRecord,
+    encode_headers, path_of,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -338,7 +337,7 @@ fn run(
             commits += 1;
         }
         if wal.restart_asked() {
-            checkpoint::finish_checkpoint(&conn);
+            wal::finish_checkpoint(&conn);
         }
         if let Err(e) = spans.close_idle(&mut conn, SPAN_IDLE) {
             tracing::debug!("could not close an idle span (it stays open): {e}");

@@ -359,7 +359,7 @@ fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: b
 mod tests {
     use super::*;
     use crate::model::{Header, NewRequest, Timestamp};
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     pub(crate) fn captured() -> CapturedRequest {
         CapturedRequest {

@@ -173,7 +173,7 @@ mod tests {
     use super::*;
     use crate::filter::Term;
     use crate::model::{SessionMode, Timestamp};
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     fn store_with(n: usize) -> Store {
         let store = Store::open_in_memory().unwrap();

@@ -1,5 +1,6 @@
-//! The store answers every filter exactly as the filter's own Rust check does,
-//! whichever part runs in SQL; and deletes count right.
+//! The store's tests across its files: it answers every filter exactly as the
+//! filter's own Rust check does, whichever part runs in SQL; and deletes count
+//! right.
 
 use super::{ListQuery, Scan, Store, StoreError};
 use crate::filter::{Filter, MatchContext};
@@ -293,17 +294,6 @@ fn pinning_fixes_latest_and_excludes_later_requests() {
         .unwrap();
     assert_eq!(store.delete_matching(&pinned).unwrap(), 30);
     assert_eq!(store.count().unwrap(), 32, "the later requests stay");
-}
-
-#[test]
-fn pointers_translate_to_sqlite_paths_only_when_exact() {
-    use super::json_path;
-    assert_eq!(json_path("").as_deref(), Some("$"));
-    assert_eq!(json_path("/a/b.c").as_deref(), Some(r#"$."a"."b.c""#));
-    assert_eq!(json_path("/a~1b/~0x").as_deref(), Some(r#"$."a/b"."~x""#));
-    for ambiguous in ["/list/0", "/a//b", "/a\"b", "/a\\b"] {
-        assert_eq!(json_path(ambiguous), None, "{ambiguous}");
-    }
 }
 
 #[test]
