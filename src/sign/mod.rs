@@ -22,6 +22,7 @@ mod hints;
 mod hmac;
 mod input;
 mod mac;
+mod mac_check;
 mod resign;
 mod shopify;
 mod slack;

@@ -19,10 +19,11 @@
 
 use crate::model::{Header, HeaderList};
 
-use super::check::{KeyMode, MacCheck, judge, read_header};
+use super::check::{judge, read_header};
 use super::hints::body_variants;
 use super::input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 use super::mac::{Algo, Encoding, ct_eq, sha256_hex};
+use super::mac_check::{KeyMode, MacCheck};
 use super::verdict::{Outcome, Verdict, recipe};
 use super::{Provider, ProviderKind};
 

@@ -32,7 +32,7 @@ pub fn find(store: &Store, id: &str) -> anyhow::Result<CapturedRequest> {
 mod tests {
     use super::*;
     use crate::model::SessionMode;
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     fn error(r: anyhow::Result<impl std::fmt::Debug>) -> CliError {
         r.unwrap_err().downcast::<CliError>().unwrap()
