@@ -17,7 +17,7 @@
 //!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
 //!   bodies are formatted only where visible.
 //! - [`replay`]: `r` and `R`, sending in the background and recording each
-//!   attempt as a delivery (the app's side of them is in `app_replay.rs`).
+//!   attempt as a delivery (the app's side of them is in `app/replaying.rs`).
 //!
 //! # Live updates and the capture path
 //!

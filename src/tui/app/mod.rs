@@ -908,10 +908,8 @@ impl App {
     }
 }
 
-#[path = "app_replay.rs"]
-mod replay_actions;
-pub use replay_actions::ReplayPrompt;
+mod replaying;
+pub use replaying::ReplayPrompt;
 
 #[cfg(test)]
-#[path = "app_tests.rs"]
 mod tests;
