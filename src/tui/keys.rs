@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Action, Overlay};
+use super::app::action::{Action, Overlay};
 use super::detail::Tab;
 
 /// What decides how a key is read.
