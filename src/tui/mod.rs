@@ -6,7 +6,7 @@
 //! - [`app`]: the state ([`app::App`]) and the one place it changes
 //!   ([`app::App::execute_action`]), plus [`app::App::tick`] for what happens
 //!   outside (new requests, the stop signal).
-//! - [`keys`]: key and mouse events → [`app::Action`]s.
+//! - [`app::keys`]: key and mouse events → [`app::Action`]s.
 //! - [`render`]: pure draw functions, one per pane, from an `App` to a frame.
 //! - [`event`]: the one event loop, and the guard that always restores the
 //!   terminal (quit, Ctrl-C, error, panic).
@@ -42,7 +42,7 @@ pub mod deliveries;
 pub mod detail;
 mod doc;
 pub mod event;
-pub mod keys;
+
 pub mod list;
 pub mod log_sink;
 pub mod rate;

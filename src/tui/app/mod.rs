@@ -1,6 +1,6 @@
 //! The inspector's state and everything that changes it.
 //!
-//! Input becomes an [`Action`] ([`super::keys`]); [`App::execute_action`] is
+//! Input becomes an [`Action`] ([`keys`]); [`App::execute_action`] is
 //! the one place actions change state; [`App::tick`] brings in what happened
 //! outside (new requests and deliveries, finished replays, the stop signal,
 //! pages still being searched).
@@ -19,13 +19,13 @@ use ratatui::layout::{Position, Size};
 use tokio::sync::watch;
 
 pub mod action;
+pub mod keys;
 
 pub use action::{Action, Focus, Overlay};
 
 use super::clipboard::MAX_CLIPBOARD_BYTES;
 use super::deliveries::Deliveries;
 use super::detail::{Detail, Tab};
-use super::keys::{self, KeyContext};
 use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
@@ -36,6 +36,7 @@ use crate::filter::{Filter, FilterError};
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
+use keys::KeyContext;
 
 /// How long a confirmation or error stays in the status line.
 pub const MESSAGE_TTL: Duration = Duration::from_secs(5);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::render::sanitize;
 use crate::tui::app::App;
-use crate::tui::keys::HELP;
+use crate::tui::app::keys::HELP;
 use crate::tui::theme;
 
 /// Width of the key column in the help.
