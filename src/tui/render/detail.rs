@@ -8,17 +8,15 @@ use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, Scroll
 
 use super::layout::Areas;
 use crate::render::sanitize;
-use crate::tui::app::{App, Focus};
 use crate::tui::detail::{Detail, Tab};
 use crate::tui::theme;
 
-/// Draws the detail pane.
-pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
-    let focused = app.focus == Focus::Detail;
+/// Draws the detail pane: `detail`, or a hint when no request is selected.
+pub fn draw(frame: &mut Frame<'_>, areas: &Areas, detail: Option<&Detail>, focused: bool) {
     let mut block = Block::bordered()
         .border_type(theme::border_type(focused))
         .border_style(theme::border(focused));
-    let Some(d) = app.detail.as_ref() else {
+    let Some(d) = detail else {
         let hint = Line::styled("The selected request is shown here.", theme::dim()).centered();
         frame.render_widget(Paragraph::new(hint).block(block), areas.detail);
         return;

@@ -30,24 +30,57 @@ mod top_bar;
 
 use ratatui::Frame;
 
-use super::app::{App, Overlay};
+use super::app::keys::HELP;
+use super::app::{App, Focus, Origin, Overlay};
+use list::ListPane;
+use top_bar::TopBar;
 
-/// Draws the whole screen.
+/// Draws the whole screen: each pane from its part of `app`.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let Some(areas) = app.areas() else {
         return overlay::too_small(frame, frame.area());
     };
-    top_bar::draw(frame, areas.top, app);
-    list::draw(frame, areas.list, app);
-    detail::draw(frame, &areas, app);
+    top_bar::draw(frame, areas.top, &top_bar(app));
+    list::draw(frame, areas.list, &list_pane(app));
+    let focused = app.focus == Focus::Detail;
+    detail::draw(frame, &areas, app.detail.as_ref(), focused);
     if let Some(filter) = areas.filter {
-        status::filter_line(frame, filter, app);
+        status::filter_line(frame, filter, &app.filter, app.replay_to.as_ref());
     }
-    status::status_line(frame, areas.status, app);
+    status::status_line(frame, areas.status, &app.filter, app.message.as_ref());
     match app.overlay {
         Overlay::None => {}
-        Overlay::Help => overlay::help(frame, frame.area()),
-        Overlay::ConfirmDelete(id) => overlay::confirm_delete(frame, frame.area(), app, id),
+        Overlay::Help => overlay::help(frame, frame.area(), HELP),
+        Overlay::ConfirmDelete(id) => {
+            overlay::confirm_delete(frame, frame.area(), app.list.rows(), id);
+        }
+    }
+}
+
+fn top_bar(app: &App) -> TopBar<'_> {
+    TopBar {
+        origin: &app.origin,
+        total: app.total,
+        rate: &app.rate,
+        follow: app.follow,
+        following: app.following(),
+    }
+}
+
+fn list_pane(app: &App) -> ListPane<'_> {
+    let listening_on = match &app.origin {
+        Origin::Listening { url, .. } => Some(url.as_str()),
+        Origin::Browsing { .. } => None,
+    };
+    ListPane {
+        window: &app.list,
+        focused: app.focus == Focus::List,
+        filtered: app.filtered(),
+        searching: app.searching(),
+        unseen: app.unseen,
+        listening_on,
+        first_id: app.first_id,
+        newest_id: app.newest_id,
     }
 }
 

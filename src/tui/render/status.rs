@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::filter::FilterError;
 use crate::render::sanitize;
-use crate::tui::app::{App, ReplayPrompt};
+use crate::tui::app::{FilterBar, Message, ReplayPrompt};
 use crate::tui::theme;
 
 /// The main keys, shown when there is no message.
@@ -32,11 +32,15 @@ fn prompt(editing: bool) -> &'static str {
 
 /// The filter line: the prompt while typing, the filter in force otherwise;
 /// the `R` prompt instead while it is open.
-pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    if let Some(p) = &app.replay_to {
+pub fn filter_line(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    f: &FilterBar,
+    replay_to: Option<&ReplayPrompt>,
+) {
+    if let Some(p) = replay_to {
         return replay_to_line(frame, area, p);
     }
-    let f = &app.filter;
     let mut spans = vec![
         Span::styled(prompt(f.editing), theme::key()),
         Span::raw(sanitize(&f.input).into_owned()),
@@ -74,9 +78,8 @@ fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
 /// The status line: what is wrong with the filter being typed (carets under
 /// the bad part of the filter line above), else the latest message, else the
 /// main keys.
-pub fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let f = &app.filter;
-    let line = match (&f.error, &app.message) {
+pub fn status_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, message: Option<&Message>) {
+    let line = match (&f.error, message) {
         (Some(e), _) if f.editing => filter_error(e, f.editing),
         (_, Some(m)) => {
             let style = if m.is_error {
