@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 
 use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
 use hookcap::store::Store;
-use hookcap::tui::Recorder;
-use hookcap::tui::app::{Action, App, AppOptions, Origin};
+use hookcap::tui::app::{Action, App, AppOptions};
 use hookcap::tui::detail::{Detail, Tab};
 use hookcap::tui::render;
 use hookcap::tui::source::LiveFeed;
+use hookcap::tui::{Origin, Recorder};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;

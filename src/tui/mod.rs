@@ -63,8 +63,9 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Size;
 use tokio::sync::watch;
 
-use app::{App, AppOptions, Origin};
+use app::{App, AppOptions};
 use event::{LoopIo, TerminalGuard, TerminalInput};
+pub use render::top_bar::Origin;
 pub use replay::Recorder;
 use source::LiveFeed;
 

@@ -6,7 +6,8 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
 use tokio::sync::watch;
 
-use super::app::{App, AppOptions, Origin};
+use super::Origin;
+use super::app::{App, AppOptions};
 use super::render;
 use super::replay::Recorder;
 use super::source::LiveFeed;

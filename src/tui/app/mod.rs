@@ -10,7 +10,6 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -29,10 +28,12 @@ use super::detail::{Detail, Tab};
 use super::list::{ListWindow, MAX_ROWS};
 use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
+use super::render::status::{FilterBar, Message, ReplayPrompt};
+use super::render::top_bar::Origin;
 use super::replay::{Recorder, Replays};
 use super::source::{LiveFeed, RequestSource};
 use crate::export::{Base, curl};
-use crate::filter::{Filter, FilterError};
+use crate::filter::Filter;
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
@@ -47,51 +48,11 @@ const SIDEWAYS_COLUMNS: isize = 8;
 /// Log lines kept to print again after the inspector closes.
 const MAX_LOG_LINES: usize = 200;
 
-/// What the inspector is looking at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// `hookcap listen`: this process captures into session `session_id`.
-    Listening {
-        /// The URL requests are captured at.
-        url: String,
-        /// The session being captured.
-        session_id: i64,
-    },
-    /// `hookcap ui`: a database, maybe written by another process.
-    Browsing {
-        /// The database file.
-        db: PathBuf,
-    },
-}
-
 /// Something for the event loop to do on the terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Put these bytes on the clipboard (OSC 52).
     Clipboard(Vec<u8>),
-}
-
-/// A line for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    /// What to say (written by hookcap; sanitized again when drawn).
-    pub text: String,
-    /// True for errors.
-    pub is_error: bool,
-    /// When it was said, for expiry.
-    pub at: Instant,
-}
-
-/// The `/` prompt.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FilterBar {
-    /// What has been typed.
-    pub input: String,
-    /// Whether the prompt has the keys.
-    pub editing: bool,
-    /// Why the input does not parse (the previous filter stays in force);
-    /// drawn with a caret under the bad part of the input.
-    pub error: Option<FilterError>,
 }
 
 /// How an [`App`] starts.
@@ -807,7 +768,6 @@ impl App {
 }
 
 mod replaying;
-pub use replaying::ReplayPrompt;
 
 #[cfg(test)]
 mod tests;

@@ -9,21 +9,12 @@ use super::{Action, App, Result};
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::deliveries::Deliveries;
+use crate::tui::render::status::ReplayPrompt;
 use crate::tui::replay::no_destination;
 use crate::upstream::Target;
 
 /// What `R` prefills when the request's session has no forward target.
 const PREFILL: &str = "http://localhost:";
-
-/// The `R` prompt: where to send one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplayPrompt {
-    /// The request to send.
-    pub request_id: i64,
-    /// The destination typed so far (a base URL, as `hookcap replay --to`
-    /// takes: the stored path is appended).
-    pub input: String,
-}
 
 impl App {
     /// Starts replaying the selected request to its session's forward target;

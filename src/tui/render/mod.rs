@@ -25,15 +25,15 @@ mod detail;
 pub mod layout;
 mod list;
 mod overlay;
-mod status;
-mod top_bar;
+pub mod status;
+pub mod top_bar;
 
 use ratatui::Frame;
 
 use super::app::keys::HELP;
-use super::app::{App, Focus, Origin, Overlay};
+use super::app::{App, Focus, Overlay};
 use list::ListPane;
-use top_bar::TopBar;
+use top_bar::{Origin, TopBar};
 
 /// Draws the whole screen: each pane from its part of `app`.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -82,19 +82,6 @@ fn list_pane(app: &App) -> ListPane<'_> {
         first_id: app.first_id,
         newest_id: app.newest_id,
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The bottom lines: the prompt line (the `/` filter, or where `R` replays
 //! to) and the status/help line.
 
+use std::time::Instant;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -8,8 +10,40 @@ use ratatui::widgets::Paragraph;
 
 use crate::filter::FilterError;
 use crate::render::sanitize;
-use crate::tui::app::{FilterBar, Message, ReplayPrompt};
 use crate::tui::theme;
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// What to say (written by hookcap; sanitized again when drawn).
+    pub text: String,
+    /// True for errors.
+    pub is_error: bool,
+    /// When it was said, for expiry.
+    pub at: Instant,
+}
+
+/// The `/` prompt.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterBar {
+    /// What has been typed.
+    pub input: String,
+    /// Whether the prompt has the keys.
+    pub editing: bool,
+    /// Why the input does not parse (the previous filter stays in force);
+    /// drawn with a caret under the bad part of the input.
+    pub error: Option<FilterError>,
+}
+
+/// The `R` prompt: where to send one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayPrompt {
+    /// The request to send.
+    pub request_id: i64,
+    /// The destination typed so far (a base URL, as `hookcap replay --to`
+    /// takes: the stored path is appended).
+    pub input: String,
+}
 
 /// The main keys, shown when there is no message.
 const HINTS: &[(&str, &str)] = &[

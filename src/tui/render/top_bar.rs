@@ -1,16 +1,33 @@
 //! The top bar: what is inspected, how many requests, how fast they arrive.
 
+use std::path::PathBuf;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::thousands;
 use crate::render::sanitize;
-use crate::tui::app::Origin;
 use crate::tui::rate::Rate;
 use crate::tui::theme;
+
+/// What the inspector is looking at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `hookcap listen`: this process captures into session `session_id`.
+    Listening {
+        /// The URL requests are captured at.
+        url: String,
+        /// The session being captured.
+        session_id: i64,
+    },
+    /// `hookcap ui`: a database, maybe written by another process.
+    Browsing {
+        /// The database file.
+        db: PathBuf,
+    },
+}
 
 /// The most seconds shown in the sparkline.
 const SPARK_SECONDS: u16 = 30;
@@ -117,4 +134,17 @@ fn right_side(bar: &TopBar<'_>) -> Line<'static> {
     }
     spans.push(Span::raw(" "));
     Line::from(spans)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
