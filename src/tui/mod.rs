@@ -37,18 +37,16 @@
 
 pub mod app;
 mod body;
-pub mod clipboard;
 pub mod deliveries;
 pub mod detail;
 mod doc;
-pub mod event;
 
 pub mod list;
-pub mod log_sink;
 pub mod rate;
 pub mod render;
 pub mod replay;
 pub mod source;
+pub mod term;
 #[cfg(test)]
 mod testing;
 mod theme;
@@ -64,10 +62,13 @@ use ratatui::layout::Size;
 use tokio::sync::watch;
 
 use app::{App, AppOptions};
-use event::{LoopIo, TerminalGuard, TerminalInput};
 pub use render::top_bar::Origin;
 pub use replay::Recorder;
 use source::LiveFeed;
+use term::event_loop::{self, LoopIo, TerminalInput};
+use term::guard::TerminalGuard;
+pub use term::log_sink::LogRouter;
+use term::{effect, log_sink};
 
 use crate::render::sanitize;
 use crate::store::Store;
@@ -122,11 +123,11 @@ fn run_on_terminal(app: &mut App, started: Instant) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut io = LoopIo {
         input: TerminalInput,
-        perform: event::perform,
+        perform: effect::perform,
         logs: log_sink::drain,
         started,
     };
-    let result = event::run_loop(&mut terminal, app, &mut io);
+    let result = event_loop::run_loop(&mut terminal, app, &mut io);
     drop(terminal);
     drop(guard);
     result

@@ -22,7 +22,6 @@ pub mod keys;
 
 pub use action::{Action, Focus, Overlay};
 
-use super::clipboard::MAX_CLIPBOARD_BYTES;
 use super::deliveries::Deliveries;
 use super::detail::{Detail, Tab};
 use super::list::{ListWindow, MAX_ROWS};
@@ -32,6 +31,8 @@ use super::render::status::{FilterBar, Message, ReplayPrompt};
 use super::render::top_bar::Origin;
 use super::replay::{Recorder, Replays};
 use super::source::{LiveFeed, RequestSource};
+use super::term::clipboard::MAX_CLIPBOARD_BYTES;
+use super::term::effect::Effect;
 use crate::export::{Base, curl};
 use crate::filter::Filter;
 use crate::model::{Session, Timestamp};
@@ -47,13 +48,6 @@ const WHEEL_ROWS: isize = 3;
 const SIDEWAYS_COLUMNS: isize = 8;
 /// Log lines kept to print again after the inspector closes.
 const MAX_LOG_LINES: usize = 200;
-
-/// Something for the event loop to do on the terminal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Put these bytes on the clipboard (OSC 52).
-    Clipboard(Vec<u8>),
-}
 
 /// How an [`App`] starts.
 pub struct AppOptions {

@@ -31,7 +31,13 @@ pub mod top_bar;
 use ratatui::Frame;
 
 use super::app::keys::HELP;
+use std::time::Instant;
+
+use ratatui::crossterm::event::Event;
+
 use super::app::{App, Focus, Overlay};
+use super::term::effect::Effect;
+use super::term::event_loop::TerminalApp;
 use list::ListPane;
 use top_bar::{Origin, TopBar};
 
@@ -84,6 +90,81 @@ fn list_pane(app: &App) -> ListPane<'_> {
     }
 }
 
+/// How the event loop runs the inspector.
+impl TerminalApp for App {
+    fn draw(&self, frame: &mut Frame<'_>) {
+        draw(frame, self);
+    }
+
+    fn handle_event(&mut self, event: Event) {
+        App::handle_event(self, event);
+    }
+
+    fn tick(&mut self, now: Instant) -> bool {
+        App::tick(self, now)
+    }
+
+    fn take_effects(&mut self) -> Vec<Effect> {
+        App::take_effects(self)
+    }
+
+    fn log(&mut self, line: String) {
+        App::log(self, line);
+    }
+
+    fn should_quit(&self) -> bool {
+        App::should_quit(self)
+    }
+}
+
 #[cfg(test)]
 #[path = "snapshot_tests.rs"]
 mod snapshot_tests;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::io;
+    use std::time::{Duration, Instant};
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::tui::term::effect::Effect;
+    use crate::tui::term::event_loop::{Input, LoopIo, run_loop};
+    use crate::tui::testing::{app_with, typical};
+
+    /// Events from a list, then nothing.
+    struct Script(VecDeque<Event>);
+
+    impl Input for Script {
+        fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+            Ok(self.0.pop_front())
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn the_loop_handles_keys_performs_effects_and_stops_on_quit() {
+        let mut app = app_with(&typical(), 100, 30);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let mut copied = Vec::new();
+        let mut io = LoopIo {
+            input: Script([key('k'), key('y'), key('q')].into()),
+            perform: |e: Effect| {
+                copied.push(e);
+                Ok(())
+            },
+            logs: || vec!["2026-01-01T00:00:00Z  WARN something odd".to_owned()],
+            started: Instant::now(),
+        };
+        run_loop(&mut terminal, &mut app, &mut io).unwrap();
+        assert_eq!(copied, [Effect::Clipboard(typical()[3].body.clone())]);
+        assert!(app.should_quit());
+        assert!(app.logs.iter().all(|l| l.contains("WARN something odd")));
+    }
+}
