@@ -9,7 +9,7 @@
 //!
 //! Rows are kept oldest first: the newest request is at the bottom.
 
-use super::source::{Edge, Pager};
+use super::data::source::{Edge, Pager};
 use crate::model::RequestSummary;
 use crate::store::{Direction, StoreError};
 
@@ -358,7 +358,7 @@ pub(crate) mod tests {
         }
     }
 
-    use super::super::source::Page;
+    use crate::tui::data::source::Page;
 
     fn selected_id(w: &ListWindow) -> Option<i64> {
         w.selected().map(|r| r.id)

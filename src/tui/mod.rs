@@ -37,22 +37,19 @@
 
 pub mod app;
 mod body;
+pub mod data;
 pub mod deliveries;
 pub mod detail;
 mod doc;
 
 pub mod list;
-pub mod rate;
 pub mod render;
-pub mod replay;
-pub mod source;
 pub mod term;
 #[cfg(test)]
 mod testing;
 mod theme;
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -62,9 +59,10 @@ use ratatui::layout::Size;
 use tokio::sync::watch;
 
 use app::{App, AppOptions};
+use data::count;
+pub use data::replays::Recorder;
+pub use data::source::LiveFeed;
 pub use render::top_bar::Origin;
-pub use replay::Recorder;
-use source::LiveFeed;
 use term::event_loop::{self, LoopIo, TerminalInput};
 use term::guard::TerminalGuard;
 pub use term::log_sink::LogRouter;
@@ -110,7 +108,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         recorder: opts.recorder,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
-    app.expect_total(count_in_background(opts.db));
+    app.expect_total(count::in_background(opts.db));
     let result = run_on_terminal(&mut app, started);
     for line in app.logs.iter().cloned().chain(log_sink::drain()) {
         eprintln!("{}", sanitize(&line));
@@ -131,24 +129,4 @@ fn run_on_terminal(app: &mut App, started: Instant) -> anyhow::Result<()> {
     drop(terminal);
     drop(guard);
     result
-}
-
-/// Counts the requests on a thread of its own (a cold count of a million rows
-/// can take a second, and the first frame should not wait for it).
-fn count_in_background(db: PathBuf) -> mpsc::Receiver<(u64, i64)> {
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("hookcap-count".into())
-        .spawn(
-            move || match Store::open_existing(&db).and_then(|s| s.count_and_last_id()) {
-                Ok(counted) => {
-                    let _ = tx.send(counted);
-                }
-                Err(e) => tracing::warn!("counting requests failed: {e}"),
-            },
-        );
-    if let Err(e) = spawned {
-        tracing::warn!("counting requests failed: {e}");
-    }
-    rx
 }

@@ -8,9 +8,9 @@ use tokio::sync::watch;
 
 use super::Origin;
 use super::app::{App, AppOptions};
+use super::data::replays::Recorder;
+use super::data::source::LiveFeed;
 use super::render;
-use super::replay::Recorder;
-use super::source::LiveFeed;
 use std::time::Duration;
 
 use crate::model::{

@@ -22,15 +22,15 @@ pub mod keys;
 
 pub use action::{Action, Focus, Overlay};
 
+use super::data::rate::{HISTORY_SECONDS, Rate};
+use super::data::replays::{Recorder, Replays};
+use super::data::source::{LiveFeed, RequestSource};
 use super::deliveries::Deliveries;
 use super::detail::{Detail, Tab};
 use super::list::{ListWindow, MAX_ROWS};
-use super::rate::{HISTORY_SECONDS, Rate};
 use super::render::layout::{Areas, areas};
 use super::render::status::{FilterBar, Message, ReplayPrompt};
 use super::render::top_bar::Origin;
-use super::replay::{Recorder, Replays};
-use super::source::{LiveFeed, RequestSource};
 use super::term::clipboard::MAX_CLIPBOARD_BYTES;
 use super::term::effect::Effect;
 use crate::export::{Base, curl};
@@ -110,7 +110,7 @@ pub struct App {
     layout: Cell<Option<LayoutKey>>,
     live: LiveFeed,
     /// The delivery mark last heard from the live feed
-    /// ([`super::source::Heard::deliveries`]).
+    /// ([`crate::tui::data::source::Heard::deliveries`]).
     deliveries_heard: i64,
     replays: Replays,
     stop: Option<watch::Receiver<bool>>,

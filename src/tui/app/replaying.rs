@@ -3,14 +3,14 @@
 //! finish, and the rows on screen read again whenever a delivery is recorded.
 //!
 //! A child of [`super`] (the app module), so it changes [`App`] directly;
-//! the sending itself is [`crate::tui::replay`]'s.
+//! the sending itself is [`crate::tui::data::replays`]'s.
 
 use super::{Action, App, Result};
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
+use crate::tui::data::replays::no_destination;
 use crate::tui::deliveries::Deliveries;
 use crate::tui::render::status::ReplayPrompt;
-use crate::tui::replay::no_destination;
 use crate::upstream::Target;
 
 /// What `R` prefills when the request's session has no forward target.
@@ -116,7 +116,7 @@ impl App {
 
     /// Uses `replays` for `r` (a shorter timeout).
     #[cfg(test)]
-    pub(crate) fn set_replays(&mut self, replays: crate::tui::replay::Replays) {
+    pub(crate) fn set_replays(&mut self, replays: crate::tui::data::replays::Replays) {
         self.replays = replays;
     }
 

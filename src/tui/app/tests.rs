@@ -581,10 +581,10 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", silent.local_addr().unwrap());
     let (mut app, dir) = crate::tui::testing::forward_app(&[hook()], &url);
-    let recorder = crate::tui::replay::Recorder::Database(dir.path().join("h.db"));
-    let replays = crate::tui::replay::Replays::new(recorder);
+    let recorder = crate::tui::data::replays::Recorder::Database(dir.path().join("h.db"));
+    let replays = crate::tui::data::replays::Replays::new(recorder);
     app.set_replays(replays.with_timeout(Duration::from_millis(300)));
-    for _ in 0..crate::tui::replay::MAX_IN_FLIGHT {
+    for _ in 0..crate::tui::data::replays::MAX_IN_FLIGHT {
         press(&mut app, KeyCode::Char('r'));
     }
     press(&mut app, KeyCode::Char('r'));
@@ -597,14 +597,14 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
     // Its message expires while they run: it says they still do.
     app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
     let m = app.message.clone().unwrap();
-    let running = crate::tui::replay::MAX_IN_FLIGHT;
+    let running = crate::tui::data::replays::MAX_IN_FLIGHT;
     assert_eq!(m.text, format!("{running} replays still running"), "{m:?}");
 
     wait_for_replays(&mut app);
     let m = app.message.clone().unwrap();
     assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
     assert!(m.is_error);
-    let n = crate::tui::replay::MAX_IN_FLIGHT;
+    let n = crate::tui::data::replays::MAX_IN_FLIGHT;
     assert_eq!(app.store().deliveries_for(1).unwrap().len(), n);
     assert_eq!(app.detail.as_ref().unwrap().deliveries.total, n as u64);
 }

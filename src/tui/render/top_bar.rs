@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::render::sanitize;
-use crate::tui::rate::Rate;
+use crate::tui::data::rate::Rate;
 use crate::tui::theme;
 
 /// What the inspector is looking at.
