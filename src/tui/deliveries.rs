@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use super::body::body_doc;
 use super::detail::{fact, status_text};
 use super::doc::Doc;
-use super::theme;
+use super::pane::theme;
 use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use super::body::{body_doc, size};
 use super::deliveries::{self, Deliveries};
 use super::doc::Doc;
-use super::theme;
+use super::pane::theme;
 use crate::model::{
     CapturedRequest, DeliveryKind, HeaderList, PENDING_STATUS, RequestSummary, Session, SessionMode,
 };

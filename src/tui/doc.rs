@@ -9,7 +9,7 @@
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use super::theme;
+use super::pane::theme;
 use crate::render::body::{hex_row, hex_row_count};
 use crate::render::sanitize_bytes_multiline;
 use crate::render::styled::{Role, StyledLine};

@@ -43,11 +43,11 @@ pub mod detail;
 mod doc;
 
 pub mod list;
+pub mod pane;
 pub mod render;
 pub mod term;
 #[cfg(test)]
 mod testing;
-mod theme;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -62,7 +62,7 @@ use app::{App, AppOptions};
 use data::count;
 pub use data::replays::Recorder;
 pub use data::source::LiveFeed;
-pub use render::top_bar::Origin;
+pub use pane::top_bar::Origin;
 use term::event_loop::{self, LoopIo, TerminalInput};
 use term::guard::TerminalGuard;
 pub use term::log_sink::LogRouter;

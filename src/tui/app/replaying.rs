@@ -10,7 +10,7 @@ use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::data::replays::no_destination;
 use crate::tui::deliveries::Deliveries;
-use crate::tui::render::status::ReplayPrompt;
+use crate::tui::pane::status::ReplayPrompt;
 use crate::upstream::Target;
 
 /// What `R` prefills when the request's session has no forward target.

@@ -6,10 +6,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs};
 
-use super::layout::Areas;
 use crate::render::sanitize;
 use crate::tui::detail::{Detail, Tab};
-use crate::tui::theme;
+use crate::tui::pane::layout::Areas;
+use crate::tui::pane::theme;
 
 /// Draws the detail pane: `detail`, or a hint when no request is selected.
 pub fn draw(frame: &mut Frame<'_>, areas: &Areas, detail: Option<&Detail>, focused: bool) {

@@ -15,7 +15,7 @@ use crate::render::color::PENDING_MARK;
 use crate::render::sanitize;
 use crate::render::summary::{badge_tags, clock_time, short_duration};
 use crate::tui::list::ListWindow;
-use crate::tui::theme;
+use crate::tui::pane::theme;
 
 /// The columns of the list, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,17 +16,13 @@
 //! ```
 //!
 //! Overlays (help, delete confirmation) are drawn last, on top. Below
-//! [`layout::MIN_WIDTH`]×[`layout::MIN_HEIGHT`] only a "too small" message is
+//! [`crate::tui::pane::layout::MIN_WIDTH`]×[`crate::tui::pane::layout::MIN_HEIGHT`] only a "too small" message is
 //! drawn. Every string from captured traffic reaching these functions has
 //! been through [`crate::render::sanitize`] (list cells here, the detail's
 //! documents when they are built).
 
 mod detail;
-pub mod layout;
 mod list;
-mod overlay;
-pub mod status;
-pub mod top_bar;
 
 use ratatui::Frame;
 
@@ -36,10 +32,11 @@ use std::time::Instant;
 use ratatui::crossterm::event::Event;
 
 use super::app::{App, Focus, Overlay};
+use super::pane::top_bar::{Origin, TopBar};
+use super::pane::{overlay, status, top_bar};
 use super::term::effect::Effect;
 use super::term::event_loop::TerminalApp;
 use list::ListPane;
-use top_bar::{Origin, TopBar};
 
 /// Draws the whole screen: each pane from its part of `app`.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {

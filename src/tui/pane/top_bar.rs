@@ -8,9 +8,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
+use super::theme;
 use crate::render::sanitize;
 use crate::tui::data::rate::Rate;
-use crate::tui::theme;
 
 /// What the inspector is looking at.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::theme;
 use crate::filter::FilterError;
 use crate::render::sanitize;
-use crate::tui::theme;
 
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
