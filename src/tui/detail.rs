@@ -389,7 +389,7 @@ mod tests {
 
     #[test]
     fn the_overview_has_timing_against_the_previous_request() {
-        let mut prev = crate::tui::list::tests::summary(11);
+        let mut prev = crate::tui::pane::list::window::tests::summary(11);
         prev.received_at = Timestamp(1_700_000_000_000_000);
         let d = Detail::new(captured(), None, Some(prev), Tab::Overview, false);
         let lines = texts(&d);

@@ -42,7 +42,6 @@ pub mod deliveries;
 pub mod detail;
 mod doc;
 
-pub mod list;
 pub mod pane;
 pub mod render;
 pub mod term;

@@ -1,6 +1,7 @@
 //! The pane room: each part of the screen, its state and how it is drawn.
 
 pub mod layout;
+pub mod list;
 pub mod overlay;
 pub mod status;
 pub mod theme;

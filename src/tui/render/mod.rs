@@ -22,7 +22,6 @@
 //! documents when they are built).
 
 mod detail;
-mod list;
 
 use ratatui::Frame;
 
@@ -32,11 +31,12 @@ use std::time::Instant;
 use ratatui::crossterm::event::Event;
 
 use super::app::{App, Focus, Overlay};
+use super::pane::list::draw as list;
+use super::pane::list::draw::ListPane;
 use super::pane::top_bar::{Origin, TopBar};
 use super::pane::{overlay, status, top_bar};
 use super::term::effect::Effect;
 use super::term::event_loop::TerminalApp;
-use list::ListPane;
 
 /// Draws the whole screen: each pane from its part of `app`.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {

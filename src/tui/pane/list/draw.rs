@@ -1,4 +1,4 @@
-//! The request list: one row per request, newest at the bottom.
+//! Drawing the request list: one row per request, newest at the bottom.
 
 use bytesize::ByteSize;
 use ratatui::Frame;
@@ -10,11 +10,11 @@ use ratatui::widgets::{
     Table, TableState, Wrap,
 };
 
+use super::window::ListWindow;
 use crate::model::{DeliveryBrief, RequestSummary};
 use crate::render::color::PENDING_MARK;
 use crate::render::sanitize;
 use crate::render::summary::{badge_tags, clock_time, short_duration};
-use crate::tui::list::ListWindow;
 use crate::tui::pane::theme;
 
 /// The columns of the list, left to right.

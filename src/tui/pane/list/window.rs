@@ -9,9 +9,9 @@
 //!
 //! Rows are kept oldest first: the newest request is at the bottom.
 
-use super::data::source::{Edge, Pager};
 use crate::model::RequestSummary;
 use crate::store::{Direction, StoreError};
+use crate::tui::data::source::{Edge, Pager};
 
 /// The most rows kept in memory.
 pub const MAX_ROWS: usize = 1024;
