@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
 use hookcap::store::Store;
 use hookcap::tui::app::{Action, App, AppOptions};
-use hookcap::tui::detail::{Detail, Tab};
+use hookcap::tui::pane::detail::{Detail, Tab};
 use hookcap::tui::render;
 use hookcap::tui::{LiveFeed, Origin, Recorder};
 use ratatui::Terminal;

@@ -36,11 +36,7 @@
 //! screen by [`log_sink`] while the inspector runs.
 
 pub mod app;
-mod body;
 pub mod data;
-pub mod deliveries;
-pub mod detail;
-mod doc;
 
 pub mod pane;
 pub mod render;

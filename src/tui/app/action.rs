@@ -3,7 +3,7 @@
 //! everything ([`Overlay`]). Keys and mouse events become actions
 //! ([`super::keys`]); the app carries them out.
 
-use crate::tui::detail::Tab;
+use crate::tui::pane::detail::Tab;
 
 /// The pane that takes movement keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::{Action, Overlay};
-use crate::tui::detail::Tab;
+use crate::tui::pane::detail::Tab;
 
 /// What decides how a key is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,8 +25,9 @@ pub use action::{Action, Focus, Overlay};
 use super::data::rate::{HISTORY_SECONDS, Rate};
 use super::data::replays::{Recorder, Replays};
 use super::data::source::{LiveFeed, RequestSource};
-use super::deliveries::Deliveries;
-use super::detail::{Detail, Tab};
+use super::pane::detail::body::size;
+use super::pane::detail::deliveries::Deliveries;
+use super::pane::detail::{Detail, Tab};
 use super::pane::layout::{Areas, areas};
 use super::pane::list::window::{ListWindow, MAX_ROWS};
 use super::pane::status::{FilterBar, Message, ReplayPrompt};
@@ -473,7 +474,7 @@ impl App {
             self.say_error(format!(
                 "a curl command for #{id} is too big for the terminal clipboard ({} at most): \
                  use `hookcap export id:{id} --format curl`",
-                super::body::size(MAX_CLIPBOARD_BYTES)
+                size(MAX_CLIPBOARD_BYTES)
             ));
             return Ok(());
         }
@@ -499,11 +500,7 @@ impl App {
             Ok(decoded) => decoded.into_owned(),
             Err(_) => d.body.to_vec(),
         };
-        let what = format!(
-            "body of #{} ({})",
-            d.request.id,
-            super::body::size(body.len())
-        );
+        let what = format!("body of #{} ({})", d.request.id, size(body.len()));
         self.copy(body, what);
         Ok(())
     }
@@ -512,7 +509,7 @@ impl App {
         if bytes.len() > MAX_CLIPBOARD_BYTES {
             return self.say_error(format!(
                 "{what} is too big for the terminal clipboard ({} at most): use `hookcap show`",
-                super::body::size(MAX_CLIPBOARD_BYTES)
+                size(MAX_CLIPBOARD_BYTES)
             ));
         }
         self.effects.push(Effect::Clipboard(bytes));

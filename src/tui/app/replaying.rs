@@ -9,7 +9,7 @@ use super::{Action, App, Result};
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::data::replays::no_destination;
-use crate::tui::deliveries::Deliveries;
+use crate::tui::pane::detail::deliveries::Deliveries;
 use crate::tui::pane::status::ReplayPrompt;
 use crate::upstream::Target;
 

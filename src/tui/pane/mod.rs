@@ -1,5 +1,6 @@
 //! The pane room: each part of the screen, its state and how it is drawn.
 
+pub mod detail;
 pub mod layout;
 pub mod list;
 pub mod overlay;

@@ -21,8 +21,6 @@
 //! been through [`crate::render::sanitize`] (list cells here, the detail's
 //! documents when they are built).
 
-mod detail;
-
 use ratatui::Frame;
 
 use super::app::keys::HELP;
@@ -31,6 +29,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::Event;
 
 use super::app::{App, Focus, Overlay};
+use super::pane::detail::draw as detail;
 use super::pane::list::draw as list;
 use super::pane::list::draw::ListPane;
 use super::pane::top_bar::{Origin, TopBar};

@@ -10,7 +10,7 @@ use ratatui::style::Color;
 
 use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::{Action, App};
-use crate::tui::detail::Tab;
+use crate::tui::pane::detail::Tab;
 use crate::tui::testing::{
     answer, app_with, app_with_deliveries, checked, delivery, draw, forward_app_with, request,
     screen, typical,

@@ -2,19 +2,24 @@
 //! it is scrolled. Each tab is a document of rows, built when the tab (or the
 //! request) changes, never while drawing.
 
+pub(crate) mod body;
+pub mod deliveries;
+pub(crate) mod doc;
+pub mod draw;
+
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use super::body::{body_doc, size};
-use super::deliveries::{self, Deliveries};
-use super::doc::Doc;
-use super::pane::theme;
 use crate::model::{
     CapturedRequest, DeliveryKind, HeaderList, PENDING_STATUS, RequestSummary, Session, SessionMode,
 };
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
 use crate::render::summary::signature_tag;
+use crate::tui::pane::theme;
+use body::{body_doc, size};
+use deliveries::Deliveries;
+use doc::Doc;
 
 /// The tabs of the detail pane, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The detail pane: tab titles, then the visible rows of the tab's document.
+//! Drawing the detail pane: tab titles, then the visible rows of the tab's document.
 
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -6,8 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs};
 
+use super::{Detail, Tab};
 use crate::render::sanitize;
-use crate::tui::detail::{Detail, Tab};
 use crate::tui::pane::layout::Areas;
 use crate::tui::pane::theme;
 
