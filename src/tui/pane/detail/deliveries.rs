@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 
 use super::body::body_doc;
 use super::doc::Doc;
-use super::{fact, status_text};
+use super::rows::{fact, status_text};
 use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;

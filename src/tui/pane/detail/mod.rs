@@ -6,6 +6,7 @@ pub(crate) mod body;
 pub mod deliveries;
 pub(crate) mod doc;
 pub mod draw;
+pub(crate) mod rows;
 
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
@@ -20,6 +21,7 @@ use crate::tui::pane::theme;
 use body::{body_doc, size};
 use deliveries::Deliveries;
 use doc::Doc;
+use rows::{fact, status_text};
 
 /// The tabs of the detail pane, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,14 +213,6 @@ impl Detail {
     }
 }
 
-/// A `label  value` row; `value` must be sanitized.
-pub(super) fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<10}"), theme::dim()),
-        Span::raw(value.into()),
-    ])
-}
-
 fn overview(
     r: &CapturedRequest,
     body_len: usize,
@@ -318,17 +312,6 @@ fn body_fact(r: &CapturedRequest, body_len: usize) -> String {
         text.push_str(" · truncated: only the start was kept");
     }
     text
-}
-
-/// `200 OK`.
-pub(super) fn status_text(status: u16) -> String {
-    let reason = http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(reason) => format!("{status} {reason}"),
-        None => status.to_string(),
-    }
 }
 
 fn headers(r: &CapturedRequest) -> Doc {
