@@ -6,7 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs};
 
-use super::{Detail, Tab};
+use super::Detail;
+use super::tab::Tab;
 use crate::render::sanitize;
 use crate::tui::pane::layout::Areas;
 use crate::tui::pane::theme;
