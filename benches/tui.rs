@@ -18,7 +18,7 @@ use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timest
 use hookcap::store::Store;
 use hookcap::tui::app::{Action, App, AppOptions};
 use hookcap::tui::pane::detail::{Detail, Tab};
-use hookcap::tui::render;
+use hookcap::tui::screen;
 use hookcap::tui::{LiveFeed, Origin, Recorder};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -82,7 +82,7 @@ fn draw(app: &App) {
     let backend = TestBackend::new(app.size.width, app.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
     terminal
-        .draw(|f| render::draw(f, app))
+        .draw(|f| screen::draw(f, app))
         .expect("draw a frame");
 }
 

@@ -39,7 +39,9 @@ pub mod app;
 pub mod data;
 
 pub mod pane;
-pub mod render;
+pub mod screen;
+#[cfg(test)]
+mod snapshot_tests;
 pub mod term;
 #[cfg(test)]
 mod testing;

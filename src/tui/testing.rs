@@ -10,7 +10,7 @@ use super::Origin;
 use super::app::{App, AppOptions};
 use super::data::replays::Recorder;
 use super::data::source::LiveFeed;
-use super::render;
+use super::screen;
 use std::time::Duration;
 
 use crate::model::{
@@ -242,7 +242,7 @@ pub fn live_app(requests: &[NewRequest]) -> (App, watch::Sender<StoredUpTo>) {
 pub fn draw(app: &App) -> Terminal<TestBackend> {
     let backend = TestBackend::new(app.size.width, app.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
-    terminal.draw(|f| render::draw(f, app)).expect("draw");
+    terminal.draw(|f| screen::draw(f, app)).expect("draw");
     terminal
 }
 

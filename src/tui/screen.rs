@@ -1,39 +1,24 @@
-//! Drawing: pure functions from an [`App`] to a frame, one per pane.
-//!
-//! ```text
-//!  hookcap │ listening on http://127.0.0.1:4665 · session 3 │ 1,204 requests   ▁▂▅▇▃ 4/s  FOLLOW   top_bar
-//! ┌ Requests ───────────────────────────────────────────────────────────────┐
-//! │   ID TIME          METHOD PATH                     ST      SIZE TYPE    │ list
-//! │ 1203 18:23:51.123  POST   /hooks/stripe           200   1.2 KiB json    │
-//! │▶1204 18:23:52.001  GET    /health                 200       0 B         │
-//! └─────────────────────────────────────────────────────────────────────────┘
-//! ┌ #1204 GET /health ──────────────────────────────────────────────────────┐
-//! │ Overview │ Headers │ Body │ Response │ Deliveries                        │ detail
-//! │ GET /health HTTP/1.1                                                     │
-//! └─────────────────────────────────────────────────────────────────────────┘
-//!  / method:POST stripe▏                                                       status (filter)
-//!  j/k move · Enter detail · Tab tabs · / filter · … · ? help · q quit         status
-//! ```
+//! The whole screen: each pane drawn from its part of an [`App`], and how
+//! the event loop runs the app ([`TerminalApp`]).
 //!
 //! Overlays (help, delete confirmation) are drawn last, on top. Below
-//! [`crate::tui::pane::layout::MIN_WIDTH`]×[`crate::tui::pane::layout::MIN_HEIGHT`] only a "too small" message is
-//! drawn. Every string from captured traffic reaching these functions has
-//! been through [`crate::render::sanitize`] (list cells here, the detail's
-//! documents when they are built).
+//! [`layout::MIN_WIDTH`]×[`layout::MIN_HEIGHT`] only a "too small" message
+//! is drawn.
+//!
+//! [`layout::MIN_WIDTH`]: crate::tui::pane::layout::MIN_WIDTH
+//! [`layout::MIN_HEIGHT`]: crate::tui::pane::layout::MIN_HEIGHT
 
-use ratatui::Frame;
-
-use super::app::keys::HELP;
 use std::time::Instant;
 
+use ratatui::Frame;
 use ratatui::crossterm::event::Event;
 
+use super::app::keys::HELP;
 use super::app::{App, Focus, Overlay};
 use super::pane::detail::draw as detail;
-use super::pane::list::draw as list;
-use super::pane::list::draw::ListPane;
-use super::pane::top_bar::{Origin, TopBar};
-use super::pane::{overlay, status, top_bar};
+use super::pane::list::draw::{self as list, ListPane};
+use super::pane::top_bar::{self, Origin, TopBar};
+use super::pane::{overlay, status};
 use super::term::effect::Effect;
 use super::term::event_loop::TerminalApp;
 
@@ -112,10 +97,6 @@ impl TerminalApp for App {
         App::should_quit(self)
     }
 }
-
-#[cfg(test)]
-#[path = "snapshot_tests.rs"]
-mod snapshot_tests;
 
 #[cfg(test)]
 mod tests {
