@@ -43,8 +43,6 @@ pub mod screen;
 #[cfg(test)]
 mod snapshot_tests;
 pub mod term;
-#[cfg(test)]
-mod testing;
 
 use std::path::PathBuf;
 use std::time::Instant;

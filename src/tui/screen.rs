@@ -108,9 +108,9 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
+    use crate::tui::app::testing::{app_with, typical};
     use crate::tui::term::effect::Effect;
     use crate::tui::term::event_loop::{Input, LoopIo, run_loop};
-    use crate::tui::testing::{app_with, typical};
 
     /// Events from a list, then nothing.
     struct Script(VecDeque<Event>);

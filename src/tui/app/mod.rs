@@ -761,4 +761,6 @@ impl App {
 mod replaying;
 
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;

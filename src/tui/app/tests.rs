@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::model::DeliveryKind;
 use crate::store::StoredUpTo;
-use crate::tui::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
 
 fn selected(app: &App) -> Option<i64> {
     app.list.selected().map(|r| r.id)
@@ -386,9 +386,9 @@ fn q_ctrl_c_and_the_stop_signal_all_quit() {
     )));
     assert!(app.should_quit());
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let mut opts = crate::tui::testing::options(100, 30);
+    let mut opts = crate::tui::app::testing::options(100, 30);
     opts.stop = Some(rx);
-    let mut app = crate::tui::testing::app_with_options(&typical(), opts);
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
     app.tick(Instant::now());
     assert!(!app.should_quit());
     tx.send_replace(true);
@@ -545,7 +545,7 @@ fn r_without_a_forward_target_says_how_to_replay_anyway() {
 #[test]
 fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     let (url, seen) = upstream(JSON_OK);
-    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], &url);
+    let (mut app, _dir) = crate::tui::app::testing::forward_app(&[hook()], &url);
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     assert_eq!(doc_texts(&app)[0], "No deliveries.");
     press(&mut app, KeyCode::Char('r'));
@@ -580,7 +580,7 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
     // Connections to it are accepted by the kernel and never answered.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", silent.local_addr().unwrap());
-    let (mut app, dir) = crate::tui::testing::forward_app(&[hook()], &url);
+    let (mut app, dir) = crate::tui::app::testing::forward_app(&[hook()], &url);
     let recorder = crate::tui::data::replays::Recorder::Database(dir.path().join("h.db"));
     let replays = crate::tui::data::replays::Replays::new(recorder);
     app.set_replays(replays.with_timeout(Duration::from_millis(300)));
@@ -613,7 +613,7 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
 fn a_delivery_recorded_elsewhere_shows_in_the_row_and_the_open_detail() {
     let (mut app, tx) = live_app(&typical());
     app.execute_action(Action::ShowTab(Tab::Deliveries));
-    let forwarded = crate::tui::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
+    let forwarded = crate::tui::app::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
     app.store().insert_delivery(&forwarded).unwrap();
     tx.send_replace(StoredUpTo {
         last_id: 5,
@@ -695,7 +695,8 @@ fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
 
 #[test]
 fn capital_r_prefills_the_forward_target() {
-    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
+    let (mut app, _dir) =
+        crate::tui::app::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
     press(&mut app, KeyCode::Char('R'));
     assert_eq!(app.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }

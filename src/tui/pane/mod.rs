@@ -5,5 +5,7 @@ pub mod layout;
 pub mod list;
 pub mod overlay;
 pub mod status;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
 pub mod top_bar;

@@ -201,7 +201,7 @@ mod tests {
     use crate::model::{Header, NewRequest, Timestamp};
     use crate::store::fixtures::request;
 
-    pub(crate) fn captured() -> CapturedRequest {
+    fn captured() -> CapturedRequest {
         CapturedRequest {
             id: 12,
             request: NewRequest {
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn the_overview_has_timing_against_the_previous_request() {
-        let mut prev = crate::tui::pane::list::window::tests::summary(11);
+        let mut prev = crate::tui::pane::testing::summary(11);
         prev.received_at = Timestamp(1_700_000_000_000_000);
         let d = Detail::new(captured(), None, Some(prev), Tab::Overview, false);
         let lines = texts(&d);

@@ -283,43 +283,26 @@ fn page_size(height: usize) -> usize {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::model::Timestamp;
     use crate::store::Direction;
+    use crate::tui::pane::testing::summary;
 
     /// Pages over the ids `1..=n` (minus deleted ones), at most `per_call`
     /// rows per page, like a time-limited search.
-    pub(crate) struct FakePager {
-        pub ids: Vec<i64>,
-        pub per_call: usize,
-        pub calls: usize,
+    struct FakePager {
+        ids: Vec<i64>,
+        per_call: usize,
+        calls: usize,
     }
 
     impl FakePager {
-        pub(crate) fn new(n: i64) -> Self {
+        fn new(n: i64) -> Self {
             Self {
                 ids: (1..=n).collect(),
                 per_call: usize::MAX,
                 calls: 0,
             }
-        }
-    }
-
-    pub(crate) fn summary(id: i64) -> RequestSummary {
-        RequestSummary {
-            id,
-            session_id: 1,
-            received_at: Timestamp(id),
-            method: "POST".into(),
-            target: format!("/{id}"),
-            status: 200,
-            body_size: 0,
-            truncated: false,
-            content_type: None,
-            signature: None,
-            rejected: None,
-            delivery: None,
         }
     }
 
