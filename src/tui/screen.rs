@@ -34,7 +34,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if let Some(filter) = areas.filter {
         status::filter_line(frame, filter, &app.filter, app.replay_to.as_ref());
     }
-    status::status_line(frame, areas.status, &app.filter, app.message.as_ref());
+    status::status_line(
+        frame,
+        areas.status,
+        &app.filter,
+        app.status.message.as_ref(),
+    );
     match app.overlay {
         Overlay::None => {}
         Overlay::Help => overlay::help(frame, frame.area(), HELP),
@@ -90,7 +95,7 @@ impl TerminalApp for App {
     }
 
     fn log(&mut self, line: String) {
-        App::log(self, line);
+        self.status.log(line);
     }
 
     fn should_quit(&self) -> bool {
@@ -142,6 +147,11 @@ mod tests {
         run_loop(&mut terminal, &mut app, &mut io).unwrap();
         assert_eq!(copied, [Effect::Clipboard(typical()[3].body.clone())]);
         assert!(app.should_quit());
-        assert!(app.logs.iter().all(|l| l.contains("WARN something odd")));
+        assert!(
+            app.status
+                .logs
+                .iter()
+                .all(|l| l.contains("WARN something odd"))
+        );
     }
 }

@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Position, Size};
@@ -19,6 +19,7 @@ use tokio::sync::watch;
 
 pub mod action;
 pub mod keys;
+pub mod status;
 
 pub use action::{Action, Focus, Overlay};
 
@@ -30,7 +31,7 @@ use super::pane::detail::deliveries::Deliveries;
 use super::pane::detail::{Detail, Tab};
 use super::pane::layout::{Areas, areas};
 use super::pane::list::window::{ListWindow, MAX_ROWS};
-use super::pane::status::{FilterBar, Message, ReplayPrompt};
+use super::pane::status::{FilterBar, ReplayPrompt};
 use super::pane::top_bar::Origin;
 use super::term::clipboard::MAX_CLIPBOARD_BYTES;
 use super::term::effect::Effect;
@@ -40,15 +41,12 @@ use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
 use keys::KeyContext;
+use status::Status;
 
-/// How long a confirmation or error stays in the status line.
-pub const MESSAGE_TTL: Duration = Duration::from_secs(5);
 /// Rows the mouse wheel scrolls per notch.
 const WHEEL_ROWS: isize = 3;
 /// Columns `h`/`l` scroll sideways.
 const SIDEWAYS_COLUMNS: isize = 8;
-/// Log lines kept to print again after the inspector closes.
-const MAX_LOG_LINES: usize = 200;
 
 /// How an [`App`] starts.
 pub struct AppOptions {
@@ -97,12 +95,8 @@ pub struct App {
     pub newest_id: i64,
     /// Arrivals per second.
     pub rate: Rate,
-    /// The status-line message.
-    pub message: Option<Message>,
     /// The terminal size.
     pub size: Size,
-    /// Log lines seen while running, to print after the terminal is restored.
-    pub logs: Vec<String>,
     tab: Tab,
     raw: bool,
     sessions: HashMap<i64, Option<Session>>,
@@ -115,6 +109,8 @@ pub struct App {
     deliveries_heard: i64,
     replays: Replays,
     stop: Option<watch::Receiver<bool>>,
+    /// The status line's message and the log lines seen.
+    pub status: Status,
     effects: Vec<Effect>,
     quit: bool,
 }
@@ -151,9 +147,7 @@ impl App {
             first_id,
             newest_id,
             rate,
-            message: None,
             size: opts.size,
-            logs: Vec::new(),
             tab: Tab::Overview,
             raw: false,
             sessions: HashMap::new(),
@@ -163,6 +157,7 @@ impl App {
             deliveries_heard: 0,
             replays: Replays::new(opts.recorder),
             stop: opts.stop,
+            status: Status::default(),
             effects: Vec::new(),
             quit: false,
         };
@@ -254,7 +249,7 @@ impl App {
     /// Applies `action`. Store errors become a status-line message, never a crash.
     pub fn execute_action(&mut self, action: Action) {
         if let Err(e) = self.dispatch(action) {
-            self.say_error(format!("database error: {e}"));
+            self.status.say_error(format!("database error: {e}"));
         }
     }
 
@@ -403,9 +398,10 @@ impl App {
         self.paused = false;
         if self.follow {
             self.last()?;
-            self.say("follow on: the newest request stays selected");
+            self.status
+                .say("follow on: the newest request stays selected");
         } else {
-            self.say("follow off");
+            self.status.say("follow off");
         }
         Ok(())
     }
@@ -466,12 +462,12 @@ impl App {
     fn copy_curl(&mut self) -> Result<()> {
         self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            self.say_error("no request selected");
+            self.status.say_error("no request selected");
             return Ok(());
         };
         if d.body.len() > MAX_CLIPBOARD_BYTES {
             let id = d.request.id;
-            self.say_error(format!(
+            self.status.say_error(format!(
                 "a curl command for #{id} is too big for the terminal clipboard ({} at most): \
                  use `hookcap export id:{id} --format curl`",
                 size(MAX_CLIPBOARD_BYTES)
@@ -493,7 +489,7 @@ impl App {
     fn copy_body(&mut self) -> Result<()> {
         self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            self.say_error("no request selected");
+            self.status.say_error("no request selected");
             return Ok(());
         };
         let body = match decode_content_encoding(&d.request.headers, &d.body) {
@@ -507,13 +503,14 @@ impl App {
 
     fn copy(&mut self, bytes: Vec<u8>, what: String) {
         if bytes.len() > MAX_CLIPBOARD_BYTES {
-            return self.say_error(format!(
+            return self.status.say_error(format!(
                 "{what} is too big for the terminal clipboard ({} at most): use `hookcap show`",
                 size(MAX_CLIPBOARD_BYTES)
             ));
         }
         self.effects.push(Effect::Clipboard(bytes));
-        self.say(format!("copied the {what} to the clipboard"));
+        self.status
+            .say(format!("copied the {what} to the clipboard"));
     }
 
     fn ask_delete(&mut self) {
@@ -530,7 +527,7 @@ impl App {
         if self.source.store().delete_request(id)? {
             self.total = self.total.map(|t| t.saturating_sub(1));
             self.first_id = self.store().id_bounds()?.map_or(0, |(min, _)| min);
-            self.say(format!("deleted request #{id}"));
+            self.status.say(format!("deleted request #{id}"));
         }
         let height = self.list_height();
         self.list.remove(id, height);
@@ -584,38 +581,6 @@ impl App {
         self.list.select(self.list.selected_index(), height);
     }
 
-    /// A confirmation in the status line.
-    pub fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            is_error: false,
-            at: Instant::now(),
-        });
-    }
-
-    /// An error in the status line.
-    pub fn say_error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            is_error: true,
-            at: Instant::now(),
-        });
-    }
-
-    /// A log line written while the inspector runs: shown, and kept for later.
-    pub fn log(&mut self, line: String) {
-        let is_error = line.contains("ERROR") || line.contains("WARN");
-        if self.logs.len() == MAX_LOG_LINES {
-            self.logs.remove(0);
-        }
-        self.logs.push(line.clone());
-        self.message = Some(Message {
-            text: line,
-            is_error,
-            at: Instant::now(),
-        });
-    }
-
     /// Takes the total from a background count when it arrives
     /// (`(count, newest id counted)`).
     pub fn expect_total(&mut self, counted: mpsc::Receiver<(u64, i64)>) {
@@ -646,21 +611,17 @@ impl App {
         let changed = match self.update(now) {
             Ok(changed) => changed,
             Err(e) => {
-                self.say_error(format!("database error: {e}"));
+                self.status.say_error(format!("database error: {e}"));
                 true
             }
         };
-        let expired = self
-            .message
-            .as_ref()
-            .is_some_and(|m| now.saturating_duration_since(m.at) >= MESSAGE_TTL);
+        let expired = self.status.expire(now);
         if expired {
-            self.message = None;
             // A slow replay's "replaying…" must not vanish as if it were done.
             match self.replays_in_flight() {
                 0 => {}
-                1 => self.say("1 replay still running"),
-                n => self.say(format!("{n} replays still running")),
+                1 => self.status.say("1 replay still running"),
+                n => self.status.say(format!("{n} replays still running")),
             }
         }
         changed | expired | self.rate.advance(Timestamp::now().unix_seconds())

@@ -22,13 +22,13 @@ impl App {
     pub(super) fn replay(&mut self) -> Result<()> {
         self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            self.say_error("no request selected");
+            self.status.say_error("no request selected");
             return Ok(());
         };
         let id = d.request.id;
         let Some(dest) = default_destination(d.session.as_ref()) else {
             let text = no_destination(id, d.session.as_ref());
-            self.say_error(text);
+            self.status.say_error(text);
             return Ok(());
         };
         let request = d.full_request();
@@ -41,7 +41,7 @@ impl App {
     pub(super) fn ask_replay_to(&mut self) -> Result<()> {
         self.sync_detail()?;
         let Some(d) = self.current_detail() else {
-            self.say_error("no request selected");
+            self.status.say_error("no request selected");
             return Ok(());
         };
         let input = default_destination(d.session.as_ref())
@@ -84,7 +84,7 @@ impl App {
         let dest = match Target::parse(prompt.input.trim()) {
             Ok(dest) => dest,
             Err(e) => {
-                self.say_error(e.to_string());
+                self.status.say_error(e.to_string());
                 return Ok(());
             }
         };
@@ -92,7 +92,7 @@ impl App {
         self.replay_to = None;
         match self.store().get(id)? {
             Some(request) => self.start_replay(&request, &dest),
-            None => self.say_error(format!("request #{id} is gone")),
+            None => self.status.say_error(format!("request #{id} is gone")),
         }
         Ok(())
     }
@@ -104,8 +104,10 @@ impl App {
             false => "",
         };
         match self.replays.start(request, dest) {
-            Ok(url) => self.say(format!("replaying #{} → {url}{note}", request.id)),
-            Err(e) => self.say_error(e.to_string()),
+            Ok(url) => self
+                .status
+                .say(format!("replaying #{} → {url}{note}", request.id)),
+            Err(e) => self.status.say_error(e.to_string()),
         }
     }
 
@@ -126,8 +128,8 @@ impl App {
         while let Some(done) = self.replays.finished() {
             any = true;
             match done.is_error() {
-                true => self.say_error(done.message()),
-                false => self.say(done.message()),
+                true => self.status.say_error(done.message()),
+                false => self.status.say(done.message()),
             }
             if done.recorded.is_ok() {
                 self.refresh_rows(Some(done.request_id))?;

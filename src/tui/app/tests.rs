@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
+use super::status::MESSAGE_TTL;
 use super::*;
 use crate::model::DeliveryKind;
 use crate::store::StoredUpTo;
@@ -324,7 +325,7 @@ fn c_copies_a_curl_command_and_says_so() {
     );
     assert!(cmd.contains("-H 'Host: 127.0.0.1:4665'"), "{cmd}");
     assert!(cmd.contains(r#"--data-raw '{"id":"evt_1","#), "{cmd}");
-    let message = app.message.as_ref().unwrap();
+    let message = app.status.message.as_ref().unwrap();
     assert!(!message.is_error && message.text.contains("curl command for #1"));
 }
 
@@ -341,7 +342,7 @@ fn y_copies_the_body_but_not_one_too_big_for_the_clipboard() {
     );
     press(&mut app, KeyCode::Char('y'));
     assert!(app.take_effects().is_empty());
-    assert!(app.message.as_ref().is_some_and(|m| m.is_error));
+    assert!(app.status.message.as_ref().is_some_and(|m| m.is_error));
     press(&mut app, KeyCode::Char('k'));
     app.tick(Instant::now());
     press(&mut app, KeyCode::Char('y'));
@@ -443,9 +444,9 @@ fn the_background_count_is_taken_when_it_arrives() {
 fn messages_expire() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('r'));
-    assert!(app.message.is_some());
+    assert!(app.status.message.is_some());
     app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
-    assert!(app.message.is_none());
+    assert!(app.status.message.is_none());
 }
 
 #[test]
@@ -532,7 +533,7 @@ fn hook() -> crate::model::NewRequest {
 fn r_without_a_forward_target_says_how_to_replay_anyway() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.as_ref().unwrap();
+    let m = app.status.message.as_ref().unwrap();
     assert!(m.is_error);
     assert_eq!(
         m.text,
@@ -549,7 +550,7 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     assert_eq!(doc_texts(&app)[0], "No deliveries.");
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert_eq!(
         (m.text, m.is_error),
         (format!("replaying #1 → {url}/hook"), false)
@@ -557,7 +558,7 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     assert_eq!(app.replays_in_flight(), 1, "sent in the background");
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.starts_with("#1 replayed → 200 in "), "{}", m.text);
     assert!(!m.is_error);
     let brief = app.list.selected().unwrap().delivery.clone().unwrap();
@@ -588,7 +589,7 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
         press(&mut app, KeyCode::Char('r'));
     }
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(
         m.is_error && m.text.contains("replays are still running"),
         "{m:?}"
@@ -596,12 +597,12 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
 
     // Its message expires while they run: it says they still do.
     app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     let running = crate::tui::data::replays::MAX_IN_FLIGHT;
     assert_eq!(m.text, format!("{running} replays still running"), "{m:?}");
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
     assert!(m.is_error);
     let n = crate::tui::data::replays::MAX_IN_FLIGHT;
@@ -656,7 +657,7 @@ fn capital_r_asks_where_and_sends_there() {
     type_text(&mut app, "https://nope");
     press(&mut app, KeyCode::Enter);
     assert!(app.replay_to.is_some(), "a bad URL keeps the prompt open");
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(
         m.is_error && m.text.contains("https targets are not supported"),
         "{m:?}"
@@ -666,11 +667,11 @@ fn capital_r_asks_where_and_sends_there() {
     type_text(&mut app, &format!("{url}/base"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.replay_to, None);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert_eq!(m.text, format!("replaying #5 → {url}/base/hooks/42"));
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.starts_with("#5 replayed → 200 in "), "{}", m.text);
     assert!(
         m.is_error && m.text.contains("not recorded"),
