@@ -79,7 +79,7 @@ fn open(db: &Path) -> App {
 }
 
 fn draw(app: &App) {
-    let backend = TestBackend::new(app.size.width, app.size.height);
+    let backend = TestBackend::new(app.view.size.width, app.view.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
     terminal
         .draw(|f| screen::draw(f, app))
@@ -119,9 +119,9 @@ fn filters(app: &mut App) {
     for (filter, what) in FILTERS {
         app.execute_action(Action::FilterClear);
         let started = Instant::now();
-        app.filter.input = (*filter).to_owned();
+        app.view.filter.input = (*filter).to_owned();
         app.execute_action(Action::FilterAccept);
-        assert!(app.filter.error.is_none(), "{filter} parses");
+        assert!(app.view.filter.error.is_none(), "{filter} parses");
         let first = started.elapsed();
         while app.searching() {
             app.tick(Instant::now());

@@ -24,23 +24,23 @@ use super::term::event_loop::TerminalApp;
 
 /// Draws the whole screen: each pane from its part of `app`.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let Some(areas) = app.areas() else {
+    let Some(areas) = app.view.areas() else {
         return overlay::too_small(frame, frame.area());
     };
     top_bar::draw(frame, areas.top, &top_bar(app));
     list::draw(frame, areas.list, &list_pane(app));
-    let focused = app.focus == Focus::Detail;
+    let focused = app.view.focus == Focus::Detail;
     detail::draw(frame, &areas, app.detail.as_ref(), focused);
     if let Some(filter) = areas.filter {
-        status::filter_line(frame, filter, &app.filter, app.replay_to.as_ref());
+        status::filter_line(frame, filter, &app.view.filter, app.view.replay_to.as_ref());
     }
     status::status_line(
         frame,
         areas.status,
-        &app.filter,
+        &app.view.filter,
         app.status.message.as_ref(),
     );
-    match app.overlay {
+    match app.view.overlay {
         Overlay::None => {}
         Overlay::Help => overlay::help(frame, frame.area(), HELP),
         Overlay::ConfirmDelete(id) => {
@@ -54,8 +54,8 @@ fn top_bar(app: &App) -> TopBar<'_> {
         origin: &app.origin,
         total: app.total,
         rate: &app.rate,
-        follow: app.follow,
-        following: app.following(),
+        follow: app.view.follow,
+        following: app.view.following(),
     }
 }
 
@@ -66,7 +66,7 @@ fn list_pane(app: &App) -> ListPane<'_> {
     };
     ListPane {
         window: &app.list,
-        focused: app.focus == Focus::List,
+        focused: app.view.focus == Focus::List,
         filtered: app.filtered(),
         searching: app.searching(),
         unseen: app.unseen,

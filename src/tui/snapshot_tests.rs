@@ -20,7 +20,7 @@ use crate::tui::screen::draw as draw_screen;
 
 /// The screen after drawing `app` on a terminal of its size.
 fn draw(app: &App) -> Terminal<TestBackend> {
-    let backend = TestBackend::new(app.size.width, app.size.height);
+    let backend = TestBackend::new(app.view.size.width, app.view.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
     terminal.draw(|f| draw_screen(f, app)).expect("draw");
     terminal

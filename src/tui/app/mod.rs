@@ -8,7 +8,6 @@
 //! terminal itself (the clipboard) are returned as [`Effect`]s for the event
 //! loop to perform, so all of this runs in tests without a terminal.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -20,6 +19,7 @@ use tokio::sync::watch;
 pub mod action;
 pub mod keys;
 pub mod status;
+pub mod view;
 
 pub use action::{Action, Focus, Overlay};
 
@@ -29,9 +29,7 @@ use super::data::source::{LiveFeed, RequestSource};
 use super::pane::detail::body::size;
 use super::pane::detail::deliveries::Deliveries;
 use super::pane::detail::{Detail, Tab};
-use super::pane::layout::{Areas, areas};
 use super::pane::list::window::{ListWindow, MAX_ROWS};
-use super::pane::status::{FilterBar, ReplayPrompt};
 use super::pane::top_bar::Origin;
 use super::term::clipboard::MAX_CLIPBOARD_BYTES;
 use super::term::effect::Effect;
@@ -40,8 +38,8 @@ use crate::filter::Filter;
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
-use keys::KeyContext;
 use status::Status;
+use view::View;
 
 /// Rows the mouse wheel scrolls per notch.
 const WHEEL_ROWS: isize = 3;
@@ -68,23 +66,13 @@ pub struct AppOptions {
 pub struct App {
     /// What is being inspected.
     pub origin: Origin,
+    /// How it is shown: focus, overlay, prompts, follow, tab, size.
+    pub view: View,
     source: RequestSource,
     /// The request list.
     pub list: ListWindow,
     /// The selected request in full.
     pub detail: Option<Detail>,
-    /// The focused pane.
-    pub focus: Focus,
-    /// The overlay shown.
-    pub overlay: Overlay,
-    /// The `/` prompt.
-    pub filter: FilterBar,
-    /// The `R` prompt, while open (it takes the prompt line and its keys).
-    pub replay_to: Option<ReplayPrompt>,
-    /// Follow mode is on.
-    pub follow: bool,
-    /// Follow is on but paused, because the user scrolled away from the newest.
-    pub paused: bool,
     /// Requests stored (None while the first count runs).
     pub total: Option<u64>,
     /// Requests that arrived while the list was away from the newest.
@@ -95,14 +83,8 @@ pub struct App {
     pub newest_id: i64,
     /// Arrivals per second.
     pub rate: Rate,
-    /// The terminal size.
-    pub size: Size,
-    tab: Tab,
-    raw: bool,
     sessions: HashMap<i64, Option<Session>>,
     counting: Option<mpsc::Receiver<(u64, i64)>>,
-    /// The last layout computed, for the size and filter line it was for.
-    layout: Cell<Option<LayoutKey>>,
     live: LiveFeed,
     /// The delivery mark last heard from the live feed
     /// ([`crate::tui::data::source::Heard::deliveries`]).
@@ -117,9 +99,6 @@ pub struct App {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// A layout and what it was computed for (size, filter line shown).
-type LayoutKey = ((Size, bool), Option<Areas>);
-
 impl App {
     /// Loads the newest page and the selected request.
     pub fn new(origin: Origin, store: Store, opts: AppOptions) -> Result<Self> {
@@ -133,26 +112,17 @@ impl App {
         }
         let mut app = Self {
             origin,
+            view: View::new(opts.follow, opts.size, opts.filter.unwrap_or_default()),
             source: RequestSource::new(store),
             list: ListWindow::default(),
             detail: None,
-            focus: Focus::List,
-            overlay: Overlay::None,
-            filter: FilterBar::default(),
-            replay_to: None,
-            follow: opts.follow,
-            paused: false,
             total: None,
             unseen: 0,
             first_id,
             newest_id,
             rate,
-            size: opts.size,
-            tab: Tab::Overview,
-            raw: false,
             sessions: HashMap::new(),
             counting: None,
-            layout: Cell::new(None),
             live: opts.live,
             deliveries_heard: 0,
             replays: Replays::new(opts.recorder),
@@ -161,7 +131,6 @@ impl App {
             effects: Vec::new(),
             quit: false,
         };
-        app.filter.input = opts.filter.unwrap_or_default();
         app.apply_filter()?;
         app.sync_detail()?;
         Ok(app)
@@ -170,11 +139,6 @@ impl App {
     /// True once the user (or the stop signal) asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
-    }
-
-    /// True while follow is on and not paused.
-    pub fn following(&self) -> bool {
-        self.follow && !self.paused
     }
 
     /// The side effects asked for since the last call.
@@ -194,55 +158,19 @@ impl App {
 
     /// True while a search is still looking for rows to fill the screen.
     pub fn searching(&self) -> bool {
-        self.list.wants_more(self.list_height())
-    }
-
-    /// The screen areas for the current size (None when too small).
-    pub fn areas(&self) -> Option<Areas> {
-        let key = (self.size, self.filter_bar_shown());
-        match self.layout.get() {
-            Some((k, a)) if k == key => a,
-            _ => {
-                let a = areas(key.0, key.1);
-                self.layout.set(Some((key, a)));
-                a
-            }
-        }
-    }
-
-    /// Whether the filter line is on screen (it shows the `R` prompt too).
-    pub fn filter_bar_shown(&self) -> bool {
-        self.replay_to.is_some() || self.filter.editing || !self.filter.input.is_empty()
-    }
-
-    fn list_height(&self) -> usize {
-        self.areas()
-            .map_or(1, |a| a.list_rows.height.max(1) as usize)
-    }
-
-    fn detail_height(&self) -> usize {
-        self.areas()
-            .map_or(1, |a| a.detail_body.height.max(1) as usize)
+        self.list.wants_more(self.view.list_height())
     }
 
     /// Handles one terminal event.
     pub fn handle_event(&mut self, event: Event) {
         let action = match event {
-            Event::Key(key) => keys::action_for(key, self.key_context()),
+            Event::Key(key) => keys::action_for(key, self.view.key_context()),
             Event::Mouse(mouse) => keys::mouse_action(mouse),
             Event::Resize(w, h) => Some(Action::Resize(w, h)),
             _ => None,
         };
         if let Some(action) = action {
             self.execute_action(action);
-        }
-    }
-
-    /// How keys are read right now.
-    pub fn key_context(&self) -> KeyContext {
-        KeyContext {
-            overlay: self.overlay,
-            editing_filter: self.filter.editing || self.replay_to.is_some(),
         }
     }
 
@@ -268,8 +196,8 @@ impl App {
             Action::PrevRequest => self.move_list(-1)?,
             Action::ToggleFocus => self.toggle_focus()?,
             Action::Back => self.back()?,
-            Action::NextTab => self.show_tab(self.tab.cycle(1)),
-            Action::PrevTab => self.show_tab(self.tab.cycle(-1)),
+            Action::NextTab => self.show_tab(self.view.tab.cycle(1)),
+            Action::PrevTab => self.show_tab(self.view.tab.cycle(-1)),
             Action::ShowTab(tab) => self.show_tab(tab),
             Action::ToggleRaw => self.toggle_raw(),
             Action::ToggleFollow => self.toggle_follow()?,
@@ -283,10 +211,10 @@ impl App {
             Action::CopyBody => self.copy_body()?,
             Action::AskDelete => self.ask_delete(),
             Action::ConfirmDelete => self.delete()?,
-            Action::CloseOverlay => self.overlay = Overlay::None,
+            Action::CloseOverlay => self.view.overlay = Overlay::None,
             Action::Replay => self.replay()?,
             Action::AskReplayTo => self.ask_replay_to()?,
-            Action::ToggleHelp => self.toggle_help(),
+            Action::ToggleHelp => self.view.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),
             Action::Resize(w, h) => self.resize(Size::new(w, h)),
@@ -296,11 +224,11 @@ impl App {
 
     /// Movement keys: the list's selection or the detail's scroll, by focus.
     fn navigate(&mut self, action: Action) -> Result<()> {
-        if self.focus == Focus::Detail && self.detail.is_some() {
+        if self.view.focus == Focus::Detail && self.detail.is_some() {
             self.scroll_detail(action);
             return Ok(());
         }
-        let page = self.list_height() as isize;
+        let page = self.view.list_height() as isize;
         match action {
             Action::Up(n) => self.move_list(-(n as isize)),
             Action::Down(n) => self.move_list(n as isize),
@@ -313,7 +241,7 @@ impl App {
     }
 
     fn scroll_detail(&mut self, action: Action) {
-        let height = self.detail_height();
+        let height = self.view.detail_height();
         let Some(d) = self.detail.as_mut() else {
             return;
         };
@@ -332,35 +260,35 @@ impl App {
 
     /// Moves the selection; moving up pauses follow, reaching the newest resumes it.
     fn move_list(&mut self, delta: isize) -> Result<()> {
-        let height = self.list_height();
+        let height = self.view.list_height();
         self.list.move_by(&mut self.source, delta, height)?;
         if delta < 0 {
-            self.paused = true;
+            self.view.paused = true;
         } else if self.list.on_newest() {
-            self.paused = false;
+            self.view.paused = false;
             self.unseen = 0;
         }
         Ok(())
     }
 
     fn first(&mut self) -> Result<()> {
-        let height = self.list_height();
+        let height = self.view.list_height();
         self.list.load_oldest(&mut self.source, height)?;
-        self.paused = true;
+        self.view.paused = true;
         Ok(())
     }
 
     fn last(&mut self) -> Result<()> {
-        let height = self.list_height();
+        let height = self.view.list_height();
         self.list.load_newest(&mut self.source, height)?;
-        self.paused = false;
+        self.view.paused = false;
         self.unseen = 0;
         Ok(())
     }
 
     fn toggle_focus(&mut self) -> Result<()> {
         self.sync_detail()?;
-        self.focus = match self.focus {
+        self.view.focus = match self.view.focus {
             Focus::List if self.detail.is_some() => Focus::Detail,
             _ => Focus::List,
         };
@@ -368,35 +296,35 @@ impl App {
     }
 
     fn back(&mut self) -> Result<()> {
-        if self.focus == Focus::Detail {
-            self.focus = Focus::List;
-        } else if self.filter_bar_shown() {
+        if self.view.focus == Focus::Detail {
+            self.view.focus = Focus::List;
+        } else if self.view.filter_bar_shown() {
             self.edit_filter(Action::FilterClear)?;
         }
         Ok(())
     }
 
     fn show_tab(&mut self, tab: Tab) {
-        self.tab = tab;
+        self.view.tab = tab;
         if let Some(d) = self.detail.as_mut() {
             d.set_tab(tab);
         }
     }
 
     fn toggle_raw(&mut self) {
-        self.raw = !self.raw;
+        self.view.raw = !self.view.raw;
         if let Some(d) = self.detail.as_mut() {
-            d.set_raw(self.raw);
+            d.set_raw(self.view.raw);
         }
-        if !matches!(self.tab, Tab::Body | Tab::Response | Tab::Deliveries) {
+        if !matches!(self.view.tab, Tab::Body | Tab::Response | Tab::Deliveries) {
             self.show_tab(Tab::Body);
         }
     }
 
     fn toggle_follow(&mut self) -> Result<()> {
-        self.follow = !self.follow;
-        self.paused = false;
-        if self.follow {
+        self.view.follow = !self.view.follow;
+        self.view.paused = false;
+        if self.view.follow {
             self.last()?;
             self.status
                 .say("follow on: the newest request stays selected");
@@ -409,7 +337,7 @@ impl App {
     /// The prompt line's keys go to the `R` prompt while it is open, else
     /// to the `/` filter.
     fn edit_prompt(&mut self, action: Action) -> Result<()> {
-        match self.replay_to {
+        match self.view.replay_to {
             Some(_) => self.edit_replay_to(action),
             None => self.edit_filter(action),
         }
@@ -417,35 +345,35 @@ impl App {
 
     fn edit_filter(&mut self, action: Action) -> Result<()> {
         match action {
-            Action::OpenFilter => self.filter.editing = true,
-            Action::FilterChar(c) => self.filter.input.push(c),
+            Action::OpenFilter => self.view.filter.editing = true,
+            Action::FilterChar(c) => self.view.filter.input.push(c),
             Action::FilterBackspace => {
-                self.filter.input.pop();
+                self.view.filter.input.pop();
             }
-            Action::FilterClearInput => self.filter.input.clear(),
-            Action::FilterAccept => self.filter.editing = false,
+            Action::FilterClearInput => self.view.filter.input.clear(),
+            Action::FilterAccept => self.view.filter.editing = false,
             Action::FilterClear => {
-                self.filter.input.clear();
-                self.filter.editing = false;
+                self.view.filter.input.clear();
+                self.view.filter.editing = false;
             }
             _ => {}
         }
         self.apply_filter()?;
         // The filter line may have appeared or gone, changing the list's height.
-        self.resize(self.size);
+        self.resize(self.view.size);
         Ok(())
     }
 
     /// Re-reads the list when the typed filter parses to something new.
     fn apply_filter(&mut self) -> Result<()> {
-        let parsed = match Filter::parse_line(&self.filter.input, Timestamp::now()) {
+        let parsed = match Filter::parse_line(&self.view.filter.input, Timestamp::now()) {
             Ok(parsed) => parsed,
             Err(e) => {
-                self.filter.error = Some(e);
+                self.view.filter.error = Some(e);
                 return Ok(());
             }
         };
-        self.filter.error = None;
+        self.view.filter.error = None;
         if &parsed == self.source.filter() && !self.list.rows().is_empty() {
             return Ok(());
         }
@@ -515,40 +443,33 @@ impl App {
 
     fn ask_delete(&mut self) {
         if let Some(row) = self.list.selected() {
-            self.overlay = Overlay::ConfirmDelete(row.id);
+            self.view.overlay = Overlay::ConfirmDelete(row.id);
         }
     }
 
     fn delete(&mut self) -> Result<()> {
-        let Overlay::ConfirmDelete(id) = self.overlay else {
+        let Overlay::ConfirmDelete(id) = self.view.overlay else {
             return Ok(());
         };
-        self.overlay = Overlay::None;
+        self.view.overlay = Overlay::None;
         if self.source.store().delete_request(id)? {
             self.total = self.total.map(|t| t.saturating_sub(1));
             self.first_id = self.store().id_bounds()?.map_or(0, |(min, _)| min);
             self.status.say(format!("deleted request #{id}"));
         }
-        let height = self.list_height();
+        let height = self.view.list_height();
         self.list.remove(id, height);
         self.sync_detail()?;
         Ok(())
     }
 
-    fn toggle_help(&mut self) {
-        self.overlay = match self.overlay {
-            Overlay::Help => Overlay::None,
-            _ => Overlay::Help,
-        };
-    }
-
     fn wheel(&mut self, down: bool, at: Position) -> Result<()> {
         let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
-        let Some(a) = self.areas() else {
+        let Some(a) = self.view.areas() else {
             return Ok(());
         };
         if a.detail.contains(at) {
-            let height = self.detail_height();
+            let height = self.view.detail_height();
             if let Some(d) = self.detail.as_mut() {
                 d.scroll_by(delta, height);
             }
@@ -559,25 +480,25 @@ impl App {
     }
 
     fn click(&mut self, at: Position) {
-        let Some(a) = self.areas() else {
+        let Some(a) = self.view.areas() else {
             return;
         };
         if a.list_rows.contains(at) {
-            self.focus = Focus::List;
+            self.view.focus = Focus::List;
             let index = self.list.offset() + usize::from(at.y - a.list_rows.y);
             if index < self.list.rows().len() {
-                let height = self.list_height();
+                let height = self.view.list_height();
                 self.list.select(index, height);
-                self.paused = !self.list.on_newest();
+                self.view.paused = !self.list.on_newest();
             }
         } else if a.detail.contains(at) && self.detail.is_some() {
-            self.focus = Focus::Detail;
+            self.view.focus = Focus::Detail;
         }
     }
 
     fn resize(&mut self, size: Size) {
-        self.size = size;
-        let height = self.list_height();
+        self.view.size = size;
+        let height = self.view.list_height();
         self.list.select(self.list.selected_index(), height);
     }
 
@@ -646,7 +567,7 @@ impl App {
             _ => false,
         };
         let replayed = self.collect_replays()?;
-        let height = self.list_height();
+        let height = self.view.list_height();
         let filled = self.list.fill(&mut self.source, height)?;
         let loaded = self.sync_detail()?;
         Ok(counted.is_some() | arrived | delivered | replayed | filled | loaded)
@@ -661,11 +582,11 @@ impl App {
         let n = self.source.store().count_between(self.newest_id, newest)?;
         self.rate.record(Timestamp::now().unix_seconds(), n);
         self.total = self.total.map(|t| t + n);
-        let height = self.list_height();
-        if self.following() && n as usize > MAX_ROWS / 2 {
+        let height = self.view.list_height();
+        if self.view.following() && n as usize > MAX_ROWS / 2 {
             self.list.load_newest(&mut self.source, height)?;
         } else if self.list.at_live_end() {
-            let follow = self.following();
+            let follow = self.view.following();
             self.list
                 .append_arrivals(&mut self.source, self.newest_id, height, follow)?;
         } else {
@@ -693,7 +614,7 @@ impl App {
             None => None,
         };
         if self.detail.is_none() {
-            self.focus = Focus::List;
+            self.view.focus = Focus::List;
         }
         Ok(true)
     }
@@ -705,7 +626,7 @@ impl App {
         let session = self.session(request.session_id)?;
         let previous = self.list.before(self.list.selected_index()).cloned();
         let deliveries = Deliveries::load(self.store(), id)?;
-        let detail = Detail::new(request, session, previous, self.tab, self.raw);
+        let detail = Detail::new(request, session, previous, self.view.tab, self.view.raw);
         Ok(Some(detail.with_deliveries(deliveries)))
     }
 

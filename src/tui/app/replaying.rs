@@ -46,19 +46,19 @@ impl App {
         };
         let input = default_destination(d.session.as_ref())
             .map_or_else(|| PREFILL.to_owned(), |t| t.to_string());
-        self.replay_to = Some(ReplayPrompt {
+        self.view.replay_to = Some(ReplayPrompt {
             request_id: d.request.id,
             input,
         });
         // The prompt line appears, changing the list's height.
-        self.resize(self.size);
+        self.resize(self.view.size);
         Ok(())
     }
 
     /// Typing in the `R` prompt (the `/` prompt's keys): Enter sends, Esc
     /// cancels.
     pub(super) fn edit_replay_to(&mut self, action: Action) -> Result<()> {
-        let Some(prompt) = self.replay_to.as_mut() else {
+        let Some(prompt) = self.view.replay_to.as_mut() else {
             return Ok(());
         };
         match action {
@@ -67,18 +67,18 @@ impl App {
                 prompt.input.pop();
             }
             Action::FilterClearInput => prompt.input.clear(),
-            Action::FilterClear => self.replay_to = None,
+            Action::FilterClear => self.view.replay_to = None,
             Action::FilterAccept => self.accept_replay_to()?,
             _ => {}
         }
-        self.resize(self.size);
+        self.resize(self.view.size);
         Ok(())
     }
 
     /// Sends the prompt's request to the URL typed; a URL that does not parse
     /// is said so, and the prompt stays open to fix it.
     fn accept_replay_to(&mut self) -> Result<()> {
-        let Some(prompt) = self.replay_to.as_ref() else {
+        let Some(prompt) = self.view.replay_to.as_ref() else {
             return Ok(());
         };
         let dest = match Target::parse(prompt.input.trim()) {
@@ -89,7 +89,7 @@ impl App {
             }
         };
         let id = prompt.request_id;
-        self.replay_to = None;
+        self.view.replay_to = None;
         match self.store().get(id)? {
             Some(request) => self.start_replay(&request, &dest),
             None => self.status.say_error(format!("request #{id} is gone")),
@@ -143,7 +143,7 @@ impl App {
     /// when its row changed or it is `replayed`; its whole detail when its
     /// status changed (a forward that was pending). True when anything changed.
     pub(super) fn refresh_rows(&mut self, replayed: Option<i64>) -> Result<bool> {
-        let height = self.list_height();
+        let height = self.view.list_height();
         let ids: Vec<i64> = self.list.visible(height).iter().map(|r| r.id).collect();
         if ids.is_empty() {
             return Ok(false);

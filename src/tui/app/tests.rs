@@ -55,7 +55,7 @@ fn it_starts_on_the_newest_request_with_its_detail_loaded() {
     let app = app_with(&typical(), 100, 30);
     assert_eq!(selected(&app), Some(5));
     assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(5));
-    assert!(app.following());
+    assert!(app.view.following());
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn vim_keys_and_arrows_move_the_selection() {
 #[test]
 fn paging_moves_by_a_screen_and_stops_at_the_ends() {
     let mut app = app_with(&many(500), 100, 30);
-    let page = app.areas().unwrap().list_rows.height as i64;
+    let page = app.view.areas().unwrap().list_rows.height as i64;
     press(&mut app, KeyCode::PageUp);
     assert_eq!(selected(&app), Some(500 - page));
     for _ in 0..100 {
@@ -103,12 +103,12 @@ fn new_requests_are_followed_while_follow_is_on() {
 fn scrolling_up_pauses_follow_and_g_resumes_it() {
     let (mut app, tx) = live_app(&many(3));
     press(&mut app, KeyCode::Char('k'));
-    assert!(app.follow && app.paused && !app.following());
+    assert!(app.view.follow && app.view.paused && !app.view.following());
     arrive(&mut app, &tx, 2);
     assert_eq!(selected(&app), Some(2), "the selection stays put");
     assert_eq!(app.list.rows().len(), 5, "but the new rows are listed");
     press(&mut app, KeyCode::Char('G'));
-    assert!(app.following());
+    assert!(app.view.following());
     assert_eq!(selected(&app), Some(5));
 }
 
@@ -116,7 +116,7 @@ fn scrolling_up_pauses_follow_and_g_resumes_it() {
 fn f_toggles_follow() {
     let (mut app, tx) = live_app(&many(3));
     press(&mut app, KeyCode::Char('f'));
-    assert!(!app.follow);
+    assert!(!app.view.follow);
     arrive(&mut app, &tx, 1);
     assert_eq!(selected(&app), Some(3));
     press(&mut app, KeyCode::Char('f'));
@@ -148,7 +148,7 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let ids: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3]);
     press(&mut app, KeyCode::Enter);
-    assert!(!app.filter.editing && app.filtered());
+    assert!(!app.view.filter.editing && app.filtered());
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Esc);
     assert!(!app.filtered());
@@ -174,9 +174,9 @@ fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
     press(app, KeyCode::Char('/'));
     type_text(app, filter);
     assert!(
-        app.filter.error.is_none(),
+        app.view.filter.error.is_none(),
         "{filter}: {:?}",
-        app.filter.error
+        app.view.filter.error
     );
     app.list.rows().iter().map(|r| r.id).collect()
 }
@@ -240,7 +240,7 @@ fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
     type_text(&mut app, "hooks since:soo");
     let before: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
     press(&mut app, KeyCode::Char('n'));
-    let error = app.filter.error.as_ref().expect("an error");
+    let error = app.view.filter.error.as_ref().expect("an error");
     assert!(error.to_string().contains("soon"), "{error}");
     assert_eq!(
         error.pointer(),
@@ -276,10 +276,10 @@ fn enter_moves_focus_so_movement_keys_scroll_the_detail() {
     let mut app = app_with(&[request(0, "POST", "/t", &[], body.as_bytes())], 100, 30);
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Detail);
+    assert_eq!(app.view.focus, Focus::Detail);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::PageDown);
-    let height = app.areas().unwrap().detail_body.height as usize;
+    let height = app.view.areas().unwrap().detail_body.height as usize;
     assert_eq!(app.detail.as_ref().map(|d| d.scroll), Some(1 + height));
     press(&mut app, KeyCode::Char('G'));
     let doc_len = app.detail.as_ref().map_or(0, |d| d.doc.len());
@@ -288,7 +288,7 @@ fn enter_moves_focus_so_movement_keys_scroll_the_detail() {
         Some(doc_len - height)
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.view.focus, Focus::List);
 }
 
 #[test]
@@ -353,9 +353,12 @@ fn y_copies_the_body_but_not_one_too_big_for_the_clipboard() {
 fn d_deletes_only_after_confirmation() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('d'));
-    assert_eq!(app.overlay, Overlay::ConfirmDelete(5));
+    assert_eq!(app.view.overlay, Overlay::ConfirmDelete(5));
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!((app.overlay, app.list.rows().len()), (Overlay::None, 5));
+    assert_eq!(
+        (app.view.overlay, app.list.rows().len()),
+        (Overlay::None, 5)
+    );
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.list.rows().len(), 4);
@@ -368,11 +371,11 @@ fn d_deletes_only_after_confirmation() {
 fn help_opens_and_closes_and_swallows_other_keys() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.overlay, Overlay::Help);
+    assert_eq!(app.view.overlay, Overlay::Help);
     press(&mut app, KeyCode::Char('k'));
     assert_eq!(selected(&app), Some(5));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(app.view.overlay, Overlay::None);
 }
 
 #[test]
@@ -400,7 +403,7 @@ fn q_ctrl_c_and_the_stop_signal_all_quit() {
 #[test]
 fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
     let mut app = app_with(&many(50), 100, 30);
-    let a = app.areas().unwrap();
+    let a = app.view.areas().unwrap();
     app.execute_action(Action::Wheel {
         down: false,
         column: 5,
@@ -422,7 +425,7 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
     press(&mut app, KeyCode::Char('k'));
     app.handle_event(Event::Resize(120, 40));
     assert_eq!(selected(&app), Some(48));
-    let rows = app.areas().unwrap().list_rows.height as usize;
+    let rows = app.view.areas().unwrap().list_rows.height as usize;
     assert!(app.list.selected_index() - app.list.offset() < rows);
 }
 
@@ -453,7 +456,7 @@ fn messages_expire() {
 fn opening_the_filter_line_keeps_the_selection_on_screen() {
     let mut app = app_with(&many(200), 100, 30);
     press(&mut app, KeyCode::Char('/'));
-    let rows = app.areas().unwrap().list_rows.height as usize;
+    let rows = app.view.areas().unwrap().list_rows.height as usize;
     assert!(app.list.selected_index() - app.list.offset() < rows);
     assert_eq!(selected(&app), Some(200));
 }
@@ -646,17 +649,20 @@ fn capital_r_asks_where_and_sends_there() {
     let (url, seen) = upstream(JSON_OK);
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('R'));
-    let prompt = app.replay_to.clone().unwrap();
+    let prompt = app.view.replay_to.clone().unwrap();
     assert_eq!(
         (prompt.request_id, prompt.input.as_str()),
         (5, "http://localhost:")
     );
-    assert!(app.filter_bar_shown());
+    assert!(app.view.filter_bar_shown());
 
     app.handle_event(ctrl('u'));
     type_text(&mut app, "https://nope");
     press(&mut app, KeyCode::Enter);
-    assert!(app.replay_to.is_some(), "a bad URL keeps the prompt open");
+    assert!(
+        app.view.replay_to.is_some(),
+        "a bad URL keeps the prompt open"
+    );
     let m = app.status.message.clone().unwrap();
     assert!(
         m.is_error && m.text.contains("https targets are not supported"),
@@ -666,7 +672,7 @@ fn capital_r_asks_where_and_sends_there() {
     app.handle_event(ctrl('u'));
     type_text(&mut app, &format!("{url}/base"));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.replay_to, None);
+    assert_eq!(app.view.replay_to, None);
     let m = app.status.message.clone().unwrap();
     assert_eq!(m.text, format!("replaying #5 → {url}/base/hooks/42"));
 
@@ -688,8 +694,8 @@ fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
     press(&mut app, KeyCode::Char('R'));
     type_text(&mut app, "3000 q");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.replay_to, None);
-    assert!(!app.should_quit() && !app.filter_bar_shown());
+    assert_eq!(app.view.replay_to, None);
+    assert!(!app.should_quit() && !app.view.filter_bar_shown());
     assert_eq!(app.replays_in_flight(), 0);
     assert_eq!(app.list.rows().len(), 5);
 }
@@ -699,5 +705,5 @@ fn capital_r_prefills_the_forward_target() {
     let (mut app, _dir) =
         crate::tui::app::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
     press(&mut app, KeyCode::Char('R'));
-    assert_eq!(app.replay_to.unwrap().input, "http://127.0.0.1:9/app");
+    assert_eq!(app.view.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }
