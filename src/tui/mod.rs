@@ -103,7 +103,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         recorder: opts.recorder,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
-    app.expect_total(count::in_background(opts.db));
+    app.live.expect_total(count::in_background(opts.db));
     let result = run_on_terminal(&mut app, started);
     for line in app.status.logs.iter().cloned().chain(log_sink::drain()) {
         eprintln!("{}", sanitize(&line));

@@ -52,8 +52,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 fn top_bar(app: &App) -> TopBar<'_> {
     TopBar {
         origin: &app.origin,
-        total: app.total,
-        rate: &app.rate,
+        total: app.live.total,
+        rate: &app.live.rate,
         follow: app.view.follow,
         following: app.view.following(),
     }
@@ -69,10 +69,10 @@ fn list_pane(app: &App) -> ListPane<'_> {
         focused: app.view.focus == Focus::List,
         filtered: app.filtered(),
         searching: app.searching(),
-        unseen: app.unseen,
+        unseen: app.live.unseen,
         listening_on,
-        first_id: app.first_id,
-        newest_id: app.newest_id,
+        first_id: app.live.first_id,
+        newest_id: app.live.newest_id,
     }
 }
 

@@ -9,7 +9,6 @@
 //! loop to perform, so all of this runs in tests without a terminal.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
 use std::time::Instant;
 
 use ratatui::crossterm::event::Event;
@@ -18,12 +17,12 @@ use tokio::sync::watch;
 
 pub mod action;
 pub mod keys;
+pub mod live;
 pub mod status;
 pub mod view;
 
 pub use action::{Action, Focus, Overlay};
 
-use super::data::rate::{HISTORY_SECONDS, Rate};
 use super::data::replays::{Recorder, Replays};
 use super::data::source::{LiveFeed, RequestSource};
 use super::pane::detail::body::size;
@@ -38,6 +37,7 @@ use crate::filter::Filter;
 use crate::model::{Session, Timestamp};
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
+use live::Live;
 use status::Status;
 use view::View;
 
@@ -73,22 +73,9 @@ pub struct App {
     pub list: ListWindow,
     /// The selected request in full.
     pub detail: Option<Detail>,
-    /// Requests stored (None while the first count runs).
-    pub total: Option<u64>,
-    /// Requests that arrived while the list was away from the newest.
-    pub unseen: u64,
-    /// The lowest id stored, for the scroll position.
-    pub first_id: i64,
-    /// The newest id stored, as last heard.
-    pub newest_id: i64,
-    /// Arrivals per second.
-    pub rate: Rate,
+    /// Counts, ids and the arrival rate, kept current by the live feed.
+    pub live: Live,
     sessions: HashMap<i64, Option<Session>>,
-    counting: Option<mpsc::Receiver<(u64, i64)>>,
-    live: LiveFeed,
-    /// The delivery mark last heard from the live feed
-    /// ([`crate::tui::data::source::Heard::deliveries`]).
-    deliveries_heard: i64,
     replays: Replays,
     stop: Option<watch::Receiver<bool>>,
     /// The status line's message and the log lines seen.
@@ -102,29 +89,15 @@ type Result<T> = std::result::Result<T, StoreError>;
 impl App {
     /// Loads the newest page and the selected request.
     pub fn new(origin: Origin, store: Store, opts: AppOptions) -> Result<Self> {
-        let newest_id = store.last_id()?.unwrap_or(0);
-        let first_id = store.id_bounds()?.map_or(0, |(min, _)| min);
-        let now = Timestamp::now();
-        let mut rate = Rate::new(now.unix_seconds());
-        let since = Timestamp(now.0 - HISTORY_SECONDS as i64 * 1_000_000);
-        for (second, n) in store.arrivals_per_second(since)? {
-            rate.record(second, n);
-        }
+        let live = Live::new(&store, opts.live)?;
         let mut app = Self {
             origin,
             view: View::new(opts.follow, opts.size, opts.filter.unwrap_or_default()),
             source: RequestSource::new(store),
             list: ListWindow::default(),
             detail: None,
-            total: None,
-            unseen: 0,
-            first_id,
-            newest_id,
-            rate,
+            live,
             sessions: HashMap::new(),
-            counting: None,
-            live: opts.live,
-            deliveries_heard: 0,
             replays: Replays::new(opts.recorder),
             stop: opts.stop,
             status: Status::default(),
@@ -266,7 +239,7 @@ impl App {
             self.view.paused = true;
         } else if self.list.on_newest() {
             self.view.paused = false;
-            self.unseen = 0;
+            self.live.unseen = 0;
         }
         Ok(())
     }
@@ -282,7 +255,7 @@ impl App {
         let height = self.view.list_height();
         self.list.load_newest(&mut self.source, height)?;
         self.view.paused = false;
-        self.unseen = 0;
+        self.live.unseen = 0;
         Ok(())
     }
 
@@ -453,8 +426,7 @@ impl App {
         };
         self.view.overlay = Overlay::None;
         if self.source.store().delete_request(id)? {
-            self.total = self.total.map(|t| t.saturating_sub(1));
-            self.first_id = self.store().id_bounds()?.map_or(0, |(min, _)| min);
+            self.live.deleted_one(self.source.store())?;
             self.status.say(format!("deleted request #{id}"));
         }
         let height = self.view.list_height();
@@ -502,22 +474,9 @@ impl App {
         self.list.select(self.list.selected_index(), height);
     }
 
-    /// Takes the total from a background count when it arrives
-    /// (`(count, newest id counted)`).
-    pub fn expect_total(&mut self, counted: mpsc::Receiver<(u64, i64)>) {
-        self.counting = Some(counted);
-    }
-
     /// The result of the background count: `count` requests up to `as_of`.
     pub fn set_total(&mut self, count: u64, as_of: i64) {
-        let later = if as_of < self.newest_id {
-            self.store()
-                .count_between(as_of, self.newest_id)
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        self.total = Some(count + later);
+        self.live.set_total(self.source.store(), count, as_of);
     }
 
     /// Brings in what happened outside: the stop signal, new requests and
@@ -545,57 +504,44 @@ impl App {
                 n => self.status.say(format!("{n} replays still running")),
             }
         }
-        changed | expired | self.rate.advance(Timestamp::now().unix_seconds())
+        changed | expired | self.live.rate.advance(Timestamp::now().unix_seconds())
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {
-        let counted = self.counting.as_ref().and_then(|rx| rx.try_recv().ok());
-        if let Some((count, as_of)) = counted {
-            self.counting = None;
-            self.set_total(count, as_of);
-        }
+        let counted = self.live.take_count(self.source.store());
         let heard = self.live.news(self.source.store(), now)?;
         let arrived = match heard {
             Some(h) => self.check_arrivals(h.last_id)?,
             None => false,
         };
         let delivered = match heard {
-            Some(h) if h.deliveries != self.deliveries_heard => {
-                self.deliveries_heard = h.deliveries;
-                self.refresh_rows(None)?
-            }
+            Some(h) if self.live.note_deliveries(h.deliveries) => self.refresh_rows(None)?,
             _ => false,
         };
         let replayed = self.collect_replays()?;
         let height = self.view.list_height();
         let filled = self.list.fill(&mut self.source, height)?;
         let loaded = self.sync_detail()?;
-        Ok(counted.is_some() | arrived | delivered | replayed | filled | loaded)
+        Ok(counted | arrived | delivered | replayed | filled | loaded)
     }
 
     /// Appends requests up to `newest` when the list is at the newest,
     /// otherwise counts them as unseen.
     fn check_arrivals(&mut self, newest: i64) -> Result<bool> {
-        if newest <= self.newest_id {
+        let Some(n) = self.live.count_arrivals(self.source.store(), newest)? else {
             return Ok(false);
-        }
-        let n = self.source.store().count_between(self.newest_id, newest)?;
-        self.rate.record(Timestamp::now().unix_seconds(), n);
-        self.total = self.total.map(|t| t + n);
+        };
         let height = self.view.list_height();
         if self.view.following() && n as usize > MAX_ROWS / 2 {
             self.list.load_newest(&mut self.source, height)?;
         } else if self.list.at_live_end() {
             let follow = self.view.following();
             self.list
-                .append_arrivals(&mut self.source, self.newest_id, height, follow)?;
+                .append_arrivals(&mut self.source, self.live.newest_id, height, follow)?;
         } else {
-            self.unseen += n;
+            self.live.unseen += n;
         }
-        if self.first_id == 0 {
-            self.first_id = self.store().id_bounds()?.map_or(0, |(min, _)| min);
-        }
-        self.newest_id = newest;
+        self.live.arrived_up_to(self.source.store(), newest)?;
         Ok(true)
     }
 

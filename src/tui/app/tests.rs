@@ -95,8 +95,8 @@ fn new_requests_are_followed_while_follow_is_on() {
     let (mut app, tx) = live_app(&many(3));
     arrive(&mut app, &tx, 2);
     assert_eq!(selected(&app), Some(5));
-    assert_eq!(app.total, Some(5));
-    assert_eq!(app.rate.recent(1), [2]);
+    assert_eq!(app.live.total, Some(5));
+    assert_eq!(app.live.rate.recent(1), [2]);
 }
 
 #[test]
@@ -132,9 +132,9 @@ fn arrivals_far_from_the_newest_are_counted_not_loaded() {
     let (mut app, tx) = live_app(&many(3000));
     press(&mut app, KeyCode::Char('g'));
     arrive(&mut app, &tx, 7);
-    assert_eq!((selected(&app), app.unseen), (Some(1), 7));
+    assert_eq!((selected(&app), app.live.unseen), (Some(1), 7));
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!((selected(&app), app.unseen), (Some(3007), 0));
+    assert_eq!((selected(&app), app.live.unseen), (Some(3007), 0));
 }
 
 #[test]
@@ -362,7 +362,7 @@ fn d_deletes_only_after_confirmation() {
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.list.rows().len(), 4);
-    assert_eq!((selected(&app), app.total), (Some(4), Some(4)));
+    assert_eq!((selected(&app), app.live.total), (Some(4), Some(4)));
     assert_eq!(app.store().get(5).unwrap(), None);
     assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(4));
 }
@@ -433,11 +433,11 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
 fn the_background_count_is_taken_when_it_arrives() {
     let (mut app, _tx) = live_app(&many(3));
     let (send, counted) = std::sync::mpsc::channel();
-    app.expect_total(counted);
+    app.live.expect_total(counted);
     send.send((1, 1)).unwrap();
     app.tick(Instant::now());
     assert_eq!(
-        app.total,
+        app.live.total,
         Some(3),
         "one counted up to id 1, plus ids 2 and 3"
     );
