@@ -104,7 +104,7 @@ fn actions(app: &mut App) {
     timed("G (last page)", 20, || app.execute_action(Action::Bottom));
     timed("draw a frame (160x50)", 200, || draw(app));
     timed("load the selected request in full", 200, || {
-        app.detail = None;
+        app.requests.detail = None;
         app.tick(Instant::now());
     });
 }
@@ -130,7 +130,7 @@ fn filters(app: &mut App) {
             "{filter:<30} {what:<36} {:>11} {:>11} {:>5}",
             us(first),
             us(started.elapsed()),
-            app.list.rows().len()
+            app.requests.list.rows().len()
         );
     }
     app.execute_action(Action::FilterClear);

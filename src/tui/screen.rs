@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     top_bar::draw(frame, areas.top, &top_bar(app));
     list::draw(frame, areas.list, &list_pane(app));
     let focused = app.view.focus == Focus::Detail;
-    detail::draw(frame, &areas, app.detail.as_ref(), focused);
+    detail::draw(frame, &areas, app.requests.detail.as_ref(), focused);
     if let Some(filter) = areas.filter {
         status::filter_line(frame, filter, &app.view.filter, app.view.replay_to.as_ref());
     }
@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Overlay::None => {}
         Overlay::Help => overlay::help(frame, frame.area(), HELP),
         Overlay::ConfirmDelete(id) => {
-            overlay::confirm_delete(frame, frame.area(), app.list.rows(), id);
+            overlay::confirm_delete(frame, frame.area(), app.requests.list.rows(), id);
         }
     }
 }
@@ -65,9 +65,9 @@ fn list_pane(app: &App) -> ListPane<'_> {
         Origin::Browsing { .. } => None,
     };
     ListPane {
-        window: &app.list,
+        window: &app.requests.list,
         focused: app.view.focus == Focus::List,
-        filtered: app.filtered(),
+        filtered: app.requests.filtered(),
         searching: app.searching(),
         unseen: app.live.unseen,
         listening_on,

@@ -8,7 +8,6 @@
 //! terminal itself (the clipboard) are returned as [`Effect`]s for the event
 //! loop to perform, so all of this runs in tests without a terminal.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use ratatui::crossterm::event::Event;
@@ -18,26 +17,27 @@ use tokio::sync::watch;
 pub mod action;
 pub mod keys;
 pub mod live;
+pub mod requests;
 pub mod status;
 pub mod view;
 
 pub use action::{Action, Focus, Overlay};
 
 use super::data::replays::{Recorder, Replays};
-use super::data::source::{LiveFeed, RequestSource};
+use super::data::source::LiveFeed;
+use super::pane::detail::Tab;
 use super::pane::detail::body::size;
-use super::pane::detail::deliveries::Deliveries;
-use super::pane::detail::{Detail, Tab};
-use super::pane::list::window::{ListWindow, MAX_ROWS};
+use super::pane::list::window::MAX_ROWS;
 use super::pane::top_bar::Origin;
 use super::term::clipboard::MAX_CLIPBOARD_BYTES;
 use super::term::effect::Effect;
 use crate::export::{Base, curl};
 use crate::filter::Filter;
-use crate::model::{Session, Timestamp};
+use crate::model::Timestamp;
 use crate::render::body::decode_content_encoding;
 use crate::store::{Store, StoreError};
 use live::Live;
+use requests::Requests;
 use status::Status;
 use view::View;
 
@@ -68,14 +68,10 @@ pub struct App {
     pub origin: Origin,
     /// How it is shown: focus, overlay, prompts, follow, tab, size.
     pub view: View,
-    source: RequestSource,
-    /// The request list.
-    pub list: ListWindow,
-    /// The selected request in full.
-    pub detail: Option<Detail>,
+    /// The requests read: the list's rows and the selected one in full.
+    pub requests: Requests,
     /// Counts, ids and the arrival rate, kept current by the live feed.
     pub live: Live,
-    sessions: HashMap<i64, Option<Session>>,
     replays: Replays,
     stop: Option<watch::Receiver<bool>>,
     /// The status line's message and the log lines seen.
@@ -93,11 +89,8 @@ impl App {
         let mut app = Self {
             origin,
             view: View::new(opts.follow, opts.size, opts.filter.unwrap_or_default()),
-            source: RequestSource::new(store),
-            list: ListWindow::default(),
-            detail: None,
+            requests: Requests::new(store),
             live,
-            sessions: HashMap::new(),
             replays: Replays::new(opts.recorder),
             stop: opts.stop,
             status: Status::default(),
@@ -119,19 +112,9 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    /// The store being read.
-    pub fn store(&self) -> &Store {
-        self.source.store()
-    }
-
-    /// True when a `/` filter is in force.
-    pub fn filtered(&self) -> bool {
-        !self.source.filter().is_empty()
-    }
-
     /// True while a search is still looking for rows to fill the screen.
     pub fn searching(&self) -> bool {
-        self.list.wants_more(self.view.list_height())
+        self.requests.list.wants_more(self.view.list_height())
     }
 
     /// Handles one terminal event.
@@ -197,7 +180,7 @@ impl App {
 
     /// Movement keys: the list's selection or the detail's scroll, by focus.
     fn navigate(&mut self, action: Action) -> Result<()> {
-        if self.view.focus == Focus::Detail && self.detail.is_some() {
+        if self.view.focus == Focus::Detail && self.requests.detail.is_some() {
             self.scroll_detail(action);
             return Ok(());
         }
@@ -215,7 +198,7 @@ impl App {
 
     fn scroll_detail(&mut self, action: Action) {
         let height = self.view.detail_height();
-        let Some(d) = self.detail.as_mut() else {
+        let Some(d) = self.requests.detail.as_mut() else {
             return;
         };
         match action {
@@ -234,10 +217,10 @@ impl App {
     /// Moves the selection; moving up pauses follow, reaching the newest resumes it.
     fn move_list(&mut self, delta: isize) -> Result<()> {
         let height = self.view.list_height();
-        self.list.move_by(&mut self.source, delta, height)?;
+        self.requests.move_by(delta, height)?;
         if delta < 0 {
             self.view.paused = true;
-        } else if self.list.on_newest() {
+        } else if self.requests.list.on_newest() {
             self.view.paused = false;
             self.live.unseen = 0;
         }
@@ -246,14 +229,14 @@ impl App {
 
     fn first(&mut self) -> Result<()> {
         let height = self.view.list_height();
-        self.list.load_oldest(&mut self.source, height)?;
+        self.requests.load_oldest(height)?;
         self.view.paused = true;
         Ok(())
     }
 
     fn last(&mut self) -> Result<()> {
         let height = self.view.list_height();
-        self.list.load_newest(&mut self.source, height)?;
+        self.requests.load_newest(height)?;
         self.view.paused = false;
         self.live.unseen = 0;
         Ok(())
@@ -262,7 +245,7 @@ impl App {
     fn toggle_focus(&mut self) -> Result<()> {
         self.sync_detail()?;
         self.view.focus = match self.view.focus {
-            Focus::List if self.detail.is_some() => Focus::Detail,
+            Focus::List if self.requests.detail.is_some() => Focus::Detail,
             _ => Focus::List,
         };
         Ok(())
@@ -279,14 +262,14 @@ impl App {
 
     fn show_tab(&mut self, tab: Tab) {
         self.view.tab = tab;
-        if let Some(d) = self.detail.as_mut() {
+        if let Some(d) = self.requests.detail.as_mut() {
             d.set_tab(tab);
         }
     }
 
     fn toggle_raw(&mut self) {
         self.view.raw = !self.view.raw;
-        if let Some(d) = self.detail.as_mut() {
+        if let Some(d) = self.requests.detail.as_mut() {
             d.set_raw(self.view.raw);
         }
         if !matches!(self.view.tab, Tab::Body | Tab::Response | Tab::Deliveries) {
@@ -347,22 +330,15 @@ impl App {
             }
         };
         self.view.filter.error = None;
-        if &parsed == self.source.filter() && !self.list.rows().is_empty() {
-            return Ok(());
+        match self.requests.set_filter(parsed) {
+            true => self.last(),
+            false => Ok(()),
         }
-        self.source.set_filter(parsed);
-        self.last()
-    }
-
-    /// The selected request's detail, when it is loaded and current.
-    fn current_detail(&self) -> Option<&Detail> {
-        let selected = self.list.selected()?.id;
-        self.detail.as_ref().filter(|d| d.request.id == selected)
     }
 
     fn copy_curl(&mut self) -> Result<()> {
         self.sync_detail()?;
-        let Some(d) = self.current_detail() else {
+        let Some(d) = self.requests.current_detail() else {
             self.status.say_error("no request selected");
             return Ok(());
         };
@@ -389,7 +365,7 @@ impl App {
 
     fn copy_body(&mut self) -> Result<()> {
         self.sync_detail()?;
-        let Some(d) = self.current_detail() else {
+        let Some(d) = self.requests.current_detail() else {
             self.status.say_error("no request selected");
             return Ok(());
         };
@@ -415,7 +391,7 @@ impl App {
     }
 
     fn ask_delete(&mut self) {
-        if let Some(row) = self.list.selected() {
+        if let Some(row) = self.requests.list.selected() {
             self.view.overlay = Overlay::ConfirmDelete(row.id);
         }
     }
@@ -425,12 +401,12 @@ impl App {
             return Ok(());
         };
         self.view.overlay = Overlay::None;
-        if self.source.store().delete_request(id)? {
-            self.live.deleted_one(self.source.store())?;
+        if self.requests.store().delete_request(id)? {
+            self.live.deleted_one(self.requests.store())?;
             self.status.say(format!("deleted request #{id}"));
         }
         let height = self.view.list_height();
-        self.list.remove(id, height);
+        self.requests.list.remove(id, height);
         self.sync_detail()?;
         Ok(())
     }
@@ -442,7 +418,7 @@ impl App {
         };
         if a.detail.contains(at) {
             let height = self.view.detail_height();
-            if let Some(d) = self.detail.as_mut() {
+            if let Some(d) = self.requests.detail.as_mut() {
                 d.scroll_by(delta, height);
             }
         } else if a.list.contains(at) {
@@ -457,13 +433,13 @@ impl App {
         };
         if a.list_rows.contains(at) {
             self.view.focus = Focus::List;
-            let index = self.list.offset() + usize::from(at.y - a.list_rows.y);
-            if index < self.list.rows().len() {
+            let index = self.requests.list.offset() + usize::from(at.y - a.list_rows.y);
+            if index < self.requests.list.rows().len() {
                 let height = self.view.list_height();
-                self.list.select(index, height);
-                self.view.paused = !self.list.on_newest();
+                self.requests.list.select(index, height);
+                self.view.paused = !self.requests.list.on_newest();
             }
-        } else if a.detail.contains(at) && self.detail.is_some() {
+        } else if a.detail.contains(at) && self.requests.detail.is_some() {
             self.view.focus = Focus::Detail;
         }
     }
@@ -471,12 +447,14 @@ impl App {
     fn resize(&mut self, size: Size) {
         self.view.size = size;
         let height = self.view.list_height();
-        self.list.select(self.list.selected_index(), height);
+        self.requests
+            .list
+            .select(self.requests.list.selected_index(), height);
     }
 
     /// The result of the background count: `count` requests up to `as_of`.
     pub fn set_total(&mut self, count: u64, as_of: i64) {
-        self.live.set_total(self.source.store(), count, as_of);
+        self.live.set_total(self.requests.store(), count, as_of);
     }
 
     /// Brings in what happened outside: the stop signal, new requests and
@@ -508,8 +486,8 @@ impl App {
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {
-        let counted = self.live.take_count(self.source.store());
-        let heard = self.live.news(self.source.store(), now)?;
+        let counted = self.live.take_count(self.requests.store());
+        let heard = self.live.news(self.requests.store(), now)?;
         let arrived = match heard {
             Some(h) => self.check_arrivals(h.last_id)?,
             None => false,
@@ -520,7 +498,7 @@ impl App {
         };
         let replayed = self.collect_replays()?;
         let height = self.view.list_height();
-        let filled = self.list.fill(&mut self.source, height)?;
+        let filled = self.requests.fill(height)?;
         let loaded = self.sync_detail()?;
         Ok(counted | arrived | delivered | replayed | filled | loaded)
     }
@@ -528,61 +506,31 @@ impl App {
     /// Appends requests up to `newest` when the list is at the newest,
     /// otherwise counts them as unseen.
     fn check_arrivals(&mut self, newest: i64) -> Result<bool> {
-        let Some(n) = self.live.count_arrivals(self.source.store(), newest)? else {
+        let Some(n) = self.live.count_arrivals(self.requests.store(), newest)? else {
             return Ok(false);
         };
         let height = self.view.list_height();
         if self.view.following() && n as usize > MAX_ROWS / 2 {
-            self.list.load_newest(&mut self.source, height)?;
-        } else if self.list.at_live_end() {
+            self.requests.load_newest(height)?;
+        } else if self.requests.list.at_live_end() {
             let follow = self.view.following();
-            self.list
-                .append_arrivals(&mut self.source, self.live.newest_id, height, follow)?;
+            let after = self.live.newest_id;
+            self.requests.append_arrivals(after, height, follow)?;
         } else {
             self.live.unseen += n;
         }
-        self.live.arrived_up_to(self.source.store(), newest)?;
+        self.live.arrived_up_to(self.requests.store(), newest)?;
         Ok(true)
     }
 
     /// Loads the selected request in full when the selection changed (once
     /// per batch of events, so holding `j` does not load every request passed).
     fn sync_detail(&mut self) -> Result<bool> {
-        let want = self.list.selected().map(|r| r.id);
-        if want == self.detail.as_ref().map(|d| d.request.id) {
-            return Ok(false);
-        }
-        // Drop the old request first: with big bodies, two in memory at once
-        // (plus SQLite's copy while reading) is what sets the peak.
-        self.detail = None;
-        self.detail = match want {
-            Some(id) => self.load_detail(id)?,
-            None => None,
-        };
-        if self.detail.is_none() {
+        let changed = self.requests.sync_detail(self.view.tab, self.view.raw)?;
+        if changed && self.requests.detail.is_none() {
             self.view.focus = Focus::List;
         }
-        Ok(true)
-    }
-
-    fn load_detail(&mut self, id: i64) -> Result<Option<Detail>> {
-        let Some(request) = self.store().get(id)? else {
-            return Ok(None);
-        };
-        let session = self.session(request.session_id)?;
-        let previous = self.list.before(self.list.selected_index()).cloned();
-        let deliveries = Deliveries::load(self.store(), id)?;
-        let detail = Detail::new(request, session, previous, self.view.tab, self.view.raw);
-        Ok(Some(detail.with_deliveries(deliveries)))
-    }
-
-    fn session(&mut self, id: i64) -> Result<Option<Session>> {
-        if let Some(s) = self.sessions.get(&id) {
-            return Ok(s.clone());
-        }
-        let s = self.store().session(id)?;
-        self.sessions.insert(id, s.clone());
-        Ok(s)
+        Ok(changed)
     }
 }
 

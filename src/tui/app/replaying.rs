@@ -9,7 +9,6 @@ use super::{Action, App, Result};
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::data::replays::no_destination;
-use crate::tui::pane::detail::deliveries::Deliveries;
 use crate::tui::pane::status::ReplayPrompt;
 use crate::upstream::Target;
 
@@ -21,7 +20,7 @@ impl App {
     /// the outcome arrives later ([`App::tick`]).
     pub(super) fn replay(&mut self) -> Result<()> {
         self.sync_detail()?;
-        let Some(d) = self.current_detail() else {
+        let Some(d) = self.requests.current_detail() else {
             self.status.say_error("no request selected");
             return Ok(());
         };
@@ -40,7 +39,7 @@ impl App {
     /// session's forward target when it has one.
     pub(super) fn ask_replay_to(&mut self) -> Result<()> {
         self.sync_detail()?;
-        let Some(d) = self.current_detail() else {
+        let Some(d) = self.requests.current_detail() else {
             self.status.say_error("no request selected");
             return Ok(());
         };
@@ -90,7 +89,7 @@ impl App {
         };
         let id = prompt.request_id;
         self.view.replay_to = None;
-        match self.store().get(id)? {
+        match self.requests.store().get(id)? {
             Some(request) => self.start_replay(&request, &dest),
             None => self.status.say_error(format!("request #{id} is gone")),
         }
@@ -138,31 +137,10 @@ impl App {
         Ok(any)
     }
 
-    /// Reads the rows on screen again after a delivery was recorded (a
-    /// forward answered, a replay), and the selected request's deliveries
-    /// when its row changed or it is `replayed`; its whole detail when its
-    /// status changed (a forward that was pending). True when anything changed.
+    /// Reads the rows on screen again after a delivery was recorded
+    /// ([`Requests::refresh_rows`](super::requests::Requests::refresh_rows)).
     pub(super) fn refresh_rows(&mut self, replayed: Option<i64>) -> Result<bool> {
         let height = self.view.list_height();
-        let ids: Vec<i64> = self.list.visible(height).iter().map(|r| r.id).collect();
-        if ids.is_empty() {
-            return Ok(false);
-        }
-        let status_before = self.list.selected().map(|r| r.status);
-        let fresh = self.store().summaries_of(&ids)?;
-        let changed = self.list.refresh(fresh);
-        let Some((id, status)) = self.list.selected().map(|r| (r.id, r.status)) else {
-            return Ok(!changed.is_empty());
-        };
-        if status_before != Some(status) {
-            // Read again in full by the next sync.
-            self.detail = None;
-        } else if changed.contains(&id) || replayed == Some(id) {
-            let deliveries = Deliveries::load(self.store(), id)?;
-            if let Some(d) = self.detail.as_mut().filter(|d| d.request.id == id) {
-                d.set_deliveries(deliveries);
-            }
-        }
-        Ok(!changed.is_empty() || replayed == Some(id))
+        self.requests.refresh_rows(height, replayed)
     }
 }

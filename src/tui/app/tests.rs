@@ -11,7 +11,7 @@ use crate::store::StoredUpTo;
 use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
 
 fn selected(app: &App) -> Option<i64> {
-    app.list.selected().map(|r| r.id)
+    app.requests.list.selected().map(|r| r.id)
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -41,7 +41,13 @@ fn many(n: i64) -> Vec<crate::model::NewRequest> {
 /// Commits `n` more requests and lets the app notice them.
 fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
     let new = many(n);
-    let last = *app.store().insert_requests(&new).unwrap().last().unwrap();
+    let last = *app
+        .requests
+        .store()
+        .insert_requests(&new)
+        .unwrap()
+        .last()
+        .unwrap();
     tx.send_replace(StoredUpTo {
         last_id: last,
         count: 0,
@@ -54,7 +60,7 @@ fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
 fn it_starts_on_the_newest_request_with_its_detail_loaded() {
     let app = app_with(&typical(), 100, 30);
     assert_eq!(selected(&app), Some(5));
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(5));
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(5));
     assert!(app.view.following());
 }
 
@@ -71,7 +77,7 @@ fn vim_keys_and_arrows_move_the_selection() {
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(selected(&app), Some(5));
     app.tick(Instant::now());
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(5));
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(5));
 }
 
 #[test]
@@ -106,7 +112,11 @@ fn scrolling_up_pauses_follow_and_g_resumes_it() {
     assert!(app.view.follow && app.view.paused && !app.view.following());
     arrive(&mut app, &tx, 2);
     assert_eq!(selected(&app), Some(2), "the selection stays put");
-    assert_eq!(app.list.rows().len(), 5, "but the new rows are listed");
+    assert_eq!(
+        app.requests.list.rows().len(),
+        5,
+        "but the new rows are listed"
+    );
     press(&mut app, KeyCode::Char('G'));
     assert!(app.view.following());
     assert_eq!(selected(&app), Some(5));
@@ -142,17 +152,17 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "hooks");
-    let ids: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3, 5]);
     type_text(&mut app, " method:post");
-    let ids: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3]);
     press(&mut app, KeyCode::Enter);
-    assert!(!app.view.filter.editing && app.filtered());
+    assert!(!app.view.filter.editing && app.requests.filtered());
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Esc);
-    assert!(!app.filtered());
-    assert_eq!(app.list.rows().len(), 5);
+    assert!(!app.requests.filtered());
+    assert_eq!(app.requests.list.rows().len(), 5);
 }
 
 #[test]
@@ -178,7 +188,7 @@ fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
         "{filter}: {:?}",
         app.view.filter.error
     );
-    app.list.rows().iter().map(|r| r.id).collect()
+    app.requests.list.rows().iter().map(|r| r.id).collect()
 }
 
 #[test]
@@ -214,7 +224,7 @@ fn the_overview_shows_the_verdict_and_the_rejection() {
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char('k'));
     app.tick(Instant::now());
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     assert_eq!(d.request.id, 2);
     let lines: Vec<String> = d
         .doc
@@ -238,7 +248,7 @@ fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "hooks since:soo");
-    let before: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let before: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     press(&mut app, KeyCode::Char('n'));
     let error = app.view.filter.error.as_ref().expect("an error");
     assert!(error.to_string().contains("soon"), "{error}");
@@ -247,14 +257,14 @@ fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
         "hooks since:soon\n            ^^^^",
         "the pointer marks the bad value"
     );
-    let after: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let after: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(before, after);
 }
 
 #[test]
 fn tab_cycles_tabs_and_the_tab_sticks_across_requests() {
     let mut app = app_with(&typical(), 100, 30);
-    let tab = |app: &App| app.detail.as_ref().map(|d| d.tab);
+    let tab = |app: &App| app.requests.detail.as_ref().map(|d| d.tab);
     press(&mut app, KeyCode::Tab);
     assert_eq!(tab(&app), Some(Tab::Headers));
     press(&mut app, KeyCode::Tab);
@@ -280,11 +290,14 @@ fn enter_moves_focus_so_movement_keys_scroll_the_detail() {
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::PageDown);
     let height = app.view.areas().unwrap().detail_body.height as usize;
-    assert_eq!(app.detail.as_ref().map(|d| d.scroll), Some(1 + height));
-    press(&mut app, KeyCode::Char('G'));
-    let doc_len = app.detail.as_ref().map_or(0, |d| d.doc.len());
     assert_eq!(
-        app.detail.as_ref().map(|d| d.scroll),
+        app.requests.detail.as_ref().map(|d| d.scroll),
+        Some(1 + height)
+    );
+    press(&mut app, KeyCode::Char('G'));
+    let doc_len = app.requests.detail.as_ref().map_or(0, |d| d.doc.len());
+    assert_eq!(
+        app.requests.detail.as_ref().map(|d| d.scroll),
         Some(doc_len - height)
     );
     press(&mut app, KeyCode::Esc);
@@ -297,7 +310,7 @@ fn b_switches_the_body_to_raw_bytes() {
     press(&mut app, KeyCode::Char('g'));
     app.tick(Instant::now());
     press(&mut app, KeyCode::Char('b'));
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     assert_eq!((d.tab, d.raw), (Tab::Body, true));
     let first = d.doc.lines(1, 1)[0].to_string();
     assert!(first.starts_with(r#"{"id":"evt_1""#), "{first}");
@@ -316,7 +329,7 @@ fn c_copies_a_curl_command_and_says_so() {
     let cmd = String::from_utf8(bytes.clone()).unwrap();
     // The one curl builder, `hookcap export --format curl`'s, with the body
     // (which the detail pane shares rather than copies) put back.
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     let base = "http://127.0.0.1:4665";
     assert_eq!(cmd, crate::export::curl::command(&d.full_request(), base));
     assert!(
@@ -356,15 +369,15 @@ fn d_deletes_only_after_confirmation() {
     assert_eq!(app.view.overlay, Overlay::ConfirmDelete(5));
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(
-        (app.view.overlay, app.list.rows().len()),
+        (app.view.overlay, app.requests.list.rows().len()),
         (Overlay::None, 5)
     );
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.list.rows().len(), 4);
+    assert_eq!(app.requests.list.rows().len(), 4);
     assert_eq!((selected(&app), app.live.total), (Some(4), Some(4)));
-    assert_eq!(app.store().get(5).unwrap(), None);
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(4));
+    assert_eq!(app.requests.store().get(5).unwrap(), None);
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(4));
 }
 
 #[test]
@@ -414,7 +427,10 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
         column: 5,
         row: a.list_rows.y,
     });
-    assert_eq!(selected(&app), Some(app.list.rows()[app.list.offset()].id));
+    assert_eq!(
+        selected(&app),
+        Some(app.requests.list.rows()[app.requests.list.offset()].id)
+    );
 }
 
 #[test]
@@ -426,7 +442,7 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
     app.handle_event(Event::Resize(120, 40));
     assert_eq!(selected(&app), Some(48));
     let rows = app.view.areas().unwrap().list_rows.height as usize;
-    assert!(app.list.selected_index() - app.list.offset() < rows);
+    assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
 }
 
 #[test]
@@ -457,7 +473,7 @@ fn opening_the_filter_line_keeps_the_selection_on_screen() {
     let mut app = app_with(&many(200), 100, 30);
     press(&mut app, KeyCode::Char('/'));
     let rows = app.view.areas().unwrap().list_rows.height as usize;
-    assert!(app.list.selected_index() - app.list.offset() < rows);
+    assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
     assert_eq!(selected(&app), Some(200));
 }
 
@@ -519,7 +535,7 @@ fn wait_for_replays(app: &mut App) {
 }
 
 fn doc_texts(app: &App) -> Vec<String> {
-    let d = app.detail.as_ref().expect("a detail");
+    let d = app.requests.detail.as_ref().expect("a detail");
     d.doc
         .lines(0, d.doc.len())
         .iter()
@@ -564,7 +580,14 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     let m = app.status.message.clone().unwrap();
     assert!(m.text.starts_with("#1 replayed → 200 in "), "{}", m.text);
     assert!(!m.is_error);
-    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    let brief = app
+        .requests
+        .list
+        .selected()
+        .unwrap()
+        .delivery
+        .clone()
+        .unwrap();
     assert_eq!(
         (brief.kind, brief.status),
         (DeliveryKind::Replay, Some(200))
@@ -573,7 +596,7 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     assert_eq!(lines[0], "1 delivery");
     assert!(lines.contains(&format!("replay → {url}/hook")), "{lines:?}");
     assert!(lines.contains(&"  \"ok\": true".to_owned()), "{lines:?}");
-    assert_eq!(app.store().deliveries_for(1).unwrap().len(), 1);
+    assert_eq!(app.requests.store().deliveries_for(1).unwrap().len(), 1);
     let raw = seen.recv_timeout(Duration::from_secs(5)).unwrap();
     assert!(raw.starts_with(b"POST /hook HTTP/1.1\r\n"));
     assert!(raw.ends_with(b"\r\n\r\n{\"a\":1}"));
@@ -609,8 +632,11 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
     assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
     assert!(m.is_error);
     let n = crate::tui::data::replays::MAX_IN_FLIGHT;
-    assert_eq!(app.store().deliveries_for(1).unwrap().len(), n);
-    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, n as u64);
+    assert_eq!(app.requests.store().deliveries_for(1).unwrap().len(), n);
+    assert_eq!(
+        app.requests.detail.as_ref().unwrap().deliveries.total,
+        n as u64
+    );
 }
 
 #[test]
@@ -618,16 +644,23 @@ fn a_delivery_recorded_elsewhere_shows_in_the_row_and_the_open_detail() {
     let (mut app, tx) = live_app(&typical());
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     let forwarded = crate::tui::app::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
-    app.store().insert_delivery(&forwarded).unwrap();
+    app.requests.store().insert_delivery(&forwarded).unwrap();
     tx.send_replace(StoredUpTo {
         last_id: 5,
         count: 5,
         deliveries: 1,
     });
     assert!(app.tick(Instant::now()));
-    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    let brief = app
+        .requests
+        .list
+        .selected()
+        .unwrap()
+        .delivery
+        .clone()
+        .unwrap();
     assert_eq!(brief.kind, DeliveryKind::Forward);
-    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, 1);
+    assert_eq!(app.requests.detail.as_ref().unwrap().deliveries.total, 1);
     assert!(doc_texts(&app).contains(&"forward → http://localhost:3000/hooks/stripe".to_owned()));
 }
 
@@ -636,8 +669,8 @@ fn b_shows_answer_bodies_raw_on_the_deliveries_tab_too() {
     let mut app = app_with(&typical(), 100, 30);
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     press(&mut app, KeyCode::Char('b'));
-    assert_eq!(app.detail.as_ref().unwrap().tab, Tab::Deliveries);
-    assert!(app.detail.as_ref().unwrap().raw);
+    assert_eq!(app.requests.detail.as_ref().unwrap().tab, Tab::Deliveries);
+    assert!(app.requests.detail.as_ref().unwrap().raw);
 }
 
 fn ctrl(c: char) -> Event {
@@ -697,7 +730,7 @@ fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
     assert_eq!(app.view.replay_to, None);
     assert!(!app.should_quit() && !app.view.filter_bar_shown());
     assert_eq!(app.replays_in_flight(), 0);
-    assert_eq!(app.list.rows().len(), 5);
+    assert_eq!(app.requests.list.rows().len(), 5);
 }
 
 #[test]
