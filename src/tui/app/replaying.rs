@@ -2,10 +2,11 @@
 //! target), `R` (to a URL typed in the prompt line), their outcomes as they
 //! finish, and the rows on screen read again whenever a delivery is recorded.
 //!
-//! A child of [`super`] (the app module), so it changes [`App`] directly;
+//! An `impl App` of the app room, like the other jobs;
 //! the sending itself is [`crate::tui::data::replays`]'s.
 
-use super::{Action, App, Result};
+use super::action::Action;
+use super::state::{App, Result};
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::data::replays::no_destination;

@@ -4,11 +4,15 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
+use super::action::{Action, Focus, Overlay};
+use super::state::App;
 use super::status::MESSAGE_TTL;
-use super::*;
 use crate::model::DeliveryKind;
 use crate::store::StoredUpTo;
 use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::pane::detail::Tab;
+use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
+use crate::tui::term::effect::Effect;
 
 fn selected(app: &App) -> Option<i64> {
     app.requests.list.selected().map(|r| r.id)
