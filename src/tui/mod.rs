@@ -1,23 +1,29 @@
 //! The interactive inspector: what `hookcap listen` shows on a terminal, and
 //! `hookcap ui`.
 //!
-//! # Structure
+//! # Structure: rooms, lowest first
 //!
-//! - [`app`]: the state ([`app::App`]) and the one place it changes
-//!   ([`app::App::execute_action`]), plus [`app::App::tick`] for what happens
-//!   outside (new requests, the stop signal).
-//! - [`app::keys`]: key and mouse events → [`app::Action`]s.
-//! - [`render`]: pure draw functions, one per pane, from an `App` to a frame.
-//! - [`event`]: the one event loop, and the guard that always restores the
-//!   terminal (quit, Ctrl-C, error, panic).
-//! - [`source`] and [`list`]: the data side. The list is a bounded window of
-//!   rows fetched page by page with keyset queries, so a database of millions
-//!   of requests opens as fast as an empty one.
-//! - [`detail`] (with the private `doc` and `body` modules, and
-//!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
-//!   bodies are formatted only where visible.
-//! - [`replay`]: `r` and `R`, sending in the background and recording each
-//!   attempt as a delivery (the app's side of them is in `app/replaying.rs`).
+//! Each room imports only from the rooms below it, and no two files import
+//! each other.
+//!
+//! ```text
+//! tui/            run(): the inspector on a terminal; screen.rs draws an App
+//!                 pane by pane and runs it as the loop's TerminalApp;
+//!                 snapshot_tests.rs with snapshots/
+//!   app/          the state (App, in parts by job) and what changes it:
+//!                 actions, keys, one file per job (navigation, filtering,
+//!                 copying, deleting, replaying, updates, dispatch)
+//!   pane/         each part of the screen: its state, the rows it shows and
+//!                 how it is drawn (top bar, list/, detail/, status lines,
+//!                 overlays), the layout and the colors
+//!   data/         what is read and sent: pages from the store, the live
+//!                 feed, the first count, the arrival rate, replays
+//!   term/         terminal plumbing: the event loop, the guard that restores
+//!                 the terminal, effects (OSC 52 copies), the log sink
+//! ```
+//!
+//! A new key is an [`app::Action`], a line in [`app::keys`] and the job that
+//! carries it out in `app/`; what it shows lives in one pane's folder.
 //!
 //! # Live updates and the capture path
 //!
@@ -33,11 +39,10 @@
 //!
 //! Everything captured is passed through [`crate::render::sanitize`] (or a
 //! view built on it) before it reaches a frame; log lines are kept off the
-//! screen by [`log_sink`] while the inspector runs.
+//! screen by [`term::log_sink`] while the inspector runs.
 
 pub mod app;
 pub mod data;
-
 pub mod pane;
 pub mod screen;
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The app room: the inspector's state and everything that changes it.
 //!
 //! Input becomes an [`Action`] ([`keys`]); [`App::execute_action`] is the one
-//! place actions change state ([`dispatch`] hands each to the file that does
-//! its job); [`App::tick`] brings in what happened outside ([`updates`]).
+//! place actions change state (`dispatch` hands each to the file that does
+//! its job); [`App::tick`] brings in what happened outside (`updates`).
 //! Drawing ([`crate::tui::screen`]) only reads an `App`. Side effects on the
 //! terminal itself (the clipboard) are returned as
 //! [`Effect`](crate::tui::term::effect::Effect)s for the event loop to
@@ -15,9 +15,9 @@
 //!   request), [`live`] (counts, ids and rate kept current), [`status`] (the
 //!   status line, log lines), all held by the [`App`] in [`state`] with the
 //!   replays in flight and the effects asked for.
-//! - The jobs, each an `impl App` over those parts: [`selection`] (the steps
-//!   most actions share), [`navigation`], [`filtering`], [`copying`],
-//!   [`deleting`], [`replaying`], [`updates`], and [`dispatch`] on top.
+//! - The jobs, each an `impl App` over those parts: `selection` (the steps
+//!   most actions share), `navigation`, `filtering`, `copying`,
+//!   `deleting`, `replaying`, `updates`, and `dispatch` on top.
 
 pub mod action;
 mod copying;
