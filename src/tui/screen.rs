@@ -27,8 +27,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let Some(areas) = app.view.areas() else {
         return overlay::too_small(frame, frame.area());
     };
-    top_bar::draw(frame, areas.top, &top_bar(app));
-    list::draw(frame, areas.list, &list_pane(app));
+    top_bar::draw(frame, areas.top, &top_bar_of(app));
+    list::draw(frame, areas.list, &list_pane_of(app));
     let focused = app.view.focus == Focus::Detail;
     detail::draw(frame, &areas, app.requests.detail.as_ref(), focused);
     if let Some(filter) = areas.filter {
@@ -49,7 +49,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
 }
 
-fn top_bar(app: &App) -> TopBar<'_> {
+/// What the top bar shows of `app`.
+fn top_bar_of(app: &App) -> TopBar<'_> {
     TopBar {
         origin: &app.origin,
         total: app.live.total,
@@ -59,7 +60,8 @@ fn top_bar(app: &App) -> TopBar<'_> {
     }
 }
 
-fn list_pane(app: &App) -> ListPane<'_> {
+/// What the list pane shows of `app`.
+fn list_pane_of(app: &App) -> ListPane<'_> {
     let listening_on = match &app.origin {
         Origin::Listening { url, .. } => Some(url.as_str()),
         Origin::Browsing { .. } => None,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use ratatui::layout::Size;
 use tokio::sync::watch;
 
-use super::{App, AppOptions};
+use super::state::{App, AppOptions};
 use crate::tui::data::replays::Recorder;
 use crate::tui::data::source::LiveFeed;
 use crate::tui::pane::top_bar::Origin;
