@@ -35,7 +35,7 @@ use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
 use crate::store::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
-use crate::tui::{self, app::Origin, source::LiveFeed};
+use crate::tui::{self, LiveFeed, Origin};
 
 /// Runs `hookcap listen`.
 pub fn run(args: ListenArgs, ctx: &Context) -> anyhow::Result<Exit> {

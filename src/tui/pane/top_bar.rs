@@ -1,26 +1,58 @@
 //! The top bar: what is inspected, how many requests, how fast they arrive.
 
+use std::path::PathBuf;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::thousands;
+use super::theme;
 use crate::render::sanitize;
-use crate::tui::app::{App, Origin};
-use crate::tui::theme;
+use crate::tui::data::rate::Rate;
+
+/// What the inspector is looking at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `hookcap listen`: this process captures into session `session_id`.
+    Listening {
+        /// The URL requests are captured at.
+        url: String,
+        /// The session being captured.
+        session_id: i64,
+    },
+    /// `hookcap ui`: a database, maybe written by another process.
+    Browsing {
+        /// The database file.
+        db: PathBuf,
+    },
+}
 
 /// The most seconds shown in the sparkline.
 const SPARK_SECONDS: u16 = 30;
 /// Fewer columns than this left over, and the sparkline is not drawn.
 const MIN_SPARK: u16 = 8;
 
+/// What the top bar shows.
+pub struct TopBar<'a> {
+    /// What is inspected.
+    pub origin: &'a Origin,
+    /// Requests stored (None while the first count runs).
+    pub total: Option<u64>,
+    /// Arrivals per second.
+    pub rate: &'a Rate,
+    /// Follow mode is on.
+    pub follow: bool,
+    /// Follow is on and not paused.
+    pub following: bool,
+}
+
 /// Draws the top bar into `area` (one row).
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &TopBar<'_>) {
     frame.render_widget(Paragraph::new("").style(theme::bar()), area);
-    let right = right_side(app);
-    let left = left_side(app, usize::from(area.width).saturating_sub(right.width()));
+    let right = right_side(bar);
+    let left = left_side(bar, usize::from(area.width).saturating_sub(right.width()));
     let room = area
         .width
         .saturating_sub((left.width() + right.width() + 1) as u16);
@@ -36,7 +68,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(left).style(theme::bar()), left_area);
-    let data = app.rate.recent(usize::from(spark_width));
+    let data = bar.rate.recent(usize::from(spark_width));
     let spark = Sparkline::default()
         .data(&data)
         .style(theme::bar().fg(Color::Green));
@@ -45,9 +77,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 /// Who, where and how many, in the longest wording that fits `width`.
-fn left_side(app: &App, width: usize) -> Line<'static> {
+fn left_side(bar: &TopBar<'_>, width: usize) -> Line<'static> {
     let sep = || Span::styled(" │ ", theme::bar().fg(Color::DarkGray));
-    let (long, short) = match &app.origin {
+    let (long, short) = match bar.origin {
         Origin::Listening { url, session_id } => {
             let url = sanitize(url);
             (
@@ -60,7 +92,7 @@ fn left_side(app: &App, width: usize) -> Line<'static> {
             (format!("browsing {db}"), db)
         }
     };
-    let count = match app.total {
+    let count = match bar.total {
         Some(1) => "1 request".to_owned(),
         Some(n) => format!("{} requests", thousands(n)),
         None => "counting…".to_owned(),
@@ -82,11 +114,11 @@ fn left_side(app: &App, width: usize) -> Line<'static> {
     }
 }
 
-fn right_side(app: &App) -> Line<'static> {
-    let mut spans = vec![Span::raw(format!(" {}/s ", app.rate.last_second()))];
-    let badge = if app.following() {
+fn right_side(bar: &TopBar<'_>) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!(" {}/s ", bar.rate.last_second()))];
+    let badge = if bar.following {
         Some(("FOLLOW", Color::Green))
-    } else if app.follow {
+    } else if bar.follow {
         Some(("PAUSED", Color::Yellow))
     } else {
         None
@@ -102,4 +134,17 @@ fn right_side(app: &App) -> Line<'static> {
     }
     spans.push(Span::raw(" "));
     Line::from(spans)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,4 +1,4 @@
-//! The detail pane: tab titles, then the visible rows of the tab's document.
+//! Drawing the detail pane: tab titles, then the visible rows of the tab's document.
 
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -6,19 +6,18 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs};
 
-use super::layout::Areas;
+use super::Detail;
+use super::tab::Tab;
 use crate::render::sanitize;
-use crate::tui::app::{App, Focus};
-use crate::tui::detail::{Detail, Tab};
-use crate::tui::theme;
+use crate::tui::pane::layout::Areas;
+use crate::tui::pane::theme;
 
-/// Draws the detail pane.
-pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
-    let focused = app.focus == Focus::Detail;
+/// Draws the detail pane: `detail`, or a hint when no request is selected.
+pub fn draw(frame: &mut Frame<'_>, areas: &Areas, detail: Option<&Detail>, focused: bool) {
     let mut block = Block::bordered()
         .border_type(theme::border_type(focused))
         .border_style(theme::border(focused));
-    let Some(d) = app.detail.as_ref() else {
+    let Some(d) = detail else {
         let hint = Line::styled("The selected request is shown here.", theme::dim()).centered();
         frame.render_widget(Paragraph::new(hint).block(block), areas.detail);
         return;

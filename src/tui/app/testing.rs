@@ -1,16 +1,15 @@
-//! Fixtures shared by the inspector's tests: requests, an app over an
-//! in-memory store, and drawing to a `TestBackend`.
+//! Fixtures shared by the inspector's tests: requests, deliveries, and an
+//! app over an in-memory store.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use std::time::Duration;
+
 use ratatui::layout::Size;
 use tokio::sync::watch;
 
-use super::app::{App, AppOptions, Origin};
-use super::render;
-use super::replay::Recorder;
-use super::source::LiveFeed;
-use std::time::Duration;
+use super::state::{App, AppOptions};
+use crate::tui::data::replays::Recorder;
+use crate::tui::data::source::LiveFeed;
+use crate::tui::pane::top_bar::Origin;
 
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, SessionMode, SignatureCheck,
@@ -235,25 +234,4 @@ pub fn live_app(requests: &[NewRequest]) -> (App, watch::Sender<StoredUpTo>) {
     let mut opts = options(100, 30);
     opts.live = LiveFeed::Writer(rx);
     (app_with_options(requests, opts), tx)
-}
-
-/// The screen after drawing `app` on a terminal of its size.
-pub fn draw(app: &App) -> Terminal<TestBackend> {
-    let backend = TestBackend::new(app.size.width, app.size.height);
-    let mut terminal = Terminal::new(backend).expect("test terminal");
-    terminal.draw(|f| render::draw(f, app)).expect("draw");
-    terminal
-}
-
-/// The screen's text, one string per row.
-pub fn screen(app: &App) -> Vec<String> {
-    let terminal = draw(app);
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect()
-        })
-        .collect()
 }

@@ -2,67 +2,27 @@
 //! it is scrolled. Each tab is a document of rows, built when the tab (or the
 //! request) changes, never while drawing.
 
+pub(crate) mod body;
+pub mod deliveries;
+mod doc;
+pub mod draw;
+mod overview;
+mod rows;
+pub mod tab;
+
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use super::body::{body_doc, size};
-use super::deliveries::{self, Deliveries};
-use super::doc::Doc;
-use super::theme;
-use crate::model::{
-    CapturedRequest, DeliveryKind, HeaderList, PENDING_STATUS, RequestSummary, Session, SessionMode,
-};
+use crate::model::{CapturedRequest, DeliveryKind, RequestSummary, Session, SessionMode};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
-use crate::render::summary::signature_tag;
-
-/// The tabs of the detail pane, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    /// Request line, remote address, time, size, session, timing.
-    Overview,
-    /// The request headers as sent.
-    Headers,
-    /// The request body, formatted by type.
-    Body,
-    /// What was answered (or what the upstream answered when forwarding).
-    Response,
-    /// Forwards and replays of this request, newest first.
-    Deliveries,
-}
-
-impl Tab {
-    /// Every tab in display order.
-    pub const ALL: [Tab; 5] = [
-        Tab::Overview,
-        Tab::Headers,
-        Tab::Body,
-        Tab::Response,
-        Tab::Deliveries,
-    ];
-
-    /// The tab's title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::Headers => "Headers",
-            Tab::Body => "Body",
-            Tab::Response => "Response",
-            Tab::Deliveries => "Deliveries",
-        }
-    }
-
-    /// Its position in [`Tab::ALL`].
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|&t| t == self).unwrap_or(0)
-    }
-
-    /// The tab `step` places further, wrapping around.
-    pub fn cycle(self, step: isize) -> Tab {
-        let n = Tab::ALL.len() as isize;
-        Tab::ALL[(self.index() as isize + step).rem_euclid(n) as usize]
-    }
-}
+use crate::tui::pane::theme;
+use body::body_doc;
+use deliveries::Deliveries;
+use doc::Doc;
+use overview::overview;
+use rows::status_text;
+pub use tab::Tab;
 
 /// One request as the detail pane shows it.
 ///
@@ -206,126 +166,6 @@ impl Detail {
     }
 }
 
-/// A `label  value` row; `value` must be sanitized.
-pub(super) fn fact(label: &str, value: impl Into<String>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<10}"), theme::dim()),
-        Span::raw(value.into()),
-    ])
-}
-
-fn overview(
-    r: &CapturedRequest,
-    body_len: usize,
-    session: Option<&Session>,
-    previous: Option<&RequestSummary>,
-) -> Doc {
-    let mut doc = Doc::new();
-    doc.push_line(request_line(r));
-    doc.push_line(Line::default());
-    doc.push_line(fact(
-        "received",
-        format!("{} (UTC)", r.received_at.rfc3339()),
-    ));
-    if let Some(p) = previous {
-        doc.push_line(fact("timing", gap(r, p)));
-    }
-    doc.push_line(fact("from", sanitize(&r.remote_addr).into_owned()));
-    doc.push_line(fact("session", session_text(r.session_id, session)));
-    doc.push_line(fact("body", body_fact(r, body_len)));
-    let answered = if r.response.status == PENDING_STATUS {
-        Span::styled("pending (passed on, no answer recorded yet)", theme::dim())
-    } else {
-        Span::styled(
-            status_text(r.response.status),
-            theme::status(r.response.status),
-        )
-    };
-    doc.push_line(Line::from(vec![
-        Span::styled(format!("{:<10}", "answered"), theme::dim()),
-        answered,
-    ]));
-    doc.push_line(fact("headers", r.headers.len().to_string()));
-    push_checks(&mut doc, r);
-    doc
-}
-
-/// The live checks (`listen --verify`, `--require-token`, `--allow-ip`): the
-/// signature verdict and why the request was rejected, colored as in the list.
-fn push_checks(doc: &mut Doc, r: &CapturedRequest) {
-    if let Some(check) = &r.signature {
-        let (text, style) = signature_tag(check);
-        doc.push_line(Line::from(vec![
-            Span::styled(format!("{:<10}", "signature"), theme::dim()),
-            Span::styled(text, theme::color_of(style)),
-        ]));
-    }
-    if let Some(why) = &r.rejected {
-        doc.push_line(Line::from(vec![
-            Span::styled(format!("{:<10}", "rejected"), theme::dim()),
-            Span::styled(sanitize(why).into_owned(), theme::error()),
-        ]));
-    }
-}
-
-/// `POST /target HTTP/1.1`, the method in its color.
-fn request_line(r: &CapturedRequest) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(sanitize(&r.method).into_owned(), theme::method(&r.method)),
-        Span::raw(" "),
-        Span::styled(
-            sanitize(&r.target).into_owned(),
-            ratatui::style::Style::new().bold(),
-        ),
-        Span::raw(" "),
-        Span::styled(sanitize(&r.http_version).into_owned(), theme::dim()),
-    ])
-}
-
-/// `1.250 s after #11`.
-fn gap(r: &CapturedRequest, previous: &RequestSummary) -> String {
-    let us = r
-        .received_at
-        .0
-        .saturating_sub(previous.received_at.0)
-        .max(0);
-    format!(
-        "{}.{:03} s after #{}",
-        us / 1_000_000,
-        us % 1_000_000 / 1000,
-        previous.id
-    )
-}
-
-fn session_text(id: i64, session: Option<&Session>) -> String {
-    match session {
-        Some(s) => format!("#{id} · {} · {}", s.mode.as_str(), sanitize(&s.url)),
-        None => format!("#{id}"),
-    }
-}
-
-fn body_fact(r: &CapturedRequest, body_len: usize) -> String {
-    let mut text = size(body_len);
-    if let Some(ct) = r.headers.get_str("content-type") {
-        text.push_str(&format!(" · {}", sanitize(&ct)));
-    }
-    if r.truncated {
-        text.push_str(" · truncated: only the start was kept");
-    }
-    text
-}
-
-/// `200 OK`.
-pub(super) fn status_text(status: u16) -> String {
-    let reason = http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(reason) => format!("{status} {reason}"),
-        None => status.to_string(),
-    }
-}
-
 fn headers(r: &CapturedRequest) -> Doc {
     let mut doc = Doc::new();
     if r.headers.is_empty() {
@@ -361,7 +201,7 @@ mod tests {
     use crate::model::{Header, NewRequest, Timestamp};
     use crate::store::testing::request;
 
-    pub(crate) fn captured() -> CapturedRequest {
+    fn captured() -> CapturedRequest {
         CapturedRequest {
             id: 12,
             request: NewRequest {
@@ -381,15 +221,8 @@ mod tests {
     }
 
     #[test]
-    fn tabs_cycle_both_ways() {
-        assert_eq!(Tab::Overview.cycle(1), Tab::Headers);
-        assert_eq!(Tab::Overview.cycle(-1), Tab::Deliveries);
-        assert_eq!(Tab::Deliveries.cycle(1), Tab::Overview);
-    }
-
-    #[test]
     fn the_overview_has_timing_against_the_previous_request() {
-        let mut prev = crate::tui::list::tests::summary(11);
+        let mut prev = crate::tui::pane::testing::summary(11);
         prev.received_at = Timestamp(1_700_000_000_000_000);
         let d = Detail::new(captured(), None, Some(prev), Tab::Overview, false);
         let lines = texts(&d);

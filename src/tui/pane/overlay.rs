@@ -8,17 +8,16 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::theme;
+use crate::model::RequestSummary;
 use crate::render::sanitize;
-use crate::tui::app::App;
-use crate::tui::keys::HELP;
-use crate::tui::theme;
 
 /// Width of the key column in the help.
 const KEY_WIDTH: usize = 14;
 
-/// The key help, centered.
-pub fn help(frame: &mut Frame<'_>, area: Rect) {
-    let mut lines: Vec<Line<'static>> = HELP
+/// The key help (`keys`: the keys and what they do), centered.
+pub fn help(frame: &mut Frame<'_>, area: Rect, keys: &[(&str, &str)]) {
+    let mut lines: Vec<Line<'_>> = keys
         .iter()
         .map(|(keys, what)| {
             Line::from(vec![
@@ -41,11 +40,9 @@ pub fn help(frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), boxed);
 }
 
-/// "Delete request #N?"
-pub fn confirm_delete(frame: &mut Frame<'_>, area: Rect, app: &App, id: i64) {
-    let what = app
-        .list
-        .rows()
+/// "Delete request #N?", naming it when it is among `rows`.
+pub fn confirm_delete(frame: &mut Frame<'_>, area: Rect, rows: &[RequestSummary], id: i64) {
+    let what = rows
         .iter()
         .find(|r| r.id == id)
         .map(|r| format!(" ({} {})", sanitize(&r.method), sanitize(&r.target)))

@@ -12,14 +12,14 @@ use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use super::body::body_doc;
-use super::detail::{fact, status_text};
 use super::doc::Doc;
-use super::theme;
+use super::rows::{fact, status_text};
 use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord};
 use crate::render::sanitize;
 use crate::render::styled::header_lines;
 use crate::render::summary::short_duration;
 use crate::store::{Store, StoreError};
+use crate::tui::pane::theme;
 
 /// The most deliveries shown for one request (the newest).
 pub const MAX_SHOWN: u32 = 20;

@@ -5,16 +5,39 @@
 use std::time::Instant;
 
 use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 
 use crate::model::{DeliveryKind, NewDelivery};
-use crate::tui::app::{Action, App};
-use crate::tui::detail::Tab;
-use crate::tui::testing::{
-    answer, app_with, app_with_deliveries, checked, delivery, draw, forward_app_with, request,
-    screen, typical,
+use crate::tui::app::testing::{
+    answer, app_with, app_with_deliveries, checked, delivery, forward_app_with, request, typical,
 };
+use crate::tui::app::{Action, App};
+use crate::tui::pane::detail::Tab;
+use crate::tui::screen::draw as draw_screen;
+
+/// The screen after drawing `app` on a terminal of its size.
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let backend = TestBackend::new(app.view.size.width, app.view.size.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| draw_screen(f, app)).expect("draw");
+    terminal
+}
+
+/// The screen's text, one string per row.
+fn screen(app: &App) -> Vec<String> {
+    let terminal = draw(app);
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
 
 fn press(app: &mut App, code: KeyCode) {
     app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));

@@ -4,13 +4,18 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use super::*;
+use super::action::{Action, Focus, Overlay};
+use super::state::App;
+use super::status::MESSAGE_TTL;
 use crate::model::DeliveryKind;
 use crate::store::StoredUpTo;
-use crate::tui::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::pane::detail::Tab;
+use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
+use crate::tui::term::effect::Effect;
 
 fn selected(app: &App) -> Option<i64> {
-    app.list.selected().map(|r| r.id)
+    app.requests.list.selected().map(|r| r.id)
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -40,7 +45,13 @@ fn many(n: i64) -> Vec<crate::model::NewRequest> {
 /// Commits `n` more requests and lets the app notice them.
 fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
     let new = many(n);
-    let last = *app.store().insert_requests(&new).unwrap().last().unwrap();
+    let last = *app
+        .requests
+        .store()
+        .insert_requests(&new)
+        .unwrap()
+        .last()
+        .unwrap();
     tx.send_replace(StoredUpTo {
         last_id: last,
         count: 0,
@@ -53,8 +64,8 @@ fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
 fn it_starts_on_the_newest_request_with_its_detail_loaded() {
     let app = app_with(&typical(), 100, 30);
     assert_eq!(selected(&app), Some(5));
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(5));
-    assert!(app.following());
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(5));
+    assert!(app.view.following());
 }
 
 #[test]
@@ -70,13 +81,13 @@ fn vim_keys_and_arrows_move_the_selection() {
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(selected(&app), Some(5));
     app.tick(Instant::now());
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(5));
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(5));
 }
 
 #[test]
 fn paging_moves_by_a_screen_and_stops_at_the_ends() {
     let mut app = app_with(&many(500), 100, 30);
-    let page = app.areas().unwrap().list_rows.height as i64;
+    let page = app.view.areas().unwrap().list_rows.height as i64;
     press(&mut app, KeyCode::PageUp);
     assert_eq!(selected(&app), Some(500 - page));
     for _ in 0..100 {
@@ -94,20 +105,24 @@ fn new_requests_are_followed_while_follow_is_on() {
     let (mut app, tx) = live_app(&many(3));
     arrive(&mut app, &tx, 2);
     assert_eq!(selected(&app), Some(5));
-    assert_eq!(app.total, Some(5));
-    assert_eq!(app.rate.recent(1), [2]);
+    assert_eq!(app.live.total, Some(5));
+    assert_eq!(app.live.rate.recent(1), [2]);
 }
 
 #[test]
 fn scrolling_up_pauses_follow_and_g_resumes_it() {
     let (mut app, tx) = live_app(&many(3));
     press(&mut app, KeyCode::Char('k'));
-    assert!(app.follow && app.paused && !app.following());
+    assert!(app.view.follow && app.view.paused && !app.view.following());
     arrive(&mut app, &tx, 2);
     assert_eq!(selected(&app), Some(2), "the selection stays put");
-    assert_eq!(app.list.rows().len(), 5, "but the new rows are listed");
+    assert_eq!(
+        app.requests.list.rows().len(),
+        5,
+        "but the new rows are listed"
+    );
     press(&mut app, KeyCode::Char('G'));
-    assert!(app.following());
+    assert!(app.view.following());
     assert_eq!(selected(&app), Some(5));
 }
 
@@ -115,7 +130,7 @@ fn scrolling_up_pauses_follow_and_g_resumes_it() {
 fn f_toggles_follow() {
     let (mut app, tx) = live_app(&many(3));
     press(&mut app, KeyCode::Char('f'));
-    assert!(!app.follow);
+    assert!(!app.view.follow);
     arrive(&mut app, &tx, 1);
     assert_eq!(selected(&app), Some(3));
     press(&mut app, KeyCode::Char('f'));
@@ -131,9 +146,9 @@ fn arrivals_far_from_the_newest_are_counted_not_loaded() {
     let (mut app, tx) = live_app(&many(3000));
     press(&mut app, KeyCode::Char('g'));
     arrive(&mut app, &tx, 7);
-    assert_eq!((selected(&app), app.unseen), (Some(1), 7));
+    assert_eq!((selected(&app), app.live.unseen), (Some(1), 7));
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!((selected(&app), app.unseen), (Some(3007), 0));
+    assert_eq!((selected(&app), app.live.unseen), (Some(3007), 0));
 }
 
 #[test]
@@ -141,17 +156,17 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "hooks");
-    let ids: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3, 5]);
     type_text(&mut app, " method:post");
-    let ids: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3]);
     press(&mut app, KeyCode::Enter);
-    assert!(!app.filter.editing && app.filtered());
+    assert!(!app.view.filter.editing && app.requests.filtered());
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Esc);
-    assert!(!app.filtered());
-    assert_eq!(app.list.rows().len(), 5);
+    assert!(!app.requests.filtered());
+    assert_eq!(app.requests.list.rows().len(), 5);
 }
 
 #[test]
@@ -173,11 +188,11 @@ fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
     press(app, KeyCode::Char('/'));
     type_text(app, filter);
     assert!(
-        app.filter.error.is_none(),
+        app.view.filter.error.is_none(),
         "{filter}: {:?}",
-        app.filter.error
+        app.view.filter.error
     );
-    app.list.rows().iter().map(|r| r.id).collect()
+    app.requests.list.rows().iter().map(|r| r.id).collect()
 }
 
 #[test]
@@ -213,7 +228,7 @@ fn the_overview_shows_the_verdict_and_the_rejection() {
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char('k'));
     app.tick(Instant::now());
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     assert_eq!(d.request.id, 2);
     let lines: Vec<String> = d
         .doc
@@ -237,23 +252,23 @@ fn a_bad_filter_term_is_reported_and_the_last_good_filter_kept() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "hooks since:soo");
-    let before: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let before: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     press(&mut app, KeyCode::Char('n'));
-    let error = app.filter.error.as_ref().expect("an error");
+    let error = app.view.filter.error.as_ref().expect("an error");
     assert!(error.to_string().contains("soon"), "{error}");
     assert_eq!(
         error.pointer(),
         "hooks since:soon\n            ^^^^",
         "the pointer marks the bad value"
     );
-    let after: Vec<i64> = app.list.rows().iter().map(|r| r.id).collect();
+    let after: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(before, after);
 }
 
 #[test]
 fn tab_cycles_tabs_and_the_tab_sticks_across_requests() {
     let mut app = app_with(&typical(), 100, 30);
-    let tab = |app: &App| app.detail.as_ref().map(|d| d.tab);
+    let tab = |app: &App| app.requests.detail.as_ref().map(|d| d.tab);
     press(&mut app, KeyCode::Tab);
     assert_eq!(tab(&app), Some(Tab::Headers));
     press(&mut app, KeyCode::Tab);
@@ -275,19 +290,22 @@ fn enter_moves_focus_so_movement_keys_scroll_the_detail() {
     let mut app = app_with(&[request(0, "POST", "/t", &[], body.as_bytes())], 100, 30);
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Detail);
+    assert_eq!(app.view.focus, Focus::Detail);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::PageDown);
-    let height = app.areas().unwrap().detail_body.height as usize;
-    assert_eq!(app.detail.as_ref().map(|d| d.scroll), Some(1 + height));
-    press(&mut app, KeyCode::Char('G'));
-    let doc_len = app.detail.as_ref().map_or(0, |d| d.doc.len());
+    let height = app.view.areas().unwrap().detail_body.height as usize;
     assert_eq!(
-        app.detail.as_ref().map(|d| d.scroll),
+        app.requests.detail.as_ref().map(|d| d.scroll),
+        Some(1 + height)
+    );
+    press(&mut app, KeyCode::Char('G'));
+    let doc_len = app.requests.detail.as_ref().map_or(0, |d| d.doc.len());
+    assert_eq!(
+        app.requests.detail.as_ref().map(|d| d.scroll),
         Some(doc_len - height)
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.view.focus, Focus::List);
 }
 
 #[test]
@@ -296,7 +314,7 @@ fn b_switches_the_body_to_raw_bytes() {
     press(&mut app, KeyCode::Char('g'));
     app.tick(Instant::now());
     press(&mut app, KeyCode::Char('b'));
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     assert_eq!((d.tab, d.raw), (Tab::Body, true));
     let first = d.doc.lines(1, 1)[0].to_string();
     assert!(first.starts_with(r#"{"id":"evt_1""#), "{first}");
@@ -315,7 +333,7 @@ fn c_copies_a_curl_command_and_says_so() {
     let cmd = String::from_utf8(bytes.clone()).unwrap();
     // The one curl builder, `hookcap export --format curl`'s, with the body
     // (which the detail pane shares rather than copies) put back.
-    let d = app.detail.as_ref().unwrap();
+    let d = app.requests.detail.as_ref().unwrap();
     let base = "http://127.0.0.1:4665";
     assert_eq!(cmd, crate::export::curl::command(&d.full_request(), base));
     assert!(
@@ -324,7 +342,7 @@ fn c_copies_a_curl_command_and_says_so() {
     );
     assert!(cmd.contains("-H 'Host: 127.0.0.1:4665'"), "{cmd}");
     assert!(cmd.contains(r#"--data-raw '{"id":"evt_1","#), "{cmd}");
-    let message = app.message.as_ref().unwrap();
+    let message = app.status.message.as_ref().unwrap();
     assert!(!message.is_error && message.text.contains("curl command for #1"));
 }
 
@@ -341,7 +359,7 @@ fn y_copies_the_body_but_not_one_too_big_for_the_clipboard() {
     );
     press(&mut app, KeyCode::Char('y'));
     assert!(app.take_effects().is_empty());
-    assert!(app.message.as_ref().is_some_and(|m| m.is_error));
+    assert!(app.status.message.as_ref().is_some_and(|m| m.is_error));
     press(&mut app, KeyCode::Char('k'));
     app.tick(Instant::now());
     press(&mut app, KeyCode::Char('y'));
@@ -352,26 +370,29 @@ fn y_copies_the_body_but_not_one_too_big_for_the_clipboard() {
 fn d_deletes_only_after_confirmation() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('d'));
-    assert_eq!(app.overlay, Overlay::ConfirmDelete(5));
+    assert_eq!(app.view.overlay, Overlay::ConfirmDelete(5));
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!((app.overlay, app.list.rows().len()), (Overlay::None, 5));
+    assert_eq!(
+        (app.view.overlay, app.requests.list.rows().len()),
+        (Overlay::None, 5)
+    );
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.list.rows().len(), 4);
-    assert_eq!((selected(&app), app.total), (Some(4), Some(4)));
-    assert_eq!(app.store().get(5).unwrap(), None);
-    assert_eq!(app.detail.as_ref().map(|d| d.request.id), Some(4));
+    assert_eq!(app.requests.list.rows().len(), 4);
+    assert_eq!((selected(&app), app.live.total), (Some(4), Some(4)));
+    assert_eq!(app.requests.store().get(5).unwrap(), None);
+    assert_eq!(app.requests.detail.as_ref().map(|d| d.request.id), Some(4));
 }
 
 #[test]
 fn help_opens_and_closes_and_swallows_other_keys() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.overlay, Overlay::Help);
+    assert_eq!(app.view.overlay, Overlay::Help);
     press(&mut app, KeyCode::Char('k'));
     assert_eq!(selected(&app), Some(5));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(app.view.overlay, Overlay::None);
 }
 
 #[test]
@@ -386,9 +407,9 @@ fn q_ctrl_c_and_the_stop_signal_all_quit() {
     )));
     assert!(app.should_quit());
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let mut opts = crate::tui::testing::options(100, 30);
+    let mut opts = crate::tui::app::testing::options(100, 30);
     opts.stop = Some(rx);
-    let mut app = crate::tui::testing::app_with_options(&typical(), opts);
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
     app.tick(Instant::now());
     assert!(!app.should_quit());
     tx.send_replace(true);
@@ -399,7 +420,7 @@ fn q_ctrl_c_and_the_stop_signal_all_quit() {
 #[test]
 fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
     let mut app = app_with(&many(50), 100, 30);
-    let a = app.areas().unwrap();
+    let a = app.view.areas().unwrap();
     app.execute_action(Action::Wheel {
         down: false,
         column: 5,
@@ -410,7 +431,10 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
         column: 5,
         row: a.list_rows.y,
     });
-    assert_eq!(selected(&app), Some(app.list.rows()[app.list.offset()].id));
+    assert_eq!(
+        selected(&app),
+        Some(app.requests.list.rows()[app.requests.list.offset()].id)
+    );
 }
 
 #[test]
@@ -421,19 +445,19 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
     press(&mut app, KeyCode::Char('k'));
     app.handle_event(Event::Resize(120, 40));
     assert_eq!(selected(&app), Some(48));
-    let rows = app.areas().unwrap().list_rows.height as usize;
-    assert!(app.list.selected_index() - app.list.offset() < rows);
+    let rows = app.view.areas().unwrap().list_rows.height as usize;
+    assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
 }
 
 #[test]
 fn the_background_count_is_taken_when_it_arrives() {
     let (mut app, _tx) = live_app(&many(3));
     let (send, counted) = std::sync::mpsc::channel();
-    app.expect_total(counted);
+    app.live.expect_total(counted);
     send.send((1, 1)).unwrap();
     app.tick(Instant::now());
     assert_eq!(
-        app.total,
+        app.live.total,
         Some(3),
         "one counted up to id 1, plus ids 2 and 3"
     );
@@ -443,17 +467,17 @@ fn the_background_count_is_taken_when_it_arrives() {
 fn messages_expire() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('r'));
-    assert!(app.message.is_some());
+    assert!(app.status.message.is_some());
     app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
-    assert!(app.message.is_none());
+    assert!(app.status.message.is_none());
 }
 
 #[test]
 fn opening_the_filter_line_keeps_the_selection_on_screen() {
     let mut app = app_with(&many(200), 100, 30);
     press(&mut app, KeyCode::Char('/'));
-    let rows = app.areas().unwrap().list_rows.height as usize;
-    assert!(app.list.selected_index() - app.list.offset() < rows);
+    let rows = app.view.areas().unwrap().list_rows.height as usize;
+    assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
     assert_eq!(selected(&app), Some(200));
 }
 
@@ -515,7 +539,7 @@ fn wait_for_replays(app: &mut App) {
 }
 
 fn doc_texts(app: &App) -> Vec<String> {
-    let d = app.detail.as_ref().expect("a detail");
+    let d = app.requests.detail.as_ref().expect("a detail");
     d.doc
         .lines(0, d.doc.len())
         .iter()
@@ -532,7 +556,7 @@ fn hook() -> crate::model::NewRequest {
 fn r_without_a_forward_target_says_how_to_replay_anyway() {
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.as_ref().unwrap();
+    let m = app.status.message.as_ref().unwrap();
     assert!(m.is_error);
     assert_eq!(
         m.text,
@@ -545,11 +569,11 @@ fn r_without_a_forward_target_says_how_to_replay_anyway() {
 #[test]
 fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     let (url, seen) = upstream(JSON_OK);
-    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], &url);
+    let (mut app, _dir) = crate::tui::app::testing::forward_app(&[hook()], &url);
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     assert_eq!(doc_texts(&app)[0], "No deliveries.");
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert_eq!(
         (m.text, m.is_error),
         (format!("replaying #1 → {url}/hook"), false)
@@ -557,10 +581,17 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     assert_eq!(app.replays_in_flight(), 1, "sent in the background");
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.starts_with("#1 replayed → 200 in "), "{}", m.text);
     assert!(!m.is_error);
-    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    let brief = app
+        .requests
+        .list
+        .selected()
+        .unwrap()
+        .delivery
+        .clone()
+        .unwrap();
     assert_eq!(
         (brief.kind, brief.status),
         (DeliveryKind::Replay, Some(200))
@@ -569,7 +600,7 @@ fn r_replays_in_the_background_and_the_delivery_shows_when_it_is_done() {
     assert_eq!(lines[0], "1 delivery");
     assert!(lines.contains(&format!("replay → {url}/hook")), "{lines:?}");
     assert!(lines.contains(&"  \"ok\": true".to_owned()), "{lines:?}");
-    assert_eq!(app.store().deliveries_for(1).unwrap().len(), 1);
+    assert_eq!(app.requests.store().deliveries_for(1).unwrap().len(), 1);
     let raw = seen.recv_timeout(Duration::from_secs(5)).unwrap();
     assert!(raw.starts_with(b"POST /hook HTTP/1.1\r\n"));
     assert!(raw.ends_with(b"\r\n\r\n{\"a\":1}"));
@@ -580,15 +611,15 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
     // Connections to it are accepted by the kernel and never answered.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", silent.local_addr().unwrap());
-    let (mut app, dir) = crate::tui::testing::forward_app(&[hook()], &url);
-    let recorder = crate::tui::replay::Recorder::Database(dir.path().join("h.db"));
-    let replays = crate::tui::replay::Replays::new(recorder);
+    let (mut app, dir) = crate::tui::app::testing::forward_app(&[hook()], &url);
+    let recorder = crate::tui::data::replays::Recorder::Database(dir.path().join("h.db"));
+    let replays = crate::tui::data::replays::Replays::new(recorder);
     app.set_replays(replays.with_timeout(Duration::from_millis(300)));
-    for _ in 0..crate::tui::replay::MAX_IN_FLIGHT {
+    for _ in 0..crate::tui::data::replays::MAX_IN_FLIGHT {
         press(&mut app, KeyCode::Char('r'));
     }
     press(&mut app, KeyCode::Char('r'));
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(
         m.is_error && m.text.contains("replays are still running"),
         "{m:?}"
@@ -596,34 +627,44 @@ fn at_most_a_few_replays_run_at_once_and_each_is_recorded() {
 
     // Its message expires while they run: it says they still do.
     app.tick(Instant::now() + MESSAGE_TTL + Duration::from_millis(1));
-    let m = app.message.clone().unwrap();
-    let running = crate::tui::replay::MAX_IN_FLIGHT;
+    let m = app.status.message.clone().unwrap();
+    let running = crate::tui::data::replays::MAX_IN_FLIGHT;
     assert_eq!(m.text, format!("{running} replays still running"), "{m:?}");
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.ends_with("no complete answer within 300ms"), "{m:?}");
     assert!(m.is_error);
-    let n = crate::tui::replay::MAX_IN_FLIGHT;
-    assert_eq!(app.store().deliveries_for(1).unwrap().len(), n);
-    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, n as u64);
+    let n = crate::tui::data::replays::MAX_IN_FLIGHT;
+    assert_eq!(app.requests.store().deliveries_for(1).unwrap().len(), n);
+    assert_eq!(
+        app.requests.detail.as_ref().unwrap().deliveries.total,
+        n as u64
+    );
 }
 
 #[test]
 fn a_delivery_recorded_elsewhere_shows_in_the_row_and_the_open_detail() {
     let (mut app, tx) = live_app(&typical());
     app.execute_action(Action::ShowTab(Tab::Deliveries));
-    let forwarded = crate::tui::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
-    app.store().insert_delivery(&forwarded).unwrap();
+    let forwarded = crate::tui::app::testing::delivery(5, DeliveryKind::Forward, 0, 900, None);
+    app.requests.store().insert_delivery(&forwarded).unwrap();
     tx.send_replace(StoredUpTo {
         last_id: 5,
         count: 5,
         deliveries: 1,
     });
     assert!(app.tick(Instant::now()));
-    let brief = app.list.selected().unwrap().delivery.clone().unwrap();
+    let brief = app
+        .requests
+        .list
+        .selected()
+        .unwrap()
+        .delivery
+        .clone()
+        .unwrap();
     assert_eq!(brief.kind, DeliveryKind::Forward);
-    assert_eq!(app.detail.as_ref().unwrap().deliveries.total, 1);
+    assert_eq!(app.requests.detail.as_ref().unwrap().deliveries.total, 1);
     assert!(doc_texts(&app).contains(&"forward → http://localhost:3000/hooks/stripe".to_owned()));
 }
 
@@ -632,8 +673,8 @@ fn b_shows_answer_bodies_raw_on_the_deliveries_tab_too() {
     let mut app = app_with(&typical(), 100, 30);
     app.execute_action(Action::ShowTab(Tab::Deliveries));
     press(&mut app, KeyCode::Char('b'));
-    assert_eq!(app.detail.as_ref().unwrap().tab, Tab::Deliveries);
-    assert!(app.detail.as_ref().unwrap().raw);
+    assert_eq!(app.requests.detail.as_ref().unwrap().tab, Tab::Deliveries);
+    assert!(app.requests.detail.as_ref().unwrap().raw);
 }
 
 fn ctrl(c: char) -> Event {
@@ -645,18 +686,21 @@ fn capital_r_asks_where_and_sends_there() {
     let (url, seen) = upstream(JSON_OK);
     let mut app = app_with(&typical(), 100, 30);
     press(&mut app, KeyCode::Char('R'));
-    let prompt = app.replay_to.clone().unwrap();
+    let prompt = app.view.replay_to.clone().unwrap();
     assert_eq!(
         (prompt.request_id, prompt.input.as_str()),
         (5, "http://localhost:")
     );
-    assert!(app.filter_bar_shown());
+    assert!(app.view.filter_bar_shown());
 
     app.handle_event(ctrl('u'));
     type_text(&mut app, "https://nope");
     press(&mut app, KeyCode::Enter);
-    assert!(app.replay_to.is_some(), "a bad URL keeps the prompt open");
-    let m = app.message.clone().unwrap();
+    assert!(
+        app.view.replay_to.is_some(),
+        "a bad URL keeps the prompt open"
+    );
+    let m = app.status.message.clone().unwrap();
     assert!(
         m.is_error && m.text.contains("https targets are not supported"),
         "{m:?}"
@@ -665,12 +709,12 @@ fn capital_r_asks_where_and_sends_there() {
     app.handle_event(ctrl('u'));
     type_text(&mut app, &format!("{url}/base"));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.replay_to, None);
-    let m = app.message.clone().unwrap();
+    assert_eq!(app.view.replay_to, None);
+    let m = app.status.message.clone().unwrap();
     assert_eq!(m.text, format!("replaying #5 → {url}/base/hooks/42"));
 
     wait_for_replays(&mut app);
-    let m = app.message.clone().unwrap();
+    let m = app.status.message.clone().unwrap();
     assert!(m.text.starts_with("#5 replayed → 200 in "), "{}", m.text);
     assert!(
         m.is_error && m.text.contains("not recorded"),
@@ -687,15 +731,16 @@ fn esc_closes_the_replay_prompt_without_sending_or_filtering() {
     press(&mut app, KeyCode::Char('R'));
     type_text(&mut app, "3000 q");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.replay_to, None);
-    assert!(!app.should_quit() && !app.filter_bar_shown());
+    assert_eq!(app.view.replay_to, None);
+    assert!(!app.should_quit() && !app.view.filter_bar_shown());
     assert_eq!(app.replays_in_flight(), 0);
-    assert_eq!(app.list.rows().len(), 5);
+    assert_eq!(app.requests.list.rows().len(), 5);
 }
 
 #[test]
 fn capital_r_prefills_the_forward_target() {
-    let (mut app, _dir) = crate::tui::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
+    let (mut app, _dir) =
+        crate::tui::app::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
     press(&mut app, KeyCode::Char('R'));
-    assert_eq!(app.replay_to.unwrap().input, "http://127.0.0.1:9/app");
+    assert_eq!(app.view.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }

@@ -5,8 +5,8 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Action, Overlay};
-use super::detail::Tab;
+use super::action::{Action, Overlay};
+use crate::tui::pane::detail::Tab;
 
 /// What decides how a key is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

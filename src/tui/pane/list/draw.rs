@@ -1,4 +1,4 @@
-//! The request list: one row per request, newest at the bottom.
+//! Drawing the request list: one row per request, newest at the bottom.
 
 use bytesize::ByteSize;
 use ratatui::Frame;
@@ -10,12 +10,12 @@ use ratatui::widgets::{
     Table, TableState, Wrap,
 };
 
+use super::window::ListWindow;
 use crate::model::{DeliveryBrief, RequestSummary};
 use crate::render::color::PENDING_MARK;
 use crate::render::sanitize;
 use crate::render::summary::{badge_tags, clock_time, short_duration};
-use crate::tui::app::{App, Focus, Origin};
-use crate::tui::theme;
+use crate::tui::pane::theme;
 
 /// The columns of the list, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,21 +53,41 @@ const MEDIUM: &[Column] = &[
 ];
 const NARROW: &[Column] = &[Column::Id, Column::Method, Column::Path, Column::Status];
 
+/// What the list pane shows.
+pub struct ListPane<'a> {
+    /// The rows held, the selection and the scroll offset.
+    pub window: &'a ListWindow,
+    /// Whether the list has the focus.
+    pub focused: bool,
+    /// Whether a `/` filter is in force.
+    pub filtered: bool,
+    /// Whether a search is still looking for rows to fill the screen.
+    pub searching: bool,
+    /// Requests that arrived while the list was away from the newest.
+    pub unseen: u64,
+    /// Where requests are captured (`listen`), for the empty list's hint.
+    pub listening_on: Option<&'a str>,
+    /// The lowest id stored, for the scrollbar.
+    pub first_id: i64,
+    /// The newest id stored, for the scrollbar.
+    pub newest_id: i64,
+}
+
 /// Draws the list pane into `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let focused = app.focus == Focus::List;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &ListPane<'_>) {
+    let focused = pane.focused;
     let block = Block::bordered()
         .border_type(theme::border_type(focused))
         .border_style(theme::border(focused))
-        .title(title(app))
-        .title_bottom(footer(app).right_aligned());
+        .title(title(pane))
+        .title_bottom(footer(pane).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.list.rows().is_empty() {
-        return empty(frame, inner, app);
+    if pane.window.rows().is_empty() {
+        return empty(frame, inner, pane);
     }
     let height = usize::from(inner.height.saturating_sub(1));
-    let visible = app.list.visible(height);
+    let visible = pane.window.visible(height);
     let columns = columns_for(inner.width);
     let id_width = visible
         .iter()
@@ -89,28 +109,30 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     .highlight_symbol("▶")
     .highlight_spacing(HighlightSpacing::Always);
     let mut state = TableState::default().with_selected(Some(
-        app.list.selected_index().saturating_sub(app.list.offset()),
+        pane.window
+            .selected_index()
+            .saturating_sub(pane.window.offset()),
     ));
     frame.render_stateful_widget(table, inner, &mut state);
-    scrollbar(frame, area, app, height);
+    scrollbar(frame, area, pane, height);
 }
 
-fn title(app: &App) -> Line<'static> {
+fn title(pane: &ListPane<'_>) -> Line<'static> {
     let mut spans = vec![Span::styled(
         " Requests ",
         Style::new().add_modifier(Modifier::BOLD),
     )];
-    if app.filtered() {
+    if pane.filtered {
         spans.push(Span::styled("· filtered ", theme::key()));
     }
     Line::from(spans)
 }
 
-fn footer(app: &App) -> Line<'static> {
-    if app.searching() {
+fn footer(pane: &ListPane<'_>) -> Line<'static> {
+    if pane.searching {
         Line::styled(" searching… ", theme::dim())
-    } else if app.unseen > 0 {
-        Line::styled(format!(" {} new below · G ", app.unseen), theme::key())
+    } else if pane.unseen > 0 {
+        Line::styled(format!(" {} new below · G ", pane.unseen), theme::key())
     } else {
         Line::default()
     }
@@ -248,15 +270,15 @@ fn delivery_tag(d: &DeliveryBrief) -> [Span<'static>; 3] {
     ]
 }
 
-fn empty(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lines: Vec<Line<'static>> = if app.searching() {
+fn empty(frame: &mut Frame<'_>, area: Rect, pane: &ListPane<'_>) {
+    let lines: Vec<Line<'static>> = if pane.searching {
         vec![Line::styled("Searching…", theme::dim())]
-    } else if app.filtered() {
+    } else if pane.filtered {
         vec![
             Line::raw("No requests match the filter."),
             Line::styled("Esc clears it.", theme::dim()),
         ]
-    } else if let Origin::Listening { url, .. } = &app.origin {
+    } else if let Some(url) = pane.listening_on {
         vec![
             Line::raw("Waiting for requests…"),
             Line::styled(
@@ -277,15 +299,15 @@ fn empty(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 /// A scrollbar placing the selection between the first and newest id.
-fn scrollbar(frame: &mut Frame<'_>, area: Rect, app: &App, height: usize) {
-    let Some(selected) = app.list.selected() else {
+fn scrollbar(frame: &mut Frame<'_>, area: Rect, pane: &ListPane<'_>, height: usize) {
+    let Some(selected) = pane.window.selected() else {
         return;
     };
-    let span = (app.newest_id - app.first_id + 1).max(1) as usize;
+    let span = (pane.newest_id - pane.first_id + 1).max(1) as usize;
     if span <= height {
         return;
     }
-    let position = (selected.id - app.first_id).max(0) as usize;
+    let position = (selected.id - pane.first_id).max(0) as usize;
     let mut state = ScrollbarState::new(span)
         .position(position)
         .viewport_content_length(height);

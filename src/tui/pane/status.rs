@@ -1,15 +1,49 @@
 //! The bottom lines: the prompt line (the `/` filter, or where `R` replays
 //! to) and the status/help line.
 
+use std::time::Instant;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::theme;
 use crate::filter::FilterError;
 use crate::render::sanitize;
-use crate::tui::app::{App, ReplayPrompt};
-use crate::tui::theme;
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// What to say (written by hookcap; sanitized again when drawn).
+    pub text: String,
+    /// True for errors.
+    pub is_error: bool,
+    /// When it was said, for expiry.
+    pub at: Instant,
+}
+
+/// The `/` prompt.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterBar {
+    /// What has been typed.
+    pub input: String,
+    /// Whether the prompt has the keys.
+    pub editing: bool,
+    /// Why the input does not parse (the previous filter stays in force);
+    /// drawn with a caret under the bad part of the input.
+    pub error: Option<FilterError>,
+}
+
+/// The `R` prompt: where to send one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayPrompt {
+    /// The request to send.
+    pub request_id: i64,
+    /// The destination typed so far (a base URL, as `hookcap replay --to`
+    /// takes: the stored path is appended).
+    pub input: String,
+}
 
 /// The main keys, shown when there is no message.
 const HINTS: &[(&str, &str)] = &[
@@ -32,11 +66,15 @@ fn prompt(editing: bool) -> &'static str {
 
 /// The filter line: the prompt while typing, the filter in force otherwise;
 /// the `R` prompt instead while it is open.
-pub fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    if let Some(p) = &app.replay_to {
+pub fn filter_line(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    f: &FilterBar,
+    replay_to: Option<&ReplayPrompt>,
+) {
+    if let Some(p) = replay_to {
         return replay_to_line(frame, area, p);
     }
-    let f = &app.filter;
     let mut spans = vec![
         Span::styled(prompt(f.editing), theme::key()),
         Span::raw(sanitize(&f.input).into_owned()),
@@ -74,9 +112,8 @@ fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
 /// The status line: what is wrong with the filter being typed (carets under
 /// the bad part of the filter line above), else the latest message, else the
 /// main keys.
-pub fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let f = &app.filter;
-    let line = match (&f.error, &app.message) {
+pub fn status_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, message: Option<&Message>) {
+    let line = match (&f.error, message) {
         (Some(e), _) if f.editing => filter_error(e, f.editing),
         (_, Some(m)) => {
             let style = if m.is_error {

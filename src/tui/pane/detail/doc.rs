@@ -9,10 +9,10 @@
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use super::theme;
 use crate::render::body::{hex_row, hex_row_count};
 use crate::render::sanitize_bytes_multiline;
 use crate::render::styled::{Role, StyledLine};
+use crate::tui::pane::theme;
 
 /// Text lines longer than this many bytes are cut into several rows.
 pub const MAX_LINE_BYTES: usize = 4096;

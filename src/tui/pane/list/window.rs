@@ -9,9 +9,9 @@
 //!
 //! Rows are kept oldest first: the newest request is at the bottom.
 
-use super::source::{Edge, Pager};
 use crate::model::RequestSummary;
 use crate::store::{Direction, StoreError};
+use crate::tui::data::source::{Edge, Pager};
 
 /// The most rows kept in memory.
 pub const MAX_ROWS: usize = 1024;
@@ -283,43 +283,26 @@ fn page_size(height: usize) -> usize {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::model::Timestamp;
     use crate::store::Direction;
+    use crate::tui::pane::testing::summary;
 
     /// Pages over the ids `1..=n` (minus deleted ones), at most `per_call`
     /// rows per page, like a time-limited search.
-    pub(crate) struct FakePager {
-        pub ids: Vec<i64>,
-        pub per_call: usize,
-        pub calls: usize,
+    struct FakePager {
+        ids: Vec<i64>,
+        per_call: usize,
+        calls: usize,
     }
 
     impl FakePager {
-        pub(crate) fn new(n: i64) -> Self {
+        fn new(n: i64) -> Self {
             Self {
                 ids: (1..=n).collect(),
                 per_call: usize::MAX,
                 calls: 0,
             }
-        }
-    }
-
-    pub(crate) fn summary(id: i64) -> RequestSummary {
-        RequestSummary {
-            id,
-            session_id: 1,
-            received_at: Timestamp(id),
-            method: "POST".into(),
-            target: format!("/{id}"),
-            status: 200,
-            body_size: 0,
-            truncated: false,
-            content_type: None,
-            signature: None,
-            rejected: None,
-            delivery: None,
         }
     }
 
@@ -358,7 +341,7 @@ pub(crate) mod tests {
         }
     }
 
-    use super::super::source::Page;
+    use crate::tui::data::source::Page;
 
     fn selected_id(w: &ListWindow) -> Option<i64> {
         w.selected().map(|r| r.id)
