@@ -65,10 +65,6 @@ const FLOORS: &[&[&str]] = &[
 const KNOWN_LOOPS: &[&[&str]] = &[
     // AnswerBody, unavailable / Forwarder, RelayBody.
     &["src/capture/forward.rs", "src/capture/service.rs"],
-    // KeyContext, action_for / Action, Overlay.
-    &["src/tui/app.rs", "src/tui/keys.rs"],
-    // fact, status_text / Shown, doc, passed_on.
-    &["src/tui/deliveries.rs", "src/tui/detail.rs"],
 ];
 
 /// Known, being fixed: arrows to a room's own floor or above that another
