@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hookcap::{cli::Cli, commands, error, render::sanitize};
+use hookcap::{cli::Cli, commands, error, sanitize::sanitize};
 
 /// mimalloc instead of glibc's malloc: captures allocate on tokio's workers and
 /// free on the store writer's thread, which glibc serves slowly.

@@ -3,7 +3,7 @@
 //! `forward` passed it on or `replay` sent it again, with what came back).
 //!
 //! These types carry bytes exactly as they crossed the wire. Nothing here is
-//! sanitized: terminal output goes through [`crate::render::sanitize`], JSON output
+//! sanitized: terminal output goes through [`crate::sanitize::sanitize`], JSON output
 //! through `serde_json`, and the store keeps the raw bytes.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -11,7 +11,7 @@ use crate::document::SummaryDoc;
 use crate::error::Exit;
 use crate::model::{PENDING_STATUS, RequestSummary, Timestamp};
 use crate::render::color::{PENDING_MARK, Paint, Style};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::ListQuery;
 
 /// Paths longer than this are cut in the table (the full target is in `show`).

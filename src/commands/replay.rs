@@ -29,8 +29,8 @@ use crate::model::{CapturedRequest, Delivery, Header, HeaderList, NewDelivery, T
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
 use crate::render::summary::short_duration;
-use crate::render::{sanitize, sanitize_bytes_multiline};
 use crate::replay::{self, Outgoing};
+use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 use crate::sign::{MESSAGE_ID_HEADERS, MessageId, Signer, new_message_id};
 use crate::store::Store;
 use crate::upstream::Target;

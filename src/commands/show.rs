@@ -18,8 +18,8 @@ use crate::model::{
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::render::sanitize;
 use crate::render::summary::{badge, short_duration};
+use crate::sanitize::sanitize;
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
 const SHOW_MAX_BYTES: usize = 256 * 1024;

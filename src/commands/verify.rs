@@ -10,7 +10,7 @@ use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};
 use crate::render::color::{Paint, Style};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::sign::{Checked, Checker, Outcome, Verdict};
 
 /// Runs `hookcap verify`.

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use super::color::{Paint, Style};
 use super::hex::{hex_rows, truncation_note};
-use super::sanitize::{sanitize, sanitize_bytes_multiline};
 use crate::model::{Header, HeaderList};
+use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 
 pub use super::encoding::{DecodeError, MAX_CODINGS, MAX_DECODED, decode_content_encoding};
 pub use super::form::{form_table, parse_form};

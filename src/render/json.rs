@@ -12,7 +12,7 @@ use colored_json::{ColorMode, ColoredFormatter, PrettyFormatter};
 use serde_json::Value;
 
 use super::color::Paint;
-use super::sanitize::is_dangerous;
+use crate::sanitize::is_dangerous;
 
 /// `bytes` parsed and pretty-printed (colored when `paint` is enabled), or `None`
 /// when they are not JSON. Object key order is kept as sent.

@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::form::parse_form;
 use super::headers::MAX_NAME_PAD;
 use super::json::escape_raw_specials;
-use super::sanitize::{sanitize, sanitize_bytes};
 use crate::model::Header;
+use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// What a piece of text is, which decides its color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +194,7 @@ mod tests {
     fn assert_inert(lines: &[StyledLine]) {
         for s in lines.iter().flatten() {
             assert!(
-                !s.text.chars().any(super::super::is_dangerous),
+                !s.text.chars().any(crate::sanitize::is_dangerous),
                 "{:?}",
                 s.text
             );

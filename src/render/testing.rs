@@ -1,6 +1,6 @@
 //! Assertions shared by the render tests.
 
-use super::sanitize::is_dangerous;
+use crate::sanitize::is_dangerous;
 
 /// `s` with every `ESC [ digits/; m` color sequence removed; panics on any
 /// other escape sequence, since only [`super::Paint`] may emit one.

@@ -37,7 +37,7 @@
 //!
 //! # Safety
 //!
-//! Everything captured is passed through [`crate::render::sanitize`] (or a
+//! Everything captured is passed through [`crate::sanitize::sanitize`] (or a
 //! view built on it) before it reaches a frame; log lines are kept off the
 //! screen by [`term::log_sink`] while the inspector runs.
 
@@ -68,7 +68,7 @@ use term::guard::TerminalGuard;
 pub use term::log_sink::LogRouter;
 use term::{effect, log_sink};
 
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::Store;
 
 /// How to start the inspector.

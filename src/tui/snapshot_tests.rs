@@ -315,7 +315,7 @@ fn hostile_requests_are_drawn_escaped() {
         for cell in terminal.backend().buffer().content() {
             let sym = cell.symbol();
             assert!(
-                !sym.chars().any(crate::render::is_dangerous),
+                !sym.chars().any(crate::sanitize::is_dangerous),
                 "{sym:?} in {tab:?}"
             );
         }

@@ -14,7 +14,7 @@ use crate::model::Header;
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::send::load::{Outcome, Progress, RetryEvent};
 use crate::send::retry::GiveUp;
 use crate::send::summary::{Latency, Summary};

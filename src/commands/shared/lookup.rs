@@ -3,7 +3,7 @@
 
 use crate::error::CliError;
 use crate::model::CapturedRequest;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::Store;
 
 /// The id `text` names: a number, or `last` (any case) for the newest

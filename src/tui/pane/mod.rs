@@ -29,7 +29,7 @@
 //! A pane's draw function takes only what it shows (e.g.
 //! [`list::draw::ListPane`]), never the whole app: `crate::tui::screen` hands
 //! each its part. Every string from captured traffic reaching a frame has
-//! been through [`crate::render::sanitize`] (list cells when drawn, the
+//! been through [`crate::sanitize::sanitize`] (list cells when drawn, the
 //! detail's documents when built).
 
 pub mod detail;

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::theme;
 use crate::model::RequestSummary;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 
 /// Width of the key column in the help.
 const KEY_WIDTH: usize = 14;

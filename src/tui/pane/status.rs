@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::filter::FilterError;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::theme;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::tui::data::rate::Rate;
 
 /// What the inspector is looking at.

@@ -15,8 +15,8 @@ use serde_json::Value;
 use super::doc::Doc;
 use crate::model::{Header, HeaderList};
 use crate::render::body::{BodyKind, decode_content_encoding, detect, looks_like_text};
-use crate::render::sanitize;
 use crate::render::styled::{form_lines, json_lines};
+use crate::sanitize::sanitize;
 
 /// Bodies up to this size are pretty-printed (JSON) or tabulated (forms).
 pub const PRETTY_MAX: usize = 1024 * 1024;

@@ -15,9 +15,9 @@ use super::body::body_doc;
 use super::doc::Doc;
 use super::rows::{fact, status_text};
 use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord};
-use crate::render::sanitize;
 use crate::render::styled::header_lines;
 use crate::render::summary::short_duration;
+use crate::sanitize::sanitize;
 use crate::store::{Store, StoreError};
 use crate::tui::pane::theme;
 

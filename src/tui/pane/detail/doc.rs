@@ -10,8 +10,8 @@ use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use crate::render::body::{hex_row, hex_row_count};
-use crate::render::sanitize_bytes_multiline;
 use crate::render::styled::{Role, StyledLine};
+use crate::sanitize::sanitize_bytes_multiline;
 use crate::tui::pane::theme;
 
 /// Text lines longer than this many bytes are cut into several rows.

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, Scroll
 
 use super::Detail;
 use super::tab::Tab;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::tui::pane::layout::Areas;
 use crate::tui::pane::theme;
 

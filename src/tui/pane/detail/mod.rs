@@ -14,8 +14,8 @@ use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
 use crate::model::{CapturedRequest, DeliveryKind, RequestSummary, Session, SessionMode};
-use crate::render::sanitize;
 use crate::render::styled::header_lines;
+use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 use body::body_doc;
 use deliveries::Deliveries;

@@ -6,8 +6,8 @@ use super::body::size;
 use super::doc::Doc;
 use super::rows::{fact, status_text};
 use crate::model::{CapturedRequest, HeaderList, PENDING_STATUS, RequestSummary, Session};
-use crate::render::sanitize;
 use crate::render::summary::signature_tag;
+use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 
 /// The Overview tab: request line, when, from where, session, body, answer,

@@ -13,8 +13,8 @@ use ratatui::widgets::{
 use super::window::ListWindow;
 use crate::model::{DeliveryBrief, RequestSummary};
 use crate::render::color::PENDING_MARK;
-use crate::render::sanitize;
 use crate::render::summary::{badge_tags, clock_time, short_duration};
+use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 
 /// The columns of the list, left to right.

@@ -1,15 +1,34 @@
-//! The one sanitizer: makes captured text safe to print on a terminal.
+//! The terminal-safety rule of the whole program: captured data reaching a
+//! terminal (ls, show, headless lines, the TUI, `-v`, error messages, exported
+//! scripts' comments) always goes through [`sanitize()`], [`sanitize_multiline`],
+//! [`sanitize_bytes`] or a view built on them. It is a room of its own, below
+//! everything that prints, because it is not a rendering choice: it holds for
+//! every path from captured bytes to a screen.
 //!
 //! Captured requests are attacker-controlled. Printed raw, an ESC or a C1 CSI
 //! (U+009B) starts a terminal escape sequence that can clear the screen, retitle the
 //! window, rewrite earlier lines (a bare `\r`) or worse; bidi overrides make text
 //! read differently than it is stored. Every function here replaces such characters
-//! with a visible, printable escape (the table is in [`crate::render`]).
+//! with a visible, printable escape (the table below).
 //!
 //! A literal backslash is deliberately left as it is, so ordinary text (Windows
 //! paths, regexes, JSON escapes) stays readable. The price is that the input
 //! `\x1b` (four printable characters) and an escaped ESC look the same; that is
 //! acceptable for a viewer, which never parses its own output back.
+//!
+//! What the sanitizers write instead of a dangerous character:
+//!
+//! | input                                  | output                     |
+//! |----------------------------------------|----------------------------|
+//! | `\n` `\r` `\t`                         | `\n` `\r` `\t` (two chars) |
+//! | other C0 controls and DEL (U+007F)     | `\x1b`, `\x00`, `\x7f`     |
+//! | C1 controls (U+0080..=U+009F)          | `\u{9b}`                   |
+//! | bidi controls (U+061C, U+200E, U+200F, U+202A..=U+202E, U+2066..=U+2069) | `\u{202e}` |
+//! | invalid UTF-8 byte (byte inputs only)  | `\xff`                     |
+//!
+//! Backslashes are kept as they are, so the text `\x1b` and an escaped ESC look
+//! alike; see [`sanitize()`].
+//!
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
