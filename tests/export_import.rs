@@ -127,7 +127,7 @@ fn a_file_that_is_neither_har_nor_ndjson_is_refused_without_a_session() {
     let db = dir.path().join("db.db");
     let out = run(&db, &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither HAR"));
     assert!(!db.exists());
 }
 
