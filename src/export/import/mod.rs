@@ -229,10 +229,19 @@ mod tests {
             reason: "no Stripe-Signature header".into(),
         });
         r.request.rejected = Some("unsigned".into());
-        let entry = har::entry_of(&r, &[], "http://h");
-        let har = serde_json::json!({"log": {"version": "1.2", "entries": [entry]}});
-        let back = read(har.to_string().as_bytes(), 1).unwrap();
-        assert_eq!(back.requests, vec![r.request]);
+        let mut json = sample(
+            "POST",
+            "/j",
+            &[("Content-Type", "application/json")],
+            b"\"\xe9\"",
+        );
+        json.id = 2;
+        let entries = [
+            har::entry_of(&r, &[], "http://h"),
+            har::entry_of(&json, &[], "http://h"),
+        ];
+        let back = read(&har::document(&entries), 1).unwrap();
+        assert_eq!(back.requests, vec![r.request, json.request]);
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
     }
 
