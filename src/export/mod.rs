@@ -16,6 +16,7 @@ pub mod har;
 pub mod httpie;
 pub mod import;
 pub mod ndjson;
+mod script;
 pub mod shell;
 
 use std::io::Write;
@@ -103,51 +104,55 @@ pub fn url_for(r: &CapturedRequest, base: &str) -> String {
     }
 }
 
-/// Writes every request matching `filter`, oldest first; returns how many.
+/// What an export wrote.
+#[derive(Debug)]
+pub struct Exported {
+    /// How many requests matched.
+    pub count: u64,
+    /// What the reader of a script should know (truncated bodies, requests
+    /// a format cannot express), one line each, for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// Writes every request matching `filter`, oldest first. `preserve_host`
+/// keeps the captured `Host` in scripts aimed elsewhere with a fixed `base`.
 pub fn export(
     store: &Store,
     filter: &Filter,
     format: Format,
     base: &Base,
+    preserve_host: bool,
     out: &mut dyn Write,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Exported> {
     match format {
         Format::Har => har::begin(out)?,
-        Format::Curl | Format::Httpie => script_header(out, format)?,
+        Format::Curl | Format::Httpie => script::header(out, format)?,
         Format::Ndjson => {}
     }
     let mut first = true;
-    let n = store.for_each_request(filter, true, |r| -> anyhow::Result<()> {
-        let url = base.for_request(&r);
+    let mut notes = script::Notes::default();
+    let count = store.for_each_request(filter, true, |r| -> anyhow::Result<()> {
         match format {
             Format::Har => {
                 let deliveries = store.deliveries_for(r.id)?;
+                let url = base.for_request(&r);
                 har::entry(out, &r, &deliveries, &url, std::mem::take(&mut first))?
             }
             Format::Ndjson => ndjson::line(out, &r, &store.deliveries_for(r.id)?)?,
-            Format::Curl => writeln!(out, "\n# request {}\n{}", r.id, curl::command(&r, &url))?,
-            Format::Httpie => writeln!(out, "\n# request {}\n{}", r.id, httpie::command(&r, &url))?,
+            Format::Curl | Format::Httpie => {
+                script::request(out, &r, base, preserve_host, format, &mut notes)?
+            }
         }
         Ok(())
-    });
-    let n = n?;
+    })?;
     if format == Format::Har {
         har::end(out)?;
     }
     out.flush()?;
-    Ok(n)
-}
-
-fn script_header(out: &mut dyn Write, format: Format) -> std::io::Result<()> {
-    let tool = if format == Format::Curl {
-        "curl"
-    } else {
-        "HTTPie"
-    };
-    writeln!(
-        out,
-        "#!/usr/bin/env bash\n# Requests captured by hookcap, as {tool} commands that send them again.\nset -euo pipefail"
-    )
+    Ok(Exported {
+        count,
+        warnings: notes.warnings(format),
+    })
 }
 
 #[cfg(test)]
