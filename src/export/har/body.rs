@@ -92,8 +92,8 @@ pub fn response_text(headers: &[Header], body: &[u8]) -> ResponseText {
 
 /// Whether mitmproxy reads (and writes) a body of this type as Latin-1: its
 /// `infer_content_encoding` takes the `charset` parameter, else UTF-8 for
-/// JSON, else Latin-1.
-fn reads_as_latin1(content_type: &str) -> bool {
+/// JSON, else Latin-1. Import uses it to read mitmproxy's HAR files.
+pub fn reads_as_latin1(content_type: &str) -> bool {
     let lower = content_type.to_ascii_lowercase();
     let charset = lower.split(';').skip(1).find_map(|p| {
         let (name, value) = p.split_once('=')?;

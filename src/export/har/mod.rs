@@ -33,6 +33,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 pub use answer::response_for;
+pub use body::reads_as_latin1;
 pub use json::HarText;
 
 use super::url_for;

@@ -30,7 +30,7 @@ use super::form;
 use super::json_text::{marker_byte, text_bytes};
 use super::time::parse_iso8601;
 use crate::document::SignatureDoc;
-use crate::export::har::Extra;
+use crate::export::har::{Extra, reads_as_latin1};
 use crate::model::{Header, HeaderList, NewRequest, ResponseRecord, Timestamp};
 
 /// Base64 as HAR writers produce it: padded or not.
@@ -430,28 +430,11 @@ fn body_text(
 /// Body text as bytes: UTF-8, except in files mitmproxy wrote, where a body
 /// whose type names no charset (and is not JSON) was decoded as Latin-1.
 fn plain_text_bytes(text: &str, content_type: &str, how: &Reading) -> Vec<u8> {
-    let latin1 = how.mitmproxy && is_latin1_default(content_type);
+    let latin1 = how.mitmproxy && reads_as_latin1(content_type);
     if latin1 && text.chars().all(|c| u32::from(c) <= 0xFF) {
         return text.chars().map(|c| u32::from(c) as u8).collect();
     }
     text_bytes(text, how.markers)
-}
-
-/// Whether mitmproxy reads a body of this type as Latin-1: no charset
-/// parameter, and not JSON.
-fn is_latin1_default(content_type: &str) -> bool {
-    let lower = content_type.to_ascii_lowercase();
-    let charset = lower
-        .split(';')
-        .skip(1)
-        .find_map(|p| p.trim().strip_prefix("charset=").map(str::to_owned));
-    match charset {
-        Some(c) => matches!(
-            c.trim_matches('"'),
-            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819" | "8859"
-        ),
-        None => !lower.contains("json"),
-    }
 }
 
 fn response(
