@@ -269,9 +269,23 @@ pub struct NewRequest {
     pub rejected: Option<String>,
 }
 
-/// The path part of a raw request target (before `?`).
+/// The path part of a raw request target (before `?`). An absolute-form
+/// target (`https://host/path`, as proxies and HAR imports store it) gives the
+/// path after its authority.
 pub fn path_of(target: &str) -> &str {
-    target.split_once('?').map_or(target, |(p, _)| p)
+    let target = match target.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            rest.find(['/', '?']).map_or("/", |i| &rest[i..])
+        }
+        _ => target,
+    };
+    match target.split_once('?') {
+        Some(("", _)) => "/",
+        Some((p, _)) => p,
+        None => target,
+    }
 }
 
 /// A stored request: the captured data plus its id.
@@ -503,5 +517,8 @@ mod tests {
     fn path_of_drops_the_query() {
         assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
         assert_eq!(path_of("/a"), "/a");
+        assert_eq!(path_of("https://h.test:8/a/b?x=1"), "/a/b");
+        assert_eq!(path_of("https://h.test?x=1"), "/");
+        assert_eq!(path_of("*"), "*");
     }
 }

@@ -9,6 +9,8 @@ mod export_import;
 mod filter_terms;
 mod forward;
 mod generated;
+mod har_import;
+mod har_readers;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
