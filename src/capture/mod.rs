@@ -30,7 +30,7 @@ use tracing::Instrument;
 
 pub use forward::{ForwardConfig, Forwarder};
 pub use guard::{Cidr, Guard, TokenRule};
-pub use limits::{DEFAULT_MAX_BODY, Limits};
+pub use limits::Limits;
 pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;
 

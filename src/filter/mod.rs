@@ -30,7 +30,7 @@ mod parse;
 use std::time::Duration;
 
 pub use eval::MatchContext;
-pub use glob::{Glob, GlobError};
+pub use glob::Glob;
 pub use parse::FilterError;
 
 use crate::model::Timestamp;
@@ -264,17 +264,6 @@ impl Filter {
     }
 }
 
-/// Parses `latest` or a session id.
-pub fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
-    parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
-}
-
-/// Parses a `since` value relative to `now`: a duration ago (`10m`, `1h30m`)
-/// or an absolute RFC 3339 time.
-pub fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
-    parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
-}
-
 /// `now` minus `d`, saturating.
 pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
     let us = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
@@ -284,6 +273,14 @@ pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
+        parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
+    }
+
+    fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
+        parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
+    }
 
     #[test]
     fn since_takes_durations_relative_to_now() {

@@ -55,11 +55,6 @@ fn seg(role: Role, text: impl Into<String>) -> Segment {
     }
 }
 
-/// A one-segment line: `text` is sanitized here.
-pub fn line(role: Role, text: &str) -> StyledLine {
-    vec![seg(role, sanitize(text))]
-}
-
 /// `value` pretty-printed with two-space indents, keys in the order sent.
 pub fn json_lines(value: &Value) -> Vec<StyledLine> {
     let mut w = JsonWriter::default();
@@ -178,7 +173,8 @@ fn aligned(rows: Vec<(String, String)>, gap: usize) -> Vec<StyledLine> {
         .collect()
 }
 
-/// The plain text of a line (for tests and copying).
+/// The plain text of a line.
+#[cfg(test)]
 pub fn plain_text(line: &StyledLine) -> String {
     line.iter().map(|s| s.text.as_str()).collect()
 }

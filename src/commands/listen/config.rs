@@ -163,22 +163,6 @@ impl ListenConfig {
             keep: None,
         })
     }
-
-    /// The listen-mode response shape, if this is `listen`.
-    pub fn shape(&self) -> Option<&ResponseShape> {
-        match &self.answer {
-            Answer::Shape(shape) => Some(shape),
-            Answer::Forward(_) => None,
-        }
-    }
-
-    /// The forward configuration, if this is `forward`.
-    pub fn forward(&self) -> Option<&ForwardConfig> {
-        match &self.answer {
-            Answer::Forward(forward) => Some(forward),
-            Answer::Shape(_) => None,
-        }
-    }
 }
 
 /// The live checks the flags ask for; `--verify` needs a secret.
@@ -226,6 +210,22 @@ mod tests {
 
     fn shape(c: &ListenConfig) -> &ResponseShape {
         c.shape().expect("a listen config")
+    }
+
+    impl ListenConfig {
+        fn shape(&self) -> Option<&ResponseShape> {
+            match &self.answer {
+                Answer::Shape(shape) => Some(shape),
+                Answer::Forward(_) => None,
+            }
+        }
+
+        fn forward(&self) -> Option<&ForwardConfig> {
+            match &self.answer {
+                Answer::Forward(forward) => Some(forward),
+                Answer::Shape(_) => None,
+            }
+        }
     }
 
     #[test]

@@ -253,6 +253,7 @@ pub fn end(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// A whole document of `entries`, as [`begin`], [`entry`] and [`end`] write it.
+#[cfg(test)]
 pub fn document(entries: &[Entry]) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = begin(&mut out);

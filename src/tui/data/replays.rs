@@ -155,6 +155,7 @@ impl Replays {
     }
 
     /// The same, giving up on an answer after `timeout`.
+    #[cfg(test)]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
