@@ -398,3 +398,70 @@ impl DeliveryBrief {
         }
     }
 }
+
+/// What a request is as a webhook, as far as its headers and body tell:
+/// who sent it, what happened, and which delivery it belongs to. Found at
+/// capture time by `sign::identity` and stored next to the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HookIdentity {
+    /// The sender: `github`, `gitlab`, `stripe`, `slack`, `shopify`,
+    /// `standard`, `svix`, `twilio`, or `generic` for a request that only
+    /// names an event.
+    pub provider: String,
+    /// What happened, e.g. `pull_request.opened`, `invoice.paid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The provider's id of the delivery (or of the event, where retries
+    /// repeat it): requests with the same provider and delivery are attempts
+    /// of one delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// The provider's own retry marker, e.g. `retry 1 (http_timeout)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<String>,
+}
+
+/// Which rule of `listen --respond`/`--rules` answered a request, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerUsed {
+    /// The rule's number, from 1, in the order given.
+    pub rule: u32,
+    /// The step of the rule's sequence that answered, from 1.
+    pub step: u32,
+    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`).
+    pub answer: String,
+}
+
+/// Where a request stands among the attempts of its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptInfo {
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// How many attempts of the delivery are stored.
+    pub of: u32,
+    /// The time since the previous attempt, for attempts after the first.
+    pub since_previous: Option<Duration>,
+    /// True when an earlier attempt was answered 2xx: a true duplicate.
+    pub dup: bool,
+}
+
+/// What the store knows about a request as a webhook, for listings and `show`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookFacts {
+    /// Who sent it and what happened, if detected.
+    pub identity: Option<HookIdentity>,
+    /// Its place among the attempts of its delivery, when it has a delivery id.
+    pub attempt: Option<AttemptInfo>,
+    /// The rule that answered it, if one did.
+    pub answer: Option<AnswerUsed>,
+}
+
+/// What the capture path learned about a request besides its bytes, handed
+/// to the store with it (so the store does not look again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaptureNotes {
+    /// What `sign::identity` found, `None` for a request that is not a webhook.
+    pub identity: Option<HookIdentity>,
+    /// The rule that answered, if one did.
+    pub answer: Option<AnswerUsed>,
+}

@@ -21,8 +21,10 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use super::url_for;
-use crate::document::SignatureDoc;
-use crate::model::{CapturedRequest, Delivery, DeliveryKind, Header, HeaderList, ResponseRecord};
+use crate::document::{HookDoc, SignatureDoc};
+use crate::model::{
+    CapturedRequest, Delivery, DeliveryKind, Header, HeaderList, HookFacts, ResponseRecord,
+};
 
 /// A whole HAR document (what import reads).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +87,10 @@ pub struct Extra {
     /// Why a guard rejected the request, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected: Option<String>,
+    /// What it is as a webhook (provider, event, delivery, attempt) and the
+    /// rule that answered it, if known. An import detects it again.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookDoc>,
 }
 
 /// `request`.
@@ -239,13 +245,16 @@ pub fn begin(out: &mut dyn Write) -> std::io::Result<()> {
 /// `deliveries` are the request's, oldest first (see [`response_for`]).
 pub fn entry(
     out: &mut dyn Write,
-    r: &CapturedRequest,
-    deliveries: &[Delivery],
+    (r, deliveries, hook): (&CapturedRequest, &[Delivery], Option<&HookFacts>),
     base: &str,
     first: bool,
 ) -> std::io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
-    serde_json::to_writer(&mut *out, &entry_of(r, deliveries, base))?;
+    let mut entry = entry_of(r, deliveries, base);
+    if let Some(extra) = &mut entry.hookcap {
+        extra.hook = hook.and_then(HookDoc::of);
+    }
+    serde_json::to_writer(&mut *out, &entry)?;
     Ok(())
 }
 
@@ -276,6 +285,7 @@ pub fn entry_of(r: &CapturedRequest, deliveries: &[Delivery], base: &str) -> Ent
             truncated: r.truncated,
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
+            hook: None,
         }),
     }
 }

@@ -7,7 +7,8 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use super::{Filter, Pushdown, SessionSel, Term, path_of};
-use crate::model::{CapturedRequest, HeaderList};
+use crate::model::{CapturedRequest, HeaderList, HookIdentity};
+use crate::sign::identity::identify;
 use crate::store::encode_headers;
 
 /// Facts a term may need that are not in the request itself.
@@ -15,6 +16,33 @@ use crate::store::encode_headers;
 pub struct MatchContext {
     /// The newest session's id, for `session:latest`.
     pub latest_session: Option<i64>,
+    /// Where the request stands among the attempts of its delivery, for
+    /// `attempt:` and `dup`; without it those terms match nothing. (The store
+    /// decides them in SQL; the answer rules of `listen` count attempts themselves.)
+    pub attempt: Option<AttemptContext>,
+}
+
+/// A request's place among the attempts of its delivery, as far as the caller knows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttemptContext {
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// True when an earlier attempt was answered 2xx.
+    pub dup: bool,
+}
+
+/// The request's webhook identity, found at most once per request.
+struct LazyIdentity<'a> {
+    r: &'a CapturedRequest,
+    found: OnceCell<Option<HookIdentity>>,
+}
+
+impl LazyIdentity<'_> {
+    fn get(&self) -> Option<&HookIdentity> {
+        self.found
+            .get_or_init(|| identify(&self.r.headers, &self.r.body))
+            .as_ref()
+    }
 }
 
 /// The body parsed as JSON at most once per request, however many terms ask.
@@ -49,25 +77,20 @@ impl Filter {
         r: &CapturedRequest,
         cx: &MatchContext,
     ) -> bool {
-        let json = LazyJson {
-            body: &r.body,
-            parsed: OnceCell::new(),
-        };
-        terms.all(|t| t.holds(r, cx, &json))
+        let lazy = Lazy::new(r);
+        terms.all(|t| t.holds(r, cx, &lazy))
     }
 }
 
 impl Term {
     /// True when `r` meets this term.
     pub fn matches(&self, r: &CapturedRequest, cx: &MatchContext) -> bool {
-        let json = LazyJson {
-            body: &r.body,
-            parsed: OnceCell::new(),
-        };
-        self.holds(r, cx, &json)
+        self.holds(r, cx, &Lazy::new(r))
     }
 
-    fn holds(&self, r: &CapturedRequest, cx: &MatchContext, json: &LazyJson<'_>) -> bool {
+    fn holds(&self, r: &CapturedRequest, cx: &MatchContext, lazy: &Lazy<'_>) -> bool {
+        let json = &lazy.json;
+        let hook = || lazy.identity.get();
         match self {
             Term::Method(m) => r.method.eq_ignore_ascii_case(m),
             Term::Path(g) => g.matches(path_of(&r.target)),
@@ -95,6 +118,15 @@ impl Term {
             Term::Session(SessionSel::Id(id)) => r.session_id == *id,
             Term::Session(SessionSel::Latest) => cx.latest_session == Some(r.session_id),
             Term::Id(cmp, n) => cmp.holds(r.id, *n),
+            Term::Provider(p) => hook().is_some_and(|h| h.provider.eq_ignore_ascii_case(p)),
+            Term::Event(g) => hook()
+                .and_then(|h| h.event.as_deref())
+                .is_some_and(|e| g.matches(e)),
+            Term::Delivery(d) => hook().and_then(|h| h.delivery.as_deref()) == Some(d.as_str()),
+            Term::Attempt(cmp, n) => cx
+                .attempt
+                .is_some_and(|a| cmp.holds(i64::from(a.number), *n)),
+            Term::Dup => cx.attempt.is_some_and(|a| a.dup),
             Term::Text(word) => {
                 let w = word.as_bytes();
                 contains(r.target.as_bytes(), w)
@@ -107,6 +139,27 @@ impl Term {
     /// True when SQL decides this term completely.
     pub fn is_exact_in_sql(&self) -> bool {
         self.pushdown() == Pushdown::Exact
+    }
+}
+
+/// What terms compute from a request at most once, however many ask.
+struct Lazy<'a> {
+    json: LazyJson<'a>,
+    identity: LazyIdentity<'a>,
+}
+
+impl<'a> Lazy<'a> {
+    fn new(r: &'a CapturedRequest) -> Self {
+        Self {
+            json: LazyJson {
+                body: &r.body,
+                parsed: OnceCell::new(),
+            },
+            identity: LazyIdentity {
+                r,
+                found: OnceCell::new(),
+            },
+        }
     }
 }
 
@@ -168,6 +221,7 @@ mod tests {
     fn check(line: &str, r: &CapturedRequest) -> bool {
         let cx = MatchContext {
             latest_session: Some(2),
+            attempt: None,
         };
         Filter::parse_line(line, Timestamp(10_000))
             .unwrap()

@@ -141,7 +141,7 @@ fn payload(url: &str, mode: Mode<'_>, body: &[u8]) -> Vec<u8> {
 }
 
 /// URL-decoded form parameters, sorted by name then value.
-fn form_pairs(body: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+pub(super) fn form_pairs(body: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = body
         .split(|b| *b == b'&')
         .filter(|p| !p.is_empty())

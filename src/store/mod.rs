@@ -15,6 +15,7 @@ mod deliveries;
 mod filter_tests;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod hooks;
 mod open;
 mod queries;
 mod retention;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 pub use browse::{Direction, ScanStep, Scanned};
 pub use checkpoint::{Checkpointer, WalLog};
 pub use codec::{decode_headers, encode_headers};
+pub use hooks::{Attempt, DeliveryAttempts};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};

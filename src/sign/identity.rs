@@ -1,0 +1,363 @@
+//! What a captured request is as a webhook: the provider, the event and the
+//! delivery id, read from the headers and body the way each provider sends them.
+//!
+//! This lives next to the signature schemes because it reads the same headers.
+//! [`identify`] never fails: a request it cannot place gets `None`, and a body
+//! that is not what the headers promise just leaves the event or delivery out.
+//! It is cheap enough to run on every capture: a few header lookups, and for
+//! JSON bodies one pass that reads only the handful of top-level members a
+//! provider uses (everything else is skipped without being built).
+//!
+//! | provider | detected by | event | delivery | retry marker |
+//! |---|---|---|---|---|
+//! | github | `X-GitHub-Event` | header + body `action` (`pull_request.opened`) | `X-GitHub-Delivery` | |
+//! | gitlab | `X-Gitlab-Event` | body `object_kind` + `object_attributes.action`, else the header | `Idempotency-Key`, else `X-Gitlab-Event-UUID` | |
+//! | stripe | `Stripe-Signature`, or a body with `"object": "event"` and an `evt_` id | body `type` | body `id` | |
+//! | slack | `X-Slack-Signature` / `X-Slack-Request-Timestamp` | body `event.type`, else `type` (`url_verification`) | body `event_id` | `X-Slack-Retry-Num`, `X-Slack-Retry-Reason` |
+//! | shopify | `X-Shopify-Topic` | the topic (`orders/create`) | `X-Shopify-Webhook-Id` | |
+//! | svix / standard | `svix-id` / `webhook-id` | body `type` | the id header | |
+//! | twilio | `X-Twilio-Signature` / `I-Twilio-Idempotency-Token` | form `CallStatus` (`call.…`), `MessageStatus`/`SmsStatus` (`message.…`) | `I-Twilio-Idempotency-Token` | |
+//! | generic | `X-Event-Type`, `X-Webhook-Event`, or a JSON body with a string `type` or `event` | that value | `X-Webhook-Id`, `X-Delivery-Id`, `Idempotency-Key` | |
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{Header, HeaderList, HookIdentity};
+
+/// Names and values longer than this are cut: an id or event name is short,
+/// and a hostile sender must not make every listing carry kilobytes.
+const MAX_VALUE: usize = 200;
+
+/// Who sent the request and what it is about; `None` when nothing marks it
+/// as a webhook. Never panics, whatever the bytes.
+pub fn identify(headers: &[Header], body: &[u8]) -> Option<HookIdentity> {
+    let header = |name: &str| headers.find(name).map(|h| short(&h.value_str()));
+    let (provider, event, delivery, retry) = if let Some(kind) = header("X-GitHub-Event") {
+        let action = probe(body).action;
+        let event = match action {
+            Some(a) => format!("{kind}.{a}"),
+            None => kind,
+        };
+        ("github", Some(event), header("X-GitHub-Delivery"), None)
+    } else if let Some(kind) = header("X-Gitlab-Event") {
+        let p = probe(body);
+        let event = match (p.object_kind, p.action) {
+            (Some(k), Some(a)) => format!("{k}.{a}"),
+            (Some(k), None) => k,
+            _ => kind,
+        };
+        let delivery = header("Idempotency-Key").or_else(|| header("X-Gitlab-Event-UUID"));
+        ("gitlab", Some(event), delivery, None)
+    } else if headers.find("Stripe-Signature").is_some() {
+        let p = probe(body);
+        ("stripe", p.kind, p.id, None)
+    } else if headers.find("X-Slack-Signature").is_some()
+        || headers.find("X-Slack-Request-Timestamp").is_some()
+    {
+        let p = probe(body);
+        let event = p.inner_type.or(p.kind);
+        ("slack", event, p.event_id, slack_retry(&header))
+    } else if let Some(topic) = header("X-Shopify-Topic") {
+        ("shopify", Some(topic), header("X-Shopify-Webhook-Id"), None)
+    } else if let Some(id) = header("svix-id") {
+        ("svix", probe(body).kind, Some(id), None)
+    } else if let Some(id) = header("webhook-id") {
+        ("standard", probe(body).kind, Some(id), None)
+    } else if headers.find("X-Twilio-Signature").is_some()
+        || headers.find("I-Twilio-Idempotency-Token").is_some()
+    {
+        let delivery = header("I-Twilio-Idempotency-Token");
+        ("twilio", twilio_event(body), delivery, None)
+    } else {
+        return body_only(headers, body, &header);
+    };
+    Some(HookIdentity {
+        provider: provider.to_owned(),
+        event: event.filter(|e| !e.is_empty()),
+        delivery: delivery.filter(|d| !d.is_empty()),
+        retry,
+    })
+}
+
+/// A request without a provider's headers: a Stripe event by its shape, or a
+/// generic webhook that names its event in a header or the body.
+fn body_only(
+    headers: &[Header],
+    body: &[u8],
+    header: &dyn Fn(&str) -> Option<String>,
+) -> Option<HookIdentity> {
+    let named = header("X-Event-Type").or_else(|| header("X-Webhook-Event"));
+    let p = probe(body);
+    if p.object.as_deref() == Some("event")
+        && p.id.as_deref().is_some_and(|i| i.starts_with("evt_"))
+    {
+        return Some(HookIdentity {
+            provider: "stripe".into(),
+            event: p.kind,
+            delivery: p.id,
+            retry: None,
+        });
+    }
+    let event = named.or(p.kind).or(p.event_name)?;
+    let delivery = ["X-Webhook-Id", "X-Delivery-Id", "Idempotency-Key"]
+        .iter()
+        .find_map(|n| headers.find(n).map(|h| short(&h.value_str())));
+    Some(HookIdentity {
+        provider: "generic".into(),
+        event: Some(event).filter(|e| !e.is_empty()),
+        delivery: delivery.filter(|d| !d.is_empty()),
+        retry: None,
+    })
+}
+
+/// `retry 1 (http_timeout)` from Slack's retry headers.
+fn slack_retry(header: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let num = header("X-Slack-Retry-Num")?;
+    Some(match header("X-Slack-Retry-Reason") {
+        Some(reason) => format!("retry {num} ({reason})"),
+        None => format!("retry {num}"),
+    })
+}
+
+/// Twilio's status callbacks: `call.ringing`, `message.delivered`.
+fn twilio_event(body: &[u8]) -> Option<String> {
+    let pairs = super::twilio::form_pairs(body);
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name.as_bytes())
+            .map(|(_, v)| short(&String::from_utf8_lossy(v)))
+    };
+    if let Some(status) = field("CallStatus") {
+        return Some(format!("call.{status}"));
+    }
+    field("MessageStatus")
+        .or_else(|| field("SmsStatus"))
+        .map(|s| format!("message.{s}"))
+}
+
+/// At most [`MAX_VALUE`] characters.
+fn short(s: &str) -> String {
+    match s.char_indices().nth(MAX_VALUE) {
+        Some((at, _)) => s[..at].to_owned(),
+        None => s.to_owned(),
+    }
+}
+
+/// The few members of a JSON body that name an event; all `None` for a body
+/// that is not a JSON object.
+#[derive(Debug, Default)]
+struct Probe {
+    id: Option<String>,
+    object: Option<String>,
+    /// `type`
+    kind: Option<String>,
+    /// `event` when it is a string (generic senders).
+    event_name: Option<String>,
+    /// `event.type` when `event` is an object (Slack).
+    inner_type: Option<String>,
+    event_id: Option<String>,
+    action: Option<String>,
+    object_kind: Option<String>,
+}
+
+/// Reads the members [`Probe`] wants from a JSON object body, skipping the rest.
+fn probe(body: &[u8]) -> Probe {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_none_or(|i| body[i] != b'{') {
+        return Probe::default();
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.deserialize_map(ProbeVisitor).unwrap_or_default()
+}
+
+struct ProbeVisitor;
+
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Probe;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+        let mut p = Probe::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" => p.id = map.next_value::<Loose>()?.0,
+                "object" => p.object = map.next_value::<Loose>()?.0,
+                "type" => p.kind = map.next_value::<Loose>()?.0,
+                "event_id" => p.event_id = map.next_value::<Loose>()?.0,
+                "action" => p.action = map.next_value::<Loose>()?.0,
+                "object_kind" => p.object_kind = map.next_value::<Loose>()?.0,
+                "event" => match map.next_value::<EventMember>()? {
+                    EventMember::Name(n) => p.event_name = Some(n),
+                    EventMember::Typed(t) => p.inner_type = t,
+                    EventMember::Other => {}
+                },
+                "object_attributes" => {
+                    if let Some(a) = map.next_value::<Nested>()?.0 {
+                        p.action = p.action.or(Some(a));
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+/// A string or number as text; anything else (skipped) as `None`.
+struct Loose(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor).map(Loose)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(short(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+/// The `event` member: a name (generic senders) or an object with a `type` (Slack).
+enum EventMember {
+    Name(String),
+    Typed(Option<String>),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for EventMember {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EventVisitor)
+    }
+}
+
+struct EventVisitor;
+
+impl<'de> Visitor<'de> for EventVisitor {
+    type Value = EventMember;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(EventMember::Name(short(v)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(EventMember::Typed(member(map, "type")?))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        LooseVisitor.visit_seq(seq).map(|_| EventMember::Other)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(EventMember::Other)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(EventMember::Other)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(EventMember::Other)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(EventMember::Other)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(EventMember::Other)
+    }
+}
+
+/// `object_attributes.action` (GitLab): an object's `action` member.
+struct Nested(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NestedVisitor).map(Nested)
+    }
+}
+
+struct NestedVisitor;
+
+impl<'de> Visitor<'de> for NestedVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        member(map, "action")
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        LooseVisitor.visit_seq(seq)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// One string member of an object, skipping the others.
+fn member<'de, A: MapAccess<'de>>(mut map: A, name: &str) -> Result<Option<String>, A::Error> {
+    let mut found = None;
+    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        if key == name {
+            found = map.next_value::<Loose>()?.0;
+        } else {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests;
