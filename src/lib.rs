@@ -18,6 +18,7 @@ pub mod filter;
 pub mod model;
 pub mod render;
 pub mod replay;
+pub mod rules;
 pub mod send;
 pub mod sign;
 pub mod store;

@@ -31,14 +31,19 @@ pub struct AttemptContext {
     pub dup: bool,
 }
 
-/// The request's webhook identity, found at most once per request.
+/// The request's webhook identity: as the caller found it, or found here at
+/// most once per request.
 struct LazyIdentity<'a> {
     r: &'a CapturedRequest,
+    given: Option<Option<&'a HookIdentity>>,
     found: OnceCell<Option<HookIdentity>>,
 }
 
 impl LazyIdentity<'_> {
     fn get(&self) -> Option<&HookIdentity> {
+        if let Some(given) = self.given {
+            return given;
+        }
         self.found
             .get_or_init(|| identify(&self.r.headers, &self.r.body))
             .as_ref()
@@ -63,6 +68,19 @@ impl Filter {
     /// True when `r` meets every term.
     pub fn matches(&self, r: &CapturedRequest, cx: &MatchContext) -> bool {
         self.check(self.terms.iter(), r, cx)
+    }
+
+    /// Like [`Filter::matches`], for a caller that already knows the
+    /// request's webhook identity (`None`: not a webhook).
+    pub fn matches_with(
+        &self,
+        r: &CapturedRequest,
+        cx: &MatchContext,
+        identity: Option<&HookIdentity>,
+    ) -> bool {
+        let mut lazy = Lazy::new(r);
+        lazy.identity.given = Some(identity);
+        self.terms.iter().all(|t| t.holds(r, cx, &lazy))
     }
 
     /// True when `r` meets every term SQL did not decide exactly: the check the
@@ -157,6 +175,7 @@ impl<'a> Lazy<'a> {
             },
             identity: LazyIdentity {
                 r,
+                given: None,
                 found: OnceCell::new(),
             },
         }

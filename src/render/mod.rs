@@ -38,6 +38,7 @@ mod testutil;
 
 pub use body::{BodyKind, BodyOptions, render_body};
 pub use color::{ColorChoice, Paint, Style};
+pub use form::parse_form;
 pub use headers::headers_block;
 pub use sanitize::{
     is_dangerous, sanitize, sanitize_bytes, sanitize_bytes_multiline, sanitize_multiline,
