@@ -111,6 +111,9 @@ pub enum Command {
     /// Add requests from a HAR or NDJSON file, as a new session
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender's retries
+    #[command(after_help = DELIVERIES_EXAMPLES)]
+    Deliveries(DeliveriesArgs),
     /// Delete captured requests by id, or all that match a filter
     #[command(after_help = RM_EXAMPLES)]
     Rm(RmArgs),
@@ -133,6 +136,10 @@ Examples:
   hookcap listen                              capture on http://127.0.0.1:4665
   hookcap listen --port 0 --no-tui            headless, any free port
   hookcap listen --status 500 --delay 2s      test how the sender retries
+  hookcap listen --respond 'provider:stripe => 503 Retry-After:2, 200'   fail once per delivery
+  hookcap listen --respond 'json:/type=url_verification => 200 {{json:/challenge}}'   Slack's challenge
+  hookcap listen --respond 'path:/flaky => p=0.2 drop' --seed 7   drop a fifth of them
+  hookcap listen --rules answers.toml         rules from a file (docs/rules.md)
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
@@ -194,6 +201,21 @@ Examples:
   hookcap export session:latest > hooks.ndjson  one `show --json` document per line
   hookcap export id:12 --format curl --url http://localhost:3000
   hookcap export 'path:/stripe*' --format httpie -o replay.sh",
+    filter_help!()
+);
+
+const DELIVERIES_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap deliveries                          every delivery, one line each
+  hookcap deliveries provider:stripe session:latest --strict   exit 1 if a verdict fails (CI)
+  hookcap deliveries 'event:pull_request.*' --json | jq .verdicts
+  hookcap deliveries --secret-env STRIPE_WEBHOOK_SECRET   also check each attempt's signature
+
+Requests with the same provider and delivery id are attempts of one delivery.
+Verdicts: no retry after a 2xx (duplicate), Retry-After honoured, body identical,
+and with a secret: signature valid on each attempt and timestamp refreshed.
+Exit status: 0, or with --strict 1 when any verdict fails.",
     filter_help!()
 );
 
@@ -275,6 +297,15 @@ pub struct ResponseArgs {
     /// Wait this long after storing before answering (e.g. 250ms, 2s)
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub delay: Option<Duration>,
+    /// Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. 'provider:stripe => 503 Retry-After:2, 200' (see docs/rules.md)
+    #[arg(long = "respond", value_name = "FILTER => ANSWER")]
+    pub respond: Vec<String>,
+    /// Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Seed for the rules' rates (p=0.2), so a run can be repeated
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// Size limits for captured requests.
@@ -526,6 +557,32 @@ pub struct ExportArgs {
     /// Base URL the commands (and HAR URLs) point at [default: http:// + each request's Host header]
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+}
+
+/// `hookcap deliveries`.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveriesArgs {
+    /// Filter terms: the deliveries of the matching requests are shown, with all their attempts.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Exit 1 when any verdict fails (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print NDJSON, one object per delivery
+    #[arg(long)]
+    pub json: bool,
+    /// With a secret: the signature scheme (auto detects it from the headers)
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// A secret checks each attempt's signature and timestamp.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+    /// With a secret: largest accepted age of a signed timestamp, at capture time
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
 }
 
 /// `hookcap import`.

@@ -464,4 +464,23 @@ pub struct CaptureNotes {
     pub identity: Option<HookIdentity>,
     /// The rule that answered, if one did.
     pub answer: Option<AnswerUsed>,
+    /// Offsets in the stored response body where the request's id belongs
+    /// (a `{{id}}` template): the store writes it there once the id is known.
+    pub response_id_at: Vec<usize>,
+}
+
+/// `body` with the decimal `id` inserted at each offset of `at` (ascending):
+/// how a `{{id}}` template is completed, by the store and by the answer alike.
+pub fn fill_id(body: &[u8], at: &[usize], id: i64) -> Vec<u8> {
+    let id = id.to_string();
+    let mut out = Vec::with_capacity(body.len() + at.len() * id.len());
+    let mut from = 0;
+    for &i in at {
+        let i = i.clamp(from, body.len());
+        out.extend_from_slice(&body[from..i]);
+        out.extend_from_slice(id.as_bytes());
+        from = i;
+    }
+    out.extend_from_slice(&body[from..]);
+    out
 }

@@ -20,3 +20,4 @@ mod store_errors;
 mod tui;
 mod verify;
 mod wait;
+mod webhooks;

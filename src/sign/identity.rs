@@ -81,6 +81,27 @@ pub fn identify(headers: &[Header], body: &[u8]) -> Option<HookIdentity> {
     })
 }
 
+/// The Unix time (seconds) a request's signature covers, for the schemes that
+/// sign one: Stripe (`t=`), Slack, Standard Webhooks and Svix. A retry should
+/// carry a fresh one; the same one again means the old signature was resent.
+pub fn signed_timestamp(headers: &[Header]) -> Option<i64> {
+    let read = |name: &str| headers.find(name).map(|h| h.value_str().trim().to_owned());
+    if let Some(sig) = read("Stripe-Signature") {
+        return sig
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix("t="))
+            .and_then(|t| t.parse().ok());
+    }
+    [
+        "X-Slack-Request-Timestamp",
+        "webhook-timestamp",
+        "svix-timestamp",
+    ]
+    .iter()
+    .find_map(|name| read(name))
+    .and_then(|t| t.parse().ok())
+}
+
 /// A request without a provider's headers: a Stripe event by its shape, or a
 /// generic webhook that names its event in a header or the body.
 fn body_only(

@@ -35,7 +35,7 @@ use super::{StoreError, deliveries, hooks, open};
 use crate::filter::path_of;
 use crate::model::{
     CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary,
-    ResponseRecord,
+    ResponseRecord, fill_id,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -496,6 +496,9 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+/// A `{{id}}` answer, completed once the id is known (same transaction).
+const FILL_ID_SQL: &str = "UPDATE requests SET response_body = ?2 WHERE id = ?1";
+
 const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -586,7 +589,14 @@ fn insert_one(
         ])?;
     }
     match notes {
-        Some(n) => hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?,
+        Some(n) => {
+            hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?;
+            if !n.response_id_at.is_empty() {
+                let body = fill_id(&r.response.body, &n.response_id_at, id);
+                conn.prepare_cached(FILL_ID_SQL)?
+                    .execute(params![id, body])?;
+            }
+        }
         None => {
             let identity = crate::sign::identity::identify(&r.headers, &r.body);
             hooks::insert(conn, id, identity.as_ref(), None)?;

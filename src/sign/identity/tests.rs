@@ -96,3 +96,19 @@ fn a_number_id_and_a_nested_event_are_read_too() {
         (Some("ping"), Some("42"))
     );
 }
+
+#[test]
+fn signed_timestamps_are_read_where_each_scheme_puts_them() {
+    let one = |n: &str, v: &str| signed_timestamp(&[Header::new(n, v)]);
+    assert_eq!(
+        one("Stripe-Signature", "t=1492774577,v1=ab"),
+        Some(1_492_774_577)
+    );
+    assert_eq!(
+        one("X-Slack-Request-Timestamp", "1531420618"),
+        Some(1_531_420_618)
+    );
+    assert_eq!(one("webhook-timestamp", " 1674087231"), Some(1_674_087_231));
+    assert_eq!(one("svix-timestamp", "x"), None);
+    assert_eq!(one("X-Hub-Signature-256", "sha256=ab"), None);
+}
