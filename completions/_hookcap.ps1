@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
             [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -247,6 +248,16 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcap;diff' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the differences as one JSON document')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcap;rm' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
@@ -363,6 +374,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
             [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -399,6 +411,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;deliveries' {
+            break
+        }
+        'hookcap;help;diff' {
             break
         }
         'hookcap;help;rm' {

@@ -19,6 +19,9 @@ _hookcap() {
             hookcap,deliveries)
                 cmd="hookcap__subcmd__deliveries"
                 ;;
+            hookcap,diff)
+                cmd="hookcap__subcmd__diff"
+                ;;
             hookcap,export)
                 cmd="hookcap__subcmd__export"
                 ;;
@@ -66,6 +69,9 @@ _hookcap() {
                 ;;
             hookcap__subcmd__help,deliveries)
                 cmd="hookcap__subcmd__help__subcmd__deliveries"
+                ;;
+            hookcap__subcmd__help,diff)
+                cmd="hookcap__subcmd__help__subcmd__diff"
                 ;;
             hookcap__subcmd__help,export)
                 cmd="hookcap__subcmd__help__subcmd__export"
@@ -119,7 +125,7 @@ _hookcap() {
 
     case "${cmd}" in
         hookcap)
-            opts="-h -V --db --color --help --version listen forward replay ls show ui wait export import deliveries rm prune verify send generate help"
+            opts="-h -V --db --color --help --version listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +189,28 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__diff)
+            opts="-h -V --json --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -373,7 +401,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help)
-            opts="listen forward replay ls show ui wait export import deliveries rm prune verify send generate help"
+            opts="listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +415,20 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help__subcmd__deliveries)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

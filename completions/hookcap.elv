@@ -34,6 +34,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
             cand deliveries 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries'
+            cand diff 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
@@ -233,6 +234,15 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcap;diff'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print the differences as one JSON document'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcap;rm'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
@@ -344,6 +354,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
             cand deliveries 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries'
+            cand diff 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
@@ -370,6 +381,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;import'= {
         }
         &'hookcap;help;deliveries'= {
+        }
+        &'hookcap;help;diff'= {
         }
         &'hookcap;help;rm'= {
         }

@@ -114,6 +114,9 @@ pub enum Command {
     /// Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender's retries
     #[command(after_help = DELIVERIES_EXAMPLES)]
     Deliveries(DeliveriesArgs),
+    /// Compare two captured requests (or one with a HAR entry): request line, headers, body, signature
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Delete captured requests by id, or all that match a filter
     #[command(after_help = RM_EXAMPLES)]
     Rm(RmArgs),
@@ -218,6 +221,17 @@ and with a secret: signature valid on each attempt and timestamp refreshed.
 Exit status: 0, or with --strict 1 when any verdict fails.",
     filter_help!()
 );
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  hookcap diff 12 13                  two captured requests (any sessions)
+  hookcap diff last 12 --json         for scripts
+  hookcap diff 12 hooks.har#3         against entry 3 (from 1) of a HAR file
+
+Headers are compared in order and case (added, removed, changed, moved);
+JSON bodies by pointer, forms by field, text by line, binary by size and hash.
+The signature line says which signed parts differ.
+Exit status: 0 when the requests are the same, 1 when they differ.";
 
 const IMPORT_EXAMPLES: &str = "\
 Examples:
@@ -583,6 +597,20 @@ pub struct DeliveriesArgs {
     /// With a secret: largest accepted age of a signed timestamp, at capture time
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
+}
+
+/// `hookcap diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Print the differences as one JSON document
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `hookcap import`.

@@ -11,6 +11,7 @@
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod document;
 pub mod error;
 pub mod export;

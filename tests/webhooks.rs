@@ -234,3 +234,56 @@ fn a_bad_rule_stops_listen_with_a_line_that_points_at_it() {
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn diff_compares_requests_across_sessions_and_with_a_har_entry() {
+    let l = Listener::start(&[]);
+    let ct = "Content-Type: application/json";
+    l.post(
+        "/gh",
+        &[ct, "X-GitHub-Event: pull_request"],
+        br#"{"action":"opened","pull_request":{"title":"a"}}"#,
+    );
+    l.post(
+        "/gh",
+        &[ct, "X-GitHub-Event: pull_request", "X-New: 1"],
+        br#"{"action":"opened","pull_request":{"title":"b"}}"#,
+    );
+    let out = run(&l.db, &["diff", "1", "2"]);
+    assert_eq!(out.status.code(), Some(1), "they differ");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("+ X-New: 1"), "{text}");
+    assert!(
+        text.contains("/pull_request/title: \"a\" → \"b\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Content-Length"),
+        "same length, not listed: {text}"
+    );
+
+    let har = l.dir.path().join("hooks.har");
+    run_ok(
+        &l.db,
+        &["export", "--format", "har", "-o", har.to_str().unwrap()],
+    );
+    let entry = format!("{}#2", har.display());
+    let same = run(&l.db, &["diff", "2", &entry]);
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stdout)
+    );
+    let json = run(
+        &l.db,
+        &["diff", "last", &format!("{}#1", har.display()), "--json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["diff"]["same"], false);
+    assert_eq!(doc["diff"]["body"]["kind"], "json");
+    assert_eq!(doc["diff"]["headers"][0]["kind"], "removed", "{doc}");
+    let missing = run(&l.db, &["diff", "1", &format!("{}#9", har.display())]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("has 2 entries"));
+}

@@ -7,6 +7,7 @@ pub mod listen;
 
 pub use generate::generated_files;
 mod deliveries;
+mod diff;
 mod export;
 mod import;
 mod ls;
@@ -65,6 +66,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Export(args) => export::run(args, &ctx),
         Command::Import(args) => import::run(args, &ctx),
         Command::Deliveries(args) => deliveries::run(args, &ctx),
+        Command::Diff(args) => diff::run(args, &ctx),
         Command::Rm(args) => rm::run(args, &ctx),
         Command::Prune(args) => prune::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
