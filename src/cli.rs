@@ -32,6 +32,10 @@ Filter terms (all must match; quote a term with spaces for the shell):
   since:10m  since:2026-01-02T15:04:05Z   received at or after
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
+  provider:github                  webhook provider detected at capture
+  event:pull_request.*             webhook event (glob)
+  delivery:ID                      the provider's delivery id
+  attempt:>1  dup                  retries of a delivery / repeats after a 2xx
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
     };

@@ -214,3 +214,16 @@ fault = "hang"
         assert!(!e.contains('\n'), "{e}");
     }
 }
+
+#[test]
+fn the_documented_example_file_reads() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/rules.toml");
+    let rules = parse_file(&path, 1).unwrap();
+    assert_eq!(rules.len(), 6);
+    let b = RuleBook::new(rules, 200, Some(1));
+    let mut get = request(&[], "");
+    get.method = "GET".into();
+    get.target = "/whatsapp?hub.mode=subscribe&hub.challenge=1158201444".into();
+    let (_, d) = b.decide(get, None);
+    assert_eq!(d.unwrap().body.unwrap().bytes, b"1158201444");
+}
