@@ -210,6 +210,11 @@ fn drop_and_hang_are_stored_and_seen_by_a_real_client() {
     };
     assert!(status_of("/drop").contains(" drop "), "{ls}");
     assert!(status_of("/hang").contains(" hang "), "{ls}");
+    let show = String::from_utf8(run_ok(&l.db, &["show", "1"])).unwrap();
+    assert!(
+        show.contains("answered nothing: the connection was closed (a drop rule)"),
+        "{show}"
+    );
 }
 
 #[test]

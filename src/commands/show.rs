@@ -104,10 +104,21 @@ fn write_request(
         dim("body"),
         size
     )?;
-    let answered = if r.response.status == PENDING_STATUS {
-        "pending (passed on, no answer recorded yet)".to_owned()
-    } else {
-        paint.status(r.response.status)
+    let withheld = hook
+        .and_then(|f| f.answer.as_ref())
+        .filter(|_| r.response.status == PENDING_STATUS)
+        .and_then(|a| {
+            ["drop", "hang"]
+                .into_iter()
+                .find(|f| a.answer.split_whitespace().any(|w| w == *f))
+        });
+    let answered = match withheld {
+        Some("drop") => "nothing: the connection was closed (a drop rule)".to_owned(),
+        Some(_) => "nothing: the sender was kept waiting (a hang rule)".to_owned(),
+        None if r.response.status == PENDING_STATUS => {
+            "pending (passed on, no answer recorded yet)".to_owned()
+        }
+        None => paint.status(r.response.status),
     };
     writeln!(out, "{} {answered}", dim("answered"))?;
     if let Some(badge) = badge(&RequestSummary::of(r), paint) {
