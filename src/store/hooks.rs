@@ -13,7 +13,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError};
-use crate::filter::Filter;
+use crate::filter::{Cmp, Filter, Term};
 use crate::model::{AnswerUsed, AttemptInfo, CapturedRequest, HookFacts, HookIdentity};
 
 const INSERT_SQL: &str = "INSERT INTO hooks (request_id, provider, event, delivery, attempt, \
@@ -205,7 +205,24 @@ impl Store {
     /// all its stored attempts (matching or not), in the order their first
     /// matching request arrived.
     pub fn delivery_attempts(&self, filter: &Filter) -> Result<Vec<DeliveryAttempts>, StoreError> {
-        let ids = self.matching_ids(filter)?;
+        if filter.is_empty() {
+            // Every delivery: read off the index, not the requests.
+            let keys: Vec<(String, String)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT provider, delivery FROM hooks WHERE delivery IS NOT NULL \
+                     GROUP BY delivery, provider ORDER BY min(request_id)",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            return keys
+                .into_iter()
+                .map(|(provider, delivery)| self.attempts_of(provider, delivery))
+                .collect();
+        }
+        // Only requests with a delivery id (they are the ones with an attempt number).
+        let with_delivery = filter.clone().and(Term::Attempt(Cmp::Ge, 1));
+        let ids = self.matching_ids(&with_delivery)?;
         let mut key_stmt = self.conn.prepare_cached(
             "SELECT provider, delivery FROM hooks WHERE request_id = ?1 AND delivery IS NOT NULL",
         )?;
@@ -364,6 +381,17 @@ mod tests {
                 ("a", vec![ids[0], ids[3], ids[4]])
             ]
         );
+    }
+
+    #[test]
+    fn without_a_filter_every_delivery_is_listed_in_arrival_order() {
+        let (store, _) = filled();
+        let groups = store.delivery_attempts(&Filter::default()).unwrap();
+        let keys: Vec<_> = groups
+            .iter()
+            .map(|g| (g.delivery.as_str(), g.attempts.len()))
+            .collect();
+        assert_eq!(keys, [("a", 3), ("b", 2)]);
     }
 
     #[test]
