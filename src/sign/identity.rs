@@ -35,14 +35,14 @@ const MAX_VALUE: usize = 200;
 pub fn identify(headers: &[Header], body: &[u8]) -> Option<HookIdentity> {
     let header = |name: &str| headers.find(name).map(|h| short(&h.value_str()));
     let (provider, event, delivery, retry) = if let Some(kind) = header("X-GitHub-Event") {
-        let action = probe(body).action;
+        let action = probe(body, ACTION).action;
         let event = match action {
             Some(a) => format!("{kind}.{a}"),
             None => kind,
         };
         ("github", Some(event), header("X-GitHub-Delivery"), None)
     } else if let Some(kind) = header("X-Gitlab-Event") {
-        let p = probe(body);
+        let p = probe(body, OBJECT_KIND | ACTION);
         let event = match (p.object_kind, p.action) {
             (Some(k), Some(a)) => format!("{k}.{a}"),
             (Some(k), None) => k,
@@ -51,20 +51,20 @@ pub fn identify(headers: &[Header], body: &[u8]) -> Option<HookIdentity> {
         let delivery = header("Idempotency-Key").or_else(|| header("X-Gitlab-Event-UUID"));
         ("gitlab", Some(event), delivery, None)
     } else if headers.find("Stripe-Signature").is_some() {
-        let p = probe(body);
+        let p = probe(body, ID | TYPE);
         ("stripe", p.kind, p.id, None)
     } else if headers.find("X-Slack-Signature").is_some()
         || headers.find("X-Slack-Request-Timestamp").is_some()
     {
-        let p = probe(body);
+        let p = probe(body, TYPE | EVENT | EVENT_ID);
         let event = p.inner_type.or(p.kind);
         ("slack", event, p.event_id, slack_retry(&header))
     } else if let Some(topic) = header("X-Shopify-Topic") {
         ("shopify", Some(topic), header("X-Shopify-Webhook-Id"), None)
     } else if let Some(id) = header("svix-id") {
-        ("svix", probe(body).kind, Some(id), None)
+        ("svix", probe(body, TYPE).kind, Some(id), None)
     } else if let Some(id) = header("webhook-id") {
-        ("standard", probe(body).kind, Some(id), None)
+        ("standard", probe(body, TYPE).kind, Some(id), None)
     } else if headers.find("X-Twilio-Signature").is_some()
         || headers.find("I-Twilio-Idempotency-Token").is_some()
     {
@@ -110,7 +110,7 @@ fn body_only(
     header: &dyn Fn(&str) -> Option<String>,
 ) -> Option<HookIdentity> {
     let named = header("X-Event-Type").or_else(|| header("X-Webhook-Event"));
-    let p = probe(body);
+    let p = probe(body, OBJECT | ID | TYPE);
     if p.object.as_deref() == Some("event")
         && p.id.as_deref().is_some_and(|i| i.starts_with("evt_"))
     {
@@ -184,51 +184,105 @@ struct Probe {
     object_kind: Option<String>,
 }
 
-/// Reads the members [`Probe`] wants from a JSON object body, skipping the rest.
-fn probe(body: &[u8]) -> Probe {
+/// Bits naming the members a provider needs, so reading stops once they are found.
+const ID: u8 = 1;
+const OBJECT: u8 = 2;
+const TYPE: u8 = 4;
+/// `event`: a name, or an object with a `type`.
+const EVENT: u8 = 8;
+const EVENT_ID: u8 = 16;
+/// `action`, or GitLab's `object_attributes.action`.
+const ACTION: u8 = 32;
+const OBJECT_KIND: u8 = 64;
+
+/// Reads the members [`Probe`] has from a JSON object body, skipping the
+/// others, and stops as soon as every member in `want` was seen (a provider's
+/// event type usually comes long before the bulk of its payload).
+fn probe(body: &[u8], want: u8) -> Probe {
+    let mut p = Probe::default();
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
     if start.is_none_or(|i| body[i] != b'{') {
-        return Probe::default();
+        return p;
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    de.deserialize_map(ProbeVisitor).unwrap_or_default()
+    // Stopping early (or a broken body) ends in an error; what was read
+    // before it is in `p` all the same.
+    let _ = de.deserialize_map(ProbeVisitor {
+        out: &mut p,
+        want,
+        seen: 0,
+    });
+    p
 }
 
-struct ProbeVisitor;
+struct ProbeVisitor<'p> {
+    out: &'p mut Probe,
+    want: u8,
+    seen: u8,
+}
 
-impl<'de> Visitor<'de> for ProbeVisitor {
-    type Value = Probe;
+impl<'de> Visitor<'de> for ProbeVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
-        let mut p = Probe::default();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "id" => p.id = map.next_value::<Loose>()?.0,
-                "object" => p.object = map.next_value::<Loose>()?.0,
-                "type" => p.kind = map.next_value::<Loose>()?.0,
-                "event_id" => p.event_id = map.next_value::<Loose>()?.0,
-                "action" => p.action = map.next_value::<Loose>()?.0,
-                "object_kind" => p.object_kind = map.next_value::<Loose>()?.0,
-                "event" => match map.next_value::<EventMember>()? {
-                    EventMember::Name(n) => p.event_name = Some(n),
-                    EventMember::Typed(t) => p.inner_type = t,
-                    EventMember::Other => {}
-                },
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while self.seen & self.want != self.want {
+            let Some(key) = map.next_key::<Cow<'de, str>>()? else {
+                return Ok(());
+            };
+            let p = &mut *self.out;
+            let bit = match key.as_ref() {
+                "id" => {
+                    p.id = map.next_value::<Loose>()?.0;
+                    ID
+                }
+                "object" => {
+                    p.object = map.next_value::<Loose>()?.0;
+                    OBJECT
+                }
+                "type" => {
+                    p.kind = map.next_value::<Loose>()?.0;
+                    TYPE
+                }
+                "event_id" => {
+                    p.event_id = map.next_value::<Loose>()?.0;
+                    EVENT_ID
+                }
+                "action" => {
+                    p.action = map.next_value::<Loose>()?.0;
+                    ACTION
+                }
+                "object_kind" => {
+                    p.object_kind = map.next_value::<Loose>()?.0;
+                    OBJECT_KIND
+                }
+                "event" => {
+                    match map.next_value::<EventMember>()? {
+                        EventMember::Name(n) => p.event_name = Some(n),
+                        EventMember::Typed(t) => p.inner_type = t,
+                        EventMember::Other => {}
+                    }
+                    EVENT
+                }
                 "object_attributes" => {
                     if let Some(a) = map.next_value::<Nested>()?.0 {
-                        p.action = p.action.or(Some(a));
+                        p.action = p.action.take().or(Some(a));
                     }
+                    ACTION
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
+                    0
                 }
-            }
+            };
+            self.seen |= bit;
         }
-        Ok(p)
+        // Everything wanted was found: stop reading (the caller ignores the
+        // error the unread rest causes).
+        Err(de::Error::custom("stopped early"))
     }
 }
 
