@@ -219,11 +219,16 @@ async fn store_then_answer(
     verdict: Verdict,
 ) -> Result<Response<AnswerBody>, Withheld> {
     let identity = identify(&request.headers, &request.body);
-    let answer = match (&state.responder, verdict) {
+    let mut answer = match (&state.responder, verdict) {
         (Responder::Shape(shape), Verdict::Serve) => {
-            let (back, answer) = shape.answer(request, identity.as_ref());
+            let (back, mut answer) = shape.answer(request, identity.as_ref());
             request = back;
-            request.response = answer.record.clone();
+            let empty = ResponseRecord {
+                status: answer.record.status,
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            request.response = std::mem::replace(&mut answer.record, empty);
             Some(answer)
         }
         _ => None,
@@ -231,7 +236,7 @@ async fn store_then_answer(
     let mut record = request.response.clone();
     let notes = CaptureNotes {
         identity,
-        answer: answer.as_ref().and_then(|a| a.used.clone()),
+        answer: answer.as_mut().and_then(|a| a.used.take()),
         response_id_at: answer.as_ref().map(|a| a.id_at.clone()).unwrap_or_default(),
     };
     let id = match state.writer.insert_noted(request, notes).await {

@@ -98,14 +98,14 @@ impl ResponseShape {
             },
             (None, Some(status)) => ResponseRecord {
                 status,
-                headers: step.headers,
-                body: body.bytes.clone(),
+                headers: step.headers.clone(),
+                body: body.bytes,
             },
             (None, None) => {
                 let mut record = default.record;
-                record.headers.extend(step.headers);
+                record.headers.extend(step.headers.iter().cloned());
                 if step.body.is_some() {
-                    record.body = body.bytes.clone();
+                    record.body = body.bytes;
                 }
                 record
             }

@@ -74,11 +74,11 @@ pub struct Rule {
 
 /// What a rule decided for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
+pub struct Decision<'a> {
     /// Which rule and step, as recorded with the request.
     pub used: AnswerUsed,
     /// The step that answers.
-    pub step: Step,
+    pub step: &'a Step,
     /// The step's body rendered for this request (`None`: no body of its own).
     pub body: Option<Rendered>,
 }
@@ -87,10 +87,10 @@ pub struct Decision {
 #[derive(Debug)]
 struct State {
     rng: fastrand::Rng,
-    /// Requests answered per (rule, delivery or ""), for sequences.
-    steps: HashMap<(u32, String), u32>,
-    /// Per delivery: attempts seen, and whether one was answered 2xx.
-    deliveries: HashMap<String, (u32, bool)>,
+    /// Requests answered per (rule, delivery key or 0), for sequences.
+    steps: HashMap<(u32, u64), u32>,
+    /// Per delivery key: attempts seen, and whether one was answered 2xx.
+    deliveries: HashMap<u64, (u32, bool)>,
 }
 
 /// The rules of one listener, with the memory sequences and rates need.
@@ -130,7 +130,7 @@ impl RuleBook {
         &self,
         request: NewRequest,
         identity: Option<&HookIdentity>,
-    ) -> (NewRequest, Option<Decision>) {
+    ) -> (NewRequest, Option<Decision<'_>>) {
         let held = CapturedRequest { id: 0, request };
         let delivery = identity.and_then(delivery_key);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -138,8 +138,8 @@ impl RuleBook {
             state.deliveries.clear();
             state.steps.clear();
         }
-        let attempt = delivery.as_ref().map(|key| {
-            let (seen, got_2xx) = state.deliveries.get(key).copied().unwrap_or_default();
+        let attempt = delivery.map(|key| {
+            let (seen, got_2xx) = state.deliveries.get(&key).copied().unwrap_or_default();
             AttemptContext {
                 number: seen + 1,
                 dup: got_2xx,
@@ -161,11 +161,13 @@ impl RuleBook {
             break;
         }
         let decision = chosen.map(|rule| {
-            let key = (rule.number, delivery.clone().unwrap_or_default());
-            let count = state.steps.entry(key).or_insert(0);
+            let count = state
+                .steps
+                .entry((rule.number, delivery.unwrap_or(0)))
+                .or_insert(0);
             let index = (*count as usize).min(rule.steps.len() - 1);
             *count = count.saturating_add(1);
-            let step = rule.steps[index].clone();
+            let step = &rule.steps[index];
             Decision {
                 used: AnswerUsed {
                     rule: rule.number,
@@ -190,10 +192,15 @@ impl RuleBook {
     }
 }
 
-/// `provider NUL delivery`, for requests that have a delivery id.
-fn delivery_key(identity: &HookIdentity) -> Option<String> {
+/// A hash of provider and delivery id, for requests that have one (never 0,
+/// which stands for "no delivery"). 64 bits: a collision between two
+/// deliveries one listener sees is not a practical concern.
+fn delivery_key(identity: &HookIdentity) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
     let d = identity.delivery.as_deref()?;
-    Some(format!("{}\0{d}", identity.provider))
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (identity.provider.as_str(), d).hash(&mut h);
+    Some(h.finish().max(1))
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Webhook facts (the `hooks` table): writing them with each request, and
 //! reading them back for listings, `show`, and the attempts of a delivery.
 //!
-//! A request's attempt number is fixed when it is stored: one more than the
-//! newest earlier request with the same provider and delivery id (one seek in
-//! `hooks_by_delivery`). Everything else about attempts (how many there are,
-//! the interval to the previous one, whether an earlier one got a 2xx) is read
-//! when asked, so it stays right when attempts arrive later or are deleted.
+//! Storing costs a capture one row and, with a delivery id, one index entry:
+//! nothing is looked up. Everything about attempts (a request's number among
+//! the stored requests with its provider and delivery id, how many there
+//! are, the interval to the previous one, whether an earlier one got a 2xx)
+//! is read from `hooks_by_delivery` when asked, so it stays right when
+//! attempts are deleted. Counting is linear in the attempts of one delivery,
+//! which real senders keep to a handful.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -16,12 +18,17 @@ use super::{Store, StoreError};
 use crate::filter::{Cmp, Filter, Term};
 use crate::model::{AnswerUsed, AttemptInfo, CapturedRequest, HookFacts, HookIdentity};
 
-const INSERT_SQL: &str = "INSERT INTO hooks (request_id, provider, event, delivery, attempt, \
-    retry, rule, step, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT_SQL: &str = "INSERT INTO hooks (request_id, provider, event, delivery, \
+    retry, rule, step, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// The newest earlier attempt of a delivery: its attempt number.
-const LAST_ATTEMPT_SQL: &str = "SELECT attempt FROM hooks \
-    WHERE delivery = ?1 AND provider = ?2 ORDER BY request_id DESC LIMIT 1";
+/// How many attempts of a delivery are stored up to and including `?3`.
+const ATTEMPTS_UP_TO_SQL: &str = "SELECT count(*) FROM hooks \
+    WHERE delivery = ?1 AND provider = ?2 AND request_id <= ?3";
+
+/// An SQL expression for the attempt number of the request whose `hooks` row
+/// is `h` (for filters).
+pub(super) const ATTEMPT_OF_H: &str = "(SELECT count(*) FROM hooks AS e \
+    WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id <= h.request_id)";
 
 /// Stores what is known about request `id` as a webhook, if anything, inside
 /// the caller's transaction.
@@ -34,24 +41,11 @@ pub(super) fn insert(
     if identity.is_none() && answer.is_none() {
         return Ok(());
     }
-    let provider = identity.map(|i| i.provider.as_str());
-    let delivery = identity.and_then(|i| i.delivery.as_deref());
-    let attempt = match (provider, delivery) {
-        (Some(p), Some(d)) => {
-            let last: Option<i64> = conn
-                .prepare_cached(LAST_ATTEMPT_SQL)?
-                .query_row(params![d, p], |r| r.get(0))
-                .optional()?;
-            Some(last.unwrap_or(0) + 1)
-        }
-        _ => None,
-    };
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         id,
-        provider,
+        identity.map(|i| i.provider.as_str()),
         identity.and_then(|i| i.event.as_deref()),
-        delivery,
-        attempt,
+        identity.and_then(|i| i.delivery.as_deref()),
         identity.and_then(|i| i.retry.as_deref()),
         answer.map(|a| a.rule),
         answer.map(|a| a.step),
@@ -63,7 +57,6 @@ pub(super) fn insert(
 /// One request's row of the `hooks` table.
 struct HookRow {
     identity: Option<HookIdentity>,
-    attempt: Option<u32>,
     answer: Option<AnswerUsed>,
 }
 
@@ -74,21 +67,20 @@ fn hook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HookRow> {
             provider,
             event: r.get(1)?,
             delivery: r.get(2)?,
-            retry: r.get(4)?,
+            retry: r.get(3)?,
         })
     });
-    let rule: Option<u32> = r.get(5)?;
+    let rule: Option<u32> = r.get(4)?;
     let answer = match rule {
         Some(rule) => Some(AnswerUsed {
             rule,
-            step: r.get::<_, Option<u32>>(6)?.unwrap_or(1),
-            answer: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+            step: r.get::<_, Option<u32>>(5)?.unwrap_or(1),
+            answer: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
         }),
         None => None,
     };
     Ok(HookRow {
         identity: identity.transpose()?,
-        attempt: r.get(3)?,
         answer,
     })
 }
@@ -120,7 +112,7 @@ impl Store {
     /// with nothing known are left out. A few indexed lookups per request.
     pub fn hook_facts(&self, ids: &[i64]) -> Result<HashMap<i64, HookFacts>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT provider, event, delivery, attempt, retry, rule, step, answer \
+            "SELECT provider, event, delivery, retry, rule, step, answer \
              FROM hooks WHERE request_id = ?1",
         )?;
         let mut out = HashMap::new();
@@ -128,11 +120,12 @@ impl Store {
             let Some(row) = stmt.query_row([id], hook_row).optional()? else {
                 continue;
             };
-            let attempt = match (&row.identity, row.attempt) {
-                (Some(i), Some(n)) => match &i.delivery {
-                    Some(d) => Some(self.attempt_info(id, &i.provider, d, n)?),
-                    None => None,
-                },
+            let attempt = match &row.identity {
+                Some(HookIdentity {
+                    provider,
+                    delivery: Some(d),
+                    ..
+                }) => Some(self.attempt_info(id, provider, d)?),
                 _ => None,
             };
             out.insert(
@@ -147,20 +140,16 @@ impl Store {
         Ok(out)
     }
 
-    /// Where request `id` (attempt `number` of its delivery) stands among the
-    /// stored attempts.
+    /// Where request `id` stands among the stored attempts of its delivery.
     fn attempt_info(
         &self,
         id: i64,
         provider: &str,
         delivery: &str,
-        number: u32,
     ) -> Result<AttemptInfo, StoreError> {
-        let newest: Option<u32> = self
-            .conn
-            .prepare_cached(LAST_ATTEMPT_SQL)?
-            .query_row(params![delivery, provider], |r| r.get(0))
-            .optional()?;
+        let mut count = self.conn.prepare_cached(ATTEMPTS_UP_TO_SQL)?;
+        let number: u32 = count.query_row(params![delivery, provider, id], |r| r.get(0))?;
+        let of: u32 = count.query_row(params![delivery, provider, i64::MAX], |r| r.get(0))?;
         let previous: Option<(i64, i64)> = self
             .conn
             .prepare_cached(
@@ -176,7 +165,7 @@ impl Store {
         let dup = previous.is_some() && self.answered_2xx_before(id, provider, delivery)?;
         Ok(AttemptInfo {
             number,
-            of: newest.unwrap_or(number).max(number),
+            of: of.max(number),
             since_previous: previous.map(|(before, at)| micros(at - before)),
             dup,
         })
@@ -247,19 +236,17 @@ impl Store {
         provider: String,
         delivery: String,
     ) -> Result<DeliveryAttempts, StoreError> {
-        let rows: Vec<(i64, u32, Option<String>)> = self
+        let rows: Vec<(i64, Option<String>)> = self
             .conn
             .prepare_cached(
-                "SELECT request_id, attempt, event FROM hooks \
+                "SELECT request_id, event FROM hooks \
                  WHERE delivery = ?1 AND provider = ?2 ORDER BY request_id",
             )?
-            .query_map(params![delivery, provider], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
+            .query_map(params![delivery, provider], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut attempts = Vec::with_capacity(rows.len());
         let mut event = None;
-        for (id, number, ev) in rows {
+        for (number, (id, ev)) in (1..).zip(rows) {
             if let Some(request) = self.get(id)? {
                 attempts.push(Attempt { request, number });
                 event = ev.or(event);
@@ -401,6 +388,6 @@ mod tests {
         assert!(store.hook_facts(&[ids[0]]).unwrap().is_empty());
         let facts = store.hook_facts(&[ids[3]]).unwrap();
         let a = facts[&ids[3]].attempt.unwrap();
-        assert_eq!((a.number, a.of), (2, 3), "numbers stay as captured");
+        assert_eq!((a.number, a.of), (1, 2), "counted among what is stored");
     }
 }

@@ -19,7 +19,8 @@
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
-//! | `provider:`, `event:`, `attempt:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
+//! | `provider:`, `event:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
+//! | `attempt:` | its `hooks` row, and a count of the delivery's earlier attempts | primary key, `hooks_by_delivery` |
 //! | `delivery:` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
 //! | `dup` | `EXISTS` on its `hooks` row and an earlier 2xx attempt | primary key, `hooks_by_delivery` |
 
@@ -39,7 +40,8 @@ pub const SIG_VERDICT_TABLE: &str = "checks";
 /// `dup`: a later attempt of a delivery, an earlier attempt of which was
 /// answered 2xx (both lookups use `hooks_by_delivery`).
 const DUP_SQL: &str = "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
-    AND h.attempt > 1 AND EXISTS (SELECT 1 FROM hooks AS e JOIN requests AS r ON r.id = e.request_id \
+    AND h.delivery IS NOT NULL AND EXISTS (SELECT 1 FROM hooks AS e \
+    JOIN requests AS r ON r.id = e.request_id \
     WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id < h.request_id \
     AND r.status BETWEEN 200 AND 299))";
 
@@ -280,8 +282,9 @@ impl Store {
             ),
             Term::Attempt(cmp, n) => w.push(
                 format!(
-                    "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
-                     AND hooks.attempt {} ?)",
+                    "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
+                     AND h.delivery IS NOT NULL AND {} {} ?)",
+                    super::hooks::ATTEMPT_OF_H,
                     cmp.symbol()
                 ),
                 [Value::Integer(*n)],
