@@ -33,7 +33,7 @@ const MAX_VALUE: usize = 200;
 /// Who sent the request and what it is about; `None` when nothing marks it
 /// as a webhook. Never panics, whatever the bytes.
 pub fn identify(headers: &[Header], body: &[u8]) -> Option<HookIdentity> {
-    let header = |name: &str| headers.find(name).map(|h| short(&h.value_str()));
+    let header = |name: &str| headers.find(name).map(header_text);
     let (provider, event, delivery, retry) = if let Some(kind) = header("X-GitHub-Event") {
         let action = probe(body, ACTION).action;
         let event = match action {
@@ -110,7 +110,7 @@ fn body_only(
     header: &dyn Fn(&str) -> Option<String>,
 ) -> Option<HookIdentity> {
     let named = header("X-Event-Type").or_else(|| header("X-Webhook-Event"));
-    let p = probe(body, OBJECT | ID | TYPE);
+    let p = probe(body, OBJECT | ID | TYPE | EVENT);
     if p.object.as_deref() == Some("event")
         && p.id.as_deref().is_some_and(|i| i.starts_with("evt_"))
     {
@@ -124,13 +124,21 @@ fn body_only(
     let event = named.or(p.kind).or(p.event_name)?;
     let delivery = ["X-Webhook-Id", "X-Delivery-Id", "Idempotency-Key"]
         .iter()
-        .find_map(|n| headers.find(n).map(|h| short(&h.value_str())));
+        .find_map(|n| headers.find(n).map(header_text));
     Some(HookIdentity {
         provider: "generic".into(),
         event: Some(event).filter(|e| !e.is_empty()),
         delivery: delivery.filter(|d| !d.is_empty()),
         retry: None,
     })
+}
+
+/// A header value as text, cut to [`MAX_VALUE`] characters.
+fn header_text(h: &Header) -> String {
+    match std::str::from_utf8(&h.value) {
+        Ok(text) => short(text),
+        Err(_) => short(&h.value_str()),
+    }
 }
 
 /// `retry 1 (http_timeout)` from Slack's retry headers.
@@ -161,6 +169,9 @@ fn twilio_event(body: &[u8]) -> Option<String> {
 
 /// At most [`MAX_VALUE`] characters.
 fn short(s: &str) -> String {
+    if s.len() <= MAX_VALUE {
+        return s.to_owned();
+    }
     match s.char_indices().nth(MAX_VALUE) {
         Some((at, _)) => s[..at].to_owned(),
         None => s.to_owned(),
@@ -215,6 +226,20 @@ fn probe(body: &[u8], want: u8) -> Probe {
     p
 }
 
+/// The bit of a member [`Probe`] reads, 0 for the others.
+fn member_bit(key: &str) -> u8 {
+    match key {
+        "id" => ID,
+        "object" => OBJECT,
+        "type" => TYPE,
+        "event_id" => EVENT_ID,
+        "action" | "object_attributes" => ACTION,
+        "object_kind" => OBJECT_KIND,
+        "event" => EVENT,
+        _ => 0,
+    }
+}
+
 struct ProbeVisitor<'p> {
     out: &'p mut Probe,
     want: u8,
@@ -234,50 +259,30 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
                 return Ok(());
             };
             let p = &mut *self.out;
-            let bit = match key.as_ref() {
-                "id" => {
-                    p.id = map.next_value::<Loose>()?.0;
-                    ID
-                }
-                "object" => {
-                    p.object = map.next_value::<Loose>()?.0;
-                    OBJECT
-                }
-                "type" => {
-                    p.kind = map.next_value::<Loose>()?.0;
-                    TYPE
-                }
-                "event_id" => {
-                    p.event_id = map.next_value::<Loose>()?.0;
-                    EVENT_ID
-                }
-                "action" => {
-                    p.action = map.next_value::<Loose>()?.0;
-                    ACTION
-                }
-                "object_kind" => {
-                    p.object_kind = map.next_value::<Loose>()?.0;
-                    OBJECT_KIND
-                }
-                "event" => {
-                    match map.next_value::<EventMember>()? {
-                        EventMember::Name(n) => p.event_name = Some(n),
-                        EventMember::Typed(t) => p.inner_type = t,
-                        EventMember::Other => {}
-                    }
-                    EVENT
-                }
-                "object_attributes" => {
+            let bit = member_bit(&key);
+            if bit & self.want == 0 {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            match key.as_ref() {
+                "id" => p.id = map.next_value::<Loose>()?.0,
+                "object" => p.object = map.next_value::<Loose>()?.0,
+                "type" => p.kind = map.next_value::<Loose>()?.0,
+                "event_id" => p.event_id = map.next_value::<Loose>()?.0,
+                "action" => p.action = map.next_value::<Loose>()?.0,
+                "object_kind" => p.object_kind = map.next_value::<Loose>()?.0,
+                "event" => match map.next_value::<EventMember>()? {
+                    EventMember::Name(n) => p.event_name = Some(n),
+                    EventMember::Typed(t) => p.inner_type = t,
+                    EventMember::Other => {}
+                },
+                _ => {
+                    // object_attributes
                     if let Some(a) = map.next_value::<Nested>()?.0 {
                         p.action = p.action.take().or(Some(a));
                     }
-                    ACTION
                 }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    0
-                }
-            };
+            }
             self.seen |= bit;
         }
         // Everything wanted was found: stop reading (the caller ignores the
