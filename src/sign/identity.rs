@@ -19,7 +19,6 @@
 //! | twilio | `X-Twilio-Signature` / `I-Twilio-Idempotency-Token` | form `CallStatus` (`call.…`), `MessageStatus`/`SmsStatus` (`message.…`) | `I-Twilio-Idempotency-Token` | |
 //! | generic | `X-Event-Type`, `X-Webhook-Event`, or a JSON body with a string `type` or `event` | that value | `X-Webhook-Id`, `X-Delivery-Id`, `Idempotency-Key` | |
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -226,6 +225,9 @@ fn probe(body: &[u8], want: u8) -> Probe {
     p
 }
 
+/// `object_attributes`, read for its `action` (it satisfies [`ACTION`]).
+const ACTION_NESTED: u8 = 128;
+
 /// The bit of a member [`Probe`] reads, 0 for the others.
 fn member_bit(key: &str) -> u8 {
     match key {
@@ -233,10 +235,33 @@ fn member_bit(key: &str) -> u8 {
         "object" => OBJECT,
         "type" => TYPE,
         "event_id" => EVENT_ID,
-        "action" | "object_attributes" => ACTION,
+        "action" => ACTION,
+        "object_attributes" => ACTION_NESTED,
         "object_kind" => OBJECT_KIND,
         "event" => EVENT,
         _ => 0,
+    }
+}
+
+/// A member name read as its [`member_bit`], without copying it.
+struct KeyBit(u8);
+
+impl<'de> serde::Deserialize<'de> for KeyBit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor).map(KeyBit)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = u8;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u8, E> {
+        Ok(member_bit(v))
     }
 }
 
@@ -255,39 +280,38 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         while self.seen & self.want != self.want {
-            let Some(key) = map.next_key::<Cow<'de, str>>()? else {
+            let Some(KeyBit(bit)) = map.next_key::<KeyBit>()? else {
                 return Ok(());
             };
             let p = &mut *self.out;
-            let bit = member_bit(&key);
-            if bit & self.want == 0 {
+            let counts_as = if bit == ACTION_NESTED { ACTION } else { bit };
+            if counts_as & self.want == 0 {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            match key.as_ref() {
-                "id" => p.id = map.next_value::<Loose>()?.0,
-                "object" => p.object = map.next_value::<Loose>()?.0,
-                "type" => p.kind = map.next_value::<Loose>()?.0,
-                "event_id" => p.event_id = map.next_value::<Loose>()?.0,
-                "action" => p.action = map.next_value::<Loose>()?.0,
-                "object_kind" => p.object_kind = map.next_value::<Loose>()?.0,
-                "event" => match map.next_value::<EventMember>()? {
+            match bit {
+                ID => p.id = map.next_value::<Loose>()?.0,
+                OBJECT => p.object = map.next_value::<Loose>()?.0,
+                TYPE => p.kind = map.next_value::<Loose>()?.0,
+                EVENT_ID => p.event_id = map.next_value::<Loose>()?.0,
+                OBJECT_KIND => p.object_kind = map.next_value::<Loose>()?.0,
+                EVENT => match map.next_value::<EventMember>()? {
                     EventMember::Name(n) => p.event_name = Some(n),
                     EventMember::Typed(t) => p.inner_type = t,
                     EventMember::Other => {}
                 },
-                _ => {
-                    // object_attributes
+                _ if bit == ACTION_NESTED => {
                     if let Some(a) = map.next_value::<Nested>()?.0 {
                         p.action = p.action.take().or(Some(a));
                     }
                 }
+                _ => p.action = map.next_value::<Loose>()?.0,
             }
-            self.seen |= bit;
+            self.seen |= counts_as;
         }
-        // Everything wanted was found: stop reading (the caller ignores the
-        // error the unread rest causes).
-        Err(de::Error::custom("stopped early"))
+        // Everything wanted was found: stop reading. The parser then finds
+        // the rest of the object unread and fails, which the caller ignores.
+        Ok(())
     }
 }
 
@@ -429,8 +453,8 @@ impl<'de> Visitor<'de> for NestedVisitor {
 /// One string member of an object, skipping the others.
 fn member<'de, A: MapAccess<'de>>(mut map: A, name: &str) -> Result<Option<String>, A::Error> {
     let mut found = None;
-    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-        if key == name {
+    while let Some(NamedKey(key)) = map.next_key_seed(NamedKeySeed(name))? {
+        if key {
             found = map.next_value::<Loose>()?.0;
         } else {
             map.next_value::<IgnoredAny>()?;
@@ -441,3 +465,27 @@ fn member<'de, A: MapAccess<'de>>(mut map: A, name: &str) -> Result<Option<Strin
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a member name is the one wanted, read without copying it.
+struct NamedKey(bool);
+
+struct NamedKeySeed<'n>(&'n str);
+
+impl<'de> de::DeserializeSeed<'de> for NamedKeySeed<'_> {
+    type Value = NamedKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<NamedKey, D::Error> {
+        d.deserialize_str(self).map(NamedKey)
+    }
+}
+
+impl Visitor<'_> for NamedKeySeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == self.0)
+    }
+}
