@@ -15,6 +15,7 @@
 pub(crate) mod capture;
 pub(crate) mod cli;
 pub(crate) mod commands;
+pub(crate) mod diff;
 pub(crate) mod document;
 pub(crate) mod error;
 pub(crate) mod export;
@@ -22,6 +23,7 @@ pub(crate) mod filter;
 pub(crate) mod model;
 pub(crate) mod render;
 pub(crate) mod replay;
+pub(crate) mod rules;
 pub(crate) mod sanitize;
 pub(crate) mod send;
 pub(crate) mod sign;

@@ -23,3 +23,4 @@ mod structure;
 mod tui;
 mod verify;
 mod wait;
+mod webhooks;

@@ -29,7 +29,7 @@ mod parse;
 
 use std::time::Duration;
 
-pub use eval::MatchContext;
+pub use eval::{AttemptContext, MatchContext};
 pub use glob::Glob;
 pub use parse::FilterError;
 
@@ -157,6 +157,17 @@ pub enum Term {
     Session(SessionSel),
     /// `id:>100`.
     Id(Cmp, i64),
+    /// `provider:NAME`: the webhook provider detected at capture (any case).
+    Provider(String),
+    /// `event:GLOB`: the webhook event detected at capture matches.
+    Event(Glob),
+    /// `delivery:ID`: the provider's delivery id, exactly.
+    Delivery(String),
+    /// `attempt:>1`: compares the attempt number within the delivery.
+    Attempt(Cmp, i64),
+    /// `dup`: a later attempt of a delivery an earlier attempt of which was
+    /// answered 2xx (a duplicate the receiver must ignore).
+    Dup,
     /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
     Text(String),
 }

@@ -9,8 +9,12 @@ use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
-    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id", "text",
+    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id",
+    "provider", "event", "delivery", "attempt", "text",
 ];
+
+/// The one term that is a bare word: `dup` (search for the text with `text:dup`).
+pub const DUP: &str = "dup";
 
 /// A filter that could not be read: the input, where in it, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +176,9 @@ fn read_quoted(
 }
 
 fn parse_term(text: &str, now: Timestamp) -> TermResult<Term> {
+    if text.eq_ignore_ascii_case(DUP) {
+        return Ok(Term::Dup);
+    }
     let Some((key, value)) = split_key(text) else {
         return Ok(Term::Text(text.to_owned()));
     };
@@ -218,6 +225,10 @@ fn example(key: &str) -> &'static str {
         "since" => "since:10m",
         "session" => "session:latest",
         "id" => "id:>100",
+        "provider" => "provider:github",
+        "event" => "event:pull_request.*",
+        "delivery" => "delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958",
+        "attempt" => "attempt:>1",
         _ => "text:word",
     }
 }
@@ -239,6 +250,10 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "since" => Term::Since(since(value, now).map_err(whole)?),
         "session" => Term::Session(session(value).map_err(whole)?),
         "id" => id(value)?,
+        "provider" => Term::Provider(value.to_ascii_lowercase()),
+        "event" => Term::Event(glob(value, 0)?),
+        "delivery" => Term::Delivery(value.to_owned()),
+        "attempt" => attempt(value)?,
         _ => Term::Text(value.to_owned()),
     })
 }
@@ -365,6 +380,17 @@ pub(super) fn session(value: &str) -> Result<SessionSel, String> {
 }
 
 fn id(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "a request id")?;
+    Ok(Term::Id(cmp, n))
+}
+
+fn attempt(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "an attempt number")?;
+    Ok(Term::Attempt(cmp, n))
+}
+
+/// `>=N`, `<N`, `N`, …: an operator and a number.
+fn comparison(value: &str, what: &str) -> TermResult<(Cmp, i64)> {
     let (cmp, rest) = [
         (">=", Cmp::Ge),
         ("<=", Cmp::Le),
@@ -377,11 +403,11 @@ fn id(value: &str) -> TermResult<Term> {
     .unwrap_or((Cmp::Eq, value));
     let at = value.len() - rest.len();
     rest.parse::<i64>()
-        .map(|n| Term::Id(cmp, n))
+        .map(|n| (cmp, n))
         .map_err(|_| TermError {
             span: at..value.len(),
             reason: format!(
-                "{rest:?} is not a request id: use a number, optionally after >, >=, <, <= or ="
+                "{rest:?} is not {what}: use a number, optionally after >, >=, <, <= or ="
             ),
         })
 }
@@ -466,6 +492,14 @@ mod tests {
             ("id:<=5", Term::Id(Cmp::Le, 5)),
             ("id:=5", Term::Id(Cmp::Eq, 5)),
             ("id:5", Term::Id(Cmp::Eq, 5)),
+            ("provider:GitHub", Term::Provider("github".into())),
+            ("event:pull_request.*", Term::Event(g("pull_request.*"))),
+            ("delivery:72d3-cc78", Term::Delivery("72d3-cc78".into())),
+            ("attempt:>1", Term::Attempt(Cmp::Gt, 1)),
+            ("attempt:2", Term::Attempt(Cmp::Eq, 2)),
+            ("dup", Term::Dup),
+            ("DUP", Term::Dup),
+            ("text:dup", Term::Text("dup".into())),
             ("text:http://x", Term::Text("http://x".into())),
             ("push", Term::Text("push".into())),
             ("/a:b", Term::Text("/a:b".into())),
@@ -498,6 +532,8 @@ mod tests {
             ("session:0", "0", "latest or a session id"),
             ("id:>x", "x", "not a request id"),
             ("id:", "id:", "needs a value"),
+            ("attempt:>x", "x", "not an attempt number"),
+            ("event:[a", "[a", "never closed"),
         ];
         for (text, part, words) in table {
             let e = err(text);

@@ -8,10 +8,10 @@
 
 use serde_json::Value;
 
-use super::form::parse_form;
 use super::headers::MAX_NAME_PAD;
 use super::json::escape_raw_specials;
 use crate::model::Header;
+use crate::model::parse_form;
 use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// What a piece of text is, which decides its color.

@@ -20,6 +20,7 @@ mod github;
 mod gitlab;
 mod hints;
 mod hmac;
+pub mod identity;
 mod input;
 mod mac;
 mod mac_check;

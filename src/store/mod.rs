@@ -10,6 +10,7 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
+mod hooks;
 mod open;
 mod queries;
 mod retention;
@@ -29,6 +30,9 @@ use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep};
 pub use checkpoint::Checkpointer;
+#[cfg(test)]
+pub use hooks::Attempt;
+pub use hooks::DeliveryAttempts;
 pub use open::default_db_path;
 pub use queries::ListQuery;
 pub use retention::{Reclaim, Reclaimed};

@@ -1,17 +1,22 @@
 //! `ListenArgs` / `ForwardArgs` → a validated [`ListenConfig`], with table tests.
 //! `forward` is `listen` with another [`Answer`]; everything else is shared.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::StatusCode;
 
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
-use crate::cli::{CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs};
+use crate::cli::{
+    CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ResponseArgs, ServerArgs, StopArgs,
+};
 use crate::commands::shared::input::{parse_header, read_body_arg};
 use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
 use crate::model::Timestamp;
+use crate::rules::RuleBook;
 use crate::sign::{Checker, Secret};
 use crate::upstream::Target;
 
@@ -90,6 +95,7 @@ impl ListenConfig {
                 .collect::<Result<_, _>>()?,
             body: read_body_arg(args.response.body.as_deref())?,
             delay: args.response.delay.unwrap_or_default(),
+            rules: rule_book(&args.response, status.as_u16())?,
         };
         if args.keep == Some(0) {
             return Err(CliError::Usage("--keep must be at least 1".into()));
@@ -163,6 +169,24 @@ impl ListenConfig {
             keep: None,
         })
     }
+}
+
+/// The `--respond` rules, then the `--rules` file's, checked now: a bad rule
+/// is a usage error naming it. `None` when there are none.
+fn rule_book(args: &ResponseArgs, default_status: u16) -> Result<Option<Arc<RuleBook>>, CliError> {
+    let usage = |e: crate::rules::RuleError| CliError::Usage(e.to_string());
+    let mut rules = args
+        .respond
+        .iter()
+        .enumerate()
+        .map(|(i, text)| crate::rules::parse_rule(i as u32 + 1, text, Path::new(".")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(usage)?;
+    if let Some(path) = &args.rules {
+        let first = rules.len() as u32 + 1;
+        rules.extend(crate::rules::parse_file(path, first).map_err(usage)?);
+    }
+    Ok((!rules.is_empty()).then(|| Arc::new(RuleBook::new(rules, default_status, args.seed))))
 }
 
 /// The live checks the flags ask for; `--verify` needs a secret.
@@ -283,6 +307,16 @@ mod tests {
                 c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
             }),
             ("hookcap listen --keep 10", |c| c.keep == Some(10)),
+            ("hookcap listen", |c| shape(c).rules.is_none()),
+            (
+                "hookcap listen --respond method:POST=>503,200 --respond =>drop --seed 3",
+                |c| {
+                    shape(c)
+                        .rules
+                        .as_ref()
+                        .is_some_and(|b| b.rules().len() == 2)
+                },
+            ),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -350,6 +384,9 @@ mod tests {
             "hookcap forward 3000 --upstream-timeout 0s",
             "hookcap forward 70000",
             "hookcap forward 3000 --verify github",
+            "hookcap listen --respond json:x=>200",
+            "hookcap listen --respond =>200{{nope}}",
+            "hookcap listen --rules /no/such/rules.toml",
         ] {
             assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
         }
