@@ -3,8 +3,9 @@
 //! Data flows one way: [`capture`] → [`store`] (one writer) → readers
 //! (`ls`, `show`, the TUI, `wait`). The capture path never waits on a reader.
 //! In forward mode the capture path also passes each stored request on to
-//! the app ([`upstream`] holds the rules) and records the app's answer as a
-//! delivery through the same writer; [`replay`] sends stored requests again.
+//! the app and records the app's answer as a delivery through the same
+//! writer; [`replay`] sends stored requests again. Everything sent to
+//! another server goes through [`http`].
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod filter;
+pub mod http;
 pub mod model;
 pub mod render;
 pub mod replay;
@@ -22,4 +24,3 @@ pub mod send;
 pub mod sign;
 pub mod store;
 pub mod tui;
-pub mod upstream;

@@ -50,11 +50,12 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use super::Limits;
 use super::service::{AnswerBody, unavailable};
 use super::shape;
+use crate::http::Target;
+use crate::http::hop::strip_hop_by_hop_map;
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, RequestSummary, ResponseRecord, Timestamp,
 };
 use crate::store::{Committed, DeliverySlot, WriterHandle};
-use crate::upstream::{Target, strip_hop_by_hop_map};
 
 /// Answers up to this size (with a known length) are read whole before they
 /// are passed on, so the caller gets head and body in one write; larger ones

@@ -24,6 +24,7 @@ use super::show::find;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;
 use crate::error::{CliError, Exit};
+use crate::http::Target;
 use crate::model::{CapturedRequest, Delivery, Header, HeaderList, NewDelivery, Timestamp};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
@@ -32,7 +33,6 @@ use crate::render::{sanitize, sanitize_bytes_multiline};
 use crate::replay::{self, Outgoing};
 use crate::sign::{self, Provider, ProviderKind, Secret, SignInput};
 use crate::store::Store;
-use crate::upstream::Target;
 
 /// One request to send, prepared for its destination.
 struct Job {

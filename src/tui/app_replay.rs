@@ -6,11 +6,11 @@
 //! the sending itself is [`crate::tui::replay`]'s.
 
 use super::{Action, App, Result};
+use crate::http::Target;
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::deliveries::Deliveries;
 use crate::tui::replay::no_destination;
-use crate::upstream::Target;
 
 /// What `R` prefills when the request's session has no forward target.
 const PREFILL: &str = "http://localhost:";

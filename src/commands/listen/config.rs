@@ -11,9 +11,9 @@ use crate::cli::{CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, Serv
 use crate::commands::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
+use crate::http::Target;
 use crate::model::{Header, Timestamp};
 use crate::sign::{Checker, Secret};
-use crate::upstream::Target;
 
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +109,12 @@ impl ListenConfig {
     /// the live checks (the same as `listen`'s).
     pub fn resolve_forward(args: &ForwardArgs, stdout_is_tty: bool) -> Result<Self, CliError> {
         let target = Target::parse(&args.target).map_err(|e| CliError::Usage(e.to_string()))?;
+        if target.is_https() {
+            return Err(CliError::Usage(format!(
+                "https targets are not supported ({:?}): point hookcap at the app's plain-HTTP address",
+                args.target
+            )));
+        }
         if args.upstream_timeout.is_zero() {
             return Err(CliError::Usage(
                 "--upstream-timeout must be more than 0".into(),
