@@ -10,19 +10,18 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Either, Full};
+use http_body_util::{BodyExt, Either};
 use hyper::body::{Body as _, Incoming};
-use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
+use hyper::header::{CONNECTION, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::forward::{Forwarder, RelayBody};
+use super::forward::Forwarder;
 use super::head::{HeadQueue, take_head};
+use super::relay::AnswerBody;
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
-use crate::render::sanitize;
 use crate::store::WriterHandle;
 
 /// How stored requests are answered.
@@ -56,10 +55,6 @@ pub struct ConnInfo {
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
 }
-
-/// What the capture server answers with: a complete body, or the app's body
-/// relayed as it arrives.
-pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
 
 /// The most body memory reserved up front from a request's `Content-Length`.
 const PREALLOCATE_MAX: u64 = 256 * 1024;
@@ -106,9 +101,7 @@ pub async fn handle(
     let (request, verdict) = read_request(&state, &conn, &parts, body).await;
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
-            forwarder
-                .forward(&state.writer, parts, request, conn.remote)
-                .await
+            forwarder.forward(&state.writer, request, conn.remote).await
         }
         _ => store_then_answer(&state, request, verdict).await,
     };
@@ -221,20 +214,8 @@ async fn store_then_answer(
             }
             res.map(Either::Left)
         }
-        Err(e) => unavailable(&e),
+        Err(e) => shape::unavailable(&e).map(Either::Left),
     }
-}
-
-/// The answer when a request could not be stored: `503`, retry later.
-pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
-    tracing::error!("{}", sanitize(&e.to_string()));
-    let mut res = shape::plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "hookcap could not store this request; retry later\n",
-    );
-    res.headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-    res.map(Either::Left)
 }
 
 /// Reads the body up to `limits.max_body` bytes, giving up on a client that

@@ -31,6 +31,20 @@ pub fn write_head(out: &mut Vec<u8>, method: &str, target: &str, headers: &[Head
     out.extend_from_slice(b"\r\n");
 }
 
+/// True for a field the writer can put on the wire as it is: a name of
+/// token characters (RFC 9110 §5.6.2) and a value of visible characters,
+/// spaces, tabs and obs-text (no CR, LF or other controls), the rule hyper
+/// applies when it reads a request.
+pub fn is_valid_field(field: &Header) -> bool {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    !field.name.is_empty()
+        && field.name.bytes().all(token)
+        && field
+            .value
+            .iter()
+            .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
 /// The whole request: head, then the body bytes.
 pub fn request_bytes(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -97,6 +111,24 @@ mod tests {
             request_bytes("GET", "*", &[], b""),
             b"GET * HTTP/1.1\r\n\r\n"
         );
+    }
+
+    #[test]
+    fn fields_the_writer_would_corrupt_are_invalid() {
+        let valid = |n: &str, v: &[u8]| is_valid_field(&Header::new(n, v));
+        assert!(valid("X-Ok", b"a b\tc \xff"));
+        assert!(valid("x!#$%&'*+-.^_`|~9", b""));
+        for (name, value) in [
+            ("", &b"v"[..]),
+            ("X Bad", b"v"),
+            ("X-Bad:", b"v"),
+            ("X-\u{e9}", b"v"),
+            ("X-Ok", b"a\r\nX-Injected: 1"),
+            ("X-Ok", b"nul\0"),
+            ("X-Ok", b"del\x7f"),
+        ] {
+            assert!(!valid(name, value), "{name:?}: {value:?}");
+        }
     }
 
     #[test]

@@ -109,12 +109,6 @@ impl ListenConfig {
     /// the live checks (the same as `listen`'s).
     pub fn resolve_forward(args: &ForwardArgs, stdout_is_tty: bool) -> Result<Self, CliError> {
         let target = Target::parse(&args.target).map_err(|e| CliError::Usage(e.to_string()))?;
-        if target.is_https() {
-            return Err(CliError::Usage(format!(
-                "https targets are not supported ({:?}): point hookcap at the app's plain-HTTP address",
-                args.target
-            )));
-        }
         if args.upstream_timeout.is_zero() {
             return Err(CliError::Usage(
                 "--upstream-timeout must be more than 0".into(),
@@ -124,6 +118,7 @@ impl ListenConfig {
             target,
             preserve_host: args.preserve_host,
             upstream_timeout: args.upstream_timeout,
+            insecure: args.insecure,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
         Self::shared(
@@ -329,7 +324,12 @@ mod tests {
                 let f = c.forward().unwrap();
                 f.target.to_string() == "http://localhost:3000"
                     && !f.preserve_host
+                    && !f.insecure
                     && f.upstream_timeout == Duration::from_secs(30)
+            }),
+            ("hookcap forward https://localhost:8443/hooks -k", |c| {
+                let f = c.forward().unwrap();
+                f.target.to_string() == "https://localhost:8443/hooks" && f.insecure
             }),
             (
                 "hookcap forward http://127.0.0.1:8000/api --preserve-host",
@@ -377,7 +377,7 @@ mod tests {
             "hookcap listen --exit-after 0",
             "hookcap listen --keep 0",
             "hookcap listen --exit-after 1 --match status:2yx",
-            "hookcap forward https://localhost:3000",
+            "hookcap forward ftp://localhost:3000",
             "hookcap forward localhost:3000/a?b=1",
             "hookcap forward 3000 --upstream-timeout 0s",
             "hookcap forward 70000",
