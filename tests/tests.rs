@@ -16,6 +16,7 @@ mod replay;
 mod retention;
 mod send;
 mod send_load;
+mod send_proxy;
 mod store_errors;
 mod tui;
 mod verify;

@@ -31,18 +31,25 @@ pub fn write_head(out: &mut Vec<u8>, method: &str, target: &str, headers: &[Head
     out.extend_from_slice(b"\r\n");
 }
 
-/// True for a field the writer can put on the wire as it is: a name of
-/// token characters (RFC 9110 §5.6.2) and a value of visible characters,
-/// spaces, tabs and obs-text (no CR, LF or other controls), the rule hyper
-/// applies when it reads a request.
+/// True for a field the writer can put on the wire as it is (the rule
+/// hyper applies when it reads a request): see [`is_valid_name`] and
+/// [`is_valid_value`].
 pub fn is_valid_field(field: &Header) -> bool {
+    is_valid_name(&field.name) && is_valid_value(&field.value)
+}
+
+/// A field name: one or more token characters (RFC 9110 §5.6.2).
+pub fn is_valid_name(name: &str) -> bool {
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    !field.name.is_empty()
-        && field.name.bytes().all(token)
-        && field
-            .value
-            .iter()
-            .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+    !name.is_empty() && name.bytes().all(token)
+}
+
+/// A field value: visible characters, spaces, tabs and obs-text; no CR, LF
+/// or other controls.
+pub fn is_valid_value(value: &[u8]) -> bool {
+    value
+        .iter()
+        .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
 /// The whole request: head, then the body bytes.
