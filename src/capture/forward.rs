@@ -112,7 +112,7 @@ impl Forwarder {
         request: NewRequest,
         remote: SocketAddr,
     ) -> Response<AnswerBody> {
-        let (id, request) = match writer.insert_keeping(request).await {
+        let (id, mut request) = match writer.insert_keeping(request).await {
             Ok(stored) => stored,
             Err(e) => return shape::unavailable(&e).map(Either::Left),
         };
@@ -131,7 +131,8 @@ impl Forwarder {
         let deadline =
             tokio::time::Instant::from_std(recording.started + self.config.upstream_timeout);
         let target = self.config.target.join(&request.target);
-        let headers = self.upstream_headers(&request, remote);
+        let captured = std::mem::take(&mut request.headers);
+        let headers = self.upstream_headers(captured, request.body.len(), remote);
         let upstream = Request {
             method: &request.method,
             target: &target,
@@ -150,13 +151,13 @@ impl Forwarder {
     }
 
     /// The caller's header fields as they go to the app (see the module doc).
-    fn upstream_headers(&self, request: &NewRequest, remote: SocketAddr) -> Vec<Header> {
-        let mut headers: Vec<Header> = request
-            .headers
-            .iter()
-            .filter(|h| writer::is_valid_field(h))
-            .cloned()
-            .collect();
+    fn upstream_headers(
+        &self,
+        mut headers: Vec<Header>,
+        body_len: usize,
+        remote: SocketAddr,
+    ) -> Vec<Header> {
+        headers.retain(writer::is_valid_field);
         strip_hop_by_hop(&mut headers);
         let caller_host = headers.find("host").map(|h| h.value.clone());
         if !self.config.preserve_host {
@@ -167,7 +168,7 @@ impl Forwarder {
                 None => headers.insert(0, host),
             }
         }
-        writer::frame_body(&mut headers, request.body.len());
+        writer::frame_body(&mut headers, body_len);
         add_forwarded(&mut headers, remote, caller_host);
         headers
     }

@@ -25,6 +25,9 @@ use super::limits::{
 };
 use crate::model::{Header, HeaderList};
 
+/// Body pieces up to this size are copied out of the read buffer.
+const SMALL_PIECE: usize = 16 * 1024;
+
 /// A final answer's status line and header fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseHead {
@@ -113,6 +116,19 @@ impl<S: AsyncRead + Unpin> Conn<S> {
                     ));
                 }
             }
+        }
+    }
+
+    /// The first `n` buffered bytes. Small pieces are copied, so the read
+    /// buffer stays unshared and is reused for the next answer; big ones are
+    /// handed out without a copy.
+    fn take(&mut self, n: usize) -> Bytes {
+        if n <= SMALL_PIECE {
+            let piece = Bytes::copy_from_slice(&self.buf[..n]);
+            self.buf.advance(n);
+            piece
+        } else {
+            self.buf.split_to(n).freeze()
         }
     }
 
@@ -394,7 +410,7 @@ impl<S: AsyncRead + Unpin> Body<S> {
             .buf
             .len()
             .min(usize::try_from(n).unwrap_or(usize::MAX));
-        let piece = self.conn.buf.split_to(take).freeze();
+        let piece = self.conn.take(take);
         let left = n - take as u64;
         let next = match (left, after) {
             (0, after) => after,
@@ -418,14 +434,15 @@ impl<S: AsyncRead + Unpin> Body<S> {
                 }
             }
         }
-        Ok((State::UntilClose, Some(self.conn.buf.split().freeze())))
+        let all = self.conn.buf.len();
+        Ok((State::UntilClose, Some(self.conn.take(all))))
     }
 
     /// A line (chunk size or trailer) without its line ending, at most `max` bytes.
     async fn line(&mut self, max: usize, what: &str) -> Result<Bytes, Error> {
         loop {
             if let Some(nl) = self.conn.buf.iter().position(|&b| b == b'\n') {
-                let mut line = self.conn.buf.split_to(nl + 1).freeze();
+                let mut line = self.conn.take(nl + 1);
                 line.truncate(nl);
                 if line.last() == Some(&b'\r') {
                     line.truncate(nl - 1);
