@@ -1,8 +1,6 @@
 //! Hop-by-hop header fields (RFC 9110 §7.6.1): they describe one connection,
 //! so `forward` and `replay` never pass them on.
 
-use hyper::header::{CONNECTION, HeaderMap};
-
 use crate::model::Header;
 
 /// Header fields that describe one connection (RFC 9110 §7.6.1) and are
@@ -58,25 +56,6 @@ pub fn strip_hop_by_hop(headers: &mut Vec<Header>) {
     headers.retain(|h| !hop.contains(&h.name));
 }
 
-/// Removes hop-by-hop fields from a `HeaderMap`, keeping the order of the rest
-/// (`HeaderMap::remove` would move the last field into the gap).
-pub fn strip_hop_by_hop_map(headers: &mut HeaderMap) {
-    let hop = HopByHop::from_connection(headers.get_all(CONNECTION).iter().map(|v| v.as_bytes()));
-    if !headers.keys().any(|name| hop.contains(name.as_str())) {
-        return;
-    }
-    let mut current = None;
-    for (name, value) in std::mem::take(headers) {
-        // Only the first value of a name comes with the name.
-        if name.is_some() {
-            current = name;
-        }
-        if let Some(name) = current.as_ref().filter(|n| !hop.contains(n.as_str())) {
-            headers.append(name.clone(), value);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,35 +74,5 @@ mod tests {
         strip_hop_by_hop(&mut headers);
         let names: Vec<&str> = headers.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, ["Host", "X-Kept"]);
-    }
-
-    #[test]
-    fn hop_by_hop_fields_leave_a_header_map_in_order() {
-        let mut map = HeaderMap::new();
-        for (name, value) in [
-            ("host", "h"),
-            ("connection", "close, x-a"),
-            ("x-a", "1"),
-            ("x-dup", "1"),
-            ("upgrade", "websocket"),
-            ("x-dup", "2"),
-            ("content-type", "text/plain"),
-        ] {
-            map.append(name, value.parse().unwrap());
-        }
-        strip_hop_by_hop_map(&mut map);
-        let fields: Vec<(&str, &str)> = map
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.to_str().unwrap()))
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                ("host", "h"),
-                ("x-dup", "1"),
-                ("x-dup", "2"),
-                ("content-type", "text/plain")
-            ]
-        );
     }
 }

@@ -9,9 +9,11 @@
 //!   (`Host`, `Content-Length`) on the list first, so what they show is
 //!   what was sent.
 //! - [`Conn::read_head`] and [`Body`]: the response reader, head apart from
-//!   body, bounded by [`limits`]; bodies can be streamed.
-//! - [`Connector`] and [`Conn`]: TCP, TLS ([`tls`]: rustls, system roots,
-//!   or `-k`), and proxies from the environment.
+//!   body, bounded by the room's own limits (`limits.rs`); bodies can be
+//!   streamed.
+//! - [`Connector`] and [`Conn`]: TCP, TLS (rustls with ring, the system's
+//!   roots loaded on the first `https` connection, or `-k`), and proxies
+//!   from the environment.
 //! - [`exchange`] and [`Client`]: one request on a kept-alive connection
 //!   (a worker's own, or from a small pool), retried once on a fresh
 //!   connection when a kept one went stale.
@@ -22,12 +24,12 @@
 mod conn;
 mod error;
 pub mod hop;
-pub mod limits;
+mod limits;
 mod polled;
 mod pool;
 mod response;
 mod target;
-pub mod tls;
+mod tls;
 pub mod writer;
 
 pub use conn::{Conn, ConnectOptions, Connector, Request, Stream};
