@@ -132,7 +132,9 @@ impl Forwarder {
             tokio::time::Instant::from_std(recording.started + self.config.upstream_timeout);
         let target = self.config.target.join(&request.target);
         let captured = std::mem::take(&mut request.headers);
-        let headers = self.upstream_headers(captured, request.body.len(), remote);
+        let caller =
+            caller_ip(&request.remote_addr).map_or_else(|| remote.ip().to_string(), str::to_owned);
+        let headers = self.upstream_headers(captured, request.body.len(), caller);
         let upstream = Request {
             method: &request.method,
             target: &target,
@@ -155,7 +157,7 @@ impl Forwarder {
         &self,
         mut headers: Vec<Header>,
         body_len: usize,
-        remote: SocketAddr,
+        caller: String,
     ) -> Vec<Header> {
         headers.retain(writer::is_valid_field);
         strip_hop_by_hop(&mut headers);
@@ -169,7 +171,7 @@ impl Forwarder {
             }
         }
         writer::frame_body(&mut headers, body_len);
-        add_forwarded(&mut headers, remote, caller_host);
+        add_forwarded(&mut headers, caller, caller_host);
         headers
     }
 
@@ -291,10 +293,22 @@ async fn fail(recording: Recording, status: StatusCode, error: String) -> Respon
     res
 }
 
+/// The IP address in a stored peer address (`1.2.3.4:5`, `[::1]:5`),
+/// formatted once per connection by the capture server.
+fn caller_ip(remote_addr: &str) -> Option<&str> {
+    let (ip, port) = remote_addr.rsplit_once(':')?;
+    port.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    Some(
+        ip.strip_prefix('[')
+            .and_then(|i| i.strip_suffix(']'))
+            .unwrap_or(ip),
+    )
+}
+
 /// Adds the `X-Forwarded-*` fields at the end: the caller's address as a
 /// field line of its own; proto and host only when the caller sent none.
-fn add_forwarded(headers: &mut Vec<Header>, remote: SocketAddr, caller_host: Option<Vec<u8>>) {
-    headers.push(Header::new("x-forwarded-for", remote.ip().to_string()));
+fn add_forwarded(headers: &mut Vec<Header>, caller: String, caller_host: Option<Vec<u8>>) {
+    headers.push(Header::new("x-forwarded-for", caller));
     if headers.find("x-forwarded-proto").is_none() {
         headers.push(Header::new("x-forwarded-proto", "http"));
     }
@@ -302,5 +316,19 @@ fn add_forwarded(headers: &mut Vec<Header>, remote: SocketAddr, caller_host: Opt
         && headers.find("x-forwarded-host").is_none()
     {
         headers.push(Header::new("x-forwarded-host", host));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_callers_ip_comes_from_the_stored_peer_address() {
+        assert_eq!(caller_ip("127.0.0.1:51626"), Some("127.0.0.1"));
+        assert_eq!(caller_ip("[::1]:8080"), Some("::1"));
+        assert_eq!(caller_ip("[fe80::1%2]:1"), Some("fe80::1%2"));
+        assert_eq!(caller_ip("nonsense"), None);
+        assert_eq!(caller_ip("host:port"), None);
     }
 }

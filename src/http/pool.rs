@@ -99,21 +99,23 @@ impl Client {
             return;
         };
         // The oldest connections are at the front; expired ones go.
+        let now = Instant::now();
         let expired = idle
             .iter()
-            .take_while(|(_, since)| since.elapsed() >= POOL_IDLE_TIMEOUT)
+            .take_while(|(_, since)| now.duration_since(*since) >= POOL_IDLE_TIMEOUT)
             .count();
         idle.drain(..expired);
         if idle.len() < POOL_MAX_IDLE {
-            idle.push((conn, Instant::now()));
+            idle.push((conn, now));
         }
     }
 
     /// The most recently used idle connection that is still usable.
     fn take(&self) -> Option<Conn> {
         let mut idle = self.idle.lock().ok()?;
+        let now = Instant::now();
         while let Some((mut conn, since)) = idle.pop() {
-            if since.elapsed() < POOL_IDLE_TIMEOUT && conn.is_idle_usable() {
+            if now.duration_since(since) < POOL_IDLE_TIMEOUT && conn.is_idle_usable() {
                 return Some(conn);
             }
         }

@@ -153,18 +153,25 @@ impl Target {
                 self.base_path.clone()
             };
         }
-        let slash = if own.starts_with('/') { "" } else { "/" };
-        format!("{}{slash}{own}", self.base_path)
+        let mut joined = String::with_capacity(self.base_path.len() + own.len() + 1);
+        joined.push_str(&self.base_path);
+        if !own.starts_with('/') {
+            joined.push('/');
+        }
+        joined.push_str(own);
+        joined
     }
 
     /// The full URL a stored request target is sent to.
     pub fn url_for(&self, request_target: &str) -> String {
-        format!(
-            "{}://{}{}",
-            self.scheme.as_str(),
-            self.authority,
-            self.join(request_target)
-        )
+        let joined = self.join(request_target);
+        let scheme = self.scheme.as_str();
+        let mut url = String::with_capacity(scheme.len() + 3 + self.authority.len() + joined.len());
+        url.push_str(scheme);
+        url.push_str("://");
+        url.push_str(&self.authority);
+        url.push_str(&joined);
+        url
     }
 
     /// `host:port` with IPv6 hosts in brackets, as in a `CONNECT` request.

@@ -40,9 +40,37 @@ pub fn is_valid_field(field: &Header) -> bool {
 
 /// A field name: one or more token characters (RFC 9110 §5.6.2).
 pub fn is_valid_name(name: &str) -> bool {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    !name.is_empty() && name.bytes().all(token)
+    !name.is_empty() && name.bytes().all(|b| TOKEN[usize::from(b)])
 }
+
+/// RFC 9110 `tchar`, by byte.
+const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// A field value: visible characters, spaces, tabs and obs-text; no CR, LF
 /// or other controls.
