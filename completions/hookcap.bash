@@ -269,7 +269,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__forward)
-            opts="-p -h -V --preserve-host --upstream-timeout --host --port --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --db --color --help --version"
+            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

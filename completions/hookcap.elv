@@ -109,6 +109,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --preserve-host 'Pass the sender''s Host header on instead of the target''s'
+            cand -k 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
+            cand --insecure 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
             cand --no-tui 'Print one line per request instead of the interactive view'
             cand --json 'Print NDJSON events (implies --no-tui)'
             cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (still stored)'

@@ -116,6 +116,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l color -d 'Wh
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l preserve-host -d 'Pass the sender\'s Host header on instead of the target\'s'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s k -l insecure -d 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l json -d 'Print NDJSON events (implies --no-tui)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'

@@ -159,6 +159,7 @@ Examples:
   hookcap forward 3000                        capture on :4665, pass on to localhost:3000
   hookcap forward http://localhost:8000/api   a base path is prefixed: /hook -> /api/hook
   hookcap forward :3000 --preserve-host       the app sees the Host the sender used
+  hookcap forward https://localhost:8443 -k   an https app with a self-signed certificate
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
 
@@ -402,12 +403,15 @@ pub struct StopArgs {
 /// `hookcap forward`.
 #[derive(Debug, Clone, Args)]
 pub struct ForwardArgs {
-    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base
+    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base or https://app.test
     #[arg(value_name = "TARGET")]
     pub target: String,
     /// Pass the sender's Host header on instead of the target's
     #[arg(long)]
     pub preserve_host: bool,
+    /// Skip TLS certificate verification of an https:// target (self-signed dev certs)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// How long the app may take to answer in full before the sender gets 504
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub upstream_timeout: Duration,

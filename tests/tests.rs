@@ -18,6 +18,7 @@ mod replay;
 mod retention;
 mod send;
 mod send_load;
+mod send_proxy;
 mod store_errors;
 mod structure;
 mod tui;

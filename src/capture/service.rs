@@ -11,22 +11,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Either, Full};
+use http_body_util::{BodyExt, Either};
 use hyper::body::{Body as _, Incoming};
-use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
+use hyper::header::{CONNECTION, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::forward::{Forwarder, RelayBody};
+use super::forward::Forwarder;
 use super::head::{HeadQueue, take_head};
+use super::relay::AnswerBody;
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
 use crate::model::{
     CaptureNotes, Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp, fill_id,
 };
 use crate::rules::Fault;
-use crate::sanitize::sanitize;
 use crate::sign::identity::identify;
 use crate::store::WriterHandle;
 
@@ -61,10 +60,6 @@ pub struct ConnInfo {
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
 }
-
-/// What the capture server answers with: a complete body, or the app's body
-/// relayed as it arrives.
-pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
 
 /// The most body memory reserved up front from a request's `Content-Length`.
 const PREALLOCATE_MAX: u64 = 256 * 1024;
@@ -120,9 +115,9 @@ pub async fn handle(
     let (parts, body) = req.into_parts();
     let (request, verdict) = read_request(&state, &conn, &parts, body).await;
     match (&state.responder, verdict) {
-        (Responder::Forward(forwarder), Verdict::Serve) => Ok(forwarder
-            .forward(&state.writer, parts, request, conn.remote)
-            .await),
+        (Responder::Forward(forwarder), Verdict::Serve) => {
+            Ok(forwarder.forward(&state.writer, request, conn.remote).await)
+        }
         _ => store_then_answer(&state, request, verdict).await,
     }
 }
@@ -241,7 +236,7 @@ async fn store_then_answer(
     };
     let id = match state.writer.insert_noted(request, notes).await {
         Ok(id) => id,
-        Err(e) => return Ok(unavailable(&e)),
+        Err(e) => return Ok(shape::unavailable(&e).map(Either::Left)),
     };
     tracing::debug!(id, status = record.status, "stored");
     if let Some(answer) = answer {
@@ -266,18 +261,6 @@ async fn store_then_answer(
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     Ok(res.map(Either::Left))
-}
-
-/// The answer when a request could not be stored: `503`, retry later.
-pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
-    tracing::error!("{}", sanitize(&e.to_string()));
-    let mut res = shape::plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "hookcap could not store this request; retry later\n",
-    );
-    res.headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-    res.map(Either::Left)
 }
 
 /// Reads the body up to `limits.max_body` bytes, giving up on a client that

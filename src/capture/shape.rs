@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
+use hyper::header::{HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
 
 use crate::model::{AnswerUsed, Header, HookIdentity, NewRequest, PENDING_STATUS, ResponseRecord};
 use crate::rules::{Fault, RuleBook};
+use crate::sanitize::sanitize;
 
 /// The response every successfully stored request gets, unless a rule
 /// answers it.
@@ -154,4 +156,16 @@ pub fn plain_record(status: StatusCode, text: &str) -> ResponseRecord {
 /// A small text response that needs no configuration (errors, limits).
 pub fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     build(&plain_record(status, text))
+}
+
+/// The answer when a request could not be stored: `503`, retry later.
+pub fn unavailable(e: &dyn std::fmt::Display) -> Response<Full<Bytes>> {
+    tracing::error!("{}", sanitize(&e.to_string()));
+    let mut res = plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "hookcap could not store this request; retry later\n",
+    );
+    res.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    res
 }

@@ -15,10 +15,10 @@ use crate::commands::shared::input::{parse_header, read_body_arg};
 use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
+use crate::http::Target;
 use crate::model::Timestamp;
 use crate::rules::RuleBook;
 use crate::sign::{Checker, Secret};
-use crate::upstream::Target;
 
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,7 @@ impl ListenConfig {
             target,
             preserve_host: args.preserve_host,
             upstream_timeout: args.upstream_timeout,
+            insecure: args.insecure,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
         Self::shared(
@@ -331,7 +332,12 @@ mod tests {
                 let f = c.forward().unwrap();
                 f.target.to_string() == "http://localhost:3000"
                     && !f.preserve_host
+                    && !f.insecure
                     && f.upstream_timeout == Duration::from_secs(30)
+            }),
+            ("hookcap forward https://localhost:8443/hooks -k", |c| {
+                let f = c.forward().unwrap();
+                f.target.to_string() == "https://localhost:8443/hooks" && f.insecure
             }),
             (
                 "hookcap forward http://127.0.0.1:8000/api --preserve-host",
@@ -379,7 +385,7 @@ mod tests {
             "hookcap listen --exit-after 0",
             "hookcap listen --keep 0",
             "hookcap listen --exit-after 1 --match status:2yx",
-            "hookcap forward https://localhost:3000",
+            "hookcap forward ftp://localhost:3000",
             "hookcap forward localhost:3000/a?b=1",
             "hookcap forward 3000 --upstream-timeout 0s",
             "hookcap forward 70000",
