@@ -144,6 +144,28 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Sets a field in an ordered header list in place: the first field named
+/// like `field` (any case) takes its value and keeps its position and case,
+/// later ones go; a new name is appended. How a replay's `-H`, a re-signed
+/// signature and a forwarded `Host` are set, so none of them moves or repeats.
+pub fn set_header(headers: &mut Vec<Header>, field: Header) {
+    let mut seen = false;
+    headers.retain_mut(|h| {
+        if !h.name.eq_ignore_ascii_case(&field.name) {
+            return true;
+        }
+        if seen {
+            return false;
+        }
+        seen = true;
+        h.value.clone_from(&field.value);
+        true
+    });
+    if !seen {
+        headers.push(field);
+    }
+}
+
 /// What hookcap answered to a captured request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRecord {

@@ -55,7 +55,7 @@ use super::relay::{AnswerBody, RelayBody};
 use super::shape;
 use crate::http::hop::{HopByHop, strip_hop_by_hop};
 use crate::http::{self, Client, ConnectOptions, PolledBody, Request, Target, writer};
-use crate::model::{Header, HeaderList, NewRequest, RequestSummary};
+use crate::model::{Header, HeaderList, NewRequest, RequestSummary, set_header};
 use crate::store::WriterHandle;
 
 /// Answers up to this size (with a known length) are read whole before they
@@ -161,7 +161,7 @@ impl Forwarder {
             // In place, with the caller's spelling of the name; first when there was none.
             let host = Header::new("Host", self.config.target.authority.as_str());
             match caller_host {
-                Some(_) => writer::set_field(&mut headers, host),
+                Some(_) => set_header(&mut headers, host),
                 None => headers.insert(0, host),
             }
         }

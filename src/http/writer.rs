@@ -2,14 +2,14 @@
 //! out exactly as given (order, case, duplicates, values byte for byte),
 //! then the body. Nothing is added, removed, re-cased or regrouped here;
 //! what a request needs beyond that (a `Content-Length`, a `Host`) is set by
-//! its caller on the header list first ([`set_field`], [`frame_body`]), so
+//! its caller on the header list first ([`crate::model::set_header`], [`frame_body`]), so
 //! what a caller shows (`send -v`, a delivery record) is what was sent.
 //!
 //! Callers pass valid field lines: names are tokens and values hold no CR or
 //! LF (captured heads, `-H` and edited messages are checked where they are
 //! read).
 
-use crate::model::Header;
+use crate::model::{Header, set_header};
 
 /// Appends `METHOD TARGET HTTP/1.1`, the header fields and the blank line.
 pub fn write_head(out: &mut Vec<u8>, method: &str, target: &str, headers: &[Header]) {
@@ -89,26 +89,6 @@ pub fn request_bytes(method: &str, target: &str, headers: &[Header], body: &[u8]
     out
 }
 
-/// Sets a field in place: the first field of that name (any case) takes the
-/// value and keeps its position and case, later ones go; a new name is appended.
-pub fn set_field(headers: &mut Vec<Header>, field: Header) {
-    let mut seen = false;
-    headers.retain_mut(|h| {
-        if !h.name.eq_ignore_ascii_case(&field.name) {
-            return true;
-        }
-        if seen {
-            return false;
-        }
-        seen = true;
-        h.value.clone_from(&field.value);
-        true
-    });
-    if !seen {
-        headers.push(field);
-    }
-}
-
 /// Frames a body of `len` bytes the way `forward` and `replay` send every
 /// body: with a `Content-Length` that matches it, set in place when the
 /// request had one (or appended when the body is not empty). Call it after
@@ -118,7 +98,7 @@ pub fn frame_body(headers: &mut Vec<Header>, len: usize) {
         .iter()
         .any(|h| h.name.eq_ignore_ascii_case("content-length"));
     if has_length || len > 0 {
-        set_field(headers, Header::new("Content-Length", len.to_string()));
+        set_header(headers, Header::new("Content-Length", len.to_string()));
     }
 }
 
@@ -175,8 +155,8 @@ mod tests {
             Header::new("Other", "o"),
             Header::new("x-dup", "2"),
         ];
-        set_field(&mut headers, Header::new("X-DUP", "3"));
-        set_field(&mut headers, Header::new("X-New", "n"));
+        set_header(&mut headers, Header::new("X-DUP", "3"));
+        set_header(&mut headers, Header::new("X-New", "n"));
         let fields: Vec<String> = headers
             .iter()
             .map(|h| format!("{}={}", h.name, h.value_str()))

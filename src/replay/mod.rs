@@ -25,7 +25,7 @@ use crate::http::{self, ConnectOptions, Connector, Kept, Request, Target, writer
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, Session, Timestamp,
 };
-use crate::sign::{self, MessageId, Outbound, SignError, Signer};
+use crate::sign::{MessageId, Outbound, SignError, Signer};
 
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
 pub const MAX_RECORDED_BODY: usize = 16 * 1024 * 1024;
@@ -75,7 +75,7 @@ impl Outgoing {
     /// Sets a header: the first field of that name (any case) takes the value,
     /// later ones go; a new name is appended.
     pub fn set_header(&mut self, header: Header) {
-        sign::set_header(&mut self.headers, header);
+        crate::model::set_header(&mut self.headers, header);
     }
 
     /// Signs the request again as it goes to `url` (the destination's URL for

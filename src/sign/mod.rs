@@ -48,7 +48,6 @@ pub use self::hmac::HmacSpec;
 pub use checker::{Checked, Checker};
 pub use input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
-pub(crate) use resign::set_header;
 pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
 
