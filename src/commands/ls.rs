@@ -11,7 +11,7 @@ use crate::document::SummaryDoc;
 use crate::error::Exit;
 use crate::model::{PENDING_STATUS, RequestSummary, Timestamp};
 use crate::render::color::{PENDING_MARK, Paint, Style};
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 use crate::store::ListQuery;
 
 /// Paths longer than this are cut in the table (the full target is in `show`).
@@ -31,7 +31,7 @@ pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
     if args.json {
         for row in &rows {
-            writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?;
+            json::write_line(&mut out, &SummaryDoc::of(row))?;
         }
     } else if rows.is_empty() {
         eprintln!("hookcap: no requests match");

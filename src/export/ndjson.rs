@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::document::RequestDoc;
 use crate::model::{CapturedRequest, Delivery};
+use crate::sanitize::json;
 
 /// Writes `r` and its deliveries as one line.
 pub fn line(
@@ -11,6 +12,5 @@ pub fn line(
     r: &CapturedRequest,
     deliveries: &[Delivery],
 ) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &RequestDoc::with_deliveries(r, deliveries))?;
-    out.write_all(b"\n")
+    json::write_line(out, &RequestDoc::with_deliveries(r, deliveries))
 }
