@@ -20,6 +20,7 @@ mod send;
 mod send_load;
 mod store_errors;
 mod structure;
+mod terminal_safety;
 mod tui;
 mod verify;
 mod wait;
