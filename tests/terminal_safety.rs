@@ -184,3 +184,51 @@ fn json_outputs_escape_invisible_characters_and_keep_the_strings() {
         .expect("X-Note in the HAR");
     assert_eq!(note["value"].as_str(), Some(value().as_str()));
 }
+
+/// The `.rs` files under `dir`, recursively.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Captured data reaches JSON output only through `sanitize::json`: the rooms
+/// that print or export never serialize with serde_json directly (tests
+/// aside). `export/import` only reads JSON.
+#[test]
+fn json_output_is_written_only_through_the_sanitizer() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for room in ["commands", "export", "render", "tui"] {
+        rust_files(&src.join(room), &mut files);
+    }
+    let direct = [
+        "serde_json::to_string",
+        "serde_json::to_writer",
+        "serde_json::to_vec",
+        "Serializer::with_formatter",
+    ];
+    let mut found = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| !f.starts_with(src.join("export/import")))
+    {
+        let text = std::fs::read_to_string(file).expect("source file");
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if direct.iter().any(|d| line.contains(d)) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "write JSON with crate::sanitize::json:\n{}",
+        found.join("\n")
+    );
+}
