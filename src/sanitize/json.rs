@@ -31,6 +31,7 @@ pub struct TerminalSafe<F>(pub F);
 /// Forwards formatter methods unchanged to the wrapped formatter.
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
         fn $method<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
             self.0.$method(w $(, $arg)*)
         }
@@ -73,13 +74,26 @@ impl<F: Formatter> Formatter for TerminalSafe<F> {
 
     /// The runs between dangerous characters go to the wrapped formatter; the
     /// escapes are written as they are.
+    #[inline]
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        if below_del(fragment) {
+            return self.0.write_string_fragment(w, fragment);
+        }
+        self.write_escaping(w, fragment)
+    }
+}
+
+impl<F: Formatter> TerminalSafe<F> {
+    /// [`Formatter::write_string_fragment`] for text that may hold dangerous
+    /// characters: the rare case, kept out of line.
+    #[inline(never)]
+    fn write_escaping<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = find_dangerous(rest) {
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_dangerous(c)) {
             if i > 0 {
                 self.0.write_string_fragment(w, &rest[..i])?;
             }
@@ -100,14 +114,28 @@ pub fn write_fragment<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Resul
     TerminalSafe(CompactFormatter).write_string_fragment(w, fragment)
 }
 
-/// The first dangerous character of `s` and its byte offset.
-fn find_dangerous(s: &str) -> Option<(usize, char)> {
-    // ASCII below DEL is the common case, and nothing in it is dangerous
-    // once serde_json has escaped the C0 controls.
-    if s.is_ascii() && !s.as_bytes().contains(&0x7f) {
-        return None;
+/// True when every byte of `s` is ASCII below DEL: the common case, in which
+/// nothing is dangerous once serde_json has escaped the C0 controls.
+///
+/// Most fragments are short (serde_json cuts a string at every `"` and `\`),
+/// so they get a plain loop; long ones are read eight bytes at a time: a byte
+/// `b` is at least 0x7F exactly when `b + 1` has its high bit set, and in UTF-8
+/// (no byte 0xFF) adding 1 to every byte of a word never carries.
+#[inline]
+fn below_del(s: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    if s.len() < 32 {
+        return s.bytes().all(|b| b < 0x7f);
     }
-    s.char_indices().find(|&(_, c)| is_dangerous(c))
+    let mut words = s.as_bytes().chunks_exact(8);
+    let mut high = 0;
+    for chunk in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        high |= u64::from_ne_bytes(word).wrapping_add(ONES);
+    }
+    high & HIGH == 0 && words.remainder().iter().all(|&b| b < 0x7f)
 }
 
 /// `c` as a JSON `\uXXXX` escape, two of them (a surrogate pair) above U+FFFF.
@@ -139,10 +167,14 @@ pub fn write<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()>
     write_with(w, value, CompactFormatter)
 }
 
-/// `value` as compact JSON and a newline: one NDJSON line.
+/// `value` as compact JSON and a newline: one NDJSON line, handed to `w` in
+/// one write (so a line-buffered stdout is not called once per fragment, and
+/// a reader never gets half a line from us).
 pub fn write_line<W: Write, T: Serialize + ?Sized>(mut w: W, value: &T) -> io::Result<()> {
-    write(&mut w, value)?;
-    w.write_all(b"\n")
+    let mut line = Vec::with_capacity(256);
+    write(&mut line, value)?;
+    line.push(b'\n');
+    w.write_all(&line)
 }
 
 /// `value` pretty-printed (two-space indent), terminal-safe.
@@ -271,6 +303,20 @@ mod tests {
         let mut out = Vec::new();
         write_fragment(&mut out, "ok é\u{200c}!").unwrap();
         assert_eq!(out, "ok é\\u200c!".as_bytes());
+    }
+
+    #[test]
+    fn the_ascii_fast_path_sees_del_and_non_ascii_anywhere() {
+        for len in 0..80 {
+            let plain = "~".repeat(len);
+            assert!(below_del(&plain), "{len}");
+            for at in 0..len {
+                for odd in ["\u{7f}", "é", "\u{200b}", "\u{e0041}"] {
+                    let s = format!("{}{odd}{}", &plain[..at], &plain[at + 1..]);
+                    assert!(!below_del(&s), "{s:?}");
+                }
+            }
+        }
     }
 
     fn risky_char() -> impl Strategy<Value = char> {

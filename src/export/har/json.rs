@@ -83,16 +83,20 @@ fn write_escaped<W: ?Sized + Write>(w: &mut W, value: &[u8]) -> io::Result<()> {
     w.write_all(b"\"")
 }
 
-/// `value` as compact, terminal-safe JSON with [`HarFormatter`].
-pub fn write<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()> {
-    json::write_with(w, value, HarFormatter)
+/// `value` as compact, terminal-safe JSON with [`HarFormatter`], handed to
+/// `w` in one write (an entry is serialized whole first, so the exporter's
+/// writer is not called once per string fragment).
+pub fn write<W: Write, T: Serialize + ?Sized>(mut w: W, value: &T) -> io::Result<()> {
+    let mut out = Vec::with_capacity(4096);
+    json::write_with(&mut out, value, HarFormatter)?;
+    w.write_all(&out)
 }
 
 /// `value` as compact JSON, as [`write`] writes it.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and every HAR type serializes.
-    let _ = write(&mut out, value);
+    let _ = json::write_with(&mut out, value, HarFormatter);
     out
 }
 
