@@ -4,7 +4,7 @@
 //!
 //! These types carry bytes exactly as they crossed the wire. Nothing here is
 //! sanitized: terminal output goes through [`crate::sanitize::sanitize`], JSON output
-//! through `serde_json`, and the store keeps the raw bytes.
+//! through [`crate::sanitize::json`], and the store keeps the raw bytes.
 
 mod form;
 

@@ -21,6 +21,7 @@ mod send_load;
 mod send_proxy;
 mod store_errors;
 mod structure;
+mod terminal_safety;
 mod tui;
 mod verify;
 mod wait;

@@ -14,7 +14,7 @@ use crate::error::Exit;
 use crate::filter::Filter;
 use crate::model::Timestamp;
 use crate::render::color::{Paint, Style};
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 use crate::sign::Checker;
 use judge::{Judged, judge};
 
@@ -49,7 +49,7 @@ pub fn run(args: DeliveriesArgs, ctx: &Context) -> anyhow::Result<Exit> {
         let judged = judge(group, &faults, checker.as_ref());
         all_ok &= judged.ok;
         if args.json {
-            writeln!(out, "{}", serde_json::to_string(&judged)?)?;
+            json::write_line(&mut out, &judged)?;
         } else {
             writeln!(out, "{}", line(&judged, &ctx.paint))?;
         }

@@ -11,7 +11,7 @@ use crate::diff::{compare, render::render};
 use crate::error::{CliError, Exit};
 use crate::model::NewRequest;
 use crate::render::color::Style;
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 use crate::store::Store;
 
 /// Runs `hookcap diff`.
@@ -23,7 +23,7 @@ pub fn run(args: DiffArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
     if args.json {
         let doc = serde_json::json!({"a": a_label, "b": b_label, "diff": diff});
-        writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+        json::write_line(&mut out, &doc)?;
     } else {
         let paint = &ctx.paint;
         writeln!(

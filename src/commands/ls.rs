@@ -13,7 +13,7 @@ use crate::error::Exit;
 use crate::model::{HookFacts, PENDING_STATUS, RequestSummary, Timestamp};
 use crate::render::color::{PENDING_MARK, Paint, Style};
 use crate::render::summary::attempt_text;
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 use crate::store::ListQuery;
 
 /// Paths longer than this are cut in the table (the full target is in `show`).
@@ -38,7 +38,7 @@ pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
     if args.json {
         for row in &rows {
             let doc = SummaryDoc::of(row).with_hook(facts.get(&row.id));
-            writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+            json::write_line(&mut out, &doc)?;
         }
     } else if rows.is_empty() {
         eprintln!("hookcap: no requests match");

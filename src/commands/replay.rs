@@ -31,7 +31,7 @@ use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
 use crate::render::summary::short_duration;
 use crate::replay::{self, Outgoing};
-use crate::sanitize::{sanitize, sanitize_bytes_multiline};
+use crate::sanitize::{json, sanitize, sanitize_bytes_multiline};
 use crate::sign::{MESSAGE_ID_HEADERS, MessageId, Signer, new_message_id};
 use crate::store::Store;
 
@@ -316,7 +316,7 @@ impl<'a> Report<'a> {
         self.clear_progress();
         let mut out = std::io::stdout().lock();
         if self.json {
-            writeln!(out, "{}", serde_json::to_string(&DeliveryDoc::of(&d))?)?;
+            json::write_line(&mut out, &DeliveryDoc::of(&d))?;
         } else {
             writeln!(out, "{}", self.line(outgoing, &d))?;
             if self.total == 1 {

@@ -19,6 +19,7 @@ use super::Context;
 use crate::cli::SendArgs;
 use crate::error::Exit;
 use crate::render::color::{Paint, Style};
+use crate::sanitize::{json, sanitize};
 use crate::send::load::{Progress, RetryLog, Sender};
 use crate::send::{SystemFresh, WireRequest, templates};
 
@@ -74,8 +75,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
     }
     let outcome = sender.send_once(&WireRequest::of(&prepared)?).await;
     if opts.json {
-        let doc = output::single_doc(&prepared, &outcome);
-        writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+        json::write_line(&mut out, &output::single_doc(&prepared, &outcome))?;
     }
     let ex = match outcome.result {
         Ok(ex) => ex,
@@ -84,10 +84,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
             let err =
                 anyhow::Error::new(e).context(format!("{} {}", prepared.method, prepared.url));
             if opts.json {
-                eprintln!(
-                    "hookcap: error: {}",
-                    crate::sanitize::sanitize(&format!("{err:#}"))
-                );
+                eprintln!("hookcap: error: {}", sanitize(&format!("{err:#}")));
                 return Ok(Exit::Negative);
             }
             return Err(err);
@@ -137,7 +134,7 @@ async fn repeat(
     let mut out = std::io::stdout().lock();
     if opts.json {
         let doc = output::summary_doc(&summary, elapsed, plan.concurrency);
-        writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+        json::write_line(&mut out, &doc)?;
     } else {
         output::write_summary(&mut out, &summary, elapsed, plan.concurrency, &ctx.paint)?;
     }

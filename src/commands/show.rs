@@ -19,7 +19,7 @@ use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
 use crate::render::summary::{attempt_text, badge, short_duration};
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
 const SHOW_MAX_BYTES: usize = 256 * 1024;
@@ -36,9 +36,9 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     } else if args.json {
         let doc = RequestDoc::with_deliveries(&request, &deliveries).with_hook(hook.as_ref());
         if ctx.stdout_is_tty {
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            json::write_pretty(&mut out, &doc)?;
         } else {
-            serde_json::to_writer(&mut out, &doc)?;
+            json::write(&mut out, &doc)?;
         }
         writeln!(out)?;
     } else {

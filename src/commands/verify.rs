@@ -10,7 +10,7 @@ use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};
 use crate::render::color::{Paint, Style};
-use crate::sanitize::sanitize;
+use crate::sanitize::{json, sanitize};
 use crate::sign::{Checked, Checker, Outcome, Verdict};
 
 /// Runs `hookcap verify`.
@@ -38,14 +38,11 @@ pub fn run(args: VerifyArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let checked = checker.check(&request, args.url.as_deref(), now, alt_body.as_deref());
     let mut out = std::io::stdout().lock();
     match &checked {
-        Some(c) if args.json => {
-            writeln!(out, "{}", serde_json::to_string(&json_doc(&request, c))?)?
-        }
+        Some(c) if args.json => json::write_line(&mut out, &json_doc(&request, c))?,
         Some(c) => write_verdict(&mut out, &request, c, args.tolerance, &ctx.paint)?,
-        None if args.json => writeln!(
-            out,
-            "{}",
-            serde_json::json!({"id": request.id, "outcome": "unsigned", "provider": null, "reason": NO_SCHEME})
+        None if args.json => json::write_line(
+            &mut out,
+            &serde_json::json!({"id": request.id, "outcome": "unsigned", "provider": null, "reason": NO_SCHEME}),
         )?,
         None => writeln!(
             out,

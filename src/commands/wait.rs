@@ -19,6 +19,7 @@ use crate::error::{CliError, Exit};
 use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{CapturedRequest, RequestSummary, Timestamp};
 use crate::render::summary::summary_line;
+use crate::sanitize::json;
 use crate::store::{Scan, Store};
 
 /// How often the store is polled.
@@ -176,8 +177,7 @@ fn print(matched: &[CapturedRequest], json: bool, ctx: &Context) -> anyhow::Resu
     let mut out = std::io::stdout().lock();
     for r in matched {
         if json {
-            serde_json::to_writer(&mut out, &RequestDoc::of(r))?;
-            writeln!(out)?;
+            json::write_line(&mut out, &RequestDoc::of(r))?;
         } else {
             writeln!(out, "{}", summary_line(&RequestSummary::of(r), &ctx.paint))?;
         }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::document::RequestDoc;
 use crate::model::{CapturedRequest, Delivery, HookFacts};
+use crate::sanitize::json;
 
 /// Writes `r`, its deliveries and its webhook facts as one line.
 pub fn line(
@@ -13,6 +14,5 @@ pub fn line(
     hook: Option<&HookFacts>,
 ) -> std::io::Result<()> {
     let doc = RequestDoc::with_deliveries(r, deliveries).with_hook(hook);
-    serde_json::to_writer(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    json::write_line(out, &doc)
 }

@@ -4,15 +4,14 @@
 //! These are the same views as [`super::body`] and [`super::headers`] — pretty
 //! JSON, form tables, aligned headers — with each piece tagged by a [`Role`]
 //! instead of painted. Every segment's text is already sanitized: no control,
-//! C1 or bidi character, no line break, no tab.
+//! C1, bidi or invisible character, no line break, no tab.
 
 use serde_json::Value;
 
 use super::headers::MAX_NAME_PAD;
-use super::json::escape_raw_specials;
 use crate::model::Header;
 use crate::model::parse_form;
-use crate::sanitize::{sanitize, sanitize_bytes};
+use crate::sanitize::{json, sanitize, sanitize_bytes};
 
 /// What a piece of text is, which decides its color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,8 +128,7 @@ impl JsonWriter {
 
 /// A JSON string literal with every terminal-dangerous character escaped.
 fn quoted(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_default();
-    escape_raw_specials(&json).into_owned()
+    json::to_string(s).unwrap_or_default()
 }
 
 /// The pairs of a form body as aligned `name  value` lines.

@@ -282,57 +282,101 @@ fn methods_and_statuses_are_colored() {
     assert_eq!(fg_of("/health", "200 "), Color::Green);
 }
 
-/// Escape sequences, C1 and bidi controls in every captured field are drawn
-/// as visible escapes; no cell holds a character a terminal would act on.
+/// Characters a terminal must never get raw, independent of the predicate
+/// under test: ESC, C1, bidi, zero-width, format and filler characters, tags.
+const NEVER_RAW: &[char] = &[
+    '\x1b',
+    '\u{9b}',
+    '\u{202e}',
+    '\u{200b}',
+    '\u{200d}',
+    '\u{feff}',
+    '\u{ad}',
+    '\u{2060}',
+    '\u{2028}',
+    '\u{3164}',
+    '\u{e0041}',
+];
+
+/// Asserts no cell of any tab of `app` holds a character a terminal would act
+/// on or not show, and returns the text of all tabs.
+fn every_tab_inert(app: &mut App) -> String {
+    let mut all = String::new();
+    for tab in Tab::ALL {
+        app.execute_action(Action::ShowTab(tab));
+        let terminal = draw(app);
+        for cell in terminal.backend().buffer().content() {
+            let sym = cell.symbol();
+            assert!(
+                !sym.chars().any(crate::sanitize::is_dangerous) && !sym.contains(NEVER_RAW),
+                "{sym:?} in {tab:?}"
+            );
+        }
+        all.push_str(&screen(app).join("\n"));
+    }
+    all
+}
+
+/// Escape sequences, C1, bidi and invisible characters in every captured field
+/// are drawn as visible escapes; no cell holds a character a terminal would act
+/// on or not show.
 #[test]
 fn hostile_requests_are_drawn_escaped() {
     let hostile = request(
         0,
         "PO\x1bST",
-        "/x\x1b[2J\u{9b}31m\u{202e}",
+        "/x\x1b[2J\u{9b}31m\u{202e}\u{200b}",
         &[
             ("X-Evil\x1b]0;t\x07", b"\x1b[2J\r\xff"),
+            ("X-Sig\u{200d}", "a\u{feff}\u{ad}b".as_bytes()),
             ("Content-Type", b"text/plain"),
         ],
-        b"text \x1b[2J\x1b]0;pwned\x07 \xc2\x9b ok\n",
+        "text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok \u{2060}\u{2028}\u{3164}\u{e0041}\n".as_bytes(),
     );
     let mut hostile_answer = answer(
         502,
-        &[("X-Up\x1b[31m", b"\x1b]8;;http://evil\x07")],
+        &[("X-Up\x1b[31m", "\x1b]8;;http://evil\x07\u{200c}".as_bytes())],
         b"down \x1b[2J",
     );
     hostile_answer
         .headers
         .push(crate::model::Header::new("Content-Type", "text/plain"));
     let mut delivered = delivery(1, DeliveryKind::Forward, 1, 10, Some(hostile_answer));
-    delivered.destination = "http://app/x\x1b[2J".into();
-    delivered.error = Some("broke \x1b]0;err\x07".into());
+    delivered.destination = "http://app/x\x1b[2J\u{200b}".into();
+    delivered.error = Some("broke \x1b]0;err\x07\u{feff}".into());
     let mut app = app_with_deliveries(&[hostile], &[delivered], 120, 40);
-    let mut all = String::new();
-    for tab in Tab::ALL {
-        app.execute_action(Action::ShowTab(tab));
-        let terminal = draw(&app);
-        for cell in terminal.backend().buffer().content() {
-            let sym = cell.symbol();
-            assert!(
-                !sym.chars().any(crate::sanitize::is_dangerous),
-                "{sym:?} in {tab:?}"
-            );
-        }
-        all.push_str(&screen(&app).join("\n"));
-    }
+    let all = every_tab_inert(&mut app);
     for shown in [
         r"PO\x1bST",
-        r"/x\x1b[2J\u{9b}31m\u{202e}",
+        r"/x\x1b[2J\u{9b}31m\u{202e}\u{200b}",
         r"X-Evil\x1b]0;t\x07",
         r"\x1b[2J\r\xff",
-        r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok",
+        r"X-Sig\u{200d}",
+        r"a\u{feff}\u{ad}b",
+        r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok \u{2060}\u{2028}\u{3164}\u{e0041}",
         r"X-Up\x1b[31m",
-        r"\x1b]8;;http://evil\x07",
-        r"http://app/x\x1b[2J",
-        r"broke \x1b]0;err\x07",
+        r"\x1b]8;;http://evil\x07\u{200c}",
+        r"http://app/x\x1b[2J\u{200b}",
+        r"broke \x1b]0;err\x07\u{feff}",
         r"down \x1b[2J",
     ] {
+        assert!(all.contains(shown), "{shown} not on screen:\n{all}");
+    }
+}
+
+/// The JSON body view writes the same characters as JSON escapes, keys too.
+#[test]
+fn invisible_characters_in_a_json_body_are_drawn_as_json_escapes() {
+    let hostile = request(
+        0,
+        "POST",
+        "/j",
+        &[("Content-Type", b"application/json")],
+        "{\"k\u{200b}\": \"v\u{feff}\u{2028}\u{9b}\u{e0041}\"}".as_bytes(),
+    );
+    let mut app = app_with_deliveries(&[hostile], &[], 120, 40);
+    let all = every_tab_inert(&mut app);
+    for shown in [r#""k\u200b""#, r#""v\ufeff\u2028\u009b\udb40\udc41""#] {
         assert!(all.contains(shown), "{shown} not on screen:\n{all}");
     }
 }

@@ -19,7 +19,6 @@ use std::io::Write;
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
-use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
 use super::config::{ListenConfig, OutputMode};
@@ -29,6 +28,7 @@ use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
+use crate::sanitize::json;
 use crate::store::{Store, StoredBatch};
 
 /// The least time between two wake-ups of the output thread while requests
@@ -113,12 +113,11 @@ fn print_listening(
     match mode {
         OutputMode::Tui => return Ok(()),
         OutputMode::Json => {
-            let mut event =
-                json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
+            let mut event = serde_json::json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
             if let Some(target) = &session.target {
-                event["target"] = json!(target);
+                event["target"] = serde_json::json!(target);
             }
-            writeln!(out, "{event}")?;
+            json::write_line(&mut out, &event)?;
         }
         OutputMode::Lines => {
             writeln!(out, "Listening on {url}")?;
@@ -268,9 +267,7 @@ impl Follower {
         for row in rows {
             match self.mode {
                 OutputMode::Tui => {}
-                OutputMode::Json => {
-                    writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
-                }
+                OutputMode::Json => json::write_line(&mut out, &SummaryDoc::of(row))?,
                 OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
             }
             self.printed.count += 1;
