@@ -42,3 +42,22 @@ fn a_missing_database_is_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
 }
+
+/// An error's cause is said once: `--db` in a place that cannot hold a file
+/// used to print the OS error twice ("…: No such file or directory (os error
+/// 2): No such file or directory (os error 2)").
+#[test]
+fn a_database_that_cannot_be_created_names_its_cause_once() {
+    let out = run(
+        std::path::Path::new("/proc/hookcap-test/x.db"),
+        &["listen", "--port", "0", "--no-tui"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot create /proc/hookcap-test/x.db"),
+        "{err}"
+    );
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+}

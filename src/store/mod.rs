@@ -57,8 +57,9 @@ pub enum StoreError {
     /// Reading a database that does not exist yet.
     #[error("no database at {0} (nothing captured yet? start `hookcap listen`)")]
     Missing(PathBuf),
-    /// Creating the file or its directory failed.
-    #[error("cannot create {path}: {source}")]
+    /// Creating the file or its directory failed. The I/O error is the
+    /// source, not part of this message, so a chain prints it once.
+    #[error("cannot create {path}")]
     Create {
         /// The path that could not be created.
         path: PathBuf,
