@@ -42,6 +42,12 @@ pub enum StoreError {
     /// The file exists but is not an SQLite database (or is damaged beyond opening).
     #[error("{0} is not a hookcap database (not SQLite, or corrupt)")]
     NotADatabase(PathBuf),
+    /// An SQLite database of another application (tables, or a mark in its
+    /// header, but not hookcap's): refused untouched.
+    #[error(
+        "{0} is another application's SQLite database (it has no hookcap schema); hookcap leaves it untouched: pick another --db"
+    )]
+    Foreign(PathBuf),
     /// The file was written by a newer hookcap whose schema this one cannot read.
     #[error(
         "{path} was written by a newer hookcap (schema version {found}, this hookcap knows up to {known})"
@@ -84,7 +90,10 @@ impl StoreError {
     /// the caller should stop with a usage-class exit code rather than retry.
     pub fn is_unusable_database(&self) -> bool {
         match self {
-            Self::NotADatabase(_) | Self::NewerSchema { .. } | Self::Missing(_) => true,
+            Self::NotADatabase(_)
+            | Self::Foreign(_)
+            | Self::NewerSchema { .. }
+            | Self::Missing(_) => true,
             Self::Sqlite(e) => matches!(
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
