@@ -9,6 +9,7 @@ mod export_import;
 mod filter_terms;
 mod forward;
 mod generated;
+mod hostile;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;

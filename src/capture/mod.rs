@@ -5,8 +5,8 @@
 //!
 //! Each connection runs in its own task under a `conn` span. hyper parses
 //! HTTP/1; a [`head::Recorder`] around the socket keeps the heads as sent
-//! (order, case, duplicates). Malformed requests get hyper's `400` and only
-//! that connection ends. Shutdown stops accepting, lets in-flight requests
+//! (order, case, duplicates) and judges them strictly: a malformed head is
+//! answered `400` and ends its connection. Shutdown stops accepting, lets in-flight requests
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
@@ -47,6 +47,8 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(state.limits.header_read_timeout)
+        // Values with control characters are still captured (the tap
+        // records them); invalid field *names* are the tap's to refuse.
         .ignore_invalid_headers(true)
         // Lets the forwarder write the caller's header case upstream.
         .preserve_header_case(matches!(state.responder, Responder::Forward(_)))

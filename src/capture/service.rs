@@ -93,6 +93,17 @@ enum Verdict {
     /// The body did not arrive whole (`413`/`408`/`400`); the record holds the
     /// refusal and the connection is closed afterwards.
     Incomplete,
+    /// The head is not valid HTTP/1.1 (see [`super::head`]): answered `400`
+    /// without reading a body, and the connection is closed, so nothing after
+    /// it is read as a request.
+    Malformed,
+}
+
+impl Verdict {
+    /// True when the connection must close after the answer.
+    fn closes(self) -> bool {
+        matches!(self, Self::Incomplete | Self::Malformed)
+    }
 }
 
 /// Captures one request and answers it. Never answers 2xx unless the request
@@ -125,7 +136,9 @@ async fn read_request(
     body: Incoming,
 ) -> (NewRequest, Verdict) {
     let received_at = Timestamp::now();
-    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &parts.uri) {
+    let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri);
+    let malformed = head.as_ref().and_then(|h| h.malformed.clone());
+    let (target, headers) = match head {
         Some(head) => (head.target, head.headers),
         None => {
             let headers = parts
@@ -136,6 +149,25 @@ async fn read_request(
             (parts.uri.to_string(), headers)
         }
     };
+    if let Some(why) = malformed {
+        // Its body's framing is unknown: nothing more is read.
+        let why = format!("malformed request head: {why}");
+        let request = NewRequest {
+            session_id: state.session_id,
+            received_at,
+            method: parts.method.as_str().to_owned(),
+            target,
+            http_version: version_str(parts.version).to_owned(),
+            remote_addr: conn.remote_text.clone(),
+            truncated: announces_body(&headers),
+            headers,
+            body: Vec::new(),
+            response: shape::plain_record(StatusCode::BAD_REQUEST, &format!("{why}\n")),
+            signature: None,
+            rejected: Some(why),
+        };
+        return (request, Verdict::Malformed);
+    }
     let body = read_body(body, &state.limits).await;
     let response = match body.end {
         BodyEnd::Complete => state.responder.first_record(),
@@ -215,7 +247,7 @@ async fn store_then_answer(
                 tokio::time::sleep(shape.delay).await;
             }
             let mut res = shape::build(&record);
-            if verdict == Verdict::Incomplete {
+            if verdict.closes() {
                 res.headers_mut()
                     .insert(CONNECTION, HeaderValue::from_static("close"));
             }
@@ -223,6 +255,14 @@ async fn store_then_answer(
         }
         Err(e) => unavailable(&e),
     }
+}
+
+/// True when a head says a body follows (which is then not read).
+fn announces_body(headers: &[Header]) -> bool {
+    headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("transfer-encoding")
+            || (h.name.eq_ignore_ascii_case("content-length") && h.value_str().trim() != "0")
+    })
 }
 
 /// The answer when a request could not be stored: `503`, retry later.

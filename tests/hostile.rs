@@ -1,0 +1,149 @@
+//! Hostile traffic against `listen` and `forward`: invalid heads, and smuggling (issue 14).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+
+use crate::util::{Behavior, Listener, PATIENCE, RawResponse, Upstream, read_response, run_ok};
+
+/// Writes `bytes` on one connection and reads every response until the
+/// listener closes it.
+fn exchange(addr: SocketAddr, bytes: &[u8]) -> Vec<RawResponse> {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(bytes).expect("write");
+    let mut reader = BufReader::new(stream);
+    let mut responses = Vec::new();
+    while !reader
+        .fill_buf()
+        .expect("the listener closes, not stalls")
+        .is_empty()
+    {
+        responses.push(read_response(&mut reader));
+    }
+    responses
+}
+
+/// `ls --json` rows, oldest first.
+fn rows(db: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = String::from_utf8(run_ok(db, &["ls", "--json", "-n", "100"])).unwrap();
+    let mut rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    rows.reverse();
+    rows
+}
+
+fn header_names(db: &std::path::Path, id: &str) -> Vec<String> {
+    let doc = crate::util::show_json(db, id);
+    doc["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A request whose `Content-Length` has a space before the colon, with a
+/// whole second request as its body.
+fn smuggling(path: &str) -> Vec<u8> {
+    let smuggled =
+        b"POST /smuggled-admin HTTP/1.1\r\nHost: t\r\nX-Admin: yes\r\nContent-Length: 0\r\n\r\n";
+    let mut wire = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length : {}\r\n\r\n",
+        smuggled.len()
+    )
+    .into_bytes();
+    wire.extend_from_slice(smuggled);
+    wire
+}
+
+#[test]
+fn invalid_field_names_get_400_close_and_are_stored_marked() {
+    let l = Listener::start(&[]);
+    let lines: [&[u8]; 6] = [
+        b"Content-Length : 0",
+        b"Content-Length\t: 0",
+        b"X-\x01Ctl: 1",
+        b": empty name",
+        b"NoColonHere",
+        b" folded continuation",
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        let mut wire = format!("POST /bad/{i} HTTP/1.1\r\nHost: t\r\n").into_bytes();
+        wire.extend_from_slice(line);
+        // A second request on the same connection must never be read.
+        wire.extend_from_slice(b"\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+        let answers = exchange(l.addr, &wire);
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [400], "{:?}", String::from_utf8_lossy(line));
+        assert_eq!(answers[0].header("connection"), Some("close"));
+    }
+    let rows = rows(&l.db);
+    let targets: Vec<&str> = rows.iter().map(|r| r["target"].as_str().unwrap()).collect();
+    assert_eq!(
+        targets,
+        ["/bad/0", "/bad/1", "/bad/2", "/bad/3", "/bad/4", "/bad/5"]
+    );
+    for row in &rows {
+        assert_eq!(row["status"], 400);
+        let why = row["rejected"].as_str().unwrap_or_default();
+        assert!(why.starts_with("malformed request head: "), "{why}");
+    }
+    assert!(header_names(&l.db, "1").contains(&"Content-Length ".to_owned()));
+    assert!(header_names(&l.db, "5").contains(&"NoColonHere".to_owned()));
+}
+
+#[test]
+fn a_smuggled_request_in_the_body_is_never_read_or_stored() {
+    let l = Listener::start(&[]);
+    let answers = exchange(l.addr, &smuggling("/outer"));
+    assert_eq!(answers.iter().map(|r| r.status).collect::<Vec<_>>(), [400]);
+    let rows = rows(&l.db);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["target"], "/outer");
+}
+
+#[test]
+fn pipelined_requests_each_keep_their_own_head() {
+    let l = Listener::start(&[]);
+    let mut wire =
+        b"POST /1 HTTP/1.1\r\nHost: t\r\nX-Req: one\r\nContent-Length: 3\r\n\r\noneGET /2 HTTP/1.1\r\nHost: t\r\nX-Req: two\r\n\r\n"
+            .to_vec();
+    wire.extend_from_slice(&smuggling("/3"));
+    wire.extend_from_slice(b"GET /4 HTTP/1.1\r\nHost: t\r\nX-Req: four\r\n\r\n");
+    let answers = exchange(l.addr, &wire);
+    assert_eq!(
+        answers.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 200, 400]
+    );
+    let rows = rows(&l.db);
+    let targets: Vec<&str> = rows.iter().map(|r| r["target"].as_str().unwrap()).collect();
+    assert_eq!(targets, ["/1", "/2", "/3"]);
+    for (id, own) in [("1", "one"), ("2", "two")] {
+        let doc = crate::util::show_json(&l.db, id);
+        let values: Vec<&str> = doc["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p[0] == "X-Req")
+            .map(|p| p[1].as_str().unwrap())
+            .collect();
+        assert_eq!(values, [own], "request {id} holds only its own head");
+    }
+    assert!(!header_names(&l.db, "3").contains(&"X-Admin".to_owned()));
+}
+
+#[test]
+fn forward_never_delivers_a_malformed_or_smuggled_request() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&app.url(), &[]);
+    let answers = exchange(l.addr, &smuggling("/outer"));
+    assert_eq!(answers.iter().map(|r| r.status).collect::<Vec<_>>(), [400]);
+    // A valid request afterwards is delivered: the app was reachable all along.
+    assert_eq!(l.post("/valid", &[], b"x").status, 201);
+    assert_eq!(app.request_lines(), ["POST /valid HTTP/1.1"]);
+    let rows = rows(&l.db);
+    assert_eq!(rows[0]["target"], "/outer");
+    assert_eq!(rows[0]["status"], 400);
+}
