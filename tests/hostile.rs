@@ -1,4 +1,5 @@
-//! Hostile traffic against `listen` and `forward`: invalid heads, and smuggling (issue 14).
+//! Hostile traffic against `listen` and `forward`: invalid heads, smuggling,
+//! too many fields (issue 14).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -146,4 +147,27 @@ fn forward_never_delivers_a_malformed_or_smuggled_request() {
     let rows = rows(&l.db);
     assert_eq!(rows[0]["target"], "/outer");
     assert_eq!(rows[0]["status"], 400);
+}
+
+#[test]
+fn more_than_100_header_fields_get_431_and_are_stored_marked() {
+    let l = Listener::start(&[]);
+    let mut wire = b"POST /many HTTP/1.1\r\nHost: t\r\n".to_vec();
+    for i in 0..150 {
+        wire.extend_from_slice(format!("X-F{i}: {i}\r\n").as_bytes());
+    }
+    wire.extend_from_slice(b"Content-Length: 5\r\n\r\nhello");
+    let answers = exchange(l.addr, &wire);
+    assert_eq!(answers.iter().map(|r| r.status).collect::<Vec<_>>(), [431]);
+    let rows = rows(&l.db);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["target"].as_str(), rows[0]["status"].as_u64()),
+        (Some("/many"), Some(431))
+    );
+    assert_eq!(rows[0]["truncated"], true, "the body was not read");
+    let why = rows[0]["rejected"].as_str().unwrap_or_default();
+    assert!(why.contains("152 header fields, more than 100"), "{why}");
+    let names = header_names(&l.db, "1");
+    assert_eq!((names.len(), names[2].as_str()), (152, "X-F1"));
 }

@@ -35,7 +35,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::model::Header;
 
-/// Request heads larger than this are not recorded (hyper rejects them too).
+/// Request heads are recorded up to this size; a longer one is kept truncated.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The longest field name quoted in a reason.
@@ -48,12 +48,17 @@ pub struct RawHead {
     pub method: String,
     /// Request target as sent.
     pub target: String,
+    /// The protocol version as sent (`HTTP/1.1`), empty if missing.
+    pub version: String,
     /// Headers in order, original case (an invalid line too, as sent).
     pub headers: Vec<Header>,
     /// Why this is not a valid HTTP/1.1 request head, if it is not: such a
     /// request is answered `400`, its connection closed, and it is stored
     /// with this reason.
     pub malformed: Option<String>,
+    /// True when the head was longer than [`MAX_HEAD_BYTES`] and only its
+    /// first lines are here.
+    pub truncated: bool,
 }
 
 /// Heads parsed on one connection, waiting for the service to take them.
@@ -81,6 +86,12 @@ pub fn take_head(queue: &HeadQueue, method: &str, target: &hyper::Uri) -> Option
         heads.stopped = true;
         None
     }
+}
+
+/// The head hyper refused when it failed to parse a request (the oldest one
+/// not taken), if the tap recorded it.
+pub fn take_refused(queue: &HeadQueue) -> Option<RawHead> {
+    queue.lock().ok()?.queue.pop_front()
 }
 
 #[derive(Debug)]
@@ -155,7 +166,10 @@ impl HeadTap {
                 self.state = State::Head(buf);
                 &[]
             }
-            None => &[],
+            None => {
+                self.keep_truncated(&buf[lead..]);
+                &[]
+            }
         }
     }
 
@@ -174,6 +188,22 @@ impl HeadTap {
             if heads.stopped {
                 self.state = State::Lost;
             } else {
+                heads.queue.push_back(head);
+            }
+        }
+    }
+
+    /// Keeps the complete lines of a head too long to record whole, marked
+    /// truncated, and stops (hyper refuses such a head, or has the rest).
+    fn keep_truncated(&mut self, buf: &[u8]) {
+        let Some(last) = buf.iter().rposition(|&b| b == b'\n') else {
+            return;
+        };
+        if let Some(mut head) = parse_head(&buf[..=last]) {
+            head.truncated = true;
+            if let Ok(mut heads) = self.queue.lock()
+                && !heads.stopped
+            {
                 heads.queue.push_back(head);
             }
         }
@@ -298,6 +328,7 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
         .filter(|p| !p.is_empty());
     let method = String::from_utf8_lossy(parts.next()?).into_owned();
     let target = String::from_utf8_lossy(parts.next()?).into_owned();
+    let version = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let mut headers: Vec<Header> = Vec::new();
     let mut malformed = None;
     for line in lines.filter(|l| !l.is_empty()) {
@@ -326,8 +357,10 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
     Some(RawHead {
         method,
         target,
+        version,
         headers,
         malformed,
+        truncated: false,
     })
 }
 
@@ -649,6 +682,17 @@ mod tests {
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/other")).is_none());
         tap.feed(b"GET /b HTTP/1.1\r\n\r\n");
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/b")).is_none());
+    }
+
+    #[test]
+    fn a_head_too_long_is_kept_truncated() {
+        let mut wire = b"GET /big HTTP/1.1\r\n".to_vec();
+        while wire.len() <= MAX_HEAD_BYTES {
+            wire.extend_from_slice(b"X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        }
+        let heads = heads_of(&[&wire]);
+        assert_eq!(heads.len(), 1);
+        assert!(heads[0].truncated && heads[0].headers.len() > 1000);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! Each connection runs in its own task under a `conn` span. hyper parses
 //! HTTP/1; a [`head::Recorder`] around the socket keeps the heads as sent
 //! (order, case, duplicates) and judges them strictly: a malformed head is
-//! answered `400` and ends its connection. Shutdown stops accepting, lets in-flight requests
+//! answered `400` and ends its connection, and one hyper refuses (`400`,
+//! `431` for more than [`service::MAX_HEADER_FIELDS`] fields) is stored all
+//! the same, marked with why. Shutdown stops accepting, lets in-flight requests
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
@@ -50,6 +52,7 @@ pub async fn serve(
         // Values with control characters are still captured (the tap
         // records them); invalid field *names* are the tap's to refuse.
         .ignore_invalid_headers(true)
+        .max_headers(service::MAX_HEADER_FIELDS)
         // Lets the forwarder write the caller's header case upstream.
         .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
         .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
@@ -90,13 +93,16 @@ fn spawn_connection(
         heads: heads.clone(),
     });
     let io = TokioIo::new(Recorder::new(stream, heads));
-    let state = state.clone();
+    let (state, refused) = (state.clone(), (state.clone(), info.clone()));
     let svc = service_fn(move |req| service::handle(state.clone(), info.clone(), req));
     let conn = graceful.watch(http.serve_connection(io, svc));
     tokio::spawn(
         async move {
             if let Err(e) = conn.await {
                 tracing::debug!("connection ended: {e}");
+                if e.is_parse() {
+                    service::store_refused(&refused.0, &refused.1, &e).await;
+                }
             }
         }
         .instrument(tracing::info_span!("conn", %remote)),

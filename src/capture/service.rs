@@ -18,7 +18,7 @@ use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
 use super::forward::{Forwarder, RelayBody};
-use super::head::{HeadQueue, take_head};
+use super::head::{HeadQueue, MAX_HEAD_BYTES, take_head, take_refused};
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
@@ -60,6 +60,13 @@ pub struct ConnInfo {
 /// What the capture server answers with: a complete body, or the app's body
 /// relayed as it arrives.
 pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
+
+/// The most header fields hyper parses in one head (its default, set
+/// explicitly); a head with more is answered `431` (and stored, marked).
+pub const MAX_HEADER_FIELDS: usize = 100;
+
+/// The longest request target hyper accepts (`414` beyond).
+const MAX_TARGET_LEN: usize = 65_534;
 
 /// The most body memory reserved up front from a request's `Content-Length`.
 const PREALLOCATE_MAX: u64 = 256 * 1024;
@@ -136,7 +143,8 @@ async fn read_request(
     body: Incoming,
 ) -> (NewRequest, Verdict) {
     let received_at = Timestamp::now();
-    let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri);
+    // A head too long to record whole is taken from hyper, which has all of it.
+    let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
     let malformed = head.as_ref().and_then(|h| h.malformed.clone());
     let (target, headers) = match head {
         Some(head) => (head.target, head.headers),
@@ -254,6 +262,60 @@ async fn store_then_answer(
             res.map(Either::Left)
         }
         Err(e) => unavailable(&e),
+    }
+}
+
+/// Stores the head hyper refused to parse (it has already answered `400`,
+/// `414` or `431` and is closing the connection), marked with why, so the
+/// user sees what was sent. Nothing if the tap could not record it either.
+pub(super) async fn store_refused(state: &CaptureState, conn: &ConnInfo, err: &hyper::Error) {
+    let Some(head) = take_refused(&conn.heads) else {
+        return;
+    };
+    let (status, why) = if !err.is_parse_too_large() {
+        let why = head.malformed.clone();
+        (
+            400,
+            why.unwrap_or_else(|| format!("malformed request: {err}")),
+        )
+    } else if head.target.len() > MAX_TARGET_LEN {
+        (
+            414,
+            format!("request target longer than {MAX_TARGET_LEN} bytes"),
+        )
+    } else if head.headers.len() > MAX_HEADER_FIELDS {
+        let n = head.headers.len();
+        (
+            431,
+            format!("{n} header fields, more than {MAX_HEADER_FIELDS}"),
+        )
+    } else {
+        (
+            431,
+            format!("request head larger than {} KiB", MAX_HEAD_BYTES / 1024),
+        )
+    };
+    let request = NewRequest {
+        session_id: state.session_id,
+        received_at: Timestamp::now(),
+        method: head.method,
+        target: head.target,
+        http_version: head.version,
+        remote_addr: conn.remote_text.clone(),
+        truncated: head.truncated || announces_body(&head.headers),
+        headers: head.headers,
+        body: Vec::new(),
+        // What hyper answered: the status, no headers of note, no body.
+        response: ResponseRecord {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        signature: None,
+        rejected: Some(format!("refused by hookcap: {why}")),
+    };
+    if let Err(e) = state.writer.insert(request).await {
+        tracing::warn!("a refused request could not be stored: {e}");
     }
 }
 
