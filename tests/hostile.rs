@@ -1,5 +1,5 @@
 //! Hostile traffic against `listen` and `forward`: invalid heads, smuggling,
-//! too many fields (issue 14).
+//! HTTP/2 prefaces, too many fields (issue 14).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -170,4 +170,27 @@ fn more_than_100_header_fields_get_431_and_are_stored_marked() {
     assert!(why.contains("152 header fields, more than 100"), "{why}");
     let names = header_names(&l.db, "1");
     assert_eq!((names.len(), names[2].as_str()), (152, "X-F1"));
+}
+
+#[test]
+fn an_http2_preface_is_answered_505_and_nothing_is_stored() {
+    let l = Listener::start(&[]);
+    // The preface and an empty SETTINGS frame, as `curl --http2-prior-knowledge` starts.
+    let mut wire = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    wire.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    let answers = exchange(l.addr, &wire);
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].status, 505);
+    let body = String::from_utf8_lossy(&answers[0].body);
+    assert!(body.contains("hookcap speaks HTTP/1.1"), "{body}");
+    // Sent a byte at a time, it is recognised all the same.
+    let mut stream = TcpStream::connect(l.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    for b in b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" {
+        stream.write_all(&[*b]).unwrap();
+        stream.flush().unwrap();
+    }
+    assert_eq!(read_response(&mut BufReader::new(stream)).status, 505);
+    assert_eq!(l.post("/after", &[], b"x").status, 200);
+    assert_eq!(rows(&l.db).len(), 1, "only the HTTP/1.1 request is stored");
 }
