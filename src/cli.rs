@@ -284,12 +284,15 @@ pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
-    /// Disconnect a client that has not sent a complete request head within this time
+    /// Disconnect a client that has not sent a complete request head within this time (in total, however it drips)
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub header_timeout: Duration,
-    /// Cut off a client whose body stalls this long (stored truncated, answered 408)
+    /// Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub body_timeout: Duration,
+    /// Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
 }
 
 /// How to print captured requests.

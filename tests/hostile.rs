@@ -194,3 +194,114 @@ fn an_http2_preface_is_answered_505_and_nothing_is_stored() {
     assert_eq!(l.post("/after", &[], b"x").status, 200);
     assert_eq!(rows(&l.db).len(), 1, "only the HTTP/1.1 request is stored");
 }
+
+/// Writes `head` and then the body one byte at a time, on a thread of its
+/// own, until the listener closes the connection (or `bytes` are sent).
+fn drip(addr: SocketAddr, head: &[u8], bytes: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(head).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for _ in 0..bytes {
+            if writer.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    stream
+}
+
+#[test]
+fn a_body_dripped_steadily_is_cut_off_at_the_body_timeout() {
+    let l = Listener::start(&["--body-timeout", "1s"]);
+    // A byte every 100 ms never leaves the connection silent for a second;
+    // all of it would take 100 s.
+    let stream = drip(
+        l.addr,
+        b"POST /drip HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n",
+        1000,
+    );
+    let res = read_response(&mut BufReader::new(stream));
+    assert_eq!(res.status, 408);
+    let row = &rows(&l.db)[0];
+    assert_eq!(
+        (row["target"].as_str(), row["status"].as_u64()),
+        (Some("/drip"), Some(408))
+    );
+    assert_eq!(row["truncated"], true);
+    assert!(row["body_size"].as_u64().is_some_and(|n| n < 1000), "{row}");
+}
+
+#[test]
+fn a_head_dripped_steadily_is_cut_off_at_the_header_timeout() {
+    let l = Listener::start(&["--header-timeout", "1s"]);
+    let mut stream = drip(l.addr, b"POST /drip HTTP/1.1\r\nX-Drip: ", 1000);
+    let mut rest = Vec::new();
+    let closed = std::io::Read::read_to_end(&mut stream, &mut rest);
+    assert!(closed.is_ok(), "the listener closed it: {closed:?}");
+    assert!(!rest.starts_with(b"HTTP/1.1 2"), "never acknowledged");
+    assert!(rows(&l.db).is_empty());
+}
+
+/// Raises this process's own descriptor limit so it can hold `n` sockets;
+/// false (after saying so) when the hard limit does not allow it.
+fn can_hold(n: u64) -> bool {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let want = n + 256;
+    if limit.current.is_none_or(|c| c >= want) {
+        return true;
+    }
+    if limit.maximum.is_some_and(|m| m < want) {
+        eprintln!("skipped: the descriptor limit is below {want} and cannot be raised");
+        return false;
+    }
+    let raised = rustix::process::Rlimit {
+        current: Some(want),
+        maximum: limit.maximum,
+    };
+    setrlimit(Resource::Nofile, raised).is_ok()
+}
+
+#[test]
+fn a_request_is_answered_while_a_thousand_slow_connections_are_open() {
+    if !can_hold(1000) {
+        return;
+    }
+    // 256 descriptors: 1,000 slow clients would take them all.
+    let l = Listener::start_with_nofile(256, &["--header-timeout", "60s"]);
+    let slow: Vec<TcpStream> = (0..1000)
+        .map(|i| {
+            let mut s = TcpStream::connect(l.addr).expect("connect");
+            s.write_all(format!("POST /slow/{i} HTTP/1.1\r\nHost: t\r\n").as_bytes())
+                .unwrap();
+            s
+        })
+        .collect();
+    let res = l.post("/quick", &[], b"x");
+    assert_eq!(res.status, 200);
+    assert_eq!(rows(&l.db).len(), 1);
+    drop(slow);
+}
+
+#[test]
+fn max_connections_sheds_the_idlest_connection_for_a_new_one() {
+    let l = Listener::start(&["--max-connections", "4"]);
+    // Four connections that sent nothing, the oldest first.
+    let mut idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(l.addr).unwrap())
+        .collect();
+    for s in &idle {
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+    }
+    // Accepted in the order they connected: all four before the fifth.
+    assert_eq!(l.post("/fifth", &[], b"x").status, 200);
+    let mut rest = Vec::new();
+    let oldest = std::io::Read::read_to_end(&mut idle[0], &mut rest);
+    assert!(
+        matches!(oldest, Ok(0)),
+        "the idlest one was closed: {oldest:?}"
+    );
+}

@@ -39,6 +39,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use super::conns::Conn;
 use crate::model::Header;
 
 /// Request heads are recorded up to this size; a longer one is kept truncated.
@@ -473,6 +474,8 @@ pub struct Recorder<S> {
     inner: S,
     tap: HeadTap,
     start: Start,
+    /// Told when bytes arrive, so the connection cap knows who is idle.
+    conn: Arc<Conn>,
 }
 
 /// Where a connection is with its first bytes.
@@ -488,12 +491,14 @@ enum Start {
 }
 
 impl<S> Recorder<S> {
-    /// Wraps `inner`, recording heads into `queue`.
-    pub fn new(inner: S, queue: HeadQueue) -> Self {
+    /// Wraps `inner`, recording heads into `queue` and telling `conn` when
+    /// bytes arrive.
+    pub fn new(inner: S, queue: HeadQueue, conn: Arc<Conn>) -> Self {
         Self {
             inner,
             tap: HeadTap::new(queue),
             start: Start::Sniffing(Vec::new()),
+            conn,
         }
     }
 }
@@ -524,6 +529,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Recorder<S> {
                 match h2_preface(new) {
                     _ if new.is_empty() => self.start = Start::Http1,
                     Some(false) => {
+                        self.conn.on_read();
                         self.tap.feed(new);
                         self.start = Start::Http1;
                     }
@@ -560,6 +566,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Recorder<S> {
                     // the few bytes held here.
                     let fits = bytes.len().min(buf.remaining());
                     buf.put_slice(&bytes[..fits]);
+                    self.conn.on_read();
                     self.tap.feed(&bytes[..fits]);
                     self.start = Start::Http1;
                     return Poll::Ready(Ok(()));
@@ -625,7 +632,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Recorder<S> {
         }
         let before = buf.filled().len();
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = poll {
+        if let Poll::Ready(Ok(())) = poll
+            && buf.filled().len() > before
+        {
+            this.conn.on_read();
             this.tap.feed(&buf.filled()[before..]);
         }
         poll

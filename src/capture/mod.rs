@@ -3,7 +3,9 @@
 //! with the configured response (`listen`) or with what the app answered once
 //! the request was passed on ([`forward`]).
 //!
-//! Each connection runs in its own task under a `conn` span. hyper parses
+//! Each connection runs in its own task under a `conn` span, registered in
+//! [`conns::Conns`], which caps how many are open (below the descriptor
+//! limit) and sheds the idlest or slowest one for a newcomer at the cap. hyper parses
 //! HTTP/1; a [`head::Recorder`] around the socket keeps the heads as sent
 //! (order, case, duplicates) and judges them strictly: a malformed head is
 //! answered `400` and ends its connection, and one hyper refuses (`400`,
@@ -12,6 +14,7 @@
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
+pub mod conns;
 pub mod forward;
 pub mod guard;
 pub mod head;
@@ -21,6 +24,7 @@ pub mod shape;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -36,8 +40,12 @@ pub use limits::{DEFAULT_MAX_BODY, Limits};
 pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;
 
+use conns::{Conns, Registration};
 use head::{HeadQueue, Recorder};
 use service::ConnInfo;
+
+/// At most one warning of a kind per this long (a flood must not flood the log).
+const WARN_EVERY: Duration = Duration::from_secs(5);
 
 /// Serves `listener` until `shutdown` turns true, then drains in-flight requests.
 pub async fn serve(
@@ -56,15 +64,27 @@ pub async fn serve(
         // Lets the forwarder write the caller's header case upstream.
         .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
         .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
+    let forwarding = matches!(state.responder, Responder::Forward(_));
+    let cap = (state.limits.max_connections)
+        .unwrap_or_else(|| conns::default_max_connections(forwarding));
+    tracing::debug!("at most {cap} connections at once");
+    let conns = Conns::new(cap);
+    let mut warned = Warned::default();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, remote)) => spawn_connection(&http, &graceful, &state, stream, remote),
-                Err(e) => {
-                    // Out of file descriptors and similar: back off instead of spinning.
-                    tracing::warn!("accept failed: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
+                Ok((stream, remote)) => match conns.admit() {
+                    Some(registration) => {
+                        spawn_connection(&http, &graceful, &state, (stream, remote), registration);
+                    }
+                    None => {
+                        drop(stream);
+                        if warned.busy.ready() {
+                            tracing::warn!("all {cap} connections are busy (--max-connections): closing new ones");
+                        }
+                    }
+                },
+                Err(e) => accept_failed(&e, &conns, &mut warned).await,
             },
             _ = shutdown.wait_for(|stop| *stop) => break,
         }
@@ -78,12 +98,62 @@ pub async fn serve(
     }
 }
 
+/// When each kind of warning was last given.
+#[derive(Default)]
+struct Warned {
+    busy: Throttle,
+    descriptors: Throttle,
+    other: Throttle,
+}
+
+/// Lets a warning through at most once per [`WARN_EVERY`].
+#[derive(Default)]
+struct Throttle(Option<Instant>);
+
+impl Throttle {
+    fn ready(&mut self) -> bool {
+        let due = self.0.is_none_or(|t| t.elapsed() >= WARN_EVERY);
+        if due {
+            self.0 = Some(Instant::now());
+        }
+        due
+    }
+}
+
+/// Out of descriptors (something beside the connections used them up):
+/// shed a connection to free one and say so, at most every [`WARN_EVERY`].
+/// A connection reset before it was accepted is nothing to speak of.
+async fn accept_failed(e: &std::io::Error, conns: &Conns, warned: &mut Warned) {
+    use rustix::io::Errno;
+    let errno = Errno::from_io_error(e);
+    if matches!(errno, Some(Errno::MFILE | Errno::NFILE)) {
+        let shed = conns.shed_one();
+        if warned.descriptors.ready() {
+            tracing::warn!(
+                "out of file descriptors ({e}){}; raise `ulimit -n` or lower --max-connections",
+                if shed {
+                    ": shed the idlest connection"
+                } else {
+                    ""
+                }
+            );
+        }
+    } else if matches!(errno, Some(Errno::CONNABORTED | Errno::CONNRESET)) {
+        tracing::debug!("accept failed: {e}");
+        return;
+    } else if warned.other.ready() {
+        tracing::warn!("accept failed: {e}");
+    }
+    // Give a shed connection a moment to close, and never spin.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
 fn spawn_connection(
     http: &http1::Builder,
     graceful: &GracefulShutdown,
     state: &Arc<CaptureState>,
-    stream: tokio::net::TcpStream,
-    remote: SocketAddr,
+    (stream, remote): (tokio::net::TcpStream, SocketAddr),
+    registration: Registration,
 ) {
     let _ = stream.set_nodelay(true);
     let heads = HeadQueue::default();
@@ -91,19 +161,26 @@ fn spawn_connection(
         remote,
         remote_text: remote.to_string(),
         heads: heads.clone(),
+        conn: registration.conn.clone(),
     });
-    let io = TokioIo::new(Recorder::new(stream, heads));
+    let io = TokioIo::new(Recorder::new(stream, heads, registration.conn.clone()));
     let (state, refused) = (state.clone(), (state.clone(), info.clone()));
     let svc = service_fn(move |req| service::handle(state.clone(), info.clone(), req));
     let conn = graceful.watch(http.serve_connection(io, svc));
     tokio::spawn(
         async move {
-            if let Err(e) = conn.await {
-                tracing::debug!("connection ended: {e}");
-                if e.is_parse() {
-                    service::store_refused(&refused.0, &refused.1, &e).await;
+            tokio::select! {
+                ended = conn => if let Err(e) = ended {
+                    tracing::debug!("connection ended: {e}");
+                    if e.is_parse() {
+                        service::store_refused(&refused.0, &refused.1, &e).await;
+                    }
+                },
+                () = registration.conn.shed() => {
+                    tracing::debug!("shed to make room for another connection");
                 }
             }
+            drop(registration);
         }
         .instrument(tracing::info_span!("conn", %remote)),
     );

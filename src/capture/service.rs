@@ -12,11 +12,12 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Either, Full};
-use hyper::body::{Body as _, Incoming};
+use hyper::body::{Body, Incoming};
 use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
+use super::conns::{Conn, InFlight};
 use super::forward::{Forwarder, RelayBody};
 use super::head::{HeadQueue, MAX_HEAD_BYTES, take_head, take_refused};
 use super::shape::{self, ResponseShape};
@@ -55,6 +56,8 @@ pub struct ConnInfo {
     pub remote_text: String,
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
+    /// The connection's entry in the connection cap.
+    pub conn: Arc<Conn>,
 }
 
 /// What the capture server answers with: a complete body, or the app's body
@@ -78,8 +81,8 @@ enum BodyEnd {
     Complete,
     /// It was longer than the limit; only the start was kept.
     OverLimit,
-    /// The client went silent for too long.
-    Stalled,
+    /// The whole body did not arrive within `--body-timeout`.
+    TimedOut,
     /// The connection failed or the framing was broken.
     Broken,
 }
@@ -119,9 +122,11 @@ pub async fn handle(
     state: Arc<CaptureState>,
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
-) -> Result<Response<AnswerBody>, std::convert::Infallible> {
+) -> Result<Response<Answering<AnswerBody>>, std::convert::Infallible> {
+    let in_flight = conn.conn.request_started();
     let (parts, body) = req.into_parts();
     let (request, verdict) = read_request(&state, &conn, &parts, body).await;
+    in_flight.busy();
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
             forwarder
@@ -130,7 +135,37 @@ pub async fn handle(
         }
         _ => store_then_answer(&state, request, verdict).await,
     };
-    Ok(res)
+    Ok(res.map(|body| Answering {
+        body,
+        _in_flight: in_flight,
+    }))
+}
+
+/// An answer's body, holding its request [`InFlight`] until hyper has
+/// written all of it (or dropped it with the connection).
+pub struct Answering<B> {
+    body: B,
+    _in_flight: InFlight,
+}
+
+impl<B: Body + Unpin> Body for Answering<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<B::Data>, B::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// Reads the head and body into a request record and runs the guard's checks.
@@ -183,9 +218,10 @@ async fn read_request(
             StatusCode::PAYLOAD_TOO_LARGE,
             "request body exceeds hookcap's --max-body limit\n",
         ),
-        BodyEnd::Stalled => {
-            shape::plain_record(StatusCode::REQUEST_TIMEOUT, "request body stalled\n")
-        }
+        BodyEnd::TimedOut => shape::plain_record(
+            StatusCode::REQUEST_TIMEOUT,
+            "request body not received within hookcap's --body-timeout\n",
+        ),
         BodyEnd::Broken => {
             shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
         }
@@ -340,7 +376,8 @@ pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
 }
 
 /// Reads the body up to `limits.max_body` bytes, giving up on a client that
-/// stalls for `limits.body_idle_timeout`.
+/// has not sent all of it within `limits.body_timeout` (a deadline for the
+/// whole body, so a body dripped a byte at a time is cut off too).
 async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
     let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
     // Trust the announced length only so far: a sender could announce 16 MiB and send nothing.
@@ -350,9 +387,10 @@ async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
         .min(limits.max_body)
         .min(PREALLOCATE_MAX);
     let mut bytes = Vec::with_capacity(reserve as usize);
+    let deadline = tokio::time::Instant::now() + limits.body_timeout;
     let end = loop {
-        let frame = match tokio::time::timeout(limits.body_idle_timeout, body.frame()).await {
-            Err(_) => break BodyEnd::Stalled,
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => break BodyEnd::TimedOut,
             Ok(None) => break BodyEnd::Complete,
             Ok(Some(Err(e))) => {
                 tracing::debug!("body read failed: {e}");

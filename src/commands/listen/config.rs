@@ -151,8 +151,9 @@ impl ListenConfig {
             answer,
             limits: Limits {
                 max_body: limits.max_body.as_u64(),
-                body_idle_timeout: limits.body_timeout,
+                body_timeout: limits.body_timeout,
                 header_read_timeout: limits.header_timeout,
+                max_connections: limits.max_connections.map(|n| n as usize),
                 ..Limits::default()
             },
             guard,
@@ -309,6 +310,10 @@ mod tests {
                 c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
             }),
             ("hookcap listen --keep 10", |c| c.keep == Some(10)),
+            ("hookcap listen --max-connections 50", |c| {
+                c.limits.max_connections == Some(50)
+            }),
+            ("hookcap listen", |c| c.limits.max_connections.is_none()),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -347,7 +352,7 @@ mod tests {
                 |c| c.exit_filter.is_some() && c.keep.is_none(),
             ),
             ("hookcap forward 3000 --body-timeout 2s", |c| {
-                c.limits.body_idle_timeout == Duration::from_secs(2) && c.guard.is_empty()
+                c.limits.body_timeout == Duration::from_secs(2) && c.guard.is_empty()
             }),
             (
                 "hookcap forward 3000 --verify github --secret s --reject-invalid",
