@@ -293,6 +293,9 @@ pub struct LimitArgs {
     /// Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
+    /// Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)
+    #[arg(long, default_value = "256MiB", value_name = "SIZE")]
+    pub max_inflight_body: bytesize::ByteSize,
 }
 
 /// How to print captured requests.

@@ -305,3 +305,49 @@ fn max_connections_sheds_the_idlest_connection_for_a_new_one() {
         "the idlest one was closed: {oldest:?}"
     );
 }
+
+#[test]
+fn bodies_in_flight_share_one_budget_and_the_one_beyond_it_gets_503() {
+    let l = Listener::start(&["--max-inflight-body", "1MiB"]);
+    // Each fits alone (600 KiB); together they do not. Both stop one byte short.
+    let size = 600 * 1024;
+    let open = |path: &str| {
+        let mut s = TcpStream::connect(l.addr).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        let head = format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(&vec![b'b'; size - 1]).unwrap();
+        s
+    };
+    let (a, b) = (open("/a"), open("/b"));
+    // The one refused is stored (marked) before it is answered.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    let refused = loop {
+        if let Some(row) = rows(&l.db).into_iter().find(|r| r["status"] == 503) {
+            break row;
+        }
+        assert!(std::time::Instant::now() < deadline, "neither was refused");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let (refused_stream, mut other) = if refused["target"] == "/a" {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let res = read_response(&mut BufReader::new(refused_stream));
+    assert_eq!((res.status, res.header("retry-after")), (503, Some("1")));
+    let why = refused["rejected"].as_str().unwrap_or_default();
+    assert!(why.contains("--max-inflight-body (1.0 MiB)"), "{why}");
+    assert_eq!(refused["truncated"], true);
+    other.write_all(b"b").unwrap();
+    assert_eq!(read_response(&mut BufReader::new(other)).status, 200);
+    let stored: Vec<u64> = rows(&l.db)
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        stored.iter().filter(|s| **s == 200).count(),
+        1,
+        "{stored:?}"
+    );
+}

@@ -23,6 +23,9 @@ pub struct Limits {
     /// limit, see [`super::conns::default_max_connections`]). At the cap the
     /// idlest or slowest connection is shed for a new one.
     pub max_connections: Option<usize>,
+    /// The most memory all request bodies in flight may hold together; a
+    /// body that would go beyond is cut off and answered `503`.
+    pub max_inflight_body: u64,
 }
 
 /// The default body limit: 16 MiB.
@@ -36,6 +39,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(10),
             max_connections: None,
+            max_inflight_body: super::DEFAULT_MAX_INFLIGHT_BODY,
         }
     }
 }

@@ -14,6 +14,8 @@
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
+mod body;
+pub mod budget;
 pub mod conns;
 pub mod forward;
 pub mod guard;
@@ -34,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::Instrument;
 
+pub use budget::{BodyBudget, DEFAULT_MAX_INFLIGHT_BODY};
 pub use forward::{ForwardConfig, Forwarder};
 pub use guard::{Cidr, Guard, TokenRule};
 pub use limits::{DEFAULT_MAX_BODY, Limits};

@@ -11,12 +11,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Either, Full};
+use http_body_util::{Either, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
+use super::body::{BodyEnd, read_body};
+use super::budget::{BodyBudget, Held};
 use super::conns::{Conn, InFlight};
 use super::forward::{Forwarder, RelayBody};
 use super::head::{HeadQueue, MAX_HEAD_BYTES, take_head, take_refused};
@@ -46,6 +48,8 @@ pub struct CaptureState {
     pub limits: Limits,
     /// Live signature, token and address checks.
     pub guard: Guard,
+    /// The memory all bodies in flight may hold together.
+    pub bodies: BodyBudget,
 }
 
 /// Per-connection facts the service needs.
@@ -70,28 +74,6 @@ pub const MAX_HEADER_FIELDS: usize = 100;
 
 /// The longest request target hyper accepts (`414` beyond).
 const MAX_TARGET_LEN: usize = 65_534;
-
-/// The most body memory reserved up front from a request's `Content-Length`.
-const PREALLOCATE_MAX: u64 = 256 * 1024;
-
-/// How reading a body ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyEnd {
-    /// The whole body arrived.
-    Complete,
-    /// It was longer than the limit; only the start was kept.
-    OverLimit,
-    /// The whole body did not arrive within `--body-timeout`.
-    TimedOut,
-    /// The connection failed or the framing was broken.
-    Broken,
-}
-
-/// The body as read: at most the limit, and how reading ended.
-struct ReadBody {
-    bytes: Vec<u8>,
-    end: BodyEnd,
-}
 
 /// What became of a request once read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +107,7 @@ pub async fn handle(
 ) -> Result<Response<Answering<AnswerBody>>, std::convert::Infallible> {
     let in_flight = conn.conn.request_started();
     let (parts, body) = req.into_parts();
-    let (request, verdict) = read_request(&state, &conn, &parts, body).await;
+    let (request, verdict, _held) = read_request(&state, &conn, &parts, body).await;
     in_flight.busy();
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
@@ -170,13 +152,14 @@ impl<B: Body + Unpin> Body for Answering<B> {
 
 /// Reads the head and body into a request record and runs the guard's checks.
 /// Unless the verdict is [`Verdict::Serve`], the record already holds
-/// hookcap's refusal.
-async fn read_request(
-    state: &CaptureState,
+/// hookcap's refusal. The body's share of the budget is held until the
+/// returned [`Held`] is dropped, once the request is stored and answered.
+async fn read_request<'a>(
+    state: &'a CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, Verdict) {
+) -> (NewRequest, Verdict, Held<'a>) {
     let received_at = Timestamp::now();
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
@@ -209,24 +192,14 @@ async fn read_request(
             signature: None,
             rejected: Some(why),
         };
-        return (request, Verdict::Malformed);
+        return (request, Verdict::Malformed, state.bodies.start());
     }
-    let body = read_body(body, &state.limits).await;
-    let response = match body.end {
-        BodyEnd::Complete => state.responder.first_record(),
-        BodyEnd::OverLimit => shape::plain_record(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request body exceeds hookcap's --max-body limit\n",
-        ),
-        BodyEnd::TimedOut => shape::plain_record(
-            StatusCode::REQUEST_TIMEOUT,
-            "request body not received within hookcap's --body-timeout\n",
-        ),
-        BodyEnd::Broken => {
-            shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
-        }
-    };
+    let body = read_body(body, &state.limits, &state.bodies).await;
     let incomplete = body.end != BodyEnd::Complete;
+    let (response, refused) = body
+        .end
+        .refusal(&state.bodies)
+        .unwrap_or_else(|| (state.responder.first_record(), None));
     let mut request = NewRequest {
         session_id: state.session_id,
         received_at,
@@ -239,7 +212,7 @@ async fn read_request(
         truncated: incomplete,
         response,
         signature: None,
-        rejected: None,
+        rejected: refused,
     };
     let mut verdict = if incomplete {
         Verdict::Incomplete
@@ -256,7 +229,7 @@ async fn read_request(
             verdict = Verdict::Rejected;
         }
     }
-    (request, verdict)
+    (request, verdict, body.held)
 }
 
 impl Responder {
@@ -373,42 +346,6 @@ pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
     res.headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from_static("1"));
     res.map(Either::Left)
-}
-
-/// Reads the body up to `limits.max_body` bytes, giving up on a client that
-/// has not sent all of it within `limits.body_timeout` (a deadline for the
-/// whole body, so a body dripped a byte at a time is cut off too).
-async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
-    let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
-    // Trust the announced length only so far: a sender could announce 16 MiB and send nothing.
-    let reserve = body
-        .size_hint()
-        .lower()
-        .min(limits.max_body)
-        .min(PREALLOCATE_MAX);
-    let mut bytes = Vec::with_capacity(reserve as usize);
-    let deadline = tokio::time::Instant::now() + limits.body_timeout;
-    let end = loop {
-        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
-            Err(_) => break BodyEnd::TimedOut,
-            Ok(None) => break BodyEnd::Complete,
-            Ok(Some(Err(e))) => {
-                tracing::debug!("body read failed: {e}");
-                break BodyEnd::Broken;
-            }
-            Ok(Some(Ok(frame))) => frame,
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        let room = max.saturating_sub(bytes.len());
-        if data.len() > room {
-            bytes.extend_from_slice(&data[..room]);
-            break BodyEnd::OverLimit;
-        }
-        bytes.extend_from_slice(&data);
-    };
-    ReadBody { bytes, end }
 }
 
 fn version_str(v: Version) -> &'static str {

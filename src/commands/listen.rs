@@ -31,7 +31,7 @@ use keep::Keeper;
 use output::LiveOutput;
 
 use super::Context;
-use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
+use crate::capture::{self, BodyBudget, CaptureState, Forwarder, Limits, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
@@ -97,6 +97,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         responder: config.answer.responder(&config.limits),
         limits: config.limits,
         guard: config.guard.clone(),
+        bodies: BodyBudget::new(config.limits.max_inflight_body),
     });
     capture::serve(listener, state, stopped).await;
 

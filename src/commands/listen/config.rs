@@ -154,6 +154,7 @@ impl ListenConfig {
                 body_timeout: limits.body_timeout,
                 header_read_timeout: limits.header_timeout,
                 max_connections: limits.max_connections.map(|n| n as usize),
+                max_inflight_body: limits.max_inflight_body.as_u64(),
                 ..Limits::default()
             },
             guard,
@@ -313,7 +314,13 @@ mod tests {
             ("hookcap listen --max-connections 50", |c| {
                 c.limits.max_connections == Some(50)
             }),
-            ("hookcap listen", |c| c.limits.max_connections.is_none()),
+            ("hookcap listen", |c| {
+                c.limits.max_connections.is_none()
+                    && c.limits.max_inflight_body == 256 * 1024 * 1024
+            }),
+            ("hookcap listen --max-inflight-body 1MiB", |c| {
+                c.limits.max_inflight_body == 1024 * 1024
+            }),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
