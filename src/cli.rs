@@ -296,6 +296,9 @@ pub struct LimitArgs {
     /// Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)
     #[arg(long, default_value = "256MiB", value_name = "SIZE")]
     pub max_inflight_body: bytesize::ByteSize,
+    /// On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub drain_timeout: Duration,
 }
 
 /// How to print captured requests.

@@ -213,3 +213,107 @@ fn a_port_in_use_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// A request whose body is still arriving: its head has `Expect:
+/// 100-continue`, so the listener's `100 Continue` shows the request is in
+/// flight (being read) before the test goes on.
+fn slow_upload(addr: std::net::SocketAddr) -> std::net::TcpStream {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(crate::util::PATIENCE)).unwrap();
+    s.write_all(
+        b"POST /upload HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n",
+    )
+    .unwrap();
+    let mut continued = [0u8; 25];
+    s.read_exact(&mut continued).unwrap();
+    assert!(continued.starts_with(b"HTTP/1.1 100"), "{continued:?}");
+    s.write_all(b"only the start").unwrap();
+    s
+}
+
+/// Waits until the listener stops accepting (its first signal was handled).
+fn wait_until_closed(addr: std::net::SocketAddr) {
+    let deadline = std::time::Instant::now() + crate::util::PATIENCE;
+    while std::net::TcpStream::connect(addr).is_ok() {
+        assert!(std::time::Instant::now() < deadline, "still accepting");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Everything the client got before the listener went away: never a 2xx.
+fn assert_no_2xx(mut s: std::net::TcpStream) {
+    let mut got = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut s, &mut got);
+    assert!(
+        !got.starts_with(b"HTTP/1.1 2"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+}
+
+#[test]
+fn a_second_signal_quits_at_once_with_a_request_in_flight() {
+    let mut l = Listener::start(&["--drain-timeout", "10m"]);
+    let upload = slow_upload(l.addr);
+    let pid = l.child.id().to_string();
+    let kill = |sig: &str| {
+        std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap()
+    };
+    kill("-INT");
+    wait_until_closed(l.addr);
+    kill("-INT");
+    assert_eq!(l.wait_exit().code(), Some(0));
+    let err = l.stderr();
+    assert!(
+        err.contains("waiting for 1 in-flight request (Ctrl-C again to quit now)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("quitting now: cut off 1 in-flight request"),
+        "{err}"
+    );
+    assert_no_2xx(upload);
+}
+
+#[test]
+fn the_drain_timeout_ends_the_process_with_a_request_in_flight() {
+    let mut l = Listener::start(&["--drain-timeout", "1s"]);
+    let upload = slow_upload(l.addr);
+    // The client never finishes: only the deadline can end this.
+    assert_eq!(l.terminate().code(), Some(0));
+    let err = l.stderr();
+    assert!(err.contains("waiting for 1 in-flight request"), "{err}");
+    assert!(
+        err.contains("--drain-timeout 1s passed: cut off 1 in-flight request"),
+        "{err}"
+    );
+    assert_no_2xx(upload);
+    assert_eq!(
+        String::from_utf8(run_ok(&l.db, &["ls", "--json"])).unwrap(),
+        "",
+        "nothing was stored for the cut-off request"
+    );
+}
+
+#[test]
+fn a_request_in_flight_when_stopped_is_answered_before_the_exit() {
+    use std::io::Write;
+    let mut l = Listener::start(&["--delay", "1s"]);
+    let mut s = std::net::TcpStream::connect(l.addr).unwrap();
+    s.set_read_timeout(Some(crate::util::PATIENCE)).unwrap();
+    s.write_all(
+        b"POST /late HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+    )
+    .unwrap();
+    let mut continued = [0u8; 25];
+    std::io::Read::read_exact(&mut s, &mut continued).unwrap();
+    s.write_all(b"ok").unwrap();
+    assert_eq!(l.terminate().code(), Some(0));
+    let res = crate::util::read_response(&mut std::io::BufReader::new(s));
+    assert_eq!(res.status, 200);
+    assert!(l.stderr().contains("waiting for 1 in-flight request"));
+}

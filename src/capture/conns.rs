@@ -56,8 +56,16 @@ pub struct Conn {
     /// When the current phase began, in milliseconds since the table's start.
     since: AtomicU64,
     epoch: Instant,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: Arc<Requests>,
     shed: Notify,
+}
+
+/// The requests in flight on all connections.
+#[derive(Debug, Default)]
+struct Requests {
+    count: AtomicUsize,
+    /// Told when the count drops to zero.
+    none_left: Notify,
 }
 
 impl Conn {
@@ -77,7 +85,7 @@ impl Conn {
     /// in flight until the returned guard is dropped with its answer.
     pub fn request_started(self: &Arc<Self>) -> InFlight {
         self.on_read();
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.in_flight.count.fetch_add(1, Ordering::SeqCst);
         InFlight(self.clone())
     }
 
@@ -85,7 +93,9 @@ impl Conn {
     fn answered(&self) {
         self.since.store(self.now(), Ordering::Relaxed);
         self.phase.store(IDLE, Ordering::Relaxed);
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if self.in_flight.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.in_flight.none_left.notify_waiters();
+        }
     }
 
     /// Resolves when this connection is shed to make room.
@@ -126,7 +136,7 @@ pub struct Conns {
     epoch: Instant,
     next: AtomicU64,
     open: Mutex<HashMap<u64, Arc<Conn>>>,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: Arc<Requests>,
 }
 
 /// A connection's place in [`Conns`], given up when dropped.
@@ -165,7 +175,20 @@ impl Conns {
 
     /// How many requests are being read, stored or answered right now.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.load(Ordering::SeqCst)
+        self.in_flight.count.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once no request is in flight (at once if none is).
+    pub async fn none_in_flight(&self) {
+        loop {
+            let notified = self.in_flight.none_left.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.in_flight() == 0 {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// Registers a new connection, shedding another first when at the cap.

@@ -37,7 +37,7 @@ impl Default for Limits {
             max_body: DEFAULT_MAX_BODY,
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
-            drain_timeout: Duration::from_secs(10),
+            drain_timeout: Duration::from_secs(5),
             max_connections: None,
             max_inflight_body: super::DEFAULT_MAX_INFLIGHT_BODY,
         }

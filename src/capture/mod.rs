@@ -5,14 +5,17 @@
 //!
 //! Each connection runs in its own task under a `conn` span, registered in
 //! [`conns::Conns`], which caps how many are open (below the descriptor
-//! limit) and sheds the idlest or slowest one for a newcomer at the cap. hyper parses
-//! HTTP/1; a [`head::Recorder`] around the socket keeps the heads as sent
-//! (order, case, duplicates) and judges them strictly: a malformed head is
-//! answered `400` and ends its connection, and one hyper refuses (`400`,
-//! `431` for more than [`service::MAX_HEADER_FIELDS`] fields) is stored all
-//! the same, marked with why. Shutdown stops accepting, lets in-flight requests
-//! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
-//! flush the writer.
+//! limit) and sheds the idlest or slowest one for a newcomer at the cap.
+//! hyper parses HTTP/1; a [`head::Recorder`] around the socket keeps the
+//! heads as sent (order, case, duplicates) and judges them strictly: a
+//! malformed head is answered `400` and ends its connection, and one hyper
+//! refuses (`400`, `431` for more than [`service::MAX_HEADER_FIELDS`] fields)
+//! is stored all the same, marked with why.
+//!
+//! Shutdown comes in two steps, so the caller can speak in between: [`serve`]
+//! stops accepting and returns a [`Draining`] server, whose
+//! [`Draining::finish`] waits for the requests in flight, up to a deadline or
+//! until the caller says to quit now.
 
 mod body;
 pub mod budget;
@@ -50,23 +53,15 @@ use service::ConnInfo;
 /// At most one warning of a kind per this long (a flood must not flood the log).
 const WARN_EVERY: Duration = Duration::from_secs(5);
 
-/// Serves `listener` until `shutdown` turns true, then drains in-flight requests.
+/// Serves `listener` until `shutdown` turns true, then stops accepting and
+/// returns what is still in flight, for the caller to [`Draining::finish`].
 pub async fn serve(
     listener: TcpListener,
     state: Arc<CaptureState>,
     mut shutdown: watch::Receiver<bool>,
-) {
+) -> Draining {
     let graceful = GracefulShutdown::new();
-    let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(state.limits.header_read_timeout)
-        // Values with control characters are still captured (the tap
-        // records them); invalid field *names* are the tap's to refuse.
-        .ignore_invalid_headers(true)
-        .max_headers(service::MAX_HEADER_FIELDS)
-        // Lets the forwarder write the caller's header case upstream.
-        .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
-        .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
+    let http = http_builder(&state);
     let forwarding = matches!(state.responder, Responder::Forward(_));
     let cap = (state.limits.max_connections)
         .unwrap_or_else(|| conns::default_max_connections(forwarding));
@@ -93,10 +88,57 @@ pub async fn serve(
         }
     }
     drop(listener);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(state.limits.drain_timeout) => {
-            tracing::warn!("gave up waiting for in-flight requests after {:?}", state.limits.drain_timeout);
+    Draining { graceful, conns }
+}
+
+fn http_builder(state: &CaptureState) -> http1::Builder {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.limits.header_read_timeout)
+        // Values with control characters are still captured (the tap
+        // records them); invalid field *names* are the tap's to refuse.
+        .ignore_invalid_headers(true)
+        .max_headers(service::MAX_HEADER_FIELDS)
+        // Lets the forwarder write the caller's header case upstream.
+        .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
+        .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
+    http
+}
+
+/// A server that has stopped accepting, with requests possibly in flight.
+pub struct Draining {
+    graceful: GracefulShutdown,
+    conns: Arc<Conns>,
+}
+
+/// How draining ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drained {
+    /// Every request in flight was answered.
+    All,
+    /// The deadline passed with this many requests still in flight.
+    TimedOut(usize),
+    /// Asked to quit at once with this many requests still in flight.
+    Quit(usize),
+}
+
+impl Draining {
+    /// How many requests are being read, stored or answered.
+    pub fn in_flight(&self) -> usize {
+        self.conns.in_flight()
+    }
+
+    /// Lets the requests in flight finish (connections close after their
+    /// answer; a head still arriving is not waited for), until `deadline`
+    /// passes or `quit` resolves. What is still in flight then is dropped with
+    /// the runtime, unanswered: never a `2xx` for anything not committed.
+    pub async fn finish(self, deadline: Duration, quit: impl Future<Output = ()>) -> Drained {
+        let Self { graceful, conns } = self;
+        tokio::select! {
+            () = graceful.shutdown() => Drained::All,
+            () = conns.none_in_flight() => Drained::All,
+            () = tokio::time::sleep(deadline) => Drained::TimedOut(conns.in_flight()),
+            () = quit => Drained::Quit(conns.in_flight()),
         }
     }
 }

@@ -166,7 +166,9 @@ impl DeliverySlot {
 pub struct WriterHandle {
     jobs: mpsc::Sender<Message>,
     stored: watch::Receiver<StoredUpTo>,
-    batches: broadcast::Sender<StoredBatch>,
+    /// Weak, so that the batches end for their followers when the writer
+    /// thread does, however many capture tasks still hold a handle.
+    batches: broadcast::WeakSender<StoredBatch>,
 }
 
 impl WriterHandle {
@@ -211,15 +213,21 @@ impl WriterHandle {
         self.stored.clone()
     }
 
-    /// A receiver of every committed batch's summaries, from now on.
+    /// A receiver of every committed batch's summaries, from now on (one
+    /// that is already closed once the writer has stopped).
     pub fn subscribe_batches(&self) -> broadcast::Receiver<StoredBatch> {
-        self.batches.subscribe()
+        match self.batches.upgrade() {
+            Some(batches) => batches.subscribe(),
+            None => broadcast::channel(1).1,
+        }
     }
 
     /// True while someone receives the committed batches (so summaries are
     /// worth building).
     pub fn followed(&self) -> bool {
-        self.batches.receiver_count() > 0
+        self.batches
+            .upgrade()
+            .is_some_and(|b| b.receiver_count() > 0)
     }
 }
 
@@ -287,7 +295,7 @@ impl GroupCommitWriter {
         let handle = WriterHandle {
             jobs: jobs.clone(),
             stored,
-            batches,
+            batches: batches.downgrade(),
         };
         Ok((Self { thread, jobs, wal }, handle))
     }

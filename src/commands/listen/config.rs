@@ -155,7 +155,7 @@ impl ListenConfig {
                 header_read_timeout: limits.header_timeout,
                 max_connections: limits.max_connections.map(|n| n as usize),
                 max_inflight_body: limits.max_inflight_body.as_u64(),
-                ..Limits::default()
+                drain_timeout: limits.drain_timeout,
             },
             guard,
             output: OutputMode::resolve(output.json, output.no_tui, stdout_is_tty),
@@ -317,6 +317,12 @@ mod tests {
             ("hookcap listen", |c| {
                 c.limits.max_connections.is_none()
                     && c.limits.max_inflight_body == 256 * 1024 * 1024
+            }),
+            ("hookcap listen", |c| {
+                c.limits.drain_timeout == Duration::from_secs(5)
+            }),
+            ("hookcap listen --drain-timeout 1m", |c| {
+                c.limits.drain_timeout == Duration::from_secs(60)
             }),
             ("hookcap listen --max-inflight-body 1MiB", |c| {
                 c.limits.max_inflight_body == 1024 * 1024
