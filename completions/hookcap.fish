@@ -52,8 +52,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Resp
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-connections -d 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
@@ -86,8 +89,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l upstream-tim
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l body-timeout -d 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-connections -d 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-env -d 'Read the secret from this environment variable' -r
