@@ -317,3 +317,90 @@ fn a_request_in_flight_when_stopped_is_answered_before_the_exit() {
     assert_eq!(res.status, 200);
     assert!(l.stderr().contains("waiting for 1 in-flight request"));
 }
+
+/// `listen --json > /dev/full`: the listening line cannot be written, so
+/// stderr says once that output is off (with the URL), and capture goes on.
+#[test]
+fn a_full_disk_turns_output_off_but_capture_goes_on() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let mut child = crate::util::hookcap()
+        .args(["listen", "--json", "--port", "0", "--db"])
+        .arg(&db)
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("output is off"), "{line}");
+    let addr: std::net::SocketAddr = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    for i in 0..2 {
+        let req = format!("POST /kept/{i} HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nx");
+        assert_eq!(send_raw(addr, req.as_bytes()).status, 200);
+    }
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(!rest.contains("output is off"), "said once: {rest}");
+    let out = String::from_utf8(run_ok(&db, &["ls", "--json"])).unwrap();
+    assert_eq!(out.lines().count(), 2);
+}
+
+/// `listen --json | head -1`: once the reader is gone the listener stops at
+/// once (no request needed to find out) and exits 3, never hanging its caller.
+#[test]
+fn a_closed_stdout_pipe_stops_the_listener_with_exit_3() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut child = crate::util::hookcap()
+        .args(["listen", "--json", "--port", "0", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = crate::util::listening_addr(first.trim()).expect("the listening event");
+    assert_eq!(
+        send_raw(
+            addr,
+            b"POST /kept HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nx"
+        )
+        .status,
+        200
+    );
+    drop(stdout);
+    let deadline = std::time::Instant::now() + crate::util::PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(3));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("stdout was closed"), "{err}");
+    let out = String::from_utf8(run_ok(&db, &["ls", "--json"])).unwrap();
+    assert_eq!(out.lines().count(), 1, "what was answered is stored");
+}

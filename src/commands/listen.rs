@@ -15,6 +15,7 @@
 mod config;
 mod keep;
 mod output;
+mod stdout;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +33,7 @@ pub use config::{Answer, ListenConfig, OutputMode};
 pub(crate) use config::{parse_header, read_body_arg};
 use keep::Keeper;
 use output::LiveOutput;
+use stdout::say;
 
 use super::Context;
 use crate::capture::{
@@ -133,6 +135,9 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
             printed.count,
             ctx.db.display()
         );
+    }
+    if printed.stdout_closed {
+        return Ok(Exit::OutputClosed);
     }
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
         eprintln!(
@@ -249,12 +254,6 @@ fn in_flight(n: usize) -> String {
         1 => "1 in-flight request".to_owned(),
         n => format!("{n} in-flight requests"),
     }
-}
-
-/// A line on stderr; a terminal that is gone (SIGHUP) is no reason to panic.
-fn say(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "hookcap: {line}");
 }
 
 /// Ctrl-C, SIGTERM, SIGHUP and `--timeout` all end the listener gracefully;
