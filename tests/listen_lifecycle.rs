@@ -404,3 +404,98 @@ fn a_closed_stdout_pipe_stops_the_listener_with_exit_3() {
     let out = String::from_utf8(run_ok(&db, &["ls", "--json"])).unwrap();
     assert_eq!(out.lines().count(), 1, "what was answered is stored");
 }
+
+fn targets(db: &std::path::Path) -> Vec<String> {
+    let out = String::from_utf8(run_ok(db, &["ls", "--json", "-n", "100"])).unwrap();
+    let mut t: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["target"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    t.sort();
+    t
+}
+
+fn remove_database(db: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
+}
+
+/// Deleting the database under a running listener: the next request is
+/// stored in a fresh database at the path (never a 2xx into the deleted one).
+#[test]
+fn a_deleted_database_is_started_over_and_nothing_answered_is_lost() {
+    let mut l = Listener::start(&[]);
+    assert_eq!(l.post("/before", &[], b"x").status, 200);
+    remove_database(&l.db);
+    for i in 0..3 {
+        assert_eq!(l.post(&format!("/after/{i}"), &[], b"x").status, 200);
+    }
+    assert_eq!(targets(&l.db), ["/after/0", "/after/1", "/after/2"]);
+    // The printed lines go on with the new session.
+    let lines: Vec<String> = (0..4).map(|_| l.next_line()).collect();
+    assert!(lines[3].contains("/after/2"), "{lines:?}");
+    assert_eq!(l.terminate().code(), Some(0));
+    let err = l.stderr();
+    assert!(
+        err.contains("was deleted while listening: started over"),
+        "{err}"
+    );
+    assert_eq!(targets(&l.db).len(), 3, "still there after the stop");
+}
+
+/// Replacing the database file (`mv other.db hookcap.db`): the listener
+/// goes on in the file put there, in a new session; the old file's log,
+/// left at the path, is not read into it.
+#[test]
+fn a_replaced_database_is_written_from_then_on() {
+    let l = Listener::start(&[]);
+    assert_eq!(l.post("/before", &[], b"x").status, 200);
+    let mut other = Listener::start(&[]);
+    assert_eq!(other.post("/other", &[], b"x").status, 200);
+    assert_eq!(other.terminate().code(), Some(0));
+    std::fs::rename(&other.db, &l.db).unwrap();
+    assert_eq!(l.post("/after", &[], b"x").status, 200);
+    assert_eq!(targets(&l.db), ["/after", "/other"]);
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let sessions: i64 = conn
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 2, "a new session beside the other file's own");
+}
+
+/// A file that is not a database put in its place: 503 (never 200) until
+/// the path can be used again.
+#[test]
+fn a_database_replaced_by_garbage_gets_503_until_it_can_start_over() {
+    let l = Listener::start(&[]);
+    assert_eq!(l.post("/before", &[], b"x").status, 200);
+    let junk = l.dir.path().join("junk");
+    std::fs::write(&junk, vec![0x42u8; 8192]).unwrap();
+    std::fs::rename(&junk, &l.db).unwrap();
+    let res = l.post("/refused", &[], b"x");
+    assert_eq!(res.status, 503);
+    assert!(res.header("retry-after").is_some());
+    remove_database(&l.db);
+    let deadline = std::time::Instant::now() + crate::util::PATIENCE;
+    // It tries again at most once a second: 503 until then, never 200 early.
+    loop {
+        let status = l.post("/later", &[], b"x").status;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(std::time::Instant::now() < deadline, "never started over");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(targets(&l.db), ["/later"]);
+}

@@ -75,7 +75,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     let url = format!("http://{addr}");
     let session = config.answer.create_session(&store, &url)?;
-    let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
+    let (writer, handle) = GroupCommitWriter::start_for_session(&ctx.db, &session)?;
     let checkpointer = Checkpointer::start(&ctx.db, writer.wal_log())?;
     let keeper = config
         .keep
@@ -87,7 +87,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         ctx,
         &session,
         &url,
-        handle.subscribe_batches(),
+        (handle.subscribe_batches(), handle.start_overs()),
         stop.clone(),
     )?;
     let inspector = match config.output {

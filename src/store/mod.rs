@@ -17,6 +17,7 @@ mod filter_tests;
 pub(crate) mod fixtures;
 mod open;
 mod queries;
+mod reopen;
 mod retention;
 mod schema;
 mod select;
@@ -33,7 +34,7 @@ pub use queries::{ListQuery, SessionRef};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
 pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
+    Committed, DeliverySlot, GroupCommitWriter, StartOvers, StoredBatch, StoredUpTo, WriterHandle,
 };
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.

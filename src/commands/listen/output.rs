@@ -31,7 +31,7 @@ use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
-use crate::store::{Store, StoredBatch};
+use crate::store::{StartOvers, Store, StoredBatch};
 
 /// The least time between two wake-ups of the output thread while requests
 /// keep coming; a line is printed at most this much later than its commit.
@@ -65,6 +65,9 @@ struct Follower {
     exit_filter: Option<Filter>,
     stop: watch::Sender<bool>,
     sink: Sink,
+    /// The writer's start-overs in new database files, and how many were seen.
+    start_overs: StartOvers,
+    seen_start_overs: u32,
     last_id: i64,
     /// Forwarded requests seen before the app answered them.
     pending: BTreeSet<i64>,
@@ -79,7 +82,7 @@ impl LiveOutput {
         ctx: &Context,
         session: &Session,
         url: &str,
-        batches: broadcast::Receiver<StoredBatch>,
+        (batches, start_overs): (broadcast::Receiver<StoredBatch>, StartOvers),
         stop: watch::Sender<bool>,
     ) -> anyhow::Result<Self> {
         let whereabouts = format!("listening on {url}, storing into {}", ctx.db.display());
@@ -98,6 +101,8 @@ impl LiveOutput {
             exit_filter: config.exit_filter.clone(),
             stop,
             sink,
+            seen_start_overs: start_overs.count(),
+            start_overs,
             last_id: 0,
             pending: BTreeSet::new(),
             printed: Printed::default(),
@@ -216,6 +221,13 @@ impl Follower {
     /// pending ones that have settled since. New pending rows are remembered;
     /// anything else was printed before.
     fn take(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+        let start_overs = self.start_overs.count();
+        if start_overs != self.seen_start_overs
+            && let Some(first) = rows.first()
+        {
+            self.seen_start_overs = start_overs;
+            self.follow_new_session(first.session_id);
+        }
         let before = self.last_id;
         let mut ready = Vec::with_capacity(rows.len());
         let mut whole_window = true;
@@ -242,6 +254,18 @@ impl Follower {
             self.count_each(&ready)?
         };
         self.print_rows(&ready, matched)
+    }
+
+    /// The writer started over in a new database file (the old one was
+    /// deleted or replaced): follow its new session there, from its start.
+    fn follow_new_session(&mut self, session_id: i64) {
+        self.session_id = session_id;
+        self.last_id = 0;
+        self.pending.clear();
+        match Store::open_existing(self.store.path()) {
+            Ok(store) => self.store = store,
+            Err(e) => tracing::warn!("could not open the new database to print from it: {e}"),
+        }
     }
 
     /// How many of the session's rows in `(after, last]` match `--match`:
