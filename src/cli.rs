@@ -138,7 +138,13 @@ Examples:
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
   hookcap listen --keep 1000                  keep only the newest 1000 requests
   hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
-  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
+  hookcap listen --max-body 1MiB --body-timeout 10s --max-connections 500   tighter limits
+  hookcap listen --drain-timeout 30s          on Ctrl-C, give slow uploads 30s to finish
+
+Exit codes: 0 stopped (Ctrl-C, SIGTERM, --exit-after), 1 could not start (e.g. the port
+is taken), 2 usage or unusable database, 3 stdout was closed (e.g. `| head -1`),
+124 --timeout before --exit-after.";
 
 const FORWARD_EXAMPLES: &str = "\
 Examples:
