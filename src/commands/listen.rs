@@ -82,6 +82,8 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))
         .transpose()?;
     let (stop, stopped) = watch::channel(false);
+    // Before the listening line: a script that reads it may signal at once.
+    let signals = Signals::new();
     let output = LiveOutput::start(
         &config,
         ctx,
@@ -102,7 +104,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
 
     let timed_out = Arc::new(AtomicBool::new(false));
     let (quit, quitting) = watch::channel(false);
-    spawn_stop_triggers(&config, (stop.clone(), quit), timed_out.clone());
+    spawn_stop_triggers(&config, signals, (stop.clone(), quit), timed_out.clone());
     let state = Arc::new(CaptureState {
         writer: handle,
         session_id: session.id,
@@ -260,12 +262,12 @@ fn in_flight(n: usize) -> String {
 /// a signal after that (the first being any of them) means quit now.
 fn spawn_stop_triggers(
     config: &ListenConfig,
+    mut signals: Signals,
     (stop, quit): (watch::Sender<bool>, watch::Sender<bool>),
     timed_out: Arc<AtomicBool>,
 ) {
     let on_signal = stop.clone();
     tokio::spawn(async move {
-        let mut signals = Signals::new();
         loop {
             signals.recv().await;
             if *on_signal.borrow() {
