@@ -6,7 +6,7 @@
 //! Each connection runs in its own task under a `conn` span, registered in
 //! [`conns::Conns`], which caps how many are open (below the descriptor
 //! limit) and sheds the idlest or slowest one for a newcomer at the cap.
-//! hyper parses HTTP/1; a [`head::Recorder`] around the socket keeps the
+//! hyper parses HTTP/1; a [`recorder::Recorder`] around the socket keeps the
 //! heads as sent (order, case, duplicates) and judges them strictly: a
 //! malformed head is answered `400` and ends its connection, and one hyper
 //! refuses (`400`, `431` for more than [`service::MAX_HEADER_FIELDS`] fields)
@@ -24,6 +24,7 @@ pub mod forward;
 pub mod guard;
 pub mod head;
 mod limits;
+pub mod recorder;
 pub mod service;
 pub mod shape;
 
@@ -47,7 +48,8 @@ pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;
 
 use conns::{Conns, Registration};
-use head::{HeadQueue, Recorder};
+use head::HeadQueue;
+use recorder::Recorder;
 use service::ConnInfo;
 
 /// At most one warning of a kind per this long (a flood must not flood the log).

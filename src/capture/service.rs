@@ -160,6 +160,36 @@ async fn read_request<'a>(
     parts: &Parts,
     body: Incoming,
 ) -> (NewRequest, Verdict, Held<'a>) {
+    let (mut request, malformed) = request_head(state, conn, parts);
+    if let Some(why) = malformed {
+        // Its body's framing is unknown: nothing more is read.
+        let why = format!("malformed request head: {why}");
+        request.truncated = announces_body(&request.headers);
+        request.response = shape::plain_record(StatusCode::BAD_REQUEST, &format!("{why}\n"));
+        request.rejected = Some(why);
+        return (request, Verdict::Malformed, state.bodies.start());
+    }
+    let body = read_body(body, &state.limits, &state.bodies).await;
+    let incomplete = body.end != BodyEnd::Complete;
+    let (response, refused) = body
+        .end
+        .refusal(&state.bodies)
+        .unwrap_or_else(|| (state.responder.first_record(), None));
+    request.body = body.bytes;
+    request.truncated = incomplete;
+    request.response = response;
+    request.rejected = refused;
+    let verdict = judge(state, conn, &mut request, incomplete);
+    (request, verdict, body.held)
+}
+
+/// The record of a request's head (as the tap recorded it, else hyper's
+/// view), with no body yet, and why the head is malformed if it is.
+fn request_head(
+    state: &CaptureState,
+    conn: &ConnInfo,
+    parts: &Parts,
+) -> (NewRequest, Option<String>) {
     let received_at = Timestamp::now();
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
@@ -175,32 +205,7 @@ async fn read_request<'a>(
             (parts.uri.to_string(), headers)
         }
     };
-    if let Some(why) = malformed {
-        // Its body's framing is unknown: nothing more is read.
-        let why = format!("malformed request head: {why}");
-        let request = NewRequest {
-            session_id: state.session_id,
-            received_at,
-            method: parts.method.as_str().to_owned(),
-            target,
-            http_version: version_str(parts.version).to_owned(),
-            remote_addr: conn.remote_text.clone(),
-            truncated: announces_body(&headers),
-            headers,
-            body: Vec::new(),
-            response: shape::plain_record(StatusCode::BAD_REQUEST, &format!("{why}\n")),
-            signature: None,
-            rejected: Some(why),
-        };
-        return (request, Verdict::Malformed, state.bodies.start());
-    }
-    let body = read_body(body, &state.limits, &state.bodies).await;
-    let incomplete = body.end != BodyEnd::Complete;
-    let (response, refused) = body
-        .end
-        .refusal(&state.bodies)
-        .unwrap_or_else(|| (state.responder.first_record(), None));
-    let mut request = NewRequest {
+    let request = NewRequest {
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
@@ -208,28 +213,42 @@ async fn read_request<'a>(
         http_version: version_str(parts.version).to_owned(),
         remote_addr: conn.remote_text.clone(),
         headers,
-        body: body.bytes,
-        truncated: incomplete,
-        response,
+        body: Vec::new(),
+        truncated: false,
+        response: state.responder.first_record(),
         signature: None,
-        rejected: refused,
+        rejected: None,
     };
-    let mut verdict = if incomplete {
+    (request, malformed)
+}
+
+/// Runs the guard's checks: the signature verdict is always recorded; a
+/// rejection replaces the answer, unless the body was already refused.
+fn judge(
+    state: &CaptureState,
+    conn: &ConnInfo,
+    request: &mut NewRequest,
+    incomplete: bool,
+) -> Verdict {
+    let fallback = if incomplete {
         Verdict::Incomplete
     } else {
         Verdict::Serve
     };
-    if !state.guard.is_empty() {
-        let judgement = state.guard.judge(&request, conn.remote.ip());
-        request.signature = judgement.signature;
-        if let (Some((status, why)), false) = (judgement.rejected, incomplete) {
+    if state.guard.is_empty() {
+        return fallback;
+    }
+    let judgement = state.guard.judge(request, conn.remote.ip());
+    request.signature = judgement.signature;
+    match judgement.rejected {
+        Some((status, why)) if !incomplete => {
             request.response =
                 shape::plain_record(status, &format!("rejected by hookcap: {why}\n"));
             request.rejected = Some(why);
-            verdict = Verdict::Rejected;
+            Verdict::Rejected
         }
+        _ => fallback,
     }
-    (request, verdict, body.held)
 }
 
 impl Responder {
