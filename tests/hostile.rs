@@ -287,7 +287,7 @@ fn a_request_is_answered_while_a_thousand_slow_connections_are_open() {
 }
 
 #[test]
-fn max_connections_sheds_the_idlest_connection_for_a_new_one() {
+fn max_connections_sheds_the_oldest_waiting_connection_for_a_new_one() {
     let l = Listener::start(&["--max-connections", "4"]);
     // Four connections that sent nothing, the oldest first.
     let mut idle: Vec<TcpStream> = (0..4)
@@ -302,7 +302,7 @@ fn max_connections_sheds_the_idlest_connection_for_a_new_one() {
     let oldest = std::io::Read::read_to_end(&mut idle[0], &mut rest);
     assert!(
         matches!(oldest, Ok(0)),
-        "the idlest one was closed: {oldest:?}"
+        "the oldest one was closed: {oldest:?}"
     );
 }
 
@@ -360,4 +360,36 @@ fn bodies_in_flight_share_one_budget_and_the_one_beyond_it_gets_503() {
     }
     // Both answered: their memory is given back.
     assert_eq!(l.post("/after", &[], &vec![b'c'; size]).status, 200);
+}
+
+#[test]
+fn running_out_of_descriptors_sheds_a_connection_and_says_so_rarely() {
+    if !can_hold(400) {
+        return;
+    }
+    // A cap far above what 128 descriptors allow: accept itself runs out.
+    let started = std::time::Instant::now();
+    let mut l = Listener::start_with_nofile(
+        128,
+        &["--max-connections", "5000", "--header-timeout", "60s"],
+    );
+    let slow: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut s = TcpStream::connect(l.addr).expect("connect");
+            s.write_all(format!("POST /slow/{i} HTTP/1.1\r\nHost: t\r\n").as_bytes())
+                .unwrap();
+            s
+        })
+        .collect();
+    assert_eq!(l.post("/quick", &[], b"x").status, 200);
+    drop(slow);
+    assert_eq!(l.terminate().code(), Some(0));
+    let err = l.stderr();
+    let warnings = err.matches("out of file descriptors").count() as u64;
+    let allowed = started.elapsed().as_secs() / 5 + 1;
+    assert!(
+        (1..=allowed).contains(&warnings),
+        "{warnings} warnings in {:?}:\n{err}",
+        started.elapsed()
+    );
 }

@@ -1,12 +1,13 @@
 //! Fair use of file descriptors: a cap on open connections below the
 //! process's descriptor limit, and whom to let go when it is reached.
 //!
-//! Every accepted connection is registered with its phase: idle (between
-//! requests, or nothing sent yet), reading a request (head or body still
-//! arriving), or busy (the request is whole and being stored or answered).
-//! When a new connection arrives at the cap, the one idle the longest goes
-//! first, then the one whose request has been arriving the longest (a client
-//! dripping its head or body): slow clients cannot crowd out quick ones. A
+//! Every accepted connection is registered with its phase: reading a request
+//! (from the moment it is accepted, or its first byte after an answer, until
+//! its body is whole), busy (being stored or answered), or idle (answered,
+//! kept alive for another request). When a new connection arrives at the cap,
+//! the one idle the longest goes first, then the one whose request has been
+//! arriving the longest (a client dripping its head or body, or one that
+//! connected and sent nothing): slow clients cannot crowd out quick ones. A
 //! busy connection is never shed, so nothing stored is left unanswered; if
 //! every connection is busy, the new one is closed at once.
 //!
@@ -199,8 +200,10 @@ impl Conns {
             return None;
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        // Its request is arriving from now on: a client that sends nothing
+        // ranks with the slow ones, by when it came.
         let conn = Arc::new(Conn {
-            phase: AtomicU8::new(IDLE),
+            phase: AtomicU8::new(READING),
             since: AtomicU64::new(
                 u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX),
             ),
@@ -247,10 +250,11 @@ mod tests {
         let a = conns.admit().unwrap();
         let b = conns.admit().unwrap();
         let c = conns.admit().unwrap();
-        let _a = a.conn.request_started(); // reading since the start
+        let _a = a.conn.request_started(); // reading since it came
         let b_request = b.conn.request_started();
         b_request.busy();
-        // c is idle (nothing sent yet): it goes first.
+        drop(c.conn.request_started()); // answered: idle, kept alive
+        // c is idle: it goes first, though a has been reading longer.
         let d = conns.admit().unwrap();
         assert!(!conns.open.lock().unwrap().contains_key(&c.id));
         // Then a, the one still reading; b is busy.

@@ -179,7 +179,7 @@ async fn accept_failed(e: &std::io::Error, conns: &Conns, warned: &mut Warned) {
             tracing::warn!(
                 "out of file descriptors ({e}){}; raise `ulimit -n` or lower --max-connections",
                 if shed {
-                    ": shed the idlest connection"
+                    ": shed the idlest or slowest connection"
                 } else {
                     ""
                 }
