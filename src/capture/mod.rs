@@ -100,7 +100,6 @@ fn http_builder(state: &CaptureState) -> http1::Builder {
         // Values with control characters are still captured (the tap
         // records them); invalid field *names* are the tap's to refuse.
         .ignore_invalid_headers(true)
-        .max_headers(service::MAX_HEADER_FIELDS)
         // Lets the forwarder write the caller's header case upstream.
         .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
         .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);

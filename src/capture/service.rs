@@ -68,8 +68,9 @@ pub struct ConnInfo {
 /// relayed as it arrives.
 pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
 
-/// The most header fields hyper parses in one head (its default, set
-/// explicitly); a head with more is answered `431` (and stored, marked).
+/// The most header fields hyper parses in one head (its default, which the
+/// capture server keeps); a head with more is answered `431` (and stored,
+/// marked).
 pub const MAX_HEADER_FIELDS: usize = 100;
 
 /// The longest request target hyper accepts (`414` beyond).
