@@ -11,6 +11,11 @@
 //! watch channel (never blocking capture), records its replays (`r`) through
 //! the same writer, and quitting it stops the listener the same graceful way
 //! Ctrl-C does.
+//!
+//! Stopping is graceful: the listener stops accepting, closes the inspector,
+//! then says how many requests are still in flight and waits for them up to
+//! `--drain-timeout`; a second signal cuts them off at once. stdout failing
+//! never stops capture silently (see `stdout.rs`).
 
 mod config;
 mod keep;
@@ -20,7 +25,6 @@ mod stdout;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -131,23 +135,23 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     checkpointer.stop();
     inspected?;
     if config.output == OutputMode::Tui {
-        eprintln!(
-            "hookcap: session {} captured {} requests into {}",
+        say(&format!(
+            "session {} captured {} requests into {}",
             session.id,
             printed.count,
             ctx.db.display()
-        );
+        ));
     }
     if printed.stdout_closed {
         return Ok(Exit::OutputClosed);
     }
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
-        eprintln!(
-            "hookcap: timed out after {} with {} of {} requests",
+        say(&format!(
+            "timed out after {} with {} of {} requests",
             humantime::format_duration(config.timeout.unwrap_or_default()),
             printed.matched,
             config.exit_after.unwrap_or_default()
-        );
+        ));
         return Ok(Exit::TimedOut);
     }
     Ok(Exit::Success)
