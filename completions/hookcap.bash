@@ -269,7 +269,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__forward)
-            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --db --color --help --version"
+            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,6 +300,18 @@ _hookcap() {
                     return 0
                     ;;
                 --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-inflight-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -675,7 +687,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__listen)
-            opts="-p -H -h -V --host --port --status --body --header --delay --respond --rules --seed --max-body --header-timeout --body-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --keep --db --color --help --version"
+            opts="-p -H -h -V --host --port --status --body --header --delay --respond --rules --seed --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --keep --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +746,18 @@ _hookcap() {
                     return 0
                     ;;
                 --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-inflight-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -57,8 +57,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l respond -d 'A
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l rules -d 'Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l seed -d 'Seed for the rules\' rates (p=0.2), so a run can be repeated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-connections -d 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
@@ -91,8 +94,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l upstream-tim
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l body-timeout -d 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-connections -d 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-env -d 'Read the secret from this environment variable' -r

@@ -152,7 +152,13 @@ Examples:
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
   hookcap listen --keep 1000                  keep only the newest 1000 requests
   hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
-  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
+  hookcap listen --max-body 1MiB --body-timeout 10s --max-connections 500   tighter limits
+  hookcap listen --drain-timeout 30s          on Ctrl-C, give slow uploads 30s to finish
+
+Exit codes: 0 stopped (Ctrl-C, SIGTERM, --exit-after), 1 could not start (e.g. the port
+is taken), 2 usage or unusable database, 3 stdout was closed (e.g. `| head -1`),
+124 --timeout before --exit-after.";
 
 const FORWARD_EXAMPLES: &str = "\
 Examples:
@@ -334,12 +340,21 @@ pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
-    /// Disconnect a client that has not sent a complete request head within this time
+    /// Disconnect a client that has not sent a complete request head within this time (in total, however it drips)
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub header_timeout: Duration,
-    /// Cut off a client whose body stalls this long (stored truncated, answered 408)
+    /// Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub body_timeout: Duration,
+    /// Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)
+    #[arg(long, default_value = "256MiB", value_name = "SIZE")]
+    pub max_inflight_body: bytesize::ByteSize,
+    /// On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub drain_timeout: Duration,
 }
 
 /// How to print captured requests.

@@ -11,6 +11,7 @@ mod forward;
 mod generated;
 mod har_import;
 mod har_readers;
+mod hostile;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;

@@ -415,3 +415,38 @@ fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(delivery_kinds(&db, "1").is_empty());
 }
+
+/// Quitting the inspector with a request in flight restores the terminal and
+/// says what it waits for, instead of a blank screen; Ctrl-C then quits at once.
+#[test]
+fn quitting_with_a_request_in_flight_says_so_and_ctrl_c_quits_now() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((t, port)) = start_listening(&db, "listen --port 0 --drain-timeout 10m") else {
+        return;
+    };
+    let mut upload = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    upload.set_read_timeout(Some(PATIENCE)).unwrap();
+    upload
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n")
+        .unwrap();
+    let mut continued = [0u8; 25];
+    upload.read_exact(&mut continued).unwrap();
+    upload.write_all(b"only the start").unwrap();
+    t.keys(&["q"]);
+    t.wait_for("the message", |s| {
+        s.contains("waiting for 1 in-flight request (Ctrl-C again to quit now)")
+    });
+    assert_eq!(t.pane("#{alternate_on}"), "0", "the terminal is restored");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(screen.contains("cut off 1 in-flight request"), "{screen}");
+    let mut got = Vec::new();
+    let _ = upload.read_to_end(&mut got);
+    assert!(
+        !got.starts_with(b"HTTP/1.1 2"),
+        "no answer for what was cut off"
+    );
+}

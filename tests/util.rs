@@ -92,9 +92,34 @@ impl Listener {
         Self::spawn(dir, &["forward", target], extra)
     }
 
+    /// Like [`Listener::start`], with the listener's descriptor limit
+    /// (`RLIMIT_NOFILE`) lowered to `nofile` by the shell that starts it.
+    pub fn start_with_nofile(nofile: u32, extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut shell = Command::new("sh");
+        shell
+            .arg("-c")
+            .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_hookcap"));
+        Self::spawn_with(dir, shell, &["listen"], extra)
+    }
+
     fn spawn(dir: tempfile::TempDir, command: &[&str], extra: &[&str]) -> Self {
+        Self::spawn_with(dir, hookcap(), command, extra)
+    }
+
+    fn spawn_with(
+        dir: tempfile::TempDir,
+        mut program: Command,
+        command: &[&str],
+        extra: &[&str],
+    ) -> Self {
         let db = dir.path().join("hookcap.db");
-        let mut child = hookcap()
+        for var in ["HOOKCAP_DB", "HOOKCAP_PORT", "HOOKCAP_LOG", "NO_COLOR"] {
+            program.env_remove(var);
+        }
+        let mut child = program
+            .stdin(Stdio::null())
             .args(command)
             .args(["--port", "0", "--no-tui", "--db"])
             .arg(&db)

@@ -11,14 +11,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Either};
-use hyper::body::{Body as _, Incoming};
+use http_body_util::Either;
+use hyper::body::{Body, Incoming};
 use hyper::header::{CONNECTION, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
+use super::body::{BodyEnd, read_body};
+use super::budget::{BodyBudget, Held};
+use super::conns::{Conn, InFlight};
 use super::forward::Forwarder;
-use super::head::{HeadQueue, take_head};
+use super::head::{HeadQueue, MAX_HEAD_BYTES, take_head, take_refused};
 use super::relay::AnswerBody;
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
@@ -49,6 +52,8 @@ pub struct CaptureState {
     pub limits: Limits,
     /// Live signature, token and address checks.
     pub guard: Guard,
+    /// The memory all bodies in flight may hold together.
+    pub bodies: BodyBudget,
 }
 
 /// Per-connection facts the service needs.
@@ -59,29 +64,17 @@ pub struct ConnInfo {
     pub remote_text: String,
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
+    /// The connection's entry in the connection cap.
+    pub conn: Arc<Conn>,
 }
 
-/// The most body memory reserved up front from a request's `Content-Length`.
-const PREALLOCATE_MAX: u64 = 256 * 1024;
+/// The most header fields hyper parses in one head (its default, which the
+/// capture server keeps); a head with more is answered `431` (and stored,
+/// marked).
+pub const MAX_HEADER_FIELDS: usize = 100;
 
-/// How reading a body ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyEnd {
-    /// The whole body arrived.
-    Complete,
-    /// It was longer than the limit; only the start was kept.
-    OverLimit,
-    /// The client went silent for too long.
-    Stalled,
-    /// The connection failed or the framing was broken.
-    Broken,
-}
-
-/// The body as read: at most the limit, and how reading ended.
-struct ReadBody {
-    bytes: Vec<u8>,
-    end: BodyEnd,
-}
+/// The longest request target hyper accepts (`414` beyond).
+const MAX_TARGET_LEN: usize = 65_534;
 
 /// What became of a request once read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +86,17 @@ enum Verdict {
     /// The body did not arrive whole (`413`/`408`/`400`); the record holds the
     /// refusal and the connection is closed afterwards.
     Incomplete,
+    /// The head is not valid HTTP/1.1 (see [`super::head`]): answered `400`
+    /// without reading a body, and the connection is closed, so nothing after
+    /// it is read as a request.
+    Malformed,
+}
+
+impl Verdict {
+    /// True when the connection must close after the answer.
+    fn closes(self) -> bool {
+        matches!(self, Self::Incomplete | Self::Malformed)
+    }
 }
 
 /// The error that makes hyper close a connection without answering: a
@@ -106,33 +110,100 @@ pub struct Withheld(&'static str);
 pub const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
 /// Captures one request and answers it. Never answers 2xx unless the request
-/// was committed to the store; an `Err` closes the connection unanswered.
+/// was committed to the store.
 pub async fn handle(
     state: Arc<CaptureState>,
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
-) -> Result<Response<AnswerBody>, Withheld> {
+) -> Result<Response<Answering<AnswerBody>>, Withheld> {
+    let in_flight = conn.conn.request_started();
     let (parts, body) = req.into_parts();
-    let (request, verdict) = read_request(&state, &conn, &parts, body).await;
-    match (&state.responder, verdict) {
+    let (request, verdict, _held) = read_request(&state, &conn, &parts, body).await;
+    in_flight.busy();
+    let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
-            Ok(forwarder.forward(&state.writer, request, conn.remote).await)
+            forwarder.forward(&state.writer, request, conn.remote).await
         }
-        _ => store_then_answer(&state, request, verdict).await,
+        _ => store_then_answer(&state, request, verdict).await?,
+    };
+    Ok(res.map(|body| Answering {
+        body,
+        _in_flight: in_flight,
+    }))
+}
+
+/// An answer's body, holding its request [`InFlight`] until hyper has
+/// written all of it (or dropped it with the connection).
+pub struct Answering<B> {
+    body: B,
+    _in_flight: InFlight,
+}
+
+impl<B: Body + Unpin> Body for Answering<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<B::Data>, B::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
     }
 }
 
 /// Reads the head and body into a request record and runs the guard's checks.
 /// Unless the verdict is [`Verdict::Serve`], the record already holds
-/// hookcap's refusal.
-async fn read_request(
-    state: &CaptureState,
+/// hookcap's refusal. The body's share of the budget is held until the
+/// returned [`Held`] is dropped, once the request is stored and answered.
+async fn read_request<'a>(
+    state: &'a CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, Verdict) {
+) -> (NewRequest, Verdict, Held<'a>) {
+    let (mut request, malformed) = request_head(state, conn, parts);
+    if let Some(why) = malformed {
+        // Its body's framing is unknown: nothing more is read.
+        let why = format!("malformed request head: {why}");
+        request.truncated = announces_body(&request.headers);
+        request.response = shape::plain_record(StatusCode::BAD_REQUEST, &format!("{why}\n"));
+        request.rejected = Some(why);
+        return (request, Verdict::Malformed, state.bodies.start());
+    }
+    let body = read_body(body, &state.limits, &state.bodies).await;
+    let incomplete = body.end != BodyEnd::Complete;
+    let (response, refused) = body
+        .end
+        .refusal(&state.bodies)
+        .unwrap_or_else(|| (state.responder.first_record(), None));
+    request.body = body.bytes;
+    request.truncated = incomplete;
+    request.response = response;
+    request.rejected = refused;
+    let verdict = judge(state, conn, &mut request, incomplete);
+    (request, verdict, body.held)
+}
+
+/// The record of a request's head (as the tap recorded it, else hyper's
+/// view), with no body yet, and why the head is malformed if it is.
+fn request_head(
+    state: &CaptureState,
+    conn: &ConnInfo,
+    parts: &Parts,
+) -> (NewRequest, Option<String>) {
     let received_at = Timestamp::now();
-    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &parts.uri) {
+    // A head too long to record whole is taken from hyper, which has all of it.
+    let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
+    let malformed = head.as_ref().and_then(|h| h.malformed.clone());
+    let (target, headers) = match head {
         Some(head) => (head.target, head.headers),
         None => {
             let headers = parts
@@ -143,22 +214,7 @@ async fn read_request(
             (parts.uri.to_string(), headers)
         }
     };
-    let body = read_body(body, &state.limits).await;
-    let response = match body.end {
-        BodyEnd::Complete => state.responder.first_record(),
-        BodyEnd::OverLimit => shape::plain_record(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request body exceeds hookcap's --max-body limit\n",
-        ),
-        BodyEnd::Stalled => {
-            shape::plain_record(StatusCode::REQUEST_TIMEOUT, "request body stalled\n")
-        }
-        BodyEnd::Broken => {
-            shape::plain_record(StatusCode::BAD_REQUEST, "request body could not be read\n")
-        }
-    };
-    let incomplete = body.end != BodyEnd::Complete;
-    let mut request = NewRequest {
+    let request = NewRequest {
         session_id: state.session_id,
         received_at,
         method: parts.method.as_str().to_owned(),
@@ -166,28 +222,42 @@ async fn read_request(
         http_version: version_str(parts.version).to_owned(),
         remote_addr: conn.remote_text.clone(),
         headers,
-        body: body.bytes,
-        truncated: incomplete,
-        response,
+        body: Vec::new(),
+        truncated: false,
+        response: state.responder.first_record(),
         signature: None,
         rejected: None,
     };
-    let mut verdict = if incomplete {
+    (request, malformed)
+}
+
+/// Runs the guard's checks: the signature verdict is always recorded; a
+/// rejection replaces the answer, unless the body was already refused.
+fn judge(
+    state: &CaptureState,
+    conn: &ConnInfo,
+    request: &mut NewRequest,
+    incomplete: bool,
+) -> Verdict {
+    let fallback = if incomplete {
         Verdict::Incomplete
     } else {
         Verdict::Serve
     };
-    if !state.guard.is_empty() {
-        let judgement = state.guard.judge(&request, conn.remote.ip());
-        request.signature = judgement.signature;
-        if let (Some((status, why)), false) = (judgement.rejected, incomplete) {
+    if state.guard.is_empty() {
+        return fallback;
+    }
+    let judgement = state.guard.judge(request, conn.remote.ip());
+    request.signature = judgement.signature;
+    match judgement.rejected {
+        Some((status, why)) if !incomplete => {
             request.response =
                 shape::plain_record(status, &format!("rejected by hookcap: {why}\n"));
             request.rejected = Some(why);
-            verdict = Verdict::Rejected;
+            Verdict::Rejected
         }
+        _ => fallback,
     }
-    (request, verdict)
 }
 
 impl Responder {
@@ -256,45 +326,73 @@ async fn store_then_answer(
         }
     }
     let mut res = shape::build(&record);
-    if verdict == Verdict::Incomplete {
+    if verdict.closes() {
         res.headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     Ok(res.map(Either::Left))
 }
 
-/// Reads the body up to `limits.max_body` bytes, giving up on a client that
-/// stalls for `limits.body_idle_timeout`.
-async fn read_body(mut body: Incoming, limits: &Limits) -> ReadBody {
-    let max = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
-    // Trust the announced length only so far: a sender could announce 16 MiB and send nothing.
-    let reserve = body
-        .size_hint()
-        .lower()
-        .min(limits.max_body)
-        .min(PREALLOCATE_MAX);
-    let mut bytes = Vec::with_capacity(reserve as usize);
-    let end = loop {
-        let frame = match tokio::time::timeout(limits.body_idle_timeout, body.frame()).await {
-            Err(_) => break BodyEnd::Stalled,
-            Ok(None) => break BodyEnd::Complete,
-            Ok(Some(Err(e))) => {
-                tracing::debug!("body read failed: {e}");
-                break BodyEnd::Broken;
-            }
-            Ok(Some(Ok(frame))) => frame,
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        let room = max.saturating_sub(bytes.len());
-        if data.len() > room {
-            bytes.extend_from_slice(&data[..room]);
-            break BodyEnd::OverLimit;
-        }
-        bytes.extend_from_slice(&data);
+/// Stores the head hyper refused to parse (it has already answered `400`,
+/// `414` or `431` and is closing the connection), marked with why, so the
+/// user sees what was sent. Nothing if the tap could not record it either.
+pub(super) async fn store_refused(state: &CaptureState, conn: &ConnInfo, err: &hyper::Error) {
+    let Some(head) = take_refused(&conn.heads) else {
+        return;
     };
-    ReadBody { bytes, end }
+    let (status, why) = if !err.is_parse_too_large() {
+        let why = head.malformed.clone();
+        (
+            400,
+            why.unwrap_or_else(|| format!("malformed request: {err}")),
+        )
+    } else if head.target.len() > MAX_TARGET_LEN {
+        (
+            414,
+            format!("request target longer than {MAX_TARGET_LEN} bytes"),
+        )
+    } else if head.headers.len() > MAX_HEADER_FIELDS {
+        let n = head.headers.len();
+        (
+            431,
+            format!("{n} header fields, more than {MAX_HEADER_FIELDS}"),
+        )
+    } else {
+        (
+            431,
+            format!("request head larger than {} KiB", MAX_HEAD_BYTES / 1024),
+        )
+    };
+    let request = NewRequest {
+        session_id: state.session_id,
+        received_at: Timestamp::now(),
+        method: head.method,
+        target: head.target,
+        http_version: head.version,
+        remote_addr: conn.remote_text.clone(),
+        truncated: head.truncated || announces_body(&head.headers),
+        headers: head.headers,
+        body: Vec::new(),
+        // What hyper answered: the status, no headers of note, no body.
+        response: ResponseRecord {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        signature: None,
+        rejected: Some(format!("refused by hookcap: {why}")),
+    };
+    if let Err(e) = state.writer.insert(request).await {
+        tracing::warn!("a refused request could not be stored: {e}");
+    }
+}
+
+/// True when a head says a body follows (which is then not read).
+fn announces_body(headers: &[Header]) -> bool {
+    headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("transfer-encoding")
+            || (h.name.eq_ignore_ascii_case("content-length") && h.value_str().trim() != "0")
+    })
 }
 
 fn version_str(v: Version) -> &'static str {

@@ -13,6 +13,7 @@ mod deliveries;
 mod hooks;
 mod open;
 mod queries;
+mod reopen;
 mod retention;
 mod rows;
 mod schema;
@@ -38,7 +39,7 @@ pub use queries::ListQuery;
 pub use retention::{Reclaim, Reclaimed};
 pub use select::Scan;
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
+    Committed, DeliverySlot, GroupCommitWriter, StartOvers, StoredBatch, StoredUpTo, WriterHandle,
 };
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.
@@ -47,6 +48,12 @@ pub enum StoreError {
     /// The file exists but is not an SQLite database (or is damaged beyond opening).
     #[error("{0} is not a hookcap database (not SQLite, or corrupt)")]
     NotADatabase(PathBuf),
+    /// An SQLite database of another application (tables, or a mark in its
+    /// header, but not hookcap's): refused untouched.
+    #[error(
+        "{0} is another application's SQLite database (it has no hookcap schema); hookcap leaves it untouched: pick another --db"
+    )]
+    Foreign(PathBuf),
     /// The file was written by a newer hookcap whose schema this one cannot read.
     #[error(
         "{path} was written by a newer hookcap (schema version {found}, this hookcap knows up to {known})"
@@ -62,8 +69,9 @@ pub enum StoreError {
     /// Reading a database that does not exist yet.
     #[error("no database at {0} (nothing captured yet? start `hookcap listen`)")]
     Missing(PathBuf),
-    /// Creating the file or its directory failed.
-    #[error("cannot create {path}: {source}")]
+    /// Creating the file or its directory failed. The I/O error is the
+    /// source, not part of this message, so a chain prints it once.
+    #[error("cannot create {path}")]
     Create {
         /// The path that could not be created.
         path: PathBuf,
@@ -88,7 +96,10 @@ impl StoreError {
     /// the caller should stop with a usage-class exit code rather than retry.
     pub fn is_unusable_database(&self) -> bool {
         match self {
-            Self::NotADatabase(_) | Self::NewerSchema { .. } | Self::Missing(_) => true,
+            Self::NotADatabase(_)
+            | Self::Foreign(_)
+            | Self::NewerSchema { .. }
+            | Self::Missing(_) => true,
             Self::Sqlite(e) => matches!(
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)

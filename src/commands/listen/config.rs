@@ -158,9 +158,11 @@ impl ListenConfig {
             answer,
             limits: Limits {
                 max_body: limits.max_body.as_u64(),
-                body_idle_timeout: limits.body_timeout,
+                body_timeout: limits.body_timeout,
                 header_read_timeout: limits.header_timeout,
-                ..Limits::default()
+                max_connections: limits.max_connections.map(|n| n as usize),
+                max_inflight_body: limits.max_inflight_body.as_u64(),
+                drain_timeout: limits.drain_timeout,
             },
             guard,
             output: OutputMode::resolve(output.json, output.no_tui, stdout_is_tty),
@@ -318,6 +320,22 @@ mod tests {
                         .is_some_and(|b| b.rules().len() == 2)
                 },
             ),
+            ("hookcap listen --max-connections 50", |c| {
+                c.limits.max_connections == Some(50)
+            }),
+            ("hookcap listen", |c| {
+                c.limits.max_connections.is_none()
+                    && c.limits.max_inflight_body == 256 * 1024 * 1024
+            }),
+            ("hookcap listen", |c| {
+                c.limits.drain_timeout == Duration::from_secs(5)
+            }),
+            ("hookcap listen --drain-timeout 1m", |c| {
+                c.limits.drain_timeout == Duration::from_secs(60)
+            }),
+            ("hookcap listen --max-inflight-body 1MiB", |c| {
+                c.limits.max_inflight_body == 1024 * 1024
+            }),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -361,7 +379,7 @@ mod tests {
                 |c| c.exit_filter.is_some() && c.keep.is_none(),
             ),
             ("hookcap forward 3000 --body-timeout 2s", |c| {
-                c.limits.body_idle_timeout == Duration::from_secs(2) && c.guard.is_empty()
+                c.limits.body_timeout == Duration::from_secs(2) && c.guard.is_empty()
             }),
             (
                 "hookcap forward 3000 --verify github --secret s --reject-invalid",
