@@ -10,7 +10,7 @@ impl App {
     /// The prompt's keys while the `/` filter has them.
     pub(super) fn edit_filter(&mut self, action: Action) -> Result<()> {
         match action {
-            Action::OpenFilter => self.view.filter.editing = true,
+            Action::OpenFilter => self.open_filter(),
             Action::FilterChar(c) => self.view.filter.input.push(c),
             Action::FilterBackspace => {
                 self.view.filter.input.pop();
@@ -27,6 +27,17 @@ impl App {
         // The filter line may have appeared or gone, changing the list's height.
         self.resize(self.view.size);
         Ok(())
+    }
+
+    /// Opens the prompt on the filter in force, with a space after it, so
+    /// what is typed next is a term of its own (`session:1 push`, never
+    /// `session:1push`).
+    fn open_filter(&mut self) {
+        let input = &mut self.view.filter.input;
+        if !input.is_empty() && !input.ends_with(char::is_whitespace) {
+            input.push(' ');
+        }
+        self.view.filter.editing = true;
     }
 
     /// Re-reads the list when the typed filter parses to something new.

@@ -196,6 +196,26 @@ fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
 }
 
 #[test]
+fn slash_opens_on_the_filter_in_force_with_a_space_after_it() {
+    let mut opts = crate::tui::app::testing::options(100, 30);
+    opts.filter = Some("session:1".into());
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.view.filter.input, "session:1 ");
+    type_text(&mut app, "hooks");
+    assert_eq!(app.view.filter.input, "session:1 hooks");
+    assert!(app.view.filter.error.is_none(), "{:?}", app.view.filter.error);
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 3, 5]);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.view.filter.input, "session:1 hooks ");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.view.filter.input, "session:1 hooks ", "one space, not two");
+}
+
+#[test]
 fn the_filter_takes_every_term_of_the_command_line() {
     let mut app = app_with(&typical(), 100, 30);
     assert_eq!(filtered(&mut app, "status:4xx"), [5]);
