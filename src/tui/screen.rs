@@ -69,7 +69,7 @@ fn list_pane_of(app: &App) -> ListPane<'_> {
     ListPane {
         window: &app.requests.list,
         focused: app.view.focus == Focus::List,
-        filtered: app.requests.filtered(),
+        filtered: app.narrowed(),
         searching: app.searching(),
         unseen: app.live.unseen,
         listening_on,

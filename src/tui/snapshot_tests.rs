@@ -12,7 +12,8 @@ use ratatui::style::Color;
 
 use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::testing::{
-    answer, app_with, app_with_deliveries, checked, delivery, forward_app_with, request, typical,
+    answer, app_with, app_with_deliveries, app_with_options, checked, delivery, forward_app_with,
+    options, request, typical,
 };
 use crate::tui::app::{Action, App};
 use crate::tui::pane::detail::Tab;
@@ -63,6 +64,22 @@ fn on(id: i64, tab: Tab) -> App {
 #[test]
 fn empty_state() {
     assert_snapshot!(draw(&app_with(&[], 100, 24)).backend());
+}
+
+/// `listen` starts its inspector filtered to its own session: the first
+/// screen says where to send, not "no match".
+#[test]
+fn a_new_listen_session_waits_for_requests() {
+    let mut opts = options(100, 24);
+    opts.filter = Some("session:1".into());
+    let app = app_with_options(&[], opts);
+    let text = screen(&app).join("\n");
+    assert!(
+        text.contains("Waiting for requests on http://127.0.0.1:4665"),
+        "{text}"
+    );
+    assert!(!text.contains("No requests match"), "{text}");
+    assert_snapshot!(draw(&app).backend());
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub struct ListPane<'a> {
     pub window: &'a ListWindow,
     /// Whether the list has the focus.
     pub focused: bool,
-    /// Whether a `/` filter is in force.
+    /// Whether a `/` filter narrows the list (beyond the listened session).
     pub filtered: bool,
     /// Whether a search is still looking for rows to fill the screen.
     pub searching: bool,
@@ -280,7 +280,7 @@ fn empty(frame: &mut Frame<'_>, area: Rect, pane: &ListPane<'_>) {
         ]
     } else if let Some(url) = pane.listening_on {
         vec![
-            Line::raw("Waiting for requests…"),
+            Line::raw(format!("Waiting for requests on {}", sanitize(url))),
             Line::styled(
                 format!(
                     "try: curl -d '{{\"hello\":\"world\"}}' {}/hook",
