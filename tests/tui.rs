@@ -415,3 +415,36 @@ fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(delivery_kinds(&db, "1").is_empty());
 }
+
+#[test]
+fn two_inspectors_on_one_database_each_count_what_they_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((a, port_a)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    let Some((b, port_b)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    for path in ["/a1", "/a2"] {
+        post(port_a, path, "text/plain", b"x");
+    }
+    for path in ["/b1", "/b2", "/b3"] {
+        post(port_b, path, "text/plain", b"x");
+    }
+    a.wait_for("its own two requests, counted", |s| {
+        s.contains("/a2") && s.contains("session 1 │ 2 requests")
+    });
+    b.wait_for("its own three requests, counted", |s| {
+        s.contains("/b3") && s.contains("session 2 │ 3 requests")
+    });
+    post(port_a, "/a3", "text/plain", b"x");
+    a.wait_for("the third, counted live", |s| {
+        s.contains("/a3") && s.contains("session 1 │ 3 requests")
+    });
+    for t in [a, b] {
+        t.keys(&["q"]);
+        let screen = t.wait_for("the exit", exited);
+        assert!(screen.contains("exit=0"), "{screen}");
+    }
+}

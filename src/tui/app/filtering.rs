@@ -40,7 +40,8 @@ impl App {
         self.view.filter.editing = true;
     }
 
-    /// Re-reads the list when the typed filter parses to something new.
+    /// Re-reads (and counts) the list when the typed filter parses to
+    /// something new.
     pub(super) fn apply_filter(&mut self) -> Result<()> {
         let parsed = match Filter::parse_line(&self.view.filter.input, Timestamp::now()) {
             Ok(parsed) => parsed,
@@ -50,9 +51,11 @@ impl App {
             }
         };
         self.view.filter.error = None;
-        match self.requests.set_filter(parsed) {
-            true => self.last(),
-            false => Ok(()),
+        if self.requests.set_filter(parsed) {
+            self.last()?;
         }
+        self.live
+            .count(self.requests.store(), self.requests.filter());
+        Ok(())
     }
 }

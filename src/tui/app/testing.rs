@@ -175,8 +175,8 @@ fn open(store: Store, total: usize, opts: AppOptions) -> App {
         url: "http://127.0.0.1:4665".into(),
         session_id: 1,
     };
-    let mut app = App::new(origin, store, opts).expect("app");
-    app.set_total(total as u64, i64::MAX);
+    let app = App::new(origin, store, opts).expect("app");
+    assert_eq!(app.live.total, Some(total as u64), "counted at once");
     app
 }
 

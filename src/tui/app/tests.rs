@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::action::{Action, Focus, Overlay};
 use super::state::App;
 use super::status::MESSAGE_TTL;
-use crate::model::DeliveryKind;
+use crate::model::{DeliveryKind, NewRequest};
 use crate::store::StoredUpTo;
 use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
 use crate::tui::pane::detail::Tab;
@@ -204,7 +204,11 @@ fn slash_opens_on_the_filter_in_force_with_a_space_after_it() {
     assert_eq!(app.view.filter.input, "session:1 ");
     type_text(&mut app, "hooks");
     assert_eq!(app.view.filter.input, "session:1 hooks");
-    assert!(app.view.filter.error.is_none(), "{:?}", app.view.filter.error);
+    assert!(
+        app.view.filter.error.is_none(),
+        "{:?}",
+        app.view.filter.error
+    );
     let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 3, 5]);
     press(&mut app, KeyCode::Enter);
@@ -212,7 +216,10 @@ fn slash_opens_on_the_filter_in_force_with_a_space_after_it() {
     assert_eq!(app.view.filter.input, "session:1 hooks ");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('/'));
-    assert_eq!(app.view.filter.input, "session:1 hooks ", "one space, not two");
+    assert_eq!(
+        app.view.filter.input, "session:1 hooks ",
+        "one space, not two"
+    );
 }
 
 #[test]
@@ -469,18 +476,74 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
     assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
 }
 
-#[test]
-fn the_background_count_is_taken_when_it_arrives() {
-    let (mut app, _tx) = live_app(&many(3));
-    let (send, counted) = std::sync::mpsc::channel();
-    app.live.expect_total(counted);
-    send.send((1, 1)).unwrap();
+/// Commits `requests` and lets the app hear of it, as a writer shared with
+/// another session (another inspector's `listen`) would announce it.
+fn commit(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, requests: &[NewRequest]) {
+    let last = *app
+        .requests
+        .store()
+        .insert_requests(requests)
+        .unwrap()
+        .last()
+        .unwrap();
+    tx.send_replace(StoredUpTo {
+        last_id: last,
+        count: 0,
+        deliveries: 0,
+    });
     app.tick(Instant::now());
+}
+
+#[test]
+fn the_top_bar_counts_what_the_list_shows_and_keeps_it_live() {
+    let (mut app, tx) = live_app(&typical());
+    assert_eq!(app.live.total, Some(5));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "method:post");
+    assert_eq!(app.requests.list.rows().len(), 2);
+    assert_eq!(app.live.total, Some(2), "the filtered count");
+    commit(&mut app, &tx, &many(4));
     assert_eq!(
         app.live.total,
-        Some(3),
-        "one counted up to id 1, plus ids 2 and 3"
+        Some(4),
+        "two of the four arrivals are POSTs"
     );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.live.total, Some(9));
+}
+
+#[test]
+fn two_sessions_on_one_database_count_only_their_own() {
+    let mut opts = crate::tui::app::testing::options(100, 30);
+    let (tx, rx) = tokio::sync::watch::channel(StoredUpTo::default());
+    opts.live = crate::tui::data::source::LiveFeed::Writer(rx);
+    opts.filter = Some("session:1".into());
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
+    let other = app
+        .requests
+        .store()
+        .create_session(
+            crate::model::SessionMode::Listen,
+            "http://127.0.0.1:1",
+            None,
+        )
+        .unwrap();
+    let theirs: Vec<NewRequest> = many(30)
+        .into_iter()
+        .map(|r| NewRequest {
+            session_id: other.id,
+            ..r
+        })
+        .collect();
+    commit(&mut app, &tx, &theirs);
+    assert_eq!(
+        app.live.total,
+        Some(5),
+        "the other session's 30 are not ours"
+    );
+    commit(&mut app, &tx, &many(2));
+    assert_eq!(app.live.total, Some(7));
+    assert_eq!(app.requests.list.rows().len(), 7);
 }
 
 #[test]
