@@ -190,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many matching requests to wait for')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many matching requests to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long and exit 1')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--new', '--new', [CompletionResultType]::ParameterName, 'Count only requests stored after `wait` started (default: the whole latest session)')

@@ -1137,7 +1137,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__wait)
-            opts="-n -h -V --count --timeout --new --json --db --color --help --version"
+            opts="-n -h -V --count --timeout --new --session --json --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1152,10 @@ _hookcap() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -180,6 +180,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -n 'How many matching requests to wait for'
             cand --count 'How many matching requests to wait for'
             cand --timeout 'Give up after this long and exit 1'
+            cand --session 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --new 'Count only requests stored after `wait` started (default: the whole latest session)'

@@ -183,6 +183,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s h -l help -d 'Pri
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s n -l count -d 'How many matching requests to wait for' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l timeout -d 'Give up after this long and exit 1' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l session -d 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'

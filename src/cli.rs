@@ -182,6 +182,7 @@ Examples:
   hookcap wait                                  one request in the latest session
   hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
   hookcap wait method:POST --count 3 --new      three more POSTs from now on
+  hookcap wait path:/stripe --session any       in any session (listen and forward share a database)
 
 Exits 0 once --count requests match (printing them), 1 on timeout.",
     filter_help!()
@@ -506,6 +507,9 @@ pub struct WaitArgs {
     /// Count only requests stored after `wait` started (default: the whole latest session)
     #[arg(long)]
     pub new: bool,
+    /// Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]
+    #[arg(long, value_name = "any|latest|ID")]
+    pub session: Option<String>,
     /// Print each matching request as a `show --json` document (NDJSON)
     #[arg(long)]
     pub json: bool,
