@@ -372,9 +372,14 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
         return;
     };
     assert_eq!(post_with(port, "/fwd", "", b"{}"), 201);
-    t.wait_for("the forward in the list", |s| {
+    let screen = t.wait_for("the forward in the list", |s| {
         s.contains("/fwd") && s.contains("forward 201")
     });
+    let top = screen.lines().next().unwrap_or_default();
+    assert!(
+        top.contains(&format!("→ {} · session 1", upstream.url())),
+        "the top bar says where requests go: {top}"
+    );
     t.keys(&["r"]);
     t.wait_for("the replay's outcome, recorded", |s| {
         replayed(s, "#1 replayed → 201 in ")

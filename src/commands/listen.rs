@@ -175,6 +175,7 @@ fn start_inspector(
         origin: Origin::Listening {
             url: url.to_owned(),
             session_id: session.id,
+            target: session.target.clone(),
         },
         follow: true,
         filter: Some(format!("session:{}", session.id)),

@@ -171,9 +171,15 @@ pub fn app_with_options(requests: &[NewRequest], opts: AppOptions) -> App {
 }
 
 fn open(store: Store, total: usize, opts: AppOptions) -> App {
+    let target = store
+        .session(1)
+        .ok()
+        .flatten()
+        .and_then(|session| session.target);
     let origin = Origin::Listening {
         url: "http://127.0.0.1:4665".into(),
         session_id: 1,
+        target,
     };
     let app = App::new(origin, store, opts).expect("app");
     assert_eq!(app.live.total, Some(total as u64), "counted at once");
