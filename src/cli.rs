@@ -23,6 +23,7 @@ Filter terms (all must match; quote a term with spaces for the shell):
   method:POST                      method, any case
   path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
   status:2xx  status:401           the status hookcap answered
+  delivery:5xx  delivery:error     the newest forward/replay: its status, error or none
   header:X-GitHub-Event            header present (name in any case)
   header:X-GitHub-Event=push       a value of it matches a glob
   body:TEXT                        body contains TEXT (bytes, case-sensitive)

@@ -14,6 +14,7 @@
 //! | `method:POST` | method, ignoring case |
 //! | `path:/hook*` | path (no query) matches a [`Glob`] |
 //! | `status:2xx`, `status:401` | what hookcap answered: a class or a code |
+//! | `delivery:5xx`, `delivery:200`, `delivery:error`, `delivery:none` | the newest delivery (forward, replay): its status, a failure without an answer, or none at all |
 //! | `header:NAME`, `header:NAME=GLOB` | a header is present / has a matching value |
 //! | `body:TEXT` | the body contains these bytes |
 //! | `json:/a/b`, `json:/a/b=VALUE` | an RFC 6901 pointer exists / equals a value |
@@ -61,6 +62,20 @@ impl StatusSel {
             Self::Class(d) => (d * 100, d * 100 + 99),
         }
     }
+}
+
+/// What `delivery:` asks of a request's newest delivery (its latest forward
+/// or replay). Status-shaped values only: a provider's own delivery id is
+/// another matter (see `parse::delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliverySel {
+    /// It was answered with this code, or a code of this class.
+    Status(StatusSel),
+    /// It failed without an answer (refused, timed out, cut off before the
+    /// status line).
+    Failed,
+    /// The request was never delivered.
+    Never,
 }
 
 /// A recorded signature verdict, as `sig:` names it.
@@ -133,6 +148,8 @@ pub enum Term {
     Path(Glob),
     /// `status:2xx` or `status:401`: what hookcap answered.
     Status(StatusSel),
+    /// `delivery:5xx`, `delivery:error`, `delivery:none`: the newest delivery.
+    Delivery(DeliverySel),
     /// `header:NAME` (present) or `header:NAME=GLOB` (some value matches).
     Header {
         /// Header name, compared ignoring ASCII case.

@@ -4,12 +4,13 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::{Cmp, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use super::{Cmp, DeliverySel, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
 use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
-    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id", "text",
+    "method", "path", "status", "delivery", "header", "body", "json", "sig", "since", "session",
+    "id", "text",
 ];
 
 /// A filter that could not be read: the input, where in it, and why.
@@ -211,6 +212,7 @@ fn example(key: &str) -> &'static str {
         "method" => "method:POST",
         "path" => "path:/hooks/*",
         "status" => "status:2xx or status:401",
+        "delivery" => "delivery:5xx, delivery:error or delivery:none",
         "header" => "header:X-GitHub-Event or header:X-GitHub-Event=push",
         "body" => "body:refs/heads/main",
         "json" => "json:/ref=refs/heads/main",
@@ -232,6 +234,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "method" => Term::Method(method(value).map_err(whole)?),
         "path" => Term::Path(glob(value, 0)?),
         "status" => Term::Status(status(value).map_err(whole)?),
+        "delivery" => Term::Delivery(delivery(value).map_err(whole)?),
         "header" => header(value)?,
         "body" => Term::Body(value.to_owned()),
         "json" => json(value)?,
@@ -275,6 +278,33 @@ fn status(value: &str) -> Result<StatusSel, String> {
         return Ok(StatusSel::Class(class));
     }
     value.parse().map(StatusSel::Code).map_err(|_| bad())
+}
+
+/// `delivery:` takes status-shaped values only: a code (`200`), a class
+/// (`5xx`), `error` (failed without an answer) or `none` (never delivered).
+fn delivery(value: &str) -> Result<DeliverySel, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "error" => return Ok(DeliverySel::Failed),
+        "none" => return Ok(DeliverySel::Never),
+        _ => {}
+    }
+    if is_status_shaped(value) {
+        return status(value).map(DeliverySel::Status);
+    }
+    // The one place a value that is not status-shaped falls through: once
+    // `delivery:ID` (a provider's own delivery id) exists, it is read here.
+    Err(format!(
+        "{value:?} is not a delivery status: use a code like 200, a class like 5xx, \
+         error (failed without an answer) or none (never delivered)"
+    ))
+}
+
+/// Three characters, a digit first, then digits or `xx`: what [`status`] reads.
+fn is_status_shaped(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 3
+        && b[0].is_ascii_digit()
+        && (b[1..].iter().all(u8::is_ascii_digit) || value[1..].eq_ignore_ascii_case("xx"))
 }
 
 fn header(value: &str) -> TermResult<Term> {
@@ -415,6 +445,16 @@ mod tests {
             ("status:4XX", Term::Status(StatusSel::Class(4))),
             ("status:401", Term::Status(StatusSel::Code(401))),
             (
+                "delivery:5xx",
+                Term::Delivery(DeliverySel::Status(StatusSel::Class(5))),
+            ),
+            (
+                "delivery:200",
+                Term::Delivery(DeliverySel::Status(StatusSel::Code(200))),
+            ),
+            ("delivery:ERROR", Term::Delivery(DeliverySel::Failed)),
+            ("delivery:none", Term::Delivery(DeliverySel::Never)),
+            (
                 "header:X-GitHub-Event",
                 Term::Header {
                     name: "X-GitHub-Event".into(),
@@ -488,6 +528,13 @@ mod tests {
             ("status:2yx", "2yx", "not a status"),
             ("status:20", "20", "not a status"),
             ("status:099", "099", "not a status"),
+            ("delivery:099", "099", "not a status"),
+            ("delivery:evt_123", "evt_123", "not a delivery status"),
+            (
+                "delivery:2yx",
+                "2yx",
+                "error (failed without an answer) or none",
+            ),
             ("header:X A", "X A", "not a header name"),
             ("header:X-A=[", "[", "never closed"),
             ("json:ref", "ref", "JSON pointer"),
