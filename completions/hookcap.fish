@@ -119,7 +119,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s V -l version
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l method -d 'Only this method (case-insensitive)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l session -d 'Only this session: a session id, or \'latest\'' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Only requests since a duration ago (10m, 2h) or a time (\'2026-01-02 15:04\' local, or with a zone)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l to -d 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s H -l header -d 'Add or replace a header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l body -d 'Replace the body: text, or @FILE to read a file' -r
@@ -156,7 +156,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s V -l version 
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l session -d 'Only this session: a session id, or \'latest\'' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l since -d 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l since -d 'Only requests since a duration ago (10m, 2h) or a time (\'2026-01-02 15:04\' local, or with a zone)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -s n -l limit -d 'Show at most this many requests' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'

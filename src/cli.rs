@@ -30,7 +30,7 @@ Filter terms (all must match; quote a term with spaces for the shell):
   json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
   json:/pull_request/id            JSON body: pointer exists
   sig:valid|invalid|unsigned       signature verdict
-  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  since:10m  since:'2026-01-02 15:04'   received at or after (local time; Z for UTC)
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
   WORD  text:WORD                  target, header lines or body contain WORD
@@ -438,7 +438,7 @@ pub struct FilterArgs {
     /// Only this session: a session id, or 'latest'
     #[arg(long, value_name = "ID|latest")]
     pub session: Option<String>,
-    /// Only requests since a duration ago (10m, 2h) or an RFC 3339 time
+    /// Only requests since a duration ago (10m, 2h) or a time ('2026-01-02 15:04' local, or with a zone)
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
 }

@@ -10,6 +10,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod document;
 pub mod error;

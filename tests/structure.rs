@@ -55,6 +55,7 @@ const FLOORS: &[&[&str]] = &[
     &["replay", "export", "capture"],
     &["store", "document", "render", "send"],
     &["filter", "upstream", "sign"],
+    &["clock"],
     &["model", "sanitize"],
 ];
 

@@ -90,12 +90,17 @@ impl Drop for Tmux {
     }
 }
 
-/// A shell command running hookcap with a clean environment, then reporting
-/// its exit status and whether the terminal is back in canonical mode, and
-/// staying open so the screen can be read.
+/// A shell command running hookcap with a clean environment (times in UTC),
+/// then reporting its exit status and whether the terminal is back in
+/// canonical mode, and staying open so the screen can be read.
 fn shell(db: &Path, args: &str) -> String {
+    shell_in_zone(db, args, "UTC")
+}
+
+/// [`shell`] with `TZ` set to `zone`.
+fn shell_in_zone(db: &Path, args: &str, zone: &str) -> String {
     format!(
-        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color \
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color TZ='{zone}' \
          '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         bin = env!("CARGO_BIN_EXE_hookcap"),
@@ -452,4 +457,26 @@ fn two_inspectors_on_one_database_each_count_what_they_list() {
         let screen = t.wait_for("the exit", exited);
         assert!(screen.contains("exit=0"), "{screen}");
     }
+}
+
+#[test]
+fn the_inspector_shows_local_times() {
+    let listener = crate::util::Listener::start(&[]);
+    post(listener.addr.port(), "/timed", "text/plain", b"x");
+    let doc = crate::util::show_json(&listener.db, "1");
+    let utc: jiff::Timestamp = doc["received_at"].as_str().unwrap().parse().unwrap();
+    let local = utc.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let clock = local.strftime("%H:%M:%S%.3f").to_string();
+    let Some(t) = Tmux::start(&shell_in_zone(&listener.db, "ui", "CET-1")) else {
+        return;
+    };
+    let screen = t.wait_for("the request at its local time", |s| {
+        s.contains("/timed") && s.contains("TIME (CET)") && s.contains(&clock)
+    });
+    assert!(
+        screen.contains(&local.strftime("%Y-%m-%d %H:%M:%S%.6f CET").to_string()),
+        "the Overview too:\n{screen}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
 }

@@ -7,6 +7,7 @@ use bytesize::ByteSize;
 use super::Context;
 use super::shared::filter::filter_from_args;
 use crate::cli::LsArgs;
+use crate::clock;
 use crate::document::SummaryDoc;
 use crate::error::Exit;
 use crate::model::{PENDING_STATUS, RequestSummary, Timestamp};
@@ -58,10 +59,9 @@ fn cells(r: &RequestSummary) -> Cells {
     if path.chars().count() > MAX_PATH_WIDTH {
         path = path.chars().take(MAX_PATH_WIDTH - 1).collect::<String>() + "…";
     }
-    let time = r.received_at.rfc3339();
     Cells {
         id: r.id.to_string(),
-        time: format!("{} {}", &time[..10], &time[11..19]),
+        time: clock::date_time(r.received_at),
         method: sanitize(&r.method).into_owned(),
         path,
         status: r.status,
@@ -110,7 +110,7 @@ fn write_table(
     let mut header = format!(
         "{:>wid$}  {:19}  {:wm$}  {:wp$}  STATUS  {:>ws$}  {}",
         "ID",
-        "TIME (UTC)",
+        format!("TIME ({})", clock::zone_name()),
         "METHOD",
         "PATH",
         "SIZE",

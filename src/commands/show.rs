@@ -10,6 +10,7 @@ use bytesize::ByteSize;
 use super::Context;
 use super::shared::lookup::find;
 use crate::cli::ShowArgs;
+use crate::clock;
 use crate::document::RequestDoc;
 use crate::error::Exit;
 use crate::model::{
@@ -63,7 +64,7 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         out,
         "{} {}  {} {}",
         dim("received"),
-        r.received_at.rfc3339(),
+        clock::precise(r.received_at),
         dim("from"),
         sanitize(&r.remote_addr)
     )?;
@@ -161,7 +162,6 @@ fn write_deliveries(
         paint.paint(&format!("Deliveries ({})", deliveries.len()), Style::Bold)
     )?;
     for d in deliveries {
-        let time = d.started_at.rfc3339();
         let status = match d.status() {
             Some(s) => paint.status(s),
             None => paint.paint("no answer", Style::Dim),
@@ -171,7 +171,7 @@ fn write_deliveries(
             "  #{} {:7} {} {} → {} {}",
             d.id,
             d.kind.as_str(),
-            paint.paint(&format!("{} {}", &time[..10], &time[11..19]), Style::Dim),
+            paint.paint(&clock::date_time(d.started_at), Style::Dim),
             sanitize(&d.destination),
             status,
             short_duration(d.duration),

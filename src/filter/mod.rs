@@ -19,7 +19,7 @@
 //! | `body:TEXT` | the body contains these bytes |
 //! | `json:/a/b`, `json:/a/b=VALUE` | an RFC 6901 pointer exists / equals a value |
 //! | `sig:valid\|invalid\|unsigned` | the recorded signature verdict |
-//! | `since:10m`, `since:RFC3339` | received at or after |
+//! | `since:10m`, `since:'2026-01-02 15:04'`, `since:RFC3339` | received at or after (a time without a zone is local) |
 //! | `session:latest\|ID` | one session |
 //! | `id:>100`, `id:<=7`, `id:5` | compares the id |
 //! | `WORD`, `text:WORD` | the target, headers or body contain WORD |
@@ -168,7 +168,7 @@ pub enum Term {
     },
     /// `sig:valid|invalid|unsigned`.
     Sig(SigVerdict),
-    /// `since:10m` or `since:RFC3339`: received at or after.
+    /// `since:10m`, `since:'2026-01-02 15:04'` (local) or `since:RFC3339`: received at or after.
     Since(Timestamp),
     /// `session:latest|ID`.
     Session(SessionSel),

@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use super::{Cmp, DeliverySel, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use crate::clock;
 use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
@@ -367,18 +368,18 @@ fn sig(value: &str) -> Result<SigVerdict, String> {
     }
 }
 
-/// A duration ago or an RFC 3339 time.
+/// A duration ago, or a time: with a zone as given, without one in local
+/// time ([`clock::parse`]).
 pub(super) fn since(value: &str, now: Timestamp) -> Result<Timestamp, String> {
     if let Ok(d) = humantime::parse_duration(value) {
         return Ok(ago(now, d));
     }
-    humantime::parse_rfc3339_weak(value)
-        .map(Timestamp::from_system_time)
-        .map_err(|_| {
-            format!(
-                "invalid time {value:?}: use a duration like 10m or 2h, or an RFC 3339 time like 2026-01-02T15:04:05Z"
-            )
-        })
+    clock::parse(value).ok_or_else(|| {
+        format!(
+            "invalid time {value:?}: use a duration like 10m or 2h, a local time like \
+             '2026-01-02 15:04', or a time with a zone like 2026-01-02T15:04:05Z"
+        )
+    })
 }
 
 /// `latest` or a session id.

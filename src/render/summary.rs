@@ -6,12 +6,13 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
+use crate::clock;
 use crate::model::Outcome;
 use crate::model::{DeliveryBrief, RequestSummary, SignatureCheck};
 use crate::sanitize::sanitize;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
-/// and colored by `paint`. The time is UTC. A delivered request adds the time
+/// and colored by `paint`. The time is local ([`crate::clock`]). A delivered request adds the time
 /// the delivery took and its error, if any: `→ 200 14ms`, `→ 502 1.2ms (…)`.
 pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut size = ByteSize::b(s.body_size).display().iec().to_string();
@@ -21,7 +22,7 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut line = format!(
         "{} {} {} {} {} {} → {}{}",
         paint.paint(&format!("#{}", s.id), Style::Bold),
-        paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
+        paint.paint(&clock::clock(s.received_at), Style::Dim),
         paint.method(&s.method),
         sanitize(&s.target),
         size,
@@ -97,11 +98,6 @@ pub fn short_duration(d: Duration) -> String {
     } else {
         format!("{:.2}s", d.as_secs_f64())
     }
-}
-
-/// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
-pub fn clock_time(rfc3339: &str) -> String {
-    rfc3339.get(11..23).unwrap_or(rfc3339).to_owned()
 }
 
 #[cfg(test)]

@@ -21,10 +21,7 @@ pub fn overview(
     let mut doc = Doc::new();
     doc.push_line(request_line(r));
     doc.push_line(Line::default());
-    doc.push_line(fact(
-        "received",
-        format!("{} (UTC)", r.received_at.rfc3339()),
-    ));
+    doc.push_line(fact("received", crate::clock::precise(r.received_at)));
     if let Some(p) = previous {
         doc.push_line(fact("timing", gap(r, p)));
     }
