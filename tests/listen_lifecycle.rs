@@ -213,3 +213,16 @@ fn a_port_in_use_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn no_tui_prints_a_closing_summary_with_the_right_plural() {
+    let mut l = Listener::start(&[]);
+    l.post("/one", &[], b"x");
+    assert_eq!(l.terminate().code(), Some(0));
+    let err = l.stderr();
+    let want = format!(
+        "hookcap: session 1 captured 1 request into {}",
+        l.db.display()
+    );
+    assert!(err.lines().any(|line| line == want), "{err}");
+}

@@ -248,7 +248,7 @@ fn exit_after_still_counts_and_closes_the_inspector() {
         screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
         "{screen}"
     );
-    assert!(screen.contains("captured 1 requests"), "{screen}");
+    assert!(screen.contains("captured 1 request into"), "{screen}");
 }
 
 /// Sends `POST path` with extra header lines; returns the status.
@@ -397,7 +397,7 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(
-        screen.contains("captured 1 requests"),
+        screen.contains("captured 1 request into"),
         "a replay is not a capture:\n{screen}"
     );
     assert_eq!(delivery_kinds(&db, "1"), ["forward", "replay"]);

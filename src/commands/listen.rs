@@ -30,6 +30,7 @@ use keep::Keeper;
 use output::LiveOutput;
 
 use super::Context;
+use super::shared::report::plural;
 use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
@@ -111,11 +112,11 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     checkpointer.stop();
     inspected?;
-    if config.output == OutputMode::Tui {
+    if config.output != OutputMode::Json {
         eprintln!(
-            "hookcap: session {} captured {} requests into {}",
+            "hookcap: session {} captured {} into {}",
             session.id,
-            printed.count,
+            plural(printed.count),
             ctx.db.display()
         );
     }
