@@ -390,9 +390,6 @@ pub struct ReplayArgs {
     /// Send every request the filter terms (and flags) match, oldest first
     #[arg(long)]
     pub all: bool,
-    /// Filters as flags for --all (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
@@ -408,12 +405,6 @@ pub struct ReplayArgs {
     /// Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub resign: Option<crate::sign::ProviderKind>,
-    /// Where the --resign secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme, for --resign hmac.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Send each request this many times
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub times: u32,
@@ -423,6 +414,15 @@ pub struct ReplayArgs {
     /// Print one JSON object per attempt (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags for --all (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Where the --resign secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme, for --resign hmac.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// Filters shared by the commands that pick requests.
@@ -457,15 +457,15 @@ pub struct LsArgs {
     /// Filter terms.
     #[command(flatten)]
     pub terms: TermArgs,
-    /// Filters as flags (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Show at most this many requests
     #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
     pub limit: u32,
     /// Print NDJSON, one object per request
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// `hookcap show`.
@@ -637,12 +637,6 @@ pub struct CheckArgs {
     /// Verify each request's signature (auto, github, stripe, …) and store the verdict
     #[arg(long, value_name = "PROVIDER")]
     pub verify: Option<ProviderChoice>,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// With --verify: largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -663,6 +657,12 @@ pub struct CheckArgs {
     /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
     #[arg(long, value_name = "CIDR")]
     pub allow_ip: Vec<crate::capture::Cidr>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// A provider name, or `auto` to detect it from the headers.
@@ -694,12 +694,6 @@ pub struct VerifyArgs {
     /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -715,6 +709,12 @@ pub struct VerifyArgs {
     /// Print the verdict as one JSON document
     #[arg(long)]
     pub json: bool,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 const SEND_EXAMPLES: &str = "\
@@ -832,6 +832,7 @@ pub struct SignArgs {
 
 /// `hookcap send`: how requests travel.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Skip TLS certificate verification (self-signed test servers)
     #[arg(short = 'k', long)]
@@ -849,6 +850,7 @@ pub struct TransferArgs {
 
 /// `hookcap send`: load.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Load")]
 pub struct LoadArgs {
     /// Send the request N times (each with a fresh delivery id and signature) and print a summary
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -860,6 +862,7 @@ pub struct LoadArgs {
 
 /// `hookcap send`: output.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct SendOutputArgs {
     /// Also print the response headers
     #[arg(short = 'i', long)]

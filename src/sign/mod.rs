@@ -71,7 +71,8 @@ pub enum ProviderKind {
     Shopify,
     /// Twilio: `X-Twilio-Signature` over the URL and form parameters.
     Twilio,
-    /// Any HMAC over the raw body, described by an [`HmacSpec`].
+    /// Any HMAC over the raw body, as `--sig-header`, `--algo`, `--encoding`
+    /// and `--prefix` describe it.
     Hmac,
 }
 
