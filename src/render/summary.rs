@@ -53,13 +53,20 @@ pub fn badge(s: &RequestSummary, paint: &Paint) -> Option<String> {
 }
 
 /// The pieces of [`badge`], sanitized, each with its color: the signature
-/// verdict, then the rejection. Terminal views color them their own way.
+/// verdict, then the rejection. A rejection for the verdict just shown is
+/// only `rejected` (`- unsigned: no X-Hub-Signature-256 header rejected`),
+/// not the reason again. Terminal views color them their own way.
 pub fn badge_tags(s: &RequestSummary) -> Vec<(String, Style)> {
     let sig = s.signature.as_ref().map(signature_tag);
-    let rejected = s
-        .rejected
-        .as_ref()
-        .map(|r| (format!("rejected: {}", sanitize(r)), Style::Red));
+    let rejected = s.rejected.as_ref().map(|r| {
+        let repeats = s.signature.as_ref().is_some_and(|c| {
+            c.outcome != Outcome::Valid && !c.reason.is_empty() && r.contains(&c.reason)
+        });
+        match repeats {
+            true => ("rejected".to_owned(), Style::Red),
+            false => (format!("rejected: {}", sanitize(r)), Style::Red),
+        }
+    });
     sig.into_iter().chain(rejected).collect()
 }
 
