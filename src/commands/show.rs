@@ -161,6 +161,12 @@ fn write_deliveries(
         "{}",
         paint.paint(&format!("Deliveries ({})", deliveries.len()), Style::Bold)
     )?;
+    // `#9 ` and `#10` take the same room, so the columns after them line up.
+    let id_width = deliveries
+        .iter()
+        .map(|d| d.id.to_string().len())
+        .max()
+        .unwrap_or(1);
     for d in deliveries {
         let status = match d.status() {
             Some(s) => paint.status(s),
@@ -168,7 +174,7 @@ fn write_deliveries(
         };
         write!(
             out,
-            "  #{} {:7} {} {} → {} {}",
+            "  #{:<id_width$} {:7} {} {} → {} {}",
             d.id,
             d.kind.as_str(),
             paint.paint(&clock::date_time(d.started_at), Style::Dim),
@@ -182,4 +188,45 @@ fn write_deliveries(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewDelivery, Timestamp};
+
+    fn delivery(id: i64, kind: DeliveryKind) -> Delivery {
+        Delivery {
+            id,
+            delivery: NewDelivery {
+                request_id: 1,
+                kind,
+                destination: "http://localhost:3000/hook".into(),
+                started_at: Timestamp(1_700_000_000_000_000),
+                duration: std::time::Duration::from_millis(14),
+                response: None,
+                response_truncated: false,
+                error: Some("connection refused".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn delivery_columns_line_up_past_nine() {
+        let all: Vec<Delivery> = [(9, DeliveryKind::Forward), (10, DeliveryKind::Replay)]
+            .into_iter()
+            .map(|(id, kind)| delivery(id, kind))
+            .collect();
+        let mut out = Vec::new();
+        write_deliveries(&mut out, &all, &Paint::new(false)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let at = |what: &str| {
+            text.lines()
+                .find(|l| l.contains(what))
+                .and_then(|l| l.find("2023-"))
+                .unwrap()
+        };
+        assert_eq!(at("forward"), at("replay"), "{text}");
+        assert!(text.contains("  #9  forward "), "{text}");
+    }
 }
