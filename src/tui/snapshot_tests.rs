@@ -196,6 +196,23 @@ fn filter_error_points_at_the_bad_term() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// A reason longer than the window is wrapped over more status rows, never
+/// cut at the edge.
+#[test]
+fn a_long_filter_error_wraps() {
+    let mut app = app_with(&typical(), 70, 24);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "stauts:4xx");
+    let rows = screen(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("unknown key"), "{text}");
+    assert!(
+        text.contains("text:stauts:4xx"),
+        "the end of the reason is on screen:\n{text}"
+    );
+    assert_snapshot!(draw(&app).backend());
+}
+
 #[test]
 fn live_check_badges_and_the_overview_verdict() {
     let mut app = app_with(&checked(), 120, 30);

@@ -10,10 +10,10 @@ use super::action::{Focus, Overlay};
 use super::keys::KeyContext;
 use crate::tui::pane::detail::Tab;
 use crate::tui::pane::layout::{Areas, areas};
-use crate::tui::pane::status::{FilterBar, ReplayPrompt};
+use crate::tui::pane::status::{FilterBar, ReplayPrompt, filter_error_lines};
 
-/// A layout and what it was computed for (size, filter line shown).
-type LayoutKey = ((Size, bool), Option<Areas>);
+/// A layout and what it was computed for (size, filter line shown, status rows).
+type LayoutKey = ((Size, bool, u16), Option<Areas>);
 
 /// The view state: everything about how the data is shown.
 pub struct View {
@@ -66,11 +66,11 @@ impl View {
 
     /// The screen areas for the current size (None when too small).
     pub fn areas(&self) -> Option<Areas> {
-        let key = (self.size, self.filter_bar_shown());
+        let key = (self.size, self.filter_bar_shown(), self.status_rows());
         match self.layout.get() {
             Some((k, a)) if k == key => a,
             _ => {
-                let a = areas(key.0, key.1);
+                let a = areas(key.0, key.1, key.2);
                 self.layout.set(Some((key, a)));
                 a
             }
@@ -80,6 +80,18 @@ impl View {
     /// Whether the filter line is on screen (it shows the `R` prompt too).
     pub fn filter_bar_shown(&self) -> bool {
         self.replay_to.is_some() || self.filter.editing || !self.filter.input.is_empty()
+    }
+
+    /// Rows the status line needs: more than one for a filter error too long
+    /// for the width, wrapped.
+    pub fn status_rows(&self) -> u16 {
+        match &self.filter.error {
+            Some(e) => {
+                let rows = filter_error_lines(e, self.filter.editing, self.size.width).len();
+                u16::try_from(rows).unwrap_or(u16::MAX)
+            }
+            None => 1,
+        }
     }
 
     /// Rows of the list on screen (at least 1).

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::layout::MAX_STATUS_ROWS;
 use super::theme;
 use crate::filter::FilterError;
 use crate::sanitize::sanitize;
@@ -110,35 +111,64 @@ fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
 }
 
 /// The status line: what is wrong with the filter being typed (carets under
-/// the bad part of the filter line above), else the latest message, else the
-/// main keys.
+/// the bad part of the filter line above, the reason wrapped over the rows
+/// of `area`), else the latest message, else the main keys.
 pub fn status_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, message: Option<&Message>) {
-    let line = match (&f.error, message) {
-        (Some(e), _) if f.editing => filter_error(e, f.editing),
+    let lines = match (&f.error, message) {
+        (Some(e), _) if f.editing => filter_error_lines(e, f.editing, area.width),
         (_, Some(m)) => {
             let style = if m.is_error {
                 theme::error()
             } else {
                 theme::ok()
             };
-            Line::from(Span::styled(format!(" {}", sanitize(&m.text)), style))
+            vec![Line::from(Span::styled(
+                format!(" {}", sanitize(&m.text)),
+                style,
+            ))]
         }
-        (Some(e), None) => filter_error(e, f.editing),
-        (None, None) => hints(),
+        (Some(e), None) => filter_error_lines(e, f.editing, area.width),
+        (None, None) => vec![hints()],
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// `   ^^^^ why`: the caret line of [`FilterError::pointer`], shifted past the
-/// prompt so it stands under the filter line's bad term, then the reason.
-fn filter_error(e: &FilterError, editing: bool) -> Line<'static> {
+/// prompt so it stands under the filter line's bad term, then the reason,
+/// wrapped at word boundaries to `width` columns (continuation rows start
+/// where the reason starts, or at the left edge when that is too far right);
+/// at most [`MAX_STATUS_ROWS`] rows, the last cut with `…` if need be.
+pub fn filter_error_lines(e: &FilterError, editing: bool, width: u16) -> Vec<Line<'static>> {
     let pointer = e.pointer();
     let carets = pointer.lines().nth(1).unwrap_or("^");
     let lead = " ".repeat(prompt(editing).chars().count());
-    Line::from(vec![
-        Span::styled(format!("{lead}{carets} "), theme::error()),
-        Span::styled(sanitize(&e.reason).into_owned(), theme::error()),
-    ])
+    let head = format!("{lead}{carets} ");
+    let width = usize::from(width).max(1);
+    let start = head.chars().count();
+    let indent = if start * 2 < width { start } else { 1 };
+    let reason = sanitize(&e.reason).into_owned();
+    let mut rows: Vec<String> = vec![head];
+    for word in reason.split(' ') {
+        let row = rows.last_mut().expect("one row at least");
+        let used = row.chars().count();
+        let fits = used + word.chars().count() <= width;
+        if fits || used <= indent {
+            row.push_str(word);
+            row.push(' ');
+        } else {
+            rows.push(format!("{}{word} ", " ".repeat(indent)));
+        }
+    }
+    let max = usize::from(MAX_STATUS_ROWS);
+    if rows.len() > max {
+        rows.truncate(max);
+        let last = &mut rows[max - 1];
+        let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+        *last = format!("{}…", keep.trim_end());
+    }
+    rows.into_iter()
+        .map(|r| Line::styled(r.trim_end().to_owned(), theme::error()))
+        .collect()
 }
 
 fn hints() -> Line<'static> {
