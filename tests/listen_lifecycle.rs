@@ -212,6 +212,17 @@ fn a_port_in_use_is_a_clear_error() {
         err.contains("cannot listen on 127.0.0.1:") && err.lines().count() == 1,
         "{err}"
     );
+    assert!(
+        err.contains("already in use") && err.contains("--port 0 picks a free one"),
+        "{err}"
+    );
+    if std::path::Path::new("/proc/net/tcp").exists() {
+        let holder = format!("(pid {})", std::process::id());
+        assert!(
+            err.contains(&holder),
+            "names this test as the holder: {err}"
+        );
+    }
 }
 
 #[test]

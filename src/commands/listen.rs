@@ -14,6 +14,7 @@
 
 mod config;
 pub(super) mod forward;
+mod in_use;
 mod keep;
 mod output;
 
@@ -57,7 +58,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         Store::open_or_create(&ctx.db).with_context(|| format!("opening {}", ctx.db.display()))?;
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        .map_err(|e| anyhow::anyhow!(in_use::bind_error(&e, &config.host, config.port)))?;
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
