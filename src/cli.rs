@@ -235,7 +235,7 @@ Examples:
   hookcap ui --db ./ci.db --follow             keep the newest request selected
 
 Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
-y copy body, d delete, ? every key, q quit.",
+y copy body, d delete, r replay, v check the signature, ? every key, q quit.",
     filter_help!()
 );
 

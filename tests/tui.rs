@@ -94,13 +94,19 @@ impl Drop for Tmux {
 /// then reporting its exit status and whether the terminal is back in
 /// canonical mode, and staying open so the screen can be read.
 fn shell(db: &Path, args: &str) -> String {
-    shell_in_zone(db, args, "UTC")
+    shell_with(db, args, "TZ=UTC")
 }
 
 /// [`shell`] with `TZ` set to `zone`.
 fn shell_in_zone(db: &Path, args: &str, zone: &str) -> String {
+    shell_with(db, args, &format!("TZ='{zone}'"))
+}
+
+/// [`shell`] with these `NAME=value` settings in the environment.
+fn shell_with(db: &Path, args: &str, settings: &str) -> String {
     format!(
-        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color TZ='{zone}' \
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR -u HOOKCAP_SECRET \
+         TERM=xterm-256color {settings} \
          '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         bin = env!("CARGO_BIN_EXE_hookcap"),
@@ -481,6 +487,30 @@ fn the_inspector_shows_local_times() {
                 && s.contains(&received)
         },
     );
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
+}
+
+#[test]
+fn v_checks_the_signature_with_hookcap_secret() {
+    let listener = crate::util::Listener::start(&[]);
+    let body = br#"{"zen":"ok"}"#;
+    let signed = crate::util::github_headers(body, "s3cret");
+    let headers: String = signed.iter().map(|h| format!("{h}\r\n")).collect();
+    assert_eq!(post_with(listener.addr.port(), "/gh", &headers, body), 200);
+    let Some(t) = Tmux::start(&shell_with(
+        &listener.db,
+        "ui",
+        "TZ=UTC HOOKCAP_SECRET=s3cret",
+    )) else {
+        return;
+    };
+    t.wait_for("the request", |s| s.contains("/gh"));
+    t.keys(&["v"]);
+    t.wait_for("the verdict, explained", |s| {
+        s.contains("#1: valid (github)")
+            && s.contains("verify    valid: signature matches — provider github (detected)")
+    });
     t.keys(&["q"]);
     t.wait_for("the exit", exited);
 }

@@ -213,6 +213,19 @@ fn a_long_filter_error_wraps() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// `v` without `HOOKCAP_SECRET` asks for the secret; only dots are drawn.
+#[test]
+fn the_secret_prompt_is_masked() {
+    let mut app = app_with(&checked(), 100, 24);
+    app.secret.forget();
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "hunter2");
+    let text = screen(&app).join("\n");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("secret to check #4: •••••••"), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
 #[test]
 fn live_check_badges_and_the_overview_verdict() {
     let mut app = app_with(&checked(), 120, 30);

@@ -90,6 +90,9 @@ pub enum Action {
     Replay,
     /// Ask where to replay the selected request (the prompt line).
     AskReplayTo,
+    /// Check the selected request's signature (asking for the secret when
+    /// `HOOKCAP_SECRET` is not set) and explain the verdict.
+    Verify,
     /// Show or hide the key help.
     ToggleHelp,
     /// The mouse wheel turned over a pane.

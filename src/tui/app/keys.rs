@@ -35,6 +35,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("d", "delete the request (asks first)"),
     ("r", "replay to the session's forward target"),
     ("R", "replay to a base URL you type"),
+    (
+        "v",
+        "check the signature (secret: HOOKCAP_SECRET, or asked)",
+    ),
     ("?", "every key"),
     ("q Ctrl-C", "quit"),
 ];
@@ -123,6 +127,7 @@ fn command_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('d') | KeyCode::Delete => Action::AskDelete,
         KeyCode::Char('r') => Action::Replay,
         KeyCode::Char('R') => Action::AskReplayTo,
+        KeyCode::Char('v') => Action::Verify,
         _ => return None,
     })
 }

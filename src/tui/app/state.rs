@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use super::live::Live;
 use super::requests::Requests;
+use super::secret::SecretMemory;
 use super::status::Status;
 use super::view::View;
 use crate::filter::{Filter, SessionSel, Term};
@@ -45,6 +46,8 @@ pub struct App {
     pub live: Live,
     /// The replays started here and still running.
     pub(super) replays: Replays,
+    /// The secret `v` checks signatures with, once known.
+    pub(crate) secret: SecretMemory,
     /// Turns true when the inspector should close.
     pub(super) stop: Option<watch::Receiver<bool>>,
     /// The status line's message and the log lines seen.

@@ -827,3 +827,101 @@ fn capital_r_prefills_the_forward_target() {
     press(&mut app, KeyCode::Char('R'));
     assert_eq!(app.view.replay_to.unwrap().input, "http://127.0.0.1:9/app");
 }
+
+/// A GitHub push signed with `secret`, as request 1 of a fresh app.
+fn signed_app(secret: &str) -> App {
+    use crate::sign::{ProviderKind, SignInput, provider};
+    let body = br#"{"ref":"refs/heads/main"}"#;
+    let at = crate::model::Timestamp(crate::tui::app::testing::T0);
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &crate::sign::Secret::from_bytes(secret),
+            &SignInput::new(body, at),
+        )
+        .unwrap();
+    let mut headers: Vec<(&str, &[u8])> = vec![("Content-Type", b"application/json")];
+    headers.extend(
+        signed
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_slice())),
+    );
+    let r = request(0, "POST", "/hooks/github", &headers, body);
+    let mut app = app_with(&[r], 100, 40);
+    app.secret.forget();
+    app
+}
+
+#[test]
+fn v_asks_for_the_secret_masked_and_explains_the_verdict_on_the_overview() {
+    let mut app = signed_app("s3cret");
+    app.execute_action(Action::ShowTab(Tab::Body));
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.view.secret.as_ref().map(|p| p.request_id), Some(1));
+    type_text(&mut app, "wrong");
+    assert!(
+        !format!("{:?}", app.view.secret).contains("wrong"),
+        "the secret is never in debug output"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.secret.is_none());
+    assert_eq!(app.view.tab, Tab::Overview);
+    let lines = doc_texts(&app);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("verify    INVALID: signature mismatch — provider github (detected)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("expected  ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("received  ")),
+        "{lines:?}"
+    );
+    let m = app.status.message.clone().unwrap();
+    assert!(
+        m.text
+            .starts_with("#1: INVALID (github): signature mismatch"),
+        "{}",
+        m.text
+    );
+
+    // The secret typed is remembered: `v` again checks at once.
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.view.secret.is_none(), "not asked again");
+}
+
+#[test]
+fn v_with_the_right_secret_says_valid() {
+    let mut app = signed_app("s3cret");
+    app.secret
+        .remember(crate::sign::Secret::from_bytes("s3cret"));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.view.secret.is_none(), "a known secret is not asked for");
+    let lines = doc_texts(&app);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("verify    valid: signature matches")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        app.status.message.clone().unwrap().text,
+        "#1: valid (github)"
+    );
+}
+
+#[test]
+fn esc_closes_the_secret_prompt_without_checking() {
+    let mut app = signed_app("s3cret");
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "abc q");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.secret.is_none() && !app.should_quit());
+    assert!(!doc_texts(&app).iter().any(|l| l.starts_with("verify")));
+}

@@ -10,7 +10,7 @@ use super::action::{Focus, Overlay};
 use super::keys::KeyContext;
 use crate::tui::pane::detail::Tab;
 use crate::tui::pane::layout::{Areas, areas};
-use crate::tui::pane::status::{FilterBar, ReplayPrompt, filter_error_lines};
+use crate::tui::pane::status::{FilterBar, Prompt, ReplayPrompt, SecretPrompt, filter_error_lines};
 
 /// A layout and what it was computed for (size, filter line shown, status rows).
 type LayoutKey = ((Size, bool, u16), Option<Areas>);
@@ -25,6 +25,8 @@ pub struct View {
     pub filter: FilterBar,
     /// The `R` prompt, while open (it takes the prompt line and its keys).
     pub replay_to: Option<ReplayPrompt>,
+    /// The `v` prompt for a secret, while open (the prompt line and its keys).
+    pub secret: Option<SecretPrompt>,
     /// Follow mode is on.
     pub follow: bool,
     /// Follow is on but paused, because the user scrolled away from the newest.
@@ -50,6 +52,7 @@ impl View {
                 ..FilterBar::default()
             },
             replay_to: None,
+            secret: None,
             follow,
             paused: false,
             size,
@@ -77,9 +80,19 @@ impl View {
         }
     }
 
-    /// Whether the filter line is on screen (it shows the `R` prompt too).
+    /// Whether the filter line is on screen (it shows the `R` and `v`
+    /// prompts too).
     pub fn filter_bar_shown(&self) -> bool {
-        self.replay_to.is_some() || self.filter.editing || !self.filter.input.is_empty()
+        self.prompt().is_some() || self.filter.editing || !self.filter.input.is_empty()
+    }
+
+    /// The prompt open on the prompt line instead of the filter, if any.
+    pub fn prompt(&self) -> Option<Prompt<'_>> {
+        match (&self.replay_to, &self.secret) {
+            (Some(p), _) => Some(Prompt::ReplayTo(p)),
+            (None, Some(p)) => Some(Prompt::Secret(p)),
+            (None, None) => None,
+        }
     }
 
     /// Rows the status line needs: more than one for a filter error too long
@@ -110,7 +123,7 @@ impl View {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             overlay: self.overlay,
-            editing_filter: self.filter.editing || self.replay_to.is_some(),
+            editing_filter: self.filter.editing || self.prompt().is_some(),
         }
     }
 

@@ -46,6 +46,34 @@ pub struct ReplayPrompt {
     pub input: String,
 }
 
+/// The `v` prompt: the secret to check one request's signature with, typed
+/// masked (only `•` are drawn; the secret stays in memory, never stored).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretPrompt {
+    /// The request to check.
+    pub request_id: i64,
+    /// The secret typed so far.
+    pub input: String,
+}
+
+impl std::fmt::Debug for SecretPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretPrompt")
+            .field("request_id", &self.request_id)
+            .field("input", &"(hidden)")
+            .finish()
+    }
+}
+
+/// The prompt open on the prompt line instead of the `/` filter.
+#[derive(Debug, Clone, Copy)]
+pub enum Prompt<'a> {
+    /// `R`: where to replay to.
+    ReplayTo(&'a ReplayPrompt),
+    /// `v`: the secret.
+    Secret(&'a SecretPrompt),
+}
+
 /// The main keys, shown when there is no message.
 const HINTS: &[(&str, &str)] = &[
     ("j/k", "move"),
@@ -66,15 +94,12 @@ fn prompt(editing: bool) -> &'static str {
 }
 
 /// The filter line: the prompt while typing, the filter in force otherwise;
-/// the `R` prompt instead while it is open.
-pub fn filter_line(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    f: &FilterBar,
-    replay_to: Option<&ReplayPrompt>,
-) {
-    if let Some(p) = replay_to {
-        return replay_to_line(frame, area, p);
+/// the `R` or `v` prompt instead while one is open.
+pub fn filter_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, open: Option<Prompt<'_>>) {
+    match open {
+        Some(Prompt::ReplayTo(p)) => return replay_to_line(frame, area, p),
+        Some(Prompt::Secret(p)) => return secret_line(frame, area, p),
+        None => {}
     }
     let mut spans = vec![
         Span::styled(prompt(f.editing), theme::key()),
@@ -103,6 +128,24 @@ fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
         Span::styled("▏", theme::key()),
     ];
     let note = Span::styled("Enter sends · Esc cancels ", theme::dim());
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
+            .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(note)), right);
+}
+
+/// `secret to check #12: •••••▏`, with the keys that end it.
+fn secret_line(frame: &mut Frame<'_>, area: Rect, p: &SecretPrompt) {
+    let spans = vec![
+        Span::styled(
+            format!(" secret to check #{}: ", p.request_id),
+            theme::key(),
+        ),
+        Span::raw("•".repeat(p.input.chars().count())),
+        Span::styled("▏", theme::key()),
+    ];
+    let note = Span::styled("Enter checks · Esc cancels ", theme::dim());
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
             .areas(area);

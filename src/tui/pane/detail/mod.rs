@@ -24,6 +24,16 @@ use overview::overview;
 use rows::status_text;
 pub use tab::Tab;
 
+/// What `v` found for a request: the verdict `hookcap verify` gives, with
+/// its explanation, or that no known signature scheme was found.
+#[derive(Debug, Clone)]
+pub enum Verification {
+    /// A scheme was checked (given, or detected from the headers).
+    Checked(crate::sign::Checked),
+    /// No known signature headers.
+    NoScheme,
+}
+
 /// One request as the detail pane shows it.
 ///
 /// The bodies are moved out of the request into shared buffers, which the tab
@@ -47,6 +57,8 @@ pub struct Detail {
     pub raw: bool,
     /// Its forwards and replays (the newest of them).
     pub deliveries: Deliveries,
+    /// The signature check `v` ran on it, shown on the Overview.
+    pub verification: Option<Verification>,
     /// The shown tab's rows.
     pub doc: Doc,
     /// The first row on screen.
@@ -75,6 +87,7 @@ impl Detail {
             tab,
             raw,
             deliveries: Deliveries::default(),
+            verification: None,
             doc: Doc::new(),
             scroll: 0,
             hscroll: 0,
@@ -104,6 +117,12 @@ impl Detail {
         if self.tab == Tab::Deliveries {
             self.rebuild();
         }
+    }
+
+    /// Shows what `v` found, on the Overview (shown now).
+    pub fn set_verification(&mut self, verification: Verification) {
+        self.verification = Some(verification);
+        self.set_tab(Tab::Overview);
     }
 
     /// Shows `tab` from its top.
@@ -150,8 +169,8 @@ impl Detail {
             Tab::Overview => overview(
                 r,
                 self.body.len(),
-                self.session.as_ref(),
-                self.previous.as_ref(),
+                (self.session.as_ref(), self.previous.as_ref()),
+                self.verification.as_ref(),
             ),
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
