@@ -263,3 +263,28 @@ fn since_takes_a_local_time_with_a_space() {
     let in_utc = utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     assert!(ids_since(&in_utc).contains(&3), "a zone given is kept");
 }
+
+#[test]
+fn show_lists_the_parts_of_a_multipart_body() {
+    let l = Listener::start(&[]);
+    let body = b"--b0\r\nContent-Disposition: form-data; name=\"meta\"\r\n\
+        Content-Type: application/json\r\n\r\n{\"id\":7}\r\n\
+        --b0\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.txt\"\r\n\
+        Content-Type: text/plain\r\n\r\nline one\r\n--b0--\r\n";
+    l.post(
+        "/up",
+        &["Content-Type: multipart/form-data; boundary=b0"],
+        body,
+    );
+    let out = String::from_utf8(run_ok(&l.db, &["show", "1"])).unwrap();
+    for want in [
+        "#  NAME    FILENAME  TYPE              SIZE",
+        "1  meta    -         application/json   8 B",
+        "2  upload  a.txt     text/plain         8 B",
+        "── 1 meta · application/json · 8 B\n{\n  \"id\": 7\n}\n",
+        "── 2 upload (a.txt) · text/plain · 8 B\nline one\n",
+    ] {
+        assert!(out.contains(want), "{want:?} in:\n{out}");
+    }
+    assert!(!out.contains("\\r"), "no raw CR escapes:\n{out}");
+}

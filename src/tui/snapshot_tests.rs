@@ -226,6 +226,34 @@ fn the_secret_prompt_is_masked() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// A multipart upload: a table of its parts, then each part by its type.
+#[test]
+fn multipart_body_view() {
+    let body: &[u8] = b"--XyZ\r\n\
+        Content-Disposition: form-data; name=\"payload\"\r\n\
+        Content-Type: application/json\r\n\r\n\
+        {\"a\":1}\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"note\"\r\n\r\n\
+        hello\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"r.bin\"\r\n\
+        Content-Type: application/octet-stream\r\n\r\n\
+        \x00\x01\x02\r\n\
+        --XyZ--\r\n";
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"multipart/form-data; boundary=XyZ")];
+    let mut app = app_with(&[request(0, "POST", "/upload", ct, body)], 100, 40);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("#  NAME     FILENAME  TYPE"), "{text}");
+    assert!(
+        text.contains("\"a\": 1"),
+        "the JSON part pretty-printed:\n{text}"
+    );
+    assert!(!text.contains("\\r"), "no raw CR escapes:\n{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
 #[test]
 fn live_check_badges_and_the_overview_verdict() {
     let mut app = app_with(&checked(), 120, 30);
