@@ -226,6 +226,21 @@ fn the_secret_prompt_is_masked() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// Slack's interactivity POST: a form whose `payload` is JSON, pretty-printed
+/// inside the form view.
+#[test]
+fn a_form_field_of_json_is_pretty_printed() {
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"application/x-www-form-urlencoded")];
+    let body =
+        b"payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U1%22%7D%7D";
+    let mut app = app_with(&[request(0, "POST", "/slack", ct, body)], 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("payload  {"), "{text}");
+    assert!(text.contains("\"type\": \"block_actions\","), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
 /// A multipart upload: a table of its parts, then each part by its type.
 #[test]
 fn multipart_body_view() {
