@@ -241,6 +241,33 @@ fn a_form_field_of_json_is_pretty_printed() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// `/` on the focused Body tab: the search prompt, then the match highlighted.
+#[test]
+fn body_search_prompt_and_highlighted_match() {
+    let mut app = on(1, Tab::Body);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "currency");
+    assert_snapshot!("body_search_prompt", draw(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    let rows = screen(&app);
+    let y = rows
+        .iter()
+        .position(|r| r.contains("\"currency\""))
+        .expect("the match");
+    let terminal = draw(&app);
+    let x = rows[y].find("\"currency").unwrap() as u16;
+    let cell = &terminal.backend().buffer()[(x, y as u16)];
+    assert!(
+        cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+        "the matching row is highlighted"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("match 1 of 1 for \"currency\""))
+    );
+}
+
 /// A multipart upload: a table of its parts, then each part by its type.
 #[test]
 fn multipart_body_view() {

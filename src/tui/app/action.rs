@@ -64,8 +64,13 @@ pub enum Action {
     ToggleRaw,
     /// Follow the newest request on or off.
     ToggleFollow,
-    /// Open the `/` prompt.
+    /// Open the `/` prompt (on the Body tab with the detail focused: the
+    /// body search).
     OpenFilter,
+    /// The next match of the body search.
+    NextMatch,
+    /// The previous match of the body search.
+    PrevMatch,
     /// Type into the prompt.
     FilterChar(char),
     /// Delete the last character of the prompt.

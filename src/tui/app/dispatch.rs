@@ -77,6 +77,9 @@ impl App {
             Action::ShowTab(tab) => self.show_tab(tab),
             Action::ToggleRaw => self.toggle_raw(),
             Action::ToggleFollow => self.toggle_follow()?,
+            Action::OpenFilter if self.slash_searches_the_body() => self.open_search(),
+            Action::NextMatch => self.step_search(true),
+            Action::PrevMatch => self.step_search(false),
             Action::OpenFilter
             | Action::FilterChar(_)
             | Action::FilterBackspace
@@ -99,13 +102,15 @@ impl App {
         Ok(())
     }
 
-    /// The prompt line's keys go to the `R` or `v` prompt while one is
-    /// open, else to the `/` filter.
+    /// The prompt line's keys go to the `R`, `v` or body-search prompt
+    /// while one is open, else to the `/` filter.
     fn edit_prompt(&mut self, action: Action) -> Result<()> {
         if self.view.replay_to.is_some() {
             self.edit_replay_to(action)
         } else if self.view.secret.is_some() {
             self.edit_secret(action)
+        } else if self.view.search.is_some() {
+            self.edit_search(action)
         } else {
             self.edit_filter(action)
         }

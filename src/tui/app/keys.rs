@@ -28,6 +28,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("h l ← →", "scroll the detail sideways"),
     ("b", "body: formatted view or raw bytes"),
     ("/", "filter: ls terms (status:4xx sig:invalid …) and words"),
+    (
+        "/ n N",
+        "in the Body tab (focused): search, next / previous match",
+    ),
     ("Esc", "back to the list, clear the filter"),
     ("f", "follow the newest request on / off"),
     ("c", "copy the request as a curl command"),
@@ -128,6 +132,8 @@ fn command_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('r') => Action::Replay,
         KeyCode::Char('R') => Action::AskReplayTo,
         KeyCode::Char('v') => Action::Verify,
+        KeyCode::Char('n') => Action::NextMatch,
+        KeyCode::Char('N') => Action::PrevMatch,
         _ => return None,
     })
 }

@@ -29,6 +29,7 @@ pub mod live;
 mod navigation;
 mod replaying;
 pub mod requests;
+mod searching;
 pub mod secret;
 mod selection;
 pub mod state;

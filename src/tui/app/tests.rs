@@ -925,3 +925,71 @@ fn esc_closes_the_secret_prompt_without_checking() {
     assert!(app.view.secret.is_none() && !app.should_quit());
     assert!(!doc_texts(&app).iter().any(|l| l.starts_with("verify")));
 }
+
+#[test]
+fn slash_in_the_focused_body_tab_searches_the_body_and_n_steps() {
+    let lines: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    let body = format!("{lines}the Amount is here\nmore\namount again\n");
+    let text: &[(&str, &[u8])] = &[("Content-Type", b"text/plain")];
+    let mut app = app_with(&[request(0, "POST", "/t", text, body.as_bytes())], 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.focus, Focus::Detail);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        app.view.search.as_deref(),
+        Some(""),
+        "the search prompt, not the filter"
+    );
+    assert!(!app.view.filter.editing);
+    type_text(&mut app, "amount");
+    press(&mut app, KeyCode::Enter);
+    let d = app.requests.detail.as_ref().unwrap();
+    let s = d.search.as_ref().unwrap();
+    // Row 0 is the note above the body; "the Amount" is body line 201.
+    assert_eq!((s.rows.clone(), s.row()), (vec![201, 203], Some(201)));
+    assert!(
+        d.scroll <= 201 && 201 < d.scroll + app.view.detail_height(),
+        "on screen"
+    );
+    assert_eq!(
+        app.status.message.clone().unwrap().text,
+        "match 1 of 2 for \"amount\""
+    );
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        app.requests
+            .detail
+            .as_ref()
+            .unwrap()
+            .search
+            .as_ref()
+            .unwrap()
+            .row(),
+        Some(203)
+    );
+    press(&mut app, KeyCode::Char('N'));
+    press(&mut app, KeyCode::Char('N'));
+    assert_eq!(
+        app.requests
+            .detail
+            .as_ref()
+            .unwrap()
+            .search
+            .as_ref()
+            .unwrap()
+            .row(),
+        Some(203),
+        "wraps"
+    );
+    assert_eq!(
+        app.requests.list.rows().len(),
+        1,
+        "the list was not filtered"
+    );
+
+    // From the list, / is the filter again.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert!(app.view.filter.editing && app.view.search.is_none());
+}

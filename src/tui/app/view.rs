@@ -27,6 +27,8 @@ pub struct View {
     pub replay_to: Option<ReplayPrompt>,
     /// The `v` prompt for a secret, while open (the prompt line and its keys).
     pub secret: Option<SecretPrompt>,
+    /// The body search being typed, while its prompt is open.
+    pub search: Option<String>,
     /// Follow mode is on.
     pub follow: bool,
     /// Follow is on but paused, because the user scrolled away from the newest.
@@ -53,6 +55,7 @@ impl View {
             },
             replay_to: None,
             secret: None,
+            search: None,
             follow,
             paused: false,
             size,
@@ -88,10 +91,11 @@ impl View {
 
     /// The prompt open on the prompt line instead of the filter, if any.
     pub fn prompt(&self) -> Option<Prompt<'_>> {
-        match (&self.replay_to, &self.secret) {
-            (Some(p), _) => Some(Prompt::ReplayTo(p)),
-            (None, Some(p)) => Some(Prompt::Secret(p)),
-            (None, None) => None,
+        match (&self.replay_to, &self.secret, &self.search) {
+            (Some(p), _, _) => Some(Prompt::ReplayTo(p)),
+            (None, Some(p), _) => Some(Prompt::Secret(p)),
+            (None, None, Some(s)) => Some(Prompt::Search(s)),
+            (None, None, None) => None,
         }
     }
 

@@ -72,6 +72,8 @@ pub enum Prompt<'a> {
     ReplayTo(&'a ReplayPrompt),
     /// `v`: the secret.
     Secret(&'a SecretPrompt),
+    /// `/` on the Body tab: the word to search for.
+    Search(&'a str),
 }
 
 /// The main keys, shown when there is no message.
@@ -99,6 +101,7 @@ pub fn filter_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, open: Optio
     match open {
         Some(Prompt::ReplayTo(p)) => return replay_to_line(frame, area, p),
         Some(Prompt::Secret(p)) => return secret_line(frame, area, p),
+        Some(Prompt::Search(s)) => return search_line(frame, area, s),
         None => {}
     }
     let mut spans = vec![
@@ -128,6 +131,24 @@ fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
         Span::styled("▏", theme::key()),
     ];
     let note = Span::styled("Enter sends · Esc cancels ", theme::dim());
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
+            .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(note)), right);
+}
+
+/// `search body: amount▏`, with the keys that end it.
+fn search_line(frame: &mut Frame<'_>, area: Rect, input: &str) {
+    let spans = vec![
+        Span::styled(" search body: ", theme::key()),
+        Span::raw(sanitize(input).into_owned()),
+        Span::styled("▏", theme::key()),
+    ];
+    let note = Span::styled(
+        "Enter finds · n/N next/previous · Esc closes ",
+        theme::dim(),
+    );
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
             .areas(area);

@@ -8,6 +8,7 @@ mod doc;
 pub mod draw;
 mod overview;
 mod rows;
+pub mod search;
 pub mod tab;
 
 use bytes::Bytes;
@@ -22,6 +23,7 @@ use deliveries::Deliveries;
 use doc::Doc;
 use overview::overview;
 use rows::status_text;
+use search::Search;
 pub use tab::Tab;
 
 /// What `v` found for a request: the verdict `hookcap verify` gives, with
@@ -59,6 +61,8 @@ pub struct Detail {
     pub deliveries: Deliveries,
     /// The signature check `v` ran on it, shown on the Overview.
     pub verification: Option<Verification>,
+    /// A search in the shown tab (`/` on the Body tab), its match highlighted.
+    pub search: Option<Search>,
     /// The shown tab's rows.
     pub doc: Doc,
     /// The first row on screen.
@@ -88,6 +92,7 @@ impl Detail {
             raw,
             deliveries: Deliveries::default(),
             verification: None,
+            search: None,
             doc: Doc::new(),
             scroll: 0,
             hscroll: 0,
@@ -137,6 +142,32 @@ impl Detail {
         self.rebuild();
     }
 
+    /// Searches the shown tab for `needle` from the row on top, and shows
+    /// the first match there or after it (a third of the way down a pane
+    /// `height` rows tall).
+    pub fn search(&mut self, needle: &str, height: usize) {
+        self.search = Some(Search::run(&self.doc, needle, self.scroll));
+        self.show_match(height);
+    }
+
+    /// `n`/`N`: the next or previous match, shown; false without a search.
+    pub fn step_search(&mut self, forward: bool, height: usize) -> bool {
+        let Some(s) = self.search.as_mut() else {
+            return false;
+        };
+        s.step(forward);
+        self.show_match(height);
+        true
+    }
+
+    fn show_match(&mut self, height: usize) {
+        if let Some(row) = self.search.as_ref().and_then(Search::row) {
+            self.scroll = row.saturating_sub(height / 3);
+            self.scroll_by(0, height);
+            self.hscroll = 0;
+        }
+    }
+
     /// Scrolls by `delta` rows within a pane `height` rows tall.
     pub fn scroll_by(&mut self, delta: isize, height: usize) {
         let max = self.doc.len().saturating_sub(height.max(1));
@@ -182,6 +213,7 @@ impl Detail {
         };
         self.scroll = 0;
         self.hscroll = 0;
+        self.search = None;
     }
 }
 
