@@ -125,48 +125,34 @@ pub fn filter_line(frame: &mut Frame<'_>, area: Rect, f: &FilterBar, open: Optio
 
 /// `replay #12 to: http://localhost:3000▏`, with the keys that end it.
 fn replay_to_line(frame: &mut Frame<'_>, area: Rect, p: &ReplayPrompt) {
-    let spans = vec![
-        Span::styled(format!(" replay #{} to: ", p.request_id), theme::key()),
-        Span::raw(sanitize(&p.input).into_owned()),
-        Span::styled("▏", theme::key()),
-    ];
-    let note = Span::styled("Enter sends · Esc cancels ", theme::dim());
-    let [left, right] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
-            .areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(Line::from(note)), right);
+    let label = format!(" replay #{} to: ", p.request_id);
+    let typed = sanitize(&p.input).into_owned();
+    prompt_line(frame, area, (label, typed), "Enter sends · Esc cancels ");
 }
 
 /// `search body: amount▏`, with the keys that end it.
 fn search_line(frame: &mut Frame<'_>, area: Rect, input: &str) {
-    let spans = vec![
-        Span::styled(" search body: ", theme::key()),
-        Span::raw(sanitize(input).into_owned()),
-        Span::styled("▏", theme::key()),
-    ];
-    let note = Span::styled(
-        "Enter finds · n/N next/previous · Esc closes ",
-        theme::dim(),
-    );
-    let [left, right] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
-            .areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(Line::from(note)), right);
+    let typed = sanitize(input).into_owned();
+    let keys = "Enter finds · n/N next/previous · Esc closes ";
+    prompt_line(frame, area, (" search body: ".to_owned(), typed), keys);
 }
 
 /// `secret to check #12: •••••▏`, with the keys that end it.
 fn secret_line(frame: &mut Frame<'_>, area: Rect, p: &SecretPrompt) {
+    let label = format!(" secret to check #{}: ", p.request_id);
+    let masked = "•".repeat(p.input.chars().count());
+    prompt_line(frame, area, (label, masked), "Enter checks · Esc cancels ");
+}
+
+/// A prompt: its label, what was typed (sanitized or masked) and a cursor on
+/// the left, the keys that end it on the right.
+fn prompt_line(frame: &mut Frame<'_>, area: Rect, (label, typed): (String, String), keys: &str) {
     let spans = vec![
-        Span::styled(
-            format!(" secret to check #{}: ", p.request_id),
-            theme::key(),
-        ),
-        Span::raw("•".repeat(p.input.chars().count())),
+        Span::styled(label, theme::key()),
+        Span::raw(typed),
         Span::styled("▏", theme::key()),
     ];
-    let note = Span::styled("Enter checks · Esc cancels ", theme::dim());
+    let note = Span::styled(keys.to_owned(), theme::dim());
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(note.width() as u16)])
             .areas(area);
