@@ -41,6 +41,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcap;listen'= {
+            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
             cand --host 'Address to bind; the default is loopback only, never all interfaces unless asked'
             cand -p 'Port to listen on; 0 picks a free one (the real port is printed)'
             cand --port 'Port to listen on; 0 picks a free one (the real port is printed)'
@@ -67,7 +68,6 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
-            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'

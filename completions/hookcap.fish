@@ -45,6 +45,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l status -d 'Status code to answer with' -r
@@ -72,7 +73,6 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l prefix -d 'Wi
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'

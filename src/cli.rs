@@ -309,6 +309,9 @@ pub struct OutputArgs {
 /// `hookcap listen`.
 #[derive(Debug, Clone, Args)]
 pub struct ListenArgs {
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
     /// Where to listen.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -327,9 +330,6 @@ pub struct ListenArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
-    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
-    #[arg(long, value_name = "N")]
-    pub keep: Option<u64>,
 }
 
 /// When a capture server stops by itself (for CI).
