@@ -14,12 +14,9 @@ mod fill;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
-use hookcap::store::Store;
-use hookcap::tui::app::{Action, App, AppOptions};
-use hookcap::tui::pane::detail::{Detail, Tab};
-use hookcap::tui::screen;
-use hookcap::tui::{LiveFeed, Origin, Recorder};
+use hookcap::Store;
+use hookcap::inspector::{Action, App, AppOptions, Detail, LiveFeed, Origin, Recorder, Tab};
+use hookcap::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
@@ -82,7 +79,7 @@ fn draw(app: &App) {
     let backend = TestBackend::new(app.view.size.width, app.view.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
     terminal
-        .draw(|f| screen::draw(f, app))
+        .draw(|f| hookcap::inspector::draw(f, app))
         .expect("draw a frame");
 }
 

@@ -36,6 +36,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until requests matching a filter are captured (for CI)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
+            [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -54,6 +56,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long after storing before answering (e.g. 250ms, 2s)')
+            [CompletionResult]::new('--respond', '--respond', [CompletionResultType]::ParameterName, 'Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. ''provider:stripe => 503 Retry-After:2, 200'' (see docs/rules.md)')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the rules'' rates (p=0.2), so a run can be repeated')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time')
             [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a client whose body stalls this long (stored truncated, answered 408)')
@@ -109,6 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--preserve-host', '--preserve-host', [CompletionResultType]::ParameterName, 'Pass the sender''s Host header on instead of the target''s')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification of an https:// target (self-signed dev certs)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification of an https:// target (self-signed dev certs)')
             [CompletionResult]::new('--no-tui', '--no-tui', [CompletionResultType]::ParameterName, 'Print one line per request instead of the interactive view')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON events (implies --no-tui)')
             [CompletionResult]::new('--reject-invalid', '--reject-invalid', [CompletionResultType]::ParameterName, 'With --verify: answer 401 to invalid or unsigned requests (still stored)')
@@ -219,6 +226,36 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
         'hookcap;import' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;deliveries' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'With a secret: the signature scheme (auto detects it from the headers)')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With a secret: largest accepted age of a signed timestamp, at capture time')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
+            [CompletionResult]::new('--sig-header', '--sig-header', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature')
+            [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 when any verdict fails (for CI)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON, one object per delivery')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;diff' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the differences as one JSON document')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -340,6 +377,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until requests matching a filter are captured (for CI)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
+            [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -373,6 +412,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;import' {
+            break
+        }
+        'hookcap;help;deliveries' {
+            break
+        }
+        'hookcap;help;diff' {
             break
         }
         'hookcap;help;rm' {

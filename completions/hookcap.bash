@@ -16,6 +16,12 @@ _hookcap() {
             ",$1")
                 cmd="hookcap"
                 ;;
+            hookcap,deliveries)
+                cmd="hookcap__subcmd__deliveries"
+                ;;
+            hookcap,diff)
+                cmd="hookcap__subcmd__diff"
+                ;;
             hookcap,export)
                 cmd="hookcap__subcmd__export"
                 ;;
@@ -60,6 +66,12 @@ _hookcap() {
                 ;;
             hookcap,wait)
                 cmd="hookcap__subcmd__wait"
+                ;;
+            hookcap__subcmd__help,deliveries)
+                cmd="hookcap__subcmd__help__subcmd__deliveries"
+                ;;
+            hookcap__subcmd__help,diff)
+                cmd="hookcap__subcmd__help__subcmd__diff"
                 ;;
             hookcap__subcmd__help,export)
                 cmd="hookcap__subcmd__help__subcmd__export"
@@ -113,8 +125,88 @@ _hookcap() {
 
     case "${cmd}" in
         hookcap)
-            opts="-h -V --db --color --help --version listen forward replay ls show ui wait export import rm prune verify send generate help"
+            opts="-h -V --db --color --help --version listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__deliveries)
+            opts="-h -V --strict --json --provider --tolerance --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algo)
+                    COMPREPLY=($(compgen -W "sha1 sha256 sha512" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__diff)
+            opts="-h -V --json --db --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -177,7 +269,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__forward)
-            opts="-p -h -V --preserve-host --upstream-timeout --host --port --max-body --header-timeout --body-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
+            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,8 +401,36 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__help)
-            opts="listen forward replay ls show ui wait export import rm prune verify send generate help"
+            opts="listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__deliveries)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcap__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -555,7 +675,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__listen)
-            opts="-p -H -h -V --keep --host --port --status --body --header --delay --max-body --header-timeout --body-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
+            opts="-p -H -h -V --keep --host --port --status --body --header --delay --respond --rules --seed --max-body --header-timeout --body-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +714,18 @@ _hookcap() {
                     return 0
                     ;;
                 --delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --respond)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,6 +33,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand wait 'Block until requests matching a filter are captured (for CI)'
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand deliveries 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries'
+            cand diff 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
@@ -50,6 +52,9 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -H 'Response header ''Name: value'' (repeatable)'
             cand --header 'Response header ''Name: value'' (repeatable)'
             cand --delay 'Wait this long after storing before answering (e.g. 250ms, 2s)'
+            cand --respond 'Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. ''provider:stripe => 503 Retry-After:2, 200'' (see docs/rules.md)'
+            cand --rules 'Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)'
+            cand --seed 'Seed for the rules'' rates (p=0.2), so a run can be repeated'
             cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
             cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time'
             cand --body-timeout 'Cut off a client whose body stalls this long (stored truncated, answered 408)'
@@ -104,6 +109,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --preserve-host 'Pass the sender''s Host header on instead of the target''s'
+            cand -k 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
+            cand --insecure 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
             cand --no-tui 'Print one line per request instead of the interactive view'
             cand --json 'Print NDJSON events (implies --no-tui)'
             cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
@@ -207,6 +214,34 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;import'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;deliveries'= {
+            cand --provider 'With a secret: the signature scheme (auto detects it from the headers)'
+            cand --tolerance 'With a secret: largest accepted age of a signed timestamp, at capture time'
+            cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
+            cand --sig-header 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature'
+            cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
+            cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
+            cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --strict 'Exit 1 when any verdict fails (for CI)'
+            cand --json 'Print NDJSON, one object per delivery'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;diff'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print the differences as one JSON document'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -322,6 +357,8 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand wait 'Block until requests matching a filter are captured (for CI)'
             cand export 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
             cand import 'Add requests from a HAR or NDJSON file, as a new session'
+            cand deliveries 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries'
+            cand diff 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
             cand rm 'Delete captured requests by id, or all that match a filter'
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
@@ -346,6 +383,10 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;export'= {
         }
         &'hookcap;help;import'= {
+        }
+        &'hookcap;help;deliveries'= {
+        }
+        &'hookcap;help;diff'= {
         }
         &'hookcap;help;rm'= {
         }

@@ -39,6 +39,8 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "ui" -d 'Browse capt
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "deliveries" -d 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender\'s retries'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "diff" -d 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
@@ -52,6 +54,9 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l status -d 'St
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body -d 'Response body: text, or @FILE to read a file' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s H -l header -d 'Response header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l delay -d 'Wait this long after storing before answering (e.g. 250ms, 2s)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l respond -d 'Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. \'provider:stripe => 503 Retry-After:2, 200\' (see docs/rules.md)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l rules -d 'Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l seed -d 'Seed for the rules\' rates (p=0.2), so a run can be repeated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
@@ -111,6 +116,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l color -d 'Wh
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l preserve-host -d 'Pass the sender\'s Host header on instead of the target\'s'
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s k -l insecure -d 'Skip TLS certificate verification of an https:// target (self-signed dev certs)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l no-tui -d 'Print one line per request instead of the interactive view'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l json -d 'Print NDJSON events (implies --no-tui)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
@@ -211,6 +217,33 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l provider -d 'With a secret: the signature scheme (auto detects it from the headers)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l tolerance -d 'With a secret: largest accepted age of a signed timestamp, at capture time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l sig-header -d 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l algo -d 'With the hmac scheme (--provider/--sign hmac): the hash algorithm' -r -f -a "sha1\t'HMAC-SHA1 (GitHub legacy, Twilio)'
+sha256\t'HMAC-SHA256 (almost everyone)'
+sha512\t'HMAC-SHA512'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
+base64\t'Standard base64 with padding (missing padding accepted when reading)'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l strict -d 'Exit 1 when any verdict fails (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l json -d 'Print NDJSON, one object per delivery'
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand diff" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand diff" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand diff" -l json -d 'Print the differences as one JSON document'
+complete -c hookcap -n "__fish_hookcap_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand rm" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -304,18 +337,20 @@ always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "deliveries" -d 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender\'s retries'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "diff" -d 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import deliveries diff rm prune verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -33,6 +33,10 @@ Filter terms (all must match; quote a term with spaces for the shell):
   since:10m  since:'2026-01-02 15:04'   received at or after (local time; Z for UTC)
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
+  provider:github                  webhook provider detected at capture
+  event:pull_request.*             webhook event (glob)
+  delivery:ID                      the provider's delivery id (a value not status-shaped)
+  attempt:>1  dup                  retries of a delivery / repeats after a 2xx
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
     };
@@ -112,6 +116,12 @@ pub enum Command {
     /// Add requests from a HAR or NDJSON file, as a new session
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender's retries
+    #[command(after_help = DELIVERIES_EXAMPLES)]
+    Deliveries(DeliveriesArgs),
+    /// Compare two captured requests (or one with a HAR entry): request line, headers, body, signature
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Delete captured requests by id, or all that match a filter
     #[command(after_help = RM_EXAMPLES)]
     Rm(RmArgs),
@@ -134,6 +144,10 @@ Examples:
   hookcap listen                              capture on http://127.0.0.1:4665
   hookcap listen --port 0 --no-tui            headless, any free port
   hookcap listen --status 500 --delay 2s      test how the sender retries
+  hookcap listen --respond 'provider:stripe => 503 Retry-After:2, 200'   fail once per delivery
+  hookcap listen --respond 'json:/type=url_verification => 200 {{json:/challenge}}'   Slack's challenge
+  hookcap listen --respond 'path:/flaky => p=0.2 drop' --seed 7   drop a fifth of them
+  hookcap listen --rules answers.toml         rules from a file (docs/rules.md)
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
@@ -146,6 +160,7 @@ Examples:
   hookcap forward 3000                        capture on :4665, pass on to localhost:3000
   hookcap forward http://localhost:8000/api   a base path is prefixed: /hook -> /api/hook
   hookcap forward :3000 --preserve-host       the app sees the Host the sender used
+  hookcap forward https://localhost:8443 -k   an https app with a self-signed certificate
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
 
@@ -198,6 +213,32 @@ Examples:
   hookcap export 'path:/stripe*' --format httpie -o replay.sh",
     filter_help!()
 );
+
+const DELIVERIES_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap deliveries                          every delivery, one line each
+  hookcap deliveries provider:stripe session:latest --strict   exit 1 if a verdict fails (CI)
+  hookcap deliveries 'event:pull_request.*' --json | jq .verdicts
+  hookcap deliveries --secret-env STRIPE_WEBHOOK_SECRET   also check each attempt's signature
+
+Requests with the same provider and delivery id are attempts of one delivery.
+Verdicts: no retry after a 2xx (duplicate), Retry-After honoured, body identical,
+and with a secret: signature valid on each attempt and timestamp refreshed.
+Exit status: 0, or with --strict 1 when any verdict fails.",
+    filter_help!()
+);
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  hookcap diff 12 13                  two captured requests (any sessions)
+  hookcap diff last 12 --json         for scripts
+  hookcap diff 12 hooks.har#3         against entry 3 (from 1) of a HAR file
+
+Headers are compared in order and case (added, removed, changed, moved);
+JSON bodies by pointer, forms by field, text by line, binary by size and hash.
+The signature line says which signed parts differ.
+Exit status: 0 when the requests are the same, 1 when they differ.";
 
 const IMPORT_EXAMPLES: &str = "\
 Examples:
@@ -277,6 +318,15 @@ pub struct ResponseArgs {
     /// Wait this long after storing before answering (e.g. 250ms, 2s)
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub delay: Option<Duration>,
+    /// Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. 'provider:stripe => 503 Retry-After:2, 200' (see docs/rules.md)
+    #[arg(long = "respond", value_name = "FILTER => ANSWER")]
+    pub respond: Vec<String>,
+    /// Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Seed for the rules' rates (p=0.2), so a run can be repeated
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// Size limits for captured requests.
@@ -355,12 +405,15 @@ pub struct StopArgs {
 /// `hookcap forward`.
 #[derive(Debug, Clone, Args)]
 pub struct ForwardArgs {
-    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base
+    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base or https://app.test
     #[arg(value_name = "TARGET")]
     pub target: String,
     /// Pass the sender's Host header on instead of the target's
     #[arg(long)]
     pub preserve_host: bool,
+    /// Skip TLS certificate verification of an https:// target (self-signed dev certs)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// How long the app may take to answer in full before the sender gets 504
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub upstream_timeout: Duration,
@@ -534,6 +587,46 @@ pub struct ExportArgs {
     /// With --url, scripts keep each request's own Host header instead of the destination's (as replay --to sets it)
     #[arg(long, requires = "url")]
     pub preserve_host: bool,
+}
+
+/// `hookcap deliveries`.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveriesArgs {
+    /// Filter terms: the deliveries of the matching requests are shown, with all their attempts.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Exit 1 when any verdict fails (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print NDJSON, one object per delivery
+    #[arg(long)]
+    pub json: bool,
+    /// With a secret: the signature scheme (auto detects it from the headers)
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// With a secret: largest accepted age of a signed timestamp, at capture time
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// A secret checks each attempt's signature and timestamp.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+}
+
+/// `hookcap diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Print the differences as one JSON document
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `hookcap import`.

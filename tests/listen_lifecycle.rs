@@ -229,6 +229,8 @@ fn a_port_in_use_is_a_clear_error() {
 fn no_tui_prints_a_closing_summary_with_the_right_plural() {
     let mut l = Listener::start(&[]);
     l.post("/one", &[], b"x");
+    // Its line printed: the listener is serving (and handles SIGTERM).
+    assert!(l.next_line().contains("/one"));
     assert_eq!(l.terminate().code(), Some(0));
     let err = l.stderr();
     let want = format!(

@@ -248,8 +248,8 @@ fn all_replays_what_the_filters_match_in_capture_order() {
 
 #[test]
 fn resign_makes_a_changed_body_verify_again() {
-    use hookcap::model::Timestamp;
-    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+    use hookcap::Timestamp;
+    use hookcap::{ProviderKind, Secret, SignInput, provider};
 
     let original = br#"{"action":"opened"}"#;
     let signed = provider(ProviderKind::Github, None)

@@ -10,10 +10,12 @@
 //! finish (up to [`Limits::drain_timeout`]), then returns so the caller can
 //! flush the writer.
 
+mod delivery;
 pub mod forward;
 pub mod guard;
 pub mod head;
 mod limits;
+pub mod relay;
 pub mod service;
 pub mod shape;
 
@@ -30,7 +32,7 @@ use tracing::Instrument;
 
 pub use forward::{ForwardConfig, Forwarder};
 pub use guard::{Cidr, Guard, TokenRule};
-pub use limits::{DEFAULT_MAX_BODY, Limits};
+pub use limits::Limits;
 pub use service::{CaptureState, Responder};
 pub use shape::ResponseShape;
 
@@ -48,8 +50,9 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(state.limits.header_read_timeout)
         .ignore_invalid_headers(true)
-        // Lets the forwarder write the caller's header case upstream.
-        .preserve_header_case(matches!(state.responder, Responder::Forward(_)))
+        // hyper cannot write the app's own case back to the caller; Title-Case
+        // is how most apps spell their fields (the delivery keeps the exact case).
+        .title_case_headers(matches!(state.responder, Responder::Forward(_)))
         .max_buf_size(head::MAX_HEAD_BYTES.max(8192) * 2);
     loop {
         tokio::select! {

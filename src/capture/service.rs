@@ -9,20 +9,24 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Either, Full};
+use http_body_util::{BodyExt, Either};
 use hyper::body::{Body as _, Incoming};
-use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
+use hyper::header::{CONNECTION, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode, Version};
 
-use super::forward::{Forwarder, RelayBody};
+use super::forward::Forwarder;
 use super::head::{HeadQueue, take_head};
+use super::relay::AnswerBody;
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
-use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
-use crate::sanitize::sanitize;
+use crate::model::{
+    CaptureNotes, Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp, fill_id,
+};
+use crate::rules::Fault;
+use crate::sign::identity::identify;
 use crate::store::WriterHandle;
 
 /// How stored requests are answered.
@@ -56,10 +60,6 @@ pub struct ConnInfo {
     /// Heads recorded from this connection's bytes.
     pub heads: HeadQueue,
 }
-
-/// What the capture server answers with: a complete body, or the app's body
-/// relayed as it arrives.
-pub type AnswerBody = Either<Full<Bytes>, RelayBody>;
 
 /// The most body memory reserved up front from a request's `Content-Length`.
 const PREALLOCATE_MAX: u64 = 256 * 1024;
@@ -95,24 +95,31 @@ enum Verdict {
     Incomplete,
 }
 
+/// The error that makes hyper close a connection without answering: a
+/// `drop` or `hang` rule withheld the answer.
+#[derive(Debug, thiserror::Error)]
+#[error("no answer: a {0} rule withheld it")]
+pub struct Withheld(&'static str);
+
+/// How long a `hang` rule keeps the sender waiting at most before the
+/// connection is closed without an answer.
+pub const HANG_LIMIT: Duration = Duration::from_secs(3600);
+
 /// Captures one request and answers it. Never answers 2xx unless the request
-/// was committed to the store.
+/// was committed to the store; an `Err` closes the connection unanswered.
 pub async fn handle(
     state: Arc<CaptureState>,
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
-) -> Result<Response<AnswerBody>, std::convert::Infallible> {
+) -> Result<Response<AnswerBody>, Withheld> {
     let (parts, body) = req.into_parts();
     let (request, verdict) = read_request(&state, &conn, &parts, body).await;
-    let res = match (&state.responder, verdict) {
+    match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
-            forwarder
-                .forward(&state.writer, parts, request, conn.remote)
-                .await
+            Ok(forwarder.forward(&state.writer, request, conn.remote).await)
         }
         _ => store_then_answer(&state, request, verdict).await,
-    };
-    Ok(res)
+    }
 }
 
 /// Reads the head and body into a request record and runs the guard's checks.
@@ -197,44 +204,63 @@ impl Responder {
     }
 }
 
-/// Stores `request` and answers with its recorded response: after the
-/// configured delay for a shaped `listen` answer, with the connection closed
-/// for a body that was not read to the end.
+/// Stores `request` with what it is as a webhook, and answers with its
+/// recorded response: for a served `listen` request the answer a rule or the
+/// configuration gives (after its delay; a `drop` or `hang` withholds it),
+/// with the connection closed for a body that was not read to the end.
 async fn store_then_answer(
     state: &CaptureState,
-    request: NewRequest,
+    mut request: NewRequest,
     verdict: Verdict,
-) -> Response<AnswerBody> {
-    let record = request.response.clone();
-    match state.writer.insert(request).await {
-        Ok(id) => {
-            tracing::debug!(id, status = record.status, "stored");
-            if let (Responder::Shape(shape), Verdict::Serve) = (&state.responder, verdict)
-                && !shape.delay.is_zero()
-            {
-                tokio::time::sleep(shape.delay).await;
-            }
-            let mut res = shape::build(&record);
-            if verdict == Verdict::Incomplete {
-                res.headers_mut()
-                    .insert(CONNECTION, HeaderValue::from_static("close"));
-            }
-            res.map(Either::Left)
+) -> Result<Response<AnswerBody>, Withheld> {
+    let identity = identify(&request.headers, &request.body);
+    let mut answer = match (&state.responder, verdict) {
+        (Responder::Shape(shape), Verdict::Serve) => {
+            let (back, mut answer) = shape.answer(request, identity.as_ref());
+            request = back;
+            let empty = ResponseRecord {
+                status: answer.record.status,
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            request.response = std::mem::replace(&mut answer.record, empty);
+            Some(answer)
         }
-        Err(e) => unavailable(&e),
+        _ => None,
+    };
+    let mut record = request.response.clone();
+    let notes = CaptureNotes {
+        identity,
+        answer: answer.as_mut().and_then(|a| a.used.take()),
+        response_id_at: answer.as_ref().map(|a| a.id_at.clone()).unwrap_or_default(),
+    };
+    let id = match state.writer.insert_noted(request, notes).await {
+        Ok(id) => id,
+        Err(e) => return Ok(shape::unavailable(&e).map(Either::Left)),
+    };
+    tracing::debug!(id, status = record.status, "stored");
+    if let Some(answer) = answer {
+        if !answer.delay.is_zero() {
+            tokio::time::sleep(answer.delay).await;
+        }
+        match answer.fault {
+            Some(Fault::Drop) => return Err(Withheld("drop")),
+            Some(Fault::Hang) => {
+                tokio::time::sleep(HANG_LIMIT).await;
+                return Err(Withheld("hang"));
+            }
+            None => {}
+        }
+        if !answer.id_at.is_empty() {
+            record.body = fill_id(&record.body, &answer.id_at, id);
+        }
     }
-}
-
-/// The answer when a request could not be stored: `503`, retry later.
-pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
-    tracing::error!("{}", sanitize(&e.to_string()));
-    let mut res = shape::plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "hookcap could not store this request; retry later\n",
-    );
-    res.headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-    res.map(Either::Left)
+    let mut res = shape::build(&record);
+    if verdict == Verdict::Incomplete {
+        res.headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(res.map(Either::Left))
 }
 
 /// Reads the body up to `limits.max_body` bytes, giving up on a client that

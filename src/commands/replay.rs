@@ -25,6 +25,7 @@ use super::shared::secret;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;
 use crate::error::{CliError, Exit};
+use crate::http::Target;
 use crate::model::{CapturedRequest, Delivery, Header, HeaderList, NewDelivery, Timestamp};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
@@ -33,7 +34,6 @@ use crate::replay::{self, Outgoing};
 use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 use crate::sign::{MESSAGE_ID_HEADERS, MessageId, Signer, new_message_id};
 use crate::store::Store;
-use crate::upstream::Target;
 
 /// One request to send, prepared for its destination.
 struct Job {

@@ -20,7 +20,7 @@ use crate::cli::SendArgs;
 use crate::error::Exit;
 use crate::render::color::{Paint, Style};
 use crate::send::load::{Progress, RetryLog, Sender};
-use crate::send::{SystemFresh, WireRequest, build_client, templates};
+use crate::send::{SystemFresh, WireRequest, templates};
 
 /// Runs `hookcap send`.
 pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -47,18 +47,15 @@ pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
 }
 
 async fn send(config: SendConfig, ctx: &Context) -> anyhow::Result<Exit> {
-    let client = build_client(&config.client).context("setting up the HTTP client")?;
     let log: RetryLog = Arc::new(|e| eprintln!("{}", output::retry_line(e)));
     let plan = config.plan;
     let opts = config.output.clone();
-    let timeout = config.client.timeout;
     let sender = Sender::new(
-        client,
+        &config.client,
         config.draft,
         config.signer,
         config.retry,
         log,
-        timeout,
     )
     .map_err(|e| crate::error::CliError::Usage(e.to_string()))?;
     if plan.requests > 1 {

@@ -14,12 +14,12 @@ use crate::clock;
 use crate::document::RequestDoc;
 use crate::error::Exit;
 use crate::model::{
-    CapturedRequest, Delivery, DeliveryKind, Header, PENDING_STATUS, RequestSummary,
+    CapturedRequest, Delivery, DeliveryKind, Header, HookFacts, PENDING_STATUS, RequestSummary,
 };
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::render::summary::{badge, short_duration};
+use crate::render::summary::{attempt_text, badge, short_duration};
 use crate::sanitize::sanitize;
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
@@ -30,11 +30,12 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let store = ctx.open_store()?;
     let request = find(&store, &args.id)?;
     let deliveries = store.deliveries_for(request.id)?;
+    let hook = store.hook_facts(&[request.id])?.remove(&request.id);
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&request.body)?;
     } else if args.json {
-        let doc = RequestDoc::with_deliveries(&request, &deliveries);
+        let doc = RequestDoc::with_deliveries(&request, &deliveries).with_hook(hook.as_ref());
         if ctx.stdout_is_tty {
             serde_json::to_writer_pretty(&mut out, &doc)?;
         } else {
@@ -42,7 +43,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         }
         writeln!(out)?;
     } else {
-        write_request(&mut out, &request, &ctx.paint)?;
+        write_request(&mut out, &request, hook.as_ref(), &ctx.paint)?;
         write_answer(&mut out, &request, &deliveries, &ctx.paint)?;
         write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
@@ -50,7 +51,12 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> std::io::Result<()> {
+fn write_request(
+    out: &mut impl Write,
+    r: &CapturedRequest,
+    hook: Option<&HookFacts>,
+    paint: &Paint,
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{} {} {} {}",
@@ -80,18 +86,68 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         dim("body"),
         size
     )?;
-    let answered = if r.response.status == PENDING_STATUS {
-        "pending (passed on, no answer recorded yet)".to_owned()
-    } else {
-        paint.status(r.response.status)
+    let withheld = hook
+        .and_then(|f| f.answer.as_ref())
+        .filter(|_| r.response.status == PENDING_STATUS)
+        .and_then(|a| {
+            ["drop", "hang"]
+                .into_iter()
+                .find(|f| a.answer.split_whitespace().any(|w| w == *f))
+        });
+    let answered = match withheld {
+        Some("drop") => "nothing: the connection was closed (a drop rule)".to_owned(),
+        Some(_) => "nothing: the sender was kept waiting (a hang rule)".to_owned(),
+        None if r.response.status == PENDING_STATUS => {
+            "pending (passed on, no answer recorded yet)".to_owned()
+        }
+        None => paint.status(r.response.status),
     };
     writeln!(out, "{} {answered}", dim("answered"))?;
     if let Some(badge) = badge(&RequestSummary::of(r), paint) {
         writeln!(out, "{} {badge}", dim("checks"))?;
     }
+    if let Some(f) = hook {
+        write_hook(out, f, paint)?;
+    }
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     write_body(out, &r.headers, &r.body, paint)
+}
+
+/// What the request is as a webhook and which rule answered it:
+/// `webhook github pull_request.opened  delivery 72d3…  attempt 2/3 (+31s) dup`
+/// and `rule #2, step 1: 503 Retry-After:2`, every captured string sanitized.
+fn write_hook(out: &mut impl Write, f: &HookFacts, paint: &Paint) -> std::io::Result<()> {
+    let dim = |s: &str| paint.paint(s, Style::Dim);
+    if let Some(i) = &f.identity {
+        let mut line = format!("{} {}", dim("webhook"), sanitize(&i.provider));
+        if let Some(event) = &i.event {
+            line.push(' ');
+            line.push_str(&paint.paint(&sanitize(event), Style::Cyan));
+        }
+        if let Some(d) = &i.delivery {
+            line.push_str(&format!("  {} {}", dim("delivery"), sanitize(d)));
+        }
+        if let Some(a) = &f.attempt {
+            let style = if a.dup { Style::Yellow } else { Style::Bold };
+            line.push_str(&format!("  {}", paint.paint(&attempt_text(a), style)));
+        }
+        if let Some(retry) = &i.retry {
+            line.push_str(&format!("  {}", sanitize(retry)));
+        }
+        writeln!(out, "{line}")?;
+    }
+    if let Some(a) = &f.answer {
+        writeln!(
+            out,
+            "{} #{}, step {}: {}",
+            dim("rule"),
+            a.rule,
+            a.step,
+            sanitize(&a.answer)
+        )?;
+    }
+    Ok(())
 }
 
 /// A blank line and the body rendered by type, unless it is empty.

@@ -20,7 +20,7 @@ use super::Context;
 use crate::cli::WaitArgs;
 use crate::document::RequestDoc;
 use crate::error::{CliError, Exit};
-use crate::filter::{Cmp, Filter, SessionSel, Term, parse_session};
+use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{CapturedRequest, RequestSummary, Timestamp};
 use crate::render::summary::summary_line;
 use crate::store::{Scan, Store};
@@ -115,10 +115,12 @@ impl Watch {
             if value.eq_ignore_ascii_case("any") {
                 return Ok(Self::Any);
             }
-            return match parse_session(value) {
-                Ok(SessionSel::Latest) => Ok(Self::Latest),
-                Ok(SessionSel::Id(id)) => Ok(Self::Session(id)),
-                Err(_) => Err(CliError::Usage(format!(
+            if value.eq_ignore_ascii_case("latest") {
+                return Ok(Self::Latest);
+            }
+            return match value.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(Self::Session(id)),
+                _ => Err(CliError::Usage(format!(
                     "--session {value:?}: use any, latest or a session id"
                 ))),
             };

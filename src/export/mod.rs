@@ -138,9 +138,14 @@ pub fn export(
             Format::Har => {
                 let deliveries = store.deliveries_for(r.id)?;
                 let url = base.for_request(&r);
-                har::entry(out, &r, &deliveries, &url, std::mem::take(&mut first))?
+                let hook = store.hook_facts(&[r.id])?.remove(&r.id);
+                let item = (&r, deliveries.as_slice(), hook.as_ref());
+                har::entry(out, item, &url, std::mem::take(&mut first))?
             }
-            Format::Ndjson => ndjson::line(out, &r, &store.deliveries_for(r.id)?)?,
+            Format::Ndjson => {
+                let hook = store.hook_facts(&[r.id])?.remove(&r.id);
+                ndjson::line(out, &r, &store.deliveries_for(r.id)?, hook.as_ref())?
+            }
             Format::Curl | Format::Httpie => {
                 script::request(out, &r, base, preserve_host, format, &mut notes)?
             }

@@ -30,8 +30,8 @@ mod parse;
 
 use std::time::Duration;
 
-pub use eval::MatchContext;
-pub use glob::{Glob, GlobError};
+pub use eval::{AttemptContext, MatchContext};
+pub use glob::Glob;
 pub use parse::FilterError;
 
 use crate::model::Timestamp;
@@ -65,8 +65,8 @@ impl StatusSel {
 }
 
 /// What `delivery:` asks of a request's newest delivery (its latest forward
-/// or replay). Status-shaped values only: a provider's own delivery id is
-/// another matter (see `parse::delivery`).
+/// or replay), for status-shaped values; any other value is the provider's
+/// own delivery id ([`Term::Delivery`], see `parse::delivery`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliverySel {
     /// It was answered with this code, or a code of this class.
@@ -148,8 +148,9 @@ pub enum Term {
     Path(Glob),
     /// `status:2xx` or `status:401`: what hookcap answered.
     Status(StatusSel),
-    /// `delivery:5xx`, `delivery:error`, `delivery:none`: the newest delivery.
-    Delivery(DeliverySel),
+    /// `delivery:5xx`, `delivery:error`, `delivery:none`: hookcap's newest
+    /// delivery of the request (its latest forward or replay).
+    DeliveryStatus(DeliverySel),
     /// `header:NAME` (present) or `header:NAME=GLOB` (some value matches).
     Header {
         /// Header name, compared ignoring ASCII case.
@@ -174,6 +175,17 @@ pub enum Term {
     Session(SessionSel),
     /// `id:>100`.
     Id(Cmp, i64),
+    /// `provider:NAME`: the webhook provider detected at capture (any case).
+    Provider(String),
+    /// `event:GLOB`: the webhook event detected at capture matches.
+    Event(Glob),
+    /// `delivery:ID`: the provider's delivery id, exactly.
+    Delivery(String),
+    /// `attempt:>1`: compares the attempt number within the delivery.
+    Attempt(Cmp, i64),
+    /// `dup`: a later attempt of a delivery an earlier attempt of which was
+    /// answered 2xx (a duplicate the receiver must ignore).
+    Dup,
     /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
     Text(String),
 }
@@ -281,17 +293,6 @@ impl Filter {
     }
 }
 
-/// Parses `latest` or a session id.
-pub fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
-    parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
-}
-
-/// Parses a `since` value relative to `now`: a duration ago (`10m`, `1h30m`)
-/// or an absolute RFC 3339 time.
-pub fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
-    parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
-}
-
 /// `now` minus `d`, saturating.
 pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
     let us = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
@@ -301,6 +302,14 @@ pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
+        parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
+    }
+
+    fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
+        parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
+    }
 
     #[test]
     fn since_takes_durations_relative_to_now() {

@@ -10,9 +10,12 @@ use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
-    "method", "path", "status", "delivery", "header", "body", "json", "sig", "since", "session",
-    "id", "text",
+    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id",
+    "provider", "event", "delivery", "attempt", "text",
 ];
+
+/// The one term that is a bare word: `dup` (search for the text with `text:dup`).
+pub const DUP: &str = "dup";
 
 /// A filter that could not be read: the input, where in it, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +177,9 @@ fn read_quoted(
 }
 
 fn parse_term(text: &str, now: Timestamp) -> TermResult<Term> {
+    if text.eq_ignore_ascii_case(DUP) {
+        return Ok(Term::Dup);
+    }
     let Some((key, value)) = split_key(text) else {
         return Ok(Term::Text(text.to_owned()));
     };
@@ -213,7 +219,6 @@ fn example(key: &str) -> &'static str {
         "method" => "method:POST",
         "path" => "path:/hooks/*",
         "status" => "status:2xx or status:401",
-        "delivery" => "delivery:5xx, delivery:error or delivery:none",
         "header" => "header:X-GitHub-Event or header:X-GitHub-Event=push",
         "body" => "body:refs/heads/main",
         "json" => "json:/ref=refs/heads/main",
@@ -221,6 +226,12 @@ fn example(key: &str) -> &'static str {
         "since" => "since:10m",
         "session" => "session:latest",
         "id" => "id:>100",
+        "provider" => "provider:github",
+        "event" => "event:pull_request.*",
+        "delivery" => {
+            "delivery:5xx, delivery:none or delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958"
+        }
+        "attempt" => "attempt:>1",
         _ => "text:word",
     }
 }
@@ -235,7 +246,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "method" => Term::Method(method(value).map_err(whole)?),
         "path" => Term::Path(glob(value, 0)?),
         "status" => Term::Status(status(value).map_err(whole)?),
-        "delivery" => Term::Delivery(delivery(value).map_err(whole)?),
+        "delivery" => delivery(value).map_err(whole)?,
         "header" => header(value)?,
         "body" => Term::Body(value.to_owned()),
         "json" => json(value)?,
@@ -243,6 +254,9 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "since" => Term::Since(since(value, now).map_err(whole)?),
         "session" => Term::Session(session(value).map_err(whole)?),
         "id" => id(value)?,
+        "provider" => Term::Provider(value.to_ascii_lowercase()),
+        "event" => Term::Event(glob(value, 0)?),
+        "attempt" => attempt(value)?,
         _ => Term::Text(value.to_owned()),
     })
 }
@@ -281,23 +295,21 @@ fn status(value: &str) -> Result<StatusSel, String> {
     value.parse().map(StatusSel::Code).map_err(|_| bad())
 }
 
-/// `delivery:` takes status-shaped values only: a code (`200`), a class
-/// (`5xx`), `error` (failed without an answer) or `none` (never delivered).
-fn delivery(value: &str) -> Result<DeliverySel, String> {
+/// `delivery:` is hookcap's newest delivery of the request when the value is
+/// status-shaped: a code (`200`), a class (`5xx`), `error` (failed without an
+/// answer) or `none` (never delivered); any other value is the provider's own
+/// delivery id (`delivery:72d3162e-…`).
+fn delivery(value: &str) -> Result<Term, String> {
     match value.to_ascii_lowercase().as_str() {
-        "error" => return Ok(DeliverySel::Failed),
-        "none" => return Ok(DeliverySel::Never),
+        "error" => return Ok(Term::DeliveryStatus(DeliverySel::Failed)),
+        "none" => return Ok(Term::DeliveryStatus(DeliverySel::Never)),
         _ => {}
     }
     if is_status_shaped(value) {
-        return status(value).map(DeliverySel::Status);
+        return status(value).map(|s| Term::DeliveryStatus(DeliverySel::Status(s)));
     }
-    // The one place a value that is not status-shaped falls through: once
-    // `delivery:ID` (a provider's own delivery id) exists, it is read here.
-    Err(format!(
-        "{value:?} is not a delivery status: use a code like 200, a class like 5xx, \
-         error (failed without an answer) or none (never delivered)"
-    ))
+    // The one place a value that is not status-shaped falls through.
+    Ok(Term::Delivery(value.to_owned()))
 }
 
 /// Three characters, a digit first, then digits or `xx`: what [`status`] reads.
@@ -396,6 +408,17 @@ pub(super) fn session(value: &str) -> Result<SessionSel, String> {
 }
 
 fn id(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "a request id")?;
+    Ok(Term::Id(cmp, n))
+}
+
+fn attempt(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "an attempt number")?;
+    Ok(Term::Attempt(cmp, n))
+}
+
+/// `>=N`, `<N`, `N`, …: an operator and a number.
+fn comparison(value: &str, what: &str) -> TermResult<(Cmp, i64)> {
     let (cmp, rest) = [
         (">=", Cmp::Ge),
         ("<=", Cmp::Le),
@@ -408,11 +431,11 @@ fn id(value: &str) -> TermResult<Term> {
     .unwrap_or((Cmp::Eq, value));
     let at = value.len() - rest.len();
     rest.parse::<i64>()
-        .map(|n| Term::Id(cmp, n))
+        .map(|n| (cmp, n))
         .map_err(|_| TermError {
             span: at..value.len(),
             reason: format!(
-                "{rest:?} is not a request id: use a number, optionally after >, >=, <, <= or ="
+                "{rest:?} is not {what}: use a number, optionally after >, >=, <, <= or ="
             ),
         })
 }
@@ -447,14 +470,14 @@ mod tests {
             ("status:401", Term::Status(StatusSel::Code(401))),
             (
                 "delivery:5xx",
-                Term::Delivery(DeliverySel::Status(StatusSel::Class(5))),
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Class(5))),
             ),
             (
                 "delivery:200",
-                Term::Delivery(DeliverySel::Status(StatusSel::Code(200))),
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Code(200))),
             ),
-            ("delivery:ERROR", Term::Delivery(DeliverySel::Failed)),
-            ("delivery:none", Term::Delivery(DeliverySel::Never)),
+            ("delivery:ERROR", Term::DeliveryStatus(DeliverySel::Failed)),
+            ("delivery:none", Term::DeliveryStatus(DeliverySel::Never)),
             (
                 "header:X-GitHub-Event",
                 Term::Header {
@@ -507,6 +530,14 @@ mod tests {
             ("id:<=5", Term::Id(Cmp::Le, 5)),
             ("id:=5", Term::Id(Cmp::Eq, 5)),
             ("id:5", Term::Id(Cmp::Eq, 5)),
+            ("provider:GitHub", Term::Provider("github".into())),
+            ("event:pull_request.*", Term::Event(g("pull_request.*"))),
+            ("delivery:72d3-cc78", Term::Delivery("72d3-cc78".into())),
+            ("attempt:>1", Term::Attempt(Cmp::Gt, 1)),
+            ("attempt:2", Term::Attempt(Cmp::Eq, 2)),
+            ("dup", Term::Dup),
+            ("DUP", Term::Dup),
+            ("text:dup", Term::Text("dup".into())),
             ("text:http://x", Term::Text("http://x".into())),
             ("push", Term::Text("push".into())),
             ("/a:b", Term::Text("/a:b".into())),
@@ -530,12 +561,6 @@ mod tests {
             ("status:20", "20", "not a status"),
             ("status:099", "099", "not a status"),
             ("delivery:099", "099", "not a status"),
-            ("delivery:evt_123", "evt_123", "not a delivery status"),
-            (
-                "delivery:2yx",
-                "2yx",
-                "error (failed without an answer) or none",
-            ),
             ("header:X A", "X A", "not a header name"),
             ("header:X-A=[", "[", "never closed"),
             ("json:ref", "ref", "JSON pointer"),
@@ -546,6 +571,8 @@ mod tests {
             ("session:0", "0", "latest or a session id"),
             ("id:>x", "x", "not a request id"),
             ("id:", "id:", "needs a value"),
+            ("attempt:>x", "x", "not an attempt number"),
+            ("event:[a", "[a", "never closed"),
         ];
         for (text, part, words) in table {
             let e = err(text);

@@ -12,10 +12,10 @@ use super::multipart::{MAX_PARTS, Multipart, parse_multipart, table};
 use crate::model::{Header, HeaderList};
 use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 
-pub use super::encoding::{DecodeError, MAX_CODINGS, MAX_DECODED, decode_content_encoding};
-pub use super::form::{form_table, parse_form};
-pub use super::hex::{hex_dump, hex_row, hex_row_count};
-pub use super::json::{json_pretty, json_pretty_value};
+pub use super::encoding::decode_content_encoding;
+pub use super::form::form_table;
+pub use super::hex::{hex_row, hex_row_count};
+pub use super::json::json_pretty;
 
 /// How much of a body is rendered unless asked otherwise (64 KiB).
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;

@@ -6,6 +6,7 @@ use bytesize::ByteSize;
 
 const ROW: usize = 16;
 
+#[cfg(test)]
 /// A hex dump of at most the first `max_bytes` of `bytes`, like `xxd`:
 ///
 /// ```text

@@ -20,7 +20,3 @@ pub mod styled;
 pub mod summary;
 #[cfg(test)]
 mod testing;
-
-pub use body::{BodyKind, BodyOptions, render_body};
-pub use color::{ColorChoice, Paint, Style};
-pub use headers::headers_block;

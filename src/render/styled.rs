@@ -8,10 +8,11 @@
 
 use serde_json::Value;
 
-use super::form::{json_value, name_width, parse_form};
+use super::form::{json_value, name_width};
 use super::headers::MAX_NAME_PAD;
 use super::json::escape_raw_specials;
 use crate::model::Header;
+use crate::model::parse_form;
 use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// What a piece of text is, which decides its color.
@@ -197,7 +198,8 @@ fn aligned(rows: Vec<(String, String)>, gap: usize) -> Vec<StyledLine> {
         .collect()
 }
 
-/// The plain text of a line (for tests and copying).
+/// The plain text of a line.
+#[cfg(test)]
 pub fn plain_text(line: &StyledLine) -> String {
     line.iter().map(|s| s.text.as_str()).collect()
 }

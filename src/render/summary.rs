@@ -107,6 +107,35 @@ pub fn short_duration(d: Duration) -> String {
     }
 }
 
+/// An interval between attempts as a backoff schedule reads: `350ms`, `31s`,
+/// `1m30s`, `2h5m` (whole seconds from a second up, whole minutes from an hour up).
+pub fn interval(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = d.as_secs();
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m}m"),
+    }
+}
+
+/// `attempt 2/3 (+31s)`, and ` dup` for a repeat of a delivery already answered 2xx.
+pub fn attempt_text(a: &crate::model::AttemptInfo) -> String {
+    let mut out = format!("attempt {}/{}", a.number, a.of);
+    if let Some(d) = a.since_previous {
+        out.push_str(&format!(" (+{})", interval(d)));
+    }
+    if a.dup {
+        out.push_str(" dup");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +195,21 @@ mod tests {
         });
         let line = summary_line(&s, &Paint::new(false));
         assert!(line.ends_with("→ 502 1.2ms (refused\\x1b[2J)"), "{line}");
+    }
+
+    #[test]
+    fn intervals_read_like_a_backoff_schedule() {
+        let table = [
+            (350, "350ms"),
+            (31_000, "31s"),
+            (60_000, "1m"),
+            (90_400, "1m30s"),
+            (7_500_000, "2h5m"),
+            (3_600_000, "1h"),
+        ];
+        for (ms, text) in table {
+            assert_eq!(interval(Duration::from_millis(ms)), text);
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod github;
 mod gitlab;
 mod hints;
 mod hmac;
+pub mod identity;
 mod input;
 mod mac;
 mod mac_check;
@@ -44,11 +45,10 @@ use serde::Serialize;
 use crate::model::{Header, HeaderList};
 
 pub use self::hmac::HmacSpec;
-pub use checker::{Checked, Checker, reconstruct_url};
+pub use checker::{Checked, Checker};
 pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
-pub(crate) use resign::set_header;
-pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Resigned, Signer, new_message_id};
+pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
 
 /// The signature schemes hookcap knows.

@@ -10,6 +10,7 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
+mod hooks;
 mod open;
 mod queries;
 mod retention;
@@ -27,13 +28,15 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
-pub use browse::{Direction, ScanStep, Scanned};
+pub use browse::{Direction, ScanStep};
 pub use checkpoint::Checkpointer;
+#[cfg(test)]
+pub use hooks::Attempt;
+pub use hooks::DeliveryAttempts;
 pub use open::default_db_path;
-pub use queries::{ListQuery, SessionRef};
-pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
-pub use select::{SIG_VERDICT_TABLE, Scan};
-pub use wal::WalLog;
+pub use queries::ListQuery;
+pub use retention::{Reclaim, Reclaimed};
+pub use select::Scan;
 pub use writer::{
     Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
 };

@@ -7,7 +7,7 @@ use super::rows::{FULL_COLUMNS, REQUESTS, SUMMARY_COLUMNS, duration_of, full_row
 use super::select::Scan;
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Filter, SessionSel};
+use crate::filter::Filter;
 use crate::model::{CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary};
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
@@ -19,9 +19,6 @@ pub struct ListQuery {
     /// Only rows with an id lower than this.
     pub before_id: Option<i64>,
 }
-
-/// A session as named on the command line, resolved against the store.
-pub type SessionRef = SessionSel;
 
 impl Store {
     /// Requests matching `filter`, newest first, one page at a time. Terms SQL

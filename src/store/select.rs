@@ -19,7 +19,11 @@
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
-//! | `delivery:` | the newest delivery's status (a subquery per row) | `deliveries_by_request` |
+//! | `provider:`, `event:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
+//! | `attempt:` | its `hooks` row, and a count of the delivery's earlier attempts | primary key, `hooks_by_delivery` |
+//! | `delivery:ID` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
+//! | `delivery:5xx`, `error`, `none` | the newest of hookcap's deliveries (a subquery per row) | `deliveries_by_request` |
+//! | `dup` | `EXISTS` on its `hooks` row and an earlier 2xx attempt | primary key, `hooks_by_delivery` |
 
 use rusqlite::types::Value;
 
@@ -33,6 +37,14 @@ use crate::model::CapturedRequest;
 /// `checks(request_id, sig_outcome, …)`). Until it exists, `sig:` filters are
 /// refused with a clear error.
 pub const SIG_VERDICT_TABLE: &str = "checks";
+
+/// `dup`: a later attempt of a delivery, an earlier attempt of which was
+/// answered 2xx (both lookups use `hooks_by_delivery`).
+const DUP_SQL: &str = "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
+    AND h.delivery IS NOT NULL AND EXISTS (SELECT 1 FROM hooks AS e \
+    JOIN requests AS r ON r.id = e.request_id \
+    WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id < h.request_id \
+    AND r.status BETWEEN 200 AND 299))";
 
 /// Rows read per round when Rust has to finish the filtering.
 const CANDIDATE_PAGE: u32 = 256;
@@ -231,7 +243,7 @@ impl Store {
                 let (lo, hi) = s.range();
                 w.push("status BETWEEN ? AND ?", [lo, hi].map(|n| n.into()));
             }
-            Term::Delivery(sel) => {
+            Term::DeliveryStatus(sel) => {
                 let (clause, args) = delivery_condition(*sel);
                 w.push(clause, args);
             }
@@ -265,6 +277,30 @@ impl Store {
                 w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
+            Term::Provider(p) => w.push(
+                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
+                 AND hooks.provider = ? COLLATE NOCASE)",
+                [text(p)],
+            ),
+            Term::Event(g) => w.push(
+                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
+                 AND hooks.event GLOB ?)",
+                [text(g.as_str())],
+            ),
+            Term::Delivery(d) => w.push(
+                "requests.id IN (SELECT request_id FROM hooks WHERE delivery = ?)",
+                [text(d)],
+            ),
+            Term::Attempt(cmp, n) => w.push(
+                format!(
+                    "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
+                     AND h.delivery IS NOT NULL AND {} {} ?)",
+                    super::hooks::ATTEMPT_OF_H,
+                    cmp.symbol()
+                ),
+                [Value::Integer(*n)],
+            ),
+            Term::Dup => w.push(DUP_SQL, []),
             Term::Json { pointer, value } => {
                 let path = json_path(pointer).expect("only translatable pointers are pushed");
                 let (clause, args) = json_condition(path, value.as_deref());
@@ -293,6 +329,7 @@ impl Store {
         };
         Ok(MatchContext {
             latest_session: latest,
+            attempt: None,
         })
     }
 

@@ -79,6 +79,7 @@ fn brute_force(store: &Store, filter: &Filter) -> Vec<i64> {
         .unwrap();
     let cx = MatchContext {
         latest_session: store.latest_session().unwrap().map(|s| s.id),
+        attempt: None,
     };
     all.iter()
         .filter(|r| filter.matches(r, &cx))

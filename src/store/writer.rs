@@ -30,10 +30,10 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
-use super::{StoreError, deliveries, open};
+use super::{StoreError, deliveries, hooks, open};
 use crate::model::{
-    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary, ResponseRecord,
-    encode_headers, path_of,
+    CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary,
+    ResponseRecord, encode_headers, fill_id, path_of,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -87,6 +87,8 @@ impl Reply {
 
 struct Job {
     request: NewRequest,
+    /// What the capture path already found out; `None`: the writer looks.
+    notes: Option<CaptureNotes>,
     reply: Reply,
 }
 
@@ -170,9 +172,22 @@ pub struct WriterHandle {
 
 impl WriterHandle {
     /// Queues `request` and waits until it is committed; returns its id.
+    /// The writer finds out what it is as a webhook.
     pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, Reply::Id(reply)).await?;
+        self.send(request, None, Reply::Id(reply)).await?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// Like [`WriterHandle::insert`], with what the capture path already
+    /// found out about the request (its webhook identity, the rule that answered).
+    pub async fn insert_noted(
+        &self,
+        request: NewRequest,
+        notes: CaptureNotes,
+    ) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(request, Some(notes), Reply::Id(reply)).await?;
         answer.await.map_err(|_| gone())?
     }
 
@@ -182,14 +197,23 @@ impl WriterHandle {
         request: NewRequest,
     ) -> Result<(i64, NewRequest), WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, Reply::Keep(reply)).await?;
+        self.send(request, None, Reply::Keep(reply)).await?;
         let (request, id) = answer.await.map_err(|_| gone())?;
         Ok((id?, request))
     }
 
-    async fn send(&self, request: NewRequest, reply: Reply) -> Result<(), WriteError> {
+    async fn send(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        reply: Reply,
+    ) -> Result<(), WriteError> {
         self.jobs
-            .send(Message::Insert(Job { request, reply }))
+            .send(Message::Insert(Job {
+                request,
+                notes,
+                reply,
+            }))
             .await
             .map_err(|_| gone())
     }
@@ -470,6 +494,9 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+/// A `{{id}}` answer, completed once the id is known (same transaction).
+const FILL_ID_SQL: &str = "UPDATE requests SET response_body = ?2 WHERE id = ?1";
+
 const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -484,7 +511,7 @@ fn write_batch(
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
-            Message::Insert(job) => ids.push(insert_one(&tx, &job.request)?),
+            Message::Insert(job) => ids.push(insert_one(&tx, &job.request, job.notes.as_ref())?),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;
                 if let Some(answer) = &job.answered {
@@ -520,12 +547,17 @@ pub(super) fn insert_all<'a>(
     tx: &rusqlite::Transaction<'_>,
     requests: impl Iterator<Item = &'a NewRequest>,
 ) -> rusqlite::Result<Vec<i64>> {
-    requests.map(|r| insert_one(tx, r)).collect()
+    requests.map(|r| insert_one(tx, r, None)).collect()
 }
 
-/// Inserts one request (and its live checks, if any) with cached statements;
-/// returns its id.
-fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+/// Inserts one request (and its live checks and webhook facts, if any) with
+/// cached statements; returns its id. Without `notes`, the request's webhook
+/// identity is found here.
+fn insert_one(
+    conn: &Connection,
+    r: &NewRequest,
+    notes: Option<&CaptureNotes>,
+) -> rusqlite::Result<i64> {
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         r.session_id,
         r.received_at.0,
@@ -553,6 +585,20 @@ fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
             sig.map(|s| s.reason.as_str()),
             r.rejected,
         ])?;
+    }
+    match notes {
+        Some(n) => {
+            hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?;
+            if !n.response_id_at.is_empty() {
+                let body = fill_id(&r.response.body, &n.response_id_at, id);
+                conn.prepare_cached(FILL_ID_SQL)?
+                    .execute(params![id, body])?;
+            }
+        }
+        None => {
+            let identity = crate::sign::identity::identify(&r.headers, &r.body);
+            hooks::insert(conn, id, identity.as_ref(), None)?;
+        }
     }
     Ok(id)
 }

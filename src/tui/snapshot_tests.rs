@@ -200,7 +200,7 @@ fn filter_error_points_at_the_bad_term() {
 /// cut at the edge.
 #[test]
 fn a_long_filter_error_wraps() {
-    let mut app = app_with(&typical(), 70, 24);
+    let mut app = app_with(&typical(), 90, 24);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "stauts:4xx");
     let rows = screen(&app);

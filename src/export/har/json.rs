@@ -81,6 +81,7 @@ pub fn write<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()>
 }
 
 /// `value` as compact JSON, as [`write`] writes it.
+#[cfg(test)]
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and every HAR type serializes.

@@ -37,8 +37,8 @@ pub use body::reads_as_latin1;
 pub use json::HarText;
 
 use super::url_for;
-use crate::document::SignatureDoc;
-use crate::model::{CapturedRequest, Delivery, Header, HeaderList};
+use crate::document::{HookDoc, SignatureDoc};
+use crate::model::{CapturedRequest, Delivery, Header, HeaderList, HookFacts};
 
 /// One request and its response.
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +80,10 @@ pub struct Extra {
     /// Why a guard rejected the request, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected: Option<String>,
+    /// What it is as a webhook (provider, event, delivery, attempt) and the
+    /// rule that answered it, if known. An import detects it again.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookDoc>,
 }
 
 /// `request`.
@@ -238,13 +242,16 @@ pub fn begin(out: &mut dyn Write) -> std::io::Result<()> {
 /// `deliveries` are the request's, oldest first (see [`response_for`]).
 pub fn entry(
     out: &mut dyn Write,
-    r: &CapturedRequest,
-    deliveries: &[Delivery],
+    (r, deliveries, hook): (&CapturedRequest, &[Delivery], Option<&HookFacts>),
     base: &str,
     first: bool,
 ) -> std::io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
-    json::write(&mut *out, &entry_of(r, deliveries, base))
+    let mut entry = entry_of(r, deliveries, base);
+    if let Some(extra) = &mut entry.hookcap {
+        extra.hook = hook.and_then(HookDoc::of);
+    }
+    json::write(&mut *out, &entry)
 }
 
 /// Closes the document.
@@ -253,6 +260,7 @@ pub fn end(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// A whole document of `entries`, as [`begin`], [`entry`] and [`end`] write it.
+#[cfg(test)]
 pub fn document(entries: &[Entry]) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = begin(&mut out);
@@ -286,6 +294,7 @@ pub fn entry_of(r: &CapturedRequest, deliveries: &[Delivery], base: &str) -> Ent
             truncated: r.truncated,
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
+            hook: None,
         }),
     }
 }
