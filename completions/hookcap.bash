@@ -147,13 +147,17 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__deliveries)
-            opts="-h -V --strict --json --provider --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --db --color --help --version"
+            opts="-h -V --strict --json --provider --tolerance --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -182,10 +186,6 @@ _hookcap() {
                     return 0
                     ;;
                 --prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tolerance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -269,7 +269,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__forward)
-            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --db --color --help --version"
+            opts="-k -p -h -V --preserve-host --insecure --upstream-timeout --host --port --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +319,22 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -344,22 +360,6 @@ _hookcap() {
                     return 0
                     ;;
                 --prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --require-token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-header)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --allow-ip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -687,12 +687,16 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__listen)
-            opts="-p -H -h -V --host --port --status --body --header --delay --respond --rules --seed --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --reject-invalid --require-token --token-header --allow-ip --exit-after --timeout --match --keep --db --color --help --version"
+            opts="-p -H -h -V --keep --host --port --status --body --header --delay --respond --rules --seed --max-body --header-timeout --body-timeout --max-connections --max-inflight-body --drain-timeout --no-tui --json --verify --tolerance --reject-invalid --require-token --token-header --allow-ip --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --exit-after --timeout --match --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -765,6 +769,22 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -793,22 +813,6 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --require-token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-header)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --allow-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --exit-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -818,10 +822,6 @@ _hookcap() {
                     return 0
                     ;;
                 --match)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --keep)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -841,12 +841,20 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__ls)
-            opts="-n -h -V --method --path --session --since --limit --json --db --color --help --version"
+            opts="-n -h -V --limit --json --method --path --session --since --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --method)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -860,14 +868,6 @@ _hookcap() {
                     return 0
                     ;;
                 --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -913,28 +913,12 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__replay)
-            opts="-H -h -V --all --method --path --session --since --to --header --body --edit --resign --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --times --timeout --json --db --color --help --version"
+            opts="-H -h -V --all --to --header --body --edit --resign --times --timeout --json --method --path --session --since --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --method)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --session)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -953,6 +937,30 @@ _hookcap() {
                     ;;
                 --resign)
                     COMPREPLY=($(compgen -W "github gitlab stripe slack standard svix shopify twilio hmac" -- "${cur}"))
+                    return 0
+                    ;;
+                --times)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret)
@@ -980,14 +988,6 @@ _hookcap() {
                     return 0
                     ;;
                 --prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --times)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1227,13 +1227,25 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__verify)
-            opts="-h -V --provider --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --tolerance --now --url --body-file --json --db --color --help --version"
+            opts="-h -V --provider --tolerance --now --url --body-file --json --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1265,18 +1277,6 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --body-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1293,7 +1293,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__wait)
-            opts="-n -h -V --count --timeout --new --json --db --color --help --version"
+            opts="-n -h -V --count --timeout --new --session --json --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,6 +1308,10 @@ _hookcap() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

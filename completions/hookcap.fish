@@ -47,6 +47,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l status -d 'Status code to answer with' -r
@@ -63,6 +64,10 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-connectio
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
@@ -73,14 +78,9 @@ sha512\t'HMAC-SHA512'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
 base64\t'Standard base64 with padding (missing padding accepted when reading)'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-header -d 'The header --require-token reads' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -100,6 +100,10 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-connecti
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l max-inflight-body -d 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l verify -d 'Verify each request\'s signature (auto, github, stripe, …) and store the verdict' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l token-header -d 'The header --require-token reads' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
@@ -110,10 +114,6 @@ sha512\t'HMAC-SHA512'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
 base64\t'Standard base64 with padding (missing padding accepted when reading)'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l tolerance -d 'With --verify: largest accepted age (or future skew) of a signed timestamp' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l require-token -d 'Answer 401 to requests whose --token-header is not this token (still stored)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l token-header -d 'The header --require-token reads' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l allow-ip -d 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
@@ -128,10 +128,6 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l json -d 'Pri
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l reject-invalid -d 'With --verify: answer 401 to invalid or unsigned requests (still stored)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l method -d 'Only this method (case-insensitive)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l session -d 'Only this session: a session id, or \'latest\'' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l to -d 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s H -l header -d 'Add or replace a header \'Name: value\' (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l body -d 'Replace the body: text, or @FILE to read a file' -r
@@ -143,7 +139,13 @@ standard\t'Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signat
 svix\t'Svix: Standard Webhooks under `svix-*` header names'
 shopify\t'Shopify: `X-Shopify-Hmac-Sha256`'
 twilio\t'Twilio: `X-Twilio-Signature` over the URL and form parameters'
-hmac\t'Any HMAC over the raw body, described by an [`HmacSpec`]'"
+hmac\t'Any HMAC over the raw body, as `--sig-header`, `--algo`, `--encoding` and `--prefix` describe it'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l times -d 'Send each request this many times' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l timeout -d 'Give up on an attempt that has not been answered in full after this long' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l method -d 'Only this method (case-insensitive)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l session -d 'Only this session: a session id, or \'latest\'' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l since -d 'Only requests since a duration ago (10m, 2h) or a time (\'2026-01-02 15:04\' local, or with a zone)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
@@ -154,8 +156,6 @@ sha512\t'HMAC-SHA512'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
 base64\t'Standard base64 with padding (missing padding accepted when reading)'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l times -d 'Send each request this many times' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l timeout -d 'Give up on an attempt that has not been answered in full after this long' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -165,11 +165,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l edit -d 'Edit
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -l json -d 'Print one JSON object per attempt (NDJSON)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -s n -l limit -d 'Show at most this many requests' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l method -d 'Only this method (case-insensitive)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l path -d 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l session -d 'Only this session: a session id, or \'latest\'' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l since -d 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -s n -l limit -d 'Show at most this many requests' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l since -d 'Only requests since a duration ago (10m, 2h) or a time (\'2026-01-02 15:04\' local, or with a zone)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand ls" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -195,6 +195,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s h -l help -d 'Pri
 complete -c hookcap -n "__fish_hookcap_using_subcommand ui" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -s n -l count -d 'How many matching requests to wait for' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l timeout -d 'Give up after this long and exit 1' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l session -d 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand wait" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -223,6 +224,7 @@ never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand import" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l provider -d 'With a secret: the signature scheme (auto detects it from the headers)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l tolerance -d 'With a secret: largest accepted age of a signed timestamp, at capture time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
@@ -233,7 +235,6 @@ sha512\t'HMAC-SHA512'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
 base64\t'Standard base64 with padding (missing padding accepted when reading)'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l tolerance -d 'With a secret: largest accepted age of a signed timestamp, at capture time' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand deliveries" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -267,6 +268,9 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -l vacuum -d 'Rew
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l provider -d 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l tolerance -d 'Largest accepted age (or future skew) of a signed timestamp' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l url -d 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l body-file -d 'The body as your framework saw it, to explain body mismatches' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F
@@ -277,9 +281,6 @@ sha512\t'HMAC-SHA512'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l encoding -d 'With the hmac scheme (--provider/--sign hmac): how the MAC is written' -r -f -a "hex\t'Lowercase hexadecimal (uppercase accepted when reading)'
 base64\t'Standard base64 with padding (missing padding accepted when reading)'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l prefix -d 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l tolerance -d 'Largest accepted age (or future skew) of a signed timestamp' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l url -d 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l body-file -d 'The body as your framework saw it, to explain body mismatches' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -307,7 +308,7 @@ standard\t'Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signat
 svix\t'Svix: Standard Webhooks under `svix-*` header names'
 shopify\t'Shopify: `X-Shopify-Hmac-Sha256`'
 twilio\t'Twilio: `X-Twilio-Signature` over the URL and form parameters'
-hmac\t'Any HMAC over the raw body, described by an [`HmacSpec`]'"
+hmac\t'Any HMAC over the raw body, as `--sig-header`, `--algo`, `--encoding` and `--prefix` describe it'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret -d 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l secret-file -d 'Read the secret from this file (one trailing newline is ignored)' -r -F

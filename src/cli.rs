@@ -23,18 +23,19 @@ Filter terms (all must match; quote a term with spaces for the shell):
   method:POST                      method, any case
   path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
   status:2xx  status:401           the status hookcap answered
+  delivery:5xx  delivery:error     the newest forward/replay: its status, error or none
   header:X-GitHub-Event            header present (name in any case)
   header:X-GitHub-Event=push       a value of it matches a glob
   body:TEXT                        body contains TEXT (bytes, case-sensitive)
   json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
   json:/pull_request/id            JSON body: pointer exists
   sig:valid|invalid|unsigned       signature verdict
-  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  since:10m  since:'2026-01-02 15:04'   received at or after (local time; Z for UTC)
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
   provider:github                  webhook provider detected at capture
   event:pull_request.*             webhook event (glob)
-  delivery:ID                      the provider's delivery id
+  delivery:ID                      the provider's delivery id (a value not status-shaped)
   attempt:>1  dup                  retries of a delivery / repeats after a 2xx
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
@@ -203,6 +204,7 @@ Examples:
   hookcap wait                                  one request in the latest session
   hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
   hookcap wait method:POST --count 3 --new      three more POSTs from now on
+  hookcap wait path:/stripe --session any       in any session (listen and forward share a database)
 
 Exits 0 once --count requests match (printing them), 1 on timeout.",
     filter_help!()
@@ -280,7 +282,7 @@ Examples:
   hookcap ui --db ./ci.db --follow             keep the newest request selected
 
 Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
-y copy body, d delete, ? every key, q quit.",
+y copy body, d delete, r replay, v check the signature, ? every key, q quit.",
     filter_help!()
 );
 
@@ -372,6 +374,9 @@ pub struct OutputArgs {
 /// `hookcap listen`.
 #[derive(Debug, Clone, Args)]
 pub struct ListenArgs {
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
     /// Where to listen.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -390,9 +395,6 @@ pub struct ListenArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
-    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
-    #[arg(long, value_name = "N")]
-    pub keep: Option<u64>,
 }
 
 /// When a capture server stops by itself (for CI).
@@ -456,9 +458,6 @@ pub struct ReplayArgs {
     /// Send every request the filter terms (and flags) match, oldest first
     #[arg(long)]
     pub all: bool,
-    /// Filters as flags for --all (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
@@ -474,12 +473,6 @@ pub struct ReplayArgs {
     /// Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub resign: Option<crate::sign::ProviderKind>,
-    /// Where the --resign secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme, for --resign hmac.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Send each request this many times
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub times: u32,
@@ -489,6 +482,15 @@ pub struct ReplayArgs {
     /// Print one JSON object per attempt (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags for --all (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Where the --resign secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme, for --resign hmac.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// Filters shared by the commands that pick requests.
@@ -504,7 +506,7 @@ pub struct FilterArgs {
     /// Only this session: a session id, or 'latest'
     #[arg(long, value_name = "ID|latest")]
     pub session: Option<String>,
-    /// Only requests since a duration ago (10m, 2h) or an RFC 3339 time
+    /// Only requests since a duration ago (10m, 2h) or a time ('2026-01-02 15:04' local, or with a zone)
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
 }
@@ -523,15 +525,15 @@ pub struct LsArgs {
     /// Filter terms.
     #[command(flatten)]
     pub terms: TermArgs,
-    /// Filters as flags (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Show at most this many requests
     #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
     pub limit: u32,
     /// Print NDJSON, one object per request
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// `hookcap show`.
@@ -574,6 +576,9 @@ pub struct WaitArgs {
     /// Count only requests stored after `wait` started (default: the whole latest session)
     #[arg(long)]
     pub new: bool,
+    /// Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]
+    #[arg(long, value_name = "any|latest|ID")]
+    pub session: Option<String>,
     /// Print each matching request as a `show --json` document (NDJSON)
     #[arg(long)]
     pub json: bool,
@@ -614,15 +619,15 @@ pub struct DeliveriesArgs {
     /// With a secret: the signature scheme (auto detects it from the headers)
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
+    /// With a secret: largest accepted age of a signed timestamp, at capture time
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
     /// A secret checks each attempt's signature and timestamp.
     #[command(flatten)]
     pub secret: SecretArgs,
     /// The generic hmac scheme.
     #[command(flatten)]
     pub hmac: HmacArgs,
-    /// With a secret: largest accepted age of a signed timestamp, at capture time
-    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
-    pub tolerance: Duration,
 }
 
 /// `hookcap diff`.
@@ -740,12 +745,6 @@ pub struct CheckArgs {
     /// Verify each request's signature (auto, github, stripe, …) and store the verdict
     #[arg(long, value_name = "PROVIDER")]
     pub verify: Option<ProviderChoice>,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// With --verify: largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -766,6 +765,12 @@ pub struct CheckArgs {
     /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
     #[arg(long, value_name = "CIDR")]
     pub allow_ip: Vec<crate::capture::Cidr>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// A provider name, or `auto` to detect it from the headers.
@@ -797,12 +802,6 @@ pub struct VerifyArgs {
     /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -818,6 +817,12 @@ pub struct VerifyArgs {
     /// Print the verdict as one JSON document
     #[arg(long)]
     pub json: bool,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 const SEND_EXAMPLES: &str = "\
@@ -935,6 +940,7 @@ pub struct SignArgs {
 
 /// `hookcap send`: how requests travel.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Skip TLS certificate verification (self-signed test servers)
     #[arg(short = 'k', long)]
@@ -952,6 +958,7 @@ pub struct TransferArgs {
 
 /// `hookcap send`: load.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Load")]
 pub struct LoadArgs {
     /// Send the request N times (each with a fresh delivery id and signature) and print a summary
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -963,6 +970,7 @@ pub struct LoadArgs {
 
 /// `hookcap send`: output.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct SendOutputArgs {
     /// Also print the response headers
     #[arg(short = 'i', long)]

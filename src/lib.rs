@@ -15,6 +15,7 @@
 
 pub(crate) mod capture;
 pub(crate) mod cli;
+pub(crate) mod clock;
 pub(crate) mod commands;
 pub(crate) mod diff;
 pub(crate) mod document;

@@ -344,6 +344,61 @@ fn require_token_and_allow_ip_reject_before_forwarding() {
     assert!(String::from_utf8_lossy(&seen[0]).starts_with("POST /yes "));
 }
 
+/// An app on a raw socket answering every request with mixed-case header
+/// names (`Server`, `X-Mixed-Case`), as real frameworks write them.
+fn mixed_case_app() -> std::net::SocketAddr {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the app");
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let mut writer = stream;
+            let _ = writer.write_all(
+                b"HTTP/1.1 200 OK\r\nServer: X\r\nX-Mixed-Case: y\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+            );
+        }
+    });
+    addr
+}
+
+/// Forward reads the app's answer with the byte-exact reader of `src/http/`,
+/// which keeps header names as the app sent them (hyper's client lowercased
+/// them: `server`, `x-mixed-case`).
+#[test]
+fn a_forward_delivery_keeps_the_header_case_the_app_sent() {
+    let app = mixed_case_app();
+    let l = Listener::forward(&format!("http://{app}"), &[]);
+    let res = l.post("/case", &[], b"{}");
+    assert_eq!(res.status, 200);
+    let doc = show_json(&l.db, "last");
+    let names: Vec<&str> = doc["deliveries"][0]["response"]["headers"]
+        .as_array()
+        .expect("the app's headers")
+        .iter()
+        .filter_map(|h| h[0].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Server") && names.contains(&"X-Mixed-Case"),
+        "the case the app sent: {names:?}"
+    );
+}
+
 #[test]
 fn repeated_fields_reach_the_app_byte_exact_in_arrival_order_and_case() {
     let app = Upstream::start(Behavior::Echo);

@@ -52,7 +52,8 @@ const FLOORS: &[&[&str]] = &[
     &["filter", "http"],
     // `sign` knows the providers: signatures and, in `sign::identity`, what
     // event and delivery a request is; the filter asks it for `provider:`.
-    &["sign"],
+    // `clock` reads and shows local times for the filter and the views.
+    &["sign", "clock"],
     &["model", "sanitize"],
 ];
 

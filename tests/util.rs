@@ -12,9 +12,11 @@ use std::time::Duration;
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The hookcap binary with a clean environment: no user database, no colors
-/// forced either way, no log filter, no proxy.
+/// forced either way, no log filter, no proxy, times in UTC (a test of local
+/// times sets `TZ` again).
 pub fn hookcap() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
+    cmd.env("TZ", "UTC");
     for var in [
         "HOOKCAP_DB",
         "HOOKCAP_PORT",

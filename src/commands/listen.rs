@@ -19,6 +19,7 @@
 
 mod config;
 pub(super) mod forward;
+mod in_use;
 mod keep;
 mod output;
 mod stdout;
@@ -39,6 +40,7 @@ use output::LiveOutput;
 use stdout::say;
 
 use super::Context;
+use super::shared::report::plural;
 use crate::capture::{
     self, BodyBudget, CaptureState, Drained, Draining, Forwarder, Limits, Responder,
 };
@@ -71,7 +73,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         Store::open_or_create(&ctx.db).with_context(|| format!("opening {}", ctx.db.display()))?;
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        .map_err(|e| anyhow::anyhow!(in_use::bind_error(&e, &config.host, config.port)))?;
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
@@ -133,11 +135,11 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     checkpointer.stop();
     inspected?;
-    if config.output == OutputMode::Tui {
+    if config.output != OutputMode::Json {
         say(&format!(
-            "session {} captured {} requests into {}",
+            "session {} captured {} into {}",
             session.id,
-            printed.count,
+            plural(printed.count),
             ctx.db.display()
         ));
     }
@@ -200,6 +202,7 @@ fn start_inspector(
         origin: Origin::Listening {
             url: url.to_owned(),
             session_id: session.id,
+            target: session.target.clone(),
         },
         follow: true,
         filter: Some(format!("session:{}", session.id)),

@@ -10,6 +10,7 @@ use bytesize::ByteSize;
 use super::Context;
 use super::shared::lookup::find;
 use crate::cli::ShowArgs;
+use crate::clock;
 use crate::document::RequestDoc;
 use crate::error::Exit;
 use crate::model::{
@@ -69,7 +70,7 @@ fn write_request(
         out,
         "{} {}  {} {}",
         dim("received"),
-        r.received_at.rfc3339(),
+        clock::precise(r.received_at),
         dim("from"),
         sanitize(&r.remote_addr)
     )?;
@@ -216,18 +217,23 @@ fn write_deliveries(
         "{}",
         paint.paint(&format!("Deliveries ({})", deliveries.len()), Style::Bold)
     )?;
+    // `#9 ` and `#10` take the same room, so the columns after them line up.
+    let id_width = deliveries
+        .iter()
+        .map(|d| d.id.to_string().len())
+        .max()
+        .unwrap_or(1);
     for d in deliveries {
-        let time = d.started_at.rfc3339();
         let status = match d.status() {
             Some(s) => paint.status(s),
             None => paint.paint("no answer", Style::Dim),
         };
         write!(
             out,
-            "  #{} {:7} {} {} → {} {}",
+            "  #{:<id_width$} {:7} {} {} → {} {}",
             d.id,
             d.kind.as_str(),
-            paint.paint(&format!("{} {}", &time[..10], &time[11..19]), Style::Dim),
+            paint.paint(&clock::date_time(d.started_at), Style::Dim),
             sanitize(&d.destination),
             status,
             short_duration(d.duration),
@@ -238,4 +244,45 @@ fn write_deliveries(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewDelivery, Timestamp};
+
+    fn delivery(id: i64, kind: DeliveryKind) -> Delivery {
+        Delivery {
+            id,
+            delivery: NewDelivery {
+                request_id: 1,
+                kind,
+                destination: "http://localhost:3000/hook".into(),
+                started_at: Timestamp(1_700_000_000_000_000),
+                duration: std::time::Duration::from_millis(14),
+                response: None,
+                response_truncated: false,
+                error: Some("connection refused".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn delivery_columns_line_up_past_nine() {
+        let all: Vec<Delivery> = [(9, DeliveryKind::Forward), (10, DeliveryKind::Replay)]
+            .into_iter()
+            .map(|(id, kind)| delivery(id, kind))
+            .collect();
+        let mut out = Vec::new();
+        write_deliveries(&mut out, &all, &Paint::new(false)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let at = |what: &str| {
+            text.lines()
+                .find(|l| l.contains(what))
+                .and_then(|l| l.find("2023-"))
+                .unwrap()
+        };
+        assert_eq!(at("forward"), at("replay"), "{text}");
+        assert!(text.contains("  #9  forward "), "{text}");
+    }
 }

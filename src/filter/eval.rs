@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use super::{Filter, Pushdown, SessionSel, Term};
+use super::{DeliverySel, Filter, Pushdown, SessionSel, Term};
 use crate::model::{CapturedRequest, HeaderList, HookIdentity, encode_headers, path_of};
 use crate::sign::identity::identify;
 
@@ -115,6 +115,10 @@ impl Term {
                 let (lo, hi) = s.range();
                 (lo..=hi).contains(&r.response.status)
             }
+            // Stored requests are decided in SQL (the pushdown is exact). A
+            // request checked in memory (as received, by `listen --respond`
+            // rules) has not been delivered yet: only `delivery:none` holds.
+            Term::DeliveryStatus(sel) => *sel == DeliverySel::Never,
             Term::Header { name, value } => {
                 let mut values = r.headers.all(name);
                 match value {

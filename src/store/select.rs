@@ -21,7 +21,8 @@
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
 //! | `provider:`, `event:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
 //! | `attempt:` | its `hooks` row, and a count of the delivery's earlier attempts | primary key, `hooks_by_delivery` |
-//! | `delivery:` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
+//! | `delivery:ID` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
+//! | `delivery:5xx`, `error`, `none` | the newest of hookcap's deliveries (a subquery per row) | `deliveries_by_request` |
 //! | `dup` | `EXISTS` on its `hooks` row and an earlier 2xx attempt | primary key, `hooks_by_delivery` |
 
 use rusqlite::types::Value;
@@ -29,7 +30,7 @@ use rusqlite::types::Value;
 use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
+use crate::filter::{DeliverySel, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
 /// The table that holds signature verdicts (the live-checks migration:
@@ -200,6 +201,28 @@ fn json_condition(path: String, value: Option<&str>) -> (String, Vec<Value>) {
     }
 }
 
+/// A `delivery:` term: the newest delivery of the row's request (the highest
+/// delivery id, found from `deliveries_by_request`) has this status, failed
+/// without one, or there is none.
+fn delivery_condition(sel: DeliverySel) -> (String, Vec<Value>) {
+    const NEWEST: &str = "FROM deliveries WHERE request_id = requests.id ORDER BY id DESC LIMIT 1";
+    match sel {
+        DeliverySel::Status(s) => {
+            let (lo, hi) = s.range();
+            (
+                format!("(SELECT status {NEWEST}) BETWEEN ? AND ?"),
+                vec![lo.into(), hi.into()],
+            )
+        }
+        // NULL (no delivery) is not 1: only a newest delivery without a status.
+        DeliverySel::Failed => (format!("(SELECT status IS NULL {NEWEST}) = 1"), vec![]),
+        DeliverySel::Never => (
+            "NOT EXISTS (SELECT 1 FROM deliveries WHERE request_id = requests.id)".into(),
+            vec![],
+        ),
+    }
+}
+
 impl Store {
     /// The pushable terms of `filter` as a `WHERE` clause.
     pub(super) fn where_for(&self, filter: &Filter) -> Result<Where, StoreError> {
@@ -219,6 +242,10 @@ impl Store {
             Term::Status(s) => {
                 let (lo, hi) = s.range();
                 w.push("status BETWEEN ? AND ?", [lo, hi].map(|n| n.into()));
+            }
+            Term::DeliveryStatus(sel) => {
+                let (clause, args) = delivery_condition(*sel);
+                w.push(clause, args);
             }
             // Names are tokens and values never hold CR or LF, so "CRLF name:" in
             // the CRLF-prefixed header lines is exactly "this header is present".

@@ -12,7 +12,8 @@ use ratatui::style::Color;
 
 use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::testing::{
-    answer, app_with, app_with_deliveries, checked, delivery, forward_app_with, request, typical,
+    answer, app_with, app_with_deliveries, app_with_options, checked, delivery, forward_app_with,
+    options, request, typical,
 };
 use crate::tui::app::{Action, App};
 use crate::tui::pane::detail::Tab;
@@ -63,6 +64,22 @@ fn on(id: i64, tab: Tab) -> App {
 #[test]
 fn empty_state() {
     assert_snapshot!(draw(&app_with(&[], 100, 24)).backend());
+}
+
+/// `listen` starts its inspector filtered to its own session: the first
+/// screen says where to send, not "no match".
+#[test]
+fn a_new_listen_session_waits_for_requests() {
+    let mut opts = options(100, 24);
+    opts.filter = Some("session:1".into());
+    let app = app_with_options(&[], opts);
+    let text = screen(&app).join("\n");
+    assert!(
+        text.contains("Waiting for requests on http://127.0.0.1:4665"),
+        "{text}"
+    );
+    assert!(!text.contains("No requests match"), "{text}");
+    assert_snapshot!(draw(&app).backend());
 }
 
 #[test]
@@ -176,6 +193,106 @@ fn filter_error_points_at_the_bad_term() {
     let mut app = app_with(&typical(), 100, 24);
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "hooks status:4x method:POST");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// A reason longer than the window is wrapped over more status rows, never
+/// cut at the edge.
+#[test]
+fn a_long_filter_error_wraps() {
+    let mut app = app_with(&typical(), 90, 24);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "stauts:4xx");
+    let rows = screen(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("unknown key"), "{text}");
+    assert!(
+        text.contains("text:stauts:4xx"),
+        "the end of the reason is on screen:\n{text}"
+    );
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// `v` without `HOOKCAP_SECRET` asks for the secret; only dots are drawn.
+#[test]
+fn the_secret_prompt_is_masked() {
+    let mut app = app_with(&checked(), 100, 24);
+    app.secret.forget();
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "hunter2");
+    let text = screen(&app).join("\n");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("secret to check #4: •••••••"), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// Slack's interactivity POST: a form whose `payload` is JSON, pretty-printed
+/// inside the form view.
+#[test]
+fn a_form_field_of_json_is_pretty_printed() {
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"application/x-www-form-urlencoded")];
+    let body =
+        b"payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U1%22%7D%7D";
+    let mut app = app_with(&[request(0, "POST", "/slack", ct, body)], 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("payload  {"), "{text}");
+    assert!(text.contains("\"type\": \"block_actions\","), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// `/` on the focused Body tab: the search prompt, then the match highlighted.
+#[test]
+fn body_search_prompt_and_highlighted_match() {
+    let mut app = on(1, Tab::Body);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "currency");
+    assert_snapshot!("body_search_prompt", draw(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    let rows = screen(&app);
+    let y = rows
+        .iter()
+        .position(|r| r.contains("\"currency\""))
+        .expect("the match");
+    let terminal = draw(&app);
+    let x = rows[y].find("\"currency").unwrap() as u16;
+    let cell = &terminal.backend().buffer()[(x, y as u16)];
+    assert!(
+        cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+        "the matching row is highlighted"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("match 1 of 1 for \"currency\""))
+    );
+}
+
+/// A multipart upload: a table of its parts, then each part by its type.
+#[test]
+fn multipart_body_view() {
+    let body: &[u8] = b"--XyZ\r\n\
+        Content-Disposition: form-data; name=\"payload\"\r\n\
+        Content-Type: application/json\r\n\r\n\
+        {\"a\":1}\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"note\"\r\n\r\n\
+        hello\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"r.bin\"\r\n\
+        Content-Type: application/octet-stream\r\n\r\n\
+        \x00\x01\x02\r\n\
+        --XyZ--\r\n";
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"multipart/form-data; boundary=XyZ")];
+    let mut app = app_with(&[request(0, "POST", "/upload", ct, body)], 100, 40);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("#  NAME     FILENAME  TYPE"), "{text}");
+    assert!(
+        text.contains("\"a\": 1"),
+        "the JSON part pretty-printed:\n{text}"
+    );
+    assert!(!text.contains("\\r"), "no raw CR escapes:\n{text}");
     assert_snapshot!(draw(&app).backend());
 }
 
