@@ -418,3 +418,27 @@ fn an_app_that_drops_idle_connections_still_gets_every_request_once() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn options_asterisk_reaches_the_app_as_asterisk_with_or_without_a_base_path() {
+    let app = Upstream::start(Behavior::Status(200));
+    for target in [app.url(), format!("{}/base", app.url())] {
+        let l = Listener::forward(&target, &[]);
+        let res = l.send_raw(b"OPTIONS * HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        assert_eq!(res.status, 200, "{target}");
+        let doc = show_json(&l.db, "last");
+        assert_eq!(doc["target"], "*", "stored as sent");
+        let d = &doc["deliveries"][0];
+        assert_eq!(
+            d["destination"],
+            app.url(),
+            "asterisk-form has no path (RFC 9112 §3.3): {target}"
+        );
+        assert_eq!(d["status"], 200);
+    }
+    assert_eq!(
+        app.request_lines(),
+        ["OPTIONS * HTTP/1.1", "OPTIONS * HTTP/1.1"],
+        "the server as a whole is asked, never a path under the base"
+    );
+}
