@@ -442,3 +442,41 @@ fn options_asterisk_reaches_the_app_as_asterisk_with_or_without_a_base_path() {
         "the server as a whole is asked, never a path under the base"
     );
 }
+
+#[test]
+fn an_app_that_switches_protocols_gets_the_sender_a_502_and_an_error_recorded() {
+    let app = Upstream::start(Behavior::SwitchProtocols);
+    let l = Listener::forward(&app.url(), &[]);
+    let plain = l.post("/plain", &[], b"{}");
+    // A WebSocket handshake: `Upgrade` is hop-by-hop, so the app is not
+    // asked to switch either.
+    let asked = l.send_raw(
+        b"GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+          Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    );
+    for (res, id) in [(plain, "1"), (asked, "2")] {
+        assert_eq!(res.status, 502, "request {id}");
+        let text = String::from_utf8_lossy(&res.body).into_owned();
+        assert!(text.contains("switched protocols"), "{text}");
+        let doc = show_json(&l.db, id);
+        assert_eq!(doc["response"]["status"], 502, "what the sender got");
+        let d = &doc["deliveries"][0];
+        assert_eq!(d["status"], 101, "what the app answered: {d}");
+        assert!(
+            d["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("the app switched protocols without being asked")),
+            "{d}"
+        );
+    }
+    let seen = app.requests();
+    assert_eq!(seen.len(), 2, "each went out once");
+    let (head, _) = split_request(&seen[1]);
+    assert!(
+        !head
+            .iter()
+            .any(|l| l.to_ascii_lowercase().starts_with("upgrade:")
+                || l.to_ascii_lowercase().starts_with("connection:")),
+        "no upgrade was asked of the app: {head:?}"
+    );
+}

@@ -319,6 +319,9 @@ pub enum Behavior {
     /// `200` with the body `once`, then the connection is closed without a
     /// word (as an app with a short keep-alive timeout does).
     CloseAfterAnswer,
+    /// `101 Switching Protocols` to WebSocket, whatever was asked, then a
+    /// WebSocket text frame `hello`.
+    SwitchProtocols,
 }
 
 /// A port-0 HTTP/1.1 app for forward and replay tests, speaking raw TCP so it
@@ -410,6 +413,10 @@ fn upstream_answer(behavior: Behavior, raw: Vec<u8>) -> Vec<u8> {
     let (status, extra, body) = match behavior {
         Behavior::Chunked => {
             return b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n"
+                .to_vec();
+        }
+        Behavior::SwitchProtocols => {
+            return b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello"
                 .to_vec();
         }
         Behavior::Echo => (

@@ -29,7 +29,10 @@
 //! reached is answered `502`, one that takes longer than `--upstream-timeout`
 //! (for the whole answer) `504`; the delivery records the error. (A small
 //! body that breaks off is answered `502` too; a streamed one can only be
-//! cut off.)
+//! cut off.) An app that answers `101 Switching Protocols` is answered `502`
+//! as well: `Upgrade` is hop-by-hop, so hookcap never asks it to switch
+//! (WebSocket does not pass through `forward`), and the caller could not
+//! follow; the delivery keeps the `101` head and the error.
 //!
 //! Ack-after-commit holds for deliveries too: a [`DeliverySlot`] is reserved
 //! before sending and filled once the answer's body has ended, and the end of
@@ -62,6 +65,10 @@ use crate::store::WriterHandle;
 /// are passed on, so the caller gets head and body in one write; larger ones
 /// stream.
 const BUFFERED_ANSWER_MAX: u64 = 64 * 1024;
+
+/// `101 Switching Protocols`: never asked for, since `Upgrade` is hop-by-hop
+/// and not passed on, so never passed back.
+const SWITCHING_PROTOCOLS: u16 = 101;
 
 /// What `forward` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +187,13 @@ impl Forwarder {
         deadline: tokio::time::Instant,
     ) -> Response<AnswerBody> {
         let http::Response { head, mut body } = answer;
+        if head.status == SWITCHING_PROTOCOLS {
+            // The connection now speaks another protocol: it is dropped with
+            // `body`, never reused, and nothing of it reaches the caller.
+            recording.answer_head(head.status, head.headers);
+            let cause = "the app switched protocols without being asked".to_owned();
+            return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
+        }
         let Some(res) = caller_head(&head, body.remaining().is_some()) else {
             let cause = format!("the app answered with an invalid status {}", head.status);
             return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
@@ -273,6 +287,10 @@ async fn fail(recording: Recording, status: StatusCode, error: String) -> Respon
     let text = match status {
         StatusCode::GATEWAY_TIMEOUT => format!(
             "hookcap: the app at {} did not answer in time ({error}); the request is stored for replay\n",
+            recording.destination()
+        ),
+        _ if recording.answered() => format!(
+            "hookcap: the app at {} answered with nothing hookcap can pass on ({error}); the request is stored for replay\n",
             recording.destination()
         ),
         _ => format!(
