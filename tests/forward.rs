@@ -480,3 +480,36 @@ fn an_app_that_switches_protocols_gets_the_sender_a_502_and_an_error_recorded() 
         "no upgrade was asked of the app: {head:?}"
     );
 }
+
+#[test]
+fn a_target_that_is_the_listener_itself_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hookcap.db");
+    let port = closed_port().to_string();
+    for target in [
+        port.clone(),
+        format!(":{port}"),
+        format!("localhost:{port}"),
+        format!("http://127.0.0.1:{port}/base"),
+        format!("0.0.0.0:{port}"),
+        format!("https://localhost:{port}"),
+    ] {
+        // Without the check it would run: --timeout ends it, with 124.
+        let out = crate::util::hookcap()
+            .args(["forward", &target, "--port", &port, "--no-tui"])
+            .args(["--exit-after", "1", "--timeout", "3s", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "is this listener itself (listening on 127.0.0.1:{port})"
+            )),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "never listening: {:?}", out.stdout);
+    }
+}

@@ -73,6 +73,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let addr = listener.local_addr()?;
+    forward::refuse_own_target(&config, addr).await?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
