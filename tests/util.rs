@@ -88,8 +88,14 @@ impl Listener {
 
     /// Starts `hookcap forward TARGET --port 0 --no-tui --db TMP EXTRA...`.
     pub fn forward(target: &str, extra: &[&str]) -> Self {
+        Self::forward_on(0, target, extra)
+    }
+
+    /// Like [`Listener::forward`], on `port` (from [`closed_port`], for
+    /// listeners that must know each other's port before they start).
+    pub fn forward_on(port: u16, target: &str, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        Self::spawn(dir, &["forward", target], extra)
+        Self::spawn_with(dir, hookcap(), &["forward", target], port, extra)
     }
 
     /// Like [`Listener::start`], with the listener's descriptor limit
@@ -101,17 +107,18 @@ impl Listener {
             .arg("-c")
             .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_hookcap"));
-        Self::spawn_with(dir, shell, &["listen"], extra)
+        Self::spawn_with(dir, shell, &["listen"], 0, extra)
     }
 
     fn spawn(dir: tempfile::TempDir, command: &[&str], extra: &[&str]) -> Self {
-        Self::spawn_with(dir, hookcap(), command, extra)
+        Self::spawn_with(dir, hookcap(), command, 0, extra)
     }
 
     fn spawn_with(
         dir: tempfile::TempDir,
         mut program: Command,
         command: &[&str],
+        port: u16,
         extra: &[&str],
     ) -> Self {
         let db = dir.path().join("hookcap.db");
@@ -121,7 +128,7 @@ impl Listener {
         let mut child = program
             .stdin(Stdio::null())
             .args(command)
-            .args(["--port", "0", "--no-tui", "--db"])
+            .args(["--port", &port.to_string(), "--no-tui", "--db"])
             .arg(&db)
             .args(extra)
             .stdout(Stdio::piped())

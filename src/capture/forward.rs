@@ -15,8 +15,14 @@
 //!   `X-Forwarded-For` gains the caller's address as a field line of its own,
 //!   `X-Forwarded-Proto` (`http`) and `X-Forwarded-Host` (the caller's
 //!   `Host`) are added unless the caller sent them (a proxy in front of
-//!   hookcap knows better). Fields the capture server ignored as invalid
-//!   are not passed on. Always HTTP/1.1 upstream.
+//!   hookcap knows better), and last comes `via: 1.1 hookcap-…`, this
+//!   listener's [`ViaMark`], after any `Via` of the caller's (RFC 9110
+//!   §7.6.3). Fields the capture server ignored as invalid are not passed
+//!   on. Always HTTP/1.1 upstream.
+//!
+//! A request that already carries this listener's mark has come back to it
+//! through some loop: it is stored and answered `508 Loop Detected`, never
+//! passed on again ([`Forwarder::refuse_loop`]).
 //!
 //! The answer goes back with its status, reason phrase, headers (hop-by-hop
 //! dropped) and body; the caller gets the header names in Title-Case (hyper
@@ -54,6 +60,7 @@ use hyper::{Response, StatusCode};
 
 use super::Limits;
 use super::delivery::Recording;
+use super::loops::ViaMark;
 use super::relay::{AnswerBody, RelayBody};
 use super::shape;
 use crate::http::hop::{HopByHop, strip_hop_by_hop};
@@ -89,6 +96,7 @@ pub struct Forwarder {
     config: ForwardConfig,
     client: Arc<Client>,
     max_record: usize,
+    mark: ViaMark,
 }
 
 impl Forwarder {
@@ -104,7 +112,25 @@ impl Forwarder {
             client: Arc::new(Client::new(config.target.clone(), options)),
             config,
             max_record: usize::try_from(limits.max_body).unwrap_or(usize::MAX),
+            mark: ViaMark::new(),
         }
+    }
+
+    /// Refuses a request that has been through this listener before (its
+    /// [`ViaMark`] is in `Via`): it is marked and answered `508`, and must
+    /// not be passed on again. True when it is refused.
+    pub(super) fn refuse_loop(&self, request: &mut NewRequest) -> bool {
+        if !self.mark.seen_in(&request.headers) {
+            return false;
+        }
+        let why = format!(
+            "loop detected: the request came back to this listener ({} in Via)",
+            self.mark.name()
+        );
+        let text = format!("hookcap: {why}; it is stored, not passed on again\n");
+        request.response = shape::plain_record(StatusCode::LOOP_DETECTED, &text);
+        request.rejected = Some(why);
+        true
     }
 
     /// Stores `request`, passes it on, and answers with what came back.
@@ -136,7 +162,8 @@ impl Forwarder {
         let captured = std::mem::take(&mut request.headers);
         let caller =
             caller_ip(&request.remote_addr).map_or_else(|| remote.ip().to_string(), str::to_owned);
-        let headers = self.upstream_headers(captured, request.body.len(), caller);
+        let received = (request.http_version.as_str(), caller);
+        let headers = self.upstream_headers(captured, request.body.len(), received);
         let upstream = Request {
             method: &request.method,
             target: &target,
@@ -155,11 +182,12 @@ impl Forwarder {
     }
 
     /// The caller's header fields as they go to the app (see the module doc).
+    /// `received` is the caller's HTTP version and address.
     fn upstream_headers(
         &self,
         mut headers: Vec<Header>,
         body_len: usize,
-        caller: String,
+        (version, caller): (&str, String),
     ) -> Vec<Header> {
         headers.retain(writer::is_valid_field);
         strip_hop_by_hop(&mut headers);
@@ -174,6 +202,7 @@ impl Forwarder {
         }
         writer::frame_body(&mut headers, body_len);
         add_forwarded(&mut headers, caller, caller_host);
+        headers.push(self.mark.field(version));
         headers
     }
 

@@ -3,12 +3,63 @@
 //! A target that is the listener's own address would turn one request into
 //! as many as the machine can hold: it is refused at start
 //! ([`is_own_address`]), once the listening port is known (also with
-//! `--port 0`).
+//! `--port 0`). A loop through other hops (two forwarders pointing at each
+//! other, a proxy that sends the request back) is caught at run time by the
+//! listener's own [`ViaMark`]: every request passed on carries it in `Via`
+//! (RFC 9110 §7.6.3), and a request that arrives carrying it has been here
+//! before.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use crate::http::Target;
+use crate::model::Header;
+
+/// This listener's name in `Via` (`hookcap-` and 12 random hex digits, new
+/// for every process, so two hookcaps never share one), and the entry it
+/// adds to every request it passes on: `via: 1.1 hookcap-3f9a0c71be42`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViaMark {
+    name: String,
+}
+
+impl ViaMark {
+    /// A mark no other process has.
+    pub fn new() -> Self {
+        Self {
+            name: format!("hookcap-{:012x}", fastrand::u64(..) >> 16),
+        }
+    }
+
+    /// The pseudonym in `Via`, `hookcap-…`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The field line added at the end of a request passed on, after any
+    /// `Via` the caller sent, so the list reads in hop order: the protocol
+    /// the request was received with (`1.1`, `1.0`), then the mark.
+    pub fn field(&self, received_with: &str) -> Header {
+        let version = received_with.strip_prefix("HTTP/").unwrap_or("1.1");
+        Header::new("via", format!("{version} {}", self.name))
+    }
+
+    /// True when a `Via` entry of `headers` names this listener: the request
+    /// has passed through it before.
+    pub fn seen_in(&self, headers: &[Header]) -> bool {
+        let names_me = |entry: &str| entry.split_whitespace().nth(1) == Some(self.name.as_str());
+        headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("via"))
+            .any(|h| h.value_str().split(',').any(names_me))
+    }
+}
+
+impl Default for ViaMark {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// How long the start-up check waits for the target's name to resolve. A
 /// name that does not resolve by then is not checked: whether the app can be
@@ -92,6 +143,28 @@ mod tests {
         for (dest, bound, looped) in table {
             assert_eq!(reaches(addr(dest), addr(bound)), looped, "{dest} → {bound}");
         }
+    }
+
+    #[test]
+    fn a_mark_is_found_in_any_via_entry_but_no_other_hookcaps_is() {
+        let mark = ViaMark::new();
+        let other = ViaMark::new();
+        assert_ne!(mark, other);
+        assert_eq!(
+            mark.field("HTTP/1.0").value_str(),
+            format!("1.0 {}", mark.name())
+        );
+        let via = |v: String| vec![Header::new("X-A", "1"), Header::new("VIA", v)];
+        let name = mark.name();
+        assert!(mark.seen_in(&via(format!("1.1 {name}"))));
+        assert!(mark.seen_in(&via(format!("1.0 fred, 1.1 {name} (hookcap)"))));
+        assert!(mark.seen_in(&[
+            Header::new("via", "1.1 proxy"),
+            Header::new("Via", format!("HTTP/1.1 {name}")),
+        ]));
+        assert!(!mark.seen_in(&via(format!("1.1 {}", other.name()))));
+        assert!(!mark.seen_in(&via(format!("1.1 proxy ({name})"))));
+        assert!(!mark.seen_in(&[Header::new("X-Via", format!("1.1 {name}"))]));
     }
 
     #[tokio::test]
