@@ -18,6 +18,7 @@ mod ls_show;
 mod replay;
 mod retention;
 mod send;
+mod send_curl;
 mod send_load;
 mod send_proxy;
 mod store_errors;
