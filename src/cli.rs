@@ -829,6 +829,8 @@ Examples:
   hookcap send :4665/gh --template github.push --secret-env GITHUB_WEBHOOK_SECRET
   hookcap send :4665/pay --template stripe.payment_intent.succeeded --set /data/object/amount=500
   hookcap send :4665/hook --data-binary @event.json --sign standard --secret-file whsec.txt
+  hookcap send :4665/search -G --data-urlencode 'q=a b' --compressed
+  hookcap send https://example.com/big.iso -o big.iso --max-response 8GiB
   hookcap send :4665/hook --template slack.event_callback --repeat 1000 --concurrency 16
   hookcap send https://flaky.example/hook -d x --retry 5 --retry-max-time 1m
   hookcap send --list-templates
@@ -836,8 +838,12 @@ Examples:
 URL shorthands: ':8080/hook' and '8080/hook' mean http://127.0.0.1:8080/hook; a URL
 without a scheme gets http://.
 
+Requests go out as curl 7.88 writes them for the same options (-H lines as typed,
+in curl's order); only User-Agent differs.
+
 Exit status: 0 for a 2xx response (every response, with --repeat), 1 for any other
-status or a transport error (0 for any response with --no-fail), 2 for usage errors.
+status or a transport error, an answer over --max-response included (0 for any
+response with --no-fail), 2 for usage errors.
 
 --json-result prints one JSON object. A single request:
   {\"request\": {\"method\", \"url\", \"headers\": [[name, value]...], \"body\": BODY},
