@@ -18,6 +18,8 @@ mod ls_show;
 mod replay;
 mod retention;
 mod send;
+mod send_curl;
+mod send_limits;
 mod send_load;
 mod send_proxy;
 mod store_errors;
