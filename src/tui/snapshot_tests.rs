@@ -13,7 +13,7 @@ use ratatui::style::Color;
 use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::testing::{
     answer, app_with, app_with_deliveries, app_with_options, checked, delivery, forward_app_with,
-    options, request, typical,
+    options, request, typical, webhooks,
 };
 use crate::tui::app::{Action, App};
 use crate::tui::pane::detail::Tab;
@@ -355,6 +355,51 @@ fn too_small_terminal() {
 fn narrow_terminal_drops_columns() {
     let app = app_with(&typical(), 60, 16);
     assert_snapshot!(draw(&app).backend());
+}
+
+/// Webhooks carry their event, and attempts of a delivery stored more than
+/// once their place in it (`dup` for a repeat of one answered 2xx).
+#[test]
+fn webhook_events_and_attempts_in_the_list() {
+    let app = app_with(&webhooks(), 120, 30);
+    let text = screen(&app).join("\n");
+    for shown in [
+        "EVENT",
+        "ATTEMPT",
+        "pull_request.opened",
+        "attempt 2/3 (+31s)",
+        "attempt 3/3 (+1m) dup",
+        "charge.succeeded",
+    ] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    let rows = screen(&app);
+    let terminal = draw(&app);
+    let fg_of = |text: &str| {
+        let y = rows.iter().position(|r| r.contains(text)).expect(text);
+        let x = rows[y].chars().take(rows[y].find(text).unwrap()).count();
+        terminal.backend().buffer()[(x as u16, y as u16)].fg
+    };
+    assert_eq!(fg_of("attempt 3/3 (+1m) dup"), Color::Yellow);
+    assert_eq!(fg_of("charge.succeeded"), Color::Cyan);
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// Narrower, TYPE, TIME and SIZE make room for the webhook columns;
+/// narrower still, the attempt goes and the event stays beside the path.
+#[test]
+fn narrow_terminals_drop_columns_for_the_webhook_ones() {
+    let medium = app_with(&webhooks(), 80, 30);
+    let text = screen(&medium).join("\n");
+    assert!(!text.contains("TYPE") && text.contains("ATTEMPT"), "{text}");
+    assert_snapshot!("webhook_columns_at_80", draw(&medium).backend());
+    let narrow = app_with(&webhooks(), 60, 30);
+    let text = screen(&narrow).join("\n");
+    assert!(
+        text.contains("EVENT") && !text.contains("ATTEMPT"),
+        "{text}"
+    );
+    assert_snapshot!("webhook_columns_at_60", draw(&narrow).backend());
 }
 
 #[test]

@@ -23,6 +23,7 @@ impl App {
         }
         let height = self.view.list_height();
         self.requests.list.remove(id, height);
+        self.requests.attempts_changed()?;
         self.sync_detail()?;
         Ok(())
     }

@@ -102,6 +102,53 @@ pub fn checked() -> Vec<NewRequest> {
     all
 }
 
+/// A GitHub webhook of `event` (with the body's `action`) in delivery
+/// `guid`, answered `status`, received `seconds` after [`T0`].
+pub fn github(seconds: i64, event: &str, guid: &str, body: &[u8], status: u16) -> NewRequest {
+    let headers: &[(&str, &[u8])] = &[
+        ("User-Agent", b"GitHub-Hookshot/7a1c3e2"),
+        ("Content-Type", b"application/json"),
+        ("X-GitHub-Event", event.as_bytes()),
+        ("X-GitHub-Delivery", guid.as_bytes()),
+    ];
+    let mut r = request(0, "POST", "/webhooks/github", headers, body);
+    r.received_at = Timestamp(T0 + seconds * 1_000_000);
+    r.response.status = status;
+    r
+}
+
+/// Webhooks as a developer sees them: a push; a pull request delivered three
+/// times (503, then 200 after 31 s, then again: a duplicate); a Stripe
+/// event; and a health check that is no webhook.
+pub fn webhooks() -> Vec<NewRequest> {
+    let opened = br#"{"action":"opened","number":7,"pull_request":{"title":"Add retries"}}"#;
+    let stripe: &[(&str, &[u8])] = &[
+        ("Content-Type", b"application/json"),
+        (
+            "Stripe-Signature",
+            b"t=1700000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+        ),
+    ];
+    let mut charge = request(
+        0,
+        "POST",
+        "/webhooks/stripe",
+        stripe,
+        br#"{"id":"evt_3PqX","object":"event","type":"charge.succeeded"}"#,
+    );
+    charge.received_at = Timestamp(T0 + 95 * 1_000_000);
+    let mut health = request(0, "GET", "/health", &[], b"");
+    health.received_at = Timestamp(T0 + 96 * 1_000_000);
+    vec![
+        github(0, "push", "9f1c-push", br#"{"ref":"refs/heads/main"}"#, 200),
+        github(2, "pull_request", "72d3-pr", opened, 503),
+        github(33, "pull_request", "72d3-pr", opened, 200),
+        github(93, "pull_request", "72d3-pr", opened, 200),
+        charge,
+        health,
+    ]
+}
+
 /// The options tests use: follow on, no live feed, `width`×`height`.
 pub fn options(width: u16, height: u16) -> AppOptions {
     AppOptions {

@@ -9,7 +9,7 @@ use super::state::App;
 use super::status::MESSAGE_TTL;
 use crate::model::{DeliveryKind, NewRequest};
 use crate::store::StoredUpTo;
-use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, github, live_app, request, typical};
 use crate::tui::pane::detail::Tab;
 use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
 use crate::tui::term::effect::Effect;
@@ -989,4 +989,28 @@ fn slash_in_the_focused_body_tab_searches_the_body_and_n_steps() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('/'));
     assert!(app.view.filter.editing && app.view.search.is_none());
+}
+
+/// A second attempt of a delivery arrives: it comes with its facts, and the
+/// first attempt's are read again (`attempt 1/2`), without a keypress.
+#[test]
+fn arriving_attempts_update_the_facts_of_earlier_ones() {
+    let first = github(0, "push", "d-1", b"{}", 503);
+    let (mut app, tx) = live_app(std::slice::from_ref(&first));
+    let attempt = |app: &App, id| {
+        let f = app.requests.facts.get(id)?;
+        f.attempt.map(|a| (a.number, a.of))
+    };
+    assert_eq!(attempt(&app, 1), Some((1, 1)));
+    let id = app.requests.store().insert_requests(&[github(31, "push", "d-1", b"{}", 200)]);
+    tx.send_replace(StoredUpTo {
+        last_id: id.unwrap()[0],
+        count: 2,
+        deliveries: 0,
+    });
+    app.tick(Instant::now());
+    assert_eq!(attempt(&app, 2), Some((2, 2)));
+    assert_eq!(attempt(&app, 1), Some((1, 2)));
+    let event = app.requests.facts.get(2).and_then(|f| f.identity.clone());
+    assert_eq!(event.and_then(|i| i.event).as_deref(), Some("push"));
 }
