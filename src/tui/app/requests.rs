@@ -10,6 +10,7 @@ use crate::store::{Store, StoreError};
 use crate::tui::data::facts::Facts;
 use crate::tui::data::source::RequestSource;
 use crate::tui::pane::detail::deliveries::Deliveries;
+use crate::tui::pane::detail::webhook::Webhook;
 use crate::tui::pane::detail::{Detail, Tab};
 use crate::tui::pane::list::window::ListWindow;
 
@@ -130,9 +131,21 @@ impl Requests {
     }
 
     /// Attempts of deliveries were stored, answered or deleted: their
-    /// numbers and duplicate marks are read again.
+    /// numbers and duplicate marks are read again, in the list and, when the
+    /// selected request is an attempt of a delivery, on its Overview.
     pub fn attempts_changed(&mut self) -> Result<()> {
         self.facts.forget_attempts();
+        let Some(d) = self.detail.as_ref() else {
+            return Ok(());
+        };
+        let identity = d.webhook.facts.as_ref().and_then(|f| f.identity.as_ref());
+        if identity.is_none_or(|i| i.delivery.is_none()) {
+            return Ok(());
+        }
+        let webhook = Webhook::load(self.store(), d.request.id)?;
+        if let Some(d) = self.detail.as_mut() {
+            d.set_webhook(webhook);
+        }
         Ok(())
     }
 
@@ -143,8 +156,11 @@ impl Requests {
         let session = self.session(request.session_id)?;
         let previous = self.list.before(self.list.selected_index()).cloned();
         let deliveries = Deliveries::load(self.store(), id)?;
+        let webhook = Webhook::load(self.store(), id)?;
         let detail = Detail::new(request, session, previous, tab, raw);
-        Ok(Some(detail.with_deliveries(deliveries)))
+        Ok(Some(
+            detail.with_deliveries(deliveries).with_webhook(webhook),
+        ))
     }
 
     fn session(&mut self, id: i64) -> Result<Option<Session>> {

@@ -12,11 +12,11 @@ use crate::tui::data::source::LiveFeed;
 use crate::tui::pane::top_bar::Origin;
 
 use crate::model::{
-    DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, SessionMode, SignatureCheck,
-    Timestamp,
+    AnswerUsed, CaptureNotes, DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord,
+    SessionMode, SignatureCheck, Timestamp,
 };
 use crate::sign::Outcome;
-use crate::store::{Store, StoredUpTo};
+use crate::store::{GroupCommitWriter, Store, StoredUpTo};
 
 /// 2023-11-14T22:13:20Z, far outside the rate window so snapshots are stable.
 pub const T0: i64 = 1_700_000_000_000_000;
@@ -147,6 +147,62 @@ pub fn webhooks() -> Vec<NewRequest> {
         charge,
         health,
     ]
+}
+
+/// An app over a database file holding `requests`, stored as `listen`
+/// stores them: each with the rule that answered it, if one did (through the
+/// group-commit writer, the one way such a note is stored). The file lives
+/// as long as the directory.
+pub fn app_with_answers(
+    requests: &[(NewRequest, Option<AnswerUsed>)],
+    width: u16,
+    height: u16,
+) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.db");
+    let store = Store::open_or_create(&db).expect("database");
+    store
+        .create_session(SessionMode::Listen, "http://127.0.0.1:4665", None)
+        .expect("session");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let (writer, handle) = GroupCommitWriter::start(&db).expect("writer");
+        for (r, answer) in requests {
+            let notes = CaptureNotes {
+                identity: crate::sign::identity::identify(&r.headers, &r.body),
+                answer: answer.clone(),
+                response_id_at: Vec::new(),
+            };
+            handle.insert_noted(r.clone(), notes).await.expect("stored");
+        }
+        writer.finish().await;
+    });
+    let origin = Origin::Listening {
+        url: "http://127.0.0.1:4665".into(),
+        session_id: 1,
+        target: None,
+    };
+    let mut app = App::new(origin, store, options(width, height)).expect("app");
+    // A file is counted on a thread of its own: wait for the count.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while app.live.total.is_none() {
+        assert!(std::time::Instant::now() < deadline, "the count never came");
+        std::thread::sleep(Duration::from_millis(1));
+        app.tick(std::time::Instant::now());
+    }
+    (app, dir)
+}
+
+/// What rule `rule` answered, at `step` of its sequence, as written.
+pub fn rule(rule: u32, step: u32, answer: &str) -> Option<AnswerUsed> {
+    Some(AnswerUsed {
+        rule,
+        step,
+        answer: answer.into(),
+    })
 }
 
 /// The options tests use: follow on, no live feed, `width`×`height`.

@@ -1002,7 +1002,10 @@ fn arriving_attempts_update_the_facts_of_earlier_ones() {
         f.attempt.map(|a| (a.number, a.of))
     };
     assert_eq!(attempt(&app, 1), Some((1, 1)));
-    let id = app.requests.store().insert_requests(&[github(31, "push", "d-1", b"{}", 200)]);
+    let id = app
+        .requests
+        .store()
+        .insert_requests(&[github(31, "push", "d-1", b"{}", 200)]);
     tx.send_replace(StoredUpTo {
         last_id: id.unwrap()[0],
         count: 2,

@@ -10,11 +10,15 @@ mod overview;
 mod rows;
 pub mod search;
 pub mod tab;
+pub mod webhook;
 
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use crate::model::{CapturedRequest, DeliveryKind, RequestSummary, Session, SessionMode};
+use crate::model::{
+    CapturedRequest, DeliveryKind, PENDING_STATUS, RequestSummary, Session, SessionMode,
+};
+use crate::render::color::Style;
 use crate::render::styled::header_lines;
 use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
@@ -22,9 +26,10 @@ use body::body_doc;
 use deliveries::Deliveries;
 use doc::Doc;
 use overview::overview;
-use rows::status_text;
+use rows::{fact, status_text};
 use search::Search;
 pub use tab::Tab;
+use webhook::Webhook;
 
 /// What `v` found for a request: the verdict `hookcap verify` gives, with
 /// its explanation, or that no known signature scheme was found.
@@ -59,6 +64,8 @@ pub struct Detail {
     pub raw: bool,
     /// Its forwards and replays (the newest of them).
     pub deliveries: Deliveries,
+    /// What it is as a webhook, and the attempts of its delivery.
+    pub webhook: Webhook,
     /// The signature check `v` ran on it, shown on the Overview.
     pub verification: Option<Verification>,
     /// A search in the shown tab (`/` on the Body tab), its match highlighted.
@@ -91,6 +98,7 @@ impl Detail {
             tab,
             raw,
             deliveries: Deliveries::default(),
+            webhook: Webhook::default(),
             verification: None,
             search: None,
             doc: Doc::new(),
@@ -121,6 +129,28 @@ impl Detail {
         self.deliveries = deliveries;
         if self.tab == Tab::Deliveries {
             self.rebuild();
+        }
+    }
+
+    /// The same detail with its webhook facts.
+    pub fn with_webhook(mut self, webhook: Webhook) -> Self {
+        self.set_webhook(webhook);
+        self
+    }
+
+    /// Replaces the webhook facts (attempts arrived, were answered or
+    /// deleted); the Overview and Response tabs, when shown, are built again
+    /// where they were scrolled to.
+    pub fn set_webhook(&mut self, webhook: Webhook) {
+        if webhook == self.webhook {
+            return;
+        }
+        self.webhook = webhook;
+        if matches!(self.tab, Tab::Overview | Tab::Response) {
+            let (scroll, hscroll) = (self.scroll, self.hscroll);
+            self.rebuild();
+            self.hscroll = hscroll;
+            self.scroll = scroll.min(self.doc.len().saturating_sub(1));
         }
     }
 
@@ -201,13 +231,20 @@ impl Detail {
                 r,
                 self.body.len(),
                 (self.session.as_ref(), self.previous.as_ref()),
+                &self.webhook,
                 self.verification.as_ref(),
             ),
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
             Tab::Response => match self.passed_on_answer() {
                 Some(forward) => deliveries::passed_on(forward, self.raw),
-                None => response(r, &self.response_body, self.session.as_ref(), self.raw),
+                None => response(
+                    r,
+                    &self.response_body,
+                    self.session.as_ref(),
+                    &self.webhook,
+                    self.raw,
+                ),
             },
             Tab::Deliveries => deliveries::doc(&self.deliveries, r.id, self.raw),
         };
@@ -226,20 +263,40 @@ fn headers(r: &CapturedRequest) -> Doc {
     doc
 }
 
-fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: bool) -> Doc {
+/// What the caller was answered: the status and by whom (with the rule
+/// that answered, for `listen --respond`), the headers and the body.
+fn response(
+    r: &CapturedRequest,
+    body: &Bytes,
+    session: Option<&Session>,
+    webhook: &Webhook,
+    raw: bool,
+) -> Doc {
     let res = &r.response;
+    let rule = webhook.answer();
     let by = match session {
         Some(s) if s.mode == SessionMode::Forward => {
             let target = s.target.as_deref().unwrap_or("the upstream");
             format!("answered by {}", sanitize(target))
         }
+        _ if rule.is_some() => "answered by a rule (listen --respond)".to_owned(),
         _ => "answered by hookcap".to_owned(),
+    };
+    let status = match rule.and_then(webhook::no_answer) {
+        Some(fault) if res.status == PENDING_STATUS => Span::styled(
+            format!("no answer ({fault})"),
+            theme::color_of(Style::Yellow),
+        ),
+        _ => Span::styled(status_text(res.status), theme::status(res.status)),
     };
     let mut doc = Doc::new();
     doc.push_line(Line::from(vec![
-        Span::styled(status_text(res.status), theme::status(res.status)),
+        status,
         Span::styled(format!("  {by}"), theme::dim()),
     ]));
+    if let Some(a) = rule {
+        doc.push_line(fact("rule", webhook::rule_text(a)));
+    }
     doc.push_styled(header_lines(&res.headers));
     doc.push_line(Line::default());
     doc.append(body_doc(&res.headers, body, raw));
