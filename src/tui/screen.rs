@@ -76,7 +76,7 @@ fn list_pane_of(app: &App) -> ListPane<'_> {
         first_id: app.live.first_id,
         newest_id: app.live.newest_id,
         facts: &app.requests.facts,
-        marked: None,
+        marked: app.view.marked,
     }
 }
 

@@ -657,4 +657,68 @@ fn hostile_webhook_facts_are_drawn_escaped() {
     ] {
         assert!(all.contains(shown), "{shown} not on screen:\n{all}");
     }
+    // The diff of a GitHub attempt and the Slack retry lists their headers.
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('='));
+    let terminal = draw(&app);
+    for cell in terminal.backend().buffer().content() {
+        let sym = cell.symbol();
+        assert!(
+            !sym.chars().any(crate::sanitize::is_dangerous) && !sym.contains(NEVER_RAW),
+            "{sym:?} in the diff"
+        );
+    }
+    let diff = screen(&app).join("\n");
+    assert!(
+        diff.contains(r"- X-GitHub-Delivery: d\x1b]0;t\x07\u{9b}\u{feff}"),
+        "{diff}"
+    );
+}
+
+/// `=` marks a request: the list shows `=` before its id.
+#[test]
+fn the_mark_for_a_diff_in_the_list() {
+    let mut app = app_with(&webhooks(), 120, 30);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('j'));
+    let rows = screen(&app);
+    let marked = rows.iter().find(|r| r.contains("=4 ")).expect("the mark");
+    assert!(marked.contains("attempt 3/3"), "{marked}");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// `=` on a second request: the diff in the detail pane, as `hookcap diff`
+/// prints it, the marks colored.
+#[test]
+fn the_diff_view() {
+    let mut app = app_with(&webhooks(), 120, 44);
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('='));
+    let rows = screen(&app);
+    let text = rows.join("\n");
+    for shown in [
+        " = diff #1 → #2   Esc returns · = on #1 unmarks it",
+        "--- #1 (session 1)",
+        "+++ #2 (session 1)",
+        "headers",
+    ] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    let terminal = draw(&app);
+    let y = rows
+        .iter()
+        .position(|r| r.contains("  ~ X-GitHub-Event"))
+        .expect("a change");
+    let x = rows[y][..rows[y].find('~').unwrap()].chars().count();
+    assert_eq!(
+        terminal.backend().buffer()[(x as u16, y as u16)].fg,
+        Color::Yellow
+    );
+    assert_snapshot!(draw(&app).backend());
 }

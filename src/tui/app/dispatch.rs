@@ -100,6 +100,7 @@ impl App {
             Action::Replay => self.replay()?,
             Action::AskReplayTo => self.ask_replay_to()?,
             Action::Verify => self.verify()?,
+            Action::Compare => self.compare()?,
             Action::ToggleHelp => self.view.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),

@@ -9,8 +9,9 @@ use super::state::App;
 use super::status::MESSAGE_TTL;
 use crate::model::{DeliveryKind, NewRequest};
 use crate::store::StoredUpTo;
-use crate::tui::app::testing::{app_with, checked, github, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, github, live_app, request, typical, webhooks};
 use crate::tui::pane::detail::Tab;
+use crate::tui::pane::detail::compare::Comparison;
 use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
 use crate::tui::term::effect::Effect;
 
@@ -1016,4 +1017,106 @@ fn arriving_attempts_update_the_facts_of_earlier_ones() {
     assert_eq!(attempt(&app, 1), Some((1, 2)));
     let event = app.requests.facts.get(2).and_then(|f| f.identity.clone());
     assert_eq!(event.and_then(|i| i.event).as_deref(), Some("push"));
+}
+
+fn comparison(app: &App) -> Option<Comparison> {
+    app.requests.detail.as_ref()?.comparison.clone()
+}
+
+/// The first rows of the detail pane's document.
+fn detail_lines(app: &App, n: usize) -> Vec<String> {
+    let d = app.requests.detail.as_ref().expect("a detail");
+    d.doc.lines(0, n).iter().map(|l| l.to_string()).collect()
+}
+
+/// `=` marks, `=` on another shows the diff with the focus on it (the
+/// movement keys scroll it), Esc returns to the tab and the list, and `=`
+/// on the marked request unmarks it.
+#[test]
+fn equals_marks_compares_and_esc_returns() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, Some(6));
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#6 marked")));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(comparison(&app), Some(Comparison { a: 6, b: 4 }));
+    assert_eq!(app.view.focus, Focus::Detail);
+    assert_eq!(
+        detail_lines(&app, 2),
+        ["--- #6 (session 1)", "+++ #4 (session 1)"]
+    );
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected(&app), Some(4), "j scrolls the diff");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.focus, Focus::List);
+    assert_eq!(detail_lines(&app, 1), ["POST /webhooks/github HTTP/1.1"]);
+    assert_eq!(app.view.marked, Some(6), "the mark stays for the next diff");
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None);
+}
+
+/// The diff is the one `hookcap diff A B` prints.
+#[test]
+fn the_diff_is_what_hookcap_diff_prints() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('='));
+    let store = app.requests.store();
+    let (a, b) = (
+        store.get(1).unwrap().unwrap(),
+        store.get(2).unwrap().unwrap(),
+    );
+    let printed = crate::diff::render::render(
+        &crate::diff::compare(&a.request, &b.request),
+        &crate::render::color::Paint::new(false),
+    );
+    let mut want = vec!["--- #1 (session 1)".to_owned(), "+++ #2 (session 1)".into()];
+    want.extend(printed.lines().map(str::to_owned));
+    assert_eq!(detail_lines(&app, 1000), want);
+    assert!(
+        want.iter()
+            .any(|l| l.contains("X-GitHub-Event: push → X-GitHub-Event: pull_request")),
+        "{want:?}"
+    );
+}
+
+#[test]
+fn a_tab_key_or_moving_on_closes_the_diff() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.tab, Tab::Headers);
+    press(&mut app, KeyCode::Char('='));
+    assert!(comparison(&app).is_some());
+    press(&mut app, KeyCode::Char('K'));
+    app.tick(Instant::now());
+    assert_eq!(selected(&app), Some(4));
+    assert_eq!(comparison(&app), None, "another request, its own tab");
+}
+
+#[test]
+fn deleting_the_marked_request_unmarks_it() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.view.marked, None);
+    press(&mut app, KeyCode::Char('='));
+    app.requests.store().delete_request(5).unwrap();
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None, "deleted elsewhere: unmarked");
+    assert_eq!(comparison(&app), None);
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#5 is no longer stored")));
 }

@@ -3,6 +3,7 @@
 //! request) changes, never while drawing.
 
 pub(crate) mod body;
+pub mod compare;
 pub mod deliveries;
 mod doc;
 pub mod draw;
@@ -23,6 +24,7 @@ use crate::render::styled::header_lines;
 use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 use body::body_doc;
+use compare::Comparison;
 use deliveries::Deliveries;
 use doc::Doc;
 use overview::overview;
@@ -68,6 +70,8 @@ pub struct Detail {
     pub webhook: Webhook,
     /// The signature check `v` ran on it, shown on the Overview.
     pub verification: Option<Verification>,
+    /// The diff shown instead of the tab (`=`), with which request.
+    pub comparison: Option<Comparison>,
     /// A search in the shown tab (`/` on the Body tab), its match highlighted.
     pub search: Option<Search>,
     /// The shown tab's rows.
@@ -100,6 +104,7 @@ impl Detail {
             deliveries: Deliveries::default(),
             webhook: Webhook::default(),
             verification: None,
+            comparison: None,
             search: None,
             doc: Doc::new(),
             scroll: 0,
@@ -160,16 +165,40 @@ impl Detail {
         self.set_tab(Tab::Overview);
     }
 
-    /// Shows `tab` from its top.
+    /// Shows `tab` from its top (closing a diff).
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        self.comparison = None;
         self.rebuild();
     }
 
-    /// Switches bodies between formatted and raw bytes.
+    /// Switches bodies between formatted and raw bytes (closing a diff).
     pub fn set_raw(&mut self, raw: bool) {
         self.raw = raw;
+        self.comparison = None;
         self.rebuild();
+    }
+
+    /// Shows `diff`, what differs between the requests of `comparison`
+    /// (named by `labels`, A then B), in place of the tab, from its top.
+    pub fn show_comparison(
+        &mut self,
+        comparison: Comparison,
+        labels: (&str, &str),
+        diff: &crate::diff::RequestDiff,
+    ) {
+        self.comparison = Some(comparison);
+        self.doc = compare::diff_doc(labels.0, labels.1, diff);
+        self.scroll = 0;
+        self.hscroll = 0;
+        self.search = None;
+    }
+
+    /// Closes the diff: the tab is shown again, from its top.
+    pub fn close_comparison(&mut self) {
+        if self.comparison.take().is_some() {
+            self.rebuild();
+        }
     }
 
     /// Searches the shown tab for `needle` from the row on top, and shows
@@ -224,7 +253,11 @@ impl Detail {
             .find(|d| d.delivery.kind == DeliveryKind::Forward && d.delivery.response.is_some())
     }
 
+    /// Builds the shown tab's document again, unless a diff is shown.
     fn rebuild(&mut self) {
+        if self.comparison.is_some() {
+            return;
+        }
         let r = &self.request;
         self.doc = match self.tab {
             Tab::Overview => overview(
