@@ -67,9 +67,11 @@ impl Facts {
         if self.known.len() + missing.len() > MAX_KNOWN {
             self.keep_within(rows);
         }
-        let mut found = store.hook_facts(&missing)?;
-        for id in &missing {
-            self.known.insert(*id, found.remove(id));
+        if !missing.is_empty() {
+            let mut found = store.hook_facts(&missing)?;
+            for id in &missing {
+                self.known.insert(*id, found.remove(id));
+            }
         }
         self.covered = match (batch.first(), batch.last()) {
             (Some(a), Some(b)) => Some((a.id, b.id)),
