@@ -130,19 +130,46 @@ impl Requests {
         Ok(true)
     }
 
-    /// Attempts of deliveries were stored, answered or deleted: their
-    /// numbers and duplicate marks are read again, in the list and, when the
-    /// selected request is an attempt of a delivery, on its Overview.
+    /// Attempts of deliveries were stored or deleted: their numbers and
+    /// duplicate marks are read again, in the list and, when the selected
+    /// request's own place in its delivery changed, on its Overview (so
+    /// requests of other deliveries cost one look).
     pub fn attempts_changed(&mut self) -> Result<()> {
         self.facts.forget_attempts();
-        let Some(d) = self.detail.as_ref() else {
+        let Some(id) = self.selected_attempt() else {
             return Ok(());
         };
-        let identity = d.webhook.facts.as_ref().and_then(|f| f.identity.as_ref());
-        if identity.is_none_or(|i| i.delivery.is_none()) {
+        let facts = self.store().hook_facts(&[id])?.remove(&id);
+        if self
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.webhook.facts == facts)
+        {
             return Ok(());
         }
-        let webhook = Webhook::load(self.store(), d.request.id)?;
+        self.reload_webhook(id)
+    }
+
+    /// Attempts were answered (a forward's answer came): the list's attempts
+    /// and the selected request's attempts, answers included, are read again.
+    pub fn attempts_answered(&mut self) -> Result<()> {
+        self.facts.forget_attempts();
+        match self.selected_attempt() {
+            Some(id) => self.reload_webhook(id),
+            None => Ok(()),
+        }
+    }
+
+    /// The selected request's id, when its detail shows an attempt of a
+    /// delivery.
+    fn selected_attempt(&self) -> Option<i64> {
+        let d = self.detail.as_ref()?;
+        let identity = d.webhook.facts.as_ref()?.identity.as_ref()?;
+        identity.delivery.as_ref().map(|_| d.request.id)
+    }
+
+    fn reload_webhook(&mut self, id: i64) -> Result<()> {
+        let webhook = Webhook::load(self.store(), id)?;
         if let Some(d) = self.detail.as_mut() {
             d.set_webhook(webhook);
         }
@@ -179,7 +206,7 @@ impl Requests {
     /// True when anything changed.
     pub fn refresh_rows(&mut self, height: usize, replayed: Option<i64>) -> Result<bool> {
         // An answer may make a later attempt of its delivery a duplicate.
-        self.attempts_changed()?;
+        self.attempts_answered()?;
         let ids: Vec<i64> = self.list.visible(height).iter().map(|r| r.id).collect();
         if ids.is_empty() {
             return Ok(false);

@@ -993,11 +993,13 @@ fn slash_in_the_focused_body_tab_searches_the_body_and_n_steps() {
 }
 
 /// A second attempt of a delivery arrives: it comes with its facts, and the
-/// first attempt's are read again (`attempt 1/2`), without a keypress.
+/// first attempt's are read again (`attempt 1/2`), in the list and on the
+/// Overview of the first, still selected, without a keypress.
 #[test]
 fn arriving_attempts_update_the_facts_of_earlier_ones() {
     let first = github(0, "push", "d-1", b"{}", 503);
     let (mut app, tx) = live_app(std::slice::from_ref(&first));
+    press(&mut app, KeyCode::Char('f'));
     let attempt = |app: &App, id| {
         let f = app.requests.facts.get(id)?;
         f.attempt.map(|a| (a.number, a.of))
@@ -1017,6 +1019,11 @@ fn arriving_attempts_update_the_facts_of_earlier_ones() {
     assert_eq!(attempt(&app, 1), Some((1, 2)));
     let event = app.requests.facts.get(2).and_then(|f| f.identity.clone());
     assert_eq!(event.and_then(|i| i.event).as_deref(), Some("push"));
+    assert_eq!(selected(&app), Some(1));
+    let detail = app.requests.detail.as_ref().unwrap();
+    let listed: Vec<i64> = detail.webhook.attempts.iter().map(|a| a.id).collect();
+    assert_eq!(listed, [1, 2]);
+    assert!(detail_lines(&app, 40).contains(&"delivery  d-1 · attempt 1/2".to_owned()));
 }
 
 fn comparison(app: &App) -> Option<Comparison> {

@@ -18,7 +18,7 @@ use crate::model::{AnswerUsed, HookFacts, HookIdentity, PENDING_STATUS, Timestam
 use crate::render::color::Style;
 use crate::render::summary::{attempt_text, interval};
 use crate::sanitize::sanitize;
-use crate::store::{Store, StoreError};
+use crate::store::{ListQuery, Store, StoreError};
 use crate::tui::pane::theme;
 
 /// The most attempts of a delivery listed (the newest, and always this one).
@@ -37,6 +37,10 @@ pub struct AttemptRow {
     pub received_at: Timestamp,
     /// What it was answered.
     pub status: u16,
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// True when an earlier attempt was answered 2xx.
+    pub dup: bool,
     /// The rule that answered it, if one did.
     pub answer: Option<AnswerUsed>,
 }
@@ -46,19 +50,23 @@ pub struct AttemptRow {
 pub struct Webhook {
     /// What the store knows of it as a webhook, if anything.
     pub facts: Option<HookFacts>,
-    /// Every stored attempt of its delivery, oldest first (empty without a
-    /// delivery id).
+    /// Attempts of its delivery, oldest first, when it has more than one:
+    /// the newest [`MAX_ATTEMPTS_SHOWN`], or as many up to this request when
+    /// it is older than those.
     pub attempts: Vec<AttemptRow>,
 }
 
 impl Webhook {
-    /// The facts of request `id` and, when it has a delivery id, the
-    /// attempts of that delivery.
+    /// The facts of request `id` and, when it is one of several attempts of
+    /// a delivery, those attempts. Reads summaries, never bodies, and at most
+    /// [`MAX_ATTEMPTS_SHOWN`] of them however many a sender made.
     pub fn load(store: &Store, id: i64) -> Result<Self, StoreError> {
         let facts = store.hook_facts(&[id])?.remove(&id);
-        let attempts = match facts.as_ref().and_then(|f| f.identity.as_ref()) {
-            Some(identity) => attempts_of(store, identity)?,
-            None => Vec::new(),
+        let identity = facts.as_ref().and_then(|f| f.identity.as_ref());
+        let attempt = facts.as_ref().and_then(|f| f.attempt);
+        let attempts = match (identity, attempt) {
+            (Some(i), Some(a)) if a.of > 1 => attempts_of(store, i, id)?,
+            _ => Vec::new(),
         };
         Ok(Self { facts, attempts })
     }
@@ -69,8 +77,14 @@ impl Webhook {
     }
 }
 
-/// The stored attempts of `identity`'s delivery, oldest first.
-fn attempts_of(store: &Store, identity: &HookIdentity) -> Result<Vec<AttemptRow>, StoreError> {
+/// Attempts of `identity`'s delivery, oldest first: the newest
+/// [`MAX_ATTEMPTS_SHOWN`], or that many up to request `this` when it is not
+/// among them.
+fn attempts_of(
+    store: &Store,
+    identity: &HookIdentity,
+    this: i64,
+) -> Result<Vec<AttemptRow>, StoreError> {
     let Some(delivery) = &identity.delivery else {
         return Ok(Vec::new());
     };
@@ -78,23 +92,30 @@ fn attempts_of(store: &Store, identity: &HookIdentity) -> Result<Vec<AttemptRow>
         Term::Provider(identity.provider.clone()),
         Term::Delivery(delivery.clone()),
     ]);
-    let found = store
-        .delivery_attempts(&filter)?
-        .into_iter()
-        .find(|d| d.provider == identity.provider && &d.delivery == delivery);
-    let Some(found) = found else {
-        return Ok(Vec::new());
+    let page = |before_id| ListQuery {
+        limit: MAX_ATTEMPTS_SHOWN as u32,
+        before_id,
     };
-    let ids: Vec<i64> = found.attempts.iter().map(|a| a.request.id).collect();
-    let mut answers = store.hook_facts(&ids)?;
-    Ok(found
-        .attempts
-        .iter()
-        .map(|a| AttemptRow {
-            id: a.request.id,
-            received_at: a.request.received_at,
-            status: a.request.response.status,
-            answer: answers.remove(&a.request.id).and_then(|f| f.answer),
+    let mut rows = store.list(&filter, page(None))?;
+    if !rows.iter().any(|r| r.id == this) {
+        rows = store.list(&filter, page(Some(this + 1)))?;
+    }
+    rows.reverse();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut facts = store.hook_facts(&ids)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let f = facts.remove(&r.id)?;
+            let a = f.attempt?;
+            Some(AttemptRow {
+                id: r.id,
+                received_at: r.received_at,
+                status: r.status,
+                number: a.number,
+                dup: a.dup,
+                answer: f.answer,
+            })
         })
         .collect())
 }
@@ -143,62 +164,59 @@ pub fn push_webhook(doc: &mut Doc, w: &Webhook, this: i64) {
             Span::styled(DUP_MEANS, theme::color_of(Style::Yellow)),
         ]));
     }
-    push_attempts(doc, &w.attempts, this);
+    if let Some(a) = facts.attempt {
+        push_attempts(doc, &w.attempts, a.of, this);
+    }
 }
 
 /// The attempts of the delivery, when there is more than one: the attempt
 /// number, the request, when it came, the interval since the one before and
 /// what it was answered; this request marked `▶`, duplicates `dup`.
-fn push_attempts(doc: &mut Doc, attempts: &[AttemptRow], this: i64) {
-    if attempts.len() < 2 {
+fn push_attempts(doc: &mut Doc, attempts: &[AttemptRow], of: u32, this: i64) {
+    let (Some(first), Some(last)) = (attempts.first(), attempts.last()) else {
         return;
-    }
+    };
     doc.push_line(Line::default());
     doc.push_line(Line::styled(
-        format!("attempts of this delivery ({})", attempts.len()),
+        format!("attempts of this delivery ({of})"),
         theme::color_of(Style::Bold),
     ));
-    let skip = shown_from(attempts, this);
-    if skip > 0 {
-        doc.push_note(format!("  … {skip} earlier attempts not listed"));
+    if first.number > 1 {
+        let n = first.number - 1;
+        doc.push_note(format!("  … {n} earlier {} not listed", plural(n)));
     }
     let id_width = attempts.iter().map(|a| a.id.to_string().len()).max();
     let id_width = id_width.unwrap_or(1) + 1;
-    let number_width = attempts.len().to_string().len();
-    let mut answered_2xx = attempts[..skip].iter().any(|a| is_2xx(a.status));
-    for (i, a) in attempts.iter().enumerate().skip(skip) {
-        let after = i
-            .checked_sub(1)
-            .map(|p| gap(attempts[p].received_at, a.received_at))
-            .unwrap_or_default();
+    let number_width = of.to_string().len();
+    let mut before: Option<Timestamp> = None;
+    for a in attempts {
+        let after = before.map(|b| gap(b, a.received_at)).unwrap_or_default();
+        before = Some(a.received_at);
         let marker = if a.id == this { "▶ " } else { "  " };
         let mut spans = vec![
             Span::styled(marker, theme::key()),
             Span::raw(format!(
                 "{:>number_width$}  {:<id_width$}  ",
-                i + 1,
+                a.number,
                 format!("#{}", a.id)
             )),
             Span::styled(crate::clock::clock(a.received_at), theme::dim()),
             Span::raw(format!("  {after:<7} ")),
         ];
         spans.extend(answer_spans(a));
-        if answered_2xx {
+        if a.dup {
             spans.push(Span::styled(" dup", attempt_style(true)));
         }
-        answered_2xx |= is_2xx(a.status);
         doc.push_line(Line::from(spans));
+    }
+    if last.number < of {
+        let n = of - last.number;
+        doc.push_note(format!("  … {n} later {} not listed", plural(n)));
     }
 }
 
-/// The first attempt listed: the newest [`MAX_ATTEMPTS_SHOWN`], moved back
-/// to include `this`.
-fn shown_from(attempts: &[AttemptRow], this: i64) -> usize {
-    let newest = attempts.len().saturating_sub(MAX_ATTEMPTS_SHOWN);
-    match attempts.iter().position(|a| a.id == this) {
-        Some(i) => newest.min(i),
-        None => newest,
-    }
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "attempt" } else { "attempts" }
 }
 
 /// What an attempt was answered: the status, or what the rule did instead
@@ -242,10 +260,6 @@ fn gap(before: Timestamp, at: Timestamp) -> String {
     format!("+{}", interval(std::time::Duration::from_micros(us)))
 }
 
-fn is_2xx(status: u16) -> bool {
-    (200..300).contains(&status)
-}
-
 /// Attempts dimmed, duplicates yellow, as `ls` shows them.
 fn attempt_style(dup: bool) -> ratatui::style::Style {
     if dup {
@@ -258,7 +272,7 @@ fn attempt_style(dup: bool) -> ratatui::style::Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AttemptInfo, Header, SessionMode};
+    use crate::model::{Header, SessionMode};
     use crate::store::testing::request;
 
     fn texts(doc: &Doc) -> Vec<String> {
@@ -342,33 +356,34 @@ mod tests {
     }
 
     #[test]
-    fn a_long_run_of_attempts_lists_the_newest_and_this_one() {
-        let row = |id| AttemptRow {
-            id,
-            received_at: Timestamp(id),
-            status: 500,
-            answer: None,
+    fn a_long_run_of_attempts_lists_the_newest_or_those_up_to_this_one() {
+        let store = Store::open_in_memory().unwrap();
+        let s = store
+            .create_session(SessionMode::Listen, "http://x", None)
+            .unwrap();
+        let mut r = request(s.id, "POST", "/gh", b"{}");
+        r.headers = vec![
+            Header::new("X-GitHub-Event", "push"),
+            Header::new("X-GitHub-Delivery", "again"),
+        ];
+        r.response.status = 500;
+        store.insert_requests(&vec![r; 60]).unwrap();
+        let lines = |id, listed| {
+            let w = Webhook::load(&store, id).unwrap();
+            assert_eq!(w.attempts.len(), listed);
+            let mut doc = Doc::new();
+            push_webhook(&mut doc, &w, id);
+            texts(&doc)
         };
-        let attempts: Vec<AttemptRow> = (1..=200).map(row).collect();
-        assert_eq!(shown_from(&attempts, 200), 150);
-        assert_eq!(shown_from(&attempts, 7), 6);
-        let w = Webhook {
-            facts: Some(HookFacts {
-                identity: None,
-                attempt: Some(AttemptInfo {
-                    number: 200,
-                    of: 200,
-                    since_previous: None,
-                    dup: false,
-                }),
-                answer: None,
-            }),
-            attempts,
-        };
-        let mut doc = Doc::new();
-        push_webhook(&mut doc, &w, 200);
-        let lines = texts(&doc);
-        assert!(lines.contains(&"  … 150 earlier attempts not listed".to_owned()));
+        let newest = lines(60, MAX_ATTEMPTS_SHOWN);
+        assert!(newest.contains(&"  … 10 earlier attempts not listed".to_owned()));
+        assert!(
+            newest.iter().any(|l| l.starts_with("▶ 60  #60")),
+            "{newest:?}"
+        );
+        let old = lines(3, 3);
+        assert!(old.contains(&"  … 57 later attempts not listed".to_owned()));
+        assert!(old.iter().any(|l| l.starts_with("▶  3  #3 ")), "{old:?}");
     }
 
     #[test]
@@ -384,6 +399,8 @@ mod tests {
             id: 1,
             received_at: Timestamp(0),
             status: PENDING_STATUS,
+            number: 1,
+            dup: false,
             answer: Some(dropped),
         };
         let text: String = answer_spans(&row)
