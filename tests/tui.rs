@@ -549,3 +549,54 @@ fn v_checks_the_signature_with_hookcap_secret() {
     t.keys(&["q"]);
     t.wait_for("the exit", exited);
 }
+
+/// `listen --respond`: two attempts of one GitHub delivery, the first
+/// answered 503 by the rule, the second 200; the list shows the event and
+/// `attempt 2/2`, the Response tab the rule, and `=` on both the diff.
+#[test]
+fn webhook_attempts_rules_and_the_diff_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let args = "listen --port 0 --respond 'provider:github => 503 Retry-After:1, 200'";
+    let Some((t, port)) = start_listening(&db, args) else {
+        return;
+    };
+    let body = br#"{"action":"opened","number":7}"#;
+    let attempt = |n: u32| {
+        format!(
+            "X-GitHub-Event: pull_request\r\nX-GitHub-Delivery: 72d3f0c2-pr\r\nX-Attempt: {n}\r\n"
+        )
+    };
+    assert_eq!(post_with(port, "/webhooks/github", &attempt(1), body), 503);
+    assert_eq!(post_with(port, "/webhooks/github", &attempt(2), body), 200);
+    t.wait_for("both attempts with their event and place", |s| {
+        s.contains("EVENT")
+            && s.contains("pull_request.opened")
+            && s.contains("attempt 1/2")
+            && s.contains("attempt 2/2")
+            && s.contains("attempts of this delivery (2)")
+    });
+    t.keys(&["4"]);
+    t.wait_for("the rule on the Response tab", |s| {
+        s.contains("200 OK  answered by a rule (listen --respond)")
+            && s.contains("rule      #1, step 2: 200")
+    });
+    t.keys(&["="]);
+    t.wait_for("the mark", |s| s.contains("#2 marked"));
+    t.keys(&["k"]);
+    t.keys(&["="]);
+    t.wait_for("the diff of the two attempts", |s| {
+        s.contains("= diff #2 → #1")
+            && s.contains("--- #2 (session 1)")
+            && s.contains("+++ #1 (session 1)")
+            && s.contains("~ X-Attempt: 2 → X-Attempt: 1")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the Response tab again", |s| {
+        s.contains("503 Service Unavailable  answered by a rule")
+            && s.contains("rule      #1, step 1: 503 Retry-After:1")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+}

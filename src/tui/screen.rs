@@ -75,6 +75,8 @@ fn list_pane_of(app: &App) -> ListPane<'_> {
         listening_on,
         first_id: app.live.first_id,
         newest_id: app.live.newest_id,
+        facts: &app.requests.facts,
+        marked: app.view.marked,
     }
 }
 

@@ -98,6 +98,9 @@ pub enum Action {
     /// Check the selected request's signature (asking for the secret when
     /// `HOOKCAP_SECRET` is not set) and explain the verdict.
     Verify,
+    /// Mark the selected request for a diff; on another request, show what
+    /// differs between the marked one and it; on the marked one, unmark it.
+    Compare,
     /// Show or hide the key help.
     ToggleHelp,
     /// The mouse wheel turned over a pane.

@@ -34,6 +34,7 @@ impl App {
         };
         app.apply_filter()?;
         app.sync_detail()?;
+        app.requests.sync_facts(app.view.list_height())?;
         Ok(app)
     }
 
@@ -50,9 +51,14 @@ impl App {
         }
     }
 
-    /// Applies `action`. Store errors become a status-line message, never a crash.
+    /// Applies `action`, then reads the webhook facts of rows it brought on
+    /// screen. Store errors become a status-line message, never a crash.
     pub fn execute_action(&mut self, action: Action) {
-        if let Err(e) = self.dispatch(action) {
+        let done = self.dispatch(action).and_then(|()| {
+            let height = self.view.list_height();
+            self.requests.sync_facts(height).map(drop)
+        });
+        if let Err(e) = done {
             self.status.say_error(format!("database error: {e}"));
         }
     }
@@ -94,6 +100,7 @@ impl App {
             Action::Replay => self.replay()?,
             Action::AskReplayTo => self.ask_replay_to()?,
             Action::Verify => self.verify()?,
+            Action::Compare => self.compare()?,
             Action::ToggleHelp => self.view.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),

@@ -9,8 +9,9 @@ use super::state::App;
 use super::status::MESSAGE_TTL;
 use crate::model::{DeliveryKind, NewRequest};
 use crate::store::StoredUpTo;
-use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, github, live_app, request, typical, webhooks};
 use crate::tui::pane::detail::Tab;
+use crate::tui::pane::detail::compare::Comparison;
 use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
 use crate::tui::term::effect::Effect;
 
@@ -989,4 +990,140 @@ fn slash_in_the_focused_body_tab_searches_the_body_and_n_steps() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('/'));
     assert!(app.view.filter.editing && app.view.search.is_none());
+}
+
+/// A second attempt of a delivery arrives: it comes with its facts, and the
+/// first attempt's are read again (`attempt 1/2`), in the list and on the
+/// Overview of the first, still selected, without a keypress.
+#[test]
+fn arriving_attempts_update_the_facts_of_earlier_ones() {
+    let first = github(0, "push", "d-1", b"{}", 503);
+    let (mut app, tx) = live_app(std::slice::from_ref(&first));
+    press(&mut app, KeyCode::Char('f'));
+    let attempt = |app: &App, id| {
+        let f = app.requests.facts.get(id)?;
+        f.attempt.map(|a| (a.number, a.of))
+    };
+    assert_eq!(attempt(&app, 1), Some((1, 1)));
+    let id = app
+        .requests
+        .store()
+        .insert_requests(&[github(31, "push", "d-1", b"{}", 200)]);
+    tx.send_replace(StoredUpTo {
+        last_id: id.unwrap()[0],
+        count: 2,
+        deliveries: 0,
+    });
+    app.tick(Instant::now());
+    assert_eq!(attempt(&app, 2), Some((2, 2)));
+    assert_eq!(attempt(&app, 1), Some((1, 2)));
+    let event = app.requests.facts.get(2).and_then(|f| f.identity.clone());
+    assert_eq!(event.and_then(|i| i.event).as_deref(), Some("push"));
+    assert_eq!(selected(&app), Some(1));
+    let detail = app.requests.detail.as_ref().unwrap();
+    let listed: Vec<i64> = detail.webhook.attempts.iter().map(|a| a.id).collect();
+    assert_eq!(listed, [1, 2]);
+    assert!(detail_lines(&app, 40).contains(&"delivery  d-1 · attempt 1/2".to_owned()));
+}
+
+fn comparison(app: &App) -> Option<Comparison> {
+    app.requests.detail.as_ref()?.comparison.clone()
+}
+
+/// The first rows of the detail pane's document.
+fn detail_lines(app: &App, n: usize) -> Vec<String> {
+    let d = app.requests.detail.as_ref().expect("a detail");
+    d.doc.lines(0, n).iter().map(|l| l.to_string()).collect()
+}
+
+/// `=` marks, `=` on another shows the diff with the focus on it (the
+/// movement keys scroll it), Esc returns to the tab and the list, and `=`
+/// on the marked request unmarks it.
+#[test]
+fn equals_marks_compares_and_esc_returns() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, Some(6));
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#6 marked")));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(comparison(&app), Some(Comparison { a: 6, b: 4 }));
+    assert_eq!(app.view.focus, Focus::Detail);
+    assert_eq!(
+        detail_lines(&app, 2),
+        ["--- #6 (session 1)", "+++ #4 (session 1)"]
+    );
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected(&app), Some(4), "j scrolls the diff");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.focus, Focus::List);
+    assert_eq!(detail_lines(&app, 1), ["POST /webhooks/github HTTP/1.1"]);
+    assert_eq!(app.view.marked, Some(6), "the mark stays for the next diff");
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None);
+}
+
+/// The diff is the one `hookcap diff A B` prints.
+#[test]
+fn the_diff_is_what_hookcap_diff_prints() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('='));
+    let store = app.requests.store();
+    let (a, b) = (
+        store.get(1).unwrap().unwrap(),
+        store.get(2).unwrap().unwrap(),
+    );
+    let printed = crate::diff::render::render(
+        &crate::diff::compare(&a.request, &b.request),
+        &crate::render::color::Paint::new(false),
+    );
+    let mut want = vec!["--- #1 (session 1)".to_owned(), "+++ #2 (session 1)".into()];
+    want.extend(printed.lines().map(str::to_owned));
+    assert_eq!(detail_lines(&app, 1000), want);
+    assert!(
+        want.iter()
+            .any(|l| l.contains("X-GitHub-Event: push → X-GitHub-Event: pull_request")),
+        "{want:?}"
+    );
+}
+
+#[test]
+fn a_tab_key_or_moving_on_closes_the_diff() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.tab, Tab::Headers);
+    press(&mut app, KeyCode::Char('='));
+    assert!(comparison(&app).is_some());
+    press(&mut app, KeyCode::Char('K'));
+    app.tick(Instant::now());
+    assert_eq!(selected(&app), Some(4));
+    assert_eq!(comparison(&app), None, "another request, its own tab");
+}
+
+#[test]
+fn deleting_the_marked_request_unmarks_it() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.view.marked, None);
+    press(&mut app, KeyCode::Char('='));
+    app.requests.store().delete_request(5).unwrap();
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None, "deleted elsewhere: unmarked");
+    assert_eq!(comparison(&app), None);
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#5 is no longer stored")));
 }

@@ -51,8 +51,9 @@ impl App {
         let replayed = self.collect_replays()?;
         let height = self.view.list_height();
         let filled = self.requests.fill(height)?;
+        let facts = self.requests.sync_facts(height)?;
         let loaded = self.sync_detail()?;
-        Ok(counted | arrived | delivered | replayed | filled | loaded)
+        Ok(counted | arrived | delivered | replayed | filled | facts | loaded)
     }
 
     /// Appends requests up to `newest` when the list is at the newest,
@@ -71,6 +72,8 @@ impl App {
         } else {
             self.live.unseen += n;
         }
+        // Some may be further attempts of deliveries on screen.
+        self.requests.attempts_changed()?;
         self.live.arrived_up_to(self.requests.store(), newest)?;
         Ok(true)
     }

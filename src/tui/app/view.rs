@@ -39,6 +39,8 @@ pub struct View {
     pub tab: Tab,
     /// Whether bodies are shown as raw bytes (it stays as the selection moves).
     pub raw: bool,
+    /// The request `=` marked for a diff.
+    pub marked: Option<i64>,
     /// The last layout computed, for the size and filter line it was for.
     layout: Cell<Option<LayoutKey>>,
 }
@@ -61,6 +63,7 @@ impl View {
             size,
             tab: Tab::Overview,
             raw: false,
+            marked: None,
             layout: Cell::new(None),
         }
     }

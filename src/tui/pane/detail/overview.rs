@@ -6,6 +6,7 @@ use super::Verification;
 use super::body::size;
 use super::doc::Doc;
 use super::rows::{fact, status_text};
+use super::webhook::{Webhook, no_answer, push_webhook};
 use crate::model::{CapturedRequest, HeaderList, Outcome, PENDING_STATUS, RequestSummary, Session};
 use crate::render::color::Style;
 use crate::render::summary::signature_tag;
@@ -14,11 +15,13 @@ use crate::sign::DEFAULT_TOLERANCE;
 use crate::tui::pane::theme;
 
 /// The Overview tab: request line, when, from where, session, body, answer,
-/// header count, the live checks, and the check `v` ran, if any.
+/// header count, the live checks, what it is as a webhook (with the attempts
+/// of its delivery), and the check `v` ran, if any.
 pub fn overview(
     r: &CapturedRequest,
     body_len: usize,
     (session, previous): (Option<&Session>, Option<&RequestSummary>),
+    webhook: &Webhook,
     verification: Option<&Verification>,
 ) -> Doc {
     let mut doc = Doc::new();
@@ -31,7 +34,13 @@ pub fn overview(
     doc.push_line(fact("from", sanitize(&r.remote_addr).into_owned()));
     doc.push_line(fact("session", session_text(r.session_id, session)));
     doc.push_line(fact("body", body_fact(r, body_len)));
-    let answered = if r.response.status == PENDING_STATUS {
+    let fault = webhook.answer().and_then(no_answer);
+    let answered = if let (PENDING_STATUS, Some(fault)) = (r.response.status, fault) {
+        Span::styled(
+            format!("no answer ({fault})"),
+            theme::color_of(Style::Yellow),
+        )
+    } else if r.response.status == PENDING_STATUS {
         Span::styled("pending (passed on, no answer recorded yet)", theme::dim())
     } else {
         Span::styled(
@@ -45,6 +54,7 @@ pub fn overview(
     ]));
     doc.push_line(fact("headers", r.headers.len().to_string()));
     push_checks(&mut doc, r);
+    push_webhook(&mut doc, webhook, r.id);
     if let Some(v) = verification {
         push_verification(&mut doc, v);
     }
