@@ -600,3 +600,60 @@ fn webhook_attempts_rules_and_the_diff_key() {
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
 }
+
+/// A terminal that goes away under the inspector (its window closed, tmux
+/// killed) ends the listener, keeping what it stored, instead of leaving it
+/// spinning on the dead terminal (crossterm reads end-of-file in a loop).
+#[test]
+fn a_terminal_that_hangs_up_ends_the_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((t, port)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    post(port, "/before", "text/plain", b"x");
+    t.wait_for("the request", |s| s.contains("/before"));
+    let pid = hookcap_pid_using(&db).expect("the listener's pid");
+    t.tmux(&["kill-server"]);
+    let deadline = Instant::now() + PATIENCE;
+    while is_running(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let ended = !is_running(pid);
+    if !ended {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+    assert!(ended, "the listener still runs after its terminal hung up");
+    let doc = crate::util::show_json(&db, "1");
+    assert_eq!(doc["target"], "/before");
+}
+
+/// The pid of the `hookcap` process (not its shell) whose command line names `db`.
+fn hookcap_pid_using(db: &Path) -> Option<u32> {
+    let db = db.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let args: Vec<String> = cmdline
+                .split(|&b| b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            let program = args.first()?;
+            (program.ends_with("/hookcap") && args.iter().any(|a| *a == db)).then_some(pid)
+        })
+}
+
+/// True while `pid` exists and is not a zombie.
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}

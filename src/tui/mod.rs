@@ -118,7 +118,7 @@ fn run_on_terminal(app: &mut App, started: Instant) -> anyhow::Result<()> {
     let guard = TerminalGuard::enter().context("setting up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut io = LoopIo {
-        input: TerminalInput,
+        input: TerminalInput::new(),
         perform: effect::perform,
         logs: log_sink::drain,
         started,
