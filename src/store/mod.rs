@@ -17,6 +17,7 @@ mod filter_tests;
 pub(crate) mod fixtures;
 mod open;
 mod queries;
+mod relay;
 mod retention;
 mod schema;
 mod select;
@@ -30,10 +31,15 @@ pub use checkpoint::{Checkpointer, WalLog};
 pub use codec::{decode_headers, encode_headers};
 pub use open::default_db_path;
 pub use queries::{ListQuery, SessionRef};
+pub use relay::{
+    AnswerMode, Attached, ChannelRecord, ChannelSpec, ConsumerRecord, Inserted, QueueEntry, Queued,
+    StartAt,
+};
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
 pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredUpTo, WriterHandle,
+    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
+    WriterHandle,
 };
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.

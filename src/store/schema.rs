@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_checks.sql"),
     include_str!("migrations/003_deliveries.sql"),
     include_str!("migrations/004_spans.sql"),
+    include_str!("migrations/005_relay.sql"),
 ];
 
 /// The schema version this build writes.

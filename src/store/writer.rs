@@ -30,11 +30,12 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::checkpoint::{self, WalLog};
 use super::codec::encode_headers;
+use super::relay::{self, Attached, Inserted, QueueEntry};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::{StoreError, deliveries, open};
 use crate::filter::path_of;
 use crate::model::{
-    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary, ResponseRecord,
+    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary, ResponseRecord,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -69,12 +70,19 @@ pub struct WriteError(pub String);
 /// the body without copying it) and the id, or why it was not stored.
 type Stored = (NewRequest, Result<i64, WriteError>);
 
+/// What a relayed insert's waiter gets back: its request, and its id and
+/// whether it was new, or why it was not stored.
+pub type StoredRelayed = (NewRequest, Result<Inserted, WriteError>);
+
 /// How an insert's waiter is answered.
 enum Reply {
     /// The id only; the request is moved into the broadcast summary.
     Id(oneshot::Sender<Result<i64, WriteError>>),
     /// The id and the request back ([`WriterHandle::insert_keeping`]).
     Keep(oneshot::Sender<Stored>),
+    /// The request back with its id, and whether it was new
+    /// ([`WriterHandle::queue_relayed`]).
+    Relayed(oneshot::Sender<StoredRelayed>),
 }
 
 impl Reply {
@@ -82,6 +90,7 @@ impl Reply {
         match self {
             Self::Id(tx) => drop(tx.send(Err(err))),
             Self::Keep(tx) => drop(tx.send((request, Err(err)))),
+            Self::Relayed(tx) => drop(tx.send((request, Err(err)))),
         }
     }
 }
@@ -89,6 +98,8 @@ impl Reply {
 struct Job {
     request: NewRequest,
     reply: Reply,
+    /// What is written with the request, in the same transaction.
+    attached: Option<Box<Attached>>,
 }
 
 struct DeliveryJob {
@@ -188,9 +199,54 @@ impl WriterHandle {
         Ok((id?, request))
     }
 
+    /// A relay's insert: stores `request` and queues it for its channel's
+    /// consumers in the same transaction; returns its id (the relay id).
+    pub async fn insert_queued(
+        &self,
+        request: NewRequest,
+        entry: QueueEntry,
+    ) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Queue(entry)));
+        self.send_attached(request, Reply::Id(reply), attached)
+            .await?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// A laptop's insert of a request that came through a relay: queues it
+    /// (waiting only for room in the queue) and returns what resolves once it
+    /// is committed. A request with a relay id already stored is not stored
+    /// again: it resolves to the stored id, not fresh. Requests queued one
+    /// after another are committed in that order.
+    pub async fn queue_relayed(
+        &self,
+        request: NewRequest,
+        mark: RelayedFrom,
+    ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Relayed(mark)));
+        self.send_attached(request, Reply::Relayed(reply), attached)
+            .await?;
+        Ok(answer)
+    }
+
     async fn send(&self, request: NewRequest, reply: Reply) -> Result<(), WriteError> {
+        self.send_attached(request, reply, None).await
+    }
+
+    async fn send_attached(
+        &self,
+        request: NewRequest,
+        reply: Reply,
+        attached: Option<Box<Attached>>,
+    ) -> Result<(), WriteError> {
+        let job = Job {
+            request,
+            reply,
+            attached,
+        };
         self.jobs
-            .send(Message::Insert(Job { request, reply }))
+            .send(Message::Insert(job))
             .await
             .map_err(|_| gone())
     }
@@ -418,7 +474,18 @@ fn commit(
     for message in batch.drain(..) {
         match message {
             Message::Insert(job) => {
-                let id = ids.next().unwrap_or_default();
+                let inserted = ids.next().unwrap_or(Inserted {
+                    id: 0,
+                    fresh: false,
+                });
+                let id = inserted.id;
+                if !inserted.fresh {
+                    // A relayed request stored before: nothing new to count or show.
+                    if let Reply::Relayed(tx) = job.reply {
+                        let _ = tx.send((job.request, Ok(inserted)));
+                    }
+                    continue;
+                }
                 stored.last_id = id;
                 stored.count += 1;
                 match job.reply {
@@ -433,6 +500,12 @@ fn commit(
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
                         let _ = tx.send((job.request, Ok(id)));
+                    }
+                    Reply::Relayed(tx) => {
+                        if listening {
+                            summaries.push(RequestSummary::of_new(id, &job.request));
+                        }
+                        let _ = tx.send((job.request, Ok(inserted)));
                     }
                 }
             }
@@ -475,17 +548,20 @@ const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, si
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 /// Writes the batch in one transaction, with the spans that cover its
-/// requests; returns the ids of its inserts, in order.
+/// requests; returns the ids of its inserts, in order (and whether each was new).
 fn write_batch(
     conn: &mut Connection,
     batch: &[Message],
     spans: &mut OpenSpans,
-) -> rusqlite::Result<Vec<i64>> {
+) -> rusqlite::Result<Vec<Inserted>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
-            Message::Insert(job) => ids.push(insert_one(&tx, &job.request)?),
+            Message::Insert(job) => ids.push(match job.attached.as_deref() {
+                None => Inserted::new(insert_one(&tx, &job.request)?),
+                Some(attached) => relay::insert_attached(&tx, &job.request, attached)?,
+            }),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;
                 if let Some(answer) = &job.answered {
@@ -499,7 +575,11 @@ fn write_batch(
         Message::Insert(job) => Some(&job.request),
         _ => None,
     });
-    let covered = spans.cover(&tx, covered(inserted, &ids))?;
+    let fresh = inserted
+        .zip(&ids)
+        .filter(|(_, i)| i.fresh)
+        .map(|(r, i)| (r.session_id, i.id, r.received_at.0));
+    let covered = spans.cover(&tx, fresh)?;
     tx.commit()?;
     *spans = covered;
     Ok(ids)
@@ -526,7 +606,7 @@ pub(super) fn insert_all<'a>(
 
 /// Inserts one request (and its live checks, if any) with cached statements;
 /// returns its id.
-fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+pub(super) fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         r.session_id,
         r.received_at.0,
