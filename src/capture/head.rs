@@ -32,6 +32,10 @@ pub struct RawHead {
     pub target: String,
     /// Headers in order, original case.
     pub headers: Vec<Header>,
+    /// The head's bytes exactly as read (request line through the blank
+    /// line), when the tap was asked to keep them ([`Recorder::keeping_raw`]);
+    /// otherwise empty.
+    pub raw: Vec<u8>,
 }
 
 /// Heads parsed on one connection, waiting for the service to take them.
@@ -71,6 +75,7 @@ enum Chunk {
 pub struct HeadTap {
     state: State,
     queue: HeadQueue,
+    keep_raw: bool,
 }
 
 impl HeadTap {
@@ -79,7 +84,17 @@ impl HeadTap {
         Self {
             state: State::Head(Vec::new()),
             queue,
+            keep_raw: false,
         }
+    }
+
+    /// Parses `head` and, when asked, keeps its bytes with it.
+    fn parse(&self, head: &[u8]) -> Option<RawHead> {
+        let mut parsed = parse_head(head)?;
+        if self.keep_raw {
+            parsed.raw = head.to_vec();
+        }
+        Some(parsed)
     }
 
     /// Consumes the next bytes read from the connection.
@@ -110,7 +125,7 @@ impl HeadTap {
         match head_end(&buf[lead..]) {
             Some(len) => {
                 let used = (lead + len).saturating_sub(start);
-                match parse_head(&buf[lead..lead + len]) {
+                match self.parse(&buf[lead..lead + len]) {
                     Some(head) => {
                         self.state = framing(&head.headers);
                         if let Ok(mut q) = self.queue.lock() {
@@ -136,7 +151,7 @@ impl HeadTap {
             return None;
         }
         let len = head_end(bytes)?;
-        let head = parse_head(&bytes[..len])?;
+        let head = self.parse(&bytes[..len])?;
         self.state = framing(&head.headers);
         if let Ok(mut q) = self.queue.lock() {
             q.push_back(head);
@@ -266,6 +281,7 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
         method,
         target,
         headers,
+        raw: Vec::new(),
     })
 }
 
@@ -316,6 +332,13 @@ impl<S> Recorder<S> {
             inner,
             tap: HeadTap::new(queue),
         }
+    }
+
+    /// Like [`Recorder::new`], keeping each head's bytes too ([`RawHead::raw`]).
+    pub fn keeping_raw(inner: S, queue: HeadQueue) -> Self {
+        let mut tap = HeadTap::new(queue);
+        tap.keep_raw = true;
+        Self { inner, tap }
     }
 }
 
@@ -437,6 +460,27 @@ mod tests {
         HeadTap::new(queue.clone()).feed(b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/other")).is_none());
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/b")).is_none());
+    }
+
+    #[test]
+    fn a_tap_keeping_raw_bytes_keeps_each_head_exactly_and_only_the_head() {
+        let queue = HeadQueue::default();
+        let mut tap = HeadTap::new(queue.clone());
+        tap.keep_raw = true;
+        let first = b"POST /a HTTP/1.1\r\nx-SP:  v \r\nContent-Length: 3\r\n\r\n";
+        let second = b"GET /b HTTP/1.1\nhost: h\n\n";
+        let mut wire = b"\r\n".to_vec();
+        wire.extend_from_slice(first);
+        wire.extend_from_slice(b"abc");
+        wire.extend_from_slice(second);
+        for byte in wire.chunks(7) {
+            tap.feed(byte);
+        }
+        let heads: Vec<RawHead> = queue.lock().unwrap().iter().cloned().collect();
+        assert_eq!(heads[0].raw, first);
+        assert_eq!(heads[1].raw, second);
+        let plain = heads_of(&[first]);
+        assert!(plain[0].raw.is_empty(), "only kept when asked");
     }
 
     #[test]

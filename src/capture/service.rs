@@ -7,7 +7,9 @@
 //! body did not arrive whole (over the limit, stalled, broken), is stored and
 //! answered by hookcap itself in both modes: it is never passed on.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -31,6 +33,26 @@ pub enum Responder {
     Shape(ResponseShape),
     /// `forward`: pass the request on and relay the app's answer.
     Forward(Forwarder),
+    /// Another room decides, request by request (the relay), using this
+    /// module's building blocks ([`read_request`], [`store_then_answer`]).
+    Routed(Arc<dyn Router>),
+}
+
+/// The answer a [`Router`] gives, once it is ready.
+pub type Routed = Pin<Box<dyn Future<Output = Response<AnswerBody>> + Send>>;
+
+/// Handles every request of a capture server whose [`Responder`] is
+/// [`Responder::Routed`]; connections of such a server may be upgraded
+/// (`hyper::upgrade::on`), and their heads are recorded with their bytes
+/// ([`super::head::RawHead::raw`]).
+pub trait Router: Send + Sync + 'static {
+    /// Answers one request.
+    fn route(
+        &self,
+        state: Arc<CaptureState>,
+        conn: Arc<ConnInfo>,
+        req: Request<Incoming>,
+    ) -> Routed;
 }
 
 /// Everything a capture task needs; shared by all connections.
@@ -66,7 +88,7 @@ const PREALLOCATE_MAX: u64 = 256 * 1024;
 
 /// How reading a body ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyEnd {
+pub enum BodyEnd {
     /// The whole body arrived.
     Complete,
     /// It was longer than the limit; only the start was kept.
@@ -85,7 +107,7 @@ struct ReadBody {
 
 /// What became of a request once read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
+pub enum Verdict {
     /// Served normally: the configured answer, or passed on to the app.
     Serve,
     /// Refused by the guard (`401`/`403`); the record holds the refusal.
@@ -102,8 +124,14 @@ pub async fn handle(
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
 ) -> Result<Response<AnswerBody>, std::convert::Infallible> {
+    if let Responder::Routed(router) = &state.responder {
+        let router = router.clone();
+        return Ok(router.route(state, conn, req).await);
+    }
     let (parts, body) = req.into_parts();
-    let (request, verdict) = read_request(&state, &conn, &parts, body).await;
+    let Captured {
+        request, verdict, ..
+    } = read_request(&state, &conn, &parts, body).await;
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
             forwarder
@@ -115,27 +143,40 @@ pub async fn handle(
     Ok(res)
 }
 
+/// A request as read and checked.
+pub struct Captured {
+    /// The record to store.
+    pub request: NewRequest,
+    /// What became of it.
+    pub verdict: Verdict,
+    /// The head's bytes as read, on a connection that keeps them
+    /// ([`Responder::Routed`]) and when the head recorder followed the
+    /// connection; otherwise empty.
+    pub raw_head: Vec<u8>,
+}
+
 /// Reads the head and body into a request record and runs the guard's checks.
 /// Unless the verdict is [`Verdict::Serve`], the record already holds
 /// hookcap's refusal.
-async fn read_request(
+pub async fn read_request(
     state: &CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, Verdict) {
+) -> Captured {
     let received_at = Timestamp::now();
-    let (target, headers) = match take_head(&conn.heads, parts.method.as_str(), &parts.uri) {
-        Some(head) => (head.target, head.headers),
-        None => {
-            let headers = parts
-                .headers
-                .iter()
-                .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
-                .collect();
-            (parts.uri.to_string(), headers)
-        }
-    };
+    let (target, headers, raw_head) =
+        match take_head(&conn.heads, parts.method.as_str(), &parts.uri) {
+            Some(head) => (head.target, head.headers, head.raw),
+            None => {
+                let headers = parts
+                    .headers
+                    .iter()
+                    .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
+                    .collect();
+                (parts.uri.to_string(), headers, Vec::new())
+            }
+        };
     let body = read_body(body, &state.limits).await;
     let response = match body.end {
         BodyEnd::Complete => state.responder.first_record(),
@@ -180,15 +221,20 @@ async fn read_request(
             verdict = Verdict::Rejected;
         }
     }
-    (request, verdict)
+    Captured {
+        request,
+        verdict,
+        raw_head,
+    }
 }
 
 impl Responder {
-    /// The answer a request is stored with: final for `listen`, pending for `forward`.
+    /// The answer a request is stored with: final for `listen`, pending for
+    /// `forward` (and for a router, which answers on its own).
     fn first_record(&self) -> ResponseRecord {
         match self {
             Self::Shape(shape) => shape.record(),
-            Self::Forward(_) => ResponseRecord {
+            Self::Forward(_) | Self::Routed(_) => ResponseRecord {
                 status: PENDING_STATUS,
                 headers: Vec::new(),
                 body: Vec::new(),
@@ -200,7 +246,7 @@ impl Responder {
 /// Stores `request` and answers with its recorded response: after the
 /// configured delay for a shaped `listen` answer, with the connection closed
 /// for a body that was not read to the end.
-async fn store_then_answer(
+pub async fn store_then_answer(
     state: &CaptureState,
     request: NewRequest,
     verdict: Verdict,
@@ -226,7 +272,7 @@ async fn store_then_answer(
 }
 
 /// The answer when a request could not be stored: `503`, retry later.
-pub(super) fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
+pub fn unavailable(e: &dyn std::fmt::Display) -> Response<AnswerBody> {
     tracing::error!("{}", sanitize(&e.to_string()));
     let mut res = shape::plain(
         StatusCode::SERVICE_UNAVAILABLE,
