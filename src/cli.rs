@@ -9,6 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::export::Format;
 use crate::render::color::ColorChoice;
 
+mod relay;
+pub use relay::*;
+
 /// The default listening port: 4665 spells HOOK on a phone keypad, and no
 /// common app dev server uses it.
 pub const DEFAULT_PORT: u16 = 4665;
@@ -42,6 +45,7 @@ Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
   hookcap forward 3000               capture, then pass on to the app on port 3000
+  hookcap listen --via https://hooks.example.com/c/gh   real webhooks via your relay (hookcap relay)
   hookcap replay last                send the newest request to the app again
   hookcap ls -n 5                    the five newest requests
   hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
@@ -123,6 +127,9 @@ pub enum Command {
     /// Send a request (or a realistic, signed webhook) to any URL, like curl
     #[command(after_help = SEND_EXAMPLES)]
     Send(Box<SendArgs>),
+    /// Run a public relay so webhooks from the internet reach `listen --via` on a laptop
+    #[command(after_help = relay::RELAY_EXAMPLES)]
+    Relay(RelayArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -138,7 +145,9 @@ Examples:
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
   hookcap listen --keep 1000                  keep only the newest 1000 requests
   hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
-  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8";
+  hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
+  hookcap listen --via https://hooks.example.com/c/github   also pull a relay channel (token in
+                                              HOOKCAP_RELAY_TOKEN; see `hookcap relay --help`)";
 
 const FORWARD_EXAMPLES: &str = "\
 Examples:
@@ -147,6 +156,7 @@ Examples:
   hookcap forward :3000 --preserve-host       the app sees the Host the sender used
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap forward 3000 --via https://hooks.example.com/c/github   real webhooks from a relay
 
 Requests are stored before they are passed on, so none is lost while the app is
 down (the sender gets 502, or 504 when the app is too slow). `hookcap show ID`
@@ -328,6 +338,9 @@ pub struct ListenArgs {
     /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
     #[arg(long, value_name = "N")]
     pub keep: Option<u64>,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// When a capture server stops by itself (for CI).
@@ -377,6 +390,9 @@ pub struct ForwardArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// `hookcap replay`.

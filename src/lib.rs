@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod filter;
 pub mod model;
+pub mod relay;
 pub mod render;
 pub mod replay;
 pub mod send;

@@ -120,6 +120,20 @@ impl Forwarder {
             Ok(stored) => stored,
             Err(e) => return unavailable(&e),
         };
+        self.pass_on(writer, parts, id, request, remote).await
+    }
+
+    /// Passes on a request already stored as `id` and answers with what came
+    /// back (recording the delivery through `writer` first, as [`Self::forward`]
+    /// does). A relayed request (`forward --via`) takes this way in.
+    pub async fn pass_on(
+        &self,
+        writer: &WriterHandle,
+        parts: Parts,
+        id: i64,
+        request: NewRequest,
+        remote: SocketAddr,
+    ) -> Response<AnswerBody> {
         let slot = writer
             .reserve_delivery()
             .await

@@ -251,6 +251,15 @@ fn head_end(buf: &[u8]) -> Option<usize> {
     None
 }
 
+/// Parses the bytes of one complete head (request line through the blank
+/// line) the way the recorder does, keeping them in [`RawHead::raw`]: how a
+/// laptop reads a head the relay recorded.
+pub fn parse_recorded(head: &[u8]) -> Option<RawHead> {
+    let mut parsed = parse_head(head)?;
+    parsed.raw = head.to_vec();
+    Some(parsed)
+}
+
 /// Parses a complete head leniently: any byte except CR/LF is kept in header
 /// values (control characters included), because hookcap records what was
 /// sent rather than judging it. Only a head without a request line fails.

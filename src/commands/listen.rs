@@ -15,6 +15,7 @@
 mod config;
 mod keep;
 mod output;
+mod via;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,6 +90,15 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         _ => None,
     };
 
+    let relay = config.via.as_ref().map(|v| {
+        via::start(
+            &config,
+            v,
+            &handle,
+            session.id,
+            (stop.clone(), stopped.clone()),
+        )
+    });
     let timed_out = Arc::new(AtomicBool::new(false));
     spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
     let state = Arc::new(CaptureState {
@@ -99,6 +109,11 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         guard: config.guard.clone(),
     });
     capture::serve(listener, state, stopped).await;
+    // The relay client acknowledges what is committed before the writer stops.
+    let relayed = match relay {
+        Some(link) => link.join().await,
+        None => Ok(()),
+    };
 
     // In-flight requests are answered; now flush what is queued and stop.
     writer.finish().await;
@@ -112,6 +127,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     checkpointer.stop();
     inspected?;
+    relayed?;
     if config.output == OutputMode::Tui {
         eprintln!(
             "hookcap: session {} captured {} requests into {}",

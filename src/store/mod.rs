@@ -38,7 +38,7 @@ pub use relay::{
 pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
 pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
+    BatchStats, Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
     WriterHandle,
 };
 

@@ -23,6 +23,7 @@
 use std::ffi::c_int;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
@@ -59,6 +60,48 @@ pub struct StoredUpTo {
     pub count: u64,
     /// How many deliveries this writer has committed.
     pub deliveries: u64,
+}
+
+/// The upper bounds of [`BatchStats`]' buckets: requests and deliveries per commit.
+pub const BATCH_BOUNDS: [u64; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/// How full the writer's commits were, counted as they happen (the relay's
+/// metrics show them).
+#[derive(Debug, Default)]
+pub struct BatchStats {
+    commits: AtomicU64,
+    written: AtomicU64,
+    buckets: [AtomicU64; BATCH_BOUNDS.len()],
+}
+
+impl BatchStats {
+    fn record(&self, size: usize) {
+        let size = size as u64;
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        self.written.fetch_add(size, Ordering::Relaxed);
+        if let Some(i) = BATCH_BOUNDS.iter().position(|&b| size <= b) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Commits so far.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
+    /// Requests and deliveries written so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Each bucket's upper bound and how many commits fell in it (not cumulative).
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        BATCH_BOUNDS
+            .iter()
+            .zip(&self.buckets)
+            .map(|(&b, n)| (b, n.load(Ordering::Relaxed)))
+            .collect()
+    }
 }
 
 /// Why a request could not be stored; cloned to every waiter of a failed batch.
@@ -178,6 +221,7 @@ pub struct WriterHandle {
     jobs: mpsc::Sender<Message>,
     stored: watch::Receiver<StoredUpTo>,
     batches: broadcast::Sender<StoredBatch>,
+    stats: Arc<BatchStats>,
 }
 
 impl WriterHandle {
@@ -277,6 +321,11 @@ impl WriterHandle {
     pub fn followed(&self) -> bool {
         self.batches.receiver_count() > 0
     }
+
+    /// How full the commits so far were.
+    pub fn batch_stats(&self) -> Arc<BatchStats> {
+        self.stats.clone()
+    }
 }
 
 /// The writer's busy handler: try again every millisecond, for as long as
@@ -321,9 +370,11 @@ impl GroupCommitWriter {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (announce, stored) = watch::channel(StoredUpTo::default());
         let (batches, _) = broadcast::channel(BATCH_BACKLOG);
+        let stats = Arc::new(BatchStats::default());
         let announcer = Announcer {
             stored: announce,
             batches: batches.clone(),
+            stats: stats.clone(),
         };
         let thread = std::thread::Builder::new()
             .name("hookcap-writer".into())
@@ -344,6 +395,7 @@ impl GroupCommitWriter {
             jobs: jobs.clone(),
             stored,
             batches,
+            stats,
         };
         Ok((Self { thread, jobs, wal }, handle))
     }
@@ -373,6 +425,7 @@ impl GroupCommitWriter {
 struct Announcer {
     stored: watch::Sender<StoredUpTo>,
     batches: broadcast::Sender<StoredBatch>,
+    stats: Arc<BatchStats>,
 }
 
 fn run(
@@ -468,6 +521,7 @@ fn commit(
             return;
         }
     };
+    announce.stats.record(batch.len());
     let listening = announce.batches.receiver_count() > 0;
     let mut summaries = Vec::with_capacity(if listening { batch.len() } else { 0 });
     let mut ids = ids.into_iter();

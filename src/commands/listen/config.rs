@@ -7,11 +7,14 @@ use bytes::Bytes;
 use hyper::StatusCode;
 
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
-use crate::cli::{CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs};
+use crate::cli::{
+    CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs, ViaArgs,
+};
 use crate::commands::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
 use crate::model::{Header, Timestamp};
+use crate::relay::client::ViaConfig;
 use crate::sign::{Checker, Secret};
 use crate::upstream::Target;
 
@@ -72,6 +75,8 @@ pub struct ListenConfig {
     pub exit_filter: Option<Filter>,
     /// Keep only the newest this many requests in the database.
     pub keep: Option<u64>,
+    /// Also pull this relay channel (`--via`).
+    pub via: Option<ViaConfig>,
 }
 
 impl ListenConfig {
@@ -102,6 +107,7 @@ impl ListenConfig {
             stdout_is_tty,
         )?;
         config.keep = args.keep;
+        config.via = via(&args.via)?;
         Ok(config)
     }
 
@@ -120,12 +126,14 @@ impl ListenConfig {
             upstream_timeout: args.upstream_timeout,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(
+        let mut config = Self::shared(
             common,
             Answer::Forward(forward),
             guard(&args.checks)?,
             stdout_is_tty,
-        )
+        )?;
+        config.via = via(&args.via)?;
+        Ok(config)
     }
 
     /// The part both commands share: where to listen, limits, checks,
@@ -161,6 +169,7 @@ impl ListenConfig {
             timeout: stop.timeout,
             exit_filter,
             keep: None,
+            via: None,
         })
     }
 
@@ -206,6 +215,22 @@ pub fn guard(args: &CheckArgs) -> Result<Guard, CliError> {
         token,
         allow: args.allow_ip.clone(),
     })
+}
+
+/// The relay channel `--via` asks for, with its token from the environment.
+fn via(args: &ViaArgs) -> Result<Option<ViaConfig>, CliError> {
+    let Some(url) = &args.via else {
+        return Ok(None);
+    };
+    ViaConfig::new(
+        url,
+        &args.token_env,
+        args.consumer.as_deref(),
+        args.from.as_deref(),
+        args.via_ca.as_deref(),
+    )
+    .map(Some)
+    .map_err(CliError::Usage)
 }
 
 /// Parses `Name: value`, checking both parts are valid in HTTP.

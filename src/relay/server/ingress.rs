@@ -1,0 +1,252 @@
+//! Public ingress: a request to `/c/NAME/...` is read like any capture (the
+//! same head recorder, limits and edge checks as `listen`), stored with its
+//! raw head and hash, queued for the channel's consumers in the same commit,
+//! and only then answered: at once (`now`), or with a consumer's answer
+//! (`app`).
+//!
+//! Requests an edge check refuses, or whose body did not arrive whole, are
+//! stored (so the operator can see them) but never queued. Rate-limited
+//! requests and requests for unknown channels are neither stored nor read.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::Either;
+use hyper::body::Incoming;
+use hyper::header::{CONNECTION, HeaderValue, RETRY_AFTER};
+use hyper::{Request, Response, StatusCode};
+
+use super::Relay;
+use super::channels::{Channel, Counters};
+use crate::capture::service::{self, AnswerBody, Captured, ConnInfo, Verdict};
+use crate::capture::shape;
+use crate::model::{
+    DeliveryKind, Header, NewDelivery, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp,
+    head_and_body_sha256,
+};
+use crate::store::{AnswerMode, QueueEntry};
+
+/// How long a sender is told to wait when no consumer is connected.
+const RETRY_WITHOUT_CONSUMER: &str = "30";
+
+/// Answers one request for channel `name`.
+pub async fn handle(
+    relay: &Relay,
+    conn: Arc<ConnInfo>,
+    req: Request<Incoming>,
+    name: &str,
+) -> Response<AnswerBody> {
+    let Some(channel) = relay.registry.get(name).await else {
+        return closing(StatusCode::NOT_FOUND, "not found\n");
+    };
+    Counters::bump(&channel.counters.received);
+    if let Some(why) = &channel.broken {
+        tracing::warn!("channel {name} cannot serve: {why}");
+        return closing(StatusCode::SERVICE_UNAVAILABLE, "channel unavailable\n");
+    }
+    if let Err(wait) = channel.admit() {
+        Counters::bump(&channel.counters.rate_limited);
+        let mut res = closing(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded\n");
+        res.headers_mut().insert(RETRY_AFTER, seconds(wait));
+        return res;
+    }
+    let (parts, body) = req.into_parts();
+    let Captured {
+        request,
+        verdict,
+        raw_head,
+    } = service::read_request(&channel.capture, &conn, &parts, body).await;
+    if verdict != Verdict::Serve {
+        Counters::bump(&channel.counters.refused);
+        return service::store_then_answer(&channel.capture, request, verdict).await;
+    }
+    let raw_head = if raw_head.is_empty() {
+        // The head recorder lost track of this connection: the head as parsed
+        // is the closest there is to the bytes.
+        tracing::debug!("no recorded head bytes; storing the head as parsed");
+        rebuild_head(&request)
+    } else {
+        raw_head
+    };
+    let entry = QueueEntry {
+        channel_id: channel.id,
+        sha256: head_and_body_sha256(&raw_head, &request.body),
+        raw_head,
+    };
+    match channel.spec.answer {
+        AnswerMode::Now => answer_now(relay, &channel, request, entry).await,
+        AnswerMode::App => answer_from_app(relay, &channel, request, entry).await,
+    }
+}
+
+/// `now`: stores and answers with the channel's status and body.
+async fn answer_now(
+    relay: &Relay,
+    channel: &Channel,
+    request: NewRequest,
+    entry: QueueEntry,
+) -> Response<AnswerBody> {
+    let answer = request.response.clone();
+    match relay.queue.append(request, entry).await {
+        Ok(id) => {
+            Counters::bump(&channel.counters.stored);
+            channel.queued(id);
+            shape::build(&answer).map(Either::Left)
+        }
+        Err(e) => service::unavailable(&e),
+    }
+}
+
+/// `app`: stores, then holds the sender until a connected consumer answers
+/// (`504` after the channel's timeout). With no consumer connected the
+/// request is stored with `503` and `Retry-After` and delivered later.
+async fn answer_from_app(
+    relay: &Relay,
+    channel: &Channel,
+    mut request: NewRequest,
+    entry: QueueEntry,
+) -> Response<AnswerBody> {
+    let nobody = channel.connected_count() == 0;
+    request.response = if nobody {
+        let mut record = shape::plain_record(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no consumer is connected; the request is stored and will be delivered\n",
+        );
+        record
+            .headers
+            .push(Header::new("Retry-After", RETRY_WITHOUT_CONSUMER));
+        record
+    } else {
+        ResponseRecord {
+            status: PENDING_STATUS,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    };
+    let stored_answer = request.response.clone();
+    let id = match relay.queue.append(request, entry).await {
+        Ok(id) => id,
+        Err(e) => return service::unavailable(&e),
+    };
+    Counters::bump(&channel.counters.stored);
+    if nobody {
+        channel.queued(id);
+        return shape::build(&stored_answer).map(Either::Left);
+    }
+    let answered = channel.expect_answer(id);
+    channel.queued(id);
+    let started = Instant::now();
+    let started_at = Timestamp::now();
+    let waited = tokio::time::timeout(channel.spec.timeout, answered).await;
+    channel.forget_answer(id);
+    let (answer, consumer, error) = match waited {
+        Ok(Ok((answer, consumer))) => (sendable(answer), consumer, None),
+        _ => {
+            Counters::bump(&channel.counters.timed_out);
+            let wait = humantime::format_duration(channel.spec.timeout);
+            let text = format!(
+                "no consumer answered within {wait}; the request is stored and will be delivered\n"
+            );
+            let answer = shape::plain_record(StatusCode::GATEWAY_TIMEOUT, &text);
+            let error = format!("no consumer answered within {wait}");
+            (answer, String::new(), Some(error))
+        }
+    };
+    let delivery = NewDelivery {
+        request_id: id,
+        kind: DeliveryKind::Forward,
+        destination: match consumer.as_str() {
+            "" => "relay consumers".to_owned(),
+            name => format!("relay consumer {name}"),
+        },
+        started_at,
+        duration: started.elapsed(),
+        response: error.is_none().then(|| answer.clone()),
+        response_truncated: false,
+        error,
+    };
+    // As `forward` does: the sender gets the answer once it is recorded.
+    match relay.writer.reserve_delivery().await {
+        Ok(slot) => {
+            let _ = slot.record(delivery, Some(answer.clone()), None).await;
+        }
+        Err(e) => tracing::warn!("the answer to relay request {id} is not recorded: {e}"),
+    }
+    shape::build(&answer).map(Either::Left)
+}
+
+/// A consumer's answer made fit to send: its framing fields describe another
+/// connection, so they go (hyper frames the body itself).
+fn sendable(mut answer: ResponseRecord) -> ResponseRecord {
+    answer.headers.retain(|h| {
+        ![
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+        ]
+        .iter()
+        .any(|n| h.name.eq_ignore_ascii_case(n))
+    });
+    if hyper::StatusCode::from_u16(answer.status).is_err() {
+        answer.status = StatusCode::BAD_GATEWAY.as_u16();
+    }
+    answer
+}
+
+/// The head of a request as parsed: request line and `Name: value` lines.
+fn rebuild_head(r: &NewRequest) -> Vec<u8> {
+    let mut head = format!("{} {} {}\r\n", r.method, r.target, r.http_version).into_bytes();
+    head.extend_from_slice(&crate::store::encode_headers(&r.headers));
+    head.extend_from_slice(b"\r\n");
+    head
+}
+
+/// A small text answer after which the connection is closed (the body, if
+/// any, was not read).
+pub fn closing(status: StatusCode, text: &str) -> Response<AnswerBody> {
+    let mut res = shape::plain(status, text).map(Either::Left);
+    res.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+/// Whole seconds, rounded up, as a header value.
+fn seconds(wait: Duration) -> HeaderValue {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    HeaderValue::from(secs.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_rounds_up_to_whole_seconds() {
+        assert_eq!(seconds(Duration::from_millis(1)), "1");
+        assert_eq!(seconds(Duration::from_millis(1500)), "2");
+        assert_eq!(seconds(Duration::from_secs(3)), "3");
+    }
+
+    #[test]
+    fn a_consumers_answer_loses_its_framing_fields() {
+        let answer = sendable(ResponseRecord {
+            status: 201,
+            headers: vec![
+                Header::new("Content-Length", "2"),
+                Header::new("X-App", "1"),
+                Header::new("transfer-encoding", "chunked"),
+            ],
+            body: b"ok".to_vec(),
+        });
+        assert_eq!(answer.headers, [Header::new("X-App", "1")]);
+        assert_eq!(
+            sendable(ResponseRecord {
+                status: 7,
+                ..answer
+            })
+            .status,
+            502
+        );
+    }
+}

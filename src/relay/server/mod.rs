@@ -1,0 +1,257 @@
+//! `hookcap relay`: the public server. It runs on capture's spine (the same
+//! accept loop, head recorder, limits, edge checks and group-commit writer
+//! as `listen`) with a [`Router`] that sends each request where it belongs:
+//!
+//! | path | what |
+//! |------|------|
+//! | `/c/NAME/...` | ingress for channel NAME ([`ingress`]) |
+//! | `/_hookcap/connect/NAME` | a consumer's WebSocket ([`connect`], [`session`]) |
+//! | `/_hookcap/status/NAME` | the channel's backlog and consumers, with its token |
+//! | `/_hookcap/health`, `/_hookcap/metrics` | version; Prometheus text |
+//!
+//! Anything else is `404`. Upkeep tasks read the channel list again every
+//! [`channels::RELOAD_EVERY`] and apply retention (`--keep`, `--max-age`).
+
+mod admin;
+pub mod channels;
+mod connect;
+mod ingress;
+pub mod rate;
+pub mod session;
+pub mod tls;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use tokio::sync::{mpsc, watch};
+
+use self::channels::{ChannelBase, Registry};
+use self::ingress::closing;
+use self::rate::Rate;
+use super::queue::Queue;
+use super::token::check_name;
+use crate::capture::service::AnswerBody;
+use crate::capture::{CaptureState, ConnInfo, Limits, Responder, Routed, Router};
+use crate::model::Timestamp;
+use crate::store::WriterHandle;
+
+/// How often retention runs.
+const TRIM_EVERY: Duration = Duration::from_secs(10);
+/// How long stopping waits for consumer sessions to save their cursors.
+const SESSIONS_DRAIN: Duration = Duration::from_secs(5);
+
+/// What the relay was asked to do, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Body size and time limits for ingress.
+    pub limits: Limits,
+    /// Each channel's rate limit.
+    pub rate: Option<Rate>,
+    /// Keep at most this many queued requests per channel.
+    pub keep: Option<u64>,
+    /// Delete requests older than this.
+    pub max_age: Option<Duration>,
+}
+
+/// A running relay's shared state.
+pub struct Relay {
+    registry: Registry,
+    queue: Arc<dyn Queue>,
+    writer: WriterHandle,
+    db: PathBuf,
+    instance: String,
+    settings: Settings,
+    stop: watch::Receiver<bool>,
+    /// Each consumer session holds a sender; all are gone once they have ended.
+    sessions: Mutex<Option<mpsc::Sender<()>>>,
+    sessions_ended: tokio::sync::Mutex<mpsc::Receiver<()>>,
+}
+
+/// The parts a relay is built from.
+pub struct Parts {
+    /// Where requests are queued.
+    pub queue: Arc<dyn Queue>,
+    /// The relay database's writer (for `app` answers' records).
+    pub writer: WriterHandle,
+    /// The relay database (channels are read from it).
+    pub db: PathBuf,
+    /// The session requests are stored in.
+    pub session_id: i64,
+    /// The database's instance id.
+    pub instance: String,
+}
+
+impl Relay {
+    /// Reads the channels and starts the upkeep tasks; they and every
+    /// consumer session end when `stop` turns true.
+    pub async fn start(
+        parts: Parts,
+        settings: Settings,
+        stop: watch::Receiver<bool>,
+    ) -> Result<Arc<Self>, String> {
+        let base = ChannelBase {
+            writer: parts.writer.clone(),
+            session_id: parts.session_id,
+            limits: settings.limits,
+            rate: settings.rate,
+        };
+        let registry = Registry::new(parts.db.clone(), base);
+        registry.reload().await?;
+        let (sessions, sessions_ended) = mpsc::channel(1);
+        let relay = Arc::new(Self {
+            registry,
+            queue: parts.queue,
+            writer: parts.writer,
+            db: parts.db,
+            instance: parts.instance,
+            settings,
+            stop,
+            sessions: Mutex::new(Some(sessions)),
+            sessions_ended: tokio::sync::Mutex::new(sessions_ended),
+        });
+        tokio::spawn(upkeep(relay.clone()));
+        Ok(relay)
+    }
+
+    /// The capture state of the relay's server: requests go to this relay.
+    pub fn capture_state(self: &Arc<Self>, writer: WriterHandle, session_id: i64) -> CaptureState {
+        CaptureState {
+            writer,
+            session_id,
+            responder: Responder::Routed(Arc::new(RelayRouter(self.clone()))),
+            limits: self.settings.limits,
+            guard: Default::default(),
+        }
+    }
+
+    /// The names of the channels served.
+    pub fn channel_names(&self) -> Vec<String> {
+        self.registry
+            .all()
+            .iter()
+            .map(|c| c.spec.name.clone())
+            .collect()
+    }
+
+    /// Waits (a few seconds at most) for consumer sessions to end and save
+    /// their cursors; call after `stop` turned true.
+    pub async fn finish(&self) {
+        if let Ok(mut s) = self.sessions.lock() {
+            s.take();
+        }
+        let mut ended = self.sessions_ended.lock().await;
+        if tokio::time::timeout(SESSIONS_DRAIN, ended.recv())
+            .await
+            .is_err()
+        {
+            tracing::warn!("gave up waiting for consumer sessions to save their cursors");
+        }
+    }
+
+    /// Counts a consumer session as running until the returned sender is dropped.
+    fn session_started(&self) -> Option<mpsc::Sender<()>> {
+        self.sessions.lock().ok()?.clone()
+    }
+
+    async fn route(
+        self: Arc<Self>,
+        conn: Arc<ConnInfo>,
+        req: Request<Incoming>,
+    ) -> Response<AnswerBody> {
+        let path = req.uri().path().to_owned();
+        if let Some(rest) = path.strip_prefix("/_hookcap/") {
+            return match rest.split_once('/') {
+                None if rest == "health" => admin::health(),
+                None if rest == "metrics" => admin::metrics(&self).await,
+                Some(("connect", name)) => connect::handle(&self, req, name).await,
+                Some(("status", name)) => admin::status(&self, req.headers(), name).await,
+                _ => closing(StatusCode::NOT_FOUND, "not found\n"),
+            };
+        }
+        match channel_of(&path) {
+            Some(name) => ingress::handle(&self, conn, req, name).await,
+            None => closing(StatusCode::NOT_FOUND, "not found\n"),
+        }
+    }
+}
+
+/// The channel name of an ingress path: `/c/NAME` or `/c/NAME/...`.
+fn channel_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/c/")?;
+    let name = rest.split('/').next()?;
+    check_name(name).is_ok().then_some(name)
+}
+
+/// The relay as the capture server's router.
+struct RelayRouter(Arc<Relay>);
+
+impl Router for RelayRouter {
+    fn route(
+        &self,
+        _state: Arc<CaptureState>,
+        conn: Arc<ConnInfo>,
+        req: Request<Incoming>,
+    ) -> Routed {
+        Box::pin(self.0.clone().route(conn, req))
+    }
+}
+
+/// Reads the channels again every few seconds and applies retention, until stopped.
+async fn upkeep(relay: Arc<Relay>) {
+    let mut stop = relay.stop.clone();
+    let mut reload = tokio::time::interval(channels::RELOAD_EVERY);
+    let mut trim = tokio::time::interval(TRIM_EVERY);
+    loop {
+        tokio::select! {
+            _ = reload.tick() => {
+                if let Err(e) = relay.registry.reload().await {
+                    tracing::warn!("could not read the channels: {e}");
+                }
+            }
+            _ = trim.tick() => retention(&relay).await,
+            () = crate::relay::stopped(&mut stop) => return,
+        }
+    }
+}
+
+/// Applies `--keep` per channel and `--max-age` to the whole database.
+async fn retention(relay: &Relay) {
+    if let Some(keep) = relay.settings.keep {
+        for channel in relay.registry.all() {
+            match relay.queue.trim(channel.id, keep).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!("--keep: deleted {n} old requests of {}", channel.spec.name)
+                }
+                Err(e) => tracing::warn!("--keep: {e}"),
+            }
+        }
+    }
+    if let Some(age) = relay.settings.max_age {
+        let cutoff = crate::filter::ago(Timestamp::now(), age);
+        match relay.queue.expire(cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("--max-age: deleted {n} requests"),
+            Err(e) => tracing::warn!("--max-age: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingress_paths_name_their_channel() {
+        assert_eq!(channel_of("/c/github"), Some("github"));
+        assert_eq!(channel_of("/c/github/"), Some("github"));
+        assert_eq!(channel_of("/c/github/a/b"), Some("github"));
+        assert_eq!(channel_of("/c/Git"), None);
+        assert_eq!(channel_of("/c/"), None);
+        assert_eq!(channel_of("/github"), None);
+        assert_eq!(channel_of("/cc/github"), None);
+    }
+}
