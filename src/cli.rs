@@ -35,6 +35,7 @@ Filter terms (all must match; quote a term with spaces for the shell):
   since:10m  since:2026-01-02T15:04:05Z   received at or after
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
+  via:*  via:*/c/github            came through a relay (listen --via), by channel URL
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
     };

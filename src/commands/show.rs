@@ -9,10 +9,10 @@ use bytesize::ByteSize;
 
 use super::Context;
 use crate::cli::ShowArgs;
-use crate::document::RequestDoc;
+use crate::document::{RequestDoc, ViaDoc};
 use crate::error::{CliError, Exit};
 use crate::model::{
-    CapturedRequest, Delivery, DeliveryKind, Header, PENDING_STATUS, RequestSummary,
+    CapturedRequest, Delivery, DeliveryKind, Header, PENDING_STATUS, RelayedFrom, RequestSummary,
 };
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
@@ -29,11 +29,13 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let store = ctx.open_store()?;
     let request = find(&store, &args.id)?;
     let deliveries = store.deliveries_for(request.id)?;
+    let via = store.relayed_from(request.id)?;
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&request.body)?;
     } else if args.json {
-        let doc = RequestDoc::with_deliveries(&request, &deliveries);
+        let doc = RequestDoc::with_deliveries(&request, &deliveries)
+            .with_via(via.as_ref().map(|m| ViaDoc::of(m, &request.body)));
         if ctx.stdout_is_tty {
             serde_json::to_writer_pretty(&mut out, &doc)?;
         } else {
@@ -41,7 +43,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         }
         writeln!(out)?;
     } else {
-        write_request(&mut out, &request, &ctx.paint)?;
+        write_request(&mut out, &request, via.as_ref(), &ctx.paint)?;
         write_answer(&mut out, &request, &deliveries, &ctx.paint)?;
         write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
@@ -68,7 +70,12 @@ pub fn find(store: &Store, id: &str) -> anyhow::Result<CapturedRequest> {
         .ok_or_else(|| CliError::NotFound(format!("no request with id {wanted}")))?)
 }
 
-fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> std::io::Result<()> {
+fn write_request(
+    out: &mut impl Write,
+    r: &CapturedRequest,
+    via: Option<&RelayedFrom>,
+    paint: &Paint,
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{} {} {} {}",
@@ -86,6 +93,9 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
         dim("from"),
         sanitize(&r.remote_addr)
     )?;
+    if let Some(via) = via {
+        writeln!(out, "{} {}", dim("via"), via_line(via, &r.body, paint))?;
+    }
     let mut size = ByteSize::b(r.body.len() as u64).display().iec().to_string();
     if r.truncated {
         size.push_str(" (truncated: only the start was kept)");
@@ -110,6 +120,22 @@ fn write_request(out: &mut impl Write, r: &CapturedRequest, paint: &Paint) -> st
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     write_body(out, &r.headers, &r.body, paint)
+}
+
+/// `URL (relay #812, sha256 4f3a9c01… identical)`: where a relayed request
+/// came from, and whether its stored bytes still hash to what the relay saw.
+fn via_line(via: &RelayedFrom, body: &[u8], paint: &Paint) -> String {
+    let hash = hex::encode(&via.sha256[..4]);
+    let verdict = if via.is_identical(body) {
+        paint.paint("identical", Style::Green)
+    } else {
+        paint.paint("DIFFERS from what the relay received", Style::Red)
+    };
+    format!(
+        "{} (relay #{}, sha256 {hash}… {verdict})",
+        sanitize(&via.relay_url),
+        via.relay_id
+    )
 }
 
 /// A blank line and the body rendered by type, unless it is empty.

@@ -21,7 +21,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use super::url_for;
-use crate::document::SignatureDoc;
+use crate::document::{SignatureDoc, ViaDoc};
 use crate::model::{CapturedRequest, Delivery, DeliveryKind, Header, HeaderList, ResponseRecord};
 
 /// A whole HAR document (what import reads).
@@ -85,6 +85,9 @@ pub struct Extra {
     /// Why a guard rejected the request, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected: Option<String>,
+    /// Where it came from, when it came through a relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<ViaDoc>,
 }
 
 /// `request`.
@@ -241,11 +244,16 @@ pub fn entry(
     out: &mut dyn Write,
     r: &CapturedRequest,
     deliveries: &[Delivery],
+    via: Option<ViaDoc>,
     base: &str,
     first: bool,
 ) -> std::io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
-    serde_json::to_writer(&mut *out, &entry_of(r, deliveries, base))?;
+    let mut entry = entry_of(r, deliveries, base);
+    if let Some(extra) = entry.hookcap.as_mut() {
+        extra.via = via;
+    }
+    serde_json::to_writer(&mut *out, &entry)?;
     Ok(())
 }
 
@@ -276,6 +284,7 @@ pub fn entry_of(r: &CapturedRequest, deliveries: &[Delivery], base: &str) -> Ent
             truncated: r.truncated,
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
+            via: None,
         }),
     }
 }

@@ -20,6 +20,7 @@ pub mod shell;
 
 use std::io::Write;
 
+use crate::document::ViaDoc;
 use crate::filter::Filter;
 use crate::model::{CapturedRequest, HeaderList};
 use crate::store::Store;
@@ -97,9 +98,12 @@ pub fn export(
         match format {
             Format::Har => {
                 let deliveries = store.deliveries_for(r.id)?;
-                har::entry(out, &r, &deliveries, &url, std::mem::take(&mut first))?
+                let via = via_of(store, &r)?;
+                har::entry(out, &r, &deliveries, via, &url, std::mem::take(&mut first))?
             }
-            Format::Ndjson => ndjson::line(out, &r, &store.deliveries_for(r.id)?)?,
+            Format::Ndjson => {
+                ndjson::line(out, &r, &store.deliveries_for(r.id)?, via_of(store, &r)?)?
+            }
             Format::Curl => writeln!(out, "\n# request {}\n{}", r.id, curl::command(&r, &url))?,
             Format::Httpie => writeln!(out, "\n# request {}\n{}", r.id, httpie::command(&r, &url))?,
         }
@@ -111,6 +115,13 @@ pub fn export(
     }
     out.flush()?;
     Ok(n)
+}
+
+/// Where `r` came from, when it came through a relay.
+fn via_of(store: &Store, r: &CapturedRequest) -> Result<Option<ViaDoc>, crate::store::StoreError> {
+    Ok(store
+        .relayed_from(r.id)?
+        .map(|mark| ViaDoc::of(&mark, &r.body)))
 }
 
 fn script_header(out: &mut dyn Write, format: Format) -> std::io::Result<()> {

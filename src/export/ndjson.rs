@@ -2,15 +2,17 @@
 
 use std::io::Write;
 
-use crate::document::RequestDoc;
+use crate::document::{RequestDoc, ViaDoc};
 use crate::model::{CapturedRequest, Delivery};
 
-/// Writes `r` and its deliveries as one line.
+/// Writes `r`, its deliveries and where it came from as one line.
 pub fn line(
     out: &mut dyn Write,
     r: &CapturedRequest,
     deliveries: &[Delivery],
+    via: Option<ViaDoc>,
 ) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &RequestDoc::with_deliveries(r, deliveries))?;
+    let doc = RequestDoc::with_deliveries(r, deliveries).with_via(via);
+    serde_json::to_writer(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

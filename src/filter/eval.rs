@@ -95,6 +95,9 @@ impl Term {
             Term::Session(SessionSel::Id(id)) => r.session_id == *id,
             Term::Session(SessionSel::Latest) => cx.latest_session == Some(r.session_id),
             Term::Id(cmp, n) => cmp.holds(r.id, *n),
+            // The relayed mark is not part of a request record; the store
+            // decides `via:` in SQL (its pushdown is exact), never here.
+            Term::Via(_) => false,
             Term::Text(word) => {
                 let w = word.as_bytes();
                 contains(r.target.as_bytes(), w)

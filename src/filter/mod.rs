@@ -21,6 +21,7 @@
 //! | `since:10m`, `since:RFC3339` | received at or after |
 //! | `session:latest\|ID` | one session |
 //! | `id:>100`, `id:<=7`, `id:5` | compares the id |
+//! | `via:GLOB` | came through a relay whose channel URL matches (`via:*`: any) |
 //! | `WORD`, `text:WORD` | the target, headers or body contain WORD |
 
 mod eval;
@@ -157,6 +158,10 @@ pub enum Term {
     Session(SessionSel),
     /// `id:>100`.
     Id(Cmp, i64),
+    /// `via:GLOB`: came through a relay (`listen --via`) whose channel URL
+    /// matches. Only the store knows where a request came from, so SQL
+    /// always decides it.
+    Via(Glob),
     /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
     Text(String),
 }

@@ -9,7 +9,8 @@ use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
-    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id", "text",
+    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id", "via",
+    "text",
 ];
 
 /// A filter that could not be read: the input, where in it, and why.
@@ -218,6 +219,7 @@ fn example(key: &str) -> &'static str {
         "since" => "since:10m",
         "session" => "session:latest",
         "id" => "id:>100",
+        "via" => "via:* (any relay) or via:*/c/github",
         _ => "text:word",
     }
 }
@@ -239,6 +241,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "since" => Term::Since(since(value, now).map_err(whole)?),
         "session" => Term::Session(session(value).map_err(whole)?),
         "id" => id(value)?,
+        "via" => Term::Via(glob(value, 0)?),
         _ => Term::Text(value.to_owned()),
     })
 }
@@ -466,6 +469,8 @@ mod tests {
             ("id:<=5", Term::Id(Cmp::Le, 5)),
             ("id:=5", Term::Id(Cmp::Eq, 5)),
             ("id:5", Term::Id(Cmp::Eq, 5)),
+            ("via:*", Term::Via(g("*"))),
+            ("via:*/c/gh", Term::Via(g("*/c/gh"))),
             ("text:http://x", Term::Text("http://x".into())),
             ("push", Term::Text("push".into())),
             ("/a:b", Term::Text("/a:b".into())),

@@ -763,4 +763,45 @@ mod tests {
         assert_eq!(store.relayed_from(1).unwrap(), Some(mark(7)));
         assert_eq!(store.relayed_from(2).unwrap().unwrap().relay_id, 8);
     }
+
+    #[test]
+    fn via_selects_relayed_requests_by_channel_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("laptop.db");
+        let store = Store::open_or_create(&path).unwrap();
+        let session = store
+            .create_session(SessionMode::Listen, "x", None)
+            .unwrap();
+        runtime().block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            handle
+                .insert(request(session.id, "POST", "/direct", b""))
+                .await
+                .unwrap();
+            let relayed = handle
+                .queue_relayed(request(session.id, "POST", "/x", b""), mark(1))
+                .await
+                .unwrap();
+            relayed.await.unwrap().1.unwrap();
+            writer.finish().await;
+        });
+        let count = |line: &str| {
+            let filter = crate::filter::Filter::parse_line(line, Timestamp(0)).unwrap();
+            store.count_matching(&filter).unwrap()
+        };
+        assert_eq!(count("via:*"), 1);
+        assert_eq!(count("via:*/c/alpha"), 1);
+        assert_eq!(count("via:*/c/beta"), 0);
+        let listed = store
+            .list(
+                &crate::filter::Filter::parse_line("via:*", Timestamp(0)).unwrap(),
+                crate::store::ListQuery {
+                    limit: 10,
+                    before_id: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].target, "/x");
+    }
 }

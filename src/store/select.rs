@@ -254,6 +254,10 @@ impl Store {
                 w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
+            Term::Via(g) => w.push(
+                "id IN (SELECT request_id FROM relayed WHERE relay_url GLOB ?)",
+                [text(g.as_str())],
+            ),
             Term::Json { pointer, value } => {
                 let path = json_path(pointer).expect("only translatable pointers are pushed");
                 let (clause, args) = json_condition(path, value.as_deref());
