@@ -43,6 +43,7 @@ complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "rm" -d 'Delete capt
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "relay" -d 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c hookcap -n "__fish_hookcap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l host -d 'Address to bind; the default is loopback only, never all interfaces unless asked' -r
@@ -73,6 +74,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l exit-after -d
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l keep -d 'Keep only the newest N requests in the database, deleting older ones as new ones arrive' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l via -d 'Also pull this relay channel (https://HOST/c/NAME) into the listener' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l token-env -d 'With --via: the environment variable holding the channel\'s token' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l consumer -d 'With --via: this laptop\'s name on the relay, with its own cursor [default: user@host]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l from -d 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l via-ca -d 'With --via: trust only the certificates in this PEM file (a relay with a private CA)' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand listen" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -106,6 +112,11 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l allow-ip -d 
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l exit-after -d 'Exit 0 once this many requests have been captured (and, in forward mode, answered)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l timeout -d 'With --exit-after: give up after this long and exit 124' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l match -d 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l via -d 'Also pull this relay channel (https://HOST/c/NAME) into the listener' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l token-env -d 'With --via: the environment variable holding the channel\'s token' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l consumer -d 'With --via: this laptop\'s name on the relay, with its own cursor [default: user@host]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l from -d 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l via-ca -d 'With --via: trust only the certificates in this PEM file (a relay with a private CA)' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand forward" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
@@ -296,24 +307,70 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l json-result -d 
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l no-fail -d 'Exit 0 for any response, whatever its status (transport errors still exit 1)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l host -d 'Address to bind (0.0.0.0 for every interface)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -s p -l port -d 'Port to listen on; 0 picks a free one (the real port is printed)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (with --tls-key)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l tls-key -d 'The PEM private key of --tls-cert' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l public-url -d 'The public base URL senders and laptops use (printed in channel URLs)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l max-body -d 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l header-timeout -d 'Disconnect a client that has not sent a complete request head within this time' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l body-timeout -d 'Cut off a client whose body stalls this long (stored truncated, answered 408)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l rate -d 'Each channel\'s rate limit: N/s, N/m or N/h; more get 429 with Retry-After (off: none)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l keep -d 'Keep at most N requests per channel, deleting the oldest' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l max-age -d 'Delete requests older than this (e.g. 7d, 12h), delivered or not; 0 keeps them' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -f -a "channel" -d 'Add, list, remove channels or give one a new token (on the relay\'s database)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -f -a "status" -d 'Show a channel\'s backlog and consumers from anywhere, with the channel\'s token'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and not __fish_seen_subcommand_from channel status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Create a channel and print its token (shown once, stored only as a hash)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -f -a "ls" -d 'List channels: created, requests stored, consumers with their cursor and last seen'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -f -a "rm" -d 'Remove a channel with its consumers and stored requests'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -f -a "rotate" -d 'Give a channel a new token (connected consumers are disconnected)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from channel" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -l token-env -d 'The environment variable holding the channel\'s token' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -l via-ca -d 'Trust only the certificates in this PEM file (a relay with a private CA)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
+always\t'Always color, even into a pipe or with `NO_COLOR` set'
+never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "channel" -d 'Add, list, remove channels or give one a new token (on the relay\'s database)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show a channel\'s backlog and consumers from anywhere, with the channel\'s token'
+complete -c hookcap -n "__fish_hookcap_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "ls" -d 'List captured requests, newest first'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "show" -d 'Print one captured request in full'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "listen" -d 'Capture every HTTP request sent to a local port'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "forward" -d 'Capture every request, pass it on to your app, and record the app\'s answer'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "replay" -d 'Send stored requests again, to the app or anywhere else'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "ls" -d 'List captured requests, newest first'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "show" -d 'Print one captured request in full'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "ui" -d 'Browse captured requests in the interactive inspector, live as they arrive'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "wait" -d 'Block until requests matching a filter are captured (for CI)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "export" -d 'Write captured requests as HAR, NDJSON, curl or HTTPie commands'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "import" -d 'Add requests from a HAR or NDJSON file, as a new session'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "rm" -d 'Delete captured requests by id, or all that match a filter'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "prune" -d 'Delete requests older than a given age and reclaim the space'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "verify" -d 'Check a captured request\'s webhook signature and explain a mismatch'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "send" -d 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "relay" -d 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and not __fish_seen_subcommand_from listen forward replay ls show ui wait export import rm prune verify send relay generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "channel" -d 'Add, list, remove channels or give one a new token (on the relay\'s database)'
+complete -c hookcap -n "__fish_hookcap_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "status" -d 'Show a channel\'s backlog and consumers from anywhere, with the channel\'s token'

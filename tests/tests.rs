@@ -12,6 +12,7 @@ mod generated;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
+mod relay;
 mod replay;
 mod retention;
 mod send;

@@ -220,7 +220,8 @@ pub struct Registry {
     db: PathBuf,
     base: ChannelBase,
     channels: RwLock<HashMap<String, Arc<Channel>>>,
-    last_reload: Mutex<Instant>,
+    /// When the newest reload started; held while reloading.
+    last_reload: tokio::sync::Mutex<Instant>,
 }
 
 impl Registry {
@@ -230,27 +231,35 @@ impl Registry {
             db,
             base,
             channels: RwLock::new(HashMap::new()),
-            last_reload: Mutex::new(Instant::now()),
+            last_reload: tokio::sync::Mutex::new(Instant::now()),
         }
     }
 
-    /// The channel of this name; an unknown name makes the registry read the
-    /// database again (at most every [`RELOAD_ON_MISS_AFTER`]) before giving up.
+    /// The channel of this name. An unknown name makes the registry read the
+    /// database again unless a reload started since it was asked for (so a
+    /// channel added a moment ago is found), at most every
+    /// [`RELOAD_ON_MISS_AFTER`] (so a flood of unknown names costs little).
     pub async fn get(&self, name: &str) -> Option<Arc<Channel>> {
         if let Some(channel) = self.lookup(name) {
             return Some(channel);
         }
-        let due = self
-            .last_reload
-            .lock()
-            .is_ok_and(|at| at.elapsed() >= RELOAD_ON_MISS_AFTER);
-        if due {
-            if let Err(e) = self.reload().await {
+        self.get_fresh(name).await
+    }
+
+    /// The channel of this name as the database has it now (within the same
+    /// limits as [`Registry::get`]): what a token check that failed asks,
+    /// so that a token rotated a moment ago is known.
+    pub async fn get_fresh(&self, name: &str) -> Option<Arc<Channel>> {
+        let asked = Instant::now();
+        let mut last = self.last_reload.lock().await;
+        if *last <= asked {
+            tokio::time::sleep(RELOAD_ON_MISS_AFTER.saturating_sub(last.elapsed())).await;
+            if let Err(e) = self.reload_locked(&mut last).await {
                 tracing::warn!("could not read the channels: {e}");
             }
-            return self.lookup(name);
         }
-        None
+        drop(last);
+        self.lookup(name)
     }
 
     fn lookup(&self, name: &str) -> Option<Arc<Channel>> {
@@ -271,9 +280,12 @@ impl Registry {
     /// Reads the channels again: new ones are served, removed ones end their
     /// consumer sessions, a rotated token ends the sessions that used the old one.
     pub async fn reload(&self) -> Result<(), String> {
-        if let Ok(mut at) = self.last_reload.lock() {
-            *at = Instant::now();
-        }
+        let mut last = self.last_reload.lock().await;
+        self.reload_locked(&mut last).await
+    }
+
+    async fn reload_locked(&self, last: &mut Instant) -> Result<(), String> {
+        *last = Instant::now();
         let db = self.db.clone();
         let read = move || -> Result<_, StoreError> { Store::open_existing(&db)?.channels() };
         let records = match tokio::task::spawn_blocking(read).await {

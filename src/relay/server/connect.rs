@@ -87,6 +87,11 @@ pub async fn authorized(relay: &Relay, headers: &HeaderMap, name: &str) -> Optio
         .strip_prefix("Bearer ")?
         .trim();
     let channel = relay.registry.get(name).await?;
+    if token_matches(token, &channel.token()) {
+        return Some(channel);
+    }
+    // Perhaps rotated a moment ago: ask the database once more.
+    let channel = relay.registry.get_fresh(name).await?;
     token_matches(token, &channel.token()).then_some(channel)
 }
 
