@@ -6,7 +6,7 @@ use std::io::Write as _;
 
 use sha2::Digest as _;
 
-use super::harness::{Relay, count, listen_via, wait_connected, wait_until};
+use super::harness::{Relay, count, listen_via, wait_connected, wait_event, wait_until};
 use crate::util::{Listener, PATIENCE, run_ok, show_json};
 
 /// One test request: its head (for a target prefix) and body on the wire,
@@ -174,4 +174,40 @@ fn queued_heads(relay: &Relay) -> Vec<Vec<u8>> {
         .unwrap()
         .map(Result::unwrap)
         .collect()
+}
+
+#[test]
+fn a_request_whose_bytes_changed_on_the_way_is_refused_and_not_acknowledged() {
+    let relay = Relay::start(&[]);
+    let token = relay.channel("tamper", &[]);
+    assert_eq!(relay.post("/c/tamper/hook", &[], b"original").status, 200);
+    assert_eq!(relay.post("/c/tamper/hook", &[], b"second").status, 200);
+    // Bytes that differ from what arrived, as a bad disk or a bad hop would make them.
+    let conn = rusqlite::Connection::open(&relay.db).unwrap();
+    conn.execute("UPDATE requests SET body = CAST('altered!' AS BLOB) WHERE id = 1", [])
+        .unwrap();
+
+    let mut client = listen_via(
+        &relay,
+        "tamper",
+        &token,
+        &["--from", "earliest", "--consumer", "c"],
+    );
+    let event = wait_event(&mut client, "arrived altered");
+    assert!(event.contains("relay request #1"), "{event}");
+    assert_eq!(
+        count(&client.db),
+        0,
+        "neither it nor what follows is stored"
+    );
+    let cursor: i64 = conn
+        .query_row(
+            "SELECT cursor FROM relay_consumers WHERE name = 'c'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cursor, 0, "not acknowledged");
+    client.terminate();
+    assert!(client.stderr().contains("SHA-256 mismatch"));
 }

@@ -347,15 +347,20 @@ pub fn listen_via(relay: &Relay, channel: &str, token: &str, extra: &[&str]) -> 
 
 /// Waits until the client reports `relay: connected` (in its `--json` events).
 pub fn wait_connected(client: &mut Listener) {
+    wait_event(client, r#""state":"connected""#);
+}
+
+/// Waits for a `relay` event of the client containing `needle`; returns it.
+pub fn wait_event(client: &mut Listener, needle: &str) -> String {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let Ok(line) = client.lines.recv_timeout(left) else {
             let _ = client.child.kill();
-            panic!("the client did not connect: {}", client.stderr());
+            panic!("no relay event with {needle}: {}", client.stderr());
         };
-        if line.contains(r#""event":"relay""#) && line.contains(r#""state":"connected""#) {
-            return;
+        if line.contains(r#""event":"relay""#) && line.contains(needle) {
+            return line;
         }
     }
 }
