@@ -80,24 +80,22 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         handle.subscribe_batches(),
         stop.clone(),
     )?;
+    // The relay client's state, for the inspector's top bar.
+    let (relay_line, relay_shown) = watch::channel(String::new());
     let inspector = match config.output {
         OutputMode::Tui => Some(start_inspector(
             ctx,
             (&session, &url),
             &handle,
             (stop.clone(), stopped.clone()),
+            config.via.is_some().then_some(relay_shown),
         )?),
         _ => None,
     };
 
     let relay = config.via.as_ref().map(|v| {
-        via::start(
-            &config,
-            v,
-            &handle,
-            session.id,
-            (stop.clone(), stopped.clone()),
-        )
+        let stops = (stop.clone(), stopped.clone());
+        via::start(&config, v, &handle, session.id, stops, relay_line)
     });
     let timed_out = Arc::new(AtomicBool::new(false));
     spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
@@ -186,6 +184,7 @@ fn start_inspector(
     (session, url): (&crate::model::Session, &str),
     writer: &WriterHandle,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
+    relay: Option<watch::Receiver<String>>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let opts = tui::Options {
         db: ctx.db.clone(),
@@ -198,6 +197,7 @@ fn start_inspector(
         live: LiveFeed::Writer(writer.subscribe()),
         stop: Some(stopped),
         recorder: tui::Recorder::Writer(writer.clone()),
+        relay,
     };
     std::thread::Builder::new()
         .name("hookcap-tui".into())

@@ -210,6 +210,8 @@ pub struct AppOptions {
     pub size: Size,
     /// Where `r` records its replays.
     pub recorder: Recorder,
+    /// The relay client's state line (`relay: connected`), under `--via`.
+    pub relay: Option<watch::Receiver<String>>,
 }
 
 /// The whole state of the inspector.
@@ -249,6 +251,8 @@ pub struct App {
     pub size: Size,
     /// Log lines seen while running, to print after the terminal is restored.
     pub logs: Vec<String>,
+    /// The relay client's state line, under `--via` (shown in the top bar).
+    pub relay: Option<watch::Receiver<String>>,
     tab: Tab,
     raw: bool,
     sessions: HashMap<i64, Option<Session>>,
@@ -300,6 +304,7 @@ impl App {
             message: None,
             size: opts.size,
             logs: Vec::new(),
+            relay: opts.relay,
             tab: Tab::Overview,
             raw: false,
             sessions: HashMap::new(),
@@ -813,7 +818,11 @@ impl App {
                 n => self.say(format!("{n} replays still running")),
             }
         }
-        changed | expired | self.rate.advance(Timestamp::now().unix_seconds())
+        let relayed = self
+            .relay
+            .as_mut()
+            .is_some_and(|r| r.has_changed().unwrap_or(false) && !r.borrow_and_update().is_empty());
+        changed | expired | relayed | self.rate.advance(Timestamp::now().unix_seconds())
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {

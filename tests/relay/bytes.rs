@@ -184,8 +184,11 @@ fn a_request_whose_bytes_changed_on_the_way_is_refused_and_not_acknowledged() {
     assert_eq!(relay.post("/c/tamper/hook", &[], b"second").status, 200);
     // Bytes that differ from what arrived, as a bad disk or a bad hop would make them.
     let conn = rusqlite::Connection::open(&relay.db).unwrap();
-    conn.execute("UPDATE requests SET body = CAST('altered!' AS BLOB) WHERE id = 1", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE requests SET body = CAST('altered!' AS BLOB) WHERE id = 1",
+        [],
+    )
+    .unwrap();
 
     let mut client = listen_via(
         &relay,

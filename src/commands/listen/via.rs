@@ -29,6 +29,7 @@ pub fn start(
     writer: &WriterHandle,
     session_id: i64,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
+    line: watch::Sender<String>,
 ) -> RelayLink {
     announce(config.output, via);
     let answer = match &config.answer {
@@ -44,7 +45,7 @@ pub fn start(
         answer,
     };
     let (state, states) = watch::channel(RelayState::Connecting);
-    let shown = tokio::spawn(show_states(config.output, states));
+    let shown = tokio::spawn(show_states(config.output, states, line));
     let via = via.clone();
     let task = tokio::spawn(async move {
         let pulled = client::run(via, local, state, stopped).await;
@@ -84,12 +85,18 @@ fn announce(mode: OutputMode, via: &ViaConfig) {
     let _ = out.flush();
 }
 
-/// Prints each state change until the client stops.
-async fn show_states(mode: OutputMode, mut states: watch::Receiver<RelayState>) {
+/// Shows each state change until the client stops: printed, or as `line`
+/// for the inspector's top bar.
+async fn show_states(
+    mode: OutputMode,
+    mut states: watch::Receiver<RelayState>,
+    line: watch::Sender<String>,
+) {
+    line.send_replace(format!("relay: {}", RelayState::Connecting));
     while states.changed().await.is_ok() {
         let state = states.borrow_and_update().clone();
         match mode {
-            OutputMode::Tui => {}
+            OutputMode::Tui => drop(line.send_replace(format!("relay: {state}"))),
             OutputMode::Lines => eprintln!("hookcap: relay: {state}"),
             OutputMode::Json => {
                 let mut event = json!({"event": "relay", "state": state_name(&state)});

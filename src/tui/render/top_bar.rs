@@ -65,14 +65,22 @@ fn left_side(app: &App, width: usize) -> Line<'static> {
         Some(n) => format!("{} requests", thousands(n)),
         None => "counting…".to_owned(),
     };
+    let relay = app
+        .relay
+        .as_ref()
+        .map(|r| sanitize(&r.borrow()).into_owned());
     let line = |origin: String| {
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(" hookcap", Style::new().add_modifier(Modifier::BOLD)),
             sep(),
             Span::raw(origin),
             sep(),
             Span::raw(count.clone()),
-        ])
+        ];
+        if let Some(relay) = relay.as_ref().filter(|r| !r.is_empty()) {
+            spans.extend([sep(), Span::raw(relay.clone())]);
+        }
+        Line::from(spans)
     };
     let full = line(long);
     if full.width() <= width {
