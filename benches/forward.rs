@@ -287,7 +287,7 @@ async fn bench_forward(app: SocketAddr) -> Report {
     let (direct_open, forward_open) = open_loops(app, hookcap.addr).await;
     sent_through += forward_open.requests;
     hookcap.stop();
-    let store = hookcap::store::Store::open_existing(&db).expect("the bench database");
+    let store = hookcap::Store::open_existing(&db).expect("the bench database");
     let stored = (
         store.count().expect("count"),
         store.count_deliveries().expect("count"),

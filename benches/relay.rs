@@ -330,6 +330,28 @@ async fn drain(s: &Settings, relay: &Proc, dir: &tempfile::TempDir) -> f64 {
     s.backlog as f64 / secs
 }
 
+/// A consumer's WebSocket to `channel`, as `listen --via` opens it.
+async fn consumer(
+    addr: SocketAddr,
+    channel: &str,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<TcpStream> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let url = format!("ws://{addr}/_hookcap/connect/{channel}");
+    let mut request = url.into_client_request().expect("a request");
+    let headers = request.headers_mut();
+    headers.insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("a header"),
+    );
+    headers.insert("hookcap-consumer", "idle".parse().expect("a header"));
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    let (ws, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .expect("a consumer connects");
+    ws
+}
+
 /// Phase 4: a fresh relay, `BENCH_CHANNELS` channels, a consumer on each, idle.
 async fn idle_memory(s: &Settings, dir: &tempfile::TempDir) -> (u64, u64) {
     let db = dir.path().join("idle.db");
@@ -341,16 +363,9 @@ async fn idle_memory(s: &Settings, dir: &tempfile::TempDir) -> (u64, u64) {
         })
         .collect();
     let relay = Proc::relay(&db);
-    let transport = hookcap::relay::client::Transport::new(None).expect("a transport");
     let mut held = Vec::new();
     for (name, token) in &tokens {
-        let url =
-            hookcap::relay::client::ChannelUrl::parse(&format!("http://{}/c/{name}", relay.addr))
-                .expect("a channel URL");
-        let mut ws = transport
-            .websocket(&url, token, "idle", None)
-            .await
-            .expect("a consumer connects");
+        let mut ws = consumer(relay.addr, name, token).await;
         // Read (and so answer pings) for as long as the benchmark runs.
         held.push(tokio::spawn(async move {
             use futures_util::StreamExt as _;

@@ -14,13 +14,9 @@ mod fill;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hookcap::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
-use hookcap::store::Store;
-use hookcap::tui::Recorder;
-use hookcap::tui::app::{Action, App, AppOptions, Origin};
-use hookcap::tui::detail::{Detail, Tab};
-use hookcap::tui::render;
-use hookcap::tui::source::LiveFeed;
+use hookcap::Store;
+use hookcap::inspector::{Action, App, AppOptions, Detail, LiveFeed, Origin, Recorder, Tab};
+use hookcap::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
@@ -81,10 +77,10 @@ fn open(db: &Path) -> App {
 }
 
 fn draw(app: &App) {
-    let backend = TestBackend::new(app.size.width, app.size.height);
+    let backend = TestBackend::new(app.view.size.width, app.view.size.height);
     let mut terminal = Terminal::new(backend).expect("test terminal");
     terminal
-        .draw(|f| render::draw(f, app))
+        .draw(|f| hookcap::inspector::draw(f, app))
         .expect("draw a frame");
 }
 
@@ -106,7 +102,7 @@ fn actions(app: &mut App) {
     timed("G (last page)", 20, || app.execute_action(Action::Bottom));
     timed("draw a frame (160x50)", 200, || draw(app));
     timed("load the selected request in full", 200, || {
-        app.detail = None;
+        app.requests.detail = None;
         app.tick(Instant::now());
     });
 }
@@ -121,9 +117,9 @@ fn filters(app: &mut App) {
     for (filter, what) in FILTERS {
         app.execute_action(Action::FilterClear);
         let started = Instant::now();
-        app.filter.input = (*filter).to_owned();
+        app.view.filter.input = (*filter).to_owned();
         app.execute_action(Action::FilterAccept);
-        assert!(app.filter.error.is_none(), "{filter} parses");
+        assert!(app.view.filter.error.is_none(), "{filter} parses");
         let first = started.elapsed();
         while app.searching() {
             app.tick(Instant::now());
@@ -132,7 +128,7 @@ fn filters(app: &mut App) {
             "{filter:<30} {what:<36} {:>11} {:>11} {:>5}",
             us(first),
             us(started.elapsed()),
-            app.list.rows().len()
+            app.requests.list.rows().len()
         );
     }
     app.execute_action(Action::FilterClear);

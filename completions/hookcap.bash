@@ -219,7 +219,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__export)
-            opts="-f -o -h -V --format --output --url --db --color --help --version"
+            opts="-f -o -h -V --format --output --url --preserve-host --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

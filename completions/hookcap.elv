@@ -208,6 +208,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --url 'Base URL the commands (and HAR URLs) point at [default: http:// + each request''s Host header]'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --preserve-host 'With --url, scripts keep each request''s own Host header instead of the destination''s (as replay --to sets it)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -212,6 +212,7 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l db -d 'Databa
 complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand export" -l preserve-host -d 'With --url, scripts keep each request\'s own Host header instead of the destination\'s (as replay --to sets it)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand export" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand import" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F

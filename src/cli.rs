@@ -543,6 +543,9 @@ pub struct ExportArgs {
     /// Base URL the commands (and HAR URLs) point at [default: http:// + each request's Host header]
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// With --url, scripts keep each request's own Host header instead of the destination's (as replay --to sets it)
+    #[arg(long, requires = "url")]
+    pub preserve_host: bool,
 }
 
 /// `hookcap import`.

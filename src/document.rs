@@ -1,5 +1,7 @@
-//! The JSON form of captured data: what `show --json`, `ls --json`, the NDJSON
-//! stream of `listen --json` (and later export/import) speak.
+//! The JSON form of captured data: what `show --json`, `ls --json`, `wait --json`,
+//! the NDJSON stream of `listen --json`, `replay --json` (deliveries) and
+//! `send --json-result` (bodies, headers) speak, and what `export` writes as
+//! NDJSON and `import` reads back (HAR exports carry [`SignatureDoc`] too).
 //!
 //! Bytes that are not UTF-8 are never mangled: a body or header value that is
 //! not valid UTF-8 is written as base64 and says so, so every document can be
@@ -9,10 +11,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
-use crate::filter::path_of;
 use crate::model::{
     CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, NewRequest, RelayedFrom,
-    RequestSummary, ResponseRecord, SignatureCheck, Timestamp,
+    RequestSummary, ResponseRecord, SignatureCheck, Timestamp, path_of,
 };
 
 /// A document that cannot be turned back into bytes.
@@ -54,7 +55,7 @@ impl SignatureDoc {
     pub fn to_check(&self) -> Option<SignatureCheck> {
         Some(SignatureCheck {
             provider: self.provider.clone(),
-            outcome: crate::sign::Outcome::parse(&self.outcome)?,
+            outcome: crate::model::Outcome::parse(&self.outcome)?,
             reason: self.reason.clone(),
         })
     }
@@ -484,7 +485,7 @@ mod tests {
                 },
                 signature: Some(SignatureCheck {
                     provider: "github".into(),
-                    outcome: crate::sign::Outcome::Invalid,
+                    outcome: crate::model::Outcome::Invalid,
                     reason: "signature mismatch".into(),
                 }),
                 rejected: Some("invalid signature".into()),

@@ -86,7 +86,8 @@ mod tests {
     #[test]
     fn usage_and_unusable_databases_are_two() {
         assert_eq!(exit_code(&CliError::Usage("x".into()).into()), 2);
-        let term = crate::filter::parse_session("x").unwrap_err();
+        let term =
+            crate::filter::Filter::parse_line("session:x", crate::model::Timestamp(0)).unwrap_err();
         assert_eq!(exit_code(&anyhow::Error::from(term).context("ls")), 2);
         let db = StoreError::NotADatabase("a.db".into());
         assert_eq!(exit_code(&anyhow::Error::from(db).context("opening")), 2);

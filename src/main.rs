@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hookcap::{cli::Cli, commands, error, render::sanitize};
+use hookcap::{Cli, sanitize};
 
 /// mimalloc instead of glibc's malloc: captures allocate on tokio's workers and
 /// free on the store writer's thread, which glibc serves slowly.
@@ -13,10 +13,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    match commands::dispatch(cli) {
+    match hookcap::dispatch(cli) {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(err) => {
-            let code = error::exit_code(&err);
+            let code = hookcap::exit_code(&err);
             if code != 0 {
                 eprintln!("hookcap: error: {}", sanitize(&format!("{err:#}")));
             }
@@ -32,7 +32,7 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(hookcap::tui::log_sink::LogRouter)
+        .with_writer(hookcap::LogRouter)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

@@ -3,7 +3,7 @@
 //! `forward` passed it on or `replay` sent it again, with what came back).
 //!
 //! These types carry bytes exactly as they crossed the wire. Nothing here is
-//! sanitized: terminal output goes through [`crate::render::sanitize`], JSON output
+//! sanitized: terminal output goes through [`crate::sanitize::sanitize`], JSON output
 //! through `serde_json`, and the store keeps the raw bytes.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -96,6 +96,50 @@ impl HeaderList for [Header] {
     }
 }
 
+/// Encodes headers the way the store keeps them: `Name: value\r\n` lines.
+///
+/// The encoding keeps order, case, duplicates and non-UTF-8 value bytes, and
+/// stays searchable with plain SQL. Values never contain CR or LF (HTTP/1 forbids
+/// them and the parser rejects them), so it is unambiguous.
+pub fn encode_headers(headers: &[Header]) -> Vec<u8> {
+    let len = headers
+        .iter()
+        .map(|h| h.name.len() + h.value.len() + 4)
+        .sum();
+    let mut out = Vec::with_capacity(len);
+    for h in headers {
+        out.extend_from_slice(h.name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(&h.value);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Decodes what [`encode_headers`] wrote; malformed lines are skipped, never a panic.
+pub fn decode_headers(mut raw: &[u8]) -> Vec<Header> {
+    let mut out = Vec::new();
+    while !raw.is_empty() {
+        let end = find(raw, b"\r\n").unwrap_or(raw.len());
+        let line = &raw[..end];
+        raw = raw.get(end + 2..).unwrap_or(&[]);
+        if let Some(colon) = line.iter().position(|&b| b == b':') {
+            let value = line[colon + 1..]
+                .strip_prefix(b" ")
+                .unwrap_or(&line[colon + 1..]);
+            out.push(Header {
+                name: String::from_utf8_lossy(&line[..colon]).into_owned(),
+                value: value.to_vec(),
+            });
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// What hookcap answered to a captured request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRecord {
@@ -154,13 +198,43 @@ pub struct Session {
     pub target: Option<String>,
 }
 
+/// The three answers to "is this request signed correctly?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The signature matches and any timestamp is within tolerance.
+    Valid,
+    /// A signature is present but wrong, stale, malformed, or uncheckable.
+    Invalid,
+    /// The provider's signature header is missing.
+    Unsigned,
+}
+
+impl Outcome {
+    /// The lowercase name stored and printed (`valid`, `invalid`, `unsigned`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Unsigned => "unsigned",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Valid, Self::Invalid, Self::Unsigned]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
 /// The signature verdict stored with a request checked live (`listen --verify`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureCheck {
     /// The scheme checked (e.g. `github`).
     pub provider: String,
     /// Valid, invalid or unsigned.
-    pub outcome: crate::sign::Outcome,
+    pub outcome: Outcome,
     /// One short line, e.g. `signature mismatch`.
     pub reason: String,
 }
@@ -193,6 +267,25 @@ pub struct NewRequest {
     /// Why a guard rejected the request (`--reject-invalid`, `--require-token`,
     /// `--allow-ip`); rejected requests are still stored.
     pub rejected: Option<String>,
+}
+
+/// The path part of a raw request target (before `?`). An absolute-form
+/// target (`https://host/path`, as proxies and HAR imports store it) gives the
+/// path after its authority.
+pub fn path_of(target: &str) -> &str {
+    let target = match target.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            rest.find(['/', '?']).map_or("/", |i| &rest[i..])
+        }
+        _ => target,
+    };
+    match target.split_once('?') {
+        Some(("", _)) => "/",
+        Some((p, _)) => p,
+        None => target,
+    }
 }
 
 /// A stored request: the captured data plus its id.
@@ -436,4 +529,35 @@ pub fn head_and_body_sha256(raw_head: &[u8], body: &[u8]) -> [u8; 32] {
     hash.update(raw_head);
     hash.update(body);
     hash.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_round_trip_with_order_case_duplicates_and_binary_values() {
+        let headers = vec![
+            Header::new("X-Dup", "a"),
+            Header::new("content-TYPE", "application/json"),
+            Header::new("X-Dup", "b: with colon"),
+            Header::new("X-Bin", vec![0xff, 0x80, b'z']),
+            Header::new("X-Empty", ""),
+        ];
+        assert_eq!(decode_headers(&encode_headers(&headers)), headers);
+    }
+
+    #[test]
+    fn garbage_decodes_without_panicking() {
+        assert!(decode_headers(b"no colon here\r\n\r\n\r").is_empty());
+    }
+
+    #[test]
+    fn path_of_drops_the_query() {
+        assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
+        assert_eq!(path_of("/a"), "/a");
+        assert_eq!(path_of("https://h.test:8/a/b?x=1"), "/a/b");
+        assert_eq!(path_of("https://h.test?x=1"), "/");
+        assert_eq!(path_of("*"), "*");
+    }
 }

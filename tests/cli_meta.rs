@@ -2,7 +2,7 @@
 //! examples, and clap's own consistency checks.
 
 use clap::CommandFactory;
-use hookcap::cli::Cli;
+use hookcap::Cli;
 
 #[test]
 fn clap_debug_asserts_pass() {

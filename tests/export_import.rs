@@ -127,7 +127,7 @@ fn a_file_that_is_neither_har_nor_ndjson_is_refused_without_a_session() {
     let db = dir.path().join("db.db");
     let out = run(&db, &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither HAR"));
     assert!(!db.exists());
 }
 
@@ -169,11 +169,15 @@ enum Kind {
     Opt(&'static Kind),
 }
 
-const NAME_VALUE: Spec = &[("name", Kind::Str), ("value", Kind::Str)];
+const NAME_VALUE: Spec = &[
+    ("name", Kind::Str),
+    ("value", Kind::Str),
+    ("comment", Kind::Opt(&Kind::Str)),
+];
 const POST_DATA: Spec = &[
     ("mimeType", Kind::Str),
     ("text", Kind::Str),
-    ("encoding", Kind::Opt(&Kind::Str)),
+    ("comment", Kind::Opt(&Kind::Str)),
 ];
 const REQUEST: Spec = &[
     ("method", Kind::Str),
@@ -188,9 +192,11 @@ const REQUEST: Spec = &[
 ];
 const CONTENT: Spec = &[
     ("size", Kind::Num),
+    ("compression", Kind::Opt(&Kind::Num)),
     ("mimeType", Kind::Str),
     ("text", Kind::Opt(&Kind::Str)),
     ("encoding", Kind::Opt(&Kind::Str)),
+    ("comment", Kind::Opt(&Kind::Str)),
 ];
 const RESPONSE: Spec = &[
     ("status", Kind::Num),
@@ -287,11 +293,24 @@ fn har_export_follows_the_har_1_2_spec() {
         );
         assert!(e["request"]["url"].as_str().unwrap().starts_with("http://"));
     }
+    // Binary bodies: Latin-1 text as mitmproxy writes and reads it (no
+    // charset, not JSON), the exact bytes in _textBase64.
     let bin = &entries[1]["request"]["postData"];
-    assert_eq!(
-        (bin["encoding"].as_str(), bin["text"].as_str()),
-        (Some("base64"), Some("AAH/G1szMW0KAA=="))
+    assert_eq!(bin["text"], "\u{0}\u{1}\u{ff}\u{1b}[31m\n\u{0}");
+    assert_eq!(bin["_textBase64"], "AAH/G1szMW0KAA==");
+    assert!(
+        bin.get("encoding").is_none(),
+        "HAR has no postData.encoding"
     );
+    // The answer's headers are the ones that went out.
+    let answer: Vec<&str> = entries[0]["response"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(answer, ["content-length", "date"]);
+    assert_eq!(entries[0]["response"]["content"]["mimeType"], "");
     assert_eq!(
         entries[0]["request"]["headers"][1],
         serde_json::json!({"name": "X-Dup", "value": "1"})
@@ -312,22 +331,22 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Runs the exported script of `from` against `to`; returns both stores' NDJSON.
-fn replay(from: &Path, to: &Listener, format: &str) -> (Vec<Value>, Vec<Value>) {
+/// Runs the exported script of `from` against `to` (with `extra` export
+/// arguments); returns both stores' NDJSON.
+fn replay(from: &Path, to: &Listener, format: &str, extra: &[&str]) -> (Vec<Value>, Vec<Value>) {
     let script = from.with_extension(format!("{format}.sh"));
     let url = format!("http://{}", to.addr);
-    run_ok(
-        from,
-        &[
-            "export",
-            "--format",
-            format,
-            "--url",
-            &url,
-            "-o",
-            script.to_str().unwrap(),
-        ],
-    );
+    let mut args = vec![
+        "export",
+        "--format",
+        format,
+        "--url",
+        &url,
+        "-o",
+        script.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(from, &args);
     let out = Command::new("bash").arg(&script).output().unwrap();
     assert!(
         out.status.success(),
@@ -340,6 +359,22 @@ fn replay(from: &Path, to: &Listener, format: &str) -> (Vec<Value>, Vec<Value>) 
     )
 }
 
+/// Headers without `Content-Length` (which curl computes and places itself),
+/// and the `Content-Length` values apart.
+fn without_length(doc: &Value) -> (Vec<Value>, Vec<Value>) {
+    doc["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .partition(|h| {
+            !h[0]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("content-length")
+        })
+}
+
 #[test]
 fn a_curl_export_replayed_by_real_curl_arrives_identical() {
     if !(have("curl") && have("bash") && have("base64")) {
@@ -348,12 +383,199 @@ fn a_curl_export_replayed_by_real_curl_arrives_identical() {
     }
     let from = captured();
     let to = Listener::start(&[]);
-    let (sent, arrived) = replay(&from.db, &to, "curl");
+    let (sent, arrived) = replay(&from.db, &to, "curl", &["--preserve-host"]);
     assert_eq!(arrived.len(), sent.len());
     for (a, b) in sent.iter().zip(&arrived) {
-        for field in ["method", "target", "http_version", "headers", "body"] {
+        for field in ["method", "target", "http_version", "body"] {
             assert_eq!(a[field], b[field], "{field} of {}", a["target"]);
         }
+        let ((a_headers, a_length), (b_headers, b_length)) = (without_length(a), without_length(b));
+        assert_eq!(a_headers, b_headers, "headers of {}", a["target"]);
+        let value = |l: &[Value]| l.iter().map(|h| h[1].clone()).collect::<Vec<_>>();
+        assert_eq!(
+            value(&a_length),
+            value(&b_length),
+            "length of {}",
+            a["target"]
+        );
+    }
+}
+
+#[test]
+fn a_script_aimed_elsewhere_sends_the_destination_as_host_as_replay_does() {
+    if !(have("curl") && have("bash")) {
+        eprintln!("skipped: needs curl and bash");
+        return;
+    }
+    let from = captured();
+    let to = Listener::start(&[]);
+    let (_, arrived) = replay(&from.db, &to, "curl", &[]);
+    for doc in &arrived {
+        let hosts: Vec<&Value> = doc["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h[0] == "Host")
+            .map(|h| &h[1])
+            .collect();
+        assert_eq!(
+            hosts,
+            [&Value::String(to.addr.to_string())],
+            "{}",
+            doc["target"]
+        );
+    }
+}
+
+#[test]
+fn a_truncated_body_is_sent_as_kept_with_a_comment_and_a_warning() {
+    if !(have("curl") && have("bash")) {
+        eprintln!("skipped: needs curl and bash");
+        return;
+    }
+    let from = Listener::start(&["--max-body", "16B"]);
+    let body = [b'x'; 100];
+    from.post("/cut", &["Content-Type: text/plain"], &body);
+    let to = Listener::start(&[]);
+    let script = from.dir.path().join("cut.sh");
+    let url = format!("http://{}", to.addr);
+    let out = crate::util::run(
+        &from.db,
+        &[
+            "export",
+            "--format",
+            "curl",
+            "--url",
+            &url,
+            "-o",
+            script.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warned.contains("request 1 was truncated when captured (--max-body)"),
+        "{warned}"
+    );
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("# truncated when captured: only the first 16 bytes"),
+        "{text}"
+    );
+    assert!(!text.contains("Content-Length"), "{text}");
+    let ran = Command::new("bash").arg(&script).output().unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let arrived = lines(&run_ok(&to.db, &["export"]));
+    assert_eq!(arrived[0]["body"]["data"], "x".repeat(16));
+    assert_eq!(arrived[0]["truncated"], false);
+}
+
+#[test]
+fn a_body_too_big_for_one_argument_is_piped_and_the_script_goes_on() {
+    if !(have("curl") && have("bash")) {
+        eprintln!("skipped: needs curl and bash");
+        return;
+    }
+    let from = Listener::start(&[]);
+    let big: String = (0..300 * 1024)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    from.post("/big", &["Content-Type: text/plain"], big.as_bytes());
+    from.post("/after", &[], b"still here");
+    let to = Listener::start(&[]);
+    let (sent, arrived) = replay(&from.db, &to, "curl", &[]);
+    assert_eq!(arrived.len(), 2, "the script ran to its end under set -e");
+    assert_eq!(arrived[0]["body"], sent[0]["body"]);
+    assert_eq!(arrived[1]["body"]["data"], "still here");
+}
+
+/// Requests HTTPie cannot send: a method that is not letters, a header value
+/// that is not UTF-8; between two it can.
+fn httpie_mixed() -> Listener {
+    let l = Listener::start(&[]);
+    l.send_raw(
+        b"POST /first HTTP/1.1\r\nHost: a.test\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+    );
+    l.send_raw(b"M-SEARCH * HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+    l.send_raw(
+        b"GET /latin HTTP/1.1\r\nHost: a.test\r\nX-Name: caf\xe9\r\nConnection: close\r\n\r\n",
+    );
+    l.send_raw(b"GET /last HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+    l
+}
+
+#[test]
+fn an_httpie_script_comments_out_what_httpie_cannot_send_and_runs_to_the_end() {
+    if !have("bash") {
+        eprintln!("skipped: needs bash");
+        return;
+    }
+    let from = httpie_mixed();
+    let script = from.dir.path().join("mixed.sh");
+    let out = crate::util::run(
+        &from.db,
+        &[
+            "export",
+            "--format",
+            "httpie",
+            "-o",
+            script.to_str().unwrap(),
+        ],
+    );
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warned.contains("2 requests (ids 2, 3) cannot be expressed in HTTPie"),
+        "{warned}"
+    );
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("# cannot be expressed in HTTPie (HTTPie sends only methods made of upper-case letters, not \"M-SEARCH\")"), "{text}");
+    assert!(
+        text.contains("# cannot be expressed in HTTPie (the value of header X-Name is not UTF-8)"),
+        "{text}"
+    );
+    // A stand-in `http` that logs its URL argument shows the script runs every
+    // command it has, to the end, under `set -e`.
+    let bin = from.dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = from.dir.path().join("calls.log");
+    let stub = bin.join("http");
+    std::fs::write(
+        &stub,
+        format!("#!/usr/bin/env bash\nfor a in \"$@\"; do case $a in http*) echo \"$a\" >> {};; esac; done\n", log.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ran = Command::new("bash")
+        .arg(&script)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(calls, "http://a.test/first\nhttp://a.test/last\n");
+    // With real HTTPie, the two it can send arrive.
+    if have("http") && have("base64") {
+        let to = Listener::start(&[]);
+        let (_, arrived) = replay(&from.db, &to, "httpie", &[]);
+        let targets: Vec<&str> = arrived
+            .iter()
+            .map(|d| d["target"].as_str().unwrap())
+            .collect();
+        assert_eq!(targets, ["/first", "/last"]);
     }
 }
 
@@ -365,7 +587,7 @@ fn an_httpie_export_replayed_by_real_httpie_arrives_with_the_same_content() {
     }
     let from = captured();
     let to = Listener::start(&[]);
-    let (sent, arrived) = replay(&from.db, &to, "httpie");
+    let (sent, arrived) = replay(&from.db, &to, "httpie", &["--preserve-host"]);
     assert_eq!(arrived.len(), sent.len());
     for (a, b) in sent.iter().zip(&arrived) {
         for field in ["method", "target", "body"] {

@@ -4,7 +4,7 @@
 #[test]
 fn committed_completions_and_man_pages_are_fresh() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let files = hookcap::commands::generated_files().unwrap();
+    let files = hookcap::generated_files().unwrap();
     assert!(files.len() >= 6);
     for (rel, bytes) in files {
         let committed = std::fs::read(root.join(&rel)).unwrap_or_default();

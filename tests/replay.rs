@@ -248,8 +248,8 @@ fn all_replays_what_the_filters_match_in_capture_order() {
 
 #[test]
 fn resign_makes_a_changed_body_verify_again() {
-    use hookcap::model::Timestamp;
-    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+    use hookcap::Timestamp;
+    use hookcap::{ProviderKind, Secret, SignInput, provider};
 
     let original = br#"{"action":"opened"}"#;
     let signed = provider(ProviderKind::Github, None)
@@ -324,4 +324,66 @@ fn resign_needs_a_secret() {
     let out = replay(&l.db, &["last", "--resign", "github", "--to", "3000"], None);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("no secret"), "{}", stderr(&out));
+}
+
+#[test]
+fn resign_gives_a_new_message_id_unless_h_sets_one() {
+    let l = Listener::start(&[]);
+    let sent = l.post(
+        "/sw",
+        &[
+            "webhook-id: msg_old",
+            "webhook-timestamp: 1",
+            "webhook-signature: v1,c3RhbGU=",
+            "Content-Type: application/json",
+        ],
+        b"{}",
+    );
+    assert_eq!(sent.status, 200);
+    let app = Upstream::start(Behavior::Echo);
+    let resign = |extra: &[&str]| {
+        let mut args = vec![
+            "last",
+            "--resign",
+            "standard",
+            "--secret",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "--to",
+        ];
+        let url = app.url();
+        args.push(&url);
+        args.extend_from_slice(extra);
+        let out = replay(&l.db, &args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (head, _) = split_request(app.requests().last().unwrap());
+        let ids: Vec<String> = head
+            .iter()
+            .filter_map(|line| line.strip_prefix("webhook-id: "))
+            .map(str::to_owned)
+            .collect();
+        let names: Vec<&str> = head.iter().filter_map(|l| l.split(':').next()).collect();
+        assert_eq!(
+            names[3..],
+            [
+                "webhook-id",
+                "webhook-timestamp",
+                "webhook-signature",
+                "Content-Type"
+            ],
+            "replaced in place, not added"
+        );
+        ids
+    };
+    let fresh = resign(&[]);
+    assert_eq!(fresh.len(), 1, "{fresh:?}");
+    assert!(
+        fresh[0].starts_with("msg_") && fresh[0] != "msg_old",
+        "{fresh:?}"
+    );
+    assert_ne!(resign(&[]), fresh, "each replay is a new message");
+    assert_eq!(
+        resign(&["-H", "webhook-id: msg_old"]),
+        ["msg_old"],
+        "-H keeps the id"
+    );
 }

@@ -215,7 +215,7 @@ fn ui_follows_what_another_process_captures_and_ctrl_c_quits() {
 #[test]
 fn the_readme_lists_every_key_of_the_help() {
     let readme = include_str!("../README.md");
-    for (keys, what) in hookcap::tui::keys::HELP {
+    for (keys, what) in hookcap::inspector::HELP {
         let row = format!("| `{keys}` | {what} |");
         assert!(readme.contains(&row), "README.md lacks the key row {row}");
     }

@@ -420,8 +420,8 @@ pub fn closed_port() -> u16 {
 /// `Name: value` lines of a valid GitHub signature of `body` with `secret`,
 /// as `-H` arguments or raw header lines.
 pub fn github_headers(body: &[u8], secret: &str) -> Vec<String> {
-    use hookcap::model::Timestamp;
-    use hookcap::sign::{ProviderKind, Secret, SignInput, provider};
+    use hookcap::Timestamp;
+    use hookcap::{ProviderKind, Secret, SignInput, provider};
     let signed = provider(ProviderKind::Github, None)
         .unwrap()
         .sign(

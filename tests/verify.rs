@@ -1,8 +1,8 @@
 //! `hookcap verify` end to end: requests signed by each provider's scheme are
 //! sent to a real listener, then verified (and tampered ones explained).
 
-use hookcap::model::Timestamp;
-use hookcap::sign::{Algo, Encoding, HmacSpec, ProviderKind, Secret, SignInput, provider};
+use hookcap::Timestamp;
+use hookcap::{Algo, Encoding, HmacSpec, ProviderKind, Secret, SignInput, provider};
 
 use crate::util::{Listener, github_headers, run};
 

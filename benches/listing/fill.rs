@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use hookcap::model::{Header, NewRequest, ResponseRecord, SessionMode, Timestamp};
-use hookcap::store::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
+use hookcap::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
+use hookcap::{Header, NewRequest, ResponseRecord, SessionMode, Timestamp};
 
 /// Concurrent inserting tasks: several times the writer's batch limit, so
 /// every batch it takes is full.

@@ -101,11 +101,6 @@ impl Forwarder {
         }
     }
 
-    /// Where requests go.
-    pub fn target(&self) -> &Target {
-        &self.config.target
-    }
-
     /// Stores `request`, passes it on, and answers with what came back.
     /// `parts` is hyper's view of the same request (with the caller's header
     /// case in its extensions); `request` is what is stored.

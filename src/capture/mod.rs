@@ -38,7 +38,7 @@ use tracing::Instrument;
 
 pub use forward::{ForwardConfig, Forwarder};
 pub use guard::{Cidr, Guard, TokenRule};
-pub use limits::{DEFAULT_MAX_BODY, Limits};
+pub use limits::Limits;
 pub use service::{CaptureState, Responder, Routed, Router};
 pub use shape::ResponseShape;
 

@@ -24,7 +24,7 @@ use super::head::{HeadQueue, take_head};
 use super::shape::{self, ResponseShape};
 use super::{Guard, Limits};
 use crate::model::{Header, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::WriterHandle;
 
 /// How stored requests are answered.

@@ -18,21 +18,25 @@ pub fn run(args: ExportArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let filter = Filter::parse_args(&args.terms.terms, Timestamp::now())?;
     let store = ctx.open_store()?;
     let base = Base::from_arg(args.url.as_deref());
-    let n = match &args.output {
+    let (format, keep_host) = (args.format, args.preserve_host);
+    let exported = match &args.output {
         Some(path) => {
-            let file = create_private(path, args.format)
+            let file = create_private(path, format)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            let n = export::export(&store, &filter, args.format, &base, &mut out)?;
+            let exported = export::export(&store, &filter, format, &base, keep_host, &mut out)?;
             out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            n
+            exported
         }
         None => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            export::export(&store, &filter, args.format, &base, &mut out)?
+            export::export(&store, &filter, format, &base, keep_host, &mut out)?
         }
     };
-    if n == 0 {
+    for warning in &exported.warnings {
+        eprintln!("hookcap: warning: {warning}");
+    }
+    if exported.count == 0 {
         eprintln!("hookcap: no requests match; the export is empty");
     }
     Ok(Exit::Success)

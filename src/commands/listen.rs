@@ -1,5 +1,5 @@
 //! `hookcap listen`: capture every request on a local port. `hookcap forward`
-//! runs the same machinery with another [`Answer`] (see `commands/forward.rs`).
+//! runs the same machinery with another [`Answer`] (see `listen/forward.rs`).
 //!
 //! Start-up opens the store and binds before printing `Listening on URL`, so a
 //! script that reads that line can send at once. The capture server runs on the
@@ -13,6 +13,7 @@
 //! Ctrl-C does.
 
 mod config;
+pub(super) mod forward;
 mod keep;
 mod output;
 mod via;
@@ -26,8 +27,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::{Answer, ListenConfig, OutputMode};
-/// `Name: value` and `TEXT|@FILE` arguments, which `replay` takes too.
-pub(crate) use config::{parse_header, read_body_arg};
 use keep::Keeper;
 use output::LiveOutput;
 
@@ -37,7 +36,7 @@ use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
 use crate::store::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
-use crate::tui::{self, app::Origin, source::LiveFeed};
+use crate::tui::{self, LiveFeed, Origin};
 
 /// Runs `hookcap listen`.
 pub fn run(args: ListenArgs, ctx: &Context) -> anyhow::Result<Exit> {

@@ -5,13 +5,13 @@ use std::io::Write;
 use bytesize::ByteSize;
 
 use super::Context;
-use crate::cli::{FilterArgs, LsArgs, TermArgs};
+use super::shared::filter::filter_from_args;
+use crate::cli::LsArgs;
 use crate::document::SummaryDoc;
-use crate::error::{CliError, Exit};
-use crate::filter::Filter;
+use crate::error::Exit;
 use crate::model::{PENDING_STATUS, RequestSummary, Timestamp};
 use crate::render::color::{PENDING_MARK, Paint, Style};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::ListQuery;
 
 /// Paths longer than this are cut in the table (the full target is in `show`).
@@ -40,30 +40,6 @@ pub fn run(args: LsArgs, ctx: &Context) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Success)
-}
-
-/// The filter the terms and flags describe. Flags are the older spelling of
-/// terms (`--method X` is `method:X`); a bad flag value is a usage error naming the flag.
-pub fn filter_from_args(
-    terms: &TermArgs,
-    flags: &FilterArgs,
-    now: Timestamp,
-) -> anyhow::Result<Filter> {
-    let mut filter = Filter::parse_args(&terms.terms, now)?;
-    let flagged = [
-        ("--method", "method", &flags.method),
-        ("--path", "path", &flags.path),
-        ("--session", "session", &flags.session),
-        ("--since", "since", &flags.since),
-    ];
-    for (flag, key, value) in flagged {
-        if let Some(v) = value {
-            let term = Filter::parse_args(&[format!("{key}:{v}")], now)
-                .map_err(|e| CliError::Usage(format!("{flag} {v:?}: {}", e.reason)))?;
-            filter.terms.extend(term.terms);
-        }
-    }
-    Ok(filter)
 }
 
 struct Cells {

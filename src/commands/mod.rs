@@ -1,7 +1,9 @@
-//! One file per subcommand, each exposing `run(args, ctx)`. [`dispatch`] is the
-//! one place a parsed command line turns into work.
+//! One file or folder per subcommand, each exposing `run(args, ctx)`
+//! (`forward`, which is `listen` with another answer, lives in `listen/`).
+//! Commands never take from each other: what several of them parse or print
+//! alike is in `shared/`. [`dispatch`] is the one place a parsed command line
+//! turns into work.
 
-mod forward;
 pub mod generate;
 pub mod listen;
 
@@ -13,8 +15,8 @@ mod prune;
 mod relay;
 mod replay;
 mod rm;
-pub(crate) mod secret;
 mod send;
+mod shared;
 mod show;
 mod ui;
 mod verify;
@@ -56,7 +58,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     };
     match cli.command {
         Command::Listen(args) => listen::run(args, &ctx),
-        Command::Forward(args) => forward::run(args, &ctx),
+        Command::Forward(args) => listen::forward::run(args, &ctx),
         Command::Replay(args) => replay::run(args, &ctx),
         Command::Ls(args) => ls::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),

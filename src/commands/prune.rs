@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::Context;
-use super::rm::{plural, report_reclaimed};
+use super::shared::report::{plural, report_reclaimed};
 use crate::cli::PruneArgs;
 use crate::error::Exit;
 use crate::filter::ago;

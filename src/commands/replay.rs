@@ -6,7 +6,8 @@
 //! with filter terms) are sent in capture order, each `--times N` times, with a
 //! counter on stderr when it is a terminal. The exit status is 0 only when
 //! every attempt got a 2xx answer. With `--resign PROVIDER` the request is
-//! signed again after every change (once, so `--times` repeats it exactly).
+//! signed again after every change (once, so `--times` repeats it exactly),
+//! by the library's one re-signer ([`crate::sign::Signer`]).
 
 mod edit;
 
@@ -17,10 +18,10 @@ use std::io::{IsTerminal, Write};
 use anyhow::Context as _;
 
 use super::Context;
-use super::listen::{parse_header, read_body_arg};
-use super::ls::filter_from_args;
-use super::secret;
-use super::show::find;
+use super::shared::filter::filter_from_args;
+use super::shared::input::{parse_header, read_body_arg};
+use super::shared::lookup::find;
+use super::shared::secret;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;
 use crate::error::{CliError, Exit};
@@ -28,9 +29,9 @@ use crate::model::{CapturedRequest, Delivery, Header, HeaderList, NewDelivery, T
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
 use crate::render::summary::short_duration;
-use crate::render::{sanitize, sanitize_bytes_multiline};
 use crate::replay::{self, Outgoing};
-use crate::sign::{self, Provider, ProviderKind, Secret, SignInput};
+use crate::sanitize::{sanitize, sanitize_bytes_multiline};
+use crate::sign::{MESSAGE_ID_HEADERS, MessageId, Signer, new_message_id};
 use crate::store::Store;
 use crate::upstream::Target;
 
@@ -48,86 +49,57 @@ struct Changes {
     body: Option<Vec<u8>>,
     to: Option<Target>,
     edit: bool,
-    resign: Option<Resigner>,
+    resign: Option<Signer>,
 }
 
-/// `--resign PROVIDER`: the scheme and the secret to sign with.
-struct Resigner {
-    kind: ProviderKind,
-    provider: Box<dyn Provider>,
-    secret: Secret,
-}
-
-impl Resigner {
-    fn resolve(args: &ReplayArgs) -> Result<Option<Self>, CliError> {
-        let Some(kind) = args.resign else {
-            return Ok(None);
-        };
-        let secret = secret::require(&args.secret)?;
-        let hmac = secret::hmac_spec(Some(kind), &args.hmac)?;
-        let provider = sign::provider(kind, hmac)
-            .map_err(|e| CliError::Usage(format!("--resign {}: {e}", kind.name())))?;
-        Ok(Some(Self {
-            kind,
-            provider,
-            secret,
-        }))
-    }
-
-    /// Signs `out` as it will go to `dest`, now: each signature header the
-    /// scheme writes replaces the old one in place (or is appended), with a
-    /// fresh timestamp and, for Standard Webhooks and Svix, a fresh message
-    /// id. Twilio signs the URL: a JSON body's `bodySHA256` parameter is
-    /// computed again.
-    fn apply(&self, out: &mut Outgoing, dest: &Target) -> Result<(), CliError> {
-        if self.kind == ProviderKind::Twilio {
-            out.target = without_query_param(&out.target, "bodySHA256");
-        }
-        let url = dest.url_for(&out.target);
-        let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let needs_id = matches!(self.kind, ProviderKind::Standard | ProviderKind::Svix);
-        let content_type = out.headers.get_str("content-type");
-        let input = SignInput {
-            body: &out.body,
-            timestamp: Timestamp::now(),
-            message_id: needs_id.then_some(message_id.as_str()),
-            url: Some(&url),
-            content_type: content_type.as_deref(),
-        };
-        let signed = self
-            .provider
-            .sign(&self.secret, &input)
-            .map_err(|e| CliError::Usage(format!("--resign {}: {e}", self.kind.name())))?;
-        if let Some(changed) = &signed.url {
-            let Some(suffix) = changed.strip_prefix(&url) else {
-                return Err(CliError::Usage(format!(
-                    "--resign {}: the signed URL {changed} does not extend {url}",
-                    self.kind.name()
-                )));
-            };
-            out.target.push_str(suffix);
-        }
-        for header in signed.headers {
-            out.set_header(header);
-        }
-        Ok(())
-    }
-}
-
-/// `target` without any `name=…` query parameter (and without a `?` left empty).
-fn without_query_param(target: &str, name: &str) -> String {
-    let Some((path, query)) = target.split_once('?') else {
-        return target.to_owned();
+/// `--resign PROVIDER`: the signer, built from the scheme and the secret.
+fn signer(args: &ReplayArgs) -> Result<Option<Signer>, CliError> {
+    let Some(kind) = args.resign else {
+        return Ok(None);
     };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|pair| pair.split('=').next() != Some(name))
-        .collect();
-    if kept.is_empty() {
-        path.to_owned()
+    let secret = secret::require(&args.secret)?;
+    let hmac = secret::hmac_spec(Some(kind), &args.hmac)?;
+    Signer::new(kind, hmac, secret)
+        .map(Some)
+        .map_err(|e| CliError::Usage(format!("--resign {}: {e}", kind.name())))
+}
+
+/// Signs `out` again as it goes to `dest`, now. A changed request is a new
+/// message, so Standard Webhooks and Svix get a new message id, unless the
+/// user set one (with `-H`, or by changing it in `--edit`): that one is kept.
+fn resign(
+    signer: &Signer,
+    stored: &CapturedRequest,
+    out: &mut Outgoing,
+    dest: &Target,
+    changes: &Changes,
+) -> Result<(), CliError> {
+    let new_id = new_message_id(uuid::Uuid::new_v4());
+    let id = if user_set_message_id(&stored.headers, &out.headers, &changes.headers) {
+        MessageId::Keep { otherwise: &new_id }
     } else {
-        format!("{path}?{}", kept.join("&"))
-    }
+        MessageId::New(&new_id)
+    };
+    let url = dest.url_for(&out.target);
+    out.resign(signer, &url, Timestamp::now(), id)
+        .map_err(|e| CliError::Usage(format!("--resign {}: {e}", signer.kind().name())))
+}
+
+/// Whether the `-H` arguments (`set`) name a message id header, or the ids
+/// about to be sent differ from the stored ones (changed in `--edit`).
+fn user_set_message_id(stored: &[Header], sent: &[Header], set: &[Header]) -> bool {
+    let ids = |headers: &[Header]| -> Vec<Option<String>> {
+        MESSAGE_ID_HEADERS
+            .iter()
+            .map(|name| headers.get_str(name))
+            .collect()
+    };
+    let named = set.iter().any(|h| {
+        MESSAGE_ID_HEADERS
+            .iter()
+            .any(|name| h.name.eq_ignore_ascii_case(name))
+    });
+    named || ids(stored) != ids(sent)
 }
 
 impl Changes {
@@ -151,7 +123,7 @@ impl Changes {
                 .map(|b| b.to_vec()),
             to,
             edit: args.edit,
-            resign: Resigner::resolve(args)?,
+            resign: signer(args)?,
         })
     }
 }
@@ -195,8 +167,8 @@ fn prepare(r: &CapturedRequest, dest: Target, changes: &Changes) -> anyhow::Resu
     if changes.edit {
         outgoing = edit::edit(r.id, &outgoing, &dest)?;
     }
-    if let Some(resign) = &changes.resign {
-        resign.apply(&mut outgoing, &dest)?;
+    if let Some(signer) = &changes.resign {
+        resign(signer, r, &mut outgoing, &dest, changes)?;
     }
     Ok(Job {
         request_id: r.id,
@@ -411,105 +383,29 @@ impl<'a> Report<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign::{Message, VerifyOptions};
 
-    fn resigner(kind: ProviderKind) -> Resigner {
-        let secret = match kind {
-            // Standard Webhooks secrets are base64 keys.
-            ProviderKind::Standard => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            _ => "S",
+    #[test]
+    fn a_message_id_counts_as_set_when_h_names_it_or_an_edit_changed_it() {
+        let h = |pairs: &[(&str, &str)]| -> Vec<Header> {
+            pairs.iter().map(|(n, v)| Header::new(*n, *v)).collect()
         };
-        Resigner {
-            kind,
-            provider: sign::provider(kind, None).unwrap(),
-            secret: Secret::from_bytes(secret),
+        let stored = h(&[("webhook-id", "msg_1"), ("X-A", "1")]);
+        let same = stored.clone();
+        let cases = [
+            (same.clone(), h(&[]), false),
+            (same.clone(), h(&[("X-A", "2")]), false),
+            (same.clone(), h(&[("Webhook-Id", "msg_1")]), true),
+            (same.clone(), h(&[("SVIX-ID", "msg_2")]), true),
+            (h(&[("webhook-id", "msg_9"), ("X-A", "1")]), h(&[]), true),
+            (h(&[("X-A", "1")]), h(&[]), true),
+            (h(&[("X-A", "1"), ("webhook-id", "msg_1")]), h(&[]), false),
+        ];
+        for (sent, set, expected) in cases {
+            assert_eq!(
+                user_set_message_id(&stored, &sent, &set),
+                expected,
+                "{sent:?} {set:?}"
+            );
         }
-    }
-
-    fn outgoing(target: &str, headers: &[(&str, &str)], body: &[u8]) -> Outgoing {
-        Outgoing {
-            method: "POST".into(),
-            target: target.into(),
-            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-            body: body.to_vec(),
-        }
-    }
-
-    fn verifies(r: &Resigner, out: &Outgoing, dest: &Target) -> bool {
-        let url = dest.url_for(&out.target);
-        let msg = Message {
-            headers: &out.headers,
-            body: &out.body,
-            url: Some(&url),
-        };
-        let opts = VerifyOptions::at(Timestamp::now());
-        r.provider.verify(&r.secret, &msg, &opts).outcome == sign::Outcome::Valid
-    }
-
-    #[test]
-    fn old_signature_headers_are_replaced_in_place() {
-        let dest = Target::parse("http://127.0.0.1:9/base").unwrap();
-        let r = resigner(ProviderKind::Github);
-        let mut out = outgoing(
-            "/hook",
-            &[
-                ("Host", "x"),
-                ("x-hub-signature-256", "sha256=old"),
-                ("X-GitHub-Event", "push"),
-            ],
-            b"{\"changed\":true}",
-        );
-        r.apply(&mut out, &dest).unwrap();
-        let names: Vec<&str> = out.headers.iter().map(|h| h.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "Host",
-                "x-hub-signature-256",
-                "X-GitHub-Event",
-                "X-Hub-Signature"
-            ]
-        );
-        assert_ne!(out.headers[1].value, b"sha256=old");
-        assert!(verifies(&r, &out, &dest));
-    }
-
-    #[test]
-    fn standard_webhooks_get_a_fresh_message_id() {
-        let dest = Target::parse("3000").unwrap();
-        let r = resigner(ProviderKind::Standard);
-        let mut out = outgoing("/hook", &[("webhook-id", "msg_old")], b"{}");
-        r.apply(&mut out, &dest).unwrap();
-        let id = out.headers.get_str("webhook-id").unwrap();
-        assert!(id.starts_with("msg_") && id != "msg_old", "{id}");
-        assert_eq!(out.headers.len(), 3, "id, timestamp, signature once each");
-        assert!(verifies(&r, &out, &dest));
-    }
-
-    #[test]
-    fn twilio_json_bodies_get_a_new_body_hash_in_the_url() {
-        let dest = Target::parse("3000").unwrap();
-        let r = resigner(ProviderKind::Twilio);
-        let mut out = outgoing(
-            "/sms?a=1&bodySHA256=stale",
-            &[("Content-Type", "application/json")],
-            b"{\"x\":2}",
-        );
-        r.apply(&mut out, &dest).unwrap();
-        assert!(
-            out.target.starts_with("/sms?a=1&bodySHA256="),
-            "{}",
-            out.target
-        );
-        assert!(!out.target.contains("stale"));
-        assert!(verifies(&r, &out, &dest));
-    }
-
-    #[test]
-    fn query_parameters_are_dropped_by_name() {
-        assert_eq!(without_query_param("/a?b=1&c=2", "b"), "/a?c=2");
-        assert_eq!(without_query_param("/a?b=1", "b"), "/a");
-        assert_eq!(without_query_param("/a", "b"), "/a");
-        assert_eq!(without_query_param("/a?bb=1", "b"), "/a?bb=1");
     }
 }

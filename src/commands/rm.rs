@@ -6,12 +6,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Context;
-use crate::cli::{ReclaimArgs, RmArgs};
+use super::shared::lookup::request_id;
+use super::shared::report::{plural, report_reclaimed};
+use crate::cli::RmArgs;
 use crate::error::{CliError, Exit};
 use crate::filter::Filter;
 use crate::model::Timestamp;
-use crate::render::sanitize;
-use crate::store::{Reclaim, Reclaimed, Store};
+use crate::store::Store;
 
 /// Runs `hookcap rm`.
 pub fn run(args: RmArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -45,7 +46,11 @@ fn remove_matching(store: &Store, args: &RmArgs, out: &mut impl Write) -> anyhow
 fn remove_ids(store: &Store, items: &[String], out: &mut impl Write) -> anyhow::Result<Exit> {
     let mut ids = Vec::with_capacity(items.len());
     for item in items {
-        ids.push(parse_id(store, item)?);
+        ids.push(request_id(
+            store,
+            item,
+            "use numbers or 'last' (to delete by filter, add --all)",
+        )?);
     }
     ids.sort_unstable();
     ids.dedup();
@@ -60,22 +65,6 @@ fn remove_ids(store: &Store, items: &[String], out: &mut impl Write) -> anyhow::
         .into());
     }
     Ok(Exit::Success)
-}
-
-/// A request id, or `last` for the newest.
-fn parse_id(store: &Store, item: &str) -> anyhow::Result<i64> {
-    if item.eq_ignore_ascii_case("last") {
-        return Ok(store
-            .last_id()?
-            .ok_or_else(|| CliError::NotFound("no requests captured yet".into()))?);
-    }
-    item.parse().map_err(|_| {
-        CliError::Usage(format!(
-            "invalid request id {:?}: use numbers or 'last' (to delete by filter, add --all)",
-            sanitize(item)
-        ))
-        .into()
-    })
 }
 
 /// Asks on the terminal; without one, refuses (a script must say `--yes`).
@@ -93,41 +82,4 @@ fn confirm(n: u64) -> anyhow::Result<bool> {
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
-}
-
-/// `1 request`, `3 requests`.
-pub fn plural(n: u64) -> String {
-    format!("{n} request{}", if n == 1 { "" } else { "s" })
-}
-
-/// What became of the freed space: given back (and how), or kept for reuse.
-pub fn report_reclaimed(out: &mut impl Write, r: Reclaimed) -> std::io::Result<()> {
-    let size = |bytes| bytesize::ByteSize::b(bytes).display().iec().to_string();
-    if r.bytes > 0 {
-        let how = if r.rewrote {
-            " (database rewritten)"
-        } else {
-            ""
-        };
-        writeln!(out, "reclaimed {}{how}", size(r.bytes))?;
-    }
-    if r.kept > 0 {
-        writeln!(
-            out,
-            "{} freed inside the database, for new captures to reuse (--vacuum gives it back to the file system)",
-            size(r.kept)
-        )?;
-    }
-    Ok(())
-}
-
-impl ReclaimArgs {
-    /// The store's reclaim policy for these options.
-    pub fn policy(&self) -> Reclaim {
-        if self.vacuum {
-            Reclaim::Rewrite
-        } else {
-            Reclaim::Auto
-        }
-    }
 }

@@ -89,7 +89,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
             if opts.json {
                 eprintln!(
                     "hookcap: error: {}",
-                    crate::render::sanitize(&format!("{err:#}"))
+                    crate::sanitize::sanitize(&format!("{err:#}"))
                 );
                 return Ok(Exit::Negative);
             }

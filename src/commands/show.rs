@@ -8,18 +8,18 @@ use std::io::Write;
 use bytesize::ByteSize;
 
 use super::Context;
+use super::shared::lookup::find;
 use crate::cli::ShowArgs;
 use crate::document::{RequestDoc, ViaDoc};
-use crate::error::{CliError, Exit};
+use crate::error::Exit;
 use crate::model::{
     CapturedRequest, Delivery, DeliveryKind, Header, PENDING_STATUS, RelayedFrom, RequestSummary,
 };
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::render::sanitize;
 use crate::render::summary::{badge, short_duration};
-use crate::store::Store;
+use crate::sanitize::sanitize;
 
 /// How much of a body `show` renders on a terminal before pointing to `--raw`.
 const SHOW_MAX_BYTES: usize = 256 * 1024;
@@ -49,25 +49,6 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Success)
-}
-
-/// Looks up `id` (a number or `last`); a missing request is exit code 1.
-pub fn find(store: &Store, id: &str) -> anyhow::Result<CapturedRequest> {
-    let wanted = if id.eq_ignore_ascii_case("last") {
-        store
-            .last_id()?
-            .ok_or_else(|| CliError::NotFound("no requests captured yet".into()))?
-    } else {
-        id.parse::<i64>().map_err(|_| {
-            CliError::Usage(format!(
-                "invalid request id {:?}: use a number or 'last'",
-                sanitize(id)
-            ))
-        })?
-    };
-    Ok(store
-        .get(wanted)?
-        .ok_or_else(|| CliError::NotFound(format!("no request with id {wanted}")))?)
 }
 
 fn write_request(

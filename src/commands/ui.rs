@@ -5,7 +5,7 @@
 use super::Context;
 use crate::cli::UiArgs;
 use crate::error::{CliError, Exit};
-use crate::tui::{self, app::Origin, source::LiveFeed};
+use crate::tui::{self, LiveFeed, Origin};
 
 /// Runs `hookcap ui`.
 pub fn run(args: UiArgs, ctx: &Context) -> anyhow::Result<Exit> {

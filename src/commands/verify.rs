@@ -3,12 +3,14 @@
 
 use std::io::Write;
 
-use super::{Context, secret, show};
+use super::Context;
+use super::shared::lookup::find;
+use super::shared::secret;
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};
 use crate::render::color::{Paint, Style};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::sign::{Checked, Checker, Outcome, Verdict};
 
 /// Runs `hookcap verify`.
@@ -27,7 +29,7 @@ pub fn run(args: VerifyArgs, ctx: &Context) -> anyhow::Result<Exit> {
         None => None,
     };
     let store = ctx.open_store()?;
-    let request = show::find(&store, &args.id)?;
+    let request = find(&store, &args.id)?;
     let now = if args.now {
         Timestamp::now()
     } else {

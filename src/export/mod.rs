@@ -16,7 +16,10 @@ pub mod har;
 pub mod httpie;
 pub mod import;
 pub mod ndjson;
+mod script;
 pub mod shell;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::io::Write;
 
@@ -41,9 +44,11 @@ pub enum Format {
 /// Where exported commands and HAR URLs point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {
-    /// `http://` and each request's own `Host` header.
+    /// Where each request was sent: the scheme and authority of an
+    /// absolute-form target (an imported `https://…` request, a proxy
+    /// request), otherwise `http://` and the request's own `Host` header.
     HostHeader,
-    /// This scheme and authority for every request.
+    /// This scheme and authority (and base path) for every request.
     Fixed(String),
 }
 
@@ -60,61 +65,100 @@ impl Base {
     pub fn for_request(&self, r: &CapturedRequest) -> String {
         match self {
             Self::Fixed(u) => u.clone(),
-            Self::HostHeader => match r.headers.get_str("host") {
-                Some(h) if !h.is_empty() => format!("http://{h}"),
-                _ => "http://localhost".to_owned(),
+            Self::HostHeader => match absolute_origin(&r.target) {
+                Some(origin) => origin.to_owned(),
+                None => match r.headers.get_str("host") {
+                    Some(h) if !h.is_empty() => format!("http://{h}"),
+                    _ => "http://localhost".to_owned(),
+                },
             },
         }
     }
 }
 
-/// `base` + the raw target; an absolute-form target (a proxy request) is used as is.
+/// `scheme://authority` of an absolute-form target.
+fn absolute_origin(target: &str) -> Option<&str> {
+    let (scheme, rest) = target.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    Some(&target[..scheme.len() + 3 + end])
+}
+
+/// The path and query of a target: an absolute-form target loses its origin.
+fn origin_form(target: &str) -> &str {
+    match absolute_origin(target) {
+        Some(origin) => &target[origin.len()..],
+        None => target,
+    }
+}
+
+/// `base` + the raw target's path and query (`base` says where it goes, see
+/// [`Base::for_request`]).
 pub fn url_for(r: &CapturedRequest, base: &str) -> String {
-    if r.target.starts_with('/') {
-        format!("{base}{}", r.target)
-    } else if r.target.contains("://") {
-        r.target.clone()
+    let own = origin_form(&r.target);
+    if own.starts_with('/') {
+        format!("{base}{own}")
+    } else if let Some(query) = own.strip_prefix('?') {
+        format!("{base}/?{query}")
     } else {
         format!("{base}/")
     }
 }
 
-/// Writes every request matching `filter`, oldest first; returns how many.
+/// What an export wrote.
+#[derive(Debug)]
+pub struct Exported {
+    /// How many requests matched.
+    pub count: u64,
+    /// What the reader of a script should know (truncated bodies, requests
+    /// a format cannot express), one line each, for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// Writes every request matching `filter`, oldest first. `preserve_host`
+/// keeps the captured `Host` in scripts aimed elsewhere with a fixed `base`.
 pub fn export(
     store: &Store,
     filter: &Filter,
     format: Format,
     base: &Base,
+    preserve_host: bool,
     out: &mut dyn Write,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Exported> {
     match format {
         Format::Har => har::begin(out)?,
-        Format::Curl | Format::Httpie => script_header(out, format)?,
+        Format::Curl | Format::Httpie => script::header(out, format)?,
         Format::Ndjson => {}
     }
     let mut first = true;
-    let n = store.for_each_request(filter, true, |r| -> anyhow::Result<()> {
-        let url = base.for_request(&r);
+    let mut notes = script::Notes::default();
+    let count = store.for_each_request(filter, true, |r| -> anyhow::Result<()> {
         match format {
             Format::Har => {
                 let deliveries = store.deliveries_for(r.id)?;
+                let url = base.for_request(&r);
                 let via = via_of(store, &r)?;
                 har::entry(out, &r, &deliveries, via, &url, std::mem::take(&mut first))?
             }
             Format::Ndjson => {
                 ndjson::line(out, &r, &store.deliveries_for(r.id)?, via_of(store, &r)?)?
             }
-            Format::Curl => writeln!(out, "\n# request {}\n{}", r.id, curl::command(&r, &url))?,
-            Format::Httpie => writeln!(out, "\n# request {}\n{}", r.id, httpie::command(&r, &url))?,
+            Format::Curl | Format::Httpie => {
+                script::request(out, &r, base, preserve_host, format, &mut notes)?
+            }
         }
         Ok(())
-    });
-    let n = n?;
+    })?;
     if format == Format::Har {
         har::end(out)?;
     }
     out.flush()?;
-    Ok(n)
+    Ok(Exported {
+        count,
+        warnings: notes.warnings(format),
+    })
 }
 
 /// Where `r` came from, when it came through a relay.
@@ -124,49 +168,31 @@ fn via_of(store: &Store, r: &CapturedRequest) -> Result<Option<ViaDoc>, crate::s
         .map(|mark| ViaDoc::of(&mark, &r.body)))
 }
 
-fn script_header(out: &mut dyn Write, format: Format) -> std::io::Result<()> {
-    let tool = if format == Format::Curl {
-        "curl"
-    } else {
-        "HTTPie"
-    };
-    writeln!(
-        out,
-        "#!/usr/bin/env bash\n# Requests captured by hookcap, as {tool} commands that send them again.\nset -euo pipefail"
-    )
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
-    use crate::model::{CapturedRequest, Header, NewRequest, ResponseRecord, Timestamp};
+mod tests {
+    use super::*;
+    use crate::export::testing::sample;
 
-    /// A captured request for format tests.
-    pub fn sample(
-        method: &str,
-        target: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> CapturedRequest {
-        CapturedRequest {
-            id: 1,
-            request: NewRequest {
-                session_id: 1,
-                received_at: Timestamp(1_767_323_045_123_456),
-                method: method.into(),
-                target: target.into(),
-                http_version: "HTTP/1.1".into(),
-                remote_addr: "127.0.0.1:5000".into(),
-                headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-                body: body.to_vec(),
-                truncated: false,
-                response: ResponseRecord {
-                    status: 200,
-                    headers: vec![Header::new("Content-Length", "0")],
-                    body: vec![],
-                },
-                signature: None,
-                rejected: None,
-            },
-        }
+    #[test]
+    fn urls_follow_the_target_unless_a_base_is_given() {
+        let url = |target: &str, base: &Base| {
+            let r = sample("GET", target, &[("Host", "h.test")], b"");
+            url_for(&r, &base.for_request(&r))
+        };
+        let fixed = Base::from_arg(Some("http://127.0.0.1:9/"));
+        assert_eq!(url("/a?b", &Base::HostHeader), "http://h.test/a?b");
+        assert_eq!(
+            url("https://x.test:8/a?b", &Base::HostHeader),
+            "https://x.test:8/a?b"
+        );
+        assert_eq!(
+            url("https://x.test?b", &Base::HostHeader),
+            "https://x.test/?b"
+        );
+        assert_eq!(
+            url("https://x.test:8/a?b", &fixed),
+            "http://127.0.0.1:9/a?b"
+        );
+        assert_eq!(url("*", &fixed), "http://127.0.0.1:9/");
     }
 }

@@ -8,7 +8,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
-use crate::render::is_dangerous;
+use crate::sanitize::is_dangerous;
 
 /// Bytes that need no quoting at all.
 fn is_bare(b: u8) -> bool {

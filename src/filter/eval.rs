@@ -6,9 +6,8 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use super::{Filter, Pushdown, SessionSel, Term, path_of};
-use crate::model::{CapturedRequest, HeaderList};
-use crate::store::encode_headers;
+use super::{Filter, Pushdown, SessionSel, Term};
+use crate::model::{CapturedRequest, HeaderList, encode_headers, path_of};
 
 /// Facts a term may need that are not in the request itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -160,7 +159,7 @@ mod tests {
                 },
                 signature: Some(crate::model::SignatureCheck {
                     provider: "github".into(),
-                    outcome: crate::sign::Outcome::Valid,
+                    outcome: crate::model::Outcome::Valid,
                     reason: String::new(),
                 }),
                 rejected: None,

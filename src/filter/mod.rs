@@ -31,7 +31,7 @@ mod parse;
 use std::time::Duration;
 
 pub use eval::MatchContext;
-pub use glob::{Glob, GlobError};
+pub use glob::Glob;
 pub use parse::FilterError;
 
 use crate::model::Timestamp;
@@ -182,13 +182,29 @@ impl Term {
     pub fn pushdown(&self) -> Pushdown {
         match self {
             Term::Header { value: Some(_), .. } => Pushdown::Partial,
-            Term::Json { pointer, .. } if crate::store::json_path(pointer).is_some() => {
-                Pushdown::Partial
-            }
+            Term::Json { pointer, .. } if json_path(pointer).is_some() => Pushdown::Partial,
             Term::Json { .. } => Pushdown::None,
             _ => Pushdown::Exact,
         }
     }
+}
+
+/// The SQLite JSON path of an RFC 6901 pointer, when the translation is exact
+/// (which decides whether a `json:` term can be narrowed in SQL; the store's
+/// condition reads this path): not when a segment is all digits (an array index
+/// or a member name? SQLite must be told which) or holds `"` or `\\` (which its
+/// quoted labels cannot carry).
+pub fn json_path(pointer: &str) -> Option<String> {
+    let mut path = String::from("$");
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        if numeric || key.is_empty() || key.contains(['"', '\\']) {
+            return None;
+        }
+        path.push_str(&format!(".\"{key}\""));
+    }
+    Some(path)
 }
 
 /// Conditions a request must meet, all of them. The empty filter matches everything.
@@ -253,31 +269,23 @@ impl Filter {
     }
 }
 
-/// Parses `latest` or a session id.
-pub fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
-    parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
-}
-
-/// Parses a `since` value relative to `now`: a duration ago (`10m`, `1h30m`)
-/// or an absolute RFC 3339 time.
-pub fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
-    parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
-}
-
 /// `now` minus `d`, saturating.
 pub fn ago(now: Timestamp, d: Duration) -> Timestamp {
     let us = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
     Timestamp(now.0.saturating_sub(us))
 }
 
-/// The path part of a raw request target (before `?`).
-pub fn path_of(target: &str) -> &str {
-    target.split_once('?').map_or(target, |(p, _)| p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_session(s: &str) -> Result<SessionSel, FilterError> {
+        parse::session(s).map_err(|why| FilterError::value_of("session", s, why))
+    }
+
+    fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp, FilterError> {
+        parse::since(s, now).map_err(|why| FilterError::value_of("since", s, why))
+    }
 
     #[test]
     fn since_takes_durations_relative_to_now() {
@@ -306,12 +314,6 @@ mod tests {
     }
 
     #[test]
-    fn path_of_drops_the_query() {
-        assert_eq!(path_of("/a/b?x=1?y"), "/a/b");
-        assert_eq!(path_of("/a"), "/a");
-    }
-
-    #[test]
     fn only_json_and_header_values_are_left_to_rust() {
         let f = Filter::parse_line(
             "method:POST header:X-A header:X-B=1 json:/a body:x json:/a/0",
@@ -329,5 +331,15 @@ mod tests {
                 .unwrap()
                 .is_pushable()
         );
+    }
+
+    #[test]
+    fn pointers_translate_to_sqlite_paths_only_when_exact() {
+        assert_eq!(json_path("").as_deref(), Some("$"));
+        assert_eq!(json_path("/a/b.c").as_deref(), Some(r#"$."a"."b.c""#));
+        assert_eq!(json_path("/a~1b/~0x").as_deref(), Some(r#"$."a/b"."~x""#));
+        for ambiguous in ["/list/0", "/a//b", "/a\"b", "/a\\b"] {
+            assert_eq!(json_path(ambiguous), None, "{ambiguous}");
+        }
     }
 }

@@ -112,7 +112,7 @@ impl Frame {
                 out
             }
             Self::Answer(a) => {
-                let headers = crate::store::encode_headers(&a.answer.headers);
+                let headers = crate::model::encode_headers(&a.answer.headers);
                 let mut out = Vec::with_capacity(20 + headers.len() + a.answer.body.len());
                 out.extend_from_slice(&[VERSION, ANSWER]);
                 out.extend_from_slice(&a.relay_id.to_be_bytes());
@@ -149,7 +149,7 @@ impl Frame {
             ANSWER => {
                 let relay_id = r.i64()?;
                 let status = r.u16()?;
-                let headers = crate::store::decode_headers(r.long()?);
+                let headers = crate::model::decode_headers(r.long()?);
                 let body = r.long()?.to_vec();
                 Self::Answer(AnswerFrame {
                     relay_id,

@@ -41,7 +41,7 @@ pub fn check_consumer_name(name: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "invalid consumer name {:?}: use 1 to 128 visible ASCII characters",
-            crate::render::sanitize(name)
+            crate::sanitize::sanitize(name)
         ))
     }
 }
@@ -59,7 +59,7 @@ pub fn parse_start(s: &str) -> Result<StartAt, String> {
             .ok_or_else(|| {
                 format!(
                     "invalid --from {:?}: use now, earliest or a relay id",
-                    crate::render::sanitize(s)
+                    crate::sanitize::sanitize(s)
                 )
             }),
     }

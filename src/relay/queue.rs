@@ -57,9 +57,6 @@ pub trait Queue: Send + Sync + 'static {
         consumer: String,
         start: StartAt,
     ) -> QueueFuture<'_, ConsumerRecord>;
-
-    /// How many requests of a channel come after `cursor`.
-    fn backlog(&self, channel_id: i64, cursor: i64) -> QueueFuture<'_, u64>;
 }
 
 /// The queue in the relay's SQLite database: appends go through the
@@ -155,9 +152,5 @@ impl Queue for SqliteQueue {
         start: StartAt,
     ) -> QueueFuture<'_, ConsumerRecord> {
         Box::pin(self.with_store(move |s| s.consumer_start(channel_id, &consumer, start)))
-    }
-
-    fn backlog(&self, channel_id: i64, cursor: i64) -> QueueFuture<'_, u64> {
-        Box::pin(self.with_store(move |s| s.backlog(channel_id, cursor)))
     }
 }

@@ -6,17 +6,15 @@
 
 use std::borrow::Cow;
 
-use bytesize::ByteSize;
-
 use super::color::{Paint, Style};
-use super::hex::hex_rows;
-use super::sanitize::{sanitize, sanitize_bytes_multiline};
+use super::hex::{hex_rows, truncation_note};
 use crate::model::{Header, HeaderList};
+use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 
-pub use super::encoding::{DecodeError, MAX_CODINGS, MAX_DECODED, decode_content_encoding};
-pub use super::form::{form_table, parse_form};
-pub use super::hex::{hex_dump, hex_row, hex_row_count};
-pub use super::json::{json_pretty, json_pretty_value};
+pub use super::encoding::decode_content_encoding;
+pub use super::form::form_table;
+pub use super::hex::{hex_row, hex_row_count};
+pub use super::json::json_pretty;
 
 /// How much of a body is rendered unless asked otherwise (64 KiB).
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;
@@ -211,18 +209,10 @@ fn char_cut(data: &[u8], max: usize) -> usize {
     cut
 }
 
-/// `… 15.9 MiB more (use --raw)` when `remaining` bytes were not rendered.
-pub(super) fn truncation_note(remaining: usize) -> Option<String> {
-    (remaining > 0).then(|| {
-        let size = ByteSize(remaining as u64).display().iec();
-        format!("… {size} more (use --raw)")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+    use crate::render::testing::{assert_terminal_safe, strip_sgr};
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::io::Write;

@@ -7,8 +7,8 @@
 
 use std::ffi::OsString;
 
-use super::sanitize::{sanitize, sanitize_multiline};
 use crate::model::PENDING_STATUS;
+use crate::sanitize::{sanitize, sanitize_multiline};
 
 /// Stands for the status of a request passed on whose answer is not in yet.
 pub const PENDING_MARK: &str = "…";

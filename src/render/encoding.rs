@@ -8,8 +8,8 @@ use std::io::{self, Read};
 
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
-use super::sanitize::sanitize;
 use crate::model::{Header, HeaderList};
+use crate::sanitize::sanitize;
 
 /// The most bytes any decoding step may produce (64 MiB).
 pub const MAX_DECODED: usize = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 
 use super::color::Paint;
 use super::headers::aligned_rows;
-use super::sanitize::sanitize_bytes;
+use crate::sanitize::sanitize_bytes;
 
 /// The decoded `(name, value)` pairs of a form body, in order, duplicates kept.
 ///

@@ -1,8 +1,8 @@
 //! The header block of a request or response view.
 
 use super::color::{Paint, Style};
-use super::sanitize::{sanitize, sanitize_bytes};
 use crate::model::Header;
+use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// Names longer than this many characters don't push every value further right.
 pub const MAX_NAME_PAD: usize = 40;

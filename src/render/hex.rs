@@ -2,10 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::body::truncation_note;
+use bytesize::ByteSize;
 
 const ROW: usize = 16;
 
+#[cfg(test)]
 /// A hex dump of at most the first `max_bytes` of `bytes`, like `xxd`:
 ///
 /// ```text
@@ -51,6 +52,15 @@ pub fn hex_row(bytes: &[u8], row: usize) -> String {
     push_row(&mut out, start, chunk);
     out.pop();
     out
+}
+
+/// `… 15.9 MiB more (use --raw)` when `remaining` bytes were not rendered: the
+/// last line of every bounded body view (the hex dump here, and `body`'s others).
+pub(super) fn truncation_note(remaining: usize) -> Option<String> {
+    (remaining > 0).then(|| {
+        let size = ByteSize(remaining as u64).display().iec();
+        format!("… {size} more (use --raw)")
+    })
 }
 
 fn push_row(out: &mut String, offset: usize, chunk: &[u8]) {

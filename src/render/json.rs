@@ -12,7 +12,7 @@ use colored_json::{ColorMode, ColoredFormatter, PrettyFormatter};
 use serde_json::Value;
 
 use super::color::Paint;
-use super::sanitize::is_dangerous;
+use crate::sanitize::is_dangerous;
 
 /// `bytes` parsed and pretty-printed (colored when `paint` is enabled), or `None`
 /// when they are not JSON. Object key order is kept as sent.
@@ -65,7 +65,7 @@ pub(super) fn escape_raw_specials(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testutil::{assert_terminal_safe, strip_sgr};
+    use crate::render::testing::{assert_terminal_safe, strip_sgr};
 
     const HOSTILE: &str = r#"{"x":"\u009b2J\u001b]0;pwned\u0007","\u202ek\u007f":["\r\u0000"]}"#;
 

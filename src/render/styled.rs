@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::form::parse_form;
 use super::headers::MAX_NAME_PAD;
 use super::json::escape_raw_specials;
-use super::sanitize::{sanitize, sanitize_bytes};
 use crate::model::Header;
+use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// What a piece of text is, which decides its color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +53,6 @@ fn seg(role: Role, text: impl Into<String>) -> Segment {
         role,
         text: text.into(),
     }
-}
-
-/// A one-segment line: `text` is sanitized here.
-pub fn line(role: Role, text: &str) -> StyledLine {
-    vec![seg(role, sanitize(text))]
 }
 
 /// `value` pretty-printed with two-space indents, keys in the order sent.
@@ -178,7 +173,8 @@ fn aligned(rows: Vec<(String, String)>, gap: usize) -> Vec<StyledLine> {
         .collect()
 }
 
-/// The plain text of a line (for tests and copying).
+/// The plain text of a line.
+#[cfg(test)]
 pub fn plain_text(line: &StyledLine) -> String {
     line.iter().map(|s| s.text.as_str()).collect()
 }
@@ -194,7 +190,7 @@ mod tests {
     fn assert_inert(lines: &[StyledLine]) {
         for s in lines.iter().flatten() {
             assert!(
-                !s.text.chars().any(super::super::is_dangerous),
+                !s.text.chars().any(crate::sanitize::is_dangerous),
                 "{:?}",
                 s.text
             );

@@ -6,9 +6,9 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
-use super::sanitize::sanitize;
+use crate::model::Outcome;
 use crate::model::{DeliveryBrief, RequestSummary, SignatureCheck};
-use crate::sign::Outcome;
+use crate::sanitize::sanitize;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
 /// and colored by `paint`. The time is UTC. A delivered request adds the time

@@ -6,7 +6,8 @@
 //!
 //! An [`Outgoing`] is the stored request as it will be sent: hop-by-hop fields
 //! dropped and `Host` set to the destination, then changed as asked (`-H`,
-//! `--body`, `--edit`). [`send`] writes it over a fresh TCP connection with
+//! `--body`, `--edit`), and signed again if asked ([`Outgoing::resign`]).
+//! [`send`] writes it over a fresh TCP connection with
 //! hookcap's own HTTP/1.1 writer, so the bytes on the wire are exactly the
 //! stored ones: header order, case and duplicates included, with only
 //! `Content-Length` set to the body's length. The answer is read the same
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant};
 pub use message::{EditError, parse_message};
 
 use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Session, Timestamp};
+use crate::sign::{self, MessageId, Outbound, SignError, Signer};
 use crate::upstream::{Target, strip_hop_by_hop};
 
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
@@ -70,21 +72,31 @@ impl Outgoing {
     /// Sets a header: the first field of that name (any case) takes the value,
     /// later ones go; a new name is appended.
     pub fn set_header(&mut self, header: Header) {
-        let mut seen = false;
-        self.headers.retain_mut(|h| {
-            if !h.name.eq_ignore_ascii_case(&header.name) {
-                return true;
-            }
-            if seen {
-                return false;
-            }
-            seen = true;
-            h.value.clone_from(&header.value);
-            true
-        });
-        if !seen {
-            self.headers.push(header);
+        sign::set_header(&mut self.headers, header);
+    }
+
+    /// Signs the request again as it goes to `url` (the destination's URL for
+    /// [`Outgoing::target`]), at `now`, under the re-signer's rules (see
+    /// [`Signer`]): stale signature headers are replaced in place, and for
+    /// Twilio the target's query gets a fresh `bodySHA256`.
+    pub fn resign(
+        &mut self,
+        signer: &Signer,
+        url: &str,
+        now: Timestamp,
+        id: MessageId<'_>,
+    ) -> Result<(), SignError> {
+        let request = Outbound {
+            headers: &self.headers,
+            body: &self.body,
+            url,
+        };
+        let signed = signer.resign(&request, now, id)?;
+        self.headers = signed.headers;
+        if signed.url != url {
+            self.target = with_query_of(&self.target, &signed.url);
         }
+        Ok(())
     }
 
     /// The exact bytes sent to `dest`: request line with the joined target,
@@ -120,6 +132,16 @@ impl Outgoing {
         out.extend_from_slice(eol);
         out.extend_from_slice(&self.body);
         out
+    }
+}
+
+/// `target`'s path with the query of `url` (the re-signer changes only the query).
+fn with_query_of(target: &str, url: &str) -> String {
+    let path = target.split_once('?').map_or(target, |(p, _)| p);
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    match url.split_once('?') {
+        Some((_, query)) => format!("{path}?{query}"),
+        None => path.to_owned(),
     }
 }
 
@@ -161,7 +183,8 @@ pub async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ResponseRecord;
+    use crate::model::{HeaderList, ResponseRecord};
+    use crate::sign::{Message, ProviderKind, Secret, VerifyOptions, provider};
 
     fn stored() -> NewRequest {
         NewRequest {
@@ -233,6 +256,103 @@ mod tests {
         session.target = None;
         assert_eq!(default_destination(Some(&session)), None);
         assert_eq!(default_destination(None), None);
+    }
+
+    fn signer(kind: ProviderKind) -> Signer {
+        Signer::new(kind, None, secret(kind)).unwrap()
+    }
+
+    fn verifies(kind: ProviderKind, out: &Outgoing, url: &str) -> bool {
+        let msg = Message {
+            headers: &out.headers,
+            body: &out.body,
+            url: Some(url),
+        };
+        let v = provider(kind, None).unwrap().verify(
+            &secret(kind),
+            &msg,
+            &VerifyOptions::at(Timestamp::now()),
+        );
+        v.is_valid()
+    }
+
+    fn secret(kind: ProviderKind) -> Secret {
+        Secret::from_bytes(match kind {
+            ProviderKind::Standard => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            _ => "S",
+        })
+    }
+
+    #[test]
+    fn resigning_replaces_the_old_signature_in_place() {
+        let dest = Target::parse("http://127.0.0.1:9/base").unwrap();
+        let mut out = Outgoing::prepare(&stored(), &dest);
+        out.headers
+            .insert(1, Header::new("x-hub-signature-256", "sha256=old"));
+        out.body = b"{\"changed\":true}".to_vec();
+        let url = dest.url_for(&out.target);
+        let s = signer(ProviderKind::Github);
+        out.resign(&s, &url, Timestamp::now(), MessageId::New("unused"))
+            .unwrap();
+        let names: Vec<&str> = out.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "host",
+                "x-hub-signature-256",
+                "X-Sig",
+                "x-dup",
+                "X-Dup",
+                "X-Hub-Signature"
+            ]
+        );
+        assert_ne!(out.headers[1].value, b"sha256=old");
+        assert_eq!(out.target, "/hook?a=1");
+        assert!(verifies(ProviderKind::Github, &out, &url));
+    }
+
+    #[test]
+    fn resigning_a_twilio_json_request_puts_a_fresh_body_hash_in_the_target() {
+        let dest = Target::parse("http://127.0.0.1:9/base").unwrap();
+        let mut out = Outgoing::prepare(&stored(), &dest);
+        out.target = "/sms?a=1&bodySHA256=stale".into();
+        out.headers
+            .push(Header::new("Content-Type", "application/json"));
+        let url = dest.url_for(&out.target);
+        let s = signer(ProviderKind::Twilio);
+        out.resign(&s, &url, Timestamp::now(), MessageId::New("unused"))
+            .unwrap();
+        assert!(
+            out.target.starts_with("/sms?a=1&bodySHA256="),
+            "{}",
+            out.target
+        );
+        assert!(!out.target.contains("stale"));
+        assert!(verifies(
+            ProviderKind::Twilio,
+            &out,
+            &dest.url_for(&out.target)
+        ));
+    }
+
+    #[test]
+    fn resigning_a_standard_webhook_uses_the_id_it_is_given() {
+        let dest = Target::parse("3000").unwrap();
+        let mut out = Outgoing::prepare(&stored(), &dest);
+        out.set_header(Header::new("webhook-id", "msg_old"));
+        let url = dest.url_for(&out.target);
+        let s = signer(ProviderKind::Standard);
+        out.resign(&s, &url, Timestamp::now(), MessageId::New("msg_new"))
+            .unwrap();
+        assert_eq!(out.headers.get_str("webhook-id").unwrap(), "msg_new");
+        assert!(verifies(ProviderKind::Standard, &out, &url));
+    }
+
+    #[test]
+    fn the_query_is_taken_from_the_signed_url() {
+        assert_eq!(with_query_of("/a?x=1", "http://h/b/a?y=2"), "/a?y=2");
+        assert_eq!(with_query_of("/a?x=1", "http://h/b/a"), "/a");
+        assert_eq!(with_query_of("/a", "http://h/a?y=2#f"), "/a?y=2");
     }
 
     #[test]

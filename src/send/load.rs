@@ -17,10 +17,12 @@ use std::borrow::Cow;
 use super::BuildError;
 use super::client::{Exchange, TransportError, WireRequest, execute};
 use super::direct::{Lane, Target};
-use super::request::{Draft, Fresh, Prepared, Signer, SystemFresh};
+use super::fresh::{Fresh, SystemFresh};
+use super::request::{Draft, Prepared};
 use super::retry::{Decision, GiveUp, RetryPolicy, parse_retry_after, retryable_status};
 use super::summary::Summary;
 use crate::model::HeaderList;
+use crate::sign::Signer;
 
 /// What happened while retrying, for the caller to print.
 #[derive(Debug, Clone, PartialEq, Eq)]

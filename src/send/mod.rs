@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod direct;
+pub mod fresh;
 pub mod load;
 pub mod multipart;
 pub mod request;
@@ -27,9 +28,10 @@ pub mod summary;
 pub mod templates;
 mod url;
 
-pub use client::{ClientOptions, ErrorKind, Exchange, TransportError, WireRequest, build_client};
-pub use request::{BodySpec, Draft, Fresh, HeaderEdit, Prepared, Signer, SystemFresh};
-pub use url::{expand_url, form_component, percent_encode, with_query};
+pub use client::{ClientOptions, Exchange, WireRequest, build_client};
+pub use fresh::SystemFresh;
+pub use request::{BodySpec, Draft, Prepared};
+pub use url::{expand_url, with_query};
 
 /// Why a request could not be built. Every variant is the user's to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

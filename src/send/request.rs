@@ -5,54 +5,29 @@
 //! `Host`, `Authorization` (`-u`), `User-Agent`, `Accept`, the template's headers
 //! (a template `User-Agent`/`Accept` replaces the default in place),
 //! `Content-Type`, then every `-H` (the first `-H` of a name drops the earlier
-//! headers of that name, like curl), the signature headers (replacing any of the
-//! same name), and `Content-Length`. `Accept` and `Host` cannot be removed: the
+//! headers of that name, like curl), the signature headers (each in the place
+//! of a header of that name, else appended: see [`crate::sign::Signer`]), and
+//! `Content-Length`. `Accept` and `Host` cannot be removed: the
 //! HTTP stack adds them back at the end, and so does [`Draft::prepare`], so
 //! what it reports stays what is sent.
 
-use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine as _;
 use bytes::Bytes;
 
 use super::BuildError;
+use super::fresh::Fresh;
 use super::multipart::{self, FormPart};
 use super::templates::{SetOp, Template};
-use crate::model::{Header, HeaderList, Timestamp};
-use crate::sign::{HmacSpec, Provider, ProviderKind, Secret, SignError, SignInput, Signed};
+use crate::model::{Header, HeaderList};
+use crate::sign::{MessageId, Outbound, Signer, new_message_id};
 
 /// The `User-Agent` sent unless `-A`, `-H` or a template says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("hookcap/", env!("CARGO_PKG_VERSION"));
 
 /// The form content type curl sends for `-d` and `--data-binary`.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
-
-/// Fresh values for one request: the time, and randomness for ids.
-pub trait Fresh {
-    /// The current time (signature timestamps, `{{unix}}`).
-    fn now(&mut self) -> Timestamp;
-    /// 128 random bits (ids, boundaries, jitter).
-    fn random(&mut self) -> u128;
-    /// A v4 UUID built from [`Fresh::random`].
-    fn uuid(&mut self) -> uuid::Uuid {
-        uuid::Builder::from_random_bytes(self.random().to_le_bytes()).into_uuid()
-    }
-}
-
-/// The wall clock and the system's random generator.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemFresh;
-
-impl Fresh for SystemFresh {
-    fn now(&mut self) -> Timestamp {
-        Timestamp::now()
-    }
-
-    fn random(&mut self) -> u128 {
-        uuid::Uuid::new_v4().as_u128()
-    }
-}
 
 /// One `-H` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,61 +254,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The secret and scheme that sign every request.
-pub struct Signer {
-    provider: Box<dyn Provider>,
-    secret: Secret,
-}
-
-impl fmt::Debug for Signer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Signer({}, secret: (redacted))", self.provider.kind())
-    }
-}
-
-impl Signer {
-    /// A signer for `kind` (`hmac` needs a spec).
-    pub fn new(
-        kind: ProviderKind,
-        hmac: Option<HmacSpec>,
-        secret: Secret,
-    ) -> Result<Self, SignError> {
-        Ok(Self {
-            provider: crate::sign::provider(kind, hmac)?,
-            secret,
-        })
-    }
-
-    /// The scheme.
-    pub fn kind(&self) -> ProviderKind {
-        self.provider.kind()
-    }
-
-    /// Signs `body` as sent to `url` with `headers`; the message id (Standard
-    /// Webhooks, Svix) is the request's `webhook-id`/`svix-id`, or a fresh one.
-    fn sign(
-        &self,
-        body: &[u8],
-        url: &str,
-        headers: &[Header],
-        fresh: &mut dyn Fresh,
-    ) -> Result<Signed, SignError> {
-        let id = headers
-            .get_str("webhook-id")
-            .or_else(|| headers.get_str("svix-id"))
-            .unwrap_or_else(|| format!("msg_{}", fresh.uuid().simple()));
-        let content_type = headers.get_str("content-type");
-        let input = SignInput {
-            body,
-            timestamp: fresh.now(),
-            message_id: Some(&id),
-            url: Some(url),
-            content_type: content_type.as_deref(),
-        };
-        self.provider.sign(&self.secret, &input)
-    }
-}
-
 impl Draft {
     /// True when every send is identical (no template, no multipart boundary,
     /// no signature), so the request can be prepared once and reused.
@@ -367,12 +287,20 @@ impl Draft {
         apply_edits(&mut headers, &self.edits);
         let mut url = self.url.clone();
         if let Some(signer) = signer {
-            let signed = signer.sign(body.as_deref().unwrap_or_default(), &url, &headers, fresh)?;
-            for h in signed.headers {
-                remove(&mut headers, &h.name);
-                headers.push(h);
-            }
-            url = signed.url.unwrap_or(url);
+            // A built request's id is new already (a template's `msg_{{id}}`)
+            // or the user's own (`-H webhook-id: …`): it is kept.
+            let otherwise = new_message_id(fresh.uuid());
+            let request = Outbound {
+                headers: &headers,
+                body: body.as_deref().unwrap_or_default(),
+                url: &url,
+            };
+            let keep = MessageId::Keep {
+                otherwise: &otherwise,
+            };
+            let signed = signer.resign(&request, fresh.now(), keep)?;
+            headers = signed.headers;
+            url = signed.url;
         }
         if let Some(body) = &body {
             set_content_length(&mut headers, body.len())?;
@@ -482,23 +410,10 @@ fn set_content_length(headers: &mut Vec<Header>, len: usize) -> Result<(), Build
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Deterministic fresh values: a fixed time and a counter.
-    #[derive(Debug, Default)]
-    pub(crate) struct FixedFresh(pub u128);
-
-    impl Fresh for FixedFresh {
-        fn now(&mut self) -> Timestamp {
-            Timestamp(1_700_000_000_000_000)
-        }
-        fn random(&mut self) -> u128 {
-            self.0 += 1;
-            self.0
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)
-        }
-    }
+    use crate::send::fresh::testing::FixedFresh;
+    use crate::sign::{ProviderKind, Secret};
 
     fn draft(url: &str) -> Draft {
         let (url, host, auth) = parse_url(url).unwrap();
@@ -627,12 +542,7 @@ pub(crate) mod tests {
             template: Box::new(super::super::templates::load("standard.example").unwrap()),
             sets: Vec::new(),
         };
-        let signer = Signer::new(
-            ProviderKind::Standard,
-            None,
-            Secret::from_bytes("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
-        )
-        .unwrap();
+        let signer = standard_signer();
         let mut fresh = FixedFresh::default();
         let a = d.prepare(&mut fresh, Some(&signer)).unwrap();
         let b = d.prepare(&mut fresh, Some(&signer)).unwrap();
@@ -644,5 +554,64 @@ pub(crate) mod tests {
         let last = a.headers.last().unwrap();
         assert_eq!(last.name, "Content-Length");
         assert!(format!("{signer:?}").contains("redacted"));
+    }
+
+    fn json_draft(url: &str, body: &'static [u8]) -> Draft {
+        let mut d = draft(url);
+        d.body = BodySpec::Bytes {
+            data: Bytes::from_static(body),
+            content_type: "application/json".into(),
+        };
+        d
+    }
+
+    fn standard_signer() -> Signer {
+        let secret = Secret::from_bytes("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        Signer::new(ProviderKind::Standard, None, secret).unwrap()
+    }
+
+    #[test]
+    fn a_message_id_given_with_h_is_kept_and_signed_in_its_place() {
+        let mut d = json_draft("http://127.0.0.1:9/hook", b"{}");
+        d.edits = vec![
+            "webhook-id: msg_mine".parse().unwrap(),
+            "webhook-signature: v1,stale".parse().unwrap(),
+            "X-After: 1".parse().unwrap(),
+        ];
+        let p = d
+            .prepare(&mut FixedFresh::default(), Some(&standard_signer()))
+            .unwrap();
+        let names: Vec<&str> = p.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Host",
+                "User-Agent",
+                "Accept",
+                "Content-Type",
+                "Webhook-Id",
+                "Webhook-Signature",
+                "X-After",
+                "Webhook-Timestamp",
+                "Content-Length"
+            ]
+        );
+        assert_eq!(p.headers.get_str("webhook-id").unwrap(), "msg_mine");
+        assert_ne!(p.headers.get_str("webhook-signature").unwrap(), "v1,stale");
+    }
+
+    #[test]
+    fn a_stale_twilio_body_hash_in_the_url_is_replaced() {
+        let d = json_draft("http://127.0.0.1:9/sms?bodySHA256=stale&a=1", b"{\"x\":1}");
+        let signer = Signer::new(ProviderKind::Twilio, None, Secret::from_bytes("t")).unwrap();
+        let p = d
+            .prepare(&mut FixedFresh::default(), Some(&signer))
+            .unwrap();
+        assert!(
+            p.url.starts_with("http://127.0.0.1:9/sms?a=1&bodySHA256="),
+            "{}",
+            p.url
+        );
+        assert!(!p.url.contains("stale"), "{}", p.url);
     }
 }

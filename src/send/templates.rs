@@ -30,7 +30,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::BuildError;
-use super::request::Fresh;
+use super::fresh::Fresh;
 use crate::model::Header;
 use crate::sign::ProviderKind;
 
@@ -374,7 +374,7 @@ fn random_id(fresh: &mut dyn Fresh) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::send::request::tests::FixedFresh;
+    use crate::send::fresh::testing::FixedFresh;
 
     fn set(pointer: &str, value: &str) -> SetOp {
         format!("{pointer}={value}").parse().unwrap()

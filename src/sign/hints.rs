@@ -10,9 +10,9 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
-use super::check::{KeyMode, MacCheck};
 use super::input::{Message, Secret, VerifyOptions};
 use super::mac::{Algo, base64_decode};
+use super::mac_check::{KeyMode, MacCheck};
 
 /// One alternative to try: a description and the bytes.
 pub(crate) struct Variant {

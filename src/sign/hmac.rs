@@ -7,9 +7,10 @@
 
 use crate::model::Header;
 
-use super::check::{KeyMode, MacCheck, judge, read_header};
+use super::check::{judge, read_header};
 use super::input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 use super::mac::{Algo, Encoding};
+use super::mac_check::{KeyMode, MacCheck};
 use super::verdict::{Outcome, Verdict, recipe};
 use super::{Provider, ProviderKind};
 

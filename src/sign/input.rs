@@ -117,8 +117,9 @@ impl<'a> SignInput<'a> {
 pub struct Signed {
     /// Headers to add to the request, in a stable order.
     pub headers: Vec<Header>,
-    /// The URL to send to when the scheme changed it (Twilio appends `bodySHA256`
-    /// for JSON bodies); `None` means "the URL you gave".
+    /// The URL to send to when the scheme changed it (Twilio drops a stale
+    /// `bodySHA256` and appends a fresh one for JSON bodies); `None` means "the
+    /// URL you gave".
     pub url: Option<String>,
 }
 

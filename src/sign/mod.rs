@@ -22,6 +22,8 @@ mod hints;
 mod hmac;
 mod input;
 mod mac;
+mod mac_check;
+mod resign;
 mod shopify;
 mod slack;
 mod standard;
@@ -42,9 +44,11 @@ use serde::Serialize;
 use crate::model::{Header, HeaderList};
 
 pub use self::hmac::HmacSpec;
-pub use checker::{Checked, Checker, reconstruct_url};
-pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
+pub use checker::{Checked, Checker};
+pub use input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
+pub(crate) use resign::set_header;
+pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
 
 /// The signature schemes hookcap knows.

@@ -8,9 +8,10 @@
 
 use crate::model::Header;
 
-use super::check::{KeyMode, MacCheck, Reject, judge, read_header};
+use super::check::{Reject, judge, read_header};
 use super::input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 use super::mac::{Algo, Encoding};
+use super::mac_check::{KeyMode, MacCheck};
 use super::verdict::{Verdict, recipe};
 use super::{Provider, ProviderKind};
 

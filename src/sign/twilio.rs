@@ -8,6 +8,8 @@
 //!   each as name + value with no delimiters, after URL-decoding.
 //! - JSON bodies: Twilio appends `bodySHA256=<hex SHA-256 of the body>` to the
 //!   URL's query; `data` is that URL alone, and the body must hash to it.
+//!   `sign` drops a `bodySHA256` the URL already carries (a stale one, from a
+//!   captured request) before signing, so what it returns always verifies.
 //!
 //! The URL is an input: hookcap cannot know what the sender saw, so the caller
 //! reconstructs it or the user passes `--url`. Twilio's helper libraries accept
@@ -17,10 +19,11 @@
 
 use crate::model::{Header, HeaderList};
 
-use super::check::{KeyMode, MacCheck, judge, read_header};
+use super::check::{judge, read_header};
 use super::hints::body_variants;
 use super::input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 use super::mac::{Algo, Encoding, ct_eq, sha256_hex};
+use super::mac_check::{KeyMode, MacCheck};
 use super::verdict::{Outcome, Verdict, recipe};
 use super::{Provider, ProviderKind};
 
@@ -49,15 +52,16 @@ impl Provider for Twilio {
     }
 
     fn sign(&self, secret: &Secret, input: &SignInput<'_>) -> Result<Signed, SignError> {
-        let url = input.url.ok_or(SignError::MissingUrl("Twilio"))?;
+        let given = input.url.ok_or(SignError::MissingUrl("Twilio"))?;
+        let unsigned = without_body_hash(given);
         let (url, mode) = if is_form(input.content_type) {
-            (url.to_owned(), Mode::Form)
+            (unsigned, Mode::Form)
         } else {
-            (with_body_hash(url, input.body)?, Mode::UrlOnly)
+            (with_body_hash(&unsigned, input.body)?, Mode::UrlOnly)
         };
         let mac = Algo::Sha1.mac(secret.bytes(), &payload(&url, mode, input.body));
         let headers = vec![Header::new(HEADER, Encoding::Base64.encode(&mac))];
-        let url = (mode != Mode::Form).then_some(url);
+        let url = (url != given).then_some(url);
         Ok(Signed { headers, url })
     }
 
@@ -114,13 +118,36 @@ fn body_hash_param(url: &str) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
-/// The URL with `bodySHA256` appended, as Twilio sends JSON webhooks.
-fn with_body_hash(url: &str, body: &[u8]) -> Result<String, SignError> {
-    if body_hash_param(url).is_some() {
-        return Err(SignError::BadUrl(format!(
-            "it already has a {BODY_PARAM} parameter"
-        )));
+/// The URL without any `bodySHA256` parameter (and without a `?` left
+/// empty): a stale body hash, from a captured or hand-written URL, is never
+/// signed over; signing appends a fresh one for JSON bodies.
+fn without_body_hash(url: &str) -> String {
+    let (before, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let Some((path, query)) = before.split_once('?') else {
+        return url.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| pair.split('=').next() != Some(BODY_PARAM))
+        .collect();
+    let mut out = path.to_owned();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
     }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The URL (without a `bodySHA256` already) with `bodySHA256` appended, as
+/// Twilio sends JSON webhooks.
+fn with_body_hash(url: &str, body: &[u8]) -> Result<String, SignError> {
     if url.contains('#') {
         return Err(SignError::BadUrl("it has a #fragment".to_owned()));
     }
@@ -360,6 +387,55 @@ mod tests {
         assert_eq!(v("http://h.io:8080/x"), None);
         assert_eq!(v("http://[::1]/x").as_deref(), Some("http://[::1]:80/x"));
         assert_eq!(v("no-scheme"), None);
+    }
+
+    #[test]
+    fn a_stale_body_hash_is_dropped_by_name() {
+        assert_eq!(without_body_hash("/a?bodySHA256=1&c=2"), "/a?c=2");
+        assert_eq!(without_body_hash("/a?bodySHA256=1"), "/a");
+        assert_eq!(without_body_hash("/a"), "/a");
+        assert_eq!(
+            without_body_hash("/a?bb=1#x?bodySHA256"),
+            "/a?bb=1#x?bodySHA256"
+        );
+        assert_eq!(without_body_hash("/a?c&bodySHA256#f"), "/a?c#f");
+    }
+
+    #[test]
+    fn signing_replaces_a_stale_body_hash_in_the_url() {
+        let secret = Secret::from_bytes("token");
+        let stale = "https://h.io/sms?a=1&bodySHA256=stale";
+        for (content_type, body) in [
+            ("application/json", &b"{\"x\":2}"[..]),
+            ("application/x-www-form-urlencoded", b"Body=hi"),
+        ] {
+            let mut input = SignInput::new(body, crate::model::Timestamp(0));
+            input.url = Some(stale);
+            input.content_type = Some(content_type);
+            let signed = Twilio.sign(&secret, &input).unwrap();
+            let url = signed.url.expect("the URL changed");
+            assert!(!url.contains("stale"), "{url}");
+            assert_eq!(
+                url.matches(BODY_PARAM).count(),
+                usize::from(content_type == "application/json")
+            );
+            let headers = [
+                signed.headers.clone(),
+                vec![Header::new("Content-Type", content_type)],
+            ]
+            .concat();
+            let msg = Message {
+                headers: &headers,
+                body,
+                url: Some(&url),
+            };
+            let v = Twilio.verify(
+                &secret,
+                &msg,
+                &VerifyOptions::at(crate::model::Timestamp(0)),
+            );
+            assert!(v.is_valid(), "{content_type}: {}", v.reason);
+        }
     }
 
     #[test]

@@ -8,38 +8,12 @@ use serde::Serialize;
 
 use super::ProviderKind;
 
+// Stored with every checked request, so defined in the model; the sign files
+// name it from here.
+pub use crate::model::Outcome;
+
 /// How many characters of a MAC or header value a verdict shows.
 const SHOWN_CHARS: usize = 12;
-
-/// The three answers to "is this request signed correctly?".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// The signature matches and any timestamp is within tolerance.
-    Valid,
-    /// A signature is present but wrong, stale, malformed, or uncheckable.
-    Invalid,
-    /// The provider's signature header is missing.
-    Unsigned,
-}
-
-impl Outcome {
-    /// The lowercase name stored and printed (`valid`, `invalid`, `unsigned`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid => "invalid",
-            Self::Unsigned => "unsigned",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Valid, Self::Invalid, Self::Unsigned]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-    }
-}
 
 /// The result of `verify`, precise enough to fix a mismatch from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -162,9 +162,9 @@ fn next_from(
 mod tests {
     use super::*;
     use crate::filter::Term;
+    use crate::model::Outcome;
     use crate::model::{NewRequest, SessionMode, SignatureCheck};
-    use crate::sign::Outcome;
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     /// A store with `n` requests: even ids are `POST /even` with body
     /// `{"n":N,"even":[N]}`, odd ids `GET /odd` with a binary body.

@@ -16,21 +16,20 @@
 //! second and never shrank. So a log past [`RESTART_BYTES`] is folded back in
 //! passes beside the writer until little is left; then the checkpointer asks
 //! the writer, through the [`WalLog`], to copy the rest itself between two
-//! batches ([`finish_checkpoint`]), and stays out of its way until it has. With
-//! no commit in between that copy is complete, and the writer's next commit
+//! batches ([`wal::finish_checkpoint`]), and stays out of its way until it has.
+//! With no commit in between that copy is complete, and the writer's next commit
 //! starts the log over. (A `RESTART` checkpoint from this thread would have to
 //! win the write lock from a writer that never lets go.) The writer's pause
 //! costs tens of milliseconds (the checkpoint's `fsync`s), hence the high
 //! threshold: at a steady 2,000 requests/s it comes every ~8 s.
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use super::wal::{self, WalLog};
 use super::{StoreError, open};
 
 /// How long a small log may wait for its checkpoint.
@@ -46,80 +45,6 @@ const POLL: Duration = Duration::from_millis(100);
 const RESTART_REMAINDER: i64 = 256;
 /// At most this many passes beside the writer before the restart.
 const MAX_PASSES: usize = 6;
-
-/// What the writer and the checkpointer share about the write-ahead log: its
-/// size in frames after the writer's last commit (0 once a checkpoint has
-/// folded them back and nothing was committed since), and whether the
-/// checkpointer wants the writer to finish a checkpoint so the log starts over.
-#[derive(Debug, Clone, Default)]
-pub struct WalLog(Arc<WalShared>);
-
-#[derive(Debug, Default)]
-struct WalShared {
-    frames: AtomicU32,
-    restart: AtomicBool,
-    /// The size last reported by a commit (not reset by checkpoints).
-    reported: AtomicU32,
-    /// How often a commit found the log started over.
-    started_over: AtomicU32,
-}
-
-impl WalLog {
-    /// Records the log's size after a commit.
-    pub fn set(&self, frames: u32) {
-        self.0.frames.store(frames, Ordering::Relaxed);
-        if frames < self.0.reported.swap(frames, Ordering::Relaxed) {
-            self.0.started_over.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// How many times the log was started over (from the first frame) so far.
-    pub fn times_started_over(&self) -> u32 {
-        self.0.started_over.load(Ordering::Relaxed)
-    }
-
-    /// The log's size as last reported.
-    pub fn get(&self) -> u32 {
-        self.0.frames.load(Ordering::Relaxed)
-    }
-
-    /// Forgets `seen` frames once they are checkpointed, unless a commit has
-    /// reported a new size meanwhile.
-    fn checkpointed(&self, seen: u32) {
-        let _ = self
-            .0
-            .frames
-            .compare_exchange(seen, 0, Ordering::Relaxed, Ordering::Relaxed);
-    }
-
-    /// Asks the writer to finish checkpointing between two batches.
-    fn ask_restart(&self) {
-        self.0.restart.store(true, Ordering::Relaxed);
-    }
-
-    /// True once after [`WalLog::ask_restart`]: the writer should now copy the
-    /// rest of the log back with `finish_checkpoint`.
-    pub fn restart_asked(&self) -> bool {
-        self.0.restart.swap(false, Ordering::Relaxed)
-    }
-
-    /// True while the writer has not yet done what [`WalLog::ask_restart`]
-    /// asked. Meanwhile the checkpointer stays out of its way: a checkpoint
-    /// of its own would make the writer's find the log busy.
-    fn restart_pending(&self) -> bool {
-        self.0.restart.load(Ordering::Relaxed)
-    }
-}
-
-/// The writer's part of starting the log over: a checkpoint on its own
-/// connection between two batches, so that nothing is appended while it
-/// copies and it copies everything. Never waits for a lock (passive).
-pub fn finish_checkpoint(writer: &Connection) {
-    match checkpoint(writer, "PASSIVE") {
-        Some((log, copied)) if log == copied => {}
-        other => tracing::debug!("the log could not be folded back entirely: {other:?}"),
-    }
-}
 
 /// The log sizes, in frames of the database's pages, that call for action.
 #[derive(Debug, Clone, Copy)]
@@ -185,7 +110,7 @@ impl Checkpointer {
                         last = Instant::now();
                     }
                 }
-                checkpoint(&conn, "TRUNCATE");
+                wal::checkpoint(&conn, "TRUNCATE");
             })
             .map_err(|source| StoreError::Create {
                 path: path.to_owned(),
@@ -206,32 +131,18 @@ impl Checkpointer {
 /// module doc).
 fn fold_back(conn: &Connection, log: &WalLog, long: bool) {
     if !long {
-        checkpoint(conn, "PASSIVE");
+        wal::checkpoint(conn, "PASSIVE");
         return;
     }
     for _ in 0..MAX_PASSES {
         // A pass copies the log as it was when the pass began; the writer
         // has appended more since.
-        match checkpoint(conn, "PASSIVE") {
+        match wal::checkpoint(conn, "PASSIVE") {
             Some((_, copied)) if i64::from(log.get()) - copied > RESTART_REMAINDER => continue,
             _ => break,
         }
     }
     log.ask_restart();
-}
-
-/// Runs one checkpoint; returns the frames in the log and how many of them are
-/// now in the database, or None when it could not run (busy, or failed).
-fn checkpoint(conn: &Connection, mode: &str) -> Option<(i64, i64)> {
-    let sql = format!("PRAGMA wal_checkpoint({mode})");
-    match conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))) {
-        Ok((0, log, copied)) => Some((log, copied)),
-        Ok(_) => None,
-        Err(e) => {
-            tracing::debug!("checkpoint skipped: {e}");
-            None
-        }
-    }
 }
 
 #[cfg(test)]
@@ -254,7 +165,7 @@ mod tests {
     #[test]
     fn the_log_starts_over_under_sustained_writes() {
         use crate::model::SessionMode;
-        use crate::store::{GroupCommitWriter, Store, fixtures::request};
+        use crate::store::{GroupCommitWriter, Store, testing::request};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
@@ -304,16 +215,5 @@ mod tests {
             "started over {} times while {written} bytes were written",
             log.times_started_over()
         );
-    }
-
-    #[test]
-    fn a_checkpoint_forgets_only_the_frames_it_saw() {
-        let frames = WalLog::default();
-        frames.set(10);
-        frames.checkpointed(10);
-        assert_eq!(frames.get(), 0);
-        frames.set(12);
-        frames.checkpointed(10);
-        assert_eq!(frames.get(), 12, "a commit after the look is kept");
     }
 }

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Row, params};
 
-use super::codec::{decode_headers, encode_headers};
+use super::rows::duration_of;
 use super::{Store, StoreError};
-use crate::model::{Delivery, DeliveryKind, NewDelivery, ResponseRecord, Timestamp};
+use crate::model::{
+    Delivery, DeliveryKind, NewDelivery, ResponseRecord, Timestamp, decode_headers, encode_headers,
+};
 
 const INSERT_SQL: &str = "INSERT INTO deliveries (request_id, kind, destination, started_at, \
     duration_us, status, error, response_truncated, response_headers, response_body) \
@@ -138,15 +140,11 @@ fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
-/// A stored duration; negative values (never written) read as zero.
-pub(super) fn duration_of(us: i64) -> Duration {
-    Duration::from_micros(u64::try_from(us).unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Header, NewRequest, SessionMode};
+    use crate::store::testing::delivery;
 
     fn store_with_request() -> (Store, i64) {
         let store = Store::open_in_memory().unwrap();
@@ -173,19 +171,6 @@ mod tests {
         };
         let id = store.insert_requests(&[request]).unwrap()[0];
         (store, id)
-    }
-
-    fn delivery(request_id: i64, response: Option<ResponseRecord>) -> NewDelivery {
-        NewDelivery {
-            request_id,
-            kind: DeliveryKind::Replay,
-            destination: "http://app/hook".into(),
-            started_at: Timestamp(5),
-            duration: Duration::from_micros(1234),
-            error: response.is_none().then(|| "connection refused".into()),
-            response,
-            response_truncated: false,
-        }
     }
 
     #[test]
@@ -224,32 +209,6 @@ mod tests {
         let got: Vec<i64> = recent.iter().map(|d| d.id).collect();
         assert_eq!((got, total), (vec![ids[2], ids[1]], 3));
         assert_eq!(store.last_delivery_id().unwrap(), ids[2]);
-    }
-
-    #[test]
-    fn listings_carry_the_newest_delivery() {
-        let (store, id) = store_with_request();
-        let page = crate::store::ListQuery {
-            limit: 10,
-            before_id: None,
-        };
-        let filter = crate::filter::Filter::default();
-        assert_eq!(store.list(&filter, page).unwrap()[0].delivery, None);
-        store.insert_delivery(&delivery(id, None)).unwrap();
-        let ok = ResponseRecord {
-            status: 200,
-            headers: vec![],
-            body: vec![],
-        };
-        store.insert_delivery(&delivery(id, Some(ok))).unwrap();
-        let newest = store.list(&filter, page).unwrap()[0]
-            .delivery
-            .clone()
-            .unwrap();
-        assert_eq!((newest.status, newest.error), (Some(200), None));
-        let again = store.summaries_of(&[id, id + 100]).unwrap();
-        assert_eq!(again.len(), 1);
-        assert_eq!(again[0].delivery.as_ref().unwrap().status, Some(200));
     }
 
     #[test]

@@ -9,36 +9,36 @@
 
 mod browse;
 mod checkpoint;
-mod codec;
 mod deliveries;
-#[cfg(test)]
-mod filter_tests;
-#[cfg(test)]
-pub(crate) mod fixtures;
 mod open;
 mod queries;
 mod relay;
 mod retention;
+mod rows;
 mod schema;
 mod select;
+mod sessions;
 mod spans;
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
+mod wal;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
-pub use browse::{Direction, ScanStep, Scanned};
-pub use checkpoint::{Checkpointer, WalLog};
-pub use codec::{decode_headers, encode_headers};
+pub use browse::{Direction, ScanStep};
+pub use checkpoint::Checkpointer;
 pub use open::default_db_path;
-pub use queries::{ListQuery, SessionRef};
+pub use queries::ListQuery;
 pub use relay::{
-    AnswerMode, Attached, ChannelRecord, ChannelSpec, ConsumerRecord, Inserted, QueueEntry, Queued,
-    StartAt,
+    AnswerMode, ChannelRecord, ChannelSpec, ConsumerRecord, QueueEntry, Queued, StartAt,
 };
-pub use retention::{QUICK_REWRITE_BYTES, Reclaim, Reclaimed};
-pub use select::{SIG_VERDICT_TABLE, Scan, json_path};
+pub use retention::{Reclaim, Reclaimed};
+pub use select::Scan;
 pub use writer::{
-    BatchStats, Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
+    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
     WriterHandle,
 };
 

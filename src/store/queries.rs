@@ -1,18 +1,14 @@
-//! Reads and small writes on a [`Store`]: sessions, listings, single requests.
+//! Reads on a [`Store`]: listings, single requests, counts; and imports
+//! (requests stored in one transaction, outside the capture path).
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::codec::decode_headers;
-use super::deliveries::duration_of;
+use super::rows::{FULL_COLUMNS, REQUESTS, SUMMARY_COLUMNS, duration_of, full_row, summary_row};
 use super::select::Scan;
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Filter, SessionSel};
-use crate::model::{
-    CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary, ResponseRecord,
-    Session, SessionMode, SignatureCheck, Timestamp,
-};
-use crate::sign::Outcome;
+use crate::filter::Filter;
+use crate::model::{CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary};
 
 /// Which page of a listing to read: newest first, at most `limit` rows,
 /// optionally only ids below `before_id` (to page further back).
@@ -24,62 +20,7 @@ pub struct ListQuery {
     pub before_id: Option<i64>,
 }
 
-/// A session as named on the command line, resolved against the store.
-pub type SessionRef = SessionSel;
-
-pub(super) const SUMMARY_COLUMNS: &str = "id, session_id, received_at, method, target, status, body_size, truncated, \
-     content_type, sig_provider, sig_outcome, sig_reason, rejected";
-
-/// Requests with their live checks, if any (a primary-key lookup per row).
-pub(super) const REQUESTS: &str = "requests LEFT JOIN checks ON checks.request_id = requests.id";
-
-/// The columns [`full_row`] reads.
-pub(super) const FULL_COLUMNS: &str = "id, session_id, received_at, method, target, http_version, \
-    remote_addr, headers, body, truncated, status, response_headers, response_body, \
-    sig_provider, sig_outcome, sig_reason, rejected";
-
 impl Store {
-    /// Records the start of a session and returns it.
-    pub fn create_session(
-        &self,
-        mode: SessionMode,
-        url: &str,
-        target: Option<&str>,
-    ) -> Result<Session, StoreError> {
-        let started_at = Timestamp::now();
-        self.conn.execute(
-            "INSERT INTO sessions (started_at, url, mode, target) VALUES (?1, ?2, ?3, ?4)",
-            params![started_at.0, url, mode.as_str(), target],
-        )?;
-        Ok(Session {
-            id: self.conn.last_insert_rowid(),
-            started_at,
-            url: url.to_owned(),
-            mode,
-            target: target.map(str::to_owned),
-        })
-    }
-
-    /// A session by id.
-    pub fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
-        let sql = "SELECT id, started_at, url, mode, target FROM sessions WHERE id = ?1";
-        Ok(self.conn.query_row(sql, [id], session_row).optional()?)
-    }
-
-    /// The newest session, if any.
-    pub fn latest_session(&self) -> Result<Option<Session>, StoreError> {
-        let sql = "SELECT id, started_at, url, mode, target FROM sessions ORDER BY id DESC LIMIT 1";
-        Ok(self.conn.query_row(sql, [], session_row).optional()?)
-    }
-
-    /// Resolves a session selector to an id; `Latest` on an empty store is `None`.
-    pub fn resolve_session(&self, sel: SessionSel) -> Result<Option<i64>, StoreError> {
-        match sel {
-            SessionSel::Id(id) => Ok(Some(id)),
-            SessionSel::Latest => Ok(self.latest_session()?.map(|s| s.id)),
-        }
-    }
-
     /// Requests matching `filter`, newest first, one page at a time. Terms SQL
     /// cannot decide are checked in Rust, and still up to `limit` rows come back.
     pub fn list(
@@ -209,70 +150,41 @@ impl Store {
     }
 }
 
-fn session_row(r: &Row<'_>) -> rusqlite::Result<Session> {
-    Ok(Session {
-        id: r.get(0)?,
-        started_at: Timestamp(r.get(1)?),
-        url: r.get(2)?,
-        mode: SessionMode::parse(&r.get::<_, String>(3)?),
-        target: r.get(4)?,
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ResponseRecord, SessionMode};
+    use crate::store::testing::{delivery, request};
 
-fn summary_row(r: &Row<'_>) -> rusqlite::Result<RequestSummary> {
-    Ok(RequestSummary {
-        id: r.get(0)?,
-        session_id: r.get(1)?,
-        received_at: Timestamp(r.get(2)?),
-        method: r.get(3)?,
-        target: r.get(4)?,
-        status: r.get(5)?,
-        body_size: r.get::<_, i64>(6)?.max(0) as u64,
-        truncated: r.get(7)?,
-        content_type: r.get(8)?,
-        signature: signature_at(r, 9)?,
-        rejected: r.get(12)?,
-        delivery: None,
-    })
-}
-
-/// The signature check in columns `i..i+3` (provider, outcome, reason), if any.
-fn signature_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<SignatureCheck>> {
-    let provider: Option<String> = r.get(i)?;
-    let outcome: Option<String> = r.get(i + 1)?;
-    Ok(
-        match (provider, outcome.as_deref().and_then(Outcome::parse)) {
-            (Some(provider), Some(outcome)) => Some(SignatureCheck {
-                provider,
-                outcome,
-                reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
-            }),
-            _ => None,
-        },
-    )
-}
-
-pub(super) fn full_row(r: &Row<'_>) -> rusqlite::Result<CapturedRequest> {
-    let request = NewRequest {
-        session_id: r.get(1)?,
-        received_at: Timestamp(r.get(2)?),
-        method: r.get(3)?,
-        target: r.get(4)?,
-        http_version: r.get(5)?,
-        remote_addr: r.get(6)?,
-        headers: decode_headers(&r.get::<_, Vec<u8>>(7)?),
-        body: r.get(8)?,
-        truncated: r.get(9)?,
-        response: ResponseRecord {
-            status: r.get(10)?,
-            headers: decode_headers(&r.get::<_, Vec<u8>>(11)?),
-            body: r.get(12)?,
-        },
-        signature: signature_at(r, 13)?,
-        rejected: r.get(16)?,
-    };
-    Ok(CapturedRequest {
-        id: r.get(0)?,
-        request,
-    })
+    #[test]
+    fn listings_carry_the_newest_delivery() {
+        let store = Store::open_in_memory().unwrap();
+        let session = store
+            .create_session(SessionMode::Forward, "http://x", Some("http://app"))
+            .unwrap();
+        let id = store
+            .insert_requests(&[request(session.id, "POST", "/hook", b"{}")])
+            .unwrap()[0];
+        let page = ListQuery {
+            limit: 10,
+            before_id: None,
+        };
+        let filter = Filter::default();
+        assert_eq!(store.list(&filter, page).unwrap()[0].delivery, None);
+        store.insert_delivery(&delivery(id, None)).unwrap();
+        let ok = ResponseRecord {
+            status: 200,
+            headers: vec![],
+            body: vec![],
+        };
+        store.insert_delivery(&delivery(id, Some(ok))).unwrap();
+        let newest = store.list(&filter, page).unwrap()[0]
+            .delivery
+            .clone()
+            .unwrap();
+        assert_eq!((newest.status, newest.error), (Some(200), None));
+        let again = store.summaries_of(&[id, id + 100]).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].delivery.as_ref().unwrap().status, Some(200));
+    }
 }

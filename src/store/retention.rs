@@ -18,7 +18,7 @@ use rusqlite::types::Value;
 use super::select::Scan;
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Cmp, Filter, Term};
+use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::Timestamp;
 
 /// Rows deleted per statement (one short write transaction each).
@@ -54,6 +54,23 @@ pub struct Reclaimed {
 }
 
 impl Store {
+    /// `filter` with `session:latest` replaced by the session it means now,
+    /// and limited to requests stored so far: what `rm` confirms is what it deletes,
+    /// however many requests a listener adds meanwhile.
+    pub fn pinned(&self, filter: &Filter) -> Result<Filter, StoreError> {
+        let latest = self.resolve_session(SessionSel::Latest)?.unwrap_or(-1);
+        let mut terms: Vec<Term> = filter
+            .terms
+            .iter()
+            .map(|t| match t {
+                Term::Session(SessionSel::Latest) => Term::Session(SessionSel::Id(latest)),
+                t => t.clone(),
+            })
+            .collect();
+        terms.push(Term::Id(Cmp::Le, self.last_id()?.unwrap_or(0)));
+        Ok(Filter::of(terms))
+    }
+
     /// How many requests match `filter` (every term).
     pub fn count_matching(&self, filter: &Filter) -> Result<u64, StoreError> {
         if !filter.is_pushable() {
@@ -211,7 +228,7 @@ fn rewrite_wanted(how: Reclaim, data: u64) -> bool {
 mod tests {
     use super::*;
     use crate::model::SessionMode;
-    use crate::store::fixtures::request;
+    use crate::store::testing::request;
 
     /// A file database holding `n` requests of 64 KiB each, all deleted.
     fn emptied(n: usize) -> (tempfile::TempDir, Store) {

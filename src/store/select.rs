@@ -22,10 +22,10 @@
 
 use rusqlite::types::Value;
 
-use super::queries::{FULL_COLUMNS, REQUESTS, full_row};
+use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Cmp, Filter, MatchContext, Pushdown, SessionSel, Term};
+use crate::filter::{Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
 /// The table that holds signature verdicts (the live-checks migration:
@@ -148,22 +148,6 @@ fn like_literal(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The SQLite JSON path of an RFC 6901 pointer, when the translation is exact:
-/// not when a segment is all digits (an array index or a member name? SQLite
-/// must be told which) or holds `"` or `\\` (which its quoted labels cannot carry).
-pub fn json_path(pointer: &str) -> Option<String> {
-    let mut path = String::from("$");
-    for raw in pointer.split('/').skip(1) {
-        let key = raw.replace("~1", "/").replace("~0", "~");
-        let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
-        if numeric || key.is_empty() || key.contains(['"', '\\']) {
-            return None;
-        }
-        path.push_str(&format!(".\"{key}\""));
-    }
-    Some(path)
 }
 
 /// A necessary condition for a `json:` term (Rust still checks it exactly):
@@ -391,22 +375,5 @@ impl Store {
             ids.extend(page.iter().map(|r| r.id));
             scan = scan.past(last);
         }
-    }
-
-    /// `filter` with `session:latest` replaced by the session it means now,
-    /// and limited to requests stored so far: what `rm` confirms is what it deletes,
-    /// however many requests a listener adds meanwhile.
-    pub fn pinned(&self, filter: &Filter) -> Result<Filter, StoreError> {
-        let latest = self.resolve_session(SessionSel::Latest)?.unwrap_or(-1);
-        let mut terms: Vec<Term> = filter
-            .terms
-            .iter()
-            .map(|t| match t {
-                Term::Session(SessionSel::Latest) => Term::Session(SessionSel::Id(latest)),
-                t => t.clone(),
-            })
-            .collect();
-        terms.push(Term::Id(Cmp::Le, self.last_id()?.unwrap_or(0)));
-        Ok(Filter::of(terms))
     }
 }

@@ -29,14 +29,13 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::checkpoint::{self, WalLog};
-use super::codec::encode_headers;
 use super::relay::{self, Attached, Inserted, QueueEntry};
 use super::spans::{OpenSpans, SPAN_IDLE};
+use super::wal::{self, WalLog};
 use super::{StoreError, deliveries, open};
-use crate::filter::path_of;
 use crate::model::{
-    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary, ResponseRecord,
+    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
+    ResponseRecord, encode_headers, path_of,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -447,7 +446,7 @@ fn run(
             commits += 1;
         }
         if wal.restart_asked() {
-            checkpoint::finish_checkpoint(&conn);
+            wal::finish_checkpoint(&conn);
         }
         if let Err(e) = spans.close_idle(&mut conn, SPAN_IDLE) {
             tracing::debug!("could not close an idle span (it stays open): {e}");
@@ -614,7 +613,7 @@ fn write_batch(
         match message {
             Message::Insert(job) => ids.push(match job.attached.as_deref() {
                 None => Inserted::new(insert_one(&tx, &job.request)?),
-                Some(attached) => relay::insert_attached(&tx, &job.request, attached)?,
+                Some(attached) => relay::insert_attached(&tx, &job.request, attached, insert_one)?,
             }),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;

@@ -1,23 +1,29 @@
 //! The interactive inspector: what `hookcap listen` shows on a terminal, and
 //! `hookcap ui`.
 //!
-//! # Structure
+//! # Structure: rooms, lowest first
 //!
-//! - [`app`]: the state ([`app::App`]) and the one place it changes
-//!   ([`app::App::execute_action`]), plus [`app::App::tick`] for what happens
-//!   outside (new requests, the stop signal).
-//! - [`keys`]: key and mouse events → [`app::Action`]s.
-//! - [`render`]: pure draw functions, one per pane, from an `App` to a frame.
-//! - [`event`]: the one event loop, and the guard that always restores the
-//!   terminal (quit, Ctrl-C, error, panic).
-//! - [`source`] and [`list`]: the data side. The list is a bounded window of
-//!   rows fetched page by page with keyset queries, so a database of millions
-//!   of requests opens as fast as an empty one.
-//! - [`detail`] (with the private `doc` and `body` modules, and
-//!   [`deliveries`] for the Deliveries tab): the detail pane's tabs; large
-//!   bodies are formatted only where visible.
-//! - [`replay`]: `r` and `R`, sending in the background and recording each
-//!   attempt as a delivery (the app's side of them is in `app_replay.rs`).
+//! Each room imports only from the rooms below it, and no two files import
+//! each other.
+//!
+//! ```text
+//! tui/            run(): the inspector on a terminal; screen.rs draws an App
+//!                 pane by pane and runs it as the loop's TerminalApp;
+//!                 snapshot_tests.rs with snapshots/
+//!   app/          the state (App, in parts by job) and what changes it:
+//!                 actions, keys, one file per job (navigation, filtering,
+//!                 copying, deleting, replaying, updates, dispatch)
+//!   pane/         each part of the screen: its state, the rows it shows and
+//!                 how it is drawn (top bar, list/, detail/, status lines,
+//!                 overlays), the layout and the colors
+//!   data/         what is read and sent: pages from the store, the live
+//!                 feed, the first count, the arrival rate, replays
+//!   term/         terminal plumbing: the event loop, the guard that restores
+//!                 the terminal, effects (OSC 52 copies), the log sink
+//! ```
+//!
+//! A new key is an [`app::Action`], a line in [`app::keys`] and the job that
+//! carries it out in `app/`; what it shows lives in one pane's folder.
 //!
 //! # Live updates and the capture path
 //!
@@ -31,30 +37,19 @@
 //!
 //! # Safety
 //!
-//! Everything captured is passed through [`crate::render::sanitize`] (or a
+//! Everything captured is passed through [`crate::sanitize::sanitize`] (or a
 //! view built on it) before it reaches a frame; log lines are kept off the
-//! screen by [`log_sink`] while the inspector runs.
+//! screen by [`term::log_sink`] while the inspector runs.
 
 pub mod app;
-mod body;
-pub mod clipboard;
-pub mod deliveries;
-pub mod detail;
-mod doc;
-pub mod event;
-pub mod keys;
-pub mod list;
-pub mod log_sink;
-pub mod rate;
-pub mod render;
-pub mod replay;
-pub mod source;
+pub mod data;
+pub mod pane;
+pub mod screen;
 #[cfg(test)]
-mod testing;
-mod theme;
+mod snapshot_tests;
+pub mod term;
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -63,12 +58,17 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Size;
 use tokio::sync::watch;
 
-use app::{App, AppOptions, Origin};
-use event::{LoopIo, TerminalGuard, TerminalInput};
-pub use replay::Recorder;
-use source::LiveFeed;
+use app::{App, AppOptions};
+use data::count;
+pub use data::replays::Recorder;
+pub use data::source::LiveFeed;
+pub use pane::top_bar::Origin;
+use term::event_loop::{self, LoopIo, TerminalInput};
+use term::guard::TerminalGuard;
+pub use term::log_sink::LogRouter;
+use term::{effect, log_sink};
 
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::Store;
 
 /// How to start the inspector.
@@ -111,9 +111,9 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         relay: opts.relay,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
-    app.expect_total(count_in_background(opts.db));
+    app.live.expect_total(count::in_background(opts.db));
     let result = run_on_terminal(&mut app, started);
-    for line in app.logs.iter().cloned().chain(log_sink::drain()) {
+    for line in app.status.logs.iter().cloned().chain(log_sink::drain()) {
         eprintln!("{}", sanitize(&line));
     }
     result
@@ -124,32 +124,12 @@ fn run_on_terminal(app: &mut App, started: Instant) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut io = LoopIo {
         input: TerminalInput,
-        perform: event::perform,
+        perform: effect::perform,
         logs: log_sink::drain,
         started,
     };
-    let result = event::run_loop(&mut terminal, app, &mut io);
+    let result = event_loop::run_loop(&mut terminal, app, &mut io);
     drop(terminal);
     drop(guard);
     result
-}
-
-/// Counts the requests on a thread of its own (a cold count of a million rows
-/// can take a second, and the first frame should not wait for it).
-fn count_in_background(db: PathBuf) -> mpsc::Receiver<(u64, i64)> {
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("hookcap-count".into())
-        .spawn(
-            move || match Store::open_existing(&db).and_then(|s| s.count_and_last_id()) {
-                Ok(counted) => {
-                    let _ = tx.send(counted);
-                }
-                Err(e) => tracing::warn!("counting requests failed: {e}"),
-            },
-        );
-    if let Err(e) = spawned {
-        tracing::warn!("counting requests failed: {e}");
-    }
-    rx
 }

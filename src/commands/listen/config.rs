@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use hyper::StatusCode;
 
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
 use crate::cli::{
     CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs, ViaArgs,
 };
-use crate::commands::secret;
+use crate::commands::shared::input::{parse_header, read_body_arg};
+use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
-use crate::model::{Header, Timestamp};
+use crate::model::Timestamp;
 use crate::relay::client::ViaConfig;
 use crate::sign::{Checker, Secret};
 use crate::upstream::Target;
@@ -172,22 +172,6 @@ impl ListenConfig {
             via: None,
         })
     }
-
-    /// The listen-mode response shape, if this is `listen`.
-    pub fn shape(&self) -> Option<&ResponseShape> {
-        match &self.answer {
-            Answer::Shape(shape) => Some(shape),
-            Answer::Forward(_) => None,
-        }
-    }
-
-    /// The forward configuration, if this is `forward`.
-    pub fn forward(&self) -> Option<&ForwardConfig> {
-        match &self.answer {
-            Answer::Forward(forward) => Some(forward),
-            Answer::Shape(_) => None,
-        }
-    }
 }
 
 /// The live checks the flags ask for; `--verify` needs a secret.
@@ -233,32 +217,6 @@ fn via(args: &ViaArgs) -> Result<Option<ViaConfig>, CliError> {
     .map_err(CliError::Usage)
 }
 
-/// Parses `Name: value`, checking both parts are valid in HTTP.
-pub fn parse_header(raw: &str) -> Result<Header, CliError> {
-    let bad = |why: &str| CliError::Usage(format!("invalid header {raw:?}: {why}"));
-    let (name, value) = raw
-        .split_once(':')
-        .ok_or_else(|| bad("expected 'Name: value'"))?;
-    let name = name.trim();
-    let value = value.trim();
-    hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("invalid name"))?;
-    hyper::header::HeaderValue::from_str(value).map_err(|_| bad("invalid value"))?;
-    Ok(Header::new(name, value))
-}
-
-/// The `--body` argument: text as given, or `@FILE` read from disk.
-pub fn read_body_arg(arg: Option<&str>) -> Result<Bytes, CliError> {
-    match arg {
-        None => Ok(Bytes::new()),
-        Some(a) => match a.strip_prefix('@') {
-            Some(path) => std::fs::read(path)
-                .map(Bytes::from)
-                .map_err(|e| CliError::Usage(format!("cannot read --body file {path}: {e}"))),
-            None => Ok(Bytes::from(a.to_owned())),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -277,6 +235,22 @@ mod tests {
 
     fn shape(c: &ListenConfig) -> &ResponseShape {
         c.shape().expect("a listen config")
+    }
+
+    impl ListenConfig {
+        fn shape(&self) -> Option<&ResponseShape> {
+            match &self.answer {
+                Answer::Shape(shape) => Some(shape),
+                Answer::Forward(_) => None,
+            }
+        }
+
+        fn forward(&self) -> Option<&ForwardConfig> {
+            match &self.answer {
+                Answer::Forward(forward) => Some(forward),
+                Answer::Shape(_) => None,
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::commands::Context;
 use crate::error::{CliError, Exit};
 use crate::relay::server::channels::edge_guard;
 use crate::relay::token::{check_name, new_token, token_hash};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::sign::ProviderKind;
 use crate::store::{AnswerMode, ChannelSpec, Store};
 

@@ -41,7 +41,7 @@ fn settings(args: &RelayServeArgs) -> Result<Settings, CliError> {
     {
         return Err(CliError::Usage(format!(
             "invalid --public-url {:?}: use https://HOST",
-            crate::render::sanitize(url)
+            crate::sanitize::sanitize(url)
         )));
     }
     Ok(Settings {

@@ -9,7 +9,7 @@ use crate::cli::RelayStatusArgs;
 use crate::commands::Context;
 use crate::error::{CliError, Exit};
 use crate::relay::client::{ChannelUrl, Transport};
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 
 /// Runs `hookcap relay status`.
 pub fn run(args: RelayStatusArgs, _ctx: &Context) -> anyhow::Result<Exit> {

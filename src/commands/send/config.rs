@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use bytes::Bytes;
 
 use crate::cli::{RequestArgs, SendArgs, SignArgs};
-use crate::commands::secret;
+use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::send::load::LoadPlan;
 use crate::send::multipart::parse_form_arg;
@@ -18,9 +18,9 @@ use crate::send::request::{
 use crate::send::retry::RetryPolicy;
 use crate::send::templates::{self, SetOp, Template};
 use crate::send::{
-    BodySpec, BuildError, ClientOptions, Draft, Signer, SystemFresh, WireRequest, expand_url,
-    with_query,
+    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, expand_url, with_query,
 };
+use crate::sign::Signer;
 
 /// What to print and how to exit.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::model::Header;
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::send::load::{Outcome, Progress, RetryEvent};
 use crate::send::retry::GiveUp;
 use crate::send::summary::{Latency, Summary};
@@ -359,7 +359,7 @@ mod tests {
         for _ in 0..3 {
             s.record_response(200, Duration::from_millis(2));
         }
-        s.record_error(crate::send::ErrorKind::Timeout);
+        s.record_error(crate::send::client::ErrorKind::Timeout);
         let mut out = Vec::new();
         write_summary(&mut out, &s, Duration::from_secs(2), 2, &Paint::new(false)).unwrap();
         let text = String::from_utf8(out).unwrap();

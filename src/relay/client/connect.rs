@@ -202,7 +202,7 @@ impl Transport {
 /// Refusals that retrying cannot fix are [`ConnectError::Refused`]; a relay
 /// that is busy or restarting is worth trying again.
 fn refusal(status: u16, text: String) -> ConnectError {
-    let text = crate::render::sanitize(text.lines().next().unwrap_or("")).into_owned();
+    let text = crate::sanitize::sanitize(text.lines().next().unwrap_or("")).into_owned();
     if matches!(status, 400 | 401 | 403 | 404) {
         ConnectError::Refused { status, text }
     } else {

@@ -25,8 +25,6 @@ pub use url::ChannelUrl;
 use crate::capture::{Forwarder, Guard, ResponseShape};
 use crate::store::WriterHandle;
 
-/// The environment variable the token is read from unless `--token-env` says otherwise.
-pub const DEFAULT_TOKEN_ENV: &str = "HOOKCAP_RELAY_TOKEN";
 /// The shortest and longest wait before connecting again.
 const BACKOFF: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(30));
 
@@ -208,7 +206,7 @@ pub async fn run(
         tracing::debug!("relay connection lost: {why}");
         state.send_replace(RelayState::Reconnecting {
             delay,
-            why: crate::render::sanitize(&why).into_owned(),
+            why: crate::sanitize::sanitize(&why).into_owned(),
         });
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}

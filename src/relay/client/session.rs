@@ -34,7 +34,7 @@ use crate::capture::shape;
 use crate::model::{NewRequest, PENDING_STATUS, RelayedFrom, ResponseRecord, head_and_body_sha256};
 use crate::relay::frame::{AnswerFrame, Frame, Hello, RequestFrame};
 use crate::relay::strip_channel;
-use crate::render::sanitize;
+use crate::sanitize::sanitize;
 use crate::store::StoredRelayed;
 
 /// How long the relay has to say hello.

@@ -30,7 +30,7 @@ pub struct UrlError(pub String);
 impl ChannelUrl {
     /// Parses `http(s)://HOST[:PORT][/BASE]/c/NAME`.
     pub fn parse(s: &str) -> Result<Self, UrlError> {
-        let err = || UrlError(crate::render::sanitize(s).into_owned());
+        let err = || UrlError(crate::sanitize::sanitize(s).into_owned());
         let uri: hyper::Uri = s.trim_end_matches('/').parse().map_err(|_| err())?;
         let tls = match uri.scheme_str() {
             Some("https") => true,

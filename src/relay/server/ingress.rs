@@ -197,7 +197,7 @@ fn sendable(mut answer: ResponseRecord) -> ResponseRecord {
 /// The head of a request as parsed: request line and `Name: value` lines.
 fn rebuild_head(r: &NewRequest) -> Vec<u8> {
     let mut head = format!("{} {} {}\r\n", r.method, r.target, r.http_version).into_bytes();
-    head.extend_from_slice(&crate::store::encode_headers(&r.headers));
+    head.extend_from_slice(&crate::model::encode_headers(&r.headers));
     head.extend_from_slice(b"\r\n");
     head
 }

@@ -90,7 +90,7 @@ proptest! {
         beyond in 1i64..10_000_000,
         future in any::<bool>(),
     ) {
-        let tolerance = DEFAULT_TOLERANCE.as_secs() as i64;
+        let tolerance = crate::sign::input::DEFAULT_TOLERANCE.as_secs() as i64;
         let skew = if future { -(tolerance + beyond) } else { tolerance + beyond };
         for kind in ProviderKind::ALL.into_iter().filter(|k| has_timestamp(*k)) {
             let secret = secret_for(kind, &raw);
