@@ -223,7 +223,7 @@ fn spawn_stop_triggers(
 ) {
     let on_signal = stop.clone();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        super::shared::signal::wait_for_signal().await;
         let _ = on_signal.send(true);
     });
     if let Some(limit) = config.timeout {
@@ -232,23 +232,5 @@ fn spawn_stop_triggers(
             timed_out.store(true, Ordering::SeqCst);
             let _ = stop.send(true);
         });
-    }
-}
-
-/// Ctrl-C, SIGTERM, or SIGHUP (the terminal was closed).
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let on = |kind: SignalKind| async move {
-        match signal(kind) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = on(SignalKind::terminate()) => {}
-        _ = on(SignalKind::hangup()) => {}
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::cli::{AnswerChoice, ChannelAddArgs, ChannelCommand, ChannelLsArgs, ChannelNameArgs};
 use crate::commands::Context;
+use crate::commands::shared::input::read_body_arg;
 use crate::error::{CliError, Exit};
 use crate::relay::server::channels::edge_guard;
 use crate::relay::token::{check_name, new_token, token_hash};
@@ -52,14 +53,7 @@ fn spec(args: &ChannelAddArgs) -> Result<ChannelSpec, CliError> {
                 .into(),
         ));
     }
-    let body = match &args.body {
-        None => Vec::new(),
-        Some(b) => match b.strip_prefix('@') {
-            Some(path) => std::fs::read(path)
-                .map_err(|e| CliError::Usage(format!("cannot read --body file {path}: {e}")))?,
-            None => b.clone().into_bytes(),
-        },
-    };
+    let body = read_body_arg(args.body.as_deref())?.to_vec();
     Ok(ChannelSpec {
         name: args.name.clone(),
         answer: match args.answer {

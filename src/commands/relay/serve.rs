@@ -119,7 +119,7 @@ async fn serve(args: RelayServeArgs, settings: Settings, ctx: &Context) -> anyho
     }
 
     tokio::spawn(async move {
-        wait_for_signal().await;
+        crate::commands::shared::signal::wait_for_signal().await;
         let _ = stop.send(true);
     });
     capture::serve_tls(listener, state, stopped, acceptor).await;
@@ -127,22 +127,4 @@ async fn serve(args: RelayServeArgs, settings: Settings, ctx: &Context) -> anyho
     writer.finish().await;
     checkpointer.stop();
     Ok(Exit::Success)
-}
-
-/// Ctrl-C, SIGTERM, or SIGHUP.
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let on = |kind: SignalKind| async move {
-        match signal(kind) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = on(SignalKind::terminate()) => {}
-        _ = on(SignalKind::hangup()) => {}
-    }
 }
