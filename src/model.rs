@@ -521,6 +521,21 @@ impl RelayedFrom {
     }
 }
 
+/// A request head as bytes from its parts: `METHOD TARGET VERSION\r\n`, the
+/// header lines as [`encode_headers`] writes them, and `\r\n`. For most
+/// requests these are exactly the bytes that arrived (the relay checks).
+pub fn head_bytes(method: &str, target: &str, version: &str, encoded_headers: &[u8]) -> Vec<u8> {
+    let line = [method, " ", target, " ", version, "\r\n"];
+    let len = line.iter().map(|s| s.len()).sum::<usize>() + encoded_headers.len() + 2;
+    let mut head = Vec::with_capacity(len);
+    for part in line {
+        head.extend_from_slice(part.as_bytes());
+    }
+    head.extend_from_slice(encoded_headers);
+    head.extend_from_slice(b"\r\n");
+    head
+}
+
 /// SHA-256 of a request's raw head bytes followed by its body: the relay's
 /// proof that bytes arrived unchanged.
 pub fn head_and_body_sha256(raw_head: &[u8], body: &[u8]) -> [u8; 32] {

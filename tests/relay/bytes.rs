@@ -118,6 +118,16 @@ fn binary_hostile_duplicate_chunked_and_gzip_requests_arrive_identical_with_equa
     });
 
     let relay_heads = queued_heads(&relay);
+    let laptop_heads: Vec<Vec<u8>> = {
+        let conn = rusqlite::Connection::open(&client.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT raw_head FROM relayed ORDER BY request_id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
     for (i, case) in cases.iter().enumerate() {
         let id = (i + 1).to_string();
         let laptop = show_json(&client.db, &id);
@@ -134,6 +144,10 @@ fn binary_hostile_duplicate_chunked_and_gzip_requests_arrive_identical_with_equa
         assert_eq!(
             relay_heads[i], sent_head,
             "request {id}: the relay kept the head as sent"
+        );
+        assert_eq!(
+            laptop_heads[i], sent_head,
+            "request {id}: the laptop has the head as sent"
         );
         let expected = hex::encode(
             sha2::Sha256::new()
@@ -165,10 +179,16 @@ fn binary_hostile_duplicate_chunked_and_gzip_requests_arrive_identical_with_equa
 }
 
 /// The raw heads in the relay's queue, by relay id.
+/// The head bytes the relay sends for each queued request: kept as received,
+/// or (when they are exactly that) the request row re-encoded.
 fn queued_heads(relay: &Relay) -> Vec<Vec<u8>> {
     let conn = rusqlite::Connection::open(&relay.db).unwrap();
     let mut stmt = conn
-        .prepare("SELECT raw_head FROM relay_queue ORDER BY request_id")
+        .prepare(
+            "SELECT coalesce(q.raw_head, CAST(r.method || ' ' || r.target || ' ' || r.http_version \
+             || char(13, 10) || r.headers || char(13, 10) AS BLOB)) \
+             FROM relay_queue q JOIN requests r ON r.id = q.request_id ORDER BY q.request_id",
+        )
         .unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()

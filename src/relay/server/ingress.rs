@@ -22,7 +22,7 @@ use crate::capture::service::{self, AnswerBody, Captured, ConnInfo, Verdict};
 use crate::capture::shape;
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp,
-    head_and_body_sha256,
+    encode_headers, head_and_body_sha256, head_bytes,
 };
 use crate::store::{AnswerMode, QueueEntry};
 
@@ -60,18 +60,22 @@ pub async fn handle(
         Counters::bump(&channel.counters.refused);
         return service::store_then_answer(&channel.capture, request, verdict).await;
     }
-    let raw_head = if raw_head.is_empty() {
+    let rebuilt = head_bytes(
+        &request.method,
+        &request.target,
+        &request.http_version,
+        &encode_headers(&request.headers),
+    );
+    if raw_head.is_empty() {
         // The head recorder lost track of this connection: the head as parsed
         // is the closest there is to the bytes.
         tracing::debug!("no recorded head bytes; storing the head as parsed");
-        rebuild_head(&request)
-    } else {
-        raw_head
-    };
+    }
+    let exact = raw_head.is_empty() || raw_head == rebuilt;
     let entry = QueueEntry {
         channel_id: channel.id,
-        sha256: head_and_body_sha256(&raw_head, &request.body),
-        raw_head,
+        sha256: head_and_body_sha256(if exact { &rebuilt } else { &raw_head }, &request.body),
+        raw_head: (!exact).then_some(raw_head),
     };
     match channel.spec.answer {
         AnswerMode::Now => answer_now(relay, &channel, request, entry).await,
@@ -192,14 +196,6 @@ fn sendable(mut answer: ResponseRecord) -> ResponseRecord {
         answer.status = StatusCode::BAD_GATEWAY.as_u16();
     }
     answer
-}
-
-/// The head of a request as parsed: request line and `Name: value` lines.
-fn rebuild_head(r: &NewRequest) -> Vec<u8> {
-    let mut head = format!("{} {} {}\r\n", r.method, r.target, r.http_version).into_bytes();
-    head.extend_from_slice(&crate::model::encode_headers(&r.headers));
-    head.extend_from_slice(b"\r\n");
-    head
 }
 
 /// A small text answer after which the connection is closed (the body, if

@@ -42,13 +42,16 @@ CREATE TABLE relay_consumers (
     PRIMARY KEY (channel_id, name)
 ) WITHOUT ROWID;
 
--- The requests to deliver: the head bytes exactly as received (the request
--- line with the /c/NAME prefix, header lines in order, case and spacing),
--- and the SHA-256 of those bytes followed by the stored body.
+-- The requests to deliver, and the SHA-256 of each one's head bytes exactly
+-- as received (the request line with the /c/NAME prefix, header lines in
+-- order, case and spacing) followed by its stored body. Most heads are
+-- exactly what the request row re-encodes to ("METHOD TARGET VERSION\r\n",
+-- the stored header lines, "\r\n"); only a head that differs (odd spacing,
+-- folded lines) keeps its bytes here, so the queue costs a commit little.
 CREATE TABLE relay_queue (
     request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
     channel_id INTEGER NOT NULL,
-    raw_head   BLOB    NOT NULL,
+    raw_head   BLOB,                      -- NULL: the request row re-encodes to the exact bytes
     sha256     BLOB    NOT NULL
 );
 CREATE INDEX relay_queue_by_channel ON relay_queue(channel_id, request_id);

@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
-use crate::model::{NewRequest, RelayedFrom, Timestamp};
+use crate::model::{NewRequest, RelayedFrom, Timestamp, head_bytes};
 
 /// How a relay's channel answers senders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,8 +131,9 @@ pub struct Queued {
 pub struct QueueEntry {
     /// The channel it arrived on.
     pub channel_id: i64,
-    /// The head bytes as received.
-    pub raw_head: Vec<u8>,
+    /// The head bytes as received, when they differ from what the request
+    /// re-encodes to ([`crate::model::head_bytes`]); `None` when they do not.
+    pub raw_head: Option<Vec<u8>>,
     /// SHA-256 of head and body.
     pub sha256: [u8; 32],
 }
@@ -254,12 +255,22 @@ fn hash_of(bytes: &[u8]) -> [u8; 32] {
     out
 }
 
+/// A queued request; a head stored as NULL is the request row re-encoded.
 fn queued_row(r: &Row<'_>) -> rusqlite::Result<Queued> {
+    let raw_head = match r.get::<_, Option<Vec<u8>>>(3)? {
+        Some(raw) => raw,
+        None => head_bytes(
+            &r.get::<_, String>(6)?,
+            &r.get::<_, String>(7)?,
+            &r.get::<_, String>(8)?,
+            &r.get::<_, Vec<u8>>(9)?,
+        ),
+    };
     Ok(Queued {
         relay_id: r.get(0)?,
         received_at: Timestamp(r.get(1)?),
         peer: r.get(2)?,
-        raw_head: r.get(3)?,
+        raw_head,
         body: r.get(4)?,
         sha256: hash_of(&r.get::<_, Vec<u8>>(5)?),
     })
@@ -404,7 +415,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<Queued>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT q.request_id, r.received_at, r.remote_addr, q.raw_head, r.body, q.sha256 \
+            "SELECT q.request_id, r.received_at, r.remote_addr, q.raw_head, r.body, q.sha256, \
+             r.method, r.target, r.http_version, r.headers \
              FROM relay_queue q JOIN requests r ON r.id = q.request_id \
              WHERE q.channel_id = ?1 AND q.request_id > ?2 ORDER BY q.request_id LIMIT ?3",
         )?;

@@ -29,7 +29,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn entry(channel_id: i64, head: &[u8], body: &[u8]) -> QueueEntry {
     QueueEntry {
         channel_id,
-        raw_head: head.to_vec(),
+        raw_head: Some(head.to_vec()),
         sha256: head_and_body_sha256(head, body),
     }
 }
@@ -122,6 +122,32 @@ fn queued_requests_are_read_after_a_cursor_in_order() {
     assert_eq!(store.backlog(channel.id, 3).unwrap(), 2);
     assert_eq!(store.newest_queued(channel.id).unwrap(), 5);
     assert_eq!(store.queue_counts().unwrap(), [(channel.id, 5, 5)]);
+}
+
+#[test]
+fn a_head_stored_as_null_is_read_back_as_the_request_row_re_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("relay.db");
+    let store = Store::open_or_create(&path).unwrap();
+    let session = store
+        .create_session(SessionMode::Listen, "relay", None)
+        .unwrap();
+    let channel = store
+        .add_channel(&spec("alpha"), &[1; 32])
+        .unwrap()
+        .unwrap();
+    let head = b"POST /c/alpha/x HTTP/1.1\r\nX-Token: Secret-Value\r\n\r\n";
+    runtime().block_on(async {
+        let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+        let r = request(session.id, "POST", "/c/alpha/x", b"b");
+        let mut e = entry(channel.id, head, b"b");
+        e.raw_head = None;
+        handle.insert_queued(r, e).await.unwrap();
+        writer.finish().await;
+    });
+    let queued = store.queued_after(channel.id, 0, 10).unwrap();
+    assert_eq!(queued[0].raw_head, head);
+    assert_eq!(queued[0].sha256, head_and_body_sha256(head, b"b"));
 }
 
 #[test]
