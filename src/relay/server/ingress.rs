@@ -180,7 +180,8 @@ async fn answer_from_app(
 }
 
 /// A consumer's answer made fit to send: its framing fields describe another
-/// connection, so they go (hyper frames the body itself).
+/// connection, so they go (hyper frames the body itself); a status that
+/// cannot be a final answer (1xx, or not a status) becomes `502`.
 fn sendable(mut answer: ResponseRecord) -> ResponseRecord {
     answer.headers.retain(|h| {
         ![
@@ -192,7 +193,7 @@ fn sendable(mut answer: ResponseRecord) -> ResponseRecord {
         .iter()
         .any(|n| h.name.eq_ignore_ascii_case(n))
     });
-    if hyper::StatusCode::from_u16(answer.status).is_err() {
+    if !(200..600).contains(&answer.status) {
         answer.status = StatusCode::BAD_GATEWAY.as_u16();
     }
     answer
@@ -236,13 +237,12 @@ mod tests {
             body: b"ok".to_vec(),
         });
         assert_eq!(answer.headers, [Header::new("X-App", "1")]);
-        assert_eq!(
-            sendable(ResponseRecord {
-                status: 7,
-                ..answer
-            })
-            .status,
-            502
-        );
+        for status in [7, 101, 600] {
+            let odd = ResponseRecord {
+                status,
+                ..answer.clone()
+            };
+            assert_eq!(sendable(odd).status, 502, "{status}");
+        }
     }
 }
