@@ -48,13 +48,18 @@ CREATE TABLE relay_consumers (
 -- exactly what the request row re-encodes to ("METHOD TARGET VERSION\r\n",
 -- the stored header lines, "\r\n"); only a head that differs (odd spacing,
 -- folded lines) keeps its bytes here, so the queue costs a commit little.
+-- One b-tree, clustered by channel: reading a channel after a cursor is a
+-- range, and appending touches one leaf. There is no foreign key (a cascade
+-- would need a second index on request_id): the relay deletes a queue row
+-- with its request (src/store/relay), and reads join requests, so a row
+-- whose request was deleted by other means is skipped, never sent.
 CREATE TABLE relay_queue (
-    request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
     channel_id INTEGER NOT NULL,
-    raw_head   BLOB,                      -- NULL: the request row re-encodes to the exact bytes
-    sha256     BLOB    NOT NULL
-);
-CREATE INDEX relay_queue_by_channel ON relay_queue(channel_id, request_id);
+    request_id INTEGER NOT NULL,           -- requests.id: the relay id
+    raw_head   BLOB,                       -- NULL: the request row re-encodes to the exact bytes
+    sha256     BLOB    NOT NULL,
+    PRIMARY KEY (channel_id, request_id)
+) WITHOUT ROWID;
 
 -- On a laptop: requests that came through a relay, with where from. The
 -- unique index makes a request the relay sends twice (it resends what was

@@ -165,7 +165,7 @@ impl Inserted {
 }
 
 const QUEUE_SQL: &str =
-    "INSERT INTO relay_queue (request_id, channel_id, raw_head, sha256) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO relay_queue (channel_id, request_id, raw_head, sha256) VALUES (?1, ?2, ?3, ?4)";
 const FIND_RELAYED_SQL: &str =
     "SELECT request_id FROM relayed WHERE relay_instance = ?1 AND relay_id = ?2";
 const MARK_SQL: &str = "INSERT INTO relayed (request_id, relay_url, relay_instance, relay_id, \
@@ -183,8 +183,8 @@ pub(super) fn insert_attached(
         Attached::Queue(entry) => {
             let id = insert_one(tx, request)?;
             tx.prepare_cached(QUEUE_SQL)?.execute(params![
-                id,
                 entry.channel_id,
+                id,
                 entry.raw_head,
                 &entry.sha256[..]
             ])?;
@@ -365,10 +365,8 @@ impl Store {
         };
         let deleted = self.trim_queue(channel.id, i64::MAX)?;
         // The newest request may stay (ids are never reused); its queue row goes.
-        self.conn.execute(
-            "DELETE FROM relay_queue WHERE channel_id = ?1",
-            [channel.id],
-        )?;
+        self.conn
+            .execute("DELETE FROM relay_queue WHERE channel_id = ?1", [channel.id])?;
         self.conn
             .execute("DELETE FROM relay_channels WHERE id = ?1", [channel.id])?;
         Ok(Some(deleted))
@@ -486,7 +484,8 @@ impl Store {
     }
 
     /// Deletes a channel's queued requests up to relay id `upto` (never the
-    /// newest request of the database); returns how many went.
+    /// newest request of the database), requests first, then their queue
+    /// rows, a chunk at a time; returns how many went.
     fn trim_queue(&self, channel_id: i64, upto: i64) -> Result<u64, StoreError> {
         let mut deleted = 0;
         loop {
@@ -498,11 +497,35 @@ impl Store {
                 let rows = stmt.query_map(params![channel_id, upto, TRIM_CHUNK], |r| r.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
-            if ids.is_empty() {
+            let Some(&last) = ids.last() else {
                 return Ok(deleted);
-            }
+            };
             deleted += self.delete_ids(&ids)?;
+            self.conn.execute(
+                "DELETE FROM relay_queue WHERE channel_id = ?1 AND request_id <= ?2",
+                params![channel_id, last],
+            )?;
         }
+    }
+
+    /// Deletes the queue rows at the start of a channel whose requests are
+    /// gone (deleted by age); returns how many went.
+    fn drop_stale_queue(&self, channel_id: i64) -> Result<u64, StoreError> {
+        let first_alive: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT q.request_id FROM relay_queue q WHERE q.channel_id = ?1 \
+                 AND EXISTS (SELECT 1 FROM requests r WHERE r.id = q.request_id) \
+                 ORDER BY q.request_id LIMIT 1",
+                [channel_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let n = self.conn.execute(
+            "DELETE FROM relay_queue WHERE channel_id = ?1 AND request_id < ?2",
+            params![channel_id, first_alive.unwrap_or(i64::MAX)],
+        )?;
+        Ok(n as u64)
     }
 
     /// Keeps the newest `keep` queued requests of a channel; returns how many went.
@@ -533,10 +556,16 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        match newest_at {
-            Some(at) => self.delete_received_before(Timestamp(cutoff.0.min(at))),
-            None => Ok(0),
+        let deleted = match newest_at {
+            Some(at) => self.delete_received_before(Timestamp(cutoff.0.min(at)))?,
+            None => 0,
+        };
+        if deleted > 0 {
+            for channel in self.channels()? {
+                self.drop_stale_queue(channel.id)?;
+            }
         }
+        Ok(deleted)
     }
 
     /// Where a request came from, if it came through a relay.

@@ -174,9 +174,11 @@ fn trimming_never_deletes_the_newest_request_so_ids_are_not_reused() {
         .map(|q| q.relay_id)
         .collect();
     assert_eq!(left, [4, 5]);
+    assert_eq!(store.queue_counts().unwrap(), [(channel.id, 2, 5)], "queue rows go too");
     let future = Timestamp(i64::MAX);
     assert_eq!(store.delete_older_keeping_newest(future).unwrap(), 1);
     assert_eq!(store.newest_queued(channel.id).unwrap(), 5);
+    assert_eq!(store.queue_counts().unwrap(), [(channel.id, 1, 5)], "with their requests");
     assert_eq!(store.remove_channel("alpha").unwrap(), Some(0));
     assert_eq!(store.last_id().unwrap(), Some(5), "the newest row stays");
 }
