@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use common::Percentiles;
 use load::Window;
-use procs::{Proc, add_channel, rows, rss_kib};
+use procs::{Proc, add_channel, rows};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -400,7 +400,10 @@ async fn idle_memory(s: &Settings, dir: &tempfile::TempDir) -> (u64, u64) {
         }));
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let figures = (rss_kib(relay.pid()), common::peak_rss_kib(relay.pid()));
+    let figures = (
+        common::rss_kib(relay.pid()),
+        common::peak_rss_kib(relay.pid()),
+    );
     for h in held {
         h.abort();
     }

@@ -161,13 +161,3 @@ pub fn rows(db: &Path) -> u64 {
         .and_then(|c| c.query_row("SELECT count(*) FROM requests", [], |r| r.get::<_, i64>(0)))
         .map_or(0, |n| n as u64)
 }
-
-/// Current resident memory of `pid`, in KiB.
-pub fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}

@@ -365,8 +365,10 @@ impl Store {
         };
         let deleted = self.trim_queue(channel.id, i64::MAX)?;
         // The newest request may stay (ids are never reused); its queue row goes.
-        self.conn
-            .execute("DELETE FROM relay_queue WHERE channel_id = ?1", [channel.id])?;
+        self.conn.execute(
+            "DELETE FROM relay_queue WHERE channel_id = ?1",
+            [channel.id],
+        )?;
         self.conn
             .execute("DELETE FROM relay_channels WHERE id = ?1", [channel.id])?;
         Ok(Some(deleted))

@@ -76,8 +76,11 @@ fn the_instance_id_is_made_once() {
     assert_eq!(store.relay_instance().unwrap(), id);
 }
 
-/// A relay database with one channel and `n` queued requests.
-fn relay_db(n: usize) -> (tempfile::TempDir, Store, ChannelRecord) {
+/// A relay database with one channel, holding what `queue` makes for its
+/// session and channel, queued through the writer.
+fn relay_db_with(
+    queue: impl FnOnce(i64, i64) -> Vec<(NewRequest, QueueEntry)>,
+) -> (tempfile::TempDir, Store, ChannelRecord) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("relay.db");
     let store = Store::open_or_create(&path).unwrap();
@@ -88,22 +91,30 @@ fn relay_db(n: usize) -> (tempfile::TempDir, Store, ChannelRecord) {
         .add_channel(&spec("alpha"), &[1; 32])
         .unwrap()
         .unwrap();
+    let queued = queue(session.id, channel.id);
     runtime().block_on(async {
         let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
-        for i in 0..n {
-            let body = format!("body {i}");
-            let mut r = request(session.id, "POST", "/c/alpha/x", body.as_bytes());
-            r.received_at = Timestamp(1_000 + i as i64);
-            let e = entry(
-                channel.id,
-                b"POST /c/alpha/x HTTP/1.1\r\n\r\n",
-                body.as_bytes(),
-            );
+        for (r, e) in queued {
             handle.insert_queued(r, e).await.unwrap();
         }
         writer.finish().await;
     });
     (dir, store, channel)
+}
+
+/// A relay database with one channel and `n` queued requests.
+fn relay_db(n: usize) -> (tempfile::TempDir, Store, ChannelRecord) {
+    relay_db_with(|session, channel| {
+        (0..n)
+            .map(|i| {
+                let body = format!("body {i}");
+                let mut r = request(session, "POST", "/c/alpha/x", body.as_bytes());
+                r.received_at = Timestamp(1_000 + i as i64);
+                let head = b"POST /c/alpha/x HTTP/1.1\r\n\r\n";
+                (r, entry(channel, head, body.as_bytes()))
+            })
+            .collect()
+    })
 }
 
 #[test]
@@ -126,24 +137,11 @@ fn queued_requests_are_read_after_a_cursor_in_order() {
 
 #[test]
 fn a_head_stored_as_null_is_read_back_as_the_request_row_re_encoded() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("relay.db");
-    let store = Store::open_or_create(&path).unwrap();
-    let session = store
-        .create_session(SessionMode::Listen, "relay", None)
-        .unwrap();
-    let channel = store
-        .add_channel(&spec("alpha"), &[1; 32])
-        .unwrap()
-        .unwrap();
     let head = b"POST /c/alpha/x HTTP/1.1\r\nX-Token: Secret-Value\r\n\r\n";
-    runtime().block_on(async {
-        let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
-        let r = request(session.id, "POST", "/c/alpha/x", b"b");
-        let mut e = entry(channel.id, head, b"b");
+    let (_dir, store, channel) = relay_db_with(|session, channel| {
+        let mut e = entry(channel, head, b"b");
         e.raw_head = None;
-        handle.insert_queued(r, e).await.unwrap();
-        writer.finish().await;
+        vec![(request(session, "POST", "/c/alpha/x", b"b"), e)]
     });
     let queued = store.queued_after(channel.id, 0, 10).unwrap();
     assert_eq!(queued[0].raw_head, head);
@@ -174,11 +172,19 @@ fn trimming_never_deletes_the_newest_request_so_ids_are_not_reused() {
         .map(|q| q.relay_id)
         .collect();
     assert_eq!(left, [4, 5]);
-    assert_eq!(store.queue_counts().unwrap(), [(channel.id, 2, 5)], "queue rows go too");
+    assert_eq!(
+        store.queue_counts().unwrap(),
+        [(channel.id, 2, 5)],
+        "queue rows go too"
+    );
     let future = Timestamp(i64::MAX);
     assert_eq!(store.delete_older_keeping_newest(future).unwrap(), 1);
     assert_eq!(store.newest_queued(channel.id).unwrap(), 5);
-    assert_eq!(store.queue_counts().unwrap(), [(channel.id, 1, 5)], "with their requests");
+    assert_eq!(
+        store.queue_counts().unwrap(),
+        [(channel.id, 1, 5)],
+        "with their requests"
+    );
     assert_eq!(store.remove_channel("alpha").unwrap(), Some(0));
     assert_eq!(store.last_id().unwrap(), Some(5), "the newest row stays");
 }
