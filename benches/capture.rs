@@ -12,6 +12,9 @@
 //!    `BENCH_SECS` seconds, latency measured from each request's scheduled
 //!    time (corrected for coordinated omission).
 //!
+//! `BENCH_RESPOND='provider:stripe => 200'` runs hookcap with that answer rule
+//! (`listen --respond`), to measure the rule engine's cost.
+//!
 //! Each phase is cut into `BENCH_ROUNDS` rounds (default 4) that alternate
 //! between the servers, so noise from the rest of the machine lands on both.
 //! Then each server's peak RSS, and for hookcap a check that every 2xx answer

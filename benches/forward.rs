@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo bench --bench forward                 # the forward figures
-//! cargo bench --bench forward -- --clients    # also: hyper-util vs reqwest as the forward client
+//! cargo bench --bench forward -- --clients    # also: hyper-util's client vs hookcap's own (src/http)
 //! ```
 //!
 //! Load: 1 KiB JSON POSTs over 32 keep-alive connections from a raw-TCP
@@ -621,15 +621,24 @@ async fn open_loop(addr: SocketAddr) -> Run {
 }
 
 /// The forward client choice: the same app loaded through hyper-util's pooled
-/// client and through reqwest, 32 tasks in a closed loop.
+/// client (what `forward` used before) and through hookcap's own client
+/// (`hookcap::http`, what it uses now), 32 tasks in a closed loop.
 async fn compare_clients(app: SocketAddr) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let url: hyper::Uri = format!("http://{app}/hook").parse().expect("uri");
     let body = Bytes::from(body_bytes());
     let hyper_client =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http::<Full<Bytes>>();
-    let reqwest_client = reqwest::Client::builder().build().expect("reqwest");
+    let target = hookcap::outgoing::Target::parse(&format!("http://{app}")).expect("target");
+    let own = std::sync::Arc::new(hookcap::outgoing::Client::new(
+        target,
+        hookcap::outgoing::ConnectOptions::default(),
+    ));
+    let headers = std::sync::Arc::new(vec![
+        hookcap::Header::new("Host", app.to_string()),
+        hookcap::Header::new("Content-Type", "application/json"),
+        hookcap::Header::new("Content-Length", body.len().to_string()),
+    ]);
     println!("forward client choice, {CONNECTIONS} tasks, closed loop, 3 s:");
     let hyper_run = client_loop(|| {
         let req = Request::post(url.clone())
@@ -640,18 +649,28 @@ async fn compare_clients(app: SocketAddr) {
         async move { fut.await.is_ok_and(|r| r.status() == 200) }
     })
     .await;
-    let reqwest_run = client_loop(|| {
-        let fut = reqwest_client
-            .post(url.to_string())
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send();
-        async move { fut.await.is_ok_and(|r| r.status() == 200) }
+    let own_run = client_loop(|| {
+        let (own, headers, body) = (own.clone(), headers.clone(), body.clone());
+        async move {
+            let request = hookcap::outgoing::Request {
+                method: "POST",
+                target: "/hook",
+                headers: &headers,
+                body: &body,
+            };
+            let Ok(mut answer) = own.send(&request).await else {
+                return false;
+            };
+            while let Ok(Some(_)) = answer.body.chunk().await {}
+            let ok = answer.head.status == 200 && answer.body.is_done();
+            own.recycle(answer.body);
+            ok
+        }
     })
     .await;
-    for (name, r) in [("hyper-util", hyper_run), ("reqwest", reqwest_run)] {
+    for (name, r) in [("hyper-util", hyper_run), ("hookcap::http", own_run)] {
         println!(
-            "  {name:10} {:>9.0} req/s   p50 {:.3} ms   failures {}",
+            "  {name:13} {:>9.0} req/s   p50 {:.3} ms   failures {}",
             r.rate(),
             r.percentile(0.5),
             r.failures

@@ -36,6 +36,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until requests matching a filter are captured (for CI)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
+            [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -46,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;listen' {
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep only the newest N requests in the database, deleting older ones as new ones arrive')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind; the default is loopback only, never all interfaces unless asked')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
@@ -54,10 +57,20 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Response header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long after storing before answering (e.g. 250ms, 2s)')
+            [CompletionResult]::new('--respond', '--respond', [CompletionResultType]::ParameterName, 'Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. ''provider:stripe => 503 Retry-After:2, 200'' (see docs/rules.md)')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the rules'' rates (p=0.2), so a run can be repeated')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
-            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time')
-            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a client whose body stalls this long (stored truncated, answered 408)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]')
+            [CompletionResult]::new('--max-inflight-body', '--max-inflight-body', [CompletionResultType]::ParameterName, 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Verify each request''s signature (auto, github, stripe, …) and store the verdict')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With --verify: largest accepted age (or future skew) of a signed timestamp')
+            [CompletionResult]::new('--require-token', '--require-token', [CompletionResultType]::ParameterName, 'Answer 401 to requests whose --token-header is not this token (still stored)')
+            [CompletionResult]::new('--token-header', '--token-header', [CompletionResultType]::ParameterName, 'The header --require-token reads')
+            [CompletionResult]::new('--allow-ip', '--allow-ip', [CompletionResultType]::ParameterName, 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
@@ -65,14 +78,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
-            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With --verify: largest accepted age (or future skew) of a signed timestamp')
-            [CompletionResult]::new('--require-token', '--require-token', [CompletionResultType]::ParameterName, 'Answer 401 to requests whose --token-header is not this token (still stored)')
-            [CompletionResult]::new('--token-header', '--token-header', [CompletionResultType]::ParameterName, 'The header --require-token reads')
-            [CompletionResult]::new('--allow-ip', '--allow-ip', [CompletionResultType]::ParameterName, 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)')
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)')
-            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep only the newest N requests in the database, deleting older ones as new ones arrive')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'Also pull this relay channel (https://HOST/c/NAME) into the listener')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'With --via: the environment variable holding the channel''s token')
             [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]')
@@ -95,9 +103,16 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
-            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time')
-            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a client whose body stalls this long (stored truncated, answered 408)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]')
+            [CompletionResult]::new('--max-inflight-body', '--max-inflight-body', [CompletionResultType]::ParameterName, 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Verify each request''s signature (auto, github, stripe, …) and store the verdict')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With --verify: largest accepted age (or future skew) of a signed timestamp')
+            [CompletionResult]::new('--require-token', '--require-token', [CompletionResultType]::ParameterName, 'Answer 401 to requests whose --token-header is not this token (still stored)')
+            [CompletionResult]::new('--token-header', '--token-header', [CompletionResultType]::ParameterName, 'The header --require-token reads')
+            [CompletionResult]::new('--allow-ip', '--allow-ip', [CompletionResultType]::ParameterName, 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
@@ -105,10 +120,6 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
-            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With --verify: largest accepted age (or future skew) of a signed timestamp')
-            [CompletionResult]::new('--require-token', '--require-token', [CompletionResultType]::ParameterName, 'Answer 401 to requests whose --token-header is not this token (still stored)')
-            [CompletionResult]::new('--token-header', '--token-header', [CompletionResultType]::ParameterName, 'The header --require-token reads')
-            [CompletionResult]::new('--allow-ip', '--allow-ip', [CompletionResultType]::ParameterName, 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)')
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)')
@@ -120,6 +131,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--preserve-host', '--preserve-host', [CompletionResultType]::ParameterName, 'Pass the sender''s Host header on instead of the target''s')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification of an https:// target (self-signed dev certs)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification of an https:// target (self-signed dev certs)')
             [CompletionResult]::new('--no-tui', '--no-tui', [CompletionResultType]::ParameterName, 'Print one line per request instead of the interactive view')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON events (implies --no-tui)')
             [CompletionResult]::new('--reject-invalid', '--reject-invalid', [CompletionResultType]::ParameterName, 'With --verify: answer 401 to invalid or unsigned requests (still stored)')
@@ -130,15 +143,17 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;replay' {
-            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only this method (case-insensitive)')
-            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session: a session id, or ''latest''')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header ''Name: value'' (repeatable)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Replace the body: text, or @FILE to read a file')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones')
+            [CompletionResult]::new('--times', '--times', [CompletionResultType]::ParameterName, 'Send each request this many times')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an attempt that has not been answered in full after this long')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only this method (case-insensitive)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session: a session id, or ''latest''')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests since a duration ago (10m, 2h) or a time (''2026-01-02 15:04'' local, or with a zone)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
@@ -146,8 +161,6 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
-            [CompletionResult]::new('--times', '--times', [CompletionResultType]::ParameterName, 'Send each request this many times')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an attempt that has not been answered in full after this long')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Send every request the filter terms (and flags) match, oldest first')
@@ -160,12 +173,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;ls' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most this many requests')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many requests')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only this method (case-insensitive)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session: a session id, or ''latest''')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most this many requests')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many requests')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests since a duration ago (10m, 2h) or a time (''2026-01-02 15:04'' local, or with a zone)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON, one object per request')
@@ -201,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many matching requests to wait for')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many matching requests to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long and exit 1')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--new', '--new', [CompletionResultType]::ParameterName, 'Count only requests stored after `wait` started (default: the whole latest session)')
@@ -235,6 +249,36 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcap;deliveries' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'With a secret: the signature scheme (auto detects it from the headers)')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'With a secret: largest accepted age of a signed timestamp, at capture time')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
+            [CompletionResult]::new('--sig-header', '--sig-header', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the header carrying the signature')
+            [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 when any verdict fails (for CI)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON, one object per delivery')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;diff' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the differences as one JSON document')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcap;rm' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
@@ -261,6 +305,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
         }
         'hookcap;verify' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Largest accepted age (or future skew) of a signed timestamp')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)')
+            [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'The body as your framework saw it, to explain body mismatches')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (one trailing newline is ignored)')
@@ -268,9 +315,6 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): the hash algorithm')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): how the MAC is written')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)')
-            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Largest accepted age (or future skew) of a signed timestamp')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)')
-            [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'The body as your framework saw it, to explain body mismatches')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Measure timestamps against the wall clock instead of the capture time')
@@ -339,8 +383,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The PEM private key of --tls-cert')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public base URL senders and laptops use (printed in channel URLs)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
-            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time')
-            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a client whose body stalls this long (stored truncated, answered 408)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]')
+            [CompletionResult]::new('--max-inflight-body', '--max-inflight-body', [CompletionResultType]::ParameterName, 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Each channel''s rate limit: N/s, N/m or N/h; more get 429 with Retry-After (off: none)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep at most N requests per channel, deleting the oldest')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Delete requests older than this (e.g. 7d, 12h), delivered or not; 0 keeps them')
@@ -502,6 +549,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until requests matching a filter are captured (for CI)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write captured requests as HAR, NDJSON, curl or HTTPie commands')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add requests from a HAR or NDJSON file, as a new session')
+            [CompletionResult]::new('deliveries', 'deliveries', [CompletionResultType]::ParameterValue, 'Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender''s retries')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captured requests (or one with a HAR entry): request line, headers, body, signature')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete captured requests by id, or all that match a filter')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
@@ -536,6 +585,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;import' {
+            break
+        }
+        'hookcap;help;deliveries' {
+            break
+        }
+        'hookcap;help;diff' {
             break
         }
         'hookcap;help;rm' {

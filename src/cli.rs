@@ -26,15 +26,20 @@ Filter terms (all must match; quote a term with spaces for the shell):
   method:POST                      method, any case
   path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
   status:2xx  status:401           the status hookcap answered
+  delivery:5xx  delivery:error     the newest forward/replay: its status, error or none
   header:X-GitHub-Event            header present (name in any case)
   header:X-GitHub-Event=push       a value of it matches a glob
   body:TEXT                        body contains TEXT (bytes, case-sensitive)
   json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
   json:/pull_request/id            JSON body: pointer exists
   sig:valid|invalid|unsigned       signature verdict
-  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  since:10m  since:'2026-01-02 15:04'   received at or after (local time; Z for UTC)
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
+  provider:github                  webhook provider detected at capture
+  event:pull_request.*             webhook event (glob)
+  delivery:ID                      the provider's delivery id (a value not status-shaped)
+  attempt:>1  dup                  retries of a delivery / repeats after a 2xx
   via:*  via:*/c/github            came through a relay (listen --via), by channel URL
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
@@ -116,6 +121,12 @@ pub enum Command {
     /// Add requests from a HAR or NDJSON file, as a new session
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Group webhooks into deliveries: attempts, answers, backoff, and verdicts on the sender's retries
+    #[command(after_help = DELIVERIES_EXAMPLES)]
+    Deliveries(DeliveriesArgs),
+    /// Compare two captured requests (or one with a HAR entry): request line, headers, body, signature
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Delete captured requests by id, or all that match a filter
     #[command(after_help = RM_EXAMPLES)]
     Rm(RmArgs),
@@ -141,20 +152,31 @@ Examples:
   hookcap listen                              capture on http://127.0.0.1:4665
   hookcap listen --port 0 --no-tui            headless, any free port
   hookcap listen --status 500 --delay 2s      test how the sender retries
+  hookcap listen --respond 'provider:stripe => 503 Retry-After:2, 200'   fail once per delivery
+  hookcap listen --respond 'json:/type=url_verification => 200 {{json:/challenge}}'   Slack's challenge
+  hookcap listen --respond 'path:/flaky => p=0.2 drop' --seed 7   drop a fifth of them
+  hookcap listen --rules answers.toml         rules from a file (docs/rules.md)
   hookcap listen --body '{\"ok\":true}' --header 'Content-Type: application/json'
   hookcap listen --exit-after 1 --timeout 30s --json   wait for one webhook in CI
   hookcap listen --exit-after 1 --match 'json:/action=opened'   stop at the first match
   hookcap listen --keep 1000                  keep only the newest 1000 requests
   hookcap listen --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
   hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
+  hookcap listen --max-body 1MiB --body-timeout 10s --max-connections 500   tighter limits
+  hookcap listen --drain-timeout 30s          on Ctrl-C, give slow uploads 30s to finish
   hookcap listen --via https://hooks.example.com/c/github   also pull a relay channel (token in
-                                              HOOKCAP_RELAY_TOKEN; see `hookcap relay --help`)";
+                                              HOOKCAP_RELAY_TOKEN; see `hookcap relay --help`)
+
+Exit codes: 0 stopped (Ctrl-C, SIGTERM, --exit-after), 1 could not start (e.g. the port
+is taken), 2 usage or unusable database, 3 stdout was closed (e.g. `| head -1`),
+124 --timeout before --exit-after.";
 
 const FORWARD_EXAMPLES: &str = "\
 Examples:
   hookcap forward 3000                        capture on :4665, pass on to localhost:3000
   hookcap forward http://localhost:8000/api   a base path is prefixed: /hook -> /api/hook
   hookcap forward :3000 --preserve-host       the app sees the Host the sender used
+  hookcap forward https://localhost:8443 -k   an https app with a self-signed certificate
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
   hookcap forward 3000 --via https://hooks.example.com/c/github   real webhooks from a relay
@@ -193,6 +215,7 @@ Examples:
   hookcap wait                                  one request in the latest session
   hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
   hookcap wait method:POST --count 3 --new      three more POSTs from now on
+  hookcap wait path:/stripe --session any       in any session (listen and forward share a database)
 
 Exits 0 once --count requests match (printing them), 1 on timeout.",
     filter_help!()
@@ -207,6 +230,32 @@ Examples:
   hookcap export 'path:/stripe*' --format httpie -o replay.sh",
     filter_help!()
 );
+
+const DELIVERIES_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  hookcap deliveries                          every delivery, one line each
+  hookcap deliveries provider:stripe session:latest --strict   exit 1 if a verdict fails (CI)
+  hookcap deliveries 'event:pull_request.*' --json | jq .verdicts
+  hookcap deliveries --secret-env STRIPE_WEBHOOK_SECRET   also check each attempt's signature
+
+Requests with the same provider and delivery id are attempts of one delivery.
+Verdicts: no retry after a 2xx (duplicate), Retry-After honoured, body identical,
+and with a secret: signature valid on each attempt and timestamp refreshed.
+Exit status: 0, or with --strict 1 when any verdict fails.",
+    filter_help!()
+);
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  hookcap diff 12 13                  two captured requests (any sessions)
+  hookcap diff last 12 --json         for scripts
+  hookcap diff 12 hooks.har#3         against entry 3 (from 1) of a HAR file
+
+Headers are compared in order and case (added, removed, changed, moved);
+JSON bodies by pointer, forms by field, text by line, binary by size and hash.
+The signature line says which signed parts differ.
+Exit status: 0 when the requests are the same, 1 when they differ.";
 
 const IMPORT_EXAMPLES: &str = "\
 Examples:
@@ -244,7 +293,7 @@ Examples:
   hookcap ui --db ./ci.db --follow             keep the newest request selected
 
 Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
-y copy body, d delete, ? every key, q quit.",
+y copy body, d delete, r replay, v check the signature, ? every key, q quit.",
     filter_help!()
 );
 
@@ -286,6 +335,15 @@ pub struct ResponseArgs {
     /// Wait this long after storing before answering (e.g. 250ms, 2s)
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub delay: Option<Duration>,
+    /// Answer requests matching FILTER with ANSWER (repeatable, first match wins; the flags above answer the rest), e.g. 'provider:stripe => 503 Retry-After:2, 200' (see docs/rules.md)
+    #[arg(long = "respond", value_name = "FILTER => ANSWER")]
+    pub respond: Vec<String>,
+    /// Answer rules from a TOML file, checked after the --respond rules (see docs/rules.md)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Seed for the rules' rates (p=0.2), so a run can be repeated
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// Size limits for captured requests.
@@ -295,12 +353,21 @@ pub struct LimitArgs {
     /// Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated
     #[arg(long, default_value = "16MiB", value_name = "SIZE")]
     pub max_body: bytesize::ByteSize,
-    /// Disconnect a client that has not sent a complete request head within this time
+    /// Disconnect a client that has not sent a complete request head within this time (in total, however it drips)
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub header_timeout: Duration,
-    /// Cut off a client whose body stalls this long (stored truncated, answered 408)
+    /// Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub body_timeout: Duration,
+    /// Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)
+    #[arg(long, default_value = "256MiB", value_name = "SIZE")]
+    pub max_inflight_body: bytesize::ByteSize,
+    /// On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub drain_timeout: Duration,
 }
 
 /// How to print captured requests.
@@ -318,6 +385,9 @@ pub struct OutputArgs {
 /// `hookcap listen`.
 #[derive(Debug, Clone, Args)]
 pub struct ListenArgs {
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
     /// Where to listen.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -336,9 +406,6 @@ pub struct ListenArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
-    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
-    #[arg(long, value_name = "N")]
-    pub keep: Option<u64>,
     /// Pulling a relay channel.
     #[command(flatten)]
     pub via: ViaArgs,
@@ -367,12 +434,15 @@ pub struct StopArgs {
 /// `hookcap forward`.
 #[derive(Debug, Clone, Args)]
 pub struct ForwardArgs {
-    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base
+    /// The app: a port (3000), :3000, or a URL like http://localhost:3000/base or https://app.test
     #[arg(value_name = "TARGET")]
     pub target: String,
     /// Pass the sender's Host header on instead of the target's
     #[arg(long)]
     pub preserve_host: bool,
+    /// Skip TLS certificate verification of an https:// target (self-signed dev certs)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// How long the app may take to answer in full before the sender gets 504
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub upstream_timeout: Duration,
@@ -405,9 +475,6 @@ pub struct ReplayArgs {
     /// Send every request the filter terms (and flags) match, oldest first
     #[arg(long)]
     pub all: bool,
-    /// Filters as flags for --all (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
@@ -423,12 +490,6 @@ pub struct ReplayArgs {
     /// Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub resign: Option<crate::sign::ProviderKind>,
-    /// Where the --resign secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme, for --resign hmac.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Send each request this many times
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub times: u32,
@@ -438,6 +499,15 @@ pub struct ReplayArgs {
     /// Print one JSON object per attempt (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags for --all (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Where the --resign secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme, for --resign hmac.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// Filters shared by the commands that pick requests.
@@ -453,7 +523,7 @@ pub struct FilterArgs {
     /// Only this session: a session id, or 'latest'
     #[arg(long, value_name = "ID|latest")]
     pub session: Option<String>,
-    /// Only requests since a duration ago (10m, 2h) or an RFC 3339 time
+    /// Only requests since a duration ago (10m, 2h) or a time ('2026-01-02 15:04' local, or with a zone)
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
 }
@@ -472,15 +542,15 @@ pub struct LsArgs {
     /// Filter terms.
     #[command(flatten)]
     pub terms: TermArgs,
-    /// Filters as flags (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Show at most this many requests
     #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
     pub limit: u32,
     /// Print NDJSON, one object per request
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// `hookcap show`.
@@ -523,6 +593,9 @@ pub struct WaitArgs {
     /// Count only requests stored after `wait` started (default: the whole latest session)
     #[arg(long)]
     pub new: bool,
+    /// Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]
+    #[arg(long, value_name = "any|latest|ID")]
+    pub session: Option<String>,
     /// Print each matching request as a `show --json` document (NDJSON)
     #[arg(long)]
     pub json: bool,
@@ -546,6 +619,46 @@ pub struct ExportArgs {
     /// With --url, scripts keep each request's own Host header instead of the destination's (as replay --to sets it)
     #[arg(long, requires = "url")]
     pub preserve_host: bool,
+}
+
+/// `hookcap deliveries`.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveriesArgs {
+    /// Filter terms: the deliveries of the matching requests are shown, with all their attempts.
+    #[command(flatten)]
+    pub terms: TermArgs,
+    /// Exit 1 when any verdict fails (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print NDJSON, one object per delivery
+    #[arg(long)]
+    pub json: bool,
+    /// With a secret: the signature scheme (auto detects it from the headers)
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub provider: ProviderChoice,
+    /// With a secret: largest accepted age of a signed timestamp, at capture time
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
+    /// A secret checks each attempt's signature and timestamp.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
+}
+
+/// `hookcap diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// A request id, 'last', or FILE.har#N (entry N, from 1)
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Print the differences as one JSON document
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `hookcap import`.
@@ -649,12 +762,6 @@ pub struct CheckArgs {
     /// Verify each request's signature (auto, github, stripe, …) and store the verdict
     #[arg(long, value_name = "PROVIDER")]
     pub verify: Option<ProviderChoice>,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// With --verify: largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -675,6 +782,12 @@ pub struct CheckArgs {
     /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
     #[arg(long, value_name = "CIDR")]
     pub allow_ip: Vec<crate::capture::Cidr>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// A provider name, or `auto` to detect it from the headers.
@@ -706,12 +819,6 @@ pub struct VerifyArgs {
     /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -727,6 +834,12 @@ pub struct VerifyArgs {
     /// Print the verdict as one JSON document
     #[arg(long)]
     pub json: bool,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 const SEND_EXAMPLES: &str = "\
@@ -844,6 +957,7 @@ pub struct SignArgs {
 
 /// `hookcap send`: how requests travel.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Skip TLS certificate verification (self-signed test servers)
     #[arg(short = 'k', long)]
@@ -861,6 +975,7 @@ pub struct TransferArgs {
 
 /// `hookcap send`: load.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Load")]
 pub struct LoadArgs {
     /// Send the request N times (each with a fresh delivery id and signature) and print a summary
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -872,6 +987,7 @@ pub struct LoadArgs {
 
 /// `hookcap send`: output.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct SendOutputArgs {
     /// Also print the response headers
     #[arg(short = 'i', long)]

@@ -12,8 +12,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, NewRequest, RelayedFrom,
-    RequestSummary, ResponseRecord, SignatureCheck, Timestamp, path_of,
+    AnswerUsed, CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, HookFacts,
+    NewRequest, RelayedFrom, RequestSummary, ResponseRecord, SignatureCheck, Timestamp, path_of,
 };
 
 /// A document that cannot be turned back into bytes.
@@ -220,6 +220,11 @@ pub struct RequestDoc {
     pub signature: Option<SignatureDoc>,
     /// Why a guard rejected it, if one did.
     pub rejected: Option<String>,
+    /// What it is as a webhook (provider, event, delivery, attempt) and the
+    /// rule that answered it; absent when none of that is known. Written,
+    /// never read back: an import detects it again.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookDoc>,
     /// Where it came from, when it came through a relay (`listen --via`).
     #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub via: Option<ViaDoc>,
@@ -261,10 +266,17 @@ impl ViaDoc {
 }
 
 impl RequestDoc {
+    /// This document with what is known about the request as a webhook.
+    pub fn with_hook(self, facts: Option<&HookFacts>) -> Self {
+        Self {
+            hook: facts.and_then(HookDoc::of),
+            ..self
+        }
+    }
+
     /// This document with where the request came from, if it came through a relay.
-    pub fn with_via(mut self, via: Option<ViaDoc>) -> Self {
-        self.via = via;
-        self
+    pub fn with_via(self, via: Option<ViaDoc>) -> Self {
+        Self { via, ..self }
     }
 
     /// The document of a stored request and its deliveries.
@@ -294,6 +306,7 @@ impl RequestDoc {
             deliveries: Vec::new(),
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
+            hook: None,
             via: None,
         }
     }
@@ -317,6 +330,65 @@ impl RequestDoc {
             response: self.response.to_record()?,
             signature: self.signature.as_ref().and_then(SignatureDoc::to_check),
             rejected: self.rejected.clone(),
+        })
+    }
+}
+
+/// What a request is as a webhook, as JSON (`show --json`, `ls --json`,
+/// NDJSON and HAR exports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HookDoc {
+    /// `github`, `stripe`, …, or `generic`; null when only a rule is known.
+    pub provider: Option<String>,
+    /// The event, e.g. `pull_request.opened`.
+    pub event: Option<String>,
+    /// The provider's delivery id.
+    pub delivery: Option<String>,
+    /// The provider's retry marker, e.g. `retry 1 (http_timeout)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<String>,
+    /// Its place among the delivery's attempts, when it has a delivery id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<AttemptDoc>,
+    /// The `--respond` rule that answered it, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<AnswerUsed>,
+}
+
+/// A request's place among the attempts of its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AttemptDoc {
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// How many attempts are stored.
+    pub of: u32,
+    /// Milliseconds since the previous attempt; null for the first.
+    pub since_previous_ms: Option<u64>,
+    /// True when an earlier attempt was answered 2xx.
+    pub dup: bool,
+}
+
+impl HookDoc {
+    /// The document of a request's webhook facts, if there are any.
+    pub fn of(f: &HookFacts) -> Option<Self> {
+        if f.identity.is_none() && f.answer.is_none() {
+            return None;
+        }
+        let id = f.identity.as_ref();
+        Some(Self {
+            provider: id.map(|i| i.provider.clone()),
+            event: id.and_then(|i| i.event.clone()),
+            delivery: id.and_then(|i| i.delivery.clone()),
+            retry: id.and_then(|i| i.retry.clone()),
+            attempt: f.attempt.map(|a| AttemptDoc {
+                number: a.number,
+                of: a.of,
+                since_previous_ms: a
+                    .since_previous
+                    .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                dup: a.dup,
+            }),
+            answered_by: f.answer.clone(),
         })
     }
 }
@@ -423,9 +495,20 @@ pub struct SummaryDoc<'a> {
     pub signature: Option<SignatureDoc>,
     /// Why a guard rejected it, if one did.
     pub rejected: Option<&'a str>,
+    /// What it is as a webhook, if known (see [`HookDoc`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookDoc>,
 }
 
 impl<'a> SummaryDoc<'a> {
+    /// This line with what is known about the request as a webhook.
+    pub fn with_hook(self, facts: Option<&HookFacts>) -> Self {
+        Self {
+            hook: facts.and_then(HookDoc::of),
+            ..self
+        }
+    }
+
     /// The document of a listing row.
     pub fn of(s: &'a RequestSummary) -> Self {
         Self {
@@ -442,6 +525,7 @@ impl<'a> SummaryDoc<'a> {
             delivery: s.delivery.as_ref().map(DeliveryBriefDoc::of),
             signature: s.signature.as_ref().map(SignatureDoc::of),
             rejected: s.rejected.as_deref(),
+            hook: None,
         }
     }
 }

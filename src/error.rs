@@ -2,9 +2,10 @@
 //!
 //! | code | meaning |
 //! |------|---------|
-//! | 0    | success (also: stdout closed early, e.g. piped into `head`) |
+//! | 0    | success (also: stdout closed early, e.g. `ls` piped into `head`) |
 //! | 1    | a negative answer: unknown id, nothing matched, `wait` timed out, a failure while running |
 //! | 2    | usage error: bad arguments or filter terms, or a database file hookcap cannot use |
+//! | 3    | `listen`/`forward` stopped because its stdout was closed (e.g. piped into `head -1`) |
 //! | 124  | `listen --timeout` ran out before `--exit-after` was reached |
 //!
 //! Library modules return `thiserror` errors; commands add context with
@@ -22,6 +23,9 @@ pub enum Exit {
     Negative,
     /// A deadline passed first: exit 124, like `timeout(1)`.
     TimedOut,
+    /// A listener stopped because its stdout was closed (its reader went
+    /// away): exit 3. Everything it answered is stored.
+    OutputClosed,
 }
 
 impl Exit {
@@ -31,6 +35,7 @@ impl Exit {
             Self::Success => 0,
             Self::Negative => 1,
             Self::TimedOut => 124,
+            Self::OutputClosed => 3,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! (`ls`, `show`, the TUI, `wait`). The capture path never waits on a reader.
 //! In forward mode the capture path also passes each stored request on to
 //! the app and records the app's answer as a delivery through the same
-//! writer; `replay` sends stored requests again.
+//! writer; `replay` sends stored requests again. Everything sent to
+//! another server goes through `http`.
 //!
 //! Every room is private to the crate; the few names below are public because
 //! the binary, the integration tests and the benches use them. Keeping the rest
@@ -14,21 +15,24 @@
 
 pub(crate) mod capture;
 pub(crate) mod cli;
+pub(crate) mod clock;
 pub(crate) mod commands;
+pub(crate) mod diff;
 pub(crate) mod document;
 pub(crate) mod error;
 pub(crate) mod export;
 pub(crate) mod filter;
+pub(crate) mod http;
 pub(crate) mod model;
 pub(crate) mod relay;
 pub(crate) mod render;
 pub(crate) mod replay;
+pub(crate) mod rules;
 pub(crate) mod sanitize;
 pub(crate) mod send;
 pub(crate) mod sign;
 pub(crate) mod store;
 pub(crate) mod tui;
-pub(crate) mod upstream;
 
 // What the binary needs: parse, dispatch, map the outcome to an exit code.
 pub use cli::Cli;
@@ -42,6 +46,11 @@ pub use tui::LogRouter;
 pub use model::{CapturedRequest, Header, NewRequest, ResponseRecord, SessionMode, Timestamp};
 pub use sign::{Algo, Encoding, HmacSpec, ProviderKind, Secret, SignInput, provider};
 pub use store::{Checkpointer, GroupCommitWriter, Store, WriterHandle};
+
+/// hookcap's outgoing HTTP client, for the forward bench's client comparison.
+pub mod outgoing {
+    pub use crate::http::{Client, ConnectOptions, Request, Target};
+}
 
 /// The inspector's state and drawing without a terminal, for
 /// `cargo bench --bench tui` and the key-table test.

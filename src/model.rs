@@ -4,11 +4,15 @@
 //!
 //! These types carry bytes exactly as they crossed the wire. Nothing here is
 //! sanitized: terminal output goes through [`crate::sanitize::sanitize`], JSON output
-//! through `serde_json`, and the store keeps the raw bytes.
+//! through [`crate::sanitize::json`], and the store keeps the raw bytes.
+
+mod form;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
+
+pub use form::parse_form;
 
 /// A point in time as microseconds since the Unix epoch, UTC.
 ///
@@ -138,6 +142,28 @@ pub fn decode_headers(mut raw: &[u8]) -> Vec<Header> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Sets a field in an ordered header list in place: the first field named
+/// like `field` (any case) takes its value and keeps its position and case,
+/// later ones go; a new name is appended. How a replay's `-H`, a re-signed
+/// signature and a forwarded `Host` are set, so none of them moves or repeats.
+pub fn set_header(headers: &mut Vec<Header>, field: Header) {
+    let mut seen = false;
+    headers.retain_mut(|h| {
+        if !h.name.eq_ignore_ascii_case(&field.name) {
+            return true;
+        }
+        if seen {
+            return false;
+        }
+        seen = true;
+        h.value.clone_from(&field.value);
+        true
+    });
+    if !seen {
+        headers.push(field);
+    }
 }
 
 /// What hookcap answered to a captured request.
@@ -490,6 +516,92 @@ impl DeliveryBrief {
             error: d.error.clone(),
         }
     }
+}
+
+/// What a request is as a webhook, as far as its headers and body tell:
+/// who sent it, what happened, and which delivery it belongs to. Found at
+/// capture time by `sign::identity` and stored next to the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HookIdentity {
+    /// The sender: `github`, `gitlab`, `stripe`, `slack`, `shopify`,
+    /// `standard`, `svix`, `twilio`, or `generic` for a request that only
+    /// names an event.
+    pub provider: String,
+    /// What happened, e.g. `pull_request.opened`, `invoice.paid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The provider's id of the delivery (or of the event, where retries
+    /// repeat it): requests with the same provider and delivery are attempts
+    /// of one delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// The provider's own retry marker, e.g. `retry 1 (http_timeout)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<String>,
+}
+
+/// Which rule of `listen --respond`/`--rules` answered a request, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerUsed {
+    /// The rule's number, from 1, in the order given.
+    pub rule: u32,
+    /// The step of the rule's sequence that answered, from 1.
+    pub step: u32,
+    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`).
+    pub answer: String,
+}
+
+/// Where a request stands among the attempts of its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptInfo {
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// How many attempts of the delivery are stored.
+    pub of: u32,
+    /// The time since the previous attempt, for attempts after the first.
+    pub since_previous: Option<Duration>,
+    /// True when an earlier attempt was answered 2xx: a true duplicate.
+    pub dup: bool,
+}
+
+/// What the store knows about a request as a webhook, for listings and `show`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookFacts {
+    /// Who sent it and what happened, if detected.
+    pub identity: Option<HookIdentity>,
+    /// Its place among the attempts of its delivery, when it has a delivery id.
+    pub attempt: Option<AttemptInfo>,
+    /// The rule that answered it, if one did.
+    pub answer: Option<AnswerUsed>,
+}
+
+/// What the capture path learned about a request besides its bytes, handed
+/// to the store with it (so the store does not look again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaptureNotes {
+    /// What `sign::identity` found, `None` for a request that is not a webhook.
+    pub identity: Option<HookIdentity>,
+    /// The rule that answered, if one did.
+    pub answer: Option<AnswerUsed>,
+    /// Offsets in the stored response body where the request's id belongs
+    /// (a `{{id}}` template): the store writes it there once the id is known.
+    pub response_id_at: Vec<usize>,
+}
+
+/// `body` with the decimal `id` inserted at each offset of `at` (ascending):
+/// how a `{{id}}` template is completed, by the store and by the answer alike.
+pub fn fill_id(body: &[u8], at: &[usize], id: i64) -> Vec<u8> {
+    let id = id.to_string();
+    let mut out = Vec::with_capacity(body.len() + at.len() * id.len());
+    let mut from = 0;
+    for &i in at {
+        let i = i.clamp(from, body.len());
+        out.extend_from_slice(&body[from..i]);
+        out.extend_from_slice(id.as_bytes());
+        from = i;
+    }
+    out.extend_from_slice(&body[from..]);
+    out
 }
 
 /// Where a request that came through a relay (`listen --via`) came from: the

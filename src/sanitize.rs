@@ -1,22 +1,28 @@
 //! The terminal-safety rule of the whole program: captured data reaching a
 //! terminal (ls, show, headless lines, the TUI, `-v`, error messages, exported
 //! scripts' comments) always goes through [`sanitize()`], [`sanitize_multiline`],
-//! [`sanitize_bytes`] or a view built on them. It is a room of its own, below
-//! everything that prints, because it is not a rendering choice: it holds for
-//! every path from captured bytes to a screen.
+//! [`sanitize_bytes`] or a view built on them, and captured data written as JSON
+//! (every `--json` output, HAR and NDJSON exports) through [`json`]. It is a room
+//! of its own, below everything that prints, because it is not a rendering
+//! choice: it holds for every path from captured bytes to a screen.
 //!
 //! Captured requests are attacker-controlled. Printed raw, an ESC or a C1 CSI
 //! (U+009B) starts a terminal escape sequence that can clear the screen, retitle the
 //! window, rewrite earlier lines (a bare `\r`) or worse; bidi overrides make text
-//! read differently than it is stored. Every function here replaces such characters
-//! with a visible, printable escape (the table below).
+//! read differently than it is stored; invisible characters make two different
+//! strings look the same (`X-Signature` and `X-Sig\u{200b}nature`). Every
+//! function here replaces such characters with a visible, printable escape (the
+//! table below). [`is_dangerous`] is the one predicate that says which: the
+//! renderers, the shell quoting of exported scripts and the JSON formatter all
+//! ask it.
 //!
 //! A literal backslash is deliberately left as it is, so ordinary text (Windows
 //! paths, regexes, JSON escapes) stays readable. The price is that the input
 //! `\x1b` (four printable characters) and an escaped ESC look the same; that is
 //! acceptable for a viewer, which never parses its own output back.
 //!
-//! What the sanitizers write instead of a dangerous character:
+//! What the sanitizers write instead of a dangerous character (JSON output
+//! writes the same characters as `\u009b`, `\u200b`; see [`json`]):
 //!
 //! | input                                  | output                     |
 //! |----------------------------------------|----------------------------|
@@ -24,21 +30,46 @@
 //! | other C0 controls and DEL (U+007F)     | `\x1b`, `\x00`, `\x7f`     |
 //! | C1 controls (U+0080..=U+009F)          | `\u{9b}`                   |
 //! | bidi controls (U+061C, U+200E, U+200F, U+202A..=U+202E, U+2066..=U+2069) | `\u{202e}` |
+//! | format characters (Unicode category Cf): soft hyphen U+00AD, zero-width space and joiners U+200B..=U+200D, word joiner and invisible operators U+2060..=U+2064, the deprecated U+206A..=U+206F, BOM U+FEFF, Mongolian vowel separator U+180E, interlinear annotation U+FFF9..=U+FFFB, tag characters U+E0001 and U+E0020..=U+E007F, and the rarer ones (U+0600..=U+0605, U+06DD, U+070F, U+0890, U+0891, U+08E2, U+110BD, U+110CD, U+13430..=U+1343F, U+1BCA0..=U+1BCA3, U+1D173..=U+1D17A) | `\u{200b}` |
+//! | line and paragraph separators U+2028, U+2029 | `\u{2028}`           |
+//! | the other characters Unicode says draw nothing (Default_Ignorable_Code_Point): combining grapheme joiner U+034F, Hangul fillers U+115F, U+1160, U+3164, U+FFA0, Khmer inherent vowels U+17B4, U+17B5, Mongolian variation selectors U+180B..=U+180F, variation selectors 1 to 14 (U+FE00..=U+FE0D), the reserved U+2065 and U+FFF0..=U+FFF8, and the whole tag block U+E0000..=U+E0FFF (variation selectors 17 to 256 included) | `\u{3164}` |
 //! | invalid UTF-8 byte (byte inputs only)  | `\xff`                     |
+//!
+//! Two judgment calls, for ordinary text with emoji:
+//!
+//! - **Variation selectors 15 and 16 (U+FE0E, U+FE0F) stay raw.** They only
+//!   choose text or emoji style for the character before them, hide nothing
+//!   on their own, and are everywhere in real messages (`❤️`, `⚠️`, `✔️` carry
+//!   one); escaping them would litter every chat payload.
+//! - **The zero-width joiner U+200D is escaped even inside emoji sequences**
+//!   (`👨\u{200d}👩\u{200d}👧`). Between letters it is the classic way to make
+//!   two names look alike, and a rule that looks at one character at a time
+//!   cannot tell the two uses apart; terminals also disagree on whether they
+//!   draw a joined sequence as one glyph, which throws off the TUI's column
+//!   arithmetic. The parts of the sequence stay readable. Tag sequences
+//!   (subdivision flags) are escaped for the same reason and because tag
+//!   characters are the usual carrier of text hidden from the reader.
+//!
+//! Ordinary spaces of other widths (U+00A0, U+2000..=U+200A, U+3000) are
+//! visible as space and stay raw; so do combining marks, which draw something.
 //!
 //! Backslashes are kept as they are, so the text `\x1b` and an escaped ESC look
 //! alike; see [`sanitize()`].
-//!
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+pub mod json;
+
 /// True for every character the sanitizers escape in single-line context: all
-/// Unicode control characters (C0, DEL, C1) and the bidi formatting controls.
+/// Unicode control characters (C0, DEL, C1), the bidi formatting controls and
+/// the invisible characters in the module's table.
 ///
-/// Exposed so other renderers (e.g. the JSON view) escape exactly the same set.
+/// The one predicate of the terminal-safety rule: the text sanitizers, the JSON
+/// formatter ([`json`]), the shell quoting of exported scripts and the tests
+/// of every renderer use it, so they all escape exactly the same set.
 pub fn is_dangerous(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_bidi_control(c) || is_invisible(c)
 }
 
 /// True for the invisible bidi formatting controls used in "Trojan Source" tricks.
@@ -46,6 +77,40 @@ fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// True for the format characters, line and paragraph separators and the
+/// other characters that draw nothing (the module's table), except variation
+/// selectors 15 and 16.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08e2}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200d}'
+            | '\u{2028}'..='\u{2029}'
+            | '\u{2060}'..='\u{2065}'
+            | '\u{206a}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0d}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
     )
 }
 
@@ -152,6 +217,8 @@ mod tests {
         "\u{2066}x\u{2069}",
         "del\x7f",
         "\x1bP+q\x1b\\",
+        "X-Sig\u{200b}nature",
+        "\u{feff}\u{ad}\u{2060}\u{2028}\u{3164}\u{e0041}",
     ];
 
     #[test]
@@ -182,6 +249,46 @@ mod tests {
             sanitize("\u{2066}\u{2069}\u{61c}"),
             "\\u{2066}\\u{2069}\\u{61c}"
         );
+    }
+
+    #[test]
+    fn invisible_characters_become_unicode_escapes() {
+        assert_eq!(sanitize("X-Sig\u{200b}nature"), "X-Sig\\u{200b}nature");
+        assert_eq!(
+            sanitize("\u{200c}\u{200d}\u{2060}\u{2064}\u{feff}\u{ad}"),
+            "\\u{200c}\\u{200d}\\u{2060}\\u{2064}\\u{feff}\\u{ad}"
+        );
+        assert_eq!(
+            sanitize("\u{2028}\u{2029}\u{180e}\u{34f}"),
+            "\\u{2028}\\u{2029}\\u{180e}\\u{34f}"
+        );
+        assert_eq!(
+            sanitize("\u{115f}\u{1160}\u{3164}\u{ffa0}\u{fff9}\u{fffb}"),
+            "\\u{115f}\\u{1160}\\u{3164}\\u{ffa0}\\u{fff9}\\u{fffb}"
+        );
+        assert_eq!(
+            sanitize("\u{e0001}\u{e0041}\u{e007f}\u{e0100}\u{fe00}"),
+            "\\u{e0001}\\u{e0041}\\u{e007f}\\u{e0100}\\u{fe00}"
+        );
+        // Multi-line views escape them too.
+        assert_eq!(sanitize_multiline("a\u{200b}\nb"), "a\\u{200b}\nb");
+    }
+
+    #[test]
+    fn emoji_stay_readable() {
+        // Presentation selectors and skin tones are kept; only the joiner shows.
+        let s = "❤\u{fe0f} ⚠\u{fe0e} 👍🏽 🇫🇷";
+        assert!(matches!(sanitize(s), Cow::Borrowed(_)));
+        assert_eq!(sanitize("👨\u{200d}👩"), "👨\\u{200d}👩");
+    }
+
+    #[test]
+    fn visible_text_and_spaces_are_not_dangerous() {
+        for c in [
+            'a', 'é', '日', '\u{a0}', '\u{2003}', '\u{3000}', '\u{301}', '\u{fe0f}', '😀',
+        ] {
+            assert!(!is_dangerous(c), "{c:?}");
+        }
     }
 
     #[test]
@@ -240,6 +347,11 @@ mod tests {
             prop::char::range('\u{80}', '\u{9f}'),
             prop::char::range('\u{2066}', '\u{2069}'),
             prop::char::range('\u{202a}', '\u{202e}'),
+            prop::char::range('\u{2000}', '\u{206f}'),
+            prop::char::range('\u{e0000}', '\u{e0fff}'),
+            prop::sample::select(vec![
+                '\u{ad}', '\u{feff}', '\u{3164}', '\u{fe0f}', '\u{fe00}'
+            ]),
         ]
     }
 

@@ -56,11 +56,11 @@ fn the_app_gets_the_callers_bytes_and_the_caller_gets_the_apps() {
 
     assert_eq!(res.status, 201);
     assert_eq!(res.body, seen[0], "the caller gets the app's body");
-    assert!(
-        res.headers
-            .iter()
-            .any(|(n, v)| n == "X-Echo-Case" && v == "Yes"),
-        "{:?}",
+    let names: Vec<&str> = res.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names[..3],
+        ["X-Echo-Case", "X-App-Case", "Content-Type"],
+        "the caller gets the app's fields in order, in Title-Case: {:?}",
         res.headers
     );
 
@@ -78,6 +78,22 @@ fn the_app_gets_the_callers_bytes_and_the_caller_gets_the_apps() {
     assert_eq!(
         d["response"]["body"]["size"].as_u64(),
         Some(seen[0].len() as u64)
+    );
+    let recorded: Vec<&str> = d["response"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recorded,
+        [
+            "X-Echo-Case",
+            "x-app-case",
+            "Content-Type",
+            "Content-Length"
+        ],
+        "the delivery keeps the app's fields exactly"
     );
     assert!(d["error"].is_null() && d["duration_us"].as_u64().is_some());
 }
@@ -326,4 +342,134 @@ fn require_token_and_allow_ip_reject_before_forwarding() {
     let seen = app.requests();
     assert_eq!(seen.len(), 1, "only the request with the token");
     assert!(String::from_utf8_lossy(&seen[0]).starts_with("POST /yes "));
+}
+
+/// An app on a raw socket answering every request with mixed-case header
+/// names (`Server`, `X-Mixed-Case`), as real frameworks write them.
+fn mixed_case_app() -> std::net::SocketAddr {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the app");
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let mut writer = stream;
+            let _ = writer.write_all(
+                b"HTTP/1.1 200 OK\r\nServer: X\r\nX-Mixed-Case: y\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+            );
+        }
+    });
+    addr
+}
+
+/// Forward reads the app's answer with the byte-exact reader of `src/http/`,
+/// which keeps header names as the app sent them (hyper's client lowercased
+/// them: `server`, `x-mixed-case`).
+#[test]
+fn a_forward_delivery_keeps_the_header_case_the_app_sent() {
+    let app = mixed_case_app();
+    let l = Listener::forward(&format!("http://{app}"), &[]);
+    let res = l.post("/case", &[], b"{}");
+    assert_eq!(res.status, 200);
+    let doc = show_json(&l.db, "last");
+    let names: Vec<&str> = doc["deliveries"][0]["response"]["headers"]
+        .as_array()
+        .expect("the app's headers")
+        .iter()
+        .filter_map(|h| h[0].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Server") && names.contains(&"X-Mixed-Case"),
+        "the case the app sent: {names:?}"
+    );
+}
+
+#[test]
+fn repeated_fields_reach_the_app_byte_exact_in_arrival_order_and_case() {
+    let app = Upstream::start(Behavior::Echo);
+    let l = Listener::forward(&app.url(), &[]);
+    let res = l.send_raw(
+        b"POST /order?x=1 HTTP/1.1\r\nX-A: 1\r\nhost: test\r\nx-b: 2\r\nx-a: 3\r\nX-B: 4\r\n\
+          X-A: 5\r\nx-FORWARDED-for: 10.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\
+          \r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+    );
+    assert_eq!(res.status, 201);
+    let seen = app.requests();
+    let expected = format!(
+        "POST /order?x=1 HTTP/1.1\r\nX-A: 1\r\nhost: {}\r\nx-b: 2\r\nx-a: 3\r\nX-B: 4\r\n\
+         X-A: 5\r\nx-FORWARDED-for: 10.0.0.1\r\nContent-Length: 5\r\n\
+         x-forwarded-for: 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: test\r\n\
+         \r\nabcde",
+        app.addr
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&seen[0]),
+        expected,
+        "no regrouping, no re-casing; the chunked body goes out with its length"
+    );
+}
+
+#[test]
+fn an_https_app_is_reached_with_k_and_refused_without_it() {
+    let app = Upstream::start_tls(Behavior::Echo);
+    let target = format!("https://localhost:{}/base", app.addr.port());
+    let l = Listener::forward(&target, &["-k"]);
+    let res = l.post("/tls", &["X-Dup: 1", "x-dup: 2"], b"secret");
+    assert_eq!(res.status, 201);
+    let (head, body) = split_request(&app.requests()[0]);
+    assert_eq!(
+        head[..2],
+        [
+            "POST /base/tls HTTP/1.1".to_owned(),
+            format!("Host: localhost:{}", app.addr.port())
+        ]
+    );
+    assert_eq!(head[3..5], ["X-Dup: 1", "x-dup: 2"]);
+    assert_eq!(body, b"secret");
+    let d = &show_json(&l.db, "last")["deliveries"][0];
+    assert_eq!(d["destination"], format!("{target}/tls"));
+    assert_eq!(d["status"], 201);
+
+    let strict = Listener::forward(&target, &[]);
+    let res = strict.post("/tls", &[], b"x");
+    assert_eq!(res.status, 502);
+    let d = &show_json(&strict.db, "last")["deliveries"][0];
+    assert!(
+        d["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("certificate")),
+        "an untrusted certificate is named: {d}"
+    );
+    assert_eq!(app.requests().len(), 1, "nothing went out unverified");
+}
+
+#[test]
+fn an_app_that_drops_idle_connections_still_gets_every_request_once() {
+    let app = Upstream::start(Behavior::CloseAfterAnswer);
+    let l = Listener::forward(&app.url(), &[]);
+    for i in 0..4 {
+        let res = l.post(&format!("/n{i}"), &[], b"x");
+        assert_eq!((res.status, res.body.as_slice()), (200, &b"once"[..]));
+    }
+    assert_eq!(
+        app.request_lines(),
+        (0..4)
+            .map(|i| format!("POST /n{i} HTTP/1.1"))
+            .collect::<Vec<_>>()
+    );
 }

@@ -40,11 +40,8 @@ use graph::Graph;
 
 /// The rooms, top floor first. Each room imports only from the floors below.
 ///
-/// To come: an `http` room (outgoing HTTP: the one target type, the byte-exact
-/// writer and reader, TLS) goes below `capture`, `send` and `replay` and above
-/// `model` (on the `filter` floor if it imports none of those rooms, else on a
-/// floor of its own just above `model`). The TUI is being split into sub-rooms
-/// (`tui/app/`, `tui/pane/`, `tui/term/`); they stay one room here.
+/// The TUI's sub-rooms (`tui/term/`, `tui/data/`, `tui/pane/`, `tui/app/`) are
+/// one room here; loops between their files are still found.
 const FLOORS: &[&[&str]] = &[
     &["main", "lib"],
     &["commands"],
@@ -52,41 +49,27 @@ const FLOORS: &[&[&str]] = &[
     // `relay` (the relay server and the `--via` client) runs on capture's
     // spine and the store; only commands use it.
     &["cli", "error", "relay"],
-    // `replay` shares a floor with `capture` (nothing on this floor uses it), so
-    // its borrowing of capture's head limit shows; see KNOWN_ARROWS.
-    &["replay", "export", "capture"],
-    &["store", "document", "render", "send"],
-    &["filter", "upstream", "sign"],
+    &["replay", "export", "capture", "diff"],
+    &["store", "document", "render", "send", "rules"],
+    &["filter", "http"],
+    // `sign` knows the providers: signatures and, in `sign::identity`, what
+    // event and delivery a request is; the filter asks it for `provider:`.
+    // `clock` reads and shows local times for the filter and the views.
+    &["sign", "clock"],
     &["model", "sanitize"],
-];
-
-/// Known, being fixed: loops that other branches are removing right now, each
-/// listed by its files (the comment names what ties it). The lead empties this
-/// list as those branches merge; an entry that no longer matches a loop fails
-/// the test, so none outlives its loop.
-const KNOWN_LOOPS: &[&[&str]] = &[
-    // AnswerBody, unavailable / Forwarder, RelayBody.
-    &["src/capture/forward.rs", "src/capture/service.rs"],
-];
-
-/// Known, being fixed: arrows to a room's own floor or above that another
-/// branch is removing right now, as (from, to); emptied like [`KNOWN_LOOPS`].
-const KNOWN_ARROWS: &[(&str, &str)] = &[
-    // MAX_HEAD_BYTES, which moves to the outgoing HTTP room.
-    ("src/replay/wire.rs", "src/capture/head.rs"),
 ];
 
 #[test]
 fn no_files_import_each_other_in_a_loop() {
     let graph = Graph::read(&src());
-    let problems = loops(&graph, KNOWN_LOOPS);
+    let problems = loops(&graph);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn rooms_import_only_from_lower_floors() {
     let graph = Graph::read(&src());
-    let problems = floor_problems(&graph, FLOORS, KNOWN_ARROWS);
+    let problems = floor_problems(&graph, FLOORS);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -126,7 +109,7 @@ fn a_planted_loop_and_arrow_up_are_reported() {
         std::fs::write(path, text).unwrap();
     }
     let graph = Graph::read(&dir.path().join("src"));
-    let loops = loops(&graph, &[]).join("\n");
+    let loops = loops(&graph).join("\n");
     assert!(loops.contains("1 loop between files"), "{loops}");
     assert!(
         loops.contains("src/filter/a.rs -> src/filter/b.rs: B"),
@@ -137,7 +120,7 @@ fn a_planted_loop_and_arrow_up_are_reported() {
         "{loops}"
     );
     let floors: &[&[&str]] = &[&["lib", "store"], &["filter"], &["model"]];
-    let arrows = floor_problems(&graph, floors, &[]);
+    let arrows = floor_problems(&graph, floors);
     assert_eq!(
         arrows,
         [
@@ -151,20 +134,11 @@ fn src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
-/// Every loop not in `known`, with the names that tie it; and every entry of
-/// `known` that is no longer a loop.
-fn loops(graph: &Graph, known: &[&[&str]]) -> Vec<String> {
+/// Every loop, with the names that tie it.
+fn loops(graph: &Graph) -> Vec<String> {
     let mut found = Vec::new();
-    let mut seen = BTreeSet::new();
     for component in strongly_connected(graph) {
         let files: BTreeSet<&str> = component.iter().map(|&f| graph.files[f].as_str()).collect();
-        if known
-            .iter()
-            .any(|k| k.iter().copied().collect::<BTreeSet<_>>() == files)
-        {
-            seen.insert(files);
-            continue;
-        }
         let names = files.iter().copied().collect::<Vec<_>>().join(", ");
         found.push(format!("loop: {names}"));
         for (&(from, to), uses) in &graph.arrows {
@@ -183,21 +157,12 @@ fn loops(graph: &Graph, known: &[&[&str]]) -> Vec<String> {
         ));
         problems.extend(found);
     }
-    for entry in known {
-        let files: BTreeSet<&str> = entry.iter().copied().collect();
-        if !seen.contains(&files) {
-            problems.push(format!(
-                "KNOWN_LOOPS lists {entry:?}, which is no longer a loop: remove it"
-            ));
-        }
-    }
     problems
 }
 
-/// Every arrow from a room to a room on its own floor or above, not in
-/// `known`; every entry of `known` no longer found; every room missing from
-/// `floors` or named there but absent.
-fn floor_problems(graph: &Graph, floors: &[&[&str]], known: &[(&str, &str)]) -> Vec<String> {
+/// Every arrow from a room to a room on its own floor or above; every room
+/// missing from `floors` or named there but absent.
+fn floor_problems(graph: &Graph, floors: &[&[&str]]) -> Vec<String> {
     let floor_of: BTreeMap<&str, usize> = floors
         .iter()
         .enumerate()
@@ -216,7 +181,6 @@ fn floor_problems(graph: &Graph, floors: &[&[&str]], known: &[(&str, &str)]) -> 
             .map(|r| format!("FLOORS names {r}, which is not a room under src/: remove it")),
     );
     let mut arrows = Vec::new();
-    let mut seen = BTreeSet::new();
     for (&(from, to), uses) in &graph.arrows {
         let (a, b) = (graph.files[from].as_str(), graph.files[to].as_str());
         let (ra, rb) = (room(a), room(b));
@@ -224,10 +188,6 @@ fn floor_problems(graph: &Graph, floors: &[&[&str]], known: &[(&str, &str)]) -> 
             continue;
         };
         if ra == rb || fb > fa {
-            continue;
-        }
-        if known.contains(&(a, b)) {
-            seen.insert((a, b));
             continue;
         }
         let names = joined(uses);
@@ -241,11 +201,6 @@ fn floor_problems(graph: &Graph, floors: &[&[&str]], known: &[(&str, &str)]) -> 
             "{n} arrow{s} from a room to its own floor or above:"
         ));
         problems.extend(arrows);
-    }
-    for entry in known.iter().filter(|k| !seen.contains(k)) {
-        problems.push(format!(
-            "KNOWN_ARROWS lists {entry:?}, which is no longer found: remove it"
-        ));
     }
     problems
 }

@@ -90,12 +90,23 @@ impl Drop for Tmux {
     }
 }
 
-/// A shell command running hookcap with a clean environment, then reporting
-/// its exit status and whether the terminal is back in canonical mode, and
-/// staying open so the screen can be read.
+/// A shell command running hookcap with a clean environment (times in UTC),
+/// then reporting its exit status and whether the terminal is back in
+/// canonical mode, and staying open so the screen can be read.
 fn shell(db: &Path, args: &str) -> String {
+    shell_with(db, args, "TZ=UTC")
+}
+
+/// [`shell`] with `TZ` set to `zone`.
+fn shell_in_zone(db: &Path, args: &str, zone: &str) -> String {
+    shell_with(db, args, &format!("TZ='{zone}'"))
+}
+
+/// [`shell`] with these `NAME=value` settings in the environment.
+fn shell_with(db: &Path, args: &str, settings: &str) -> String {
     format!(
-        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color \
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR -u HOOKCAP_SECRET \
+         TERM=xterm-256color {settings} \
          '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         bin = env!("CARGO_BIN_EXE_hookcap"),
@@ -243,7 +254,7 @@ fn exit_after_still_counts_and_closes_the_inspector() {
         screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
         "{screen}"
     );
-    assert!(screen.contains("captured 1 requests"), "{screen}");
+    assert!(screen.contains("captured 1 request into"), "{screen}");
 }
 
 /// Sends `POST path` with extra header lines; returns the status.
@@ -372,9 +383,14 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
         return;
     };
     assert_eq!(post_with(port, "/fwd", "", b"{}"), 201);
-    t.wait_for("the forward in the list", |s| {
+    let screen = t.wait_for("the forward in the list", |s| {
         s.contains("/fwd") && s.contains("forward 201")
     });
+    let top = screen.lines().next().unwrap_or_default();
+    assert!(
+        top.contains(&format!("→ {} · session 1", upstream.url())),
+        "the top bar says where requests go: {top}"
+    );
     t.keys(&["r"]);
     t.wait_for("the replay's outcome, recorded", |s| {
         replayed(s, "#1 replayed → 201 in ")
@@ -387,7 +403,7 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(
-        screen.contains("captured 1 requests"),
+        screen.contains("captured 1 request into"),
         "a replay is not a capture:\n{screen}"
     );
     assert_eq!(delivery_kinds(&db, "1"), ["forward", "replay"]);
@@ -414,4 +430,122 @@ fn r_on_a_request_captured_by_listen_says_there_is_no_destination() {
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(delivery_kinds(&db, "1").is_empty());
+}
+
+/// Quitting the inspector with a request in flight restores the terminal and
+/// says what it waits for, instead of a blank screen; Ctrl-C then quits at once.
+#[test]
+fn quitting_with_a_request_in_flight_says_so_and_ctrl_c_quits_now() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((t, port)) = start_listening(&db, "listen --port 0 --drain-timeout 10m") else {
+        return;
+    };
+    let mut upload = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    upload.set_read_timeout(Some(PATIENCE)).unwrap();
+    upload
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n")
+        .unwrap();
+    let mut continued = [0u8; 25];
+    upload.read_exact(&mut continued).unwrap();
+    upload.write_all(b"only the start").unwrap();
+    t.keys(&["q"]);
+    t.wait_for("the message", |s| {
+        s.contains("waiting for 1 in-flight request (Ctrl-C again to quit now)")
+    });
+    assert_eq!(t.pane("#{alternate_on}"), "0", "the terminal is restored");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(screen.contains("cut off 1 in-flight request"), "{screen}");
+    let mut got = Vec::new();
+    let _ = upload.read_to_end(&mut got);
+    assert!(
+        !got.starts_with(b"HTTP/1.1 2"),
+        "no answer for what was cut off"
+    );
+}
+
+#[test]
+fn two_inspectors_on_one_database_each_count_what_they_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((a, port_a)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    let Some((b, port_b)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    for path in ["/a1", "/a2"] {
+        post(port_a, path, "text/plain", b"x");
+    }
+    for path in ["/b1", "/b2", "/b3"] {
+        post(port_b, path, "text/plain", b"x");
+    }
+    a.wait_for("its own two requests, counted", |s| {
+        s.contains("/a2") && s.contains("session 1 │ 2 requests")
+    });
+    b.wait_for("its own three requests, counted", |s| {
+        s.contains("/b3") && s.contains("session 2 │ 3 requests")
+    });
+    post(port_a, "/a3", "text/plain", b"x");
+    a.wait_for("the third, counted live", |s| {
+        s.contains("/a3") && s.contains("session 1 │ 3 requests")
+    });
+    for t in [a, b] {
+        t.keys(&["q"]);
+        let screen = t.wait_for("the exit", exited);
+        assert!(screen.contains("exit=0"), "{screen}");
+    }
+}
+
+#[test]
+fn the_inspector_shows_local_times() {
+    let listener = crate::util::Listener::start(&[]);
+    post(listener.addr.port(), "/timed", "text/plain", b"x");
+    let doc = crate::util::show_json(&listener.db, "1");
+    let utc: jiff::Timestamp = doc["received_at"].as_str().unwrap().parse().unwrap();
+    let local = utc.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let clock = local.strftime("%H:%M:%S%.3f").to_string();
+    let Some(t) = Tmux::start(&shell_in_zone(&listener.db, "ui", "CET-1")) else {
+        return;
+    };
+    let received = local.strftime("%Y-%m-%d %H:%M:%S%.6f CET").to_string();
+    // One condition for the whole screen: tmux may show a frame half-drawn.
+    t.wait_for(
+        "the request at its local time, in the list and the Overview",
+        |s| {
+            s.contains("/timed")
+                && s.contains("TIME (CET)")
+                && s.contains(&clock)
+                && s.contains(&received)
+        },
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
+}
+
+#[test]
+fn v_checks_the_signature_with_hookcap_secret() {
+    let listener = crate::util::Listener::start(&[]);
+    let body = br#"{"zen":"ok"}"#;
+    let signed = crate::util::github_headers(body, "s3cret");
+    let headers: String = signed.iter().map(|h| format!("{h}\r\n")).collect();
+    assert_eq!(post_with(listener.addr.port(), "/gh", &headers, body), 200);
+    let Some(t) = Tmux::start(&shell_with(
+        &listener.db,
+        "ui",
+        "TZ=UTC HOOKCAP_SECRET=s3cret",
+    )) else {
+        return;
+    };
+    t.wait_for("the request", |s| s.contains("/gh"));
+    t.keys(&["v"]);
+    t.wait_for("the verdict, explained", |s| {
+        s.contains("#1: valid (github)")
+            && s.contains("verify    valid: signature matches — provider github (detected)")
+    });
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
 }

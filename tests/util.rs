@@ -12,9 +12,11 @@ use std::time::Duration;
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The hookcap binary with a clean environment: no user database, no colors
-/// forced either way, no log filter, no proxy.
+/// forced either way, no log filter, no proxy, times in UTC (a test of local
+/// times sets `TZ` again).
 pub fn hookcap() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
+    cmd.env("TZ", "UTC");
     for var in [
         "HOOKCAP_DB",
         "HOOKCAP_PORT",
@@ -97,9 +99,34 @@ impl Listener {
         Self::spawn(dir, &["forward", target], extra)
     }
 
+    /// Like [`Listener::start`], with the listener's descriptor limit
+    /// (`RLIMIT_NOFILE`) lowered to `nofile` by the shell that starts it.
+    pub fn start_with_nofile(nofile: u32, extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut shell = Command::new("sh");
+        shell
+            .arg("-c")
+            .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_hookcap"));
+        Self::spawn_with(dir, shell, &["listen"], extra)
+    }
+
     fn spawn(dir: tempfile::TempDir, command: &[&str], extra: &[&str]) -> Self {
+        Self::spawn_with(dir, hookcap(), command, extra)
+    }
+
+    fn spawn_with(
+        dir: tempfile::TempDir,
+        mut program: Command,
+        command: &[&str],
+        extra: &[&str],
+    ) -> Self {
         let db = dir.path().join("hookcap.db");
-        let mut child = hookcap()
+        for var in ["HOOKCAP_DB", "HOOKCAP_PORT", "HOOKCAP_LOG", "NO_COLOR"] {
+            program.env_remove(var);
+        }
+        let mut child = program
+            .stdin(Stdio::null())
             .args(command)
             .args(["--port", "0", "--no-tui", "--db"])
             .arg(&db)
@@ -287,8 +314,8 @@ pub fn read_response(reader: &mut impl BufRead) -> RawResponse {
 /// How an [`Upstream`] answers.
 #[derive(Debug, Clone, Copy)]
 pub enum Behavior {
-    /// `201` with the exact bytes of the request it got as the body, and a
-    /// mixed-case `X-Echo-Case` header.
+    /// `201` with the exact bytes of the request it got as the body, a
+    /// Title-Case `X-Echo-Case` header and a lowercase `x-app-case` one.
     Echo,
     /// This status, with the body `status`.
     Status(u16),
@@ -296,6 +323,9 @@ pub enum Behavior {
     Slow(Duration),
     /// `200` with the chunked body `abcdef`, in two chunks.
     Chunked,
+    /// `200` with the body `once`, then the connection is closed without a
+    /// word (as an app with a short keep-alive timeout does).
+    CloseAfterAnswer,
 }
 
 /// A port-0 HTTP/1.1 app for forward and replay tests, speaking raw TCP so it
@@ -309,14 +339,36 @@ pub struct Upstream {
 impl Upstream {
     /// Starts answering as `behavior` says, on threads of its own.
     pub fn start(behavior: Behavior) -> Self {
+        Self::serve(behavior, |stream, behavior, record| {
+            serve_upstream(stream, behavior, record)
+        })
+    }
+
+    /// The same over TLS, with a self-signed certificate for `localhost`
+    /// and `127.0.0.1` made for this run.
+    pub fn start_tls(behavior: Behavior) -> Self {
+        let config = std::sync::Arc::new(self_signed_server_config());
+        Self::serve(behavior, move |stream, behavior, record| {
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                return;
+            };
+            serve_upstream(rustls::StreamOwned::new(conn, stream), behavior, record)
+        })
+    }
+
+    fn serve(
+        behavior: Behavior,
+        serve: impl Fn(TcpStream, Behavior, &std::sync::Mutex<Vec<Vec<u8>>>) + Send + Sync + 'static,
+    ) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind upstream");
         let addr = listener.local_addr().unwrap();
         let seen = std::sync::Arc::<std::sync::Mutex<Vec<Vec<u8>>>>::default();
         let record = seen.clone();
+        let serve = std::sync::Arc::new(serve);
         std::thread::spawn(move || {
             for stream in listener.incoming().map_while(Result::ok) {
-                let record = record.clone();
-                std::thread::spawn(move || serve_upstream(stream, behavior, &record));
+                let (record, serve) = (record.clone(), serve.clone());
+                std::thread::spawn(move || serve(stream, behavior, &record));
             }
         });
         Self { addr, seen }
@@ -341,39 +393,64 @@ impl Upstream {
     }
 }
 
-fn serve_upstream(stream: TcpStream, behavior: Behavior, seen: &std::sync::Mutex<Vec<Vec<u8>>>) {
-    let mut writer = stream.try_clone().expect("clone stream");
+fn serve_upstream(
+    stream: impl Read + Write,
+    behavior: Behavior,
+    seen: &std::sync::Mutex<Vec<Vec<u8>>>,
+) {
     let mut reader = BufReader::new(stream);
     while let Some(raw) = read_request(&mut reader) {
         seen.lock().unwrap().push(raw.clone());
-        if let Behavior::Chunked = behavior {
-            let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n";
-            if writer.write_all(answer).is_err() {
-                return;
-            }
-            continue;
+        let answer = upstream_answer(behavior, raw);
+        let writer = reader.get_mut();
+        if writer.write_all(&answer).is_err() || writer.flush().is_err() {
+            return;
         }
-        let (status, extra, body) = match behavior {
-            Behavior::Echo => (
-                201,
-                "X-Echo-Case: Yes\r\nContent-Type: application/octet-stream\r\n",
-                raw,
-            ),
-            Behavior::Status(code) => (code, "", b"status".to_vec()),
-            Behavior::Slow(wait) => {
-                std::thread::sleep(wait);
-                (200, "", b"late".to_vec())
-            }
-            Behavior::Chunked => unreachable!("answered above"),
-        };
-        let head = format!(
-            "HTTP/1.1 {status} Whatever\r\n{extra}Content-Length: {}\r\n\r\n",
-            body.len()
-        );
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&body).is_err() {
+        if let Behavior::CloseAfterAnswer = behavior {
             return;
         }
     }
+}
+
+/// The bytes an [`Upstream`] answers `raw` with.
+fn upstream_answer(behavior: Behavior, raw: Vec<u8>) -> Vec<u8> {
+    let (status, extra, body) = match behavior {
+        Behavior::Chunked => {
+            return b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n"
+                .to_vec();
+        }
+        Behavior::Echo => (
+            201,
+            "X-Echo-Case: Yes\r\nx-app-case: lower\r\nContent-Type: application/octet-stream\r\n",
+            raw,
+        ),
+        Behavior::Status(code) => (code, "", b"status".to_vec()),
+        Behavior::Slow(wait) => {
+            std::thread::sleep(wait);
+            (200, "", b"late".to_vec())
+        }
+        Behavior::CloseAfterAnswer => (200, "", b"once".to_vec()),
+    };
+    let mut answer = format!(
+        "HTTP/1.1 {status} Whatever\r\n{extra}Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(&body);
+    answer
+}
+
+/// A rustls server configuration with a certificate made now (rcgen) for
+/// `localhost` and `127.0.0.1`, trusted by nobody.
+pub fn self_signed_server_config() -> rustls::ServerConfig {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
+        .expect("a test certificate");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .expect("a server configuration")
 }
 
 /// Reads one request (head, then a `Content-Length` body) as raw bytes; `None` at EOF.

@@ -58,13 +58,19 @@ impl Server {
         }
     }
 
-    /// Starts `hookcap listen` on a free loopback port, storing to `db`.
+    /// Starts `hookcap listen` on a free loopback port, storing to `db`;
+    /// with `BENCH_RESPOND` set, also `--respond "$BENCH_RESPOND"` (one
+    /// answer rule active, e.g. `provider:stripe => 200`).
     pub fn hookcap(db: PathBuf) -> Self {
         let mut cmd = crate::common::hookcap();
         cmd.args(["listen", "--host", "127.0.0.1", "--port", "0", "--no-tui"])
             .arg("--db")
             .arg(&db)
             .stdin(Stdio::null());
+        if let Ok(rule) = std::env::var("BENCH_RESPOND") {
+            eprintln!("hookcap runs with --respond {rule:?}");
+            cmd.arg("--respond").arg(rule);
+        }
         let (child, first) = spawn_reading_first_line(cmd);
         let addr = first
             .trim()

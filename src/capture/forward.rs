@@ -2,27 +2,34 @@
 //! app's answer to the caller, and record it as a delivery.
 //!
 //! The request is committed before it is sent (see [`super::service`]), so it
-//! survives an app that is down. What is passed on:
+//! survives an app that is down. What is passed on, with the byte-exact
+//! writer of [`crate::http`] over kept-alive connections (TLS for an
+//! `https://` target; `-k` accepts any certificate):
 //!
 //! - method, path and query (after the target's base path), body bytes unchanged;
-//! - headers unchanged, with the case the caller used, except: hop-by-hop
-//!   fields are dropped ([`crate::upstream`]), `X-Forwarded-For` gains the
-//!   caller's address, `X-Forwarded-Proto` (`http`) and `X-Forwarded-Host`
-//!   (the caller's `Host`) are added unless the caller sent them (a proxy in
-//!   front of hookcap knows better), and `Host` becomes the target's unless
-//!   `--preserve-host`. The HTTP client writes fields in `HeaderMap` order: the
-//!   arrival order, except that repeated names are grouped at their first
-//!   occurrence. Always HTTP/1.1 upstream, the body always with `Content-Length`.
+//! - the header fields exactly as the caller sent them, in arrival order and
+//!   case, repeated names where they were, except: hop-by-hop fields are
+//!   dropped ([`crate::http::hop`]), `Host` becomes the target's (in place)
+//!   unless `--preserve-host`, `Content-Length` is set to the body's length
+//!   (in place; a chunked body goes out with a length), and at the end
+//!   `X-Forwarded-For` gains the caller's address as a field line of its own,
+//!   `X-Forwarded-Proto` (`http`) and `X-Forwarded-Host` (the caller's
+//!   `Host`) are added unless the caller sent them (a proxy in front of
+//!   hookcap knows better). Fields the capture server ignored as invalid
+//!   are not passed on. Always HTTP/1.1 upstream.
 //!
-//! The answer goes back with its status, headers (hop-by-hop dropped; names in
-//! the app's case) and body. A small body of known length (up to
-//! [`BUFFERED_ANSWER_MAX`], the usual webhook answer) is read whole and sent
-//! with the head in one write; any other streams as it arrives while a copy of
-//! at most `--max-body` bytes is kept for the delivery record. An app that
-//! cannot be reached is answered `502`, one that takes longer than
-//! `--upstream-timeout` (for the whole answer) `504`; the delivery records the
-//! error. (A small body that breaks off is answered `502` too; a streamed one
-//! can only be cut off.)
+//! The answer goes back with its status, reason phrase, headers (hop-by-hop
+//! dropped) and body; the caller gets the header names in Title-Case (hyper
+//! cannot write an arbitrary case; most apps use Title-Case anyway), the
+//! delivery record keeps them exactly as the app sent them. A
+//! small body of known length (up to [`BUFFERED_ANSWER_MAX`], the usual
+//! webhook answer) is read whole and sent with the head in one write; any
+//! other streams as it arrives ([`RelayBody`]) while a copy of at most
+//! `--max-body` bytes is kept for the delivery record. An app that cannot be
+//! reached is answered `502`, one that takes longer than `--upstream-timeout`
+//! (for the whole answer) `504`; the delivery records the error. (A small
+//! body that breaks off is answered `502` too; a streamed one can only be
+//! cut off.)
 //!
 //! Ack-after-commit holds for deliveries too: a [`DeliverySlot`] is reserved
 //! before sending and filled once the answer's body has ended, and the end of
@@ -30,39 +37,31 @@
 //! caller only after the delivery is committed. So once a caller has the
 //! whole answer, `hookcap show` has it as well. A body that fails, or that the
 //! caller abandons, is recorded without waiting.
+//!
+//! [`DeliverySlot`]: crate::store::DeliverySlot
 
-use std::error::Error as _;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Either, Full};
-use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::header::{HOST, HeaderMap, HeaderName, HeaderValue};
-use hyper::http::request::Parts;
-use hyper::{Request, Response, StatusCode, Uri};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use bytes::{Bytes, BytesMut};
+use http_body_util::{Either, Full};
+use hyper::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
+use hyper::{Response, StatusCode};
 
 use super::Limits;
-use super::service::{AnswerBody, unavailable};
+use super::delivery::Recording;
+use super::relay::{AnswerBody, RelayBody};
 use super::shape;
-use crate::model::{
-    DeliveryKind, Header, NewDelivery, NewRequest, RequestSummary, ResponseRecord, Timestamp,
-};
-use crate::store::{Committed, DeliverySlot, WriterHandle};
-use crate::upstream::{Target, strip_hop_by_hop_map};
+use crate::http::hop::{HopByHop, strip_hop_by_hop};
+use crate::http::{self, Client, ConnectOptions, PolledBody, Request, Target, writer};
+use crate::model::{Header, HeaderList, NewRequest, RequestSummary, set_header};
+use crate::store::WriterHandle;
 
 /// Answers up to this size (with a known length) are read whole before they
 /// are passed on, so the caller gets head and body in one write; larger ones
 /// stream.
 const BUFFERED_ANSWER_MAX: u64 = 64 * 1024;
-
-/// How long an idle pooled connection to the app is kept.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What `forward` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,12 +72,15 @@ pub struct ForwardConfig {
     pub preserve_host: bool,
     /// The longest the app may take for a whole answer before the caller gets `504`.
     pub upstream_timeout: Duration,
+    /// Accept any TLS certificate from an `https://` target (`-k`).
+    pub insecure: bool,
 }
 
-/// The forwarding half of the capture server: a pooled HTTP/1 client to the app.
+/// The forwarding half of the capture server: a client to the app with a
+/// pool of kept-alive connections.
 pub struct Forwarder {
     config: ForwardConfig,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Arc<Client>,
     max_record: usize,
 }
 
@@ -86,36 +88,30 @@ impl Forwarder {
     /// A forwarder with its own connection pool; answer bodies are recorded up
     /// to `limits.max_body` bytes.
     pub fn new(config: ForwardConfig, limits: &Limits) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(config.upstream_timeout));
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .http1_preserve_header_case(true)
-            .build(connector);
+        let options = ConnectOptions {
+            insecure: config.insecure,
+            connect_timeout: Some(config.upstream_timeout),
+            env_proxies: false,
+        };
         Self {
+            client: Arc::new(Client::new(config.target.clone(), options)),
             config,
-            client,
             max_record: usize::try_from(limits.max_body).unwrap_or(usize::MAX),
         }
     }
 
     /// Stores `request`, passes it on, and answers with what came back.
-    /// `parts` is hyper's view of the same request (with the caller's header
-    /// case in its extensions); `request` is what is stored.
     pub(super) async fn forward(
         &self,
         writer: &WriterHandle,
-        parts: Parts,
         request: NewRequest,
         remote: SocketAddr,
     ) -> Response<AnswerBody> {
         let (id, request) = match writer.insert_keeping(request).await {
             Ok(stored) => stored,
-            Err(e) => return unavailable(&e),
+            Err(e) => return shape::unavailable(&e).map(Either::Left),
         };
-        self.pass_on(writer, parts, id, request, remote).await
+        self.pass_on(writer, id, request, remote).await
     }
 
     /// Passes on a request already stored as `id` and answers with what came
@@ -124,9 +120,8 @@ impl Forwarder {
     pub async fn pass_on(
         &self,
         writer: &WriterHandle,
-        parts: Parts,
         id: i64,
-        request: NewRequest,
+        mut request: NewRequest,
         remote: SocketAddr,
     ) -> Response<AnswerBody> {
         let slot = writer
@@ -140,346 +135,208 @@ impl Forwarder {
         let summary = writer
             .followed()
             .then(|| RequestSummary::of_new(id, &request));
-        let outcome = Outcome::start(slot, id, destination, self.max_record, summary);
-        let deadline = outcome.started + self.config.upstream_timeout;
-        let destination = &outcome.delivery.destination;
-        let upstream = match self.upstream_request(parts, destination, request.body, remote) {
-            Ok(req) => req,
-            Err(e) => return outcome.fail(StatusCode::BAD_GATEWAY, e).await,
+        let recording = Recording::start(slot, id, destination, self.max_record, summary);
+        let deadline =
+            tokio::time::Instant::from_std(recording.started + self.config.upstream_timeout);
+        let target = self.config.target.join(&request.target);
+        let captured = std::mem::take(&mut request.headers);
+        let caller =
+            caller_ip(&request.remote_addr).map_or_else(|| remote.ip().to_string(), str::to_owned);
+        let headers = self.upstream_headers(captured, request.body.len(), caller);
+        let upstream = Request {
+            method: &request.method,
+            target: &target,
+            headers: &headers,
+            body: &request.body,
         };
-        let sent = tokio::time::timeout_at(deadline.into(), self.client.request(upstream)).await;
-        match sent {
-            Ok(Ok(res)) => outcome.relay(res, deadline).await,
-            // The client's own message ("client error (Connect)") adds nothing to its cause.
-            Ok(Err(e)) => {
-                let cause = describe(e.source().unwrap_or(&e));
-                outcome.fail(StatusCode::BAD_GATEWAY, cause).await
-            }
+        match tokio::time::timeout_at(deadline, self.client.send(&upstream)).await {
+            Ok(Ok(answer)) => self.relay(recording, answer, deadline).await,
+            Ok(Err(e)) => fail(recording, StatusCode::BAD_GATEWAY, e.to_string()).await,
             Err(_) => {
                 let waited = humantime::format_duration(self.config.upstream_timeout);
                 let cause = format!("no answer within {waited}");
-                outcome.fail(StatusCode::GATEWAY_TIMEOUT, cause).await
+                fail(recording, StatusCode::GATEWAY_TIMEOUT, cause).await
             }
         }
     }
 
-    fn upstream_request(
+    /// The caller's header fields as they go to the app (see the module doc).
+    fn upstream_headers(
         &self,
-        parts: Parts,
-        destination: &str,
-        body: Vec<u8>,
-        remote: SocketAddr,
-    ) -> Result<Request<Full<Bytes>>, String> {
-        let uri: Uri = destination
-            .parse()
-            .map_err(|e| format!("cannot send to {destination:?}: {e}"))?;
-        let Parts {
-            method,
-            mut headers,
-            extensions,
-            ..
-        } = parts;
-        strip_hop_by_hop_map(&mut headers);
-        add_forwarded(&mut headers, remote);
+        mut headers: Vec<Header>,
+        body_len: usize,
+        caller: String,
+    ) -> Vec<Header> {
+        headers.retain(writer::is_valid_field);
+        strip_hop_by_hop(&mut headers);
+        let caller_host = headers.find("host").map(|h| h.value.clone());
         if !self.config.preserve_host {
-            let host = HeaderValue::from_str(&self.config.target.authority)
-                .map_err(|e| format!("invalid target host: {e}"))?;
-            headers.insert(HOST, host);
+            // In place, with the caller's spelling of the name; first when there was none.
+            let host = Header::new("Host", self.config.target.authority.as_str());
+            match caller_host {
+                Some(_) => set_header(&mut headers, host),
+                None => headers.insert(0, host),
+            }
         }
-        let mut req = Request::new(Full::new(Bytes::from(body)));
-        *req.method_mut() = method;
-        *req.uri_mut() = uri;
-        *req.headers_mut() = headers;
-        // Carries hyper's record of the caller's header case, which the client
-        // uses to write the same case upstream.
-        *req.extensions_mut() = extensions;
-        Ok(req)
-    }
-}
-
-/// Adds the `X-Forwarded-*` fields: the caller's address is appended as a
-/// field line of its own; proto and host only when the caller sent none.
-fn add_forwarded(headers: &mut HeaderMap, remote: SocketAddr) {
-    let for_name = HeaderName::from_static("x-forwarded-for");
-    if let Ok(ip) = HeaderValue::from_str(&remote.ip().to_string()) {
-        headers.append(for_name, ip);
-    }
-    headers
-        .entry(HeaderName::from_static("x-forwarded-proto"))
-        .or_insert(HeaderValue::from_static("http"));
-    if let Some(host) = headers.get(HOST).cloned() {
+        writer::frame_body(&mut headers, body_len);
+        add_forwarded(&mut headers, caller, caller_host);
         headers
-            .entry(HeaderName::from_static("x-forwarded-host"))
-            .or_insert(host);
-    }
-}
-
-/// An error with its causes, e.g. `client error (Connect): tcp connect error:
-/// Connection refused (os error 111)`.
-pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = cause.source();
-    }
-    text
-}
-
-/// One forward's delivery record while it is being made.
-struct Outcome {
-    slot: Option<DeliverySlot>,
-    delivery: NewDelivery,
-    summary: Option<RequestSummary>,
-    started: Instant,
-    max_record: usize,
-}
-
-impl Outcome {
-    fn start(
-        slot: Option<DeliverySlot>,
-        request_id: i64,
-        destination: String,
-        max_record: usize,
-        summary: Option<RequestSummary>,
-    ) -> Self {
-        Self {
-            slot,
-            summary,
-            delivery: NewDelivery {
-                request_id,
-                kind: DeliveryKind::Forward,
-                destination,
-                started_at: Timestamp::now(),
-                duration: Duration::ZERO,
-                response: None,
-                response_truncated: false,
-                error: None,
-            },
-            started: Instant::now(),
-            max_record,
-        }
-    }
-
-    /// Records a failed attempt and, once that is committed, answers the
-    /// caller with `status` itself.
-    async fn fail(mut self, status: StatusCode, error: String) -> Response<AnswerBody> {
-        tracing::debug!(
-            request = self.delivery.request_id,
-            "forward failed: {error}"
-        );
-        let text = match status {
-            StatusCode::GATEWAY_TIMEOUT => format!(
-                "hookcap: the app at {} did not answer in time ({error}); the request is stored for replay\n",
-                self.delivery.destination
-            ),
-            _ => format!(
-                "hookcap: could not reach the app at {} ({error}); the request is stored for replay\n",
-                self.delivery.destination
-            ),
-        };
-        let answer = shape::plain_record(status, &text);
-        let res = shape::build(&answer).map(Either::Left);
-        self.delivery.error = Some(error);
-        if let Some(committed) = self.record(answer) {
-            let _ = committed.await;
-        }
-        res
     }
 
     /// Answers the caller with the app's response. A small answer of known
     /// length is read whole first, recorded, and sent in one piece once the
     /// record is committed; any other is streamed ([`RelayBody`]).
-    async fn relay(mut self, res: Response<Incoming>, deadline: Instant) -> Response<AnswerBody> {
-        let (mut parts, body) = res.into_parts();
-        self.take_head(&mut parts);
+    async fn relay(
+        &self,
+        mut recording: Recording,
+        answer: http::Response,
+        deadline: tokio::time::Instant,
+    ) -> Response<AnswerBody> {
+        let http::Response { head, mut body } = answer;
+        let Some(res) = caller_head(&head, body.remaining().is_some()) else {
+            let cause = format!("the app answered with an invalid status {}", head.status);
+            return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
+        };
+        recording.answer_head(head.status, head.headers);
         let small = body
-            .size_hint()
-            .exact()
+            .remaining()
             .is_some_and(|n| n <= BUFFERED_ANSWER_MAX.min(self.max_record as u64));
         if !small {
-            let body = RelayBody {
-                inner: body,
-                deadline: Box::pin(tokio::time::sleep_until(deadline.into())),
-                outcome: Some(self),
-                held: None,
-            };
-            return Response::from_parts(parts, Either::Right(body));
+            let relayed = RelayBody::new(
+                PolledBody::new(body),
+                self.client.clone(),
+                deadline,
+                recording,
+            );
+            return res.map(|()| Either::Right(relayed));
         }
-        let bytes = match tokio::time::timeout_at(deadline.into(), body.collect()).await {
-            Ok(Ok(collected)) => collected.to_bytes(),
+        let bytes = match tokio::time::timeout_at(deadline, read_whole(&mut body)).await {
+            Ok(Ok(bytes)) => bytes,
             Ok(Err(e)) => {
-                let cause = format!("the answer's body broke off: {}", describe(&e));
-                return self.fail(StatusCode::BAD_GATEWAY, cause).await;
+                let cause = format!("the answer's body broke off: {e}");
+                return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
             }
             Err(_) => {
                 let cause = "the answer's body did not end in time".to_owned();
-                return self.fail(StatusCode::GATEWAY_TIMEOUT, cause).await;
+                return fail(recording, StatusCode::GATEWAY_TIMEOUT, cause).await;
             }
         };
-        self.keep(&bytes);
-        if let Some(committed) = self.finish(None) {
+        self.client.recycle(body);
+        recording.keep(&bytes);
+        if let Some(committed) = recording.finish(None) {
             let _ = committed.await;
         }
-        Response::from_parts(parts, Either::Left(Full::new(bytes)))
-    }
-
-    /// Records the app's status and headers, and readies the head for the
-    /// caller: hop-by-hop fields dropped, HTTP/1.1 whatever the app speaks.
-    fn take_head(&mut self, parts: &mut hyper::http::response::Parts) {
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
-            .collect();
-        self.delivery.response = Some(ResponseRecord {
-            status: parts.status.as_u16(),
-            headers,
-            body: Vec::new(),
-        });
-        strip_hop_by_hop_map(&mut parts.headers);
-        parts.version = hyper::Version::HTTP_11;
-    }
-
-    /// Keeps a copy of relayed body bytes, up to the limit.
-    fn keep(&mut self, data: &[u8]) {
-        let Some(response) = self.delivery.response.as_mut() else {
-            return;
-        };
-        let room = self.max_record.saturating_sub(response.body.len());
-        if data.len() > room {
-            self.delivery.response_truncated = true;
-        }
-        response
-            .body
-            .extend_from_slice(&data[..data.len().min(room)]);
-    }
-
-    /// Queues the delivery; `answer` is what the caller got, stored on the request.
-    fn record(mut self, answer: ResponseRecord) -> Option<Committed> {
-        self.delivery.duration = self.started.elapsed();
-        let slot = self.slot?;
-        Some(slot.record(self.delivery, Some(answer), self.summary))
-    }
-
-    /// Records a relayed answer once its body has ended (or failed with `error`).
-    fn finish(mut self, error: Option<String>) -> Option<Committed> {
-        self.delivery.error = error;
-        let status = self
-            .delivery
-            .status()
-            .unwrap_or(StatusCode::BAD_GATEWAY.as_u16());
-        // The app's headers and body are stored once, in the delivery.
-        let answer = ResponseRecord {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        };
-        self.record(answer)
+        res.map(|()| Either::Left(Full::new(bytes)))
     }
 }
 
-/// The app's answer body on its way to the caller, copied into the delivery
-/// record as it passes, and cut off at the upstream deadline. Its last frame
-/// (`None`: the end of a body of unknown length) is held back until the
-/// delivery is committed.
-pub struct RelayBody {
-    inner: Incoming,
-    deadline: Pin<Box<tokio::time::Sleep>>,
-    outcome: Option<Outcome>,
-    held: Option<(Option<Frame<Bytes>>, Committed)>,
+/// The head the caller gets: the app's status and reason phrase, its
+/// header fields without the hop-by-hop ones (and without a length the
+/// relayed body will not have), as HTTP/1.1. `None` for a status hyper
+/// cannot send.
+fn caller_head(head: &http::ResponseHead, known_length: bool) -> Option<Response<()>> {
+    let status = StatusCode::from_u16(head.status).ok()?;
+    let hop = HopByHop::from_connection(head.headers.all("connection").map(|h| h.value.as_slice()));
+    let mut res = Response::new(());
+    *res.status_mut() = status;
+    let map = res.headers_mut();
+    map.reserve(head.headers.len());
+    for h in head.headers.iter().filter(|h| !hop.contains(&h.name)) {
+        match (
+            HeaderName::from_bytes(h.name.as_bytes()),
+            HeaderValue::from_bytes(&h.value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                map.append(name, value);
+            }
+            _ => tracing::debug!("an invalid header field in the app's answer is not passed on"),
+        }
+    }
+    if !known_length {
+        map.remove(CONTENT_LENGTH);
+    }
+    if status.canonical_reason() != Some(head.reason.as_str())
+        && let Ok(reason) = hyper::ext::ReasonPhrase::try_from(head.reason.as_bytes())
+    {
+        res.extensions_mut().insert(reason);
+    }
+    Some(res)
 }
 
-type Polled = Poll<Option<Result<Frame<Bytes>, Box<dyn std::error::Error + Send + Sync>>>>;
-
-impl RelayBody {
-    /// Records a delivery that went wrong; nobody waits for its commit.
-    fn fail(&mut self, error: String) {
-        if let Some(outcome) = self.outcome.take() {
-            drop(outcome.finish(Some(error)));
-        }
+/// The whole body of a small answer; usually one piece, taken as it is.
+async fn read_whole(body: &mut http::Body) -> Result<Bytes, http::Error> {
+    let Some(first) = body.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = body.chunk().await? else {
+        return Ok(first);
+    };
+    let mut all = BytesMut::from(&first[..]);
+    all.extend_from_slice(&second);
+    while let Some(more) = body.chunk().await? {
+        all.extend_from_slice(&more);
     }
+    Ok(all.freeze())
+}
 
-    /// The app's body has ended with `last`: records the delivery and holds
-    /// `last` back until the record is committed.
-    fn end(&mut self, last: Option<Frame<Bytes>>, cx: &mut Context<'_>) -> Polled {
-        match self.outcome.take().and_then(|o| o.finish(None)) {
-            Some(committed) => {
-                self.held = Some((last, committed));
-                self.release(cx)
-            }
-            None => Poll::Ready(last.map(Ok)),
-        }
+/// Records a failed attempt and, once that is committed, answers the caller
+/// with `status` itself.
+async fn fail(recording: Recording, status: StatusCode, error: String) -> Response<AnswerBody> {
+    tracing::debug!(request = recording.request_id(), "forward failed: {error}");
+    let text = match status {
+        StatusCode::GATEWAY_TIMEOUT => format!(
+            "hookcap: the app at {} did not answer in time ({error}); the request is stored for replay\n",
+            recording.destination()
+        ),
+        _ => format!(
+            "hookcap: could not reach the app at {} ({error}); the request is stored for replay\n",
+            recording.destination()
+        ),
+    };
+    let answer = shape::plain_record(status, &text);
+    let res = shape::build(&answer).map(Either::Left);
+    if let Some(committed) = recording.fail(error, answer) {
+        let _ = committed.await;
     }
+    res
+}
 
-    /// Passes the held last frame on once its delivery is committed.
-    fn release(&mut self, cx: &mut Context<'_>) -> Polled {
-        let Some((_, committed)) = self.held.as_mut() else {
-            return Poll::Ready(None);
-        };
-        // An error means the record was lost (the writer logged why): go on.
-        if Pin::new(committed).poll(cx).is_pending() {
-            return Poll::Pending;
-        }
-        Poll::Ready(self.held.take().and_then(|(last, _)| last).map(Ok))
+/// The IP address in a stored peer address (`1.2.3.4:5`, `[::1]:5`),
+/// formatted once per connection by the capture server.
+fn caller_ip(remote_addr: &str) -> Option<&str> {
+    let (ip, port) = remote_addr.rsplit_once(':')?;
+    port.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    Some(
+        ip.strip_prefix('[')
+            .and_then(|i| i.strip_suffix(']'))
+            .unwrap_or(ip),
+    )
+}
+
+/// Adds the `X-Forwarded-*` fields at the end: the caller's address as a
+/// field line of its own; proto and host only when the caller sent none.
+fn add_forwarded(headers: &mut Vec<Header>, caller: String, caller_host: Option<Vec<u8>>) {
+    headers.push(Header::new("x-forwarded-for", caller));
+    if headers.find("x-forwarded-proto").is_none() {
+        headers.push(Header::new("x-forwarded-proto", "http"));
+    }
+    if let Some(host) = caller_host
+        && headers.find("x-forwarded-host").is_none()
+    {
+        headers.push(Header::new("x-forwarded-host", host));
     }
 }
 
-impl Body for RelayBody {
-    type Data = Bytes;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Polled {
-        let this = &mut *self;
-        if this.held.is_some() {
-            return this.release(cx);
-        }
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let (Some(data), Some(outcome)) = (frame.data_ref(), this.outcome.as_mut()) {
-                    outcome.keep(data);
-                }
-                if this.inner.is_end_stream() {
-                    return this.end(Some(frame), cx);
-                }
-                Poll::Ready(Some(Ok(frame)))
-            }
-            Poll::Ready(Some(Err(e))) => {
-                this.fail(format!("the answer's body broke off: {}", describe(&e)));
-                Poll::Ready(Some(Err(e.into())))
-            }
-            Poll::Ready(None) => this.end(None, cx),
-            Poll::Pending => {
-                if this.deadline.as_mut().poll(cx).is_ready() {
-                    this.fail("the answer's body did not end in time".into());
-                    return Poll::Ready(Some(Err("the app's answer did not end in time".into())));
-                }
-                Poll::Pending
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        // Until the delivery is recorded, the end is not reached even for an
-        // empty body: hyper must poll once more so that it waits for the commit.
-        self.outcome.is_none() && self.held.is_none() && self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-impl Drop for RelayBody {
-    fn drop(&mut self) {
-        if let Some(outcome) = self.outcome.take() {
-            let error = (!self.inner.is_end_stream())
-                .then(|| "the caller left before the whole answer was passed on".to_owned());
-            drop(outcome.finish(error));
-        }
+    #[test]
+    fn the_callers_ip_comes_from_the_stored_peer_address() {
+        assert_eq!(caller_ip("127.0.0.1:51626"), Some("127.0.0.1"));
+        assert_eq!(caller_ip("[::1]:8080"), Some("::1"));
+        assert_eq!(caller_ip("[fe80::1%2]:1"), Some("fe80::1%2"));
+        assert_eq!(caller_ip("nonsense"), None);
+        assert_eq!(caller_ip("host:port"), None);
     }
 }

@@ -123,10 +123,9 @@ impl Guard {
             Some((StatusCode::UNAUTHORIZED, why))
         } else {
             match &signature {
-                Some(s) if self.reject_invalid && s.outcome != Outcome::Valid => Some((
-                    StatusCode::UNAUTHORIZED,
-                    format!("{} signature: {}", s.outcome.as_str(), s.reason),
-                )),
+                Some(s) if self.reject_invalid && s.outcome != Outcome::Valid => {
+                    Some((StatusCode::UNAUTHORIZED, signature_problem(s)))
+                }
                 _ => None,
             }
         };
@@ -134,6 +133,15 @@ impl Guard {
             signature,
             rejected,
         }
+    }
+}
+
+/// Why a signature check rejects: `invalid signature: signature mismatch`,
+/// `not signed: no X-Hub-Signature-256 header`.
+fn signature_problem(s: &SignatureCheck) -> String {
+    match s.outcome {
+        Outcome::Unsigned => format!("not signed: {}", s.reason),
+        _ => format!("invalid signature: {}", s.reason),
     }
 }
 

@@ -2,26 +2,40 @@
 //!
 //! hyper hands the service a `HeaderMap`, which lowercases names and groups
 //! duplicates by name, losing arrival order. Webhook debugging needs the
-//! original order and case, so [`Recorder`] wraps the connection's socket and
+//! original order and case, so a [`super::recorder::Recorder`] wraps the
+//! connection's socket and
 //! feeds every byte read to a [`HeadTap`]: a small HTTP/1 framing parser that
 //! parses each request head leniently and skips bodies by their framing
 //! (`Content-Length` or chunked). Parsed heads queue up per connection in
 //! arrival order; the service takes the front one for each request hyper
 //! dispatches. If the tap ever loses track (an upgrade, or framing it cannot
 //! follow) it stops, and the service falls back to hyper's view of the headers.
+//!
+//! The tap is also where heads are judged strictly (RFC 9112 §5): hyper runs
+//! with `ignore_invalid_headers`, so that values with control characters are
+//! still captured, which means it silently *skips* a line such as
+//! `Content-Length : 76` and would parse that body as a second request. Only
+//! the tap sees every line as sent, so it marks a head [`RawHead::malformed`]
+//! when a field name is not a token (whitespace before the colon, control
+//! bytes, empty), a line has no colon, a line is folded, or the body's framing
+//! is ambiguous (`Content-Length` and `Transfer-Encoding` together, lengths that
+//! disagree or are not digits). The service answers such a request `400` and
+//! closes the connection, as nginx does since 1.21.1; nothing after it on that
+//! connection is read as a request, and it is never forwarded. The tap's
+//! framing follows hyper's wherever it accepts a head, so each recorded head
+//! belongs to the request hyper dispatches with it; should they ever disagree,
+//! the connection stops recording and falls back to hyper's view.
 
 use std::collections::VecDeque;
-use std::io;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
-
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::model::Header;
 
-/// Request heads larger than this are not recorded (hyper rejects them too).
+/// Request heads are recorded up to this size; a longer one is kept truncated.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The longest field name quoted in a reason.
+const QUOTE_MAX: usize = 40;
 
 /// One request head as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,28 +44,54 @@ pub struct RawHead {
     pub method: String,
     /// Request target as sent.
     pub target: String,
-    /// Headers in order, original case.
+    /// The protocol version as sent (`HTTP/1.1`), empty if missing.
+    pub version: String,
+    /// Headers in order, original case (an invalid line too, as sent).
     pub headers: Vec<Header>,
+    /// Why this is not a valid HTTP/1.1 request head, if it is not: such a
+    /// request is answered `400`, its connection closed, and it is stored
+    /// with this reason.
+    pub malformed: Option<String>,
+    /// True when the head was longer than [`MAX_HEAD_BYTES`] and only its
+    /// first lines are here.
+    pub truncated: bool,
     /// The head's bytes exactly as read (request line through the blank
-    /// line), when the tap was asked to keep them ([`Recorder::keeping_raw`]);
-    /// otherwise empty.
+    /// line), when the tap was asked to keep them ([`HeadTap::keeping_raw`]);
+    /// otherwise (and for a truncated head) empty.
     pub raw: Vec<u8>,
 }
 
 /// Heads parsed on one connection, waiting for the service to take them.
-pub type HeadQueue = Arc<Mutex<VecDeque<RawHead>>>;
+#[derive(Debug, Default)]
+pub struct Heads {
+    queue: VecDeque<RawHead>,
+    /// Set when a head did not match hyper's request: nothing more is
+    /// recorded on this connection.
+    stopped: bool,
+}
 
-/// Takes the next recorded head if it matches the request hyper parsed;
-/// on a mismatch the queue is cleared so later requests fall back safely.
+/// The heads of one connection, shared by its tap and its service.
+pub type HeadQueue = Arc<Mutex<Heads>>;
+
+/// Takes the next recorded head if it matches the request hyper parsed; on
+/// a mismatch the connection stops recording, so this and every later
+/// request fall back to hyper's view rather than borrow another's head.
 pub fn take_head(queue: &HeadQueue, method: &str, target: &hyper::Uri) -> Option<RawHead> {
-    let mut q = queue.lock().ok()?;
-    let head = q.pop_front()?;
+    let mut heads = queue.lock().ok()?;
+    let head = heads.queue.pop_front()?;
     if head.method == method && *target == *head.target {
         Some(head)
     } else {
-        q.clear();
+        heads.queue.clear();
+        heads.stopped = true;
         None
     }
+}
+
+/// The head hyper refused when it failed to parse a request (the oldest one
+/// not taken), if the tap recorded it.
+pub fn take_refused(queue: &HeadQueue) -> Option<RawHead> {
+    queue.lock().ok()?.queue.pop_front()
 }
 
 #[derive(Debug)]
@@ -85,6 +125,14 @@ impl HeadTap {
             state: State::Head(Vec::new()),
             queue,
             keep_raw: false,
+        }
+    }
+
+    /// Like [`HeadTap::new`], keeping each head's bytes too ([`RawHead::raw`]).
+    pub fn keeping_raw(queue: HeadQueue) -> Self {
+        Self {
+            keep_raw: true,
+            ..Self::new(queue)
         }
     }
 
@@ -127,10 +175,7 @@ impl HeadTap {
                 let used = (lead + len).saturating_sub(start);
                 match self.parse(&buf[lead..lead + len]) {
                     Some(head) => {
-                        self.state = framing(&head.headers);
-                        if let Ok(mut q) = self.queue.lock() {
-                            q.push_back(head);
-                        }
+                        self.accept(head);
                         &bytes[used.min(bytes.len())..]
                     }
                     None => &[],
@@ -140,7 +185,46 @@ impl HeadTap {
                 self.state = State::Head(buf);
                 &[]
             }
-            None => &[],
+            None => {
+                self.keep_truncated(&buf[lead..]);
+                &[]
+            }
+        }
+    }
+
+    /// Queues a parsed head and follows its body. A malformed head stops the
+    /// tap: its connection is closed after the answer.
+    fn accept(&mut self, mut head: RawHead) {
+        self.state = match framing(&head.headers) {
+            _ if head.malformed.is_some() => State::Lost,
+            Ok(state) => state,
+            Err(why) => {
+                head.malformed = Some(why);
+                State::Lost
+            }
+        };
+        if let Ok(mut heads) = self.queue.lock() {
+            if heads.stopped {
+                self.state = State::Lost;
+            } else {
+                heads.queue.push_back(head);
+            }
+        }
+    }
+
+    /// Keeps the complete lines of a head too long to record whole, marked
+    /// truncated, and stops (hyper refuses such a head, or has the rest).
+    fn keep_truncated(&mut self, buf: &[u8]) {
+        let Some(last) = buf.iter().rposition(|&b| b == b'\n') else {
+            return;
+        };
+        if let Some(mut head) = parse_head(&buf[..=last]) {
+            head.truncated = true;
+            if let Ok(mut heads) = self.queue.lock()
+                && !heads.stopped
+            {
+                heads.queue.push_back(head);
+            }
         }
     }
 
@@ -152,10 +236,7 @@ impl HeadTap {
         }
         let len = head_end(bytes)?;
         let head = self.parse(&bytes[..len])?;
-        self.state = framing(&head.headers);
-        if let Ok(mut q) = self.queue.lock() {
-            q.push_back(head);
-        }
+        self.accept(head);
         Some(&bytes[len..])
     }
 
@@ -251,18 +332,18 @@ fn head_end(buf: &[u8]) -> Option<usize> {
     None
 }
 
+/// Parses a complete head. Values keep every byte except CR/LF (control
+/// characters included), because hookcap records what was sent rather than
+/// judging it; field names must be tokens (RFC 9110 §5.1, RFC 9112 §5.1),
+/// and the first line that breaks the field syntax is named in
 /// Parses the bytes of one complete head (request line through the blank
-/// line) the way the recorder does, keeping them in [`RawHead::raw`]: how a
-/// laptop reads a head the relay recorded.
+/// line) the way the recorder does: how a laptop reads a head the relay
+/// recorded. [`RawHead::raw`] stays empty (the caller has the bytes).
 pub fn parse_recorded(head: &[u8]) -> Option<RawHead> {
-    let mut parsed = parse_head(head)?;
-    parsed.raw = head.to_vec();
-    Some(parsed)
+    parse_head(head)
 }
 
-/// Parses a complete head leniently: any byte except CR/LF is kept in header
-/// values (control characters included), because hookcap records what was
-/// sent rather than judging it. Only a head without a request line fails.
+/// [`RawHead::malformed`]. Only a head without a request line fails.
 fn parse_head(head: &[u8]) -> Option<RawHead> {
     let mut lines = head
         .split(|&b| b == b'\n')
@@ -273,25 +354,67 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
         .filter(|p| !p.is_empty());
     let method = String::from_utf8_lossy(parts.next()?).into_owned();
     let target = String::from_utf8_lossy(parts.next()?).into_owned();
+    let version = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let mut headers: Vec<Header> = Vec::new();
+    let mut malformed = None;
     for line in lines.filter(|l| !l.is_empty()) {
-        if matches!(line[0], b' ' | b'\t') {
-            // Obsolete line folding: a continuation of the previous value.
+        let problem = if matches!(line[0], b' ' | b'\t') {
+            // Obsolete line folding: shown as part of the previous value.
             if let Some(prev) = headers.last_mut() {
                 prev.value.push(b' ');
                 prev.value.extend_from_slice(trim(line));
             }
+            Some("obsolete line folding (a field line starting with whitespace)".to_owned())
         } else if let Some(colon) = line.iter().position(|&b| b == b':') {
-            let name = String::from_utf8_lossy(trim(&line[..colon])).into_owned();
+            let name = String::from_utf8_lossy(&line[..colon]).into_owned();
+            let problem = name_problem(&line[..colon], &name);
             headers.push(Header::new(name, trim(&line[colon + 1..])));
+            problem
+        } else {
+            let text = String::from_utf8_lossy(line).into_owned();
+            let problem = format!("a field line without a colon: {:?}", quote(&text));
+            headers.push(Header::new(text, Vec::new()));
+            Some(problem)
+        };
+        if malformed.is_none() {
+            malformed = problem;
         }
     }
     Some(RawHead {
         method,
         target,
+        version,
         headers,
+        malformed,
+        truncated: false,
         raw: Vec::new(),
     })
+}
+
+/// What is wrong with a field name, if anything: it must be a non-empty
+/// token, directly followed by the colon.
+fn name_problem(raw: &[u8], name: &str) -> Option<String> {
+    let what = match raw {
+        [] => return Some("an empty field name".to_owned()),
+        [.., b' ' | b'\t'] => "whitespace between the field name and the colon",
+        _ if raw.iter().all(|&b| is_tchar(b)) => return None,
+        _ if raw.iter().any(|&b| b < 0x20 || b == 0x7f) => "a control character in the field name",
+        _ => "a character that is not allowed in a field name",
+    };
+    Some(format!("{what}: {:?}", quote(name)))
+}
+
+/// A token character (RFC 9110 §5.6.2).
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// The start of `s`, for quoting in a reason.
+fn quote(s: &str) -> String {
+    match s.char_indices().nth(QUOTE_MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
 }
 
 fn trim(mut b: &[u8]) -> &[u8] {
@@ -304,97 +427,54 @@ fn trim(mut b: &[u8]) -> &[u8] {
     b
 }
 
-/// How the body after a request head is framed (RFC 9112 §6.3, request side).
-fn framing(headers: &[Header]) -> State {
-    let mut chunked = false;
-    let mut length = None;
+/// How the body after a request head is framed (RFC 9112 §6.3, request
+/// side), decided the way hyper decides it; what hyper might read otherwise
+/// (or only by skipping a line) is refused with the reason.
+fn framing(headers: &[Header]) -> Result<State, String> {
+    let mut chunked = None;
+    let mut length: Option<u64> = None;
+    let mut upgrade = false;
     for h in headers {
-        let value = h.value_str();
         if h.name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value
-                .rsplit(',')
-                .next()
-                .is_some_and(|c| c.trim().eq_ignore_ascii_case("chunked"));
+            // The last line decides, as in hyper.
+            let value = h.value_str();
+            chunked = Some(
+                value
+                    .rsplit(',')
+                    .next()
+                    .is_some_and(|c| c.trim().eq_ignore_ascii_case("chunked")),
+            );
         } else if h.name.eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse::<u64>().ok();
+            let n = digits(trim(&h.value))
+                .ok_or_else(|| format!("an invalid Content-Length: {:?}", quote(&h.value_str())))?;
+            if length.is_some_and(|l| l != n) {
+                return Err("Content-Length fields that disagree".to_owned());
+            }
+            length = Some(n);
         } else if h.name.eq_ignore_ascii_case("upgrade") {
-            return State::Lost;
+            upgrade = true;
         }
     }
-    match (chunked, length) {
-        (true, _) => State::Chunked(Chunk::SizeLine(Vec::new())),
-        (false, Some(n)) if n > 0 => State::Body(n),
+    let state = match (chunked, length) {
+        (Some(_), Some(_)) => {
+            return Err("both Transfer-Encoding and Content-Length (RFC 9112 §6.1)".to_owned());
+        }
+        (Some(false), None) => {
+            return Err("a Transfer-Encoding whose last coding is not chunked".to_owned());
+        }
+        (Some(true), None) => State::Chunked(Chunk::SizeLine(Vec::new())),
+        (None, Some(n)) if n > 0 => State::Body(n),
         _ => State::Head(Vec::new()),
-    }
+    };
+    Ok(if upgrade { State::Lost } else { state })
 }
 
-/// A socket wrapper that shows every byte read to a [`HeadTap`].
-pub struct Recorder<S> {
-    inner: S,
-    tap: HeadTap,
-}
-
-impl<S> Recorder<S> {
-    /// Wraps `inner`, recording heads into `queue`.
-    pub fn new(inner: S, queue: HeadQueue) -> Self {
-        Self {
-            inner,
-            tap: HeadTap::new(queue),
-        }
+/// A decimal length: digits only (no sign, no spaces), as hyper reads it.
+fn digits(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
     }
-
-    /// Like [`Recorder::new`], keeping each head's bytes too ([`RawHead::raw`]).
-    pub fn keeping_raw(inner: S, queue: HeadQueue) -> Self {
-        let mut tap = HeadTap::new(queue);
-        tap.keep_raw = true;
-        Self { inner, tap }
-    }
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let this = &mut *self;
-        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = poll {
-            this.tap.feed(&buf.filled()[before..]);
-        }
-        poll
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for Recorder<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
+    std::str::from_utf8(b).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -407,12 +487,37 @@ mod tests {
         for c in chunks {
             tap.feed(c);
         }
-        let q = queue.lock().unwrap();
-        q.iter().cloned().collect()
+        let heads = queue.lock().unwrap();
+        heads.queue.iter().cloned().collect()
     }
 
     fn names(h: &RawHead) -> Vec<&str> {
         h.headers.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_tap_keeping_raw_bytes_keeps_each_head_exactly_and_only_the_head() {
+        let queue = HeadQueue::default();
+        let mut tap = HeadTap::keeping_raw(queue.clone());
+        let first = b"POST /a HTTP/1.1\r\nx-SP:  v \r\nContent-Length: 3\r\n\r\n";
+        let second = b"GET /b HTTP/1.1\nhost: h\n\n";
+        let mut wire = b"\r\n".to_vec();
+        wire.extend_from_slice(first);
+        wire.extend_from_slice(b"abc");
+        wire.extend_from_slice(second);
+        for bytes in wire.chunks(7) {
+            tap.feed(bytes);
+        }
+        let heads: Vec<RawHead> = queue.lock().unwrap().queue.iter().cloned().collect();
+        assert_eq!(heads[0].raw, first);
+        assert_eq!(heads[1].raw, second);
+        let plain = heads_of(&[first]);
+        assert!(plain[0].raw.is_empty(), "only kept when asked");
+        let recorded = parse_recorded(first).unwrap();
+        assert_eq!(
+            (recorded.version.as_str(), names(&recorded)),
+            ("HTTP/1.1", vec!["x-SP", "Content-Length"])
+        );
     }
 
     #[test]
@@ -464,40 +569,120 @@ mod tests {
     }
 
     #[test]
-    fn a_mismatched_head_clears_the_queue() {
+    fn control_characters_in_values_are_kept_byte_exact() {
+        let heads = heads_of(&[
+            b"POST / HTTP/1.1\r\nX-Evil:  a\x1b[2J\x00b \r\nX_Odd.Name!#$%&'*+-^`|~: v\r\n\r\n",
+        ]);
+        assert_eq!(heads[0].headers[0].value, b"a\x1b[2J\x00b");
+        assert_eq!(heads[0].headers[1].name, "X_Odd.Name!#$%&'*+-^`|~");
+        assert_eq!(heads[0].malformed, None, "hostile but valid");
+    }
+
+    fn malformed(wire: &[u8]) -> Option<String> {
+        heads_of(&[wire]).swap_remove(0).malformed
+    }
+
+    #[test]
+    fn invalid_field_lines_mark_the_head_malformed_and_are_kept() {
+        for (line, why) in [
+            (
+                &b"Content-Length : 5"[..],
+                "whitespace between the field name and the colon: \"Content-Length \"",
+            ),
+            (
+                b"Content-Length\t: 5",
+                "whitespace between the field name and the colon",
+            ),
+            (b"X-\x01Bad: 1", "a control character in the field name"),
+            (
+                b"X(Bad): 1",
+                "a character that is not allowed in a field name",
+            ),
+            (b"X Y: 1", "a character that is not allowed"),
+            (b": empty", "an empty field name"),
+            (
+                b"NoColonHere",
+                "a field line without a colon: \"NoColonHere\"",
+            ),
+            (b" folded", "obsolete line folding"),
+        ] {
+            let mut wire = b"POST /m HTTP/1.1\r\nHost: h\r\n".to_vec();
+            wire.extend_from_slice(line);
+            wire.extend_from_slice(b"\r\n\r\n");
+            let got = malformed(&wire).unwrap_or_default();
+            assert!(
+                got.starts_with(why),
+                "{:?}: {got}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        let heads = heads_of(&[b"POST / HTTP/1.1\r\nContent-Length : 5\r\nNoColon\r\n\r\n"]);
+        let names: Vec<_> = heads[0].headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["Content-Length ", "NoColon"], "kept as sent");
+    }
+
+    #[test]
+    fn ambiguous_framing_is_malformed() {
+        for (fields, why) in [
+            (
+                "Content-Length: 3\r\nTransfer-Encoding: chunked",
+                "both Transfer-Encoding and Content-Length",
+            ),
+            (
+                "Content-Length: 3\r\nContent-Length: 4",
+                "Content-Length fields that disagree",
+            ),
+            ("Content-Length: +3", "an invalid Content-Length"),
+            ("Content-Length: 3, 3", "an invalid Content-Length"),
+            ("Content-Length: 3\x01", "an invalid Content-Length"),
+            (
+                "Transfer-Encoding: chunked, gzip",
+                "a Transfer-Encoding whose last coding",
+            ),
+        ] {
+            let wire = format!("POST / HTTP/1.1\r\n{fields}\r\n\r\n");
+            let got = malformed(wire.as_bytes()).unwrap_or_default();
+            assert!(got.starts_with(why), "{fields:?}: {got}");
+        }
+        assert_eq!(
+            malformed(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length:  3 \r\n\r\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn nothing_after_a_malformed_head_is_taken_for_a_request() {
+        let smuggled = b"POST /admin HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+        let mut wire = format!(
+            "POST /a HTTP/1.1\r\nContent-Length : {}\r\n\r\n",
+            smuggled.len()
+        )
+        .into_bytes();
+        wire.extend_from_slice(smuggled);
+        let heads = heads_of(&[&wire]);
+        assert_eq!(heads.len(), 1);
+        assert!(heads[0].malformed.is_some());
+    }
+
+    #[test]
+    fn a_mismatch_stops_recording_for_the_connection() {
         let queue = HeadQueue::default();
-        HeadTap::new(queue.clone()).feed(b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+        let mut tap = HeadTap::new(queue.clone());
+        tap.feed(b"GET /a HTTP/1.1\r\n\r\n");
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/other")).is_none());
+        tap.feed(b"GET /b HTTP/1.1\r\n\r\n");
         assert!(take_head(&queue, "GET", &hyper::Uri::from_static("/b")).is_none());
     }
 
     #[test]
-    fn a_tap_keeping_raw_bytes_keeps_each_head_exactly_and_only_the_head() {
-        let queue = HeadQueue::default();
-        let mut tap = HeadTap::new(queue.clone());
-        tap.keep_raw = true;
-        let first = b"POST /a HTTP/1.1\r\nx-SP:  v \r\nContent-Length: 3\r\n\r\n";
-        let second = b"GET /b HTTP/1.1\nhost: h\n\n";
-        let mut wire = b"\r\n".to_vec();
-        wire.extend_from_slice(first);
-        wire.extend_from_slice(b"abc");
-        wire.extend_from_slice(second);
-        for byte in wire.chunks(7) {
-            tap.feed(byte);
+    fn a_head_too_long_is_kept_truncated() {
+        let mut wire = b"GET /big HTTP/1.1\r\n".to_vec();
+        while wire.len() <= MAX_HEAD_BYTES {
+            wire.extend_from_slice(b"X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
         }
-        let heads: Vec<RawHead> = queue.lock().unwrap().iter().cloned().collect();
-        assert_eq!(heads[0].raw, first);
-        assert_eq!(heads[1].raw, second);
-        let plain = heads_of(&[first]);
-        assert!(plain[0].raw.is_empty(), "only kept when asked");
-    }
-
-    #[test]
-    fn control_characters_in_values_are_kept_byte_exact() {
-        let heads =
-            heads_of(&[b"POST / HTTP/1.1\r\nX-Evil:  a\x1b[2J\x00b \r\nX-Fold: a\r\n  b\r\n\r\n"]);
-        assert_eq!(heads[0].headers[0].value, b"a\x1b[2J\x00b");
-        assert_eq!(heads[0].headers[1].value, b"a b");
+        let heads = heads_of(&[&wire]);
+        assert_eq!(heads.len(), 1);
+        assert!(heads[0].truncated && heads[0].headers.len() > 1000);
     }
 
     #[test]

@@ -11,27 +11,40 @@
 //! watch channel (never blocking capture), records its replays (`r`) through
 //! the same writer, and quitting it stops the listener the same graceful way
 //! Ctrl-C does.
+//!
+//! Stopping is graceful: the listener stops accepting, closes the inspector,
+//! then says how many requests are still in flight and waits for them up to
+//! `--drain-timeout`; a second signal cuts them off at once. stdout failing
+//! never stops capture silently (see `stdout.rs`).
 
 mod config;
 pub(super) mod forward;
+mod in_use;
 mod keep;
 mod output;
+mod stdout;
 mod via;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 
 pub use config::{Answer, ListenConfig, OutputMode};
 use keep::Keeper;
 use output::LiveOutput;
+use stdout::say;
 
 use super::Context;
-use crate::capture::{self, CaptureState, Forwarder, Limits, Responder};
+use super::shared::report::plural;
+use crate::capture::{
+    self, BodyBudget, CaptureState, Drained, Draining, Forwarder, Limits, Responder,
+};
 use crate::cli::ListenArgs;
 use crate::error::Exit;
 use crate::model::{Session, SessionMode};
@@ -49,7 +62,11 @@ pub fn run_config(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(listen(config, ctx))
+    let result = runtime.block_on(listen(config, ctx));
+    // Requests cut off by the drain deadline or a second signal are dropped
+    // here, unanswered.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
 }
 
 async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
@@ -57,26 +74,28 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         Store::open_or_create(&ctx.db).with_context(|| format!("opening {}", ctx.db.display()))?;
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        .map_err(|e| anyhow::anyhow!(in_use::bind_error(&e, &config.host, config.port)))?;
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
     let url = format!("http://{addr}");
     let session = config.answer.create_session(&store, &url)?;
-    let (writer, handle) = GroupCommitWriter::start(&ctx.db)?;
+    let (writer, handle) = GroupCommitWriter::start_for_session(&ctx.db, &session)?;
     let checkpointer = Checkpointer::start(&ctx.db, writer.wal_log())?;
     let keeper = config
         .keep
         .map(|n| Keeper::start(&ctx.db, n, handle.subscribe()))
         .transpose()?;
     let (stop, stopped) = watch::channel(false);
+    // Before the listening line: a script that reads it may signal at once.
+    let signals = Signals::new();
     let output = LiveOutput::start(
         &config,
         ctx,
         &session,
         &url,
-        handle.subscribe_batches(),
+        (handle.subscribe_batches(), handle.start_overs()),
         stop.clone(),
     )?;
     // The relay client's state, for the inspector's top bar.
@@ -97,49 +116,57 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         via::start(&config, v, &handle, session.id, stops, relay_line)
     });
     let timed_out = Arc::new(AtomicBool::new(false));
-    spawn_stop_triggers(&config, stop.clone(), timed_out.clone());
+    let (quit, quitting) = watch::channel(false);
+    spawn_stop_triggers(&config, signals, (stop.clone(), quit), timed_out.clone());
     let state = Arc::new(CaptureState {
         writer: handle,
         session_id: session.id,
         responder: config.answer.responder(&config.limits),
         limits: config.limits,
         guard: config.guard.clone(),
+        bodies: BodyBudget::new(config.limits.max_inflight_body),
     });
-    capture::serve(listener, state, stopped).await;
+    let draining = capture::serve(listener, state, stopped).await;
+
+    // The inspector closes as the listener stops; once it has restored the
+    // terminal, say what is still in flight.
+    let inspected = match inspector {
+        Some(thread) => join_inspector(thread).await,
+        None => Ok(()),
+    };
+    drain(draining, config.limits.drain_timeout, quitting).await;
     // The relay client acknowledges what is committed before the writer stops.
     let relayed = match relay {
         Some(link) => link.join().await,
         None => Ok(()),
     };
-
-    // In-flight requests are answered; now flush what is queued and stop.
+    // Flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
-    let inspected = match inspector {
-        Some(thread) => join_inspector(thread).await,
-        None => Ok(()),
-    };
     if let Some(k) = keeper {
         k.join();
     }
     checkpointer.stop();
     inspected?;
     relayed?;
-    if config.output == OutputMode::Tui {
-        eprintln!(
-            "hookcap: session {} captured {} requests into {}",
+    if config.output != OutputMode::Json {
+        say(&format!(
+            "session {} captured {} into {}",
             session.id,
-            printed.count,
+            plural(printed.count),
             ctx.db.display()
-        );
+        ));
+    }
+    if printed.stdout_closed {
+        return Ok(Exit::OutputClosed);
     }
     if timed_out.load(Ordering::SeqCst) && !printed.reached_exit_after {
-        eprintln!(
-            "hookcap: timed out after {} with {} of {} requests",
+        say(&format!(
+            "timed out after {} with {} of {} requests",
             humantime::format_duration(config.timeout.unwrap_or_default()),
             printed.matched,
             config.exit_after.unwrap_or_default()
-        );
+        ));
         return Ok(Exit::TimedOut);
     }
     Ok(Exit::Success)
@@ -190,6 +217,7 @@ fn start_inspector(
         origin: Origin::Listening {
             url: url.to_owned(),
             session_id: session.id,
+            target: session.target.clone(),
         },
         follow: true,
         filter: Some(format!("session:{}", session.id)),
@@ -215,16 +243,61 @@ async fn join_inspector(thread: JoinHandle<anyhow::Result<()>>) -> anyhow::Resul
     }
 }
 
-/// Ctrl-C, SIGTERM, SIGHUP and `--timeout` all end the listener gracefully.
+/// Waits for the requests in flight, saying how many; the drain deadline or
+/// a second signal (`quitting`) cuts them off.
+async fn drain(draining: Draining, deadline: Duration, mut quitting: watch::Receiver<bool>) {
+    let n = draining.in_flight();
+    if n > 0 {
+        say(&format!(
+            "waiting for {} (Ctrl-C again to quit now)",
+            in_flight(n)
+        ));
+    }
+    let quit = async move {
+        if quitting.wait_for(|quit| *quit).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    match draining.finish(deadline, quit).await {
+        Drained::All => {}
+        Drained::TimedOut(n) => say(&format!(
+            "--drain-timeout {} passed: cut off {} (no answer sent)",
+            humantime::format_duration(deadline),
+            in_flight(n)
+        )),
+        Drained::Quit(0) => {}
+        Drained::Quit(n) => say(&format!(
+            "quitting now: cut off {} (no answer sent)",
+            in_flight(n)
+        )),
+    }
+}
+
+fn in_flight(n: usize) -> String {
+    match n {
+        1 => "1 in-flight request".to_owned(),
+        n => format!("{n} in-flight requests"),
+    }
+}
+
+/// Ctrl-C, SIGTERM, SIGHUP and `--timeout` all end the listener gracefully;
+/// a signal after that (the first being any of them) means quit now.
 fn spawn_stop_triggers(
     config: &ListenConfig,
-    stop: watch::Sender<bool>,
+    mut signals: Signals,
+    (stop, quit): (watch::Sender<bool>, watch::Sender<bool>),
     timed_out: Arc<AtomicBool>,
 ) {
     let on_signal = stop.clone();
     tokio::spawn(async move {
-        super::shared::signal::wait_for_signal().await;
-        let _ = on_signal.send(true);
+        loop {
+            signals.recv().await;
+            if *on_signal.borrow() {
+                let _ = quit.send(true);
+            } else {
+                let _ = on_signal.send(true);
+            }
+        }
     });
     if let Some(limit) = config.timeout {
         tokio::spawn(async move {
@@ -232,5 +305,38 @@ fn spawn_stop_triggers(
             timed_out.store(true, Ordering::SeqCst);
             let _ = stop.send(true);
         });
+    }
+}
+
+/// Ctrl-C, SIGTERM, and SIGHUP (the terminal was closed), each registered
+/// once for the life of the listener.
+struct Signals([Option<Signal>; 3]);
+
+impl Signals {
+    fn new() -> Self {
+        let on = |kind: SignalKind| signal(kind).ok();
+        Self([
+            on(SignalKind::interrupt()),
+            on(SignalKind::terminate()),
+            on(SignalKind::hangup()),
+        ])
+    }
+
+    /// The next of these signals.
+    async fn recv(&mut self) {
+        let [int, term, hup] = &mut self.0;
+        tokio::select! {
+            () = next_signal(int) => {}
+            () = next_signal(term) => {}
+            () = next_signal(hup) => {}
+        }
+    }
+}
+
+/// The next delivery of `signal`; never, if it could not be registered.
+async fn next_signal(signal: &mut Option<Signal>) {
+    match signal {
+        Some(s) => drop(s.recv().await),
+        None => std::future::pending().await,
     }
 }

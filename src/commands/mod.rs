@@ -8,6 +8,8 @@ pub mod generate;
 pub mod listen;
 
 pub use generate::generated_files;
+mod deliveries;
+mod diff;
 mod export;
 mod import;
 mod ls;
@@ -66,6 +68,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Wait(args) => wait::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Import(args) => import::run(args, &ctx),
+        Command::Deliveries(args) => deliveries::run(args, &ctx),
+        Command::Diff(args) => diff::run(args, &ctx),
         Command::Rm(args) => rm::run(args, &ctx),
         Command::Prune(args) => prune::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),

@@ -25,15 +25,15 @@ use super::shared::secret;
 use crate::cli::{FilterArgs, ReplayArgs, TermArgs};
 use crate::document::DeliveryDoc;
 use crate::error::{CliError, Exit};
+use crate::http::Target;
 use crate::model::{CapturedRequest, Delivery, Header, HeaderList, NewDelivery, Timestamp};
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::Style;
 use crate::render::summary::short_duration;
 use crate::replay::{self, Outgoing};
-use crate::sanitize::{sanitize, sanitize_bytes_multiline};
+use crate::sanitize::{json, sanitize, sanitize_bytes_multiline};
 use crate::sign::{MESSAGE_ID_HEADERS, MessageId, Signer, new_message_id};
 use crate::store::Store;
-use crate::upstream::Target;
 
 /// One request to send, prepared for its destination.
 struct Job {
@@ -316,7 +316,7 @@ impl<'a> Report<'a> {
         self.clear_progress();
         let mut out = std::io::stdout().lock();
         if self.json {
-            writeln!(out, "{}", serde_json::to_string(&DeliveryDoc::of(&d))?)?;
+            json::write_line(&mut out, &DeliveryDoc::of(&d))?;
         } else {
             writeln!(out, "{}", self.line(outgoing, &d))?;
             if self.total == 1 {

@@ -19,8 +19,9 @@ use super::Context;
 use crate::cli::SendArgs;
 use crate::error::Exit;
 use crate::render::color::{Paint, Style};
+use crate::sanitize::{json, sanitize};
 use crate::send::load::{Progress, RetryLog, Sender};
-use crate::send::{SystemFresh, WireRequest, build_client, templates};
+use crate::send::{SystemFresh, WireRequest, templates};
 
 /// Runs `hookcap send`.
 pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -47,18 +48,15 @@ pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
 }
 
 async fn send(config: SendConfig, ctx: &Context) -> anyhow::Result<Exit> {
-    let client = build_client(&config.client).context("setting up the HTTP client")?;
     let log: RetryLog = Arc::new(|e| eprintln!("{}", output::retry_line(e)));
     let plan = config.plan;
     let opts = config.output.clone();
-    let timeout = config.client.timeout;
     let sender = Sender::new(
-        client,
+        &config.client,
         config.draft,
         config.signer,
         config.retry,
         log,
-        timeout,
     )
     .map_err(|e| crate::error::CliError::Usage(e.to_string()))?;
     if plan.requests > 1 {
@@ -77,8 +75,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
     }
     let outcome = sender.send_once(&WireRequest::of(&prepared)?).await;
     if opts.json {
-        let doc = output::single_doc(&prepared, &outcome);
-        writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+        json::write_line(&mut out, &output::single_doc(&prepared, &outcome))?;
     }
     let ex = match outcome.result {
         Ok(ex) => ex,
@@ -87,10 +84,7 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
             let err =
                 anyhow::Error::new(e).context(format!("{} {}", prepared.method, prepared.url));
             if opts.json {
-                eprintln!(
-                    "hookcap: error: {}",
-                    crate::sanitize::sanitize(&format!("{err:#}"))
-                );
+                eprintln!("hookcap: error: {}", sanitize(&format!("{err:#}")));
                 return Ok(Exit::Negative);
             }
             return Err(err);
@@ -140,7 +134,7 @@ async fn repeat(
     let mut out = std::io::stdout().lock();
     if opts.json {
         let doc = output::summary_doc(&summary, elapsed, plan.concurrency);
-        writeln!(out, "{}", serde_json::to_string(&doc)?)?;
+        json::write_line(&mut out, &doc)?;
     } else {
         output::write_summary(&mut out, &summary, elapsed, plan.concurrency, &ctx.paint)?;
     }

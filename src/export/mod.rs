@@ -139,11 +139,14 @@ pub fn export(
             Format::Har => {
                 let deliveries = store.deliveries_for(r.id)?;
                 let url = base.for_request(&r);
-                let via = via_of(store, &r)?;
-                har::entry(out, &r, &deliveries, via, &url, std::mem::take(&mut first))?
+                let hook = store.hook_facts(&[r.id])?.remove(&r.id);
+                let item = (&r, deliveries.as_slice(), hook.as_ref(), via_of(store, &r)?);
+                har::entry(out, item, &url, std::mem::take(&mut first))?
             }
             Format::Ndjson => {
-                ndjson::line(out, &r, &store.deliveries_for(r.id)?, via_of(store, &r)?)?
+                let hook = store.hook_facts(&[r.id])?.remove(&r.id);
+                let deliveries = store.deliveries_for(r.id)?;
+                ndjson::line(out, &r, (&deliveries, hook.as_ref()), via_of(store, &r)?)?
             }
             Format::Curl | Format::Httpie => {
                 script::request(out, &r, base, preserve_host, format, &mut notes)?

@@ -11,6 +11,7 @@ use std::io::Write;
 
 use super::{Base, Format, curl, httpie};
 use crate::model::{CapturedRequest, Header};
+use crate::sanitize::sanitize;
 
 /// What the script could not do as captured, by request id.
 #[derive(Debug, Default)]
@@ -109,7 +110,8 @@ pub fn request(
             notes.skipped.push(r.id);
             writeln!(
                 out,
-                "# cannot be expressed in HTTPie ({why}); `hookcap export id:{} --format curl` can send it",
+                "# cannot be expressed in HTTPie ({}); `hookcap export id:{} --format curl` can send it",
+                sanitize(&why),
                 r.id
             )
         }
@@ -190,6 +192,17 @@ mod tests {
         );
         let own = script(&r, &Base::HostHeader, false, Format::Curl);
         assert!(own.contains("http://orig.test/x"), "{own}");
+    }
+
+    #[test]
+    fn the_comment_for_an_inexpressible_request_is_sanitized() {
+        let r = sample("POST", "/x", &[("X-\u{3164}\u{200b}\x1b", "a\\:b")], b"");
+        let text = script(&r, &Base::HostHeader, false, Format::Httpie);
+        assert!(
+            text.contains(r"header X-\u{3164}\u{200b}\x1b holds a backslash"),
+            "{text}"
+        );
+        assert!(!text.contains(['\u{3164}', '\u{200b}', '\x1b']), "{text}");
     }
 
     #[test]

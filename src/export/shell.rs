@@ -1,8 +1,8 @@
 //! Shell words that read back as exactly the bytes they were made from, for
 //! the curl and HTTPie exports. Plain words stay bare, text goes in `'…'`, and
-//! anything with control, C1, bidi or non-UTF-8 bytes goes in bash's `$'…'`
-//! with `\xHH` escapes, so a script never carries invisible or terminal-active
-//! characters. NUL cannot be passed as an argument at all: callers route such
+//! anything with a character [`is_dangerous`] selects (control, C1, bidi,
+//! invisible) or non-UTF-8 bytes goes in bash's `$'…'` with `\xHH` escapes, so
+//! a script never carries invisible or terminal-active characters. NUL cannot be passed as an argument at all: callers route such
 //! bytes through a pipe (see [`base64_pipe`]).
 
 use base64::Engine as _;

@@ -6,14 +6,47 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use super::{Filter, Pushdown, SessionSel, Term};
-use crate::model::{CapturedRequest, HeaderList, encode_headers, path_of};
+use super::{DeliverySel, Filter, Pushdown, SessionSel, Term};
+use crate::model::{CapturedRequest, HeaderList, HookIdentity, encode_headers, path_of};
+use crate::sign::identity::identify;
 
 /// Facts a term may need that are not in the request itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MatchContext {
     /// The newest session's id, for `session:latest`.
     pub latest_session: Option<i64>,
+    /// Where the request stands among the attempts of its delivery, for
+    /// `attempt:` and `dup`; without it those terms match nothing. (The store
+    /// decides them in SQL; the answer rules of `listen` count attempts themselves.)
+    pub attempt: Option<AttemptContext>,
+}
+
+/// A request's place among the attempts of its delivery, as far as the caller knows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttemptContext {
+    /// Its attempt number, from 1.
+    pub number: u32,
+    /// True when an earlier attempt was answered 2xx.
+    pub dup: bool,
+}
+
+/// The request's webhook identity: as the caller found it, or found here at
+/// most once per request.
+struct LazyIdentity<'a> {
+    r: &'a CapturedRequest,
+    given: Option<Option<&'a HookIdentity>>,
+    found: OnceCell<Option<HookIdentity>>,
+}
+
+impl LazyIdentity<'_> {
+    fn get(&self) -> Option<&HookIdentity> {
+        if let Some(given) = self.given {
+            return given;
+        }
+        self.found
+            .get_or_init(|| identify(&self.r.headers, &self.r.body))
+            .as_ref()
+    }
 }
 
 /// The body parsed as JSON at most once per request, however many terms ask.
@@ -36,6 +69,19 @@ impl Filter {
         self.check(self.terms.iter(), r, cx)
     }
 
+    /// Like [`Filter::matches`], for a caller that already knows the
+    /// request's webhook identity (`None`: not a webhook).
+    pub fn matches_with(
+        &self,
+        r: &CapturedRequest,
+        cx: &MatchContext,
+        identity: Option<&HookIdentity>,
+    ) -> bool {
+        let mut lazy = Lazy::new(r);
+        lazy.identity.given = Some(identity);
+        self.terms.iter().all(|t| t.holds(r, cx, &lazy))
+    }
+
     /// True when `r` meets every term SQL did not decide exactly: the check the
     /// store runs on candidate rows.
     pub fn matches_residual(&self, r: &CapturedRequest, cx: &MatchContext) -> bool {
@@ -48,25 +94,20 @@ impl Filter {
         r: &CapturedRequest,
         cx: &MatchContext,
     ) -> bool {
-        let json = LazyJson {
-            body: &r.body,
-            parsed: OnceCell::new(),
-        };
-        terms.all(|t| t.holds(r, cx, &json))
+        let lazy = Lazy::new(r);
+        terms.all(|t| t.holds(r, cx, &lazy))
     }
 }
 
 impl Term {
     /// True when `r` meets this term.
     pub fn matches(&self, r: &CapturedRequest, cx: &MatchContext) -> bool {
-        let json = LazyJson {
-            body: &r.body,
-            parsed: OnceCell::new(),
-        };
-        self.holds(r, cx, &json)
+        self.holds(r, cx, &Lazy::new(r))
     }
 
-    fn holds(&self, r: &CapturedRequest, cx: &MatchContext, json: &LazyJson<'_>) -> bool {
+    fn holds(&self, r: &CapturedRequest, cx: &MatchContext, lazy: &Lazy<'_>) -> bool {
+        let json = &lazy.json;
+        let hook = || lazy.identity.get();
         match self {
             Term::Method(m) => r.method.eq_ignore_ascii_case(m),
             Term::Path(g) => g.matches(path_of(&r.target)),
@@ -74,6 +115,10 @@ impl Term {
                 let (lo, hi) = s.range();
                 (lo..=hi).contains(&r.response.status)
             }
+            // Stored requests are decided in SQL (the pushdown is exact). A
+            // request checked in memory (as received, by `listen --respond`
+            // rules) has not been delivered yet: only `delivery:none` holds.
+            Term::DeliveryStatus(sel) => *sel == DeliverySel::Never,
             Term::Header { name, value } => {
                 let mut values = r.headers.all(name);
                 match value {
@@ -94,6 +139,15 @@ impl Term {
             Term::Session(SessionSel::Id(id)) => r.session_id == *id,
             Term::Session(SessionSel::Latest) => cx.latest_session == Some(r.session_id),
             Term::Id(cmp, n) => cmp.holds(r.id, *n),
+            Term::Provider(p) => hook().is_some_and(|h| h.provider.eq_ignore_ascii_case(p)),
+            Term::Event(g) => hook()
+                .and_then(|h| h.event.as_deref())
+                .is_some_and(|e| g.matches(e)),
+            Term::Delivery(d) => hook().and_then(|h| h.delivery.as_deref()) == Some(d.as_str()),
+            Term::Attempt(cmp, n) => cx
+                .attempt
+                .is_some_and(|a| cmp.holds(i64::from(a.number), *n)),
+            Term::Dup => cx.attempt.is_some_and(|a| a.dup),
             // The relayed mark is not part of a request record; the store
             // decides `via:` in SQL (its pushdown is exact), never here.
             Term::Via(_) => false,
@@ -109,6 +163,28 @@ impl Term {
     /// True when SQL decides this term completely.
     pub fn is_exact_in_sql(&self) -> bool {
         self.pushdown() == Pushdown::Exact
+    }
+}
+
+/// What terms compute from a request at most once, however many ask.
+struct Lazy<'a> {
+    json: LazyJson<'a>,
+    identity: LazyIdentity<'a>,
+}
+
+impl<'a> Lazy<'a> {
+    fn new(r: &'a CapturedRequest) -> Self {
+        Self {
+            json: LazyJson {
+                body: &r.body,
+                parsed: OnceCell::new(),
+            },
+            identity: LazyIdentity {
+                r,
+                given: None,
+                found: OnceCell::new(),
+            },
+        }
     }
 }
 
@@ -170,6 +246,7 @@ mod tests {
     fn check(line: &str, r: &CapturedRequest) -> bool {
         let cx = MatchContext {
             latest_session: Some(2),
+            attempt: None,
         };
         Filter::parse_line(line, Timestamp(10_000))
             .unwrap()

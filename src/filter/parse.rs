@@ -4,14 +4,18 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::{Cmp, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use super::{Cmp, DeliverySel, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use crate::clock;
 use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
-    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id", "via",
-    "text",
+    "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id",
+    "provider", "event", "delivery", "attempt", "via", "text",
 ];
+
+/// The one term that is a bare word: `dup` (search for the text with `text:dup`).
+pub const DUP: &str = "dup";
 
 /// A filter that could not be read: the input, where in it, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +177,9 @@ fn read_quoted(
 }
 
 fn parse_term(text: &str, now: Timestamp) -> TermResult<Term> {
+    if text.eq_ignore_ascii_case(DUP) {
+        return Ok(Term::Dup);
+    }
     let Some((key, value)) = split_key(text) else {
         return Ok(Term::Text(text.to_owned()));
     };
@@ -219,6 +226,12 @@ fn example(key: &str) -> &'static str {
         "since" => "since:10m",
         "session" => "session:latest",
         "id" => "id:>100",
+        "provider" => "provider:github",
+        "event" => "event:pull_request.*",
+        "delivery" => {
+            "delivery:5xx, delivery:none or delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958"
+        }
+        "attempt" => "attempt:>1",
         "via" => "via:* (any relay) or via:*/c/github",
         _ => "text:word",
     }
@@ -234,6 +247,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "method" => Term::Method(method(value).map_err(whole)?),
         "path" => Term::Path(glob(value, 0)?),
         "status" => Term::Status(status(value).map_err(whole)?),
+        "delivery" => delivery(value).map_err(whole)?,
         "header" => header(value)?,
         "body" => Term::Body(value.to_owned()),
         "json" => json(value)?,
@@ -241,6 +255,9 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "since" => Term::Since(since(value, now).map_err(whole)?),
         "session" => Term::Session(session(value).map_err(whole)?),
         "id" => id(value)?,
+        "provider" => Term::Provider(value.to_ascii_lowercase()),
+        "event" => Term::Event(glob(value, 0)?),
+        "attempt" => attempt(value)?,
         "via" => Term::Via(glob(value, 0)?),
         _ => Term::Text(value.to_owned()),
     })
@@ -278,6 +295,31 @@ fn status(value: &str) -> Result<StatusSel, String> {
         return Ok(StatusSel::Class(class));
     }
     value.parse().map(StatusSel::Code).map_err(|_| bad())
+}
+
+/// `delivery:` is hookcap's newest delivery of the request when the value is
+/// status-shaped: a code (`200`), a class (`5xx`), `error` (failed without an
+/// answer) or `none` (never delivered); any other value is the provider's own
+/// delivery id (`delivery:72d3162e-…`).
+fn delivery(value: &str) -> Result<Term, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "error" => return Ok(Term::DeliveryStatus(DeliverySel::Failed)),
+        "none" => return Ok(Term::DeliveryStatus(DeliverySel::Never)),
+        _ => {}
+    }
+    if is_status_shaped(value) {
+        return status(value).map(|s| Term::DeliveryStatus(DeliverySel::Status(s)));
+    }
+    // The one place a value that is not status-shaped falls through.
+    Ok(Term::Delivery(value.to_owned()))
+}
+
+/// Three characters, a digit first, then digits or `xx`: what [`status`] reads.
+fn is_status_shaped(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 3
+        && b[0].is_ascii_digit()
+        && (b[1..].iter().all(u8::is_ascii_digit) || value[1..].eq_ignore_ascii_case("xx"))
 }
 
 fn header(value: &str) -> TermResult<Term> {
@@ -340,18 +382,18 @@ fn sig(value: &str) -> Result<SigVerdict, String> {
     }
 }
 
-/// A duration ago or an RFC 3339 time.
+/// A duration ago, or a time: with a zone as given, without one in local
+/// time ([`clock::parse`]).
 pub(super) fn since(value: &str, now: Timestamp) -> Result<Timestamp, String> {
     if let Ok(d) = humantime::parse_duration(value) {
         return Ok(ago(now, d));
     }
-    humantime::parse_rfc3339_weak(value)
-        .map(Timestamp::from_system_time)
-        .map_err(|_| {
-            format!(
-                "invalid time {value:?}: use a duration like 10m or 2h, or an RFC 3339 time like 2026-01-02T15:04:05Z"
-            )
-        })
+    clock::parse(value).ok_or_else(|| {
+        format!(
+            "invalid time {value:?}: use a duration like 10m or 2h, a local time like \
+             '2026-01-02 15:04', or a time with a zone like 2026-01-02T15:04:05Z"
+        )
+    })
 }
 
 /// `latest` or a session id.
@@ -368,6 +410,17 @@ pub(super) fn session(value: &str) -> Result<SessionSel, String> {
 }
 
 fn id(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "a request id")?;
+    Ok(Term::Id(cmp, n))
+}
+
+fn attempt(value: &str) -> TermResult<Term> {
+    let (cmp, n) = comparison(value, "an attempt number")?;
+    Ok(Term::Attempt(cmp, n))
+}
+
+/// `>=N`, `<N`, `N`, …: an operator and a number.
+fn comparison(value: &str, what: &str) -> TermResult<(Cmp, i64)> {
     let (cmp, rest) = [
         (">=", Cmp::Ge),
         ("<=", Cmp::Le),
@@ -380,11 +433,11 @@ fn id(value: &str) -> TermResult<Term> {
     .unwrap_or((Cmp::Eq, value));
     let at = value.len() - rest.len();
     rest.parse::<i64>()
-        .map(|n| Term::Id(cmp, n))
+        .map(|n| (cmp, n))
         .map_err(|_| TermError {
             span: at..value.len(),
             reason: format!(
-                "{rest:?} is not a request id: use a number, optionally after >, >=, <, <= or ="
+                "{rest:?} is not {what}: use a number, optionally after >, >=, <, <= or ="
             ),
         })
 }
@@ -417,6 +470,16 @@ mod tests {
             ("status:2xx", Term::Status(StatusSel::Class(2))),
             ("status:4XX", Term::Status(StatusSel::Class(4))),
             ("status:401", Term::Status(StatusSel::Code(401))),
+            (
+                "delivery:5xx",
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Class(5))),
+            ),
+            (
+                "delivery:200",
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Code(200))),
+            ),
+            ("delivery:ERROR", Term::DeliveryStatus(DeliverySel::Failed)),
+            ("delivery:none", Term::DeliveryStatus(DeliverySel::Never)),
             (
                 "header:X-GitHub-Event",
                 Term::Header {
@@ -469,6 +532,14 @@ mod tests {
             ("id:<=5", Term::Id(Cmp::Le, 5)),
             ("id:=5", Term::Id(Cmp::Eq, 5)),
             ("id:5", Term::Id(Cmp::Eq, 5)),
+            ("provider:GitHub", Term::Provider("github".into())),
+            ("event:pull_request.*", Term::Event(g("pull_request.*"))),
+            ("delivery:72d3-cc78", Term::Delivery("72d3-cc78".into())),
+            ("attempt:>1", Term::Attempt(Cmp::Gt, 1)),
+            ("attempt:2", Term::Attempt(Cmp::Eq, 2)),
+            ("dup", Term::Dup),
+            ("DUP", Term::Dup),
+            ("text:dup", Term::Text("dup".into())),
             ("via:*", Term::Via(g("*"))),
             ("via:*/c/gh", Term::Via(g("*/c/gh"))),
             ("text:http://x", Term::Text("http://x".into())),
@@ -493,6 +564,7 @@ mod tests {
             ("status:2yx", "2yx", "not a status"),
             ("status:20", "20", "not a status"),
             ("status:099", "099", "not a status"),
+            ("delivery:099", "099", "not a status"),
             ("header:X A", "X A", "not a header name"),
             ("header:X-A=[", "[", "never closed"),
             ("json:ref", "ref", "JSON pointer"),
@@ -503,6 +575,8 @@ mod tests {
             ("session:0", "0", "latest or a session id"),
             ("id:>x", "x", "not a request id"),
             ("id:", "id:", "needs a value"),
+            ("attempt:>x", "x", "not an attempt number"),
+            ("event:[a", "[a", "never closed"),
         ];
         for (text, part, words) in table {
             let e = err(text);

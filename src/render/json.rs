@@ -1,18 +1,15 @@
 //! Pretty, optionally colored JSON that is safe to print.
 //!
-//! `serde_json` escapes C0 controls inside strings but writes DEL, C1 controls and
-//! bidi controls raw. Since those can only occur inside strings in serialized JSON,
-//! the output is post-processed to write them as `\uXXXX` JSON escapes: the result
-//! stays valid JSON (without color) and means exactly what the sender sent.
-
-use std::borrow::Cow;
-use std::fmt::Write as _;
+//! Written through [`crate::sanitize::json`], like every JSON output: whatever a
+//! terminal would act on (DEL, C1, bidi and invisible characters) is a `\uXXXX`
+//! JSON escape, so the result stays valid JSON (without color) and means
+//! exactly what the sender sent.
 
 use colored_json::{ColorMode, ColoredFormatter, PrettyFormatter};
 use serde_json::Value;
 
 use super::color::Paint;
-use crate::sanitize::is_dangerous;
+use crate::sanitize::json::{TerminalSafe, to_string_pretty};
 
 /// `bytes` parsed and pretty-printed (colored when `paint` is enabled), or `None`
 /// when they are not JSON. Object key order is kept as sent.
@@ -25,41 +22,16 @@ pub fn json_pretty(bytes: &[u8], paint: &Paint) -> Option<String> {
 }
 
 /// `value` pretty-printed (colored when `paint` is enabled), with no control,
-/// C1 or bidi character left raw.
+/// C1, bidi or invisible character left raw.
 pub fn json_pretty_value(value: &Value, paint: &Paint) -> String {
-    let plain = || serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
-    let text = if paint.enabled {
-        ColoredFormatter::new(PrettyFormatter::new())
-            .to_colored_json(value, ColorMode::On)
-            .unwrap_or_else(|_| plain())
-    } else {
-        plain()
-    };
-    escape_raw_specials(&text).into_owned()
-}
-
-/// Characters `serde_json` leaves raw that a terminal would interpret.
-///
-/// ASCII controls are excluded on purpose: inside strings serde has escaped them
-/// already, and outside strings the only ones are newlines and our color codes.
-fn needs_json_escape(c: char) -> bool {
-    c == '\u{7f}' || (is_dangerous(c) && !c.is_ascii())
-}
-
-pub(super) fn escape_raw_specials(text: &str) -> Cow<'_, str> {
-    if !text.contains(needs_json_escape) {
-        return Cow::Borrowed(text);
+    // A Value always serializes; the fallback only keeps this total.
+    let plain = || to_string_pretty(value).unwrap_or_default();
+    if !paint.enabled {
+        return plain();
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if needs_json_escape(c) {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    ColoredFormatter::new(TerminalSafe(PrettyFormatter::new()))
+        .to_colored_json(value, ColorMode::On)
+        .unwrap_or_else(|_| plain())
 }
 
 #[cfg(test)]
@@ -67,7 +39,8 @@ mod tests {
     use super::*;
     use crate::render::testing::{assert_terminal_safe, strip_sgr};
 
-    const HOSTILE: &str = r#"{"x":"\u009b2J\u001b]0;pwned\u0007","\u202ek\u007f":["\r\u0000"]}"#;
+    const HOSTILE: &str =
+        r#"{"x":"\u009b2J\u001b]0;pwned\u0007","\u202ek\u007f":["\r\u0000","\u200b\ufeff\u2028"]}"#;
 
     #[test]
     fn hostile_strings_are_escaped_without_color() {
@@ -76,6 +49,7 @@ mod tests {
         assert!(out.contains(r#""\u009b2J\u001b]0;pwned\u0007""#), "{out}");
         assert!(out.contains(r#""\u202ek\u007f""#), "{out}");
         assert!(out.contains(r#""\r\u0000""#), "{out}");
+        assert!(out.contains(r#""\u200b\ufeff\u2028""#), "{out}");
     }
 
     #[test]
@@ -85,6 +59,7 @@ mod tests {
         assert_terminal_safe(&out, true);
         let stripped = strip_sgr(&out);
         assert!(stripped.contains(r#""\u009b2J\u001b]0;pwned\u0007""#));
+        assert!(stripped.contains(r#""\u200b\ufeff\u2028""#), "{stripped}");
     }
 
     #[test]

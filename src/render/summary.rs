@@ -6,12 +6,13 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
+use crate::clock;
 use crate::model::Outcome;
 use crate::model::{DeliveryBrief, RequestSummary, SignatureCheck};
 use crate::sanitize::sanitize;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
-/// and colored by `paint`. The time is UTC. A delivered request adds the time
+/// and colored by `paint`. The time is local ([`crate::clock`]). A delivered request adds the time
 /// the delivery took and its error, if any: `→ 200 14ms`, `→ 502 1.2ms (…)`.
 pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut size = ByteSize::b(s.body_size).display().iec().to_string();
@@ -21,7 +22,7 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut line = format!(
         "{} {} {} {} {} {} → {}{}",
         paint.paint(&format!("#{}", s.id), Style::Bold),
-        paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
+        paint.paint(&clock::clock(s.received_at), Style::Dim),
         paint.method(&s.method),
         sanitize(&s.target),
         size,
@@ -52,13 +53,20 @@ pub fn badge(s: &RequestSummary, paint: &Paint) -> Option<String> {
 }
 
 /// The pieces of [`badge`], sanitized, each with its color: the signature
-/// verdict, then the rejection. Terminal views color them their own way.
+/// verdict, then the rejection. A rejection for the verdict just shown is
+/// only `rejected` (`- unsigned: no X-Hub-Signature-256 header rejected`),
+/// not the reason again. Terminal views color them their own way.
 pub fn badge_tags(s: &RequestSummary) -> Vec<(String, Style)> {
     let sig = s.signature.as_ref().map(signature_tag);
-    let rejected = s
-        .rejected
-        .as_ref()
-        .map(|r| (format!("rejected: {}", sanitize(r)), Style::Red));
+    let rejected = s.rejected.as_ref().map(|r| {
+        let repeats = s.signature.as_ref().is_some_and(|c| {
+            c.outcome != Outcome::Valid && !c.reason.is_empty() && r.contains(&c.reason)
+        });
+        match repeats {
+            true => ("rejected".to_owned(), Style::Red),
+            false => (format!("rejected: {}", sanitize(r)), Style::Red),
+        }
+    });
     sig.into_iter().chain(rejected).collect()
 }
 
@@ -99,9 +107,33 @@ pub fn short_duration(d: Duration) -> String {
     }
 }
 
-/// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
-pub fn clock_time(rfc3339: &str) -> String {
-    rfc3339.get(11..23).unwrap_or(rfc3339).to_owned()
+/// An interval between attempts as a backoff schedule reads: `350ms`, `31s`,
+/// `1m30s`, `2h5m` (whole seconds from a second up, whole minutes from an hour up).
+pub fn interval(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = d.as_secs();
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m}m"),
+    }
+}
+
+/// `attempt 2/3 (+31s)`, and ` dup` for a repeat of a delivery already answered 2xx.
+pub fn attempt_text(a: &crate::model::AttemptInfo) -> String {
+    let mut out = format!("attempt {}/{}", a.number, a.of);
+    if let Some(d) = a.since_previous {
+        out.push_str(&format!(" (+{})", interval(d)));
+    }
+    if a.dup {
+        out.push_str(" dup");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -163,6 +195,21 @@ mod tests {
         });
         let line = summary_line(&s, &Paint::new(false));
         assert!(line.ends_with("→ 502 1.2ms (refused\\x1b[2J)"), "{line}");
+    }
+
+    #[test]
+    fn intervals_read_like_a_backoff_schedule() {
+        let table = [
+            (350, "350ms"),
+            (31_000, "31s"),
+            (60_000, "1m"),
+            (90_400, "1m30s"),
+            (7_500_000, "2h5m"),
+            (3_600_000, "1h"),
+        ];
+        for (ms, text) in table {
+            assert_eq!(interval(Duration::from_millis(ms)), text);
+        }
     }
 
     #[test]

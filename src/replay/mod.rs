@@ -7,22 +7,25 @@
 //! An [`Outgoing`] is the stored request as it will be sent: hop-by-hop fields
 //! dropped and `Host` set to the destination, then changed as asked (`-H`,
 //! `--body`, `--edit`), and signed again if asked ([`Outgoing::resign`]).
-//! [`send`] writes it over a fresh TCP connection with
-//! hookcap's own HTTP/1.1 writer, so the bytes on the wire are exactly the
-//! stored ones: header order, case and duplicates included, with only
-//! `Content-Length` set to the body's length. The answer is read the same
-//! way (see [`wire`]), so a delivery records the answer's headers as sent.
+//! [`send`] writes it over a fresh connection (TLS for
+//! an `https` destination) with the byte-exact writer of [`crate::http`], so
+//! the bytes on the wire are exactly the stored ones: header order, case
+//! and duplicates included, with only `Content-Length` set to the body's
+//! length. The answer is read by the same room, so a delivery records the
+//! answer's headers as sent.
 
 mod message;
-mod wire;
 
 use std::time::{Duration, Instant};
 
 pub use message::{EditError, parse_message};
 
-use crate::model::{DeliveryKind, Header, NewDelivery, NewRequest, Session, Timestamp};
-use crate::sign::{self, MessageId, Outbound, SignError, Signer};
-use crate::upstream::{Target, strip_hop_by_hop};
+use crate::http::hop::strip_hop_by_hop;
+use crate::http::{self, ConnectOptions, Connector, Kept, Request, Target, writer};
+use crate::model::{
+    DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, Session, Timestamp,
+};
+use crate::sign::{MessageId, Outbound, SignError, Signer};
 
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
 pub const MAX_RECORDED_BODY: usize = 16 * 1024 * 1024;
@@ -72,7 +75,7 @@ impl Outgoing {
     /// Sets a header: the first field of that name (any case) takes the value,
     /// later ones go; a new name is appended.
     pub fn set_header(&mut self, header: Header) {
-        sign::set_header(&mut self.headers, header);
+        crate::model::set_header(&mut self.headers, header);
     }
 
     /// Signs the request again as it goes to `url` (the destination's URL for
@@ -99,18 +102,11 @@ impl Outgoing {
         Ok(())
     }
 
-    /// The exact bytes sent to `dest`: request line with the joined target,
-    /// the headers, and the body, with `Content-Length` matching the body.
-    pub fn wire_bytes(&self, dest: &Target) -> Vec<u8> {
-        let mut framed = self.clone();
-        let has_length = framed
-            .headers
-            .iter()
-            .any(|h| h.name.eq_ignore_ascii_case("content-length"));
-        if has_length || !framed.body.is_empty() {
-            framed.set_header(Header::new("Content-Length", framed.body.len().to_string()));
-        }
-        framed.message(&dest.join(&framed.target), b"\r\n")
+    /// The header fields as sent: these, with `Content-Length` matching the body.
+    pub fn framed_headers(&self) -> Vec<Header> {
+        let mut headers = self.headers.clone();
+        writer::frame_body(&mut headers, self.body.len());
+        headers
     }
 
     /// The request as an HTTP message for `--edit`: request line, headers,
@@ -147,7 +143,8 @@ fn with_query_of(target: &str, url: &str) -> String {
 
 /// Sends `outgoing` to `dest` once, waiting at most `timeout` for the whole
 /// answer, and describes the attempt as a replay delivery of `request_id`
-/// (not stored: the caller decides where it goes).
+/// (not stored: the caller decides where it goes). What arrived of the
+/// answer is recorded even when the exchange fails halfway.
 pub async fn send(
     request_id: i64,
     outgoing: &Outgoing,
@@ -156,35 +153,71 @@ pub async fn send(
 ) -> NewDelivery {
     let started_at = Timestamp::now();
     let started = Instant::now();
-    let head_only = outgoing.method.eq_ignore_ascii_case("HEAD");
-    let mut answer = wire::Answer::new(MAX_RECORDED_BODY);
-    let bytes = outgoing.wire_bytes(dest);
-    let exchange = wire::exchange(&dest.authority, &bytes, head_only, &mut answer);
+    let mut answer = None;
+    let mut kept = Kept::new(MAX_RECORDED_BODY);
+    let exchange = deliver(outgoing, dest, &mut answer, &mut kept);
     let error = match tokio::time::timeout(timeout, exchange).await {
         Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e),
+        Ok(Err(e)) => Some(e.to_string()),
         Err(_) => Some(format!(
             "no complete answer within {}",
             humantime::format_duration(timeout)
         )),
     };
+    let response = answer.map(|(status, headers)| ResponseRecord {
+        status,
+        headers,
+        body: kept.bytes,
+    });
     NewDelivery {
         request_id,
         kind: DeliveryKind::Replay,
         destination: dest.url_for(&outgoing.target),
         started_at,
         duration: started.elapsed(),
-        response_truncated: answer.truncated,
-        response: answer.response,
+        response_truncated: kept.truncated,
+        response,
         error,
     }
+}
+
+/// One exchange on a fresh connection; the answer's status and headers go
+/// to `answer` as soon as they arrive, its body to `kept`.
+async fn deliver(
+    outgoing: &Outgoing,
+    dest: &Target,
+    answer: &mut Option<(u16, Vec<Header>)>,
+    kept: &mut Kept,
+) -> Result<(), http::Error> {
+    let target = dest.join(&outgoing.target);
+    let headers = outgoing.framed_headers();
+    let request = Request {
+        method: &outgoing.method,
+        target: &target,
+        headers: &headers,
+        body: &outgoing.body,
+    };
+    let connector = Connector::new(ConnectOptions::default());
+    let http::Response { head, mut body } =
+        http::exchange(&connector, dest, None, &request).await?;
+    *answer = Some((head.status, head.headers));
+    body.read_into(kept).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HeaderList, ResponseRecord};
+    use crate::model::HeaderList;
     use crate::sign::{Message, ProviderKind, Secret, VerifyOptions, provider};
+
+    impl Outgoing {
+        /// The exact bytes sent to `dest`: request line with the joined target,
+        /// the headers, and the body, with `Content-Length` matching the body.
+        fn wire_bytes(&self, dest: &Target) -> Vec<u8> {
+            let target = dest.join(&self.target);
+            writer::request_bytes(&self.method, &target, &self.framed_headers(), &self.body)
+        }
+    }
 
     fn stored() -> NewRequest {
         NewRequest {

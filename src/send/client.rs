@@ -1,15 +1,24 @@
-//! The HTTP client: reqwest over rustls (ring), HTTP/1.1, no redirects followed
-//! (like curl), names written in Title-Case, and one exchange at a time.
+//! The transport of `send`: the byte-exact writer and reader of
+//! [`crate::http`], HTTP/1.1, TLS for `https://` (`-k` accepts any
+//! certificate), proxies from the environment, no redirects followed (like
+//! curl). What goes on the wire is the [`Prepared`] request exactly: its
+//! header fields in order and in the case `prepare` gave them, its body.
+//!
+//! Each load worker keeps its own connection (a [`Lane`]), as does a single
+//! send for its retries; a kept connection that went stale is replaced
+//! before the next request, and a request that fails on it before any answer
+//! is sent once more on a new one, so keep-alive races are not counted as
+//! errors.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
 use super::BuildError;
 use super::request::Prepared;
+use crate::http::{self, Conn, ConnectOptions, Connector, Kept, Target, writer};
 use crate::model::Header;
 
 /// How the client connects.
@@ -17,42 +26,15 @@ use crate::model::Header;
 pub struct ClientOptions {
     /// Accept any TLS certificate (`-k`).
     pub insecure: bool,
-    /// Whole-request timeout (`--timeout`).
+    /// Whole-request timeout (`--timeout`), from connecting to the end of the body.
     pub timeout: Option<Duration>,
-    /// Whether the URL is `https://`. For `http://` URLs no system root
-    /// certificates are loaded, which saves start-up time; TLS (e.g. to an HTTPS
-    /// proxy) then fails safely instead of being unverified.
-    pub tls: bool,
-    /// Idle connections kept per host (the `--concurrency`).
-    pub connections: usize,
-}
-
-/// Builds the client; installs the ring crypto provider on first use.
-pub fn build_client(opts: &ClientOptions) -> Result<reqwest::Client, TransportError> {
-    // Already installed (by an earlier call) is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .http1_only()
-        .http1_title_case_headers()
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(opts.connections.max(1));
-    if let Some(t) = opts.timeout {
-        builder = builder.timeout(t);
-    }
-    if opts.insecure {
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    } else if !opts.tls {
-        builder = builder.tls_certs_only(std::iter::empty());
-    }
-    builder.build().map_err(TransportError::of)
 }
 
 /// What kind of failure ended a request without a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorKind {
-    /// Could not connect (refused, unreachable, DNS).
+    /// Could not connect (refused, unreachable, DNS, a proxy that would not tunnel).
     Connect,
     /// `--timeout` ran out.
     Timeout,
@@ -88,73 +70,35 @@ impl ErrorKind {
 pub struct TransportError {
     /// The kind, for summaries and retries.
     pub kind: ErrorKind,
-    /// Every cause in the chain, joined with `: `.
+    /// What happened, with its cause.
     pub message: String,
 }
 
 impl TransportError {
-    /// Classifies a reqwest error and spells out its whole cause chain.
-    pub fn of(e: reqwest::Error) -> Self {
-        let kind = if e.is_timeout() {
-            ErrorKind::Timeout
-        } else if is_tls(&e) {
-            ErrorKind::Tls
-        } else if e.is_connect() {
-            ErrorKind::Connect
-        } else if e.is_body() || e.is_decode() {
-            ErrorKind::Body
-        } else {
-            ErrorKind::Other
+    /// Classifies an exchange's failure.
+    pub fn of(e: http::Error) -> Self {
+        let kind = match e.kind {
+            http::ErrorKind::Connect => ErrorKind::Connect,
+            http::ErrorKind::Tls => ErrorKind::Tls,
+            http::ErrorKind::Body | http::ErrorKind::TooLarge => ErrorKind::Body,
+            http::ErrorKind::Write | http::ErrorKind::Closed | http::ErrorKind::Head => {
+                ErrorKind::Other
+            }
         };
         Self {
             kind,
-            message: chain_message(e),
+            message: e.message,
         }
     }
-}
 
-fn causes<'a>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(e), |e| e.source())
-}
-
-/// True when a rustls error is in the chain, possibly inside (nested) `io::Error`s,
-/// whose `source()` skips the error they wrap.
-fn is_tls(e: &reqwest::Error) -> bool {
-    causes(e).any(|c| {
-        let mut cur = c;
-        loop {
-            if cur.is::<rustls::Error>() {
-                return true;
-            }
-            match cur
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-            {
-                Some(inner) => cur = inner,
-                None => return false,
-            }
+    fn timeout(limit: Duration) -> Self {
+        Self {
+            kind: ErrorKind::Timeout,
+            message: format!(
+                "no complete response within {}",
+                humantime::format_duration(limit)
+            ),
         }
-    })
-}
-
-/// The causes below reqwest's own "error sending request for url (…)" (the
-/// caller names the request), joined as `a: b: c`, without hyper-util's
-/// `client error (…)` wrappers or a cause its parent already spells out.
-fn chain_message(e: reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for c in causes(&e).skip(1) {
-        let text = c.to_string();
-        let wrapper = text.starts_with("client error (");
-        if !wrapper && !parts.last().is_some_and(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-    }
-    if parts.is_empty() {
-        e.without_url().to_string()
-    } else {
-        parts.join(": ")
     }
 }
 
@@ -167,7 +111,7 @@ pub struct Exchange {
     pub reason: String,
     /// `HTTP/1.1` or `HTTP/1.0`.
     pub version: String,
-    /// Headers in order (names lowercase, as hyper delivers them).
+    /// Headers in order, with the case the server sent.
     pub headers: Vec<Header>,
     /// Body bytes (empty when not kept).
     pub body: Bytes,
@@ -186,18 +130,16 @@ impl Exchange {
     }
 }
 
-/// A prepared request converted once into the HTTP types both transports use;
-/// cheap to turn into a request again for every attempt or repeat.
+/// A prepared request as the transport sends it, cheap to send again for
+/// every attempt or repeat.
 #[derive(Debug, Clone)]
 pub struct WireRequest {
     /// The method.
-    pub method: reqwest::Method,
-    /// The absolute URL (for reqwest).
-    pub url: reqwest::Url,
-    /// The origin-form target, path and query (for a direct connection).
-    pub target: http::Uri,
-    /// Headers in wire order.
-    pub headers: HeaderMap,
+    pub method: String,
+    /// The origin-form target: path and query.
+    pub target: String,
+    /// Header fields in wire order and case.
+    pub headers: Vec<Header>,
     /// The body, if any.
     pub body: Option<Bytes>,
 }
@@ -207,70 +149,120 @@ impl WireRequest {
     /// `commands::send` (names, values and URL are validated there), but checks anyway.
     pub fn of(p: &Prepared) -> Result<Self, BuildError> {
         let bad = |what: &str| BuildError::Invalid(format!("invalid {what} in the request"));
-        let mut headers = HeaderMap::with_capacity(p.headers.len());
-        for h in &p.headers {
-            let name = HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| bad("header name"))?;
-            let value = HeaderValue::from_bytes(&h.value).map_err(|_| bad("header value"))?;
-            headers.append(name, value);
+        let method_ok = !p.method.is_empty() && p.method.bytes().all(|b| b.is_ascii_graphic());
+        if !method_ok {
+            return Err(bad("method"));
         }
+        for h in &p.headers {
+            if !writer::is_valid_name(&h.name) {
+                return Err(bad("header name"));
+            }
+            if !writer::is_valid_value(&h.value) {
+                return Err(bad("header value"));
+            }
+        }
+        let (_, target) = Target::for_url(&p.url).map_err(|_| bad("URL"))?;
         Ok(Self {
-            method: reqwest::Method::from_bytes(p.method.as_bytes()).map_err(|_| bad("method"))?,
-            url: reqwest::Url::parse(&p.url).map_err(|_| bad("URL"))?,
-            target: p.target().parse().map_err(|_| bad("target"))?,
-            headers,
+            method: p.method.clone(),
+            target,
+            headers: p.headers.clone(),
             body: p.body.clone(),
         })
     }
+}
 
-    /// A reqwest request for one attempt.
-    fn to_reqwest(&self) -> reqwest::Request {
-        let mut req = reqwest::Request::new(self.method.clone(), self.url.clone());
-        *req.headers_mut() = self.headers.clone();
-        if let Some(body) = &self.body {
-            *req.body_mut() = Some(body.clone().into());
-        }
-        req
+/// A connection kept between requests: one per load worker, and one for a
+/// single send and its retries.
+#[derive(Debug, Default)]
+pub struct Lane {
+    conn: Option<Conn>,
+}
+
+/// Sends [`WireRequest`]s to one origin.
+#[derive(Debug)]
+pub struct Transport {
+    connector: Connector,
+    target: Target,
+    timeout: Option<Duration>,
+}
+
+impl Transport {
+    /// A transport to the origin of `url` (every request of one `send`
+    /// shares it); reads the environment's proxy variables.
+    pub fn new(opts: &ClientOptions, url: &str) -> Result<Self, BuildError> {
+        let (target, _) = Target::for_url(url).map_err(|e| BuildError::Invalid(e.to_string()))?;
+        let connector = Connector::new(ConnectOptions {
+            insecure: opts.insecure,
+            connect_timeout: None,
+            env_proxies: true,
+        });
+        Ok(Self {
+            connector,
+            target,
+            timeout: opts.timeout,
+        })
     }
-}
 
-/// Sends one request through reqwest's pool and reads the whole response;
-/// with `keep_body` false the body is read and dropped.
-pub async fn execute(
-    client: &reqwest::Client,
-    req: &WireRequest,
-    keep_body: bool,
-) -> Result<Exchange, TransportError> {
-    let start = Instant::now();
-    let mut resp = client
-        .execute(req.to_reqwest())
-        .await
-        .map_err(TransportError::of)?;
-    let headers_after = start.elapsed();
-    let status = resp.status();
-    let version = format!("{:?}", resp.version());
-    let headers = response_headers(resp.headers());
-    let body = if keep_body {
-        resp.bytes().await.map_err(TransportError::of)?
-    } else {
-        while resp.chunk().await.map_err(TransportError::of)?.is_some() {}
-        Bytes::new()
-    };
-    Ok(Exchange {
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("").to_owned(),
-        version,
-        headers,
-        body,
-        headers_after,
-        total: start.elapsed(),
-    })
-}
+    /// Sends `req` on `lane` (within `--timeout`, if any) and reads the whole
+    /// response; with `keep_body` false the body is read and dropped.
+    pub async fn execute(
+        &self,
+        lane: &mut Lane,
+        req: &WireRequest,
+        keep_body: bool,
+    ) -> Result<Exchange, TransportError> {
+        let attempt = self.exchange(lane, req, keep_body);
+        match self.timeout {
+            None => attempt.await,
+            Some(limit) => tokio::time::timeout(limit, attempt)
+                .await
+                .unwrap_or_else(|_| Err(TransportError::timeout(limit))),
+        }
+    }
 
-/// Response headers in order, names as hyper delivers them (lowercase).
-pub(super) fn response_headers(map: &HeaderMap) -> Vec<Header> {
-    map.iter()
-        .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
-        .collect()
+    async fn exchange(
+        &self,
+        lane: &mut Lane,
+        req: &WireRequest,
+        keep_body: bool,
+    ) -> Result<Exchange, TransportError> {
+        let start = Instant::now();
+        let request = http::Request {
+            method: &req.method,
+            target: &req.target,
+            headers: &req.headers,
+            body: req.body.as_deref().unwrap_or_default(),
+        };
+        let http::Response { head, mut body } =
+            http::exchange(&self.connector, &self.target, lane.conn.take(), &request)
+                .await
+                .map_err(TransportError::of)?;
+        let headers_after = start.elapsed();
+        let kept = if keep_body {
+            let mut kept = Kept::new(usize::MAX);
+            body.read_into(&mut kept)
+                .await
+                .map_err(TransportError::of)?;
+            Bytes::from(kept.bytes)
+        } else {
+            while body.chunk().await.map_err(TransportError::of)?.is_some() {}
+            Bytes::new()
+        };
+        lane.conn = body.finish();
+        let reason = ::http::StatusCode::from_u16(head.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        Ok(Exchange {
+            status: head.status,
+            reason: reason.to_owned(),
+            version: head.version().to_owned(),
+            headers: head.headers,
+            body: kept,
+            headers_after,
+            total: start.elapsed(),
+        })
+    }
 }
 
 impl fmt::Display for ErrorKind {

@@ -1,7 +1,7 @@
 //! Sending: one request with retries, and `--repeat N --concurrency C` as C
 //! workers pulling request numbers from a shared counter until N are done.
-//! A single request goes through reqwest; load workers to plain `http://` URLs
-//! each own a connection ([`super::direct`]) instead of sharing reqwest's pool.
+//! Each worker keeps its own connection (a [`Lane`]), so a request costs no
+//! pool lookup.
 //!
 //! Each worker keeps its own [`Summary`] (no locks on the hot path) and they
 //! are merged at the end, so counts are exact. Progress is two atomics that a
@@ -15,8 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use std::borrow::Cow;
 
 use super::BuildError;
-use super::client::{Exchange, TransportError, WireRequest, execute};
-use super::direct::{Lane, Target};
+use super::client::{ClientOptions, Exchange, Lane, Transport, TransportError, WireRequest};
 use super::fresh::{Fresh, SystemFresh};
 use super::request::{Draft, Prepared};
 use super::retry::{Decision, GiveUp, RetryPolicy, parse_retry_after, retryable_status};
@@ -63,19 +62,10 @@ pub struct Outcome {
     pub attempts: u32,
 }
 
-/// How one worker (or the single send) reaches the server.
-#[derive(Debug)]
-pub enum Route {
-    /// Through the shared reqwest client (TLS, proxies, the single send).
-    Pooled,
-    /// Over the worker's own connection (load to plain `http://`).
-    Own(Lane),
-}
-
 /// Everything needed to send the request any number of times.
 pub struct Sender {
-    /// The client (shared connection pool).
-    pub client: reqwest::Client,
+    /// How requests reach the server.
+    transport: Transport,
     /// The request to build.
     pub draft: Draft,
     /// Signs each request, if asked.
@@ -84,39 +74,30 @@ pub struct Sender {
     pub retry: RetryPolicy,
     /// Where retry events go.
     pub log: RetryLog,
-    /// `--timeout`, applied by the direct lanes (reqwest has its own copy).
-    timeout: Option<Duration>,
-    /// Where load workers connect directly, when they may.
-    direct: Option<Target>,
     /// The request built once, when every send is the same.
     fixed: Option<WireRequest>,
 }
 
 impl Sender {
-    /// A sender; prepares the request once when it never changes.
+    /// A sender to the draft's URL; prepares the request once when it never changes.
     pub fn new(
-        client: reqwest::Client,
+        client: &ClientOptions,
         draft: Draft,
         signer: Option<Signer>,
         retry: RetryPolicy,
         log: RetryLog,
-        timeout: Option<Duration>,
     ) -> Result<Self, BuildError> {
         let fixed = if draft.is_static(signer.as_ref()) {
             Some(WireRequest::of(&draft.prepare(&mut SystemFresh, None)?)?)
         } else {
             None
         };
-        let url = reqwest::Url::parse(&draft.url)
-            .map_err(|e| BuildError::Invalid(format!("invalid URL: {e}")))?;
         Ok(Self {
-            client,
-            direct: Target::for_url(&url),
+            transport: Transport::new(client, &draft.url)?,
             draft,
             signer,
             retry,
             log,
-            timeout,
             fixed,
         })
     }
@@ -135,40 +116,18 @@ impl Sender {
         }
     }
 
-    /// The route for a load worker.
-    fn route(&self) -> Route {
-        match self.direct {
-            Some(_) => Route::Own(Lane::default()),
-            None => Route::Pooled,
-        }
-    }
-
-    async fn attempt(
-        &self,
-        route: &mut Route,
-        req: &WireRequest,
-        keep_body: bool,
-    ) -> Result<Exchange, TransportError> {
-        match (route, &self.direct) {
-            (Route::Own(lane), Some(target)) => {
-                lane.execute(target, req, keep_body, self.timeout).await
-            }
-            _ => execute(&self.client, req, keep_body).await,
-        }
-    }
-
-    /// Sends `req` through reqwest, retrying as the policy says, keeping the body.
+    /// Sends `req` once (retrying as the policy says), keeping the body.
     pub async fn send_once(&self, req: &WireRequest) -> Outcome {
-        self.send(&mut Route::Pooled, req, true).await
+        self.send(&mut Lane::default(), req, true).await
     }
 
-    /// Sends `req` on `route`, retrying as the policy says; `keep_body` keeps the final body.
-    pub async fn send(&self, route: &mut Route, req: &WireRequest, keep_body: bool) -> Outcome {
+    /// Sends `req` on `lane`, retrying as the policy says; `keep_body` keeps the final body.
+    pub async fn send(&self, lane: &mut Lane, req: &WireRequest, keep_body: bool) -> Outcome {
         let start = Instant::now();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let result = self.attempt(route, req, keep_body).await;
+            let result = self.transport.execute(lane, req, keep_body).await;
             let Some((why, retry_after)) = retry_reason(&result) else {
                 return Outcome { result, attempts };
             };
@@ -230,10 +189,10 @@ impl Sender {
         progress: &Progress,
     ) -> Result<Summary, BuildError> {
         let mut summary = Summary::default();
-        let mut route = self.route();
+        let mut lane = Lane::default();
         while next.fetch_add(1, Ordering::Relaxed) < n {
             let req = self.next_request()?;
-            let outcome = self.send(&mut route, &req, false).await;
+            let outcome = self.send(&mut lane, &req, false).await;
             summary.retries += u64::from(outcome.attempts - 1);
             let ok = match outcome.result {
                 Ok(ex) => {

@@ -7,18 +7,18 @@
 //! Draft (from the command line) ──prepare(fresh values, signer)──▶ Prepared
 //!        (url, header edits,                                       (every header in
 //!         body spec or template)                                    wire order, exact body)
-//!                                                  ──client::execute──▶ Exchange
+//!                                              ──Transport::execute──▶ Exchange
 //! ```
 //!
 //! A [`Prepared`] request is the single source of truth: it is what goes on the
-//! wire, what `-v` prints and what `--json-result` reports, so they cannot differ.
-//! The only headers hookcap does not control are ones the HTTP stack adds when
-//! the user removes them (`-H 'Host:'`). Header names go out in Title-Case
-//! (`X-Github-Event`): HTTP/1.1 names are case-insensitive, and reqwest/hyper do
-//! not let a client choose the case per header.
+//! wire, byte for byte (the writer of [`crate::http`] adds, drops, re-cases and
+//! regroups nothing), what `-v` prints and what `--json-result` reports, so they
+//! cannot differ. Only a proxy sees more: the absolute-form target and its
+//! `Proxy-Authorization`. Header names are Title-Cased (`X-Github-Event`) by one
+//! step in [`Draft::prepare`] ([`request::wire_name`]), as hookcap has always
+//! sent them.
 
 pub mod client;
-pub mod direct;
 pub mod fresh;
 pub mod load;
 pub mod multipart;
@@ -28,10 +28,10 @@ pub mod summary;
 pub mod templates;
 mod url;
 
-pub use client::{ClientOptions, Exchange, WireRequest, build_client};
+pub use client::{ClientOptions, Exchange, WireRequest};
 pub use fresh::SystemFresh;
 pub use request::{BodySpec, Draft, Prepared};
-pub use url::{expand_url, with_query};
+pub use url::with_query;
 
 /// Why a request could not be built. Every variant is the user's to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

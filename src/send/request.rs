@@ -205,7 +205,7 @@ impl Prepared {
 /// `Host` header value and the `Authorization` its user info implies.
 pub fn parse_url(url: &str) -> Result<(String, String, Option<Header>), BuildError> {
     let bad = |why: String| BuildError::Invalid(format!("invalid URL {url:?}: {why}"));
-    let mut parsed = reqwest::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+    let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad("only http:// and https:// are supported".into()));
     }

@@ -1,26 +1,4 @@
-//! URL shorthands and query parameters.
-
-/// Expands the shorthands `:8080/hook` and `8080/hook` to
-/// `http://127.0.0.1:8080/hook`, and adds `http://` to a URL without a scheme
-/// (like curl). Anything with `://` is returned unchanged.
-pub fn expand_url(input: &str) -> String {
-    if input.contains("://") {
-        return input.to_owned();
-    }
-    let rest = input.strip_prefix(':').unwrap_or(input);
-    let port_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let after_port = &rest[port_len..];
-    let is_port = port_len > 0 && (after_port.is_empty() || after_port.starts_with(['/', '?']));
-    if is_port {
-        let path = if after_port.starts_with('/') {
-            after_port.to_owned()
-        } else {
-            format!("/{after_port}")
-        };
-        return format!("http://127.0.0.1:{}{path}", &rest[..port_len]);
-    }
-    format!("http://{input}")
-}
+//! Query parameters (the URL shorthands are [`crate::http::expand_shorthand`]).
 
 /// Percent-encodes everything except RFC 3986 unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`); a space is `%20`.
@@ -72,23 +50,6 @@ pub fn with_query(url: &str, pairs: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shorthands_mean_loopback_http() {
-        let table = [
-            (":8080/hook", "http://127.0.0.1:8080/hook"),
-            ("8080/hook", "http://127.0.0.1:8080/hook"),
-            (":8080", "http://127.0.0.1:8080/"),
-            ("8080?x=1", "http://127.0.0.1:8080/?x=1"),
-            ("localhost:3000/a", "http://localhost:3000/a"),
-            ("example.com", "http://example.com"),
-            ("https://example.com/x", "https://example.com/x"),
-            ("8080abc", "http://8080abc"),
-        ];
-        for (input, want) in table {
-            assert_eq!(expand_url(input), want, "{input}");
-        }
-    }
 
     #[test]
     fn query_pairs_are_encoded_and_appended() {

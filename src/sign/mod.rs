@@ -20,6 +20,7 @@ mod github;
 mod gitlab;
 mod hints;
 mod hmac;
+pub mod identity;
 mod input;
 mod mac;
 mod mac_check;
@@ -45,9 +46,8 @@ use crate::model::{Header, HeaderList};
 
 pub use self::hmac::HmacSpec;
 pub use checker::{Checked, Checker};
-pub use input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
+pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
-pub(crate) use resign::set_header;
 pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
 
@@ -71,7 +71,8 @@ pub enum ProviderKind {
     Shopify,
     /// Twilio: `X-Twilio-Signature` over the URL and form parameters.
     Twilio,
-    /// Any HMAC over the raw body, described by an [`HmacSpec`].
+    /// Any HMAC over the raw body, as `--sig-header`, `--algo`, `--encoding`
+    /// and `--prefix` describe it.
     Hmac,
 }
 

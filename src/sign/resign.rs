@@ -24,7 +24,7 @@ use std::fmt;
 
 use super::input::{Secret, SignError, SignInput};
 use super::{HmacSpec, Provider, ProviderKind};
-use crate::model::{Header, HeaderList, Timestamp};
+use crate::model::{Header, HeaderList, Timestamp, set_header};
 
 /// The headers that carry a message id, Standard Webhooks' first.
 pub const MESSAGE_ID_HEADERS: [&str; 2] = ["webhook-id", "svix-id"];
@@ -144,27 +144,6 @@ impl Signer {
             [standard, svix]
         };
         order.iter().find_map(|name| headers.get_str(name))
-    }
-}
-
-/// Sets a header the way a re-signed request's are set (and a replay's `-H`):
-/// the first header named like `new` (any case) takes its value, keeping its
-/// place and case; later ones go. A new name is appended.
-pub(crate) fn set_header(headers: &mut Vec<Header>, new: Header) {
-    let mut seen = false;
-    headers.retain_mut(|h| {
-        if !h.name.eq_ignore_ascii_case(&new.name) {
-            return true;
-        }
-        if seen {
-            return false;
-        }
-        seen = true;
-        h.value.clone_from(&new.value);
-        true
-    });
-    if !seen {
-        headers.push(new);
     }
 }
 

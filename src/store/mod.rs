@@ -10,9 +10,11 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
+mod hooks;
 mod open;
 mod queries;
 mod relay;
+mod reopen;
 mod retention;
 mod rows;
 mod schema;
@@ -30,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 pub use browse::{Direction, ScanStep};
 pub use checkpoint::Checkpointer;
+#[cfg(test)]
+pub use hooks::Attempt;
+pub use hooks::DeliveryAttempts;
 pub use open::default_db_path;
 pub use queries::ListQuery;
 pub use relay::{
@@ -38,7 +43,7 @@ pub use relay::{
 pub use retention::{Reclaim, Reclaimed};
 pub use select::Scan;
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StoredBatch, StoredRelayed, StoredUpTo,
+    Committed, DeliverySlot, GroupCommitWriter, StartOvers, StoredBatch, StoredRelayed, StoredUpTo,
     WriterHandle,
 };
 
@@ -48,6 +53,12 @@ pub enum StoreError {
     /// The file exists but is not an SQLite database (or is damaged beyond opening).
     #[error("{0} is not a hookcap database (not SQLite, or corrupt)")]
     NotADatabase(PathBuf),
+    /// An SQLite database of another application (tables, or a mark in its
+    /// header, but not hookcap's): refused untouched.
+    #[error(
+        "{0} is another application's SQLite database (it has no hookcap schema); hookcap leaves it untouched: pick another --db"
+    )]
+    Foreign(PathBuf),
     /// The file was written by a newer hookcap whose schema this one cannot read.
     #[error(
         "{path} was written by a newer hookcap (schema version {found}, this hookcap knows up to {known})"
@@ -63,8 +74,9 @@ pub enum StoreError {
     /// Reading a database that does not exist yet.
     #[error("no database at {0} (nothing captured yet? start `hookcap listen`)")]
     Missing(PathBuf),
-    /// Creating the file or its directory failed.
-    #[error("cannot create {path}: {source}")]
+    /// Creating the file or its directory failed. The I/O error is the
+    /// source, not part of this message, so a chain prints it once.
+    #[error("cannot create {path}")]
     Create {
         /// The path that could not be created.
         path: PathBuf,
@@ -89,7 +101,10 @@ impl StoreError {
     /// the caller should stop with a usage-class exit code rather than retry.
     pub fn is_unusable_database(&self) -> bool {
         match self {
-            Self::NotADatabase(_) | Self::NewerSchema { .. } | Self::Missing(_) => true,
+            Self::NotADatabase(_)
+            | Self::Foreign(_)
+            | Self::NewerSchema { .. }
+            | Self::Missing(_) => true,
             Self::Sqlite(e) => matches!(
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::schema::Owner;
 use super::{StoreError, schema};
 
 /// How long a statement waits on another connection's lock before failing.
@@ -41,6 +42,12 @@ pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, Sto
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Judged before anything is written: another application's file is
+    // refused as it was found (not even switched to WAL).
+    let owner = schema::owner(&conn).map_err(|e| classify(path, e))?;
+    if owner == Owner::Other {
+        return Err(StoreError::Foreign(path.to_owned()));
+    }
     // Without the query-planner stability guarantee, SQLite re-plans a cached
     // statement whenever a bound value the planner looked at (LIMIT ?, STAT4
     // ranges) is rebound: a full re-prepare on every call of a hot query.
@@ -60,6 +67,9 @@ pub(super) fn open_writable(path: &Path, create: bool) -> Result<Connection, Sto
         StoreError::Sqlite(e) => classify(path, e),
         other => other,
     })?;
+    if owner != (Owner::Hookcap { marked: true }) {
+        schema::mark(&conn).map_err(|e| classify(path, e))?;
+    }
     Ok(conn)
 }
 

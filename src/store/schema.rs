@@ -15,11 +15,60 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_checks.sql"),
     include_str!("migrations/003_deliveries.sql"),
     include_str!("migrations/004_spans.sql"),
-    include_str!("migrations/005_relay.sql"),
+    include_str!("migrations/005_hooks.sql"),
+    include_str!("migrations/006_relay.sql"),
 ];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// hookcap's mark in the database header (`PRAGMA application_id`, the field
+/// SQLite reserves for telling which application a file belongs to): "hkcp".
+pub const APPLICATION_ID: i64 = 0x686b_6370;
+
+/// Whose database a file is, judged by reading only (before anything is
+/// written to it, not even the switch to WAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    /// No tables and no marks yet: hookcap may create its schema.
+    Empty,
+    /// A hookcap database; `marked` is false for ones created before the
+    /// [`APPLICATION_ID`] mark (recognised by their schema version and tables).
+    Hookcap {
+        /// The header carries [`APPLICATION_ID`].
+        marked: bool,
+    },
+    /// Another application's database: never touched.
+    Other,
+}
+
+/// Reads the marks and the table names of `conn`'s database.
+pub(super) fn owner(conn: &Connection) -> rusqlite::Result<Owner> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app_id == APPLICATION_ID {
+        return Ok(Owner::Hookcap { marked: true });
+    }
+    if app_id != 0 {
+        return Ok(Owner::Other);
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let (objects, ours): (i64, i64) = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ('sessions', 'requests')) \
+         FROM sqlite_master",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (version, objects, ours) {
+        (0, 0, _) => Owner::Empty,
+        (1.., _, 2) => Owner::Hookcap { marked: false },
+        _ => Owner::Other,
+    })
+}
+
+/// Puts hookcap's mark in the header of a database it created or migrated.
+pub(super) fn mark(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+}
 
 /// Applies every migration the database has not seen yet.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -99,6 +148,31 @@ mod tests {
             )
             .unwrap();
         assert_eq!(indexes, 0, "the per-request indexes are gone");
+    }
+
+    fn owner_of(sql: &str) -> Owner {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(sql).unwrap();
+        owner(&conn).unwrap()
+    }
+
+    #[test]
+    fn owners_are_told_apart_by_their_marks_and_tables() {
+        assert_eq!(owner_of(""), Owner::Empty);
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        assert_eq!(owner(&conn).unwrap(), Owner::Hookcap { marked: false });
+        mark(&conn).unwrap();
+        assert_eq!(owner(&conn).unwrap(), Owner::Hookcap { marked: true });
+        for other in [
+            "CREATE TABLE notes(x)",
+            "PRAGMA user_version = 3; CREATE TABLE notes(x)",
+            "PRAGMA application_id = 42",
+            "PRAGMA user_version = 7",
+            "PRAGMA user_version = 2; CREATE TABLE sessions(x)",
+        ] {
+            assert_eq!(owner_of(other), Owner::Other, "{other}");
+        }
     }
 
     #[test]

@@ -19,19 +19,32 @@
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
+//! | `provider:`, `event:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
+//! | `attempt:` | its `hooks` row, and a count of the delivery's earlier attempts | primary key, `hooks_by_delivery` |
+//! | `delivery:ID` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
+//! | `delivery:5xx`, `error`, `none` | the newest of hookcap's deliveries (a subquery per row) | `deliveries_by_request` |
+//! | `dup` | `EXISTS` on its `hooks` row and an earlier 2xx attempt | primary key, `hooks_by_delivery` |
 
 use rusqlite::types::Value;
 
 use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError};
-use crate::filter::{Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
+use crate::filter::{DeliverySel, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
 /// The table that holds signature verdicts (the live-checks migration:
 /// `checks(request_id, sig_outcome, …)`). Until it exists, `sig:` filters are
 /// refused with a clear error.
 pub const SIG_VERDICT_TABLE: &str = "checks";
+
+/// `dup`: a later attempt of a delivery, an earlier attempt of which was
+/// answered 2xx (both lookups use `hooks_by_delivery`).
+const DUP_SQL: &str = "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
+    AND h.delivery IS NOT NULL AND EXISTS (SELECT 1 FROM hooks AS e \
+    JOIN requests AS r ON r.id = e.request_id \
+    WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id < h.request_id \
+    AND r.status BETWEEN 200 AND 299))";
 
 /// Rows read per round when Rust has to finish the filtering.
 const CANDIDATE_PAGE: u32 = 256;
@@ -188,6 +201,28 @@ fn json_condition(path: String, value: Option<&str>) -> (String, Vec<Value>) {
     }
 }
 
+/// A `delivery:` term: the newest delivery of the row's request (the highest
+/// delivery id, found from `deliveries_by_request`) has this status, failed
+/// without one, or there is none.
+fn delivery_condition(sel: DeliverySel) -> (String, Vec<Value>) {
+    const NEWEST: &str = "FROM deliveries WHERE request_id = requests.id ORDER BY id DESC LIMIT 1";
+    match sel {
+        DeliverySel::Status(s) => {
+            let (lo, hi) = s.range();
+            (
+                format!("(SELECT status {NEWEST}) BETWEEN ? AND ?"),
+                vec![lo.into(), hi.into()],
+            )
+        }
+        // NULL (no delivery) is not 1: only a newest delivery without a status.
+        DeliverySel::Failed => (format!("(SELECT status IS NULL {NEWEST}) = 1"), vec![]),
+        DeliverySel::Never => (
+            "NOT EXISTS (SELECT 1 FROM deliveries WHERE request_id = requests.id)".into(),
+            vec![],
+        ),
+    }
+}
+
 impl Store {
     /// The pushable terms of `filter` as a `WHERE` clause.
     pub(super) fn where_for(&self, filter: &Filter) -> Result<Where, StoreError> {
@@ -207,6 +242,10 @@ impl Store {
             Term::Status(s) => {
                 let (lo, hi) = s.range();
                 w.push("status BETWEEN ? AND ?", [lo, hi].map(|n| n.into()));
+            }
+            Term::DeliveryStatus(sel) => {
+                let (clause, args) = delivery_condition(*sel);
+                w.push(clause, args);
             }
             // Names are tokens and values never hold CR or LF, so "CRLF name:" in
             // the CRLF-prefixed header lines is exactly "this header is present".
@@ -238,6 +277,30 @@ impl Store {
                 w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
+            Term::Provider(p) => w.push(
+                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
+                 AND hooks.provider = ? COLLATE NOCASE)",
+                [text(p)],
+            ),
+            Term::Event(g) => w.push(
+                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
+                 AND hooks.event GLOB ?)",
+                [text(g.as_str())],
+            ),
+            Term::Delivery(d) => w.push(
+                "requests.id IN (SELECT request_id FROM hooks WHERE delivery = ?)",
+                [text(d)],
+            ),
+            Term::Attempt(cmp, n) => w.push(
+                format!(
+                    "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
+                     AND h.delivery IS NOT NULL AND {} {} ?)",
+                    super::hooks::ATTEMPT_OF_H,
+                    cmp.symbol()
+                ),
+                [Value::Integer(*n)],
+            ),
+            Term::Dup => w.push(DUP_SQL, []),
             Term::Via(g) => w.push(
                 "id IN (SELECT request_id FROM relayed WHERE relay_url GLOB ?)",
                 [text(g.as_str())],
@@ -270,6 +333,7 @@ impl Store {
         };
         Ok(MatchContext {
             latest_session: latest,
+            attempt: None,
         })
     }
 

@@ -19,23 +19,36 @@
 //! caller's status and the delivery's brief. Neither channel ever blocks the
 //! writer: a reader that falls behind sees `Lagged` and re-queries the store,
 //! so a slow reader can never hold up the capture path.
+//!
+//! Before each commit the writer checks that its file is still the one at
+//! its path ([`super::reopen`]); if it was deleted or replaced, the writer
+//! starts over in the database at the path (in a new session, and counted in
+//! [`StartOvers`]) or answers `503`, never a `2xx` into a file nobody can
+//! open. Deliveries of forwards stored in the old file are not recorded in
+//! the new one: their slots were reserved before the start-over, or their ids
+//! are not among the forwards stored since. (A forward stored in the last
+//! commit before a start-over whose slot is reserved just after it, with an id
+//! the new file has also just given to a forward, would be recorded with that
+//! one: a window of microseconds, once per start-over.)
 
+use std::collections::HashSet;
 use std::ffi::c_int;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::relay::{self, Attached, Inserted, QueueEntry};
+use super::reopen::{Checked, Watch};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
-use super::{StoreError, deliveries, open};
+use super::{StoreError, deliveries, hooks, open};
 use crate::model::{
-    DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
-    ResponseRecord, encode_headers, path_of,
+    CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
+    ResponseRecord, Session, encode_headers, fill_id, path_of,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -139,6 +152,8 @@ impl Reply {
 
 struct Job {
     request: NewRequest,
+    /// What the capture path already found out; `None`: the writer looks.
+    notes: Option<CaptureNotes>,
     reply: Reply,
     /// What is written with the request, in the same transaction.
     attached: Option<Box<Attached>>,
@@ -153,6 +168,9 @@ struct DeliveryJob {
     summary: Option<RequestSummary>,
     /// Told once the delivery is committed; dropped if it could not be.
     committed: oneshot::Sender<()>,
+    /// The writer's start-overs when the slot was reserved: a delivery
+    /// reserved before the last one is of a request in the old file.
+    file: u32,
 }
 
 /// Resolves once a recorded delivery is committed (or could not be: then the
@@ -191,7 +209,7 @@ fn tick(jobs: &mpsc::WeakSender<Message>) {
 
 /// Room in the writer's queue for one delivery, reserved before a forward is
 /// sent so that recording its outcome later never waits.
-pub struct DeliverySlot(mpsc::OwnedPermit<Message>);
+pub struct DeliverySlot(mpsc::OwnedPermit<Message>, u32);
 
 impl DeliverySlot {
     /// Queues `delivery` (and, for a forward, what the caller was answered) to
@@ -209,6 +227,7 @@ impl DeliverySlot {
             answered,
             summary,
             committed,
+            file: self.1,
         }));
         done
     }
@@ -219,15 +238,48 @@ impl DeliverySlot {
 pub struct WriterHandle {
     jobs: mpsc::Sender<Message>,
     stored: watch::Receiver<StoredUpTo>,
-    batches: broadcast::Sender<StoredBatch>,
+    /// Weak, so that the batches end for their followers when the writer
+    /// thread does, however many capture tasks still hold a handle.
+    batches: broadcast::WeakSender<StoredBatch>,
+    start_overs: StartOvers,
     stats: Arc<BatchStats>,
+}
+
+/// How many times the writer started over in a new database file (its file
+/// was deleted or replaced, see [`super::reopen`]); raised before the first
+/// batch in the new file is announced.
+#[derive(Debug, Clone, Default)]
+pub struct StartOvers(Arc<AtomicU32>);
+
+impl StartOvers {
+    /// The count so far.
+    pub fn count(&self) -> u32 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn raise(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 impl WriterHandle {
     /// Queues `request` and waits until it is committed; returns its id.
+    /// The writer finds out what it is as a webhook.
     pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, Reply::Id(reply)).await?;
+        self.send(request, None, Reply::Id(reply)).await?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// Like [`WriterHandle::insert`], with what the capture path already
+    /// found out about the request (its webhook identity, the rule that answered).
+    pub async fn insert_noted(
+        &self,
+        request: NewRequest,
+        notes: CaptureNotes,
+    ) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(request, Some(notes), Reply::Id(reply)).await?;
         answer.await.map_err(|_| gone())?
     }
 
@@ -237,7 +289,7 @@ impl WriterHandle {
         request: NewRequest,
     ) -> Result<(i64, NewRequest), WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, Reply::Keep(reply)).await?;
+        self.send(request, None, Reply::Keep(reply)).await?;
         let (request, id) = answer.await.map_err(|_| gone())?;
         Ok((id?, request))
     }
@@ -251,7 +303,7 @@ impl WriterHandle {
     ) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
         let attached = Some(Box::new(Attached::Queue(entry)));
-        self.send_attached(request, Reply::Id(reply), attached)
+        self.send_attached(request, None, Reply::Id(reply), attached)
             .await?;
         answer.await.map_err(|_| gone())?
     }
@@ -268,23 +320,30 @@ impl WriterHandle {
     ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
         let (reply, answer) = oneshot::channel();
         let attached = Some(Box::new(Attached::Relayed(mark)));
-        self.send_attached(request, Reply::Relayed(reply), attached)
+        self.send_attached(request, None, Reply::Relayed(reply), attached)
             .await?;
         Ok(answer)
     }
 
-    async fn send(&self, request: NewRequest, reply: Reply) -> Result<(), WriteError> {
-        self.send_attached(request, reply, None).await
+    async fn send(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        reply: Reply,
+    ) -> Result<(), WriteError> {
+        self.send_attached(request, notes, reply, None).await
     }
 
     async fn send_attached(
         &self,
         request: NewRequest,
+        notes: Option<CaptureNotes>,
         reply: Reply,
         attached: Option<Box<Attached>>,
     ) -> Result<(), WriteError> {
         let job = Job {
             request,
+            notes,
             reply,
             attached,
         };
@@ -302,7 +361,7 @@ impl WriterHandle {
             .reserve_owned()
             .await
             .map_err(|_| gone())?;
-        Ok(DeliverySlot(permit))
+        Ok(DeliverySlot(permit, self.start_overs.count()))
     }
 
     /// A receiver that changes after every commit.
@@ -310,15 +369,26 @@ impl WriterHandle {
         self.stored.clone()
     }
 
-    /// A receiver of every committed batch's summaries, from now on.
+    /// A receiver of every committed batch's summaries, from now on (one
+    /// that is already closed once the writer has stopped).
     pub fn subscribe_batches(&self) -> broadcast::Receiver<StoredBatch> {
-        self.batches.subscribe()
+        match self.batches.upgrade() {
+            Some(batches) => batches.subscribe(),
+            None => broadcast::channel(1).1,
+        }
+    }
+
+    /// How many times the writer has started over in a new database file.
+    pub fn start_overs(&self) -> StartOvers {
+        self.start_overs.clone()
     }
 
     /// True while someone receives the committed batches (so summaries are
     /// worth building).
     pub fn followed(&self) -> bool {
-        self.batches.receiver_count() > 0
+        self.batches
+            .upgrade()
+            .is_some_and(|b| b.receiver_count() > 0)
     }
 
     /// How full the commits so far were.
@@ -352,10 +422,30 @@ pub struct GroupCommitWriter {
 impl GroupCommitWriter {
     /// Opens a dedicated connection to `path` and starts the writer thread.
     pub fn start(path: &Path) -> Result<(Self, WriterHandle), StoreError> {
+        Self::start_for(path, None)
+    }
+
+    /// Like [`GroupCommitWriter::start`], for a listener's `session`: should
+    /// the file be deleted or replaced while it runs, the writer starts over
+    /// in a database at the path, in a new session like this one (see
+    /// [`super::reopen`]).
+    pub fn start_for_session(
+        path: &Path,
+        session: &Session,
+    ) -> Result<(Self, WriterHandle), StoreError> {
+        Self::start_for(path, Some(session.clone()))
+    }
+
+    fn start_for(
+        path: &Path,
+        session: Option<Session>,
+    ) -> Result<(Self, WriterHandle), StoreError> {
         let mut conn = open::open_writable(path, true)?;
         // SQLite's own busy wait backs off up to 100 ms between tries, so a
         // writer that met a lock could sleep long after it was released.
         conn.busy_handler(Some(wait_a_millisecond))?;
+        let watch = Watch::new(path, session);
+        let start_overs = StartOvers::default();
         // Checkpoints run on their own connection (see `Checkpointer`): inside
         // the writer's commits they cost a third of the throughput. The hook
         // replaces SQLite's automatic checkpoints and tells the checkpointer
@@ -379,7 +469,8 @@ impl GroupCommitWriter {
             .name("hookcap-writer".into())
             .spawn({
                 let wal = wal.clone();
-                move || run(conn, queue, announcer, &wal)
+                let start_overs = start_overs.clone();
+                move || run(conn, queue, announcer, &wal, (watch, start_overs))
             })
             .map_err(|source| StoreError::Create {
                 path: path.to_owned(),
@@ -393,7 +484,8 @@ impl GroupCommitWriter {
         let handle = WriterHandle {
             jobs: jobs.clone(),
             stored,
-            batches,
+            batches: batches.downgrade(),
+            start_overs,
             stats,
         };
         Ok((Self { thread, jobs, wal }, handle))
@@ -432,6 +524,7 @@ fn run(
     mut queue: mpsc::Receiver<Message>,
     announce: Announcer,
     wal: &WalLog,
+    (mut watch, start_overs): (Watch, StartOvers),
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored = StoredUpTo::default();
@@ -441,8 +534,39 @@ fn run(
     while let Some(first) = next_message(&mut queue, finishing) {
         finishing |= take(first, &mut batch, &mut queue);
         finishing |= drain(&mut queue, &mut batch);
+        // Before every commit, and on the idle tick: is the file still there?
+        match watch.check(&conn) {
+            Checked::Same => {}
+            Checked::StartedOver(new) => {
+                // Never closed: closing it could delete the new file's log
+                // (see `reopen`). Checkpoints now run inside commits: the
+                // checkpointer still has the old file.
+                std::mem::forget(std::mem::replace(&mut conn, new));
+                if let Err(e) = conn.busy_handler(Some(wait_a_millisecond)) {
+                    tracing::debug!("the writer's busy handler: {e}");
+                }
+                spans = OpenSpans::default();
+                start_overs.raise();
+            }
+            Checked::Gone(why) => {
+                refuse(&mut batch, &WriteError(why));
+                continue;
+            }
+        }
         if !batch.is_empty() {
-            commit(&mut conn, &mut batch, &mut spans, &mut stored, &announce);
+            let remap = watch.remap();
+            if let Some(fresh) = watch.fresh.as_mut() {
+                after_start_over(&mut batch, (fresh, start_overs.count()), remap);
+            }
+            let fresh = watch.fresh.as_mut();
+            commit(
+                &mut conn,
+                &mut batch,
+                &mut spans,
+                &mut stored,
+                &announce,
+                fresh,
+            );
             commits += 1;
         }
         if wal.restart_asked() {
@@ -499,24 +623,62 @@ fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<M
     false
 }
 
+/// Answers every insert of `batch` with `err` (a `503` for its caller); its
+/// deliveries are lost.
+fn refuse(batch: &mut Vec<Message>, err: &WriteError) {
+    for message in batch.drain(..) {
+        if let Message::Insert(job) = message {
+            job.reply.fail(job.request, err.clone());
+        }
+    }
+}
+
+/// After the writer started over in a new file: requests go to the new
+/// session, and only deliveries of requests forwarded since (`fresh`, in the
+/// file counted `file`) are recorded; the others' rows went with the old file.
+fn after_start_over(
+    batch: &mut Vec<Message>,
+    (fresh, file): (&mut HashSet<i64>, u32),
+    remap: Option<(i64, i64)>,
+) {
+    batch.retain_mut(|message| match message {
+        Message::Insert(job) => {
+            if let Some((from, to)) = remap
+                && job.request.session_id == from
+            {
+                job.request.session_id = to;
+            }
+            true
+        }
+        Message::Deliver(job) => {
+            let keep = job.file == file && fresh.remove(&job.delivery.request_id);
+            if !keep {
+                tracing::debug!(
+                    "not recorded: a delivery of request {}, which went with the old database file",
+                    job.delivery.request_id
+                );
+            }
+            keep
+        }
+        Message::Finish | Message::Tick => true,
+    });
+}
+
 /// Writes and commits `batch`, answers every waiter, then announces the commit.
+/// `fresh`, after a start-over, collects the ids of forwarded requests.
 fn commit(
     conn: &mut Connection,
     batch: &mut Vec<Message>,
     spans: &mut OpenSpans,
     stored: &mut StoredUpTo,
     announce: &Announcer,
+    mut fresh: Option<&mut HashSet<i64>>,
 ) {
     let ids = match write_batch(conn, batch, spans) {
         Ok(ids) => ids,
         Err(e) => {
             tracing::error!("store write failed, answering 503 (deliveries are lost): {e}");
-            let err = WriteError(e.to_string());
-            for message in batch.drain(..) {
-                if let Message::Insert(job) = message {
-                    job.reply.fail(job.request, err.clone());
-                }
-            }
+            refuse(batch, &WriteError(e.to_string()));
             return;
         }
     };
@@ -549,6 +711,9 @@ fn commit(
                         }
                     }
                     Reply::Keep(tx) => {
+                        if let Some(fresh) = fresh.as_deref_mut() {
+                            fresh.insert(id);
+                        }
                         if listening {
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
@@ -597,6 +762,9 @@ const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method,
     response_headers, response_body, body) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+/// A `{{id}}` answer, completed once the id is known (same transaction).
+const FILL_ID_SQL: &str = "UPDATE requests SET response_body = ?2 WHERE id = ?1";
+
 const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -612,8 +780,13 @@ fn write_batch(
     for message in batch {
         match message {
             Message::Insert(job) => ids.push(match job.attached.as_deref() {
-                None => Inserted::new(insert_one(&tx, &job.request)?),
-                Some(attached) => relay::insert_attached(&tx, &job.request, attached, insert_one)?,
+                None => Inserted::new(insert_one(&tx, &job.request, job.notes.as_ref())?),
+                Some(attached) => relay::insert_attached(
+                    &tx,
+                    (&job.request, job.notes.as_ref()),
+                    attached,
+                    insert_one,
+                )?,
             }),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;
@@ -654,12 +827,17 @@ pub(super) fn insert_all<'a>(
     tx: &rusqlite::Transaction<'_>,
     requests: impl Iterator<Item = &'a NewRequest>,
 ) -> rusqlite::Result<Vec<i64>> {
-    requests.map(|r| insert_one(tx, r)).collect()
+    requests.map(|r| insert_one(tx, r, None)).collect()
 }
 
-/// Inserts one request (and its live checks, if any) with cached statements;
-/// returns its id.
-pub(super) fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<i64> {
+/// Inserts one request (and its live checks and webhook facts, if any) with
+/// cached statements; returns its id. Without `notes`, the request's webhook
+/// identity is found here.
+pub(super) fn insert_one(
+    conn: &Connection,
+    r: &NewRequest,
+    notes: Option<&CaptureNotes>,
+) -> rusqlite::Result<i64> {
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         r.session_id,
         r.received_at.0,
@@ -687,6 +865,20 @@ pub(super) fn insert_one(conn: &Connection, r: &NewRequest) -> rusqlite::Result<
             sig.map(|s| s.reason.as_str()),
             r.rejected,
         ])?;
+    }
+    match notes {
+        Some(n) => {
+            hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?;
+            if !n.response_id_at.is_empty() {
+                let body = fill_id(&r.response.body, &n.response_id_at, id);
+                conn.prepare_cached(FILL_ID_SQL)?
+                    .execute(params![id, body])?;
+            }
+        }
+        None => {
+            let identity = crate::sign::identity::identify(&r.headers, &r.body);
+            hooks::insert(conn, id, identity.as_ref(), None)?;
+        }
     }
     Ok(id)
 }
@@ -905,5 +1097,47 @@ mod tests {
                 .await
                 .expect("finish returns");
         });
+    }
+
+    #[test]
+    fn a_deleted_file_is_started_over_and_old_forwards_are_not_recorded_in_it() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start_for_session(&path, &session).unwrap();
+            let (old, _) = handle.insert_keeping(request(session.id)).await.unwrap();
+            let slot = handle.reserve_delivery().await.unwrap();
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.path().join(format!("w.db{suffix}")));
+            }
+            // The next commit finds the file gone and starts over first.
+            let (new, _) = handle.insert_keeping(request(session.id)).await.unwrap();
+            assert_eq!(handle.start_overs().count(), 1);
+            // The old request's delivery has nowhere to go: dropped, not an error.
+            assert!(slot.record(delivery(old), None, None).await.is_err());
+            let slot = handle.reserve_delivery().await.unwrap();
+            slot.record(delivery(new), None, None).await.unwrap();
+            writer.finish().await;
+        });
+        let store = Store::open_existing(&path).unwrap();
+        let sessions: Vec<i64> = store
+            .conn
+            .prepare("SELECT id FROM sessions")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(sessions.len(), 1, "a new session in the new file");
+        let rows: Vec<(i64, i64)> = store
+            .conn
+            .prepare("SELECT id, session_id FROM requests")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, [(1, sessions[0])]);
+        assert_eq!(store.deliveries_for(1).unwrap().len(), 1);
     }
 }

@@ -17,7 +17,7 @@
 //!                 how it is drawn (top bar, list/, detail/, status lines,
 //!                 overlays), the layout and the colors
 //!   data/         what is read and sent: pages from the store, the live
-//!                 feed, the first count, the arrival rate, replays
+//!                 feed, the count of the list, the arrival rate, replays
 //!   term/         terminal plumbing: the event loop, the guard that restores
 //!                 the terminal, effects (OSC 52 copies), the log sink
 //! ```
@@ -59,7 +59,6 @@ use ratatui::layout::Size;
 use tokio::sync::watch;
 
 use app::{App, AppOptions};
-use data::count;
 pub use data::replays::Recorder;
 pub use data::source::LiveFeed;
 pub use pane::top_bar::Origin;
@@ -111,7 +110,6 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         relay: opts.relay,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
-    app.live.expect_total(count::in_background(opts.db));
     let result = run_on_terminal(&mut app, started);
     for line in app.status.logs.iter().cloned().chain(log_sink::drain()) {
         eprintln!("{}", sanitize(&line));

@@ -12,7 +12,8 @@ use ratatui::style::Color;
 
 use crate::model::{DeliveryKind, NewDelivery};
 use crate::tui::app::testing::{
-    answer, app_with, app_with_deliveries, checked, delivery, forward_app_with, request, typical,
+    answer, app_with, app_with_deliveries, app_with_options, checked, delivery, forward_app_with,
+    options, request, typical,
 };
 use crate::tui::app::{Action, App};
 use crate::tui::pane::detail::Tab;
@@ -63,6 +64,22 @@ fn on(id: i64, tab: Tab) -> App {
 #[test]
 fn empty_state() {
     assert_snapshot!(draw(&app_with(&[], 100, 24)).backend());
+}
+
+/// `listen` starts its inspector filtered to its own session: the first
+/// screen says where to send, not "no match".
+#[test]
+fn a_new_listen_session_waits_for_requests() {
+    let mut opts = options(100, 24);
+    opts.filter = Some("session:1".into());
+    let app = app_with_options(&[], opts);
+    let text = screen(&app).join("\n");
+    assert!(
+        text.contains("Waiting for requests on http://127.0.0.1:4665"),
+        "{text}"
+    );
+    assert!(!text.contains("No requests match"), "{text}");
+    assert_snapshot!(draw(&app).backend());
 }
 
 #[test]
@@ -179,6 +196,106 @@ fn filter_error_points_at_the_bad_term() {
     assert_snapshot!(draw(&app).backend());
 }
 
+/// A reason longer than the window is wrapped over more status rows, never
+/// cut at the edge.
+#[test]
+fn a_long_filter_error_wraps() {
+    let mut app = app_with(&typical(), 90, 24);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "stauts:4xx");
+    let rows = screen(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("unknown key"), "{text}");
+    assert!(
+        text.contains("text:stauts:4xx"),
+        "the end of the reason is on screen:\n{text}"
+    );
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// `v` without `HOOKCAP_SECRET` asks for the secret; only dots are drawn.
+#[test]
+fn the_secret_prompt_is_masked() {
+    let mut app = app_with(&checked(), 100, 24);
+    app.secret.forget();
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "hunter2");
+    let text = screen(&app).join("\n");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("secret to check #4: •••••••"), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// Slack's interactivity POST: a form whose `payload` is JSON, pretty-printed
+/// inside the form view.
+#[test]
+fn a_form_field_of_json_is_pretty_printed() {
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"application/x-www-form-urlencoded")];
+    let body =
+        b"payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U1%22%7D%7D";
+    let mut app = app_with(&[request(0, "POST", "/slack", ct, body)], 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("payload  {"), "{text}");
+    assert!(text.contains("\"type\": \"block_actions\","), "{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
+/// `/` on the focused Body tab: the search prompt, then the match highlighted.
+#[test]
+fn body_search_prompt_and_highlighted_match() {
+    let mut app = on(1, Tab::Body);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "currency");
+    assert_snapshot!("body_search_prompt", draw(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    let rows = screen(&app);
+    let y = rows
+        .iter()
+        .position(|r| r.contains("\"currency\""))
+        .expect("the match");
+    let terminal = draw(&app);
+    let x = rows[y].find("\"currency").unwrap() as u16;
+    let cell = &terminal.backend().buffer()[(x, y as u16)];
+    assert!(
+        cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+        "the matching row is highlighted"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("match 1 of 1 for \"currency\""))
+    );
+}
+
+/// A multipart upload: a table of its parts, then each part by its type.
+#[test]
+fn multipart_body_view() {
+    let body: &[u8] = b"--XyZ\r\n\
+        Content-Disposition: form-data; name=\"payload\"\r\n\
+        Content-Type: application/json\r\n\r\n\
+        {\"a\":1}\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"note\"\r\n\r\n\
+        hello\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"r.bin\"\r\n\
+        Content-Type: application/octet-stream\r\n\r\n\
+        \x00\x01\x02\r\n\
+        --XyZ--\r\n";
+    let ct: &[(&str, &[u8])] = &[("Content-Type", b"multipart/form-data; boundary=XyZ")];
+    let mut app = app_with(&[request(0, "POST", "/upload", ct, body)], 100, 40);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    let text = screen(&app).join("\n");
+    assert!(text.contains("#  NAME     FILENAME  TYPE"), "{text}");
+    assert!(
+        text.contains("\"a\": 1"),
+        "the JSON part pretty-printed:\n{text}"
+    );
+    assert!(!text.contains("\\r"), "no raw CR escapes:\n{text}");
+    assert_snapshot!(draw(&app).backend());
+}
+
 #[test]
 fn live_check_badges_and_the_overview_verdict() {
     let mut app = app_with(&checked(), 120, 30);
@@ -282,57 +399,101 @@ fn methods_and_statuses_are_colored() {
     assert_eq!(fg_of("/health", "200 "), Color::Green);
 }
 
-/// Escape sequences, C1 and bidi controls in every captured field are drawn
-/// as visible escapes; no cell holds a character a terminal would act on.
+/// Characters a terminal must never get raw, independent of the predicate
+/// under test: ESC, C1, bidi, zero-width, format and filler characters, tags.
+const NEVER_RAW: &[char] = &[
+    '\x1b',
+    '\u{9b}',
+    '\u{202e}',
+    '\u{200b}',
+    '\u{200d}',
+    '\u{feff}',
+    '\u{ad}',
+    '\u{2060}',
+    '\u{2028}',
+    '\u{3164}',
+    '\u{e0041}',
+];
+
+/// Asserts no cell of any tab of `app` holds a character a terminal would act
+/// on or not show, and returns the text of all tabs.
+fn every_tab_inert(app: &mut App) -> String {
+    let mut all = String::new();
+    for tab in Tab::ALL {
+        app.execute_action(Action::ShowTab(tab));
+        let terminal = draw(app);
+        for cell in terminal.backend().buffer().content() {
+            let sym = cell.symbol();
+            assert!(
+                !sym.chars().any(crate::sanitize::is_dangerous) && !sym.contains(NEVER_RAW),
+                "{sym:?} in {tab:?}"
+            );
+        }
+        all.push_str(&screen(app).join("\n"));
+    }
+    all
+}
+
+/// Escape sequences, C1, bidi and invisible characters in every captured field
+/// are drawn as visible escapes; no cell holds a character a terminal would act
+/// on or not show.
 #[test]
 fn hostile_requests_are_drawn_escaped() {
     let hostile = request(
         0,
         "PO\x1bST",
-        "/x\x1b[2J\u{9b}31m\u{202e}",
+        "/x\x1b[2J\u{9b}31m\u{202e}\u{200b}",
         &[
             ("X-Evil\x1b]0;t\x07", b"\x1b[2J\r\xff"),
+            ("X-Sig\u{200d}", "a\u{feff}\u{ad}b".as_bytes()),
             ("Content-Type", b"text/plain"),
         ],
-        b"text \x1b[2J\x1b]0;pwned\x07 \xc2\x9b ok\n",
+        "text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok \u{2060}\u{2028}\u{3164}\u{e0041}\n".as_bytes(),
     );
     let mut hostile_answer = answer(
         502,
-        &[("X-Up\x1b[31m", b"\x1b]8;;http://evil\x07")],
+        &[("X-Up\x1b[31m", "\x1b]8;;http://evil\x07\u{200c}".as_bytes())],
         b"down \x1b[2J",
     );
     hostile_answer
         .headers
         .push(crate::model::Header::new("Content-Type", "text/plain"));
     let mut delivered = delivery(1, DeliveryKind::Forward, 1, 10, Some(hostile_answer));
-    delivered.destination = "http://app/x\x1b[2J".into();
-    delivered.error = Some("broke \x1b]0;err\x07".into());
+    delivered.destination = "http://app/x\x1b[2J\u{200b}".into();
+    delivered.error = Some("broke \x1b]0;err\x07\u{feff}".into());
     let mut app = app_with_deliveries(&[hostile], &[delivered], 120, 40);
-    let mut all = String::new();
-    for tab in Tab::ALL {
-        app.execute_action(Action::ShowTab(tab));
-        let terminal = draw(&app);
-        for cell in terminal.backend().buffer().content() {
-            let sym = cell.symbol();
-            assert!(
-                !sym.chars().any(crate::sanitize::is_dangerous),
-                "{sym:?} in {tab:?}"
-            );
-        }
-        all.push_str(&screen(&app).join("\n"));
-    }
+    let all = every_tab_inert(&mut app);
     for shown in [
         r"PO\x1bST",
-        r"/x\x1b[2J\u{9b}31m\u{202e}",
+        r"/x\x1b[2J\u{9b}31m\u{202e}\u{200b}",
         r"X-Evil\x1b]0;t\x07",
         r"\x1b[2J\r\xff",
-        r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok",
+        r"X-Sig\u{200d}",
+        r"a\u{feff}\u{ad}b",
+        r"text \x1b[2J\x1b]0;pwned\x07 \u{9b} ok \u{2060}\u{2028}\u{3164}\u{e0041}",
         r"X-Up\x1b[31m",
-        r"\x1b]8;;http://evil\x07",
-        r"http://app/x\x1b[2J",
-        r"broke \x1b]0;err\x07",
+        r"\x1b]8;;http://evil\x07\u{200c}",
+        r"http://app/x\x1b[2J\u{200b}",
+        r"broke \x1b]0;err\x07\u{feff}",
         r"down \x1b[2J",
     ] {
+        assert!(all.contains(shown), "{shown} not on screen:\n{all}");
+    }
+}
+
+/// The JSON body view writes the same characters as JSON escapes, keys too.
+#[test]
+fn invisible_characters_in_a_json_body_are_drawn_as_json_escapes() {
+    let hostile = request(
+        0,
+        "POST",
+        "/j",
+        &[("Content-Type", b"application/json")],
+        "{\"k\u{200b}\": \"v\u{feff}\u{2028}\u{9b}\u{e0041}\"}".as_bytes(),
+    );
+    let mut app = app_with_deliveries(&[hostile], &[], 120, 40);
+    let all = every_tab_inert(&mut app);
+    for shown in [r#""k\u200b""#, r#""v\ufeff\u2028\u009b\udb40\udc41""#] {
         assert!(all.contains(shown), "{shown} not on screen:\n{all}");
     }
 }

@@ -63,7 +63,7 @@ fn refused_requests_are_stored_on_the_relay_and_never_delivered() {
     assert_eq!(count(&relay.db), 3, "every request stored on the relay");
     let refused = show_json(&relay.db, "1");
     assert_eq!(refused["response"]["status"], 401);
-    assert!(refused["rejected"].as_str().unwrap().contains("signature"));
+    assert!(refused["rejected"].as_str().unwrap().contains("not signed"));
     assert_eq!(show_json(&relay.db, "3")["response"]["status"], 403);
 }
 

@@ -1,22 +1,26 @@
 //! `ListenArgs` / `ForwardArgs` → a validated [`ListenConfig`], with table tests.
 //! `forward` is `listen` with another [`Answer`]; everything else is shared.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::StatusCode;
 
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
 use crate::cli::{
-    CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ServerArgs, StopArgs, ViaArgs,
+    CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ResponseArgs, ServerArgs, StopArgs,
+    ViaArgs,
 };
 use crate::commands::shared::input::{parse_header, read_body_arg};
 use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::filter::Filter;
+use crate::http::Target;
 use crate::model::Timestamp;
 use crate::relay::client::ViaConfig;
+use crate::rules::RuleBook;
 use crate::sign::{Checker, Secret};
-use crate::upstream::Target;
 
 /// How captured requests are shown while listening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +99,7 @@ impl ListenConfig {
                 .collect::<Result<_, _>>()?,
             body: read_body_arg(args.response.body.as_deref())?,
             delay: args.response.delay.unwrap_or_default(),
+            rules: rule_book(&args.response, status.as_u16())?,
         };
         if args.keep == Some(0) {
             return Err(CliError::Usage("--keep must be at least 1".into()));
@@ -124,6 +129,7 @@ impl ListenConfig {
             target,
             preserve_host: args.preserve_host,
             upstream_timeout: args.upstream_timeout,
+            insecure: args.insecure,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
         let mut config = Self::shared(
@@ -159,9 +165,11 @@ impl ListenConfig {
             answer,
             limits: Limits {
                 max_body: limits.max_body.as_u64(),
-                body_idle_timeout: limits.body_timeout,
+                body_timeout: limits.body_timeout,
                 header_read_timeout: limits.header_timeout,
-                ..Limits::default()
+                max_connections: limits.max_connections.map(|n| n as usize),
+                max_inflight_body: limits.max_inflight_body.as_u64(),
+                drain_timeout: limits.drain_timeout,
             },
             guard,
             output: OutputMode::resolve(output.json, output.no_tui, stdout_is_tty),
@@ -172,6 +180,24 @@ impl ListenConfig {
             via: None,
         })
     }
+}
+
+/// The `--respond` rules, then the `--rules` file's, checked now: a bad rule
+/// is a usage error naming it. `None` when there are none.
+fn rule_book(args: &ResponseArgs, default_status: u16) -> Result<Option<Arc<RuleBook>>, CliError> {
+    let usage = |e: crate::rules::RuleError| CliError::Usage(e.to_string());
+    let mut rules = args
+        .respond
+        .iter()
+        .enumerate()
+        .map(|(i, text)| crate::rules::parse_rule(i as u32 + 1, text, Path::new(".")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(usage)?;
+    if let Some(path) = &args.rules {
+        let first = rules.len() as u32 + 1;
+        rules.extend(crate::rules::parse_file(path, first).map_err(usage)?);
+    }
+    Ok((!rules.is_empty()).then(|| Arc::new(RuleBook::new(rules, default_status, args.seed))))
 }
 
 /// The live checks the flags ask for; `--verify` needs a secret.
@@ -308,6 +334,32 @@ mod tests {
                 c.exit_filter.as_ref().is_some_and(|f| f.terms.len() == 1)
             }),
             ("hookcap listen --keep 10", |c| c.keep == Some(10)),
+            ("hookcap listen", |c| shape(c).rules.is_none()),
+            (
+                "hookcap listen --respond method:POST=>503,200 --respond =>drop --seed 3",
+                |c| {
+                    shape(c)
+                        .rules
+                        .as_ref()
+                        .is_some_and(|b| b.rules().len() == 2)
+                },
+            ),
+            ("hookcap listen --max-connections 50", |c| {
+                c.limits.max_connections == Some(50)
+            }),
+            ("hookcap listen", |c| {
+                c.limits.max_connections.is_none()
+                    && c.limits.max_inflight_body == 256 * 1024 * 1024
+            }),
+            ("hookcap listen", |c| {
+                c.limits.drain_timeout == Duration::from_secs(5)
+            }),
+            ("hookcap listen --drain-timeout 1m", |c| {
+                c.limits.drain_timeout == Duration::from_secs(60)
+            }),
+            ("hookcap listen --max-inflight-body 1MiB", |c| {
+                c.limits.max_inflight_body == 1024 * 1024
+            }),
         ];
         for (line, check) in table {
             assert!(check(&resolve(line).unwrap()), "{line}");
@@ -322,7 +374,12 @@ mod tests {
                 let f = c.forward().unwrap();
                 f.target.to_string() == "http://localhost:3000"
                     && !f.preserve_host
+                    && !f.insecure
                     && f.upstream_timeout == Duration::from_secs(30)
+            }),
+            ("hookcap forward https://localhost:8443/hooks -k", |c| {
+                let f = c.forward().unwrap();
+                f.target.to_string() == "https://localhost:8443/hooks" && f.insecure
             }),
             (
                 "hookcap forward http://127.0.0.1:8000/api --preserve-host",
@@ -346,7 +403,7 @@ mod tests {
                 |c| c.exit_filter.is_some() && c.keep.is_none(),
             ),
             ("hookcap forward 3000 --body-timeout 2s", |c| {
-                c.limits.body_idle_timeout == Duration::from_secs(2) && c.guard.is_empty()
+                c.limits.body_timeout == Duration::from_secs(2) && c.guard.is_empty()
             }),
             (
                 "hookcap forward 3000 --verify github --secret s --reject-invalid",
@@ -370,11 +427,14 @@ mod tests {
             "hookcap listen --exit-after 0",
             "hookcap listen --keep 0",
             "hookcap listen --exit-after 1 --match status:2yx",
-            "hookcap forward https://localhost:3000",
+            "hookcap forward ftp://localhost:3000",
             "hookcap forward localhost:3000/a?b=1",
             "hookcap forward 3000 --upstream-timeout 0s",
             "hookcap forward 70000",
             "hookcap forward 3000 --verify github",
+            "hookcap listen --respond json:x=>200",
+            "hookcap listen --respond =>200{{nope}}",
+            "hookcap listen --rules /no/such/rules.toml",
         ] {
             assert!(matches!(resolve(line), Err(CliError::Usage(_))), "{line}");
         }

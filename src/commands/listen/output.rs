@@ -15,21 +15,23 @@
 //! and only counts.
 
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
-use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
 use super::config::{ListenConfig, OutputMode};
+use super::stdout::{self, Sink};
 use crate::commands::Context;
 use crate::document::SummaryDoc;
 use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::{RequestSummary, Session};
 use crate::render::color::Paint;
 use crate::render::summary::summary_line;
-use crate::store::{Store, StoredBatch};
+use crate::sanitize::json;
+use crate::store::{StartOvers, Store, StoredBatch};
 
 /// The least time between two wake-ups of the output thread while requests
 /// keep coming; a line is printed at most this much later than its commit.
@@ -44,11 +46,14 @@ pub struct Printed {
     pub matched: u64,
     /// True when `--exit-after` was reached.
     pub reached_exit_after: bool,
+    /// True when stdout was closed (the listener stopped because of it).
+    pub stdout_closed: bool,
 }
 
 /// The running output thread.
 pub struct LiveOutput {
     thread: JoinHandle<Printed>,
+    stdout_closed: Arc<AtomicBool>,
 }
 
 struct Follower {
@@ -59,6 +64,10 @@ struct Follower {
     exit_after: Option<u64>,
     exit_filter: Option<Filter>,
     stop: watch::Sender<bool>,
+    sink: Sink,
+    /// The writer's start-overs in new database files, and how many were seen.
+    start_overs: StartOvers,
+    seen_start_overs: u32,
     last_id: i64,
     /// Forwarded requests seen before the app answered them.
     pending: BTreeSet<i64>,
@@ -73,10 +82,16 @@ impl LiveOutput {
         ctx: &Context,
         session: &Session,
         url: &str,
-        batches: broadcast::Receiver<StoredBatch>,
+        (batches, start_overs): (broadcast::Receiver<StoredBatch>, StartOvers),
         stop: watch::Sender<bool>,
     ) -> anyhow::Result<Self> {
-        print_listening(config.output, session, url, ctx)?;
+        let whereabouts = format!("listening on {url}, storing into {}", ctx.db.display());
+        let mut sink = Sink::new(stop.clone(), whereabouts);
+        print_listening(&mut sink, config.output, session, url, ctx);
+        if config.output != OutputMode::Tui {
+            stdout::watch_for_close(&sink);
+        }
+        let stdout_closed = sink.closed_flag();
         let follower = Follower {
             store: ctx.open_store()?,
             session_id: session.id,
@@ -85,6 +100,9 @@ impl LiveOutput {
             exit_after: config.exit_after,
             exit_filter: config.exit_filter.clone(),
             stop,
+            sink,
+            seen_start_overs: start_overs.count(),
+            start_overs,
             last_id: 0,
             pending: BTreeSet::new(),
             printed: Printed::default(),
@@ -94,46 +112,42 @@ impl LiveOutput {
             .name("hookcap-output".into())
             .spawn(move || follower.run(runtime, batches))
             .context("starting the output thread")?;
-        Ok(Self { thread })
+        Ok(Self {
+            thread,
+            stdout_closed,
+        })
     }
 
     /// Waits for the thread to print the last commits and stop.
     pub fn join(self) -> Printed {
-        self.thread.join().unwrap_or_default()
+        let mut printed = self.thread.join().unwrap_or_default();
+        printed.stdout_closed |= self.stdout_closed.load(Ordering::SeqCst);
+        printed
     }
 }
 
-fn print_listening(
-    mode: OutputMode,
-    session: &Session,
-    url: &str,
-    ctx: &Context,
-) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_listening(sink: &mut Sink, mode: OutputMode, session: &Session, url: &str, ctx: &Context) {
     match mode {
-        OutputMode::Tui => return Ok(()),
+        OutputMode::Tui => {}
         OutputMode::Json => {
-            let mut event =
-                json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
+            let mut event = serde_json::json!({"event": "listening", "url": url, "session_id": session.id, "db": ctx.db});
             if let Some(target) = &session.target {
-                event["target"] = json!(target);
+                event["target"] = serde_json::json!(target);
             }
-            writeln!(out, "{event}")?;
+            sink.write(|out| json::write_line(out, &event));
         }
         OutputMode::Lines => {
-            writeln!(out, "Listening on {url}")?;
+            sink.write(|out| writeln!(out, "Listening on {url}"));
             if let Some(target) = &session.target {
-                eprintln!("hookcap: forwarding to {target}");
+                stdout::say(&format!("forwarding to {target}"));
             }
-            eprintln!(
-                "hookcap: session {} storing to {}",
+            stdout::say(&format!(
+                "session {} storing to {}",
                 session.id,
                 ctx.db.display()
-            );
+            ));
         }
     }
-    out.flush()?;
-    Ok(())
 }
 
 impl Follower {
@@ -151,11 +165,11 @@ impl Follower {
                 Err(broadcast::error::RecvError::Closed) => (self.print_new(), false),
             };
             if let Err(e) = result {
-                tracing::warn!("output stopped: {e:#}");
-                let _ = self.stop.send(true);
-                return self.printed;
+                // The next batch or catch-up tries again; capture goes on.
+                tracing::warn!("could not read what was stored, to print it: {e:#}");
             }
-            if !writer_running {
+            if !writer_running || self.sink.is_closed() {
+                self.printed.stdout_closed = self.sink.is_closed();
                 return self.printed;
             }
             next = match batches.try_recv() {
@@ -206,6 +220,13 @@ impl Follower {
     /// pending ones that have settled since. New pending rows are remembered;
     /// anything else was printed before.
     fn take(&mut self, rows: &[RequestSummary]) -> anyhow::Result<()> {
+        let start_overs = self.start_overs.count();
+        if start_overs != self.seen_start_overs
+            && let Some(first) = rows.first()
+        {
+            self.seen_start_overs = start_overs;
+            self.follow_new_session(first.session_id);
+        }
         let before = self.last_id;
         let mut ready = Vec::with_capacity(rows.len());
         let mut whole_window = true;
@@ -232,6 +253,18 @@ impl Follower {
             self.count_each(&ready)?
         };
         self.print_rows(&ready, matched)
+    }
+
+    /// The writer started over in a new database file (the old one was
+    /// deleted or replaced): follow its new session there, from its start.
+    fn follow_new_session(&mut self, session_id: i64) {
+        self.session_id = session_id;
+        self.last_id = 0;
+        self.pending.clear();
+        match Store::open_existing(self.store.path()) {
+            Ok(store) => self.store = store,
+            Err(e) => tracing::warn!("could not open the new database to print from it: {e}"),
+        }
     }
 
     /// How many of the session's rows in `(after, last]` match `--match`:
@@ -263,18 +296,20 @@ impl Follower {
     }
 
     fn print_rows(&mut self, rows: &[&RequestSummary], matched: Option<u64>) -> anyhow::Result<()> {
-        // stdout is line-buffered: one write for the batch, not one per line.
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-        for row in rows {
-            match self.mode {
-                OutputMode::Tui => {}
-                OutputMode::Json => {
-                    writeln!(out, "{}", serde_json::to_string(&SummaryDoc::of(row))?)?
+        let (mode, paint) = (self.mode, &self.paint);
+        if mode != OutputMode::Tui {
+            // stdout is line-buffered: one write for the batch, not one per line.
+            self.sink.write(|out| {
+                for row in rows {
+                    match mode {
+                        OutputMode::Json => json::write_line(&mut *out, &SummaryDoc::of(row))?,
+                        _ => writeln!(out, "{}", summary_line(row, paint))?,
+                    }
                 }
-                OutputMode::Lines => writeln!(out, "{}", summary_line(row, &self.paint))?,
-            }
-            self.printed.count += 1;
+                Ok(())
+            });
         }
+        self.printed.count += rows.len() as u64;
         self.printed.matched += matched.unwrap_or(rows.len() as u64);
         if let Some(n) = self.exit_after
             && self.printed.matched >= n
@@ -283,7 +318,6 @@ impl Follower {
             self.printed.reached_exit_after = true;
             let _ = self.stop.send(true);
         }
-        out.flush()?;
         Ok(())
     }
 }

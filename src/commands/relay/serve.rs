@@ -47,9 +47,11 @@ fn settings(args: &RelayServeArgs) -> Result<Settings, CliError> {
     Ok(Settings {
         limits: Limits {
             max_body: args.limits.max_body.as_u64(),
-            body_idle_timeout: args.limits.body_timeout,
+            body_timeout: args.limits.body_timeout,
             header_read_timeout: args.limits.header_timeout,
-            ..Limits::default()
+            max_connections: args.limits.max_connections.map(|n| n as usize),
+            max_inflight_body: args.limits.max_inflight_body.as_u64(),
+            drain_timeout: args.limits.drain_timeout,
         },
         rate,
         keep: args.keep,
@@ -92,7 +94,6 @@ async fn serve(args: RelayServeArgs, settings: Settings, ctx: &Context) -> anyho
         queue: Arc::new(SqliteQueue::new(handle.clone(), ctx.db.clone())),
         writer: handle.clone(),
         db: ctx.db.clone(),
-        session_id: session.id,
         instance,
     };
     let relay = Relay::start(parts, settings, stopped.clone())

@@ -15,9 +15,9 @@ use std::process::Command;
 use anyhow::{Context as _, anyhow};
 
 use crate::error::CliError;
+use crate::http::Target;
 use crate::replay::{EditError, Outgoing, parse_message};
 use crate::sanitize::sanitize;
-use crate::upstream::Target;
 
 /// Lets the user edit `outgoing`; returns what they saved.
 pub(super) fn edit(

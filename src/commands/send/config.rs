@@ -10,6 +10,7 @@ use bytes::Bytes;
 use crate::cli::{RequestArgs, SendArgs, SignArgs};
 use crate::commands::shared::secret;
 use crate::error::CliError;
+use crate::http::expand_shorthand;
 use crate::send::load::LoadPlan;
 use crate::send::multipart::parse_form_arg;
 use crate::send::request::{
@@ -18,7 +19,7 @@ use crate::send::request::{
 use crate::send::retry::RetryPolicy;
 use crate::send::templates::{self, SetOp, Template};
 use crate::send::{
-    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, expand_url, with_query,
+    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, with_query,
 };
 use crate::sign::Signer;
 
@@ -72,7 +73,7 @@ impl SendConfig {
             .map(|q| split_pair(q, "--query"))
             .collect::<Result<Vec<_>, _>>()?;
         let (url, host, url_auth) =
-            parse_url(&with_query(&expand_url(url), &query)).map_err(usage)?;
+            parse_url(&with_query(&expand_shorthand(url), &query)).map_err(usage)?;
         let mut reader = FileReader::default();
         let template = args
             .template
@@ -127,8 +128,6 @@ impl SendConfig {
             client: ClientOptions {
                 insecure: args.transfer.insecure,
                 timeout: args.transfer.timeout,
-                tls: draft.url.starts_with("https:"),
-                connections: usize::try_from(concurrency).unwrap_or(usize::MAX),
             },
             draft,
             signer,
@@ -419,7 +418,6 @@ mod tests {
         .unwrap();
         assert_eq!(c.draft.url, "https://example.com/a?x=1&q=a+b");
         assert_eq!(c.draft.auth.unwrap().value_str(), "Basic bWU6cHc=");
-        assert!(c.client.tls);
         assert_eq!((c.plan.requests, c.plan.concurrency), (3, 3));
         assert!(resolve(&[":1", "--query", "novalue"]).is_err());
         assert!(resolve(&[":1", "--repeat", "0"]).is_err());

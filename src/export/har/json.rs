@@ -6,11 +6,18 @@
 //! its reader relies on it (see [`super::body`]). Rust strings cannot hold
 //! lone surrogates, so such text is a [`HarText::Bytes`], which
 //! [`HarFormatter`] writes as a JSON string with those escapes.
+//!
+//! Like every JSON output, HAR is terminal-safe: [`write`] wraps the formatter
+//! in [`crate::sanitize::json`]'s, which escapes what a terminal would act on
+//! in ordinary strings, and the byte strings' text runs go through the same
+//! [`json::write_fragment`].
 
 use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 use serde_json::ser::Formatter;
+
+use crate::sanitize::json;
 
 /// A HAR text field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +39,8 @@ impl Serialize for HarText {
 }
 
 /// serde_json's compact output (the trait's defaults), except that byte arrays (only [`HarText`]
-/// produces them) are written as strings with surrogate escapes.
+/// produces them) are written as strings with surrogate escapes. [`write`] wraps it in
+/// [`json::TerminalSafe`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct HarFormatter;
 
@@ -42,8 +50,9 @@ impl Formatter for HarFormatter {
     }
 }
 
-/// `value` as a JSON string: valid UTF-8 escaped as JSON requires, each byte
-/// of an invalid sequence as `\udcXX`.
+/// `value` as a JSON string: valid UTF-8 escaped as JSON requires (and as
+/// [`json::write_fragment`] escapes for terminals), each byte of an invalid
+/// sequence as `\udcXX`.
 fn write_escaped<W: ?Sized + Write>(w: &mut W, value: &[u8]) -> io::Result<()> {
     w.write_all(b"\"")?;
     for chunk in value.utf8_chunks() {
@@ -59,14 +68,14 @@ fn write_escaped<W: ?Sized + Write>(w: &mut W, value: &[u8]) -> io::Result<()> {
                 c if u32::from(c) < 0x20 => None,
                 _ => continue,
             };
-            w.write_all(&text.as_bytes()[start..i])?;
+            json::write_fragment(w, &text[start..i])?;
             match escape {
                 Some(e) => w.write_all(e)?,
                 None => write!(w, "\\u{:04x}", u32::from(c))?,
             }
             start = i + c.len_utf8();
         }
-        w.write_all(&text.as_bytes()[start..])?;
+        json::write_fragment(w, &text[start..])?;
         for b in chunk.invalid() {
             write!(w, "\\udc{b:02x}")?;
         }
@@ -74,10 +83,13 @@ fn write_escaped<W: ?Sized + Write>(w: &mut W, value: &[u8]) -> io::Result<()> {
     w.write_all(b"\"")
 }
 
-/// `value` as compact JSON with [`HarFormatter`].
-pub fn write<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(w, HarFormatter);
-    value.serialize(&mut ser).map_err(io::Error::other)
+/// `value` as compact, terminal-safe JSON with [`HarFormatter`], handed to
+/// `w` in one write (an entry is serialized whole first, so the exporter's
+/// writer is not called once per string fragment).
+pub fn write<W: Write, T: Serialize + ?Sized>(mut w: W, value: &T) -> io::Result<()> {
+    let mut out = Vec::with_capacity(4096);
+    json::write_with(&mut out, value, HarFormatter)?;
+    w.write_all(&out)
 }
 
 /// `value` as compact JSON, as [`write`] writes it.
@@ -85,7 +97,7 @@ pub fn write<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()>
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and every HAR type serializes.
-    let _ = write(&mut out, value);
+    let _ = json::write_with(&mut out, value, HarFormatter);
     out
 }
 
@@ -106,13 +118,21 @@ mod tests {
 
     #[test]
     fn plain_text_is_ordinary_json() {
-        let text = HarText::Text("a\"b\u{1}".into());
-        assert_eq!(to_vec(&text), serde_json::to_vec(&"a\"b\u{1}").unwrap());
-        // Valid UTF-8 bytes write exactly as serde_json writes the string.
-        let s = "x\u{7f}\u{2028}\t\"\\é";
+        let text = HarText::Text("a\"b\u{1}é".into());
+        assert_eq!(to_vec(&text), serde_json::to_vec(&"a\"b\u{1}é").unwrap());
+    }
+
+    #[test]
+    fn text_and_bytes_are_terminal_safe_alike() {
+        // Valid UTF-8 bytes write exactly as the text does.
+        let s = "x\u{7f}\u{2028}\t\"\\é\u{9b}\u{202e}\u{200b}\u{e0041}";
+        let as_text = to_vec(&HarText::Text(s.into()));
+        assert_eq!(to_vec(&HarText::Bytes(s.as_bytes().to_vec())), as_text);
         assert_eq!(
-            to_vec(&HarText::Bytes(s.as_bytes().to_vec())),
-            serde_json::to_vec(&s).unwrap()
+            String::from_utf8(as_text).unwrap(),
+            r#""x\u007f\u2028\t\"\\é\u009b\u202e\u200b\udb40\udc41""#
         );
+        let mixed = to_vec(&HarText::Bytes(b"\xe2\x80\x8b\xff".to_vec()));
+        assert_eq!(mixed, br#""\u200b\udcff""#);
     }
 }

@@ -37,8 +37,8 @@ pub use body::reads_as_latin1;
 pub use json::HarText;
 
 use super::url_for;
-use crate::document::{SignatureDoc, ViaDoc};
-use crate::model::{CapturedRequest, Delivery, Header, HeaderList};
+use crate::document::{HookDoc, SignatureDoc, ViaDoc};
+use crate::model::{CapturedRequest, Delivery, Header, HeaderList, HookFacts};
 
 /// One request and its response.
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +80,10 @@ pub struct Extra {
     /// Why a guard rejected the request, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected: Option<String>,
+    /// What it is as a webhook (provider, event, delivery, attempt) and the
+    /// rule that answered it, if known. An import detects it again.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookDoc>,
     /// Where it came from, when it came through a relay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<ViaDoc>,
@@ -241,15 +245,19 @@ pub fn begin(out: &mut dyn Write) -> std::io::Result<()> {
 /// `deliveries` are the request's, oldest first (see [`response_for`]).
 pub fn entry(
     out: &mut dyn Write,
-    r: &CapturedRequest,
-    deliveries: &[Delivery],
-    via: Option<ViaDoc>,
+    (r, deliveries, hook, via): (
+        &CapturedRequest,
+        &[Delivery],
+        Option<&HookFacts>,
+        Option<ViaDoc>,
+    ),
     base: &str,
     first: bool,
 ) -> std::io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
     let mut entry = entry_of(r, deliveries, base);
-    if let Some(extra) = entry.hookcap.as_mut() {
+    if let Some(extra) = &mut entry.hookcap {
+        extra.hook = hook.and_then(HookDoc::of);
         extra.via = via;
     }
     json::write(&mut *out, &entry)
@@ -295,6 +303,7 @@ pub fn entry_of(r: &CapturedRequest, deliveries: &[Delivery], base: &str) -> Ent
             truncated: r.truncated,
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
+            hook: None,
             via: None,
         }),
     }

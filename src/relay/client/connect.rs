@@ -1,7 +1,7 @@
-//! Outgoing connections to a relay: TCP, TLS (rustls with the system's
-//! trusted roots, or only the certificates of `--via-ca`), then a WebSocket
-//! handshake or one HTTP GET. Kept small and apart so that it can move onto
-//! the shared outbound-HTTP room without touching the session logic.
+//! Outgoing connections to a relay: TCP, TLS (the outgoing-HTTP room's
+//! rustls set-up with the system's trusted roots, or one that trusts only
+//! the certificates of `--via-ca`), then a WebSocket handshake or one HTTP
+//! GET.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,9 +12,9 @@ use http_body_util::{BodyExt, Empty};
 use hyper::header::{AUTHORIZATION, HOST, HeaderValue};
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
+use rustls::pki_types::CertificateDer;
 use rustls::pki_types::ServerName;
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
+use rustls::pki_types::pem::PemObject;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
@@ -67,35 +67,28 @@ pub struct Transport {
 impl Transport {
     /// TLS trusting the system's roots, or only the PEM certificates in `ca`.
     pub fn new(ca: Option<&Path>) -> Result<Self, ConnectError> {
+        let Some(path) = ca else {
+            let tls = crate::http::tls::client_config(false)
+                .map_err(|e| ConnectError::Setup(e.to_string()))?;
+            return Ok(Self { tls });
+        };
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| ConnectError::Setup(e.to_string()))?;
-        let config = match ca {
-            Some(path) => {
-                let mut roots = rustls::RootCertStore::empty();
-                let certs = CertificateDer::pem_file_iter(path)
-                    .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-                    .map_err(|e| {
-                        ConnectError::Setup(format!("cannot read {}: {e}", path.display()))
-                    })?;
-                let (added, _) = roots.add_parsable_certificates(certs);
-                if added == 0 {
-                    return Err(ConnectError::Setup(format!(
-                        "no usable certificate in {}",
-                        path.display()
-                    )));
-                }
-                builder.with_root_certificates(roots).with_no_client_auth()
-            }
-            None => {
-                use rustls_platform_verifier::BuilderVerifierExt as _;
-                builder
-                    .with_platform_verifier()
-                    .map_err(|e| ConnectError::Setup(e.to_string()))?
-                    .with_no_client_auth()
-            }
-        };
+        let mut roots = rustls::RootCertStore::empty();
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| ConnectError::Setup(format!("cannot read {}: {e}", path.display())))?;
+        let (added, _) = roots.add_parsable_certificates(certs);
+        if added == 0 {
+            return Err(ConnectError::Setup(format!(
+                "no usable certificate in {}",
+                path.display()
+            )));
+        }
+        let mut config = builder.with_root_certificates(roots).with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Self {
             tls: Arc::new(config),
         })

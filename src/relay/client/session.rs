@@ -415,24 +415,10 @@ async fn pass_on(
         tokio::spawn(async move {
             let _slot = slot;
             let remote = peer_addr(&job.request.remote_addr);
-            let answer = match hyper_parts(&job.request) {
-                Some(parts) => {
-                    let res = forwarder
-                        .pass_on(&writer, parts, job.id, job.request, remote)
-                        .await;
-                    answer_of(res).await
-                }
-                None => {
-                    tracing::warn!(
-                        "request {} cannot be passed on (hyper refuses its method or target)",
-                        job.id
-                    );
-                    shape::plain_record(
-                        hyper::StatusCode::BAD_GATEWAY,
-                        "hookcap cannot pass this request on\n",
-                    )
-                }
-            };
+            let res = forwarder
+                .pass_on(&writer, job.id, job.request, remote)
+                .await;
+            let answer = answer_of(res).await;
             if let Some(replies) = replies {
                 let _ = replies.send(Frame::Answer(AnswerFrame {
                     relay_id: job.relay_id,
@@ -445,7 +431,7 @@ async fn pass_on(
 
 /// The app's answer as a record; reading it to its end is what records the
 /// delivery.
-async fn answer_of(res: hyper::Response<crate::capture::service::AnswerBody>) -> ResponseRecord {
+async fn answer_of(res: hyper::Response<crate::capture::relay::AnswerBody>) -> ResponseRecord {
     let (head, body) = res.into_parts();
     match body.collect().await {
         Ok(body) => ResponseRecord {
@@ -462,23 +448,4 @@ async fn answer_of(res: hyper::Response<crate::capture::service::AnswerBody>) ->
             "the app's answer broke off\n",
         ),
     }
-}
-
-/// hyper's view of a stored request, for the forwarder: method, target and
-/// the headers hyper accepts (names in lower case).
-fn hyper_parts(r: &NewRequest) -> Option<hyper::http::request::Parts> {
-    let mut builder = hyper::Request::builder()
-        .method(r.method.as_str())
-        .uri(r.target.as_str());
-    if let Some(headers) = builder.headers_mut() {
-        for h in &r.headers {
-            if let (Ok(name), Ok(value)) = (
-                hyper::header::HeaderName::from_bytes(h.name.as_bytes()),
-                hyper::header::HeaderValue::from_bytes(&h.value),
-            ) {
-                headers.append(name, value);
-            }
-        }
-    }
-    builder.body(()).ok().map(|req| req.into_parts().0)
 }

@@ -15,7 +15,7 @@ use serde_json::json;
 use super::Relay;
 use super::channels::Channel;
 use super::ingress::closing;
-use crate::capture::service::AnswerBody;
+use crate::capture::relay::AnswerBody;
 use crate::store::{ConsumerRecord, Store, StoreError};
 
 /// `GET /_hookcap/health`.

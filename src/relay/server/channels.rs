@@ -10,14 +10,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use tokio::sync::{oneshot, watch};
 
 use super::rate::{Bucket, Rate};
-use crate::capture::{CaptureState, Cidr, Guard, Limits, Responder, ResponseShape};
-use crate::model::ResponseRecord;
+use crate::capture::{Cidr, Guard};
+use crate::model::{Header, ResponseRecord};
 use crate::sign::{Checker, ProviderKind, Secret};
-use crate::store::{ChannelRecord, ChannelSpec, Store, StoreError, WriterHandle};
+use crate::store::{ChannelRecord, ChannelSpec, Store, StoreError};
 
 /// How often the channel list is read again while the relay runs.
 pub const RELOAD_EVERY: Duration = Duration::from_secs(2);
@@ -71,9 +70,10 @@ pub struct Channel {
     /// Its configuration.
     pub spec: ChannelSpec,
     token: RwLock<[u8; 32]>,
-    /// The capture settings requests to this channel are read with: limits,
-    /// edge checks, and the `now` answer.
-    pub capture: Arc<CaptureState>,
+    /// The edge checks requests to this channel are read with.
+    pub guard: Guard,
+    /// What a `now` channel answers (and stores with each request).
+    pub now: ResponseRecord,
     /// Why the channel cannot serve (its edge check's secret is missing).
     pub broken: Option<String>,
     rate: Option<Mutex<Bucket>>,
@@ -202,23 +202,11 @@ impl Channel {
     }
 }
 
-/// What every channel's capture settings share.
-#[derive(Clone)]
-pub struct ChannelBase {
-    /// The relay's writer.
-    pub writer: WriterHandle,
-    /// The relay's session.
-    pub session_id: i64,
-    /// Body size and time limits.
-    pub limits: Limits,
-    /// The per-channel rate limit, if any.
-    pub rate: Option<Rate>,
-}
-
 /// The channels of a running relay, by name.
 pub struct Registry {
     db: PathBuf,
-    base: ChannelBase,
+    /// Each channel's rate limit, if any.
+    rate: Option<Rate>,
     channels: RwLock<HashMap<String, Arc<Channel>>>,
     /// When the newest reload started; held while reloading.
     last_reload: tokio::sync::Mutex<Instant>,
@@ -226,10 +214,10 @@ pub struct Registry {
 
 impl Registry {
     /// An empty registry reading channels from `db`; call [`Registry::reload`].
-    pub fn new(db: PathBuf, base: ChannelBase) -> Self {
+    pub fn new(db: PathBuf, rate: Option<Rate>) -> Self {
         Self {
             db,
-            base,
+            rate,
             channels: RwLock::new(HashMap::new()),
             last_reload: tokio::sync::Mutex::new(Instant::now()),
         }
@@ -330,26 +318,23 @@ impl Registry {
                 (Guard::default(), Some(why))
             }
         };
-        let shape = ResponseShape {
-            status: hyper::StatusCode::from_u16(record.spec.status)
-                .unwrap_or(hyper::StatusCode::OK),
-            body: Bytes::from(record.spec.body.clone()),
-            ..ResponseShape::default()
+        let now = ResponseRecord {
+            status: record.spec.status,
+            headers: if record.spec.body.is_empty() {
+                Vec::new()
+            } else {
+                vec![Header::new("Content-Type", "text/plain; charset=utf-8")]
+            },
+            body: record.spec.body.clone(),
         };
-        let capture = Arc::new(CaptureState {
-            writer: self.base.writer.clone(),
-            session_id: self.base.session_id,
-            responder: Responder::Shape(shape),
-            limits: self.base.limits,
-            guard,
-        });
         Channel {
             id: record.id,
             token: RwLock::new(record.token_sha256),
             spec: record.spec,
-            capture,
+            guard,
+            now,
             broken,
-            rate: self.base.rate.map(|r| Mutex::new(Bucket::new(r))),
+            rate: self.rate.map(|r| Mutex::new(Bucket::new(r))),
             counters: Counters::default(),
             connected: Mutex::new(HashMap::new()),
             newest: watch::channel(0).0,

@@ -21,7 +21,7 @@ use super::Relay;
 use super::channels::Channel;
 use super::ingress::closing;
 use super::session::{self, Consumer};
-use crate::capture::service::AnswerBody;
+use crate::capture::relay::AnswerBody;
 use crate::relay::token::token_matches;
 use crate::relay::{CONSUMER_HEADER, FROM_HEADER, check_consumer_name, parse_start};
 

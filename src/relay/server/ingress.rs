@@ -8,7 +8,6 @@
 //! stored (so the operator can see them) but never queued. Rate-limited
 //! requests and requests for unknown channels are neither stored nor read.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http_body_util::Either;
@@ -18,7 +17,9 @@ use hyper::{Request, Response, StatusCode};
 
 use super::Relay;
 use super::channels::{Channel, Counters};
-use crate::capture::service::{self, AnswerBody, Captured, ConnInfo, Verdict};
+use crate::capture::CaptureState;
+use crate::capture::relay::AnswerBody;
+use crate::capture::service::{self, Captured, Checks, ConnInfo, Verdict, Withheld};
 use crate::capture::shape;
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp,
@@ -29,36 +30,43 @@ use crate::store::{AnswerMode, QueueEntry};
 /// How long a sender is told to wait when no consumer is connected.
 const RETRY_WITHOUT_CONSUMER: &str = "30";
 
-/// Answers one request for channel `name`.
+/// Answers one request for channel `name`, read with the relay server's
+/// `state` (limits, body budget) and the channel's edge checks.
 pub async fn handle(
     relay: &Relay,
-    conn: Arc<ConnInfo>,
+    (state, conn): (&CaptureState, &ConnInfo),
     req: Request<Incoming>,
     name: &str,
-) -> Response<AnswerBody> {
+) -> Result<Response<AnswerBody>, Withheld> {
     let Some(channel) = relay.registry.get(name).await else {
-        return closing(StatusCode::NOT_FOUND, "not found\n");
+        return Ok(closing(StatusCode::NOT_FOUND, "not found\n"));
     };
     Counters::bump(&channel.counters.received);
     if let Some(why) = &channel.broken {
         tracing::warn!("channel {name} cannot serve: {why}");
-        return closing(StatusCode::SERVICE_UNAVAILABLE, "channel unavailable\n");
+        let res = closing(StatusCode::SERVICE_UNAVAILABLE, "channel unavailable\n");
+        return Ok(res);
     }
     if let Err(wait) = channel.admit() {
         Counters::bump(&channel.counters.rate_limited);
         let mut res = closing(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded\n");
         res.headers_mut().insert(RETRY_AFTER, seconds(wait));
-        return res;
+        return Ok(res);
     }
     let (parts, body) = req.into_parts();
+    let checks = Checks {
+        guard: &channel.guard,
+        answer: channel.now.clone(),
+    };
     let Captured {
         request,
         verdict,
         raw_head,
-    } = service::read_request(&channel.capture, &conn, &parts, body).await;
+        held: _held,
+    } = service::read_checked(state, conn, (&parts, body), checks).await;
     if verdict != Verdict::Serve {
         Counters::bump(&channel.counters.refused);
-        return service::store_then_answer(&channel.capture, request, verdict).await;
+        return service::store_then_answer(state, request, verdict).await;
     }
     let rebuilt = head_bytes(
         &request.method,
@@ -77,10 +85,10 @@ pub async fn handle(
         sha256: head_and_body_sha256(if exact { &rebuilt } else { &raw_head }, &request.body),
         raw_head: (!exact).then_some(raw_head),
     };
-    match channel.spec.answer {
+    Ok(match channel.spec.answer {
         AnswerMode::Now => answer_now(relay, &channel, request, entry).await,
         AnswerMode::App => answer_from_app(relay, &channel, request, entry).await,
-    }
+    })
 }
 
 /// `now`: stores and answers with the channel's status and body.
@@ -97,7 +105,7 @@ async fn answer_now(
             channel.queued(id);
             shape::build(&answer).map(Either::Left)
         }
-        Err(e) => service::unavailable(&e),
+        Err(e) => shape::unavailable(&e).map(Either::Left),
     }
 }
 
@@ -130,7 +138,7 @@ async fn answer_from_app(
     let stored_answer = request.response.clone();
     let id = match relay.queue.append(request, entry).await {
         Ok(id) => id,
-        Err(e) => return service::unavailable(&e),
+        Err(e) => return shape::unavailable(&e).map(Either::Left),
     };
     Counters::bump(&channel.counters.stored);
     if nobody {

@@ -28,13 +28,14 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use tokio::sync::{mpsc, watch};
 
-use self::channels::{ChannelBase, Registry};
+use self::channels::Registry;
 use self::ingress::closing;
 use self::rate::Rate;
 use super::queue::Queue;
 use super::token::check_name;
-use crate::capture::service::AnswerBody;
-use crate::capture::{CaptureState, ConnInfo, Limits, Responder, Routed, Router};
+use crate::capture::relay::AnswerBody;
+use crate::capture::service::Withheld;
+use crate::capture::{BodyBudget, CaptureState, ConnInfo, Limits, Responder, Routed, Router};
 use crate::model::Timestamp;
 use crate::store::WriterHandle;
 
@@ -78,8 +79,6 @@ pub struct Parts {
     pub writer: WriterHandle,
     /// The relay database (channels are read from it).
     pub db: PathBuf,
-    /// The session requests are stored in.
-    pub session_id: i64,
     /// The database's instance id.
     pub instance: String,
 }
@@ -92,13 +91,7 @@ impl Relay {
         settings: Settings,
         stop: watch::Receiver<bool>,
     ) -> Result<Arc<Self>, String> {
-        let base = ChannelBase {
-            writer: parts.writer.clone(),
-            session_id: parts.session_id,
-            limits: settings.limits,
-            rate: settings.rate,
-        };
-        let registry = Registry::new(parts.db.clone(), base);
+        let registry = Registry::new(parts.db.clone(), settings.rate);
         registry.reload().await?;
         let (sessions, sessions_ended) = mpsc::channel(1);
         let relay = Arc::new(Self {
@@ -124,6 +117,7 @@ impl Relay {
             responder: Responder::Routed(Arc::new(RelayRouter(self.clone()))),
             limits: self.settings.limits,
             guard: Default::default(),
+            bodies: BodyBudget::new(self.settings.limits.max_inflight_body),
         }
     }
 
@@ -158,22 +152,23 @@ impl Relay {
 
     async fn route(
         self: Arc<Self>,
+        state: Arc<CaptureState>,
         conn: Arc<ConnInfo>,
         req: Request<Incoming>,
-    ) -> Response<AnswerBody> {
+    ) -> Result<Response<AnswerBody>, Withheld> {
         let path = req.uri().path().to_owned();
         if let Some(rest) = path.strip_prefix("/_hookcap/") {
-            return match rest.split_once('/') {
+            return Ok(match rest.split_once('/') {
                 None if rest == "health" => admin::health(),
                 None if rest == "metrics" => admin::metrics(&self).await,
                 Some(("connect", name)) => connect::handle(&self, req, name).await,
                 Some(("status", name)) => admin::status(&self, req.headers(), name).await,
                 _ => closing(StatusCode::NOT_FOUND, "not found\n"),
-            };
+            });
         }
         match channel_of(&path) {
-            Some(name) => ingress::handle(&self, conn, req, name).await,
-            None => closing(StatusCode::NOT_FOUND, "not found\n"),
+            Some(name) => ingress::handle(&self, (&state, &conn), req, name).await,
+            None => Ok(closing(StatusCode::NOT_FOUND, "not found\n")),
         }
     }
 }
@@ -191,11 +186,11 @@ struct RelayRouter(Arc<Relay>);
 impl Router for RelayRouter {
     fn route(
         &self,
-        _state: Arc<CaptureState>,
+        state: Arc<CaptureState>,
         conn: Arc<ConnInfo>,
         req: Request<Incoming>,
     ) -> Routed {
-        Box::pin(self.0.clone().route(conn, req))
+        Box::pin(self.0.clone().route(state, conn, req))
     }
 }
 

@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
-use crate::model::{NewRequest, RelayedFrom, Timestamp, head_bytes};
+use crate::model::{CaptureNotes, NewRequest, RelayedFrom, Timestamp, head_bytes};
 
 /// How a relay's channel answers senders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,17 +171,20 @@ const FIND_RELAYED_SQL: &str =
 const MARK_SQL: &str = "INSERT INTO relayed (request_id, relay_url, relay_instance, relay_id, \
     peer, relay_received_at, sha256, raw_head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+/// The writer's own insert of a request (with what capture noted about it).
+type InsertOne = fn(&Connection, &NewRequest, Option<&CaptureNotes>) -> rusqlite::Result<i64>;
+
 /// Inserts `request` with what is attached to it, inside the writer's
-/// transaction; `insert_one` is the writer's own insert of a request.
+/// transaction, with the writer's `insert_one`.
 pub(super) fn insert_attached(
     tx: &Connection,
-    request: &NewRequest,
+    (request, notes): (&NewRequest, Option<&CaptureNotes>),
     attached: &Attached,
-    insert_one: fn(&Connection, &NewRequest) -> rusqlite::Result<i64>,
+    insert_one: InsertOne,
 ) -> rusqlite::Result<Inserted> {
     match attached {
         Attached::Queue(entry) => {
-            let id = insert_one(tx, request)?;
+            let id = insert_one(tx, request, notes)?;
             tx.prepare_cached(QUEUE_SQL)?.execute(params![
                 entry.channel_id,
                 id,
@@ -198,7 +201,7 @@ pub(super) fn insert_attached(
             if let Some(id) = stored {
                 return Ok(Inserted { id, fresh: false });
             }
-            let id = insert_one(tx, request)?;
+            let id = insert_one(tx, request, notes)?;
             tx.prepare_cached(MARK_SQL)?.execute(params![
                 id,
                 mark.relay_url,

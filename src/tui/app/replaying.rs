@@ -7,11 +7,11 @@
 
 use super::action::Action;
 use super::state::{App, Result};
+use crate::http::Target;
 use crate::model::CapturedRequest;
 use crate::replay::default_destination;
 use crate::tui::data::replays::no_destination;
 use crate::tui::pane::status::ReplayPrompt;
-use crate::upstream::Target;
 
 /// What `R` prefills when the request's session has no forward target.
 const PREFILL: &str = "http://localhost:";

@@ -46,6 +46,11 @@ impl Requests {
         !self.source.filter().is_empty()
     }
 
+    /// The `/` filter in force.
+    pub fn filter(&self) -> &Filter {
+        self.source.filter()
+    }
+
     /// Puts `filter` in force; true when the list must be read again (the
     /// filter changed, or the list is empty).
     pub fn set_filter(&mut self, filter: Filter) -> bool {

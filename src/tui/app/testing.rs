@@ -172,12 +172,18 @@ pub fn app_with_options(requests: &[NewRequest], opts: AppOptions) -> App {
 }
 
 fn open(store: Store, total: usize, opts: AppOptions) -> App {
+    let target = store
+        .session(1)
+        .ok()
+        .flatten()
+        .and_then(|session| session.target);
     let origin = Origin::Listening {
         url: "http://127.0.0.1:4665".into(),
         session_id: 1,
+        target,
     };
-    let mut app = App::new(origin, store, opts).expect("app");
-    app.set_total(total as u64, i64::MAX);
+    let app = App::new(origin, store, opts).expect("app");
+    assert_eq!(app.live.total, Some(total as u64), "counted at once");
     app
 }
 

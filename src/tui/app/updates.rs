@@ -1,4 +1,4 @@
-//! What happens outside: the stop signal, the background count, new
+//! What happens outside: the stop signal, the count of the list, new
 //! requests and deliveries, finished replays, searches still running, and
 //! messages that expire. [`App::tick`] brings it in.
 
@@ -9,11 +9,6 @@ use crate::model::Timestamp;
 use crate::tui::pane::list::window::MAX_ROWS;
 
 impl App {
-    /// The result of the background count: `count` requests up to `as_of`.
-    pub fn set_total(&mut self, count: u64, as_of: i64) {
-        self.live.set_total(self.requests.store(), count, as_of);
-    }
-
     /// Brings in what happened outside: the stop signal, new requests and
     /// deliveries, finished replays, pages still being searched, the selected
     /// request's detail, expired messages.
@@ -47,7 +42,7 @@ impl App {
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {
-        let counted = self.live.take_count(self.requests.store());
+        let counted = self.live.take_count();
         let heard = self.live.news(self.requests.store(), now)?;
         let arrived = match heard {
             Some(h) => self.check_arrivals(h.last_id)?,

@@ -23,11 +23,11 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
+use crate::http::Target;
 use crate::model::{CapturedRequest, DeliveryBrief, NewDelivery, Session, SessionMode};
 use crate::render::summary::short_duration;
 use crate::replay::{self, Outgoing};
 use crate::store::{Store, WriterHandle};
-use crate::upstream::Target;
 
 /// The most replays running at once.
 pub const MAX_IN_FLIGHT: usize = 8;

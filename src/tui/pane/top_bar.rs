@@ -15,12 +15,15 @@ use crate::tui::data::rate::Rate;
 /// What the inspector is looking at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// `hookcap listen`: this process captures into session `session_id`.
+    /// `hookcap listen` (or `forward`): this process captures into session
+    /// `session_id`.
     Listening {
         /// The URL requests are captured at.
         url: String,
         /// The session being captured.
         session_id: i64,
+        /// Where `forward` passes requests on (None for `listen`).
+        target: Option<String>,
     },
     /// `hookcap ui`: a database, maybe written by another process.
     Browsing {
@@ -82,11 +85,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &TopBar<'_>) {
 fn left_side(bar: &TopBar<'_>, width: usize) -> Line<'static> {
     let sep = || Span::styled(" │ ", theme::bar().fg(Color::DarkGray));
     let (long, short) = match bar.origin {
-        Origin::Listening { url, session_id } => {
+        Origin::Listening {
+            url,
+            session_id,
+            target,
+        } => {
             let url = sanitize(url);
+            let to = target
+                .as_deref()
+                .map(|t| format!(" → {}", sanitize(t)))
+                .unwrap_or_default();
             (
-                format!("listening on {url} · session {session_id}"),
-                url.into_owned(),
+                format!("listening on {url}{to} · session {session_id}"),
+                format!("{url}{to}"),
             )
         }
         Origin::Browsing { db } => {

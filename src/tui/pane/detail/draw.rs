@@ -28,9 +28,17 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, detail: Option<&Detail>, focus
     let body = areas.detail_body;
     let rows = d.doc.lines(d.scroll, usize::from(body.height));
     let width = usize::from(body.width);
+    let found = d.search.as_ref().and_then(|s| s.row());
     let lines: Vec<Line<'static>> = rows
         .into_iter()
-        .map(|l| clip(l, d.hscroll, width))
+        .enumerate()
+        .map(|(i, l)| {
+            let line = clip(l, d.hscroll, width);
+            match found == Some(d.scroll + i) {
+                true => line.style(theme::key().add_modifier(Modifier::REVERSED)),
+                false => line,
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     scrollbar(frame, areas.detail, d, usize::from(body.height));

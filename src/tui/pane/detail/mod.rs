@@ -8,6 +8,7 @@ mod doc;
 pub mod draw;
 mod overview;
 mod rows;
+pub mod search;
 pub mod tab;
 
 use bytes::Bytes;
@@ -22,7 +23,18 @@ use deliveries::Deliveries;
 use doc::Doc;
 use overview::overview;
 use rows::status_text;
+use search::Search;
 pub use tab::Tab;
+
+/// What `v` found for a request: the verdict `hookcap verify` gives, with
+/// its explanation, or that no known signature scheme was found.
+#[derive(Debug, Clone)]
+pub enum Verification {
+    /// A scheme was checked (given, or detected from the headers).
+    Checked(crate::sign::Checked),
+    /// No known signature headers.
+    NoScheme,
+}
 
 /// One request as the detail pane shows it.
 ///
@@ -47,6 +59,10 @@ pub struct Detail {
     pub raw: bool,
     /// Its forwards and replays (the newest of them).
     pub deliveries: Deliveries,
+    /// The signature check `v` ran on it, shown on the Overview.
+    pub verification: Option<Verification>,
+    /// A search in the shown tab (`/` on the Body tab), its match highlighted.
+    pub search: Option<Search>,
     /// The shown tab's rows.
     pub doc: Doc,
     /// The first row on screen.
@@ -75,6 +91,8 @@ impl Detail {
             tab,
             raw,
             deliveries: Deliveries::default(),
+            verification: None,
+            search: None,
             doc: Doc::new(),
             scroll: 0,
             hscroll: 0,
@@ -106,6 +124,12 @@ impl Detail {
         }
     }
 
+    /// Shows what `v` found, on the Overview (shown now).
+    pub fn set_verification(&mut self, verification: Verification) {
+        self.verification = Some(verification);
+        self.set_tab(Tab::Overview);
+    }
+
     /// Shows `tab` from its top.
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
@@ -116,6 +140,32 @@ impl Detail {
     pub fn set_raw(&mut self, raw: bool) {
         self.raw = raw;
         self.rebuild();
+    }
+
+    /// Searches the shown tab for `needle` from the row on top, and shows
+    /// the first match there or after it (a third of the way down a pane
+    /// `height` rows tall).
+    pub fn search(&mut self, needle: &str, height: usize) {
+        self.search = Some(Search::run(&self.doc, needle, self.scroll));
+        self.show_match(height);
+    }
+
+    /// `n`/`N`: the next or previous match, shown; false without a search.
+    pub fn step_search(&mut self, forward: bool, height: usize) -> bool {
+        let Some(s) = self.search.as_mut() else {
+            return false;
+        };
+        s.step(forward);
+        self.show_match(height);
+        true
+    }
+
+    fn show_match(&mut self, height: usize) {
+        if let Some(row) = self.search.as_ref().and_then(Search::row) {
+            self.scroll = row.saturating_sub(height / 3);
+            self.scroll_by(0, height);
+            self.hscroll = 0;
+        }
     }
 
     /// Scrolls by `delta` rows within a pane `height` rows tall.
@@ -150,8 +200,8 @@ impl Detail {
             Tab::Overview => overview(
                 r,
                 self.body.len(),
-                self.session.as_ref(),
-                self.previous.as_ref(),
+                (self.session.as_ref(), self.previous.as_ref()),
+                self.verification.as_ref(),
             ),
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
@@ -163,6 +213,7 @@ impl Detail {
         };
         self.scroll = 0;
         self.hscroll = 0;
+        self.search = None;
     }
 }
 

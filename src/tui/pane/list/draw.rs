@@ -11,9 +11,10 @@ use ratatui::widgets::{
 };
 
 use super::window::ListWindow;
+use crate::clock;
 use crate::model::{DeliveryBrief, RequestSummary};
 use crate::render::color::PENDING_MARK;
-use crate::render::summary::{badge_tags, clock_time, short_duration};
+use crate::render::summary::{badge_tags, short_duration};
 use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 
@@ -59,7 +60,7 @@ pub struct ListPane<'a> {
     pub window: &'a ListWindow,
     /// Whether the list has the focus.
     pub focused: bool,
-    /// Whether a `/` filter is in force.
+    /// Whether a `/` filter narrows the list (beyond the listened session).
     pub filtered: bool,
     /// Whether a search is still looking for rows to fill the screen.
     pub searching: bool,
@@ -177,7 +178,7 @@ fn width(c: Column, widths: Widths) -> Constraint {
 fn header(columns: &[Column]) -> Row<'static> {
     let title = |c: &Column| match c {
         Column::Id => Cell::from(Line::from("ID").right_aligned()),
-        Column::Time => Cell::from("TIME (UTC)"),
+        Column::Time => Cell::from(format!("TIME ({})", clock::zone_name())),
         Column::Method => Cell::from("METHOD"),
         Column::Path => Cell::from("PATH"),
         Column::Status => Cell::from("ST"),
@@ -192,10 +193,7 @@ fn header(columns: &[Column]) -> Row<'static> {
 fn row(r: &RequestSummary, badges: Line<'static>, columns: &[Column]) -> Row<'static> {
     let cell = |c: &Column| match c {
         Column::Id => Cell::from(Line::from(r.id.to_string()).right_aligned()),
-        Column::Time => Cell::from(Span::styled(
-            clock_time(&r.received_at.rfc3339()),
-            theme::dim(),
-        )),
+        Column::Time => Cell::from(Span::styled(clock::clock(r.received_at), theme::dim())),
         Column::Method => Cell::from(Span::styled(
             sanitize(&r.method).into_owned(),
             theme::method(&r.method),
@@ -280,7 +278,7 @@ fn empty(frame: &mut Frame<'_>, area: Rect, pane: &ListPane<'_>) {
         ]
     } else if let Some(url) = pane.listening_on {
         vec![
-            Line::raw("Waiting for requests…"),
+            Line::raw(format!("Waiting for requests on {}", sanitize(url))),
             Line::styled(
                 format!(
                     "try: curl -d '{{\"hello\":\"world\"}}' {}/hook",
