@@ -113,7 +113,14 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
 
     let relay = config.via.as_ref().map(|v| {
         let stops = (stop.clone(), stopped.clone());
-        via::start(&config, v, &handle, session.id, stops, relay_line)
+        via::start(
+            &config,
+            v,
+            (&ctx.db, &handle),
+            session.id,
+            stops,
+            relay_line,
+        )
     });
     let timed_out = Arc::new(AtomicBool::new(false));
     let (quit, quitting) = watch::channel(false);

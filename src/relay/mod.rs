@@ -27,6 +27,10 @@ use crate::store::StartAt;
 pub const CONSUMER_HEADER: &str = "hookcap-consumer";
 /// The header saying where a new consumer starts (`now`, `earliest` or an id).
 pub const FROM_HEADER: &str = "hookcap-from";
+/// The header in which a laptop says the last relay instance it stored from
+/// and the highest relay id it has of it (`INSTANCE ID`): a relay whose ids
+/// are below that was restored from a backup and takes a new instance id.
+pub const SEEN_HEADER: &str = "hookcap-seen";
 
 /// Resolves once `stop` turns true (or its sender is gone).
 pub(crate) async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {

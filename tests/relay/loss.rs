@@ -186,3 +186,66 @@ fn a_relay_stopped_gracefully_saves_each_consumers_cursor() {
     let statuses: Vec<_> = (0..51).map(|_| Some(200)).collect();
     exactly_once(&client.db, &statuses);
 }
+
+/// Copies a database and its write-ahead log files.
+fn copy_db(from: &std::path::Path, to: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let (a, b) = (
+            format!("{}{suffix}", from.display()),
+            format!("{}{suffix}", to.display()),
+        );
+        let _ = std::fs::remove_file(&b);
+        if std::path::Path::new(&a).exists() {
+            std::fs::copy(&a, &b).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_relay_restored_from_a_backup_does_not_reuse_ids_a_laptop_has() {
+    let mut relay = Relay::start(&[]);
+    let token = relay.channel("restore", &[]);
+    let consumer = ["--consumer", "laptop"];
+    let mut client = client_in(
+        tempfile::tempdir().unwrap(),
+        &relay,
+        &["listen"],
+        "restore",
+        &token,
+        &consumer,
+    );
+    wait_connected(&mut client);
+    let send = |relay: &Relay, seq: usize| {
+        let body = format!("seq={seq}");
+        assert_eq!(
+            relay.post("/c/restore/burst", &[], body.as_bytes()).status,
+            200
+        );
+    };
+    for seq in 0..2 {
+        send(&relay, seq);
+    }
+    wait_until("the first two", PATIENCE, || count(&client.db) == 2);
+    assert!(relay.terminate().success());
+    let backup = relay.db.with_extension("backup");
+    copy_db(&relay.db, &backup);
+    relay.restart();
+    for seq in 2..5 {
+        send(&relay, seq);
+    }
+    wait_until("three more", PATIENCE, || count(&client.db) == 5);
+
+    // The backup comes back: its newest id is 2, the laptop has up to 5.
+    assert!(relay.terminate().success());
+    copy_db(&backup, &relay.db);
+    relay.restart();
+    for seq in 5..7 {
+        send(&relay, seq);
+    }
+    wait_until("the two sent after the restore", PATIENCE * 2, || {
+        count(&client.db) == 7
+    });
+    let seqs: Vec<usize> = relayed(&client.db).iter().map(|r| seq_of(&r.2)).collect();
+    assert_eq!(seqs, (0..7).collect::<Vec<_>>());
+    assert!(relay.stderr().contains("restored from a backup"));
+}

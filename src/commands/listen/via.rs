@@ -4,6 +4,7 @@
 //! `relay: reconnecting in 4s (connection reset)`.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -26,7 +27,7 @@ pub struct RelayLink {
 pub fn start(
     config: &ListenConfig,
     via: &ViaConfig,
-    writer: &WriterHandle,
+    (db, writer): (&Path, &WriterHandle),
     session_id: i64,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
     line: watch::Sender<String>,
@@ -39,6 +40,7 @@ pub fn start(
         }
     };
     let local = Local {
+        db: db.to_owned(),
         writer: writer.clone(),
         session_id,
         guard: config.guard.clone(),

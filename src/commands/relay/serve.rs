@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use crate::capture::{self, Limits};
 use crate::cli::RelayServeArgs;
 use crate::commands::Context;
+use crate::commands::shared::signal::wait_for_signal;
 use crate::error::{CliError, Exit};
 use crate::model::SessionMode;
 use crate::relay::queue::SqliteQueue;
@@ -120,10 +121,17 @@ async fn serve(args: RelayServeArgs, settings: Settings, ctx: &Context) -> anyho
     }
 
     tokio::spawn(async move {
-        crate::commands::shared::signal::wait_for_signal().await;
+        wait_for_signal().await;
         let _ = stop.send(true);
     });
-    capture::serve_tls(listener, state, stopped, acceptor).await;
+    let drain_timeout = state.limits.drain_timeout;
+    let draining = capture::serve_tls(listener, state, stopped, acceptor).await;
+    // In-flight requests finish (a second signal cuts them off), then the
+    // consumer sessions save their cursors and the writer commits the rest.
+    let drained = draining.finish(drain_timeout, wait_for_signal()).await;
+    if drained != capture::Drained::All {
+        tracing::warn!("stopped with requests in flight: {drained:?}");
+    }
     relay.finish().await;
     writer.finish().await;
     checkpointer.stop();

@@ -22,7 +22,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::url::ChannelUrl;
-use crate::relay::{CONSUMER_HEADER, FROM_HEADER};
+use crate::relay::{CONSUMER_HEADER, FROM_HEADER, SEEN_HEADER};
 
 /// How long connecting (TCP, TLS, the handshake) may take in all.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -113,13 +113,14 @@ impl Transport {
     }
 
     /// Opens the channel's WebSocket as `consumer`, starting a new consumer
-    /// at `from` (`now`, `earliest` or an id) when given.
+    /// at `from` (`now`, `earliest` or an id) when given, and saying which
+    /// relay ids it has (`seen`: the last instance and its highest id).
     pub async fn websocket(
         &self,
         url: &ChannelUrl,
-        token: &str,
-        consumer: &str,
+        (token, consumer): (&str, &str),
         from: Option<&str>,
+        seen: Option<&(String, i64)>,
     ) -> Result<RelaySocket, ConnectError> {
         let attempt = async {
             let stream = self.open(url).await?;
@@ -132,6 +133,9 @@ impl Transport {
             headers.insert(CONSUMER_HEADER, value(consumer)?);
             if let Some(from) = from {
                 headers.insert(FROM_HEADER, value(from)?);
+            }
+            if let Some((instance, id)) = seen {
+                headers.insert(SEEN_HEADER, value(&format!("{instance} {id}"))?);
             }
             let config = WebSocketConfig::default()
                 .max_message_size(Some(MAX_MESSAGE))

@@ -13,7 +13,7 @@ mod session;
 pub mod url;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -111,6 +111,8 @@ pub enum LocalAnswer {
 
 /// The local listener a relay client stores into.
 pub struct Local {
+    /// The local database (read for the relay ids it already has).
+    pub db: PathBuf,
     /// The local writer.
     pub writer: WriterHandle,
     /// The local session relayed requests belong to.
@@ -173,8 +175,13 @@ pub async fn run(
 ) -> Result<(), Refused> {
     let mut failures = 0u32;
     loop {
+        let seen = last_relayed(&local.db, &via.url).await;
+        let who = (via.token.as_str(), via.consumer.as_str());
+        let connecting = via
+            .transport
+            .websocket(&via.url, who, via.from.as_deref(), seen.as_ref());
         let opened = tokio::select! {
-            opened = via.transport.websocket(&via.url, &via.token, &via.consumer, via.from.as_deref()) => opened,
+            opened = connecting => opened,
             () = crate::relay::stopped(&mut stop) => break,
         };
         let why = match opened {
@@ -215,6 +222,17 @@ pub async fn run(
     }
     state.send_replace(RelayState::Stopped);
     Ok(())
+}
+
+/// The relay instance the local store last has requests of this channel URL
+/// from, and its highest relay id (none when it cannot be read).
+async fn last_relayed(db: &Path, url: &ChannelUrl) -> Option<(String, i64)> {
+    let (db, url) = (db.to_owned(), url.to_string());
+    let read = move || crate::store::Store::open_existing(&db)?.last_relayed(&url);
+    match tokio::task::spawn_blocking(read).await {
+        Ok(Ok(seen)) => seen,
+        _ => None,
+    }
 }
 
 /// The wait before attempt `failures + 1`: doubling from 1 s up to 30 s,

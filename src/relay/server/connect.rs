@@ -23,7 +23,7 @@ use super::ingress::closing;
 use super::session::{self, Consumer};
 use crate::capture::relay::AnswerBody;
 use crate::relay::token::token_matches;
-use crate::relay::{CONSUMER_HEADER, FROM_HEADER, check_consumer_name, parse_start};
+use crate::relay::{CONSUMER_HEADER, FROM_HEADER, SEEN_HEADER, check_consumer_name, parse_start};
 
 /// The largest message a consumer may send (an app's answer with its body).
 const MAX_MESSAGE: usize = 64 * 1024 * 1024;
@@ -125,8 +125,14 @@ fn consumer_of(headers: &HeaderMap) -> Result<Consumer, String> {
         Some(from) => parse_start(from)?,
         None => crate::store::StartAt::Now,
     };
+    let seen = headers
+        .get(SEEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .and_then(|(instance, id)| Some((instance.to_owned(), id.parse().ok()?)));
     Ok(Consumer {
         name: name.to_owned(),
         start,
+        seen,
     })
 }

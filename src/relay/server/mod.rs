@@ -63,7 +63,7 @@ pub struct Relay {
     queue: Arc<dyn Queue>,
     writer: WriterHandle,
     db: PathBuf,
-    instance: String,
+    instance: Mutex<String>,
     settings: Settings,
     stop: watch::Receiver<bool>,
     /// Each consumer session holds a sender; all are gone once they have ended.
@@ -99,7 +99,7 @@ impl Relay {
             queue: parts.queue,
             writer: parts.writer,
             db: parts.db,
-            instance: parts.instance,
+            instance: Mutex::new(parts.instance),
             settings,
             stop,
             sessions: Mutex::new(Some(sessions)),
@@ -142,6 +142,45 @@ impl Relay {
             .is_err()
         {
             tracing::warn!("gave up waiting for consumer sessions to save their cursors");
+        }
+    }
+
+    /// The database's relay instance id.
+    fn instance(&self) -> String {
+        self.instance.lock().map(|i| i.clone()).unwrap_or_default()
+    }
+
+    /// A laptop has relay ids of this instance up to `seen`. If this relay
+    /// has issued none that high, its database went back in time (a restored
+    /// backup): new requests would reuse ids the laptops have, and be taken
+    /// for ones they already stored. The database takes a new instance id,
+    /// so they are not.
+    async fn check_seen(&self, (instance, seen): (String, i64)) {
+        if instance != self.instance() {
+            return;
+        }
+        let db = self.db.clone();
+        let renew = move || -> Result<Option<String>, crate::store::StoreError> {
+            let store = crate::store::Store::open_existing(&db)?;
+            if seen <= store.last_id()?.unwrap_or(0) {
+                return Ok(None);
+            }
+            store.renew_relay_instance().map(Some)
+        };
+        match tokio::task::spawn_blocking(renew).await {
+            Ok(Ok(Some(fresh))) => {
+                tracing::warn!(
+                    "a consumer has relay ids up to {seen}, beyond this database's newest \
+                     (restored from a backup?): it takes a new instance id so none is mistaken \
+                     for one already delivered"
+                );
+                if let Ok(mut i) = self.instance.lock() {
+                    *i = fresh;
+                }
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!("could not check a consumer's relay ids: {e}"),
+            Err(e) => tracing::warn!("could not check a consumer's relay ids: {e}"),
         }
     }
 

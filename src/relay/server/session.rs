@@ -49,6 +49,8 @@ pub struct Consumer {
     pub name: String,
     /// Where it starts if the relay has not seen it before.
     pub start: StartAt,
+    /// The last relay instance the laptop stored from, and its highest id of it.
+    pub seen: Option<(String, i64)>,
 }
 
 type Ws = WebSocketStream<TokioIo<Upgraded>>;
@@ -57,6 +59,9 @@ type Ws = WebSocketStream<TokioIo<Upgraded>>;
 /// token changes.
 pub async fn run(relay: Arc<Relay>, channel: Arc<Channel>, consumer: Consumer, mut ws: Ws) {
     let name = consumer.name;
+    if let Some(seen) = consumer.seen {
+        relay.check_seen(seen).await;
+    }
     let record = match relay
         .queue
         .start(channel.id, name.clone(), consumer.start)
@@ -76,7 +81,7 @@ pub async fn run(relay: Arc<Relay>, channel: Arc<Channel>, consumer: Consumer, m
     };
     let _connected = channel.connect(&name);
     let hello = Frame::Hello(Hello {
-        instance: relay.instance.clone(),
+        instance: relay.instance(),
         channel: channel.spec.name.clone(),
         consumer: name.clone(),
         cursor: record.cursor,

@@ -297,6 +297,37 @@ impl Store {
         )?)
     }
 
+    /// Gives this database a new relay instance id, for when its relay ids
+    /// went back in time (it was restored from a backup); returns it.
+    pub fn renew_relay_instance(&self) -> Result<String, StoreError> {
+        self.conn.execute(
+            "UPDATE relay_meta SET value = lower(hex(randomblob(16))) WHERE key = 'instance'",
+            [],
+        )?;
+        self.relay_instance()
+    }
+
+    /// The relay instance this laptop last stored a request of `relay_url`
+    /// from, and the highest relay id it has of that instance.
+    pub fn last_relayed(&self, relay_url: &str) -> Result<Option<(String, i64)>, StoreError> {
+        let instance: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT relay_instance FROM relayed WHERE relay_url = ?1 \
+                 ORDER BY request_id DESC LIMIT 1",
+            )?
+            .query_row([relay_url], |r| r.get(0))
+            .optional()?;
+        let Some(instance) = instance else {
+            return Ok(None);
+        };
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT max(relay_id) FROM relayed WHERE relay_instance = ?1")?
+            .query_row([&instance], |r| r.get(0))?;
+        Ok(Some((instance, newest)))
+    }
+
     /// Creates a channel; `None` when one of that name exists.
     pub fn add_channel(
         &self,
