@@ -30,6 +30,7 @@ pub mod forward;
 pub mod guard;
 pub mod head;
 mod limits;
+pub mod loops;
 pub mod recorder;
 pub mod relay;
 pub mod service;

@@ -5,7 +5,9 @@
 //! [`ResponseShape`], `forward` passes the stored request on to the app and
 //! answers with what the app said. A request the [`Guard`] rejects, or whose
 //! body did not arrive whole (over the limit, stalled, broken), is stored and
-//! answered by hookcap itself in both modes: it is never passed on.
+//! answered by hookcap itself in both modes: it is never passed on. Nor is
+//! one that has come back to a forwarder through a loop (`508`, see
+//! [`super::loops`]).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -103,7 +105,8 @@ const MAX_TARGET_LEN: usize = 65_534;
 pub enum Verdict {
     /// Served normally: the configured answer, or passed on to the app.
     Serve,
-    /// Refused by the guard (`401`/`403`); the record holds the refusal.
+    /// Refused by the guard (`401`/`403`), or come back through a forward
+    /// loop (`508`); the record holds the refusal.
     Rejected,
     /// The body did not arrive whole (`413`/`408`/`400`); the record holds the
     /// refusal and the connection is closed afterwards.
@@ -263,7 +266,13 @@ pub async fn read_checked<'a>(
     request.truncated = incomplete;
     request.response = response;
     request.rejected = refused;
-    let verdict = judge(checks.guard, conn, &mut request, incomplete);
+    let verdict = match (
+        judge(checks.guard, conn, &mut request, incomplete),
+        &state.responder,
+    ) {
+        (Verdict::Serve, Responder::Forward(f)) if f.refuse_loop(&mut request) => Verdict::Rejected,
+        (verdict, _) => verdict,
+    };
     Captured {
         request,
         verdict,

@@ -76,6 +76,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         .await
         .map_err(|e| anyhow::anyhow!(in_use::bind_error(&e, &config.host, config.port)))?;
     let addr = listener.local_addr()?;
+    forward::refuse_own_target(&config, addr).await?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
