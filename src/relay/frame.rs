@@ -11,7 +11,7 @@
 //! | `1` hello | relay → laptop | UTF-8 JSON ([`Hello`]) |
 //! | `2` request | relay → laptop | relay id `u64`, received at `i64` µs, SHA-256 `[32]`, peer `u16`+bytes, head `u32`+bytes, body `u32`+bytes |
 //! | `3` ack | laptop → relay | relay id `u64`: everything up to it is committed on the laptop |
-//! | `4` answer | laptop → relay | relay id `u64`, status `u16`, headers `u32`+`Name: value\r\n` lines, body `u32`+bytes |
+//! | `4` answer | laptop → relay | relay id `u64`, status `u16`, headers `u32`+`Name: value\r\n` lines, body `u32`+bytes; status `0` ([`WITHHELD`]) answers nothing, its body `drop` or `hang` |
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,10 @@ use crate::model::{ResponseRecord, Timestamp};
 
 /// The protocol version this build speaks.
 pub const VERSION: u8 = 1;
+
+/// The status of an answer frame that answers nothing: a `drop` or `hang`
+/// rule of the consumer withheld the answer (the body says which).
+pub const WITHHELD: u16 = 0;
 
 const HELLO: u8 = 1;
 const REQUEST: u8 = 2;

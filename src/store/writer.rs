@@ -316,11 +316,12 @@ impl WriterHandle {
     pub async fn queue_relayed(
         &self,
         request: NewRequest,
+        notes: Option<CaptureNotes>,
         mark: RelayedFrom,
     ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
         let (reply, answer) = oneshot::channel();
         let attached = Some(Box::new(Attached::Relayed(mark)));
-        self.send_attached(request, None, Reply::Relayed(reply), attached)
+        self.send_attached(request, notes, Reply::Relayed(reply), attached)
             .await?;
         Ok(answer)
     }

@@ -102,3 +102,36 @@ fn a_consumer_that_never_answers_gets_the_sender_a_504() {
         count(&client.db) == 1
     });
 }
+
+#[test]
+fn the_listeners_rules_answer_for_it_challenge_templates_and_drops_included() {
+    let relay = Relay::start(&[]);
+    let token = relay.channel("slack", &["--answer", "app"]);
+    let rules = [
+        "--respond",
+        "json:/type=url_verification => 200 {{json:/challenge}}",
+        "--respond",
+        "path:/gone => drop",
+    ];
+    let mut client = listen_via(&relay, "slack", &token, &rules);
+    wait_connected(&mut client);
+    let challenge = br#"{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#;
+    let res = relay.post(
+        "/c/slack/events",
+        &["Content-Type: application/json"],
+        challenge,
+    );
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.body,
+        b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+    // A drop rule: the sender's connection closes without an answer.
+    let dropped = relay
+        .sender()
+        .send(&super::harness::post_bytes("/c/slack/gone", &[], b"x"));
+    assert!(dropped.is_none(), "no answer: {dropped:?}");
+    wait_until("both on the laptop", PATIENCE, || count(&client.db) == 2);
+    let shown = show_json(&client.db, "1");
+    assert_eq!(shown["hook"]["answered_by"]["rule"], 1, "{shown}");
+}

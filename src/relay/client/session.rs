@@ -30,11 +30,17 @@ use super::connect::RelaySocket;
 use super::{Local, LocalAnswer, ViaConfig};
 use crate::capture::Forwarder;
 use crate::capture::head::parse_recorded;
-use crate::capture::shape;
-use crate::model::{NewRequest, PENDING_STATUS, RelayedFrom, ResponseRecord, head_and_body_sha256};
+use crate::capture::shape::{self, Answer};
+use crate::model::{
+    CaptureNotes, NewRequest, PENDING_STATUS, RelayedFrom, ResponseRecord, fill_id,
+    head_and_body_sha256,
+};
+use crate::relay::frame::WITHHELD;
 use crate::relay::frame::{AnswerFrame, Frame, Hello, RequestFrame};
 use crate::relay::strip_channel;
+use crate::rules::Fault;
 use crate::sanitize::sanitize;
+use crate::sign::identity::identify;
 use crate::store::StoredRelayed;
 
 /// How long the relay has to say hello.
@@ -60,6 +66,16 @@ pub enum Ended {
 struct Pending {
     relay_id: i64,
     committed: oneshot::Receiver<StoredRelayed>,
+    /// How `listen` answers it (its rules, or the configured answer).
+    answer: Option<Answer>,
+}
+
+/// A relayed request as the local store takes it.
+struct Localized {
+    request: NewRequest,
+    mark: RelayedFrom,
+    notes: Option<CaptureNotes>,
+    answer: Option<Answer>,
 }
 
 /// Serves one connection until it ends or `stop` turns true; calls
@@ -197,31 +213,30 @@ impl<'a> Session<'a> {
             );
             return Err(format!("relay request #{relay_id} arrived altered"));
         }
-        let (request, mark) = self.localize(frame)?;
+        let local = self.localize(frame)?;
         let committed = self
             .local
             .writer
-            .queue_relayed(request, mark)
+            .queue_relayed(local.request, local.notes, local.mark)
             .await
             .map_err(|e| format!("cannot store relayed requests: {e}"))?;
         self.pending.push_back(Pending {
             relay_id,
             committed,
+            answer: local.answer,
         });
         Ok(())
     }
 
-    /// The local request and its relayed mark for a frame.
-    fn localize(&self, frame: RequestFrame) -> Result<(NewRequest, RelayedFrom), String> {
+    /// The local request, its relayed mark, and (for `listen`) how it is
+    /// answered: the guard's refusal, a rule's answer, or the configured one.
+    fn localize(&self, frame: RequestFrame) -> Result<Localized, String> {
         let head = parse_recorded(&frame.head)
             .ok_or_else(|| format!("relay request #{}: its head cannot be read", frame.relay_id))?;
-        let http_version = frame
-            .head
-            .split(|&b| b == b'\n')
-            .next()
-            .and_then(|line| line.split(|&b| b == b' ').filter(|p| !p.is_empty()).nth(2))
-            .map(|v| String::from_utf8_lossy(v.strip_suffix(b"\r").unwrap_or(v)).into_owned())
-            .unwrap_or_else(|| "HTTP/1.1".into());
+        let http_version = match head.version.as_str() {
+            "" => "HTTP/1.1".to_owned(),
+            version => version.to_owned(),
+        };
         let response = match &self.local.answer {
             LocalAnswer::Shape(shape) => shape.record(),
             LocalAnswer::Forward(_) => ResponseRecord {
@@ -254,6 +269,19 @@ impl<'a> Session<'a> {
                 request.rejected = Some(why);
             }
         }
+        let (mut notes, mut answer) = (None, None);
+        if let (LocalAnswer::Shape(shape), None) = (&self.local.answer, &request.rejected) {
+            let identity = identify(&request.headers, &request.body);
+            let (back, chosen) = shape.answer(request, identity.as_ref());
+            request = back;
+            request.response = chosen.record.clone();
+            notes = Some(CaptureNotes {
+                identity,
+                answer: chosen.used.clone(),
+                response_id_at: chosen.id_at.clone(),
+            });
+            answer = Some(chosen);
+        }
         let mark = RelayedFrom {
             relay_url: self.via.url.to_string(),
             relay_instance: self.instance.clone(),
@@ -263,7 +291,12 @@ impl<'a> Session<'a> {
             sha256: frame.sha256,
             raw_head: frame.head,
         };
-        Ok((request, mark))
+        Ok(Localized {
+            request,
+            mark,
+            notes,
+            answer,
+        })
     }
 
     /// The front request's commit, and every later one already committed;
@@ -282,8 +315,8 @@ impl<'a> Session<'a> {
             let inserted = inserted.map_err(|e| format!("cannot store relayed requests: {e}"))?;
             self.committed = pending.relay_id;
             if inserted.fresh {
-                self.after_commit(pending.relay_id, inserted.id, request, ws)
-                    .await?;
+                let stored = (inserted.id, request, pending.answer);
+                self.after_commit(pending.relay_id, stored, ws).await?;
             }
             if let Some(front) = self.pending.front_mut() {
                 next = front.committed.try_recv().ok().map(Ok);
@@ -306,8 +339,7 @@ impl<'a> Session<'a> {
     async fn after_commit(
         &mut self,
         relay_id: i64,
-        id: i64,
-        request: NewRequest,
+        (id, request, answer): (i64, NewRequest, Option<Answer>),
         ws: &mut RelaySocket,
     ) -> Result<(), String> {
         let refused = request.rejected.is_some();
@@ -323,15 +355,15 @@ impl<'a> Session<'a> {
                     .await
                     .map_err(|_| "the forwarding task stopped".to_owned())?;
             }
-            (answer, _) if self.app => {
+            _ if self.app => {
+                let (record, delay) = match answer {
+                    Some(chosen) if !refused => answer_of_rule(chosen, id),
+                    _ => (request.response, Duration::ZERO),
+                };
                 let frame = Frame::Answer(AnswerFrame {
                     relay_id,
-                    answer: request.response,
+                    answer: record,
                 });
-                let delay = match answer {
-                    LocalAnswer::Shape(shape) if !refused => shape.delay,
-                    _ => Duration::ZERO,
-                };
                 if delay.is_zero() {
                     ws.send(Message::Binary(frame.encode().into()))
                         .await
@@ -360,6 +392,28 @@ impl<'a> Session<'a> {
             if self.commit(stored, ws).await.is_err() {
                 return;
             }
+        }
+    }
+}
+
+/// What a `listen` answer sends back, and after how long: the record (its
+/// `{{id}}` filled with the local id), or, for a `drop` or `hang` rule, no
+/// answer (status 0, the body naming the rule's fault).
+fn answer_of_rule(chosen: Answer, id: i64) -> (ResponseRecord, Duration) {
+    let withheld = |what: &str| ResponseRecord {
+        status: WITHHELD,
+        headers: Vec::new(),
+        body: what.as_bytes().to_vec(),
+    };
+    match chosen.fault {
+        Some(Fault::Drop) => (withheld("drop"), Duration::ZERO),
+        Some(Fault::Hang) => (withheld("hang"), Duration::ZERO),
+        None => {
+            let mut record = chosen.record;
+            if !chosen.id_at.is_empty() {
+                record.body = fill_id(&record.body, &chosen.id_at, id);
+            }
+            (record, chosen.delay)
         }
     }
 }

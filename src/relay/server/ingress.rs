@@ -19,12 +19,13 @@ use super::Relay;
 use super::channels::{Channel, Counters};
 use crate::capture::CaptureState;
 use crate::capture::relay::AnswerBody;
-use crate::capture::service::{self, Captured, Checks, ConnInfo, Verdict, Withheld};
+use crate::capture::service::{self, Captured, Checks, ConnInfo, HANG_LIMIT, Verdict, Withheld};
 use crate::capture::shape;
 use crate::model::{
     DeliveryKind, Header, NewDelivery, NewRequest, PENDING_STATUS, ResponseRecord, Timestamp,
     encode_headers, head_and_body_sha256, head_bytes,
 };
+use crate::relay::frame::WITHHELD;
 use crate::store::{AnswerMode, QueueEntry};
 
 /// How long a sender is told to wait when no consumer is connected.
@@ -87,7 +88,7 @@ pub async fn handle(
     };
     Ok(match channel.spec.answer {
         AnswerMode::Now => answer_now(relay, &channel, request, entry).await,
-        AnswerMode::App => answer_from_app(relay, &channel, request, entry).await,
+        AnswerMode::App => return answer_from_app(relay, &channel, request, entry).await,
     })
 }
 
@@ -117,7 +118,7 @@ async fn answer_from_app(
     channel: &Channel,
     mut request: NewRequest,
     entry: QueueEntry,
-) -> Response<AnswerBody> {
+) -> Result<Response<AnswerBody>, Withheld> {
     let nobody = channel.connected_count() == 0;
     request.response = if nobody {
         let mut record = shape::plain_record(
@@ -138,12 +139,12 @@ async fn answer_from_app(
     let stored_answer = request.response.clone();
     let id = match relay.queue.append(request, entry).await {
         Ok(id) => id,
-        Err(e) => return shape::unavailable(&e).map(Either::Left),
+        Err(e) => return Ok(shape::unavailable(&e).map(Either::Left)),
     };
     Counters::bump(&channel.counters.stored);
     if nobody {
         channel.queued(id);
-        return shape::build(&stored_answer).map(Either::Left);
+        return Ok(shape::build(&stored_answer).map(Either::Left));
     }
     let answered = channel.expect_answer(id);
     channel.queued(id);
@@ -152,6 +153,15 @@ async fn answer_from_app(
     let waited = tokio::time::timeout(channel.spec.timeout, answered).await;
     channel.forget_answer(id);
     let (answer, consumer, error) = match waited {
+        Ok(Ok((answer, consumer))) if answer.status == WITHHELD => {
+            let fault = if answer.body == b"hang" {
+                "hang"
+            } else {
+                "drop"
+            };
+            let error = format!("a {fault} rule of the consumer withheld the answer");
+            (answer, consumer, Some(error))
+        }
         Ok(Ok((answer, consumer))) => (sendable(answer), consumer, None),
         _ => {
             Counters::bump(&channel.counters.timed_out);
@@ -177,14 +187,24 @@ async fn answer_from_app(
         response_truncated: false,
         error,
     };
-    // As `forward` does: the sender gets the answer once it is recorded.
+    // As `forward` does: the sender gets the answer once it is recorded (a
+    // withheld answer leaves the request pending, as `listen` does).
+    let withheld = answer.status == WITHHELD;
     match relay.writer.reserve_delivery().await {
         Ok(slot) => {
-            let _ = slot.record(delivery, Some(answer.clone()), None).await;
+            let answered = (!withheld).then(|| answer.clone());
+            let _ = slot.record(delivery, answered, None).await;
         }
         Err(e) => tracing::warn!("the answer to relay request {id} is not recorded: {e}"),
     }
-    shape::build(&answer).map(Either::Left)
+    match (withheld, answer.body.as_slice()) {
+        (false, _) => Ok(shape::build(&answer).map(Either::Left)),
+        (true, b"hang") => {
+            tokio::time::sleep(HANG_LIMIT).await;
+            Err(Withheld("hang"))
+        }
+        (true, _) => Err(Withheld("drop")),
+    }
 }
 
 /// A consumer's answer made fit to send: its framing fields describe another

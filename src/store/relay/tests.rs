@@ -224,14 +224,14 @@ fn a_relayed_request_is_stored_once_however_often_it_arrives() {
         // The second and fourth are resends: one in the same batch, one later.
         for relay_id in [7, 7, 8] {
             let r = request(session.id, "POST", "/x", b"b");
-            waits.push(handle.queue_relayed(r, mark(relay_id)).await.unwrap());
+            waits.push(handle.queue_relayed(r, None, mark(relay_id)).await.unwrap());
         }
         let mut got = Vec::new();
         for w in waits {
             got.push(w.await.unwrap().1.unwrap());
         }
         let again = handle
-            .queue_relayed(request(session.id, "POST", "/x", b"b"), mark(8))
+            .queue_relayed(request(session.id, "POST", "/x", b"b"), None, mark(8))
             .await
             .unwrap();
         got.push(again.await.unwrap().1.unwrap());
@@ -262,7 +262,7 @@ fn via_selects_relayed_requests_by_channel_url() {
             .await
             .unwrap();
         let relayed = handle
-            .queue_relayed(request(session.id, "POST", "/x", b""), mark(1))
+            .queue_relayed(request(session.id, "POST", "/x", b""), None, mark(1))
             .await
             .unwrap();
         relayed.await.unwrap().1.unwrap();
