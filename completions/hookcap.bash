@@ -1697,7 +1697,7 @@ _hookcap() {
             return 0
             ;;
         hookcap__subcmd__send)
-            opts="-X -H -d -F -u -A -k -i -v -o -h -V --request --header --data --data-binary --json --form --query --user --user-agent --template --set --list-templates --sign --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --insecure --timeout --retry --retry-max-time --repeat --concurrency --include --verbose --output --json-result --no-fail --db --color --help --version"
+            opts="-X -H -d -F -G -u -A -k -i -v -o -h -V --request --header --data --data-raw --data-binary --data-urlencode --json --form --get --url-query --query --user --user-agent --compressed --template --set --list-templates --sign --secret --secret-env --secret-file --sig-header --algo --encoding --prefix --insecure --timeout --retry --retry-max-time --repeat --concurrency --include --verbose --output --max-response --json-result --no-fail --db --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1727,7 +1727,15 @@ _hookcap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-raw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-urlencode)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1740,6 +1748,10 @@ _hookcap() {
                     return 0
                     ;;
                 -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url-query)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1828,6 +1840,10 @@ _hookcap() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

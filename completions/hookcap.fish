@@ -301,14 +301,17 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -l json -d 'Prin
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcap -n "__fish_hookcap_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s X -l request -d 'Request method [default: POST with a body, GET without]' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s H -l header -d 'Request header \'Name: value\' (repeatable, order kept); \'Name:\' removes a default header, \'Name;\' sends it empty' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s H -l header -d 'Request header, sent exactly as typed and in the order given, like curl: \'Name: value\'; \'Name:\' removes a default header, \'Name;\' sends it empty' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s d -l data -d 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with \'&\'; form content type' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l data-raw -d 'Like -d, but \'@\' has no special meaning' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l data-binary -d 'Body bytes exactly as given (@FILE, @- for stdin); repeats joined with \'&\'; form content type' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l data-urlencode -d 'Form-encoded data like curl: content, =content, name=content, @FILE, name@FILE (the content is encoded)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l json -d 'JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s F -l form -d 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l query -d 'Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l url-query -d 'Query part appended to the URL like curl --url-query: content, name=content, =content, @FILE, name@FILE are form-encoded; +TEXT is added as it is (repeatable)' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l query -d 'Query parameter name=value appended to the URL, both sides form-encoded (repeatable)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s u -l user -d 'Basic authentication as user:password' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s A -l user-agent -d 'User-Agent header [default: hookcap/VERSION, or the template\'s]' -r
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s A -l user-agent -d 'User-Agent header (\'\' sends none) [default: hookcap/VERSION, or the template\'s]' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l template -d 'Send a provider\'s sample webhook with the headers it really sends (see --list-templates)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l set -d 'Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l sign -d 'Sign the exact bytes sent the way this provider does [default: the template\'s provider when a secret is given]' -r -f -a "github\t'GitHub: `X-Hub-Signature-256` (legacy `X-Hub-Signature`)'
@@ -335,11 +338,14 @@ complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l retry -d 'Retry
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l retry-max-time -d 'Stop retrying once this much time has passed since the first attempt (e.g. 30s)' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l repeat -d 'Send the request N times (each with a fresh delivery id and signature) and print a summary' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l concurrency -d 'With --repeat: requests in flight at once, over this many connections' -r
-complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s o -l output -d 'Write the response body to FILE (\'-\' for the exact bytes on stdout, nothing else)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s o -l output -d 'Write the response body to FILE as it arrives (\'-\' for the exact bytes on stdout, nothing else)' -r -F
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l max-response -d 'Stop reading an answer whose body is larger than this (e.g. 1MiB, 2GiB) and fail' -r
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l db -d 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]' -r -F
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l color -d 'When to use colors: auto is on for terminals unless NO_COLOR is set' -r -f -a "auto\t'Color when writing to a terminal and `NO_COLOR` is unset or empty'
 always\t'Always color, even into a pipe or with `NO_COLOR` set'
 never\t'Never color'"
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s G -l get -d 'Put the data options in the URL\'s query and send a GET, like curl -G'
+complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l compressed -d 'Ask for a compressed answer (Accept-Encoding: deflate, gzip, br, zstd, as curl sends it) and decode it'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -l list-templates -d 'List the templates with one-line descriptions, then exit'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s k -l insecure -d 'Skip TLS certificate verification (self-signed test servers)'
 complete -c hookcap -n "__fish_hookcap_using_subcommand send" -s i -l include -d 'Also print the response headers'

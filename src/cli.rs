@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::export::Format;
 use crate::render::color::ColorChoice;
+use crate::send::data::DataFlag;
 
 mod relay;
 pub use relay::*;
@@ -850,6 +851,8 @@ Examples:
   hookcap send :4665/gh --template github.push --secret-env GITHUB_WEBHOOK_SECRET
   hookcap send :4665/pay --template stripe.payment_intent.succeeded --set /data/object/amount=500
   hookcap send :4665/hook --data-binary @event.json --sign standard --secret-file whsec.txt
+  hookcap send :4665/search -G --data-urlencode 'q=a b' --compressed
+  hookcap send https://example.com/big.iso -o big.iso --max-response 8GiB
   hookcap send :4665/hook --template slack.event_callback --repeat 1000 --concurrency 16
   hookcap send https://flaky.example/hook -d x --retry 5 --retry-max-time 1m
   hookcap send --list-templates
@@ -857,8 +860,12 @@ Examples:
 URL shorthands: ':8080/hook' and '8080/hook' mean http://127.0.0.1:8080/hook; a URL
 without a scheme gets http://.
 
+Requests go out as curl 7.88 writes them for the same options (-H lines as typed,
+in curl's order); only User-Agent differs.
+
 Exit status: 0 for a 2xx response (every response, with --repeat), 1 for any other
-status or a transport error (0 for any response with --no-fail), 2 for usage errors.
+status or a transport error, an answer over --max-response included (0 for any
+response with --no-fail), 2 for usage errors.
 
 --json-result prints one JSON object. A single request:
   {\"request\": {\"method\", \"url\", \"headers\": [[name, value]...], \"body\": BODY},
@@ -901,37 +908,110 @@ pub struct RequestArgs {
     /// Request method [default: POST with a body, GET without]
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
-    /// Request header 'Name: value' (repeatable, order kept); 'Name:' removes a default header, 'Name;' sends it empty
+    /// Request header, sent exactly as typed and in the order given, like curl: 'Name: value'; 'Name:' removes a default header, 'Name;' sends it empty
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
-    #[arg(short = 'd', long = "data", value_name = "DATA", conflicts_with_all = ["data_binary", "json", "form"])]
-    pub data: Vec<String>,
-    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
-    #[arg(long = "data-binary", value_name = "DATA", conflicts_with_all = ["json", "form"])]
-    pub data_binary: Vec<String>,
-    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
-    #[arg(long = "json", value_name = "DATA", conflicts_with = "form")]
-    pub json: Vec<String>,
+    /// The body, from the data options in the order given (joined with '&', like curl).
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)
-    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
+    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode", "json"])]
     pub form: Vec<String>,
-    /// Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)
+    /// Put the data options in the URL's query and send a GET, like curl -G
+    #[arg(short = 'G', long = "get", conflicts_with_all = ["json", "form"])]
+    pub get: bool,
+    /// Query part appended to the URL like curl --url-query: content, name=content, =content, @FILE, name@FILE are form-encoded; +TEXT is added as it is (repeatable)
+    #[arg(long = "url-query", value_name = "DATA")]
+    pub url_query: Vec<String>,
+    /// Query parameter name=value appended to the URL, both sides form-encoded (repeatable)
     #[arg(long = "query", value_name = "NAME=VALUE")]
     pub query: Vec<String>,
     /// Basic authentication as user:password
     #[arg(short = 'u', long = "user", value_name = "USER:PASSWORD")]
     pub user: Option<String>,
-    /// User-Agent header [default: hookcap/VERSION, or the template's]
+    /// User-Agent header ('' sends none) [default: hookcap/VERSION, or the template's]
     #[arg(short = 'A', long = "user-agent", value_name = "NAME")]
     pub user_agent: Option<String>,
+    /// Ask for a compressed answer (Accept-Encoding: deflate, gzip, br, zstd, as curl sends it) and decode it
+    #[arg(long)]
+    pub compressed: bool,
+}
+
+/// The data options of `send`, in the order they were given on the command
+/// line (curl joins them in that order, whichever option each came from).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataArgs {
+    /// Each data option and its argument, in command-line order.
+    pub items: Vec<(DataFlag, String)>,
+}
+
+/// The data options as clap defines them; [`DataArgs`] puts them in order.
+#[derive(Debug, Clone, Args)]
+struct DataFlags {
+    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    data: Vec<String>,
+    /// Like -d, but '@' has no special meaning
+    #[arg(long = "data-raw", value_name = "DATA")]
+    data_raw: Vec<String>,
+    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
+    #[arg(long = "data-binary", value_name = "DATA")]
+    data_binary: Vec<String>,
+    /// Form-encoded data like curl: content, =content, name=content, @FILE, name@FILE (the content is encoded)
+    #[arg(long = "data-urlencode", value_name = "DATA")]
+    data_urlencode: Vec<String>,
+    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
+    #[arg(long = "json", value_name = "DATA", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode"])]
+    json: Vec<String>,
+}
+
+/// The ids of the data options, with the flag each stands for.
+const DATA_IDS: [(&str, DataFlag); 5] = [
+    ("data", DataFlag::Data),
+    ("data_raw", DataFlag::Raw),
+    ("data_binary", DataFlag::Binary),
+    ("data_urlencode", DataFlag::Urlencode),
+    ("json", DataFlag::Json),
+];
+
+impl Args for DataArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        DataFlags::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        DataFlags::augment_args_for_update(cmd)
+    }
+}
+
+impl clap::FromArgMatches for DataArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut indexed = Vec::new();
+        for (id, flag) in DATA_IDS {
+            let (Some(values), Some(indices)) =
+                (matches.get_many::<String>(id), matches.indices_of(id))
+            else {
+                continue;
+            };
+            indexed.extend(indices.zip(values).map(|(i, v)| (i, flag, v.clone())));
+        }
+        indexed.sort_by_key(|(i, _, _)| *i);
+        Ok(Self {
+            items: indexed.into_iter().map(|(_, f, v)| (f, v)).collect(),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 /// `hookcap send`: realistic sample payloads.
 #[derive(Debug, Clone, Args)]
 pub struct TemplateArgs {
     /// Send a provider's sample webhook with the headers it really sends (see --list-templates)
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_binary", "json", "form"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode", "json", "form", "get"])]
     pub template: Option<String>,
     /// Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)
     #[arg(long = "set", value_name = "/POINTER=VALUE", requires = "template")]
@@ -995,9 +1075,12 @@ pub struct SendOutputArgs {
     /// Also print the request as sent (line, headers, body) before the response
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// Write the response body to FILE ('-' for the exact bytes on stdout, nothing else)
+    /// Write the response body to FILE as it arrives ('-' for the exact bytes on stdout, nothing else)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Stop reading an answer whose body is larger than this (e.g. 1MiB, 2GiB) and fail
+    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
+    pub max_response: bytesize::ByteSize,
     /// Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts
     #[arg(long, conflicts_with_all = ["include", "verbose"])]
     pub json_result: bool,

@@ -7,6 +7,8 @@
 //! through [`crate::sanitize::json`], and the store keeps the raw bytes.
 
 mod form;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

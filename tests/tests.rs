@@ -19,6 +19,8 @@ mod relay;
 mod replay;
 mod retention;
 mod send;
+mod send_curl;
+mod send_limits;
 mod send_load;
 mod send_proxy;
 mod store_errors;

@@ -36,5 +36,5 @@ pub use conn::{Conn, ConnectOptions, Connector, Request};
 pub use error::{Error, ErrorKind};
 pub use polled::PolledBody;
 pub use pool::{Client, Response, exchange};
-pub use response::{Body, Kept, ResponseHead};
+pub use response::{Body, Kept, ResponseHead, StreamError};
 pub use target::{Target, expand_shorthand};
