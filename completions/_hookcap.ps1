@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a request (or a realistic, signed webhook) to any URL, like curl')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -80,6 +81,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'Also pull this relay channel (https://HOST/c/NAME) into the listener')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'With --via: the environment variable holding the channel''s token')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id')
+            [CompletionResult]::new('--via-ca', '--via-ca', [CompletionResultType]::ParameterName, 'With --via: trust only the certificates in this PEM file (a relay with a private CA)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--no-tui', '--no-tui', [CompletionResultType]::ParameterName, 'Print one line per request instead of the interactive view')
@@ -117,6 +123,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit 0 once this many requests have been captured (and, in forward mode, answered)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --exit-after: give up after this long and exit 124')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'Also pull this relay channel (https://HOST/c/NAME) into the listener')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'With --via: the environment variable holding the channel''s token')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id')
+            [CompletionResult]::new('--via-ca', '--via-ca', [CompletionResultType]::ParameterName, 'With --via: trust only the certificates in this PEM file (a relay with a private CA)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
             [CompletionResult]::new('--preserve-host', '--preserve-host', [CompletionResultType]::ParameterName, 'Pass the sender''s Host header on instead of the target''s')
@@ -371,6 +382,161 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcap;relay' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind (0.0.0.0 for every interface)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (the real port is printed)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this PEM certificate chain (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The PEM private key of --tls-cert')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public base URL senders and laptops use (printed in channel URLs)')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]')
+            [CompletionResult]::new('--max-inflight-body', '--max-inflight-body', [CompletionResultType]::ParameterName, 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Each channel''s rate limit: N/s, N/m or N/h; more get 429 with Retry-After (off: none)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep at most N requests per channel, deleting the oldest')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Delete requests older than this (e.g. 7d, 12h), delivered or not; 0 keeps them')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Add, list, remove channels or give one a new token (on the relay''s database)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show a channel''s backlog and consumers from anywhere, with the channel''s token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookcap;relay;channel' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a channel and print its token (shown once, stored only as a hash)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List channels: created, requests stored, consumers with their cursor and last seen')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a channel with its consumers and stored requests')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a channel a new token (connected consumers are disconnected)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookcap;relay;channel;add' {
+            [CompletionResult]::new('--answer', '--answer', [CompletionResultType]::ParameterName, 'When senders are answered')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'With --answer now: the status senders get')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'With --answer now: the body senders get: text, or @FILE')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --answer app: how long a sender waits for a laptop''s answer before 504')
+            [CompletionResult]::new('--allow-ip', '--allow-ip', [CompletionResultType]::ParameterName, 'Edge check: answer 403 to sources outside this address or CIDR range (repeatable; stored, not delivered)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Edge check: verify signatures (auto, github, stripe, …) as they arrive')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'With --verify: the environment variable the relay reads the secret from when it starts')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--reject-invalid', '--reject-invalid', [CompletionResultType]::ParameterName, 'With --verify: answer 401 to invalid or unsigned requests (stored, not delivered)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"channel", "token"} as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;relay;channel;ls' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;relay;channel;rm' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;relay;channel;rotate' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;relay;channel;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a channel and print its token (shown once, stored only as a hash)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List channels: created, requests stored, consumers with their cursor and last seen')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a channel with its consumers and stored requests')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a channel a new token (connected consumers are disconnected)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookcap;relay;channel;help;add' {
+            break
+        }
+        'hookcap;relay;channel;help;ls' {
+            break
+        }
+        'hookcap;relay;channel;help;rm' {
+            break
+        }
+        'hookcap;relay;channel;help;rotate' {
+            break
+        }
+        'hookcap;relay;channel;help;help' {
+            break
+        }
+        'hookcap;relay;status' {
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'The environment variable holding the channel''s token')
+            [CompletionResult]::new('--via-ca', '--via-ca', [CompletionResultType]::ParameterName, 'Trust only the certificates in this PEM file (a relay with a private CA)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookcap;relay;help' {
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Add, list, remove channels or give one a new token (on the relay''s database)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show a channel''s backlog and consumers from anywhere, with the channel''s token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookcap;relay;help;channel' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a channel and print its token (shown once, stored only as a hash)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List channels: created, requests stored, consumers with their cursor and last seen')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a channel with its consumers and stored requests')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a channel a new token (connected consumers are disconnected)')
+            break
+        }
+        'hookcap;relay;help;channel;add' {
+            break
+        }
+        'hookcap;relay;help;channel;ls' {
+            break
+        }
+        'hookcap;relay;help;channel;rm' {
+            break
+        }
+        'hookcap;relay;help;channel;rotate' {
+            break
+        }
+        'hookcap;relay;help;status' {
+            break
+        }
+        'hookcap;relay;help;help' {
+            break
+        }
         'hookcap;generate' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto is on for terminals unless NO_COLOR is set')
@@ -396,6 +562,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete requests older than a given age and reclaim the space')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a captured request''s webhook signature and explain a mismatch')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a request (or a realistic, signed webhook) to any URL, like curl')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -443,6 +610,33 @@ Register-ArgumentCompleter -Native -CommandName 'hookcap' -ScriptBlock {
             break
         }
         'hookcap;help;send' {
+            break
+        }
+        'hookcap;help;relay' {
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Add, list, remove channels or give one a new token (on the relay''s database)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show a channel''s backlog and consumers from anywhere, with the channel''s token')
+            break
+        }
+        'hookcap;help;relay;channel' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a channel and print its token (shown once, stored only as a hash)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List channels: created, requests stored, consumers with their cursor and last seen')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a channel with its consumers and stored requests')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a channel a new token (connected consumers are disconnected)')
+            break
+        }
+        'hookcap;help;relay;channel;add' {
+            break
+        }
+        'hookcap;help;relay;channel;ls' {
+            break
+        }
+        'hookcap;help;relay;channel;rm' {
+            break
+        }
+        'hookcap;help;relay;channel;rotate' {
+            break
+        }
+        'hookcap;help;relay;status' {
             break
         }
         'hookcap;help;generate' {

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+            cand relay 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -76,6 +77,11 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
+            cand --via 'Also pull this relay channel (https://HOST/c/NAME) into the listener'
+            cand --token-env 'With --via: the environment variable holding the channel''s token'
+            cand --consumer 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]'
+            cand --from 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id'
+            cand --via-ca 'With --via: trust only the certificates in this PEM file (a relay with a private CA)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
@@ -112,6 +118,11 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
+            cand --via 'Also pull this relay channel (https://HOST/c/NAME) into the listener'
+            cand --token-env 'With --via: the environment variable holding the channel''s token'
+            cand --consumer 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]'
+            cand --from 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id'
+            cand --via-ca 'With --via: trust only the certificates in this PEM file (a relay with a private CA)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --preserve-host 'Pass the sender''s Host header on instead of the target''s'
@@ -352,6 +363,140 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcap;relay'= {
+            cand --host 'Address to bind (0.0.0.0 for every interface)'
+            cand -p 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --port 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --tls-cert 'Serve HTTPS with this PEM certificate chain (with --tls-key)'
+            cand --tls-key 'The PEM private key of --tls-cert'
+            cand --public-url 'The public base URL senders and laptops use (printed in channel URLs)'
+            cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)'
+            cand --body-timeout 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)'
+            cand --max-connections 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]'
+            cand --max-inflight-body 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)'
+            cand --drain-timeout 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)'
+            cand --rate 'Each channel''s rate limit: N/s, N/m or N/h; more get 429 with Retry-After (off: none)'
+            cand --keep 'Keep at most N requests per channel, deleting the oldest'
+            cand --max-age 'Delete requests older than this (e.g. 7d, 12h), delivered or not; 0 keeps them'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel;add'= {
+            cand --answer 'When senders are answered'
+            cand --status 'With --answer now: the status senders get'
+            cand --body 'With --answer now: the body senders get: text, or @FILE'
+            cand --timeout 'With --answer app: how long a sender waits for a laptop''s answer before 504'
+            cand --allow-ip 'Edge check: answer 403 to sources outside this address or CIDR range (repeatable; stored, not delivered)'
+            cand --verify 'Edge check: verify signatures (auto, github, stripe, …) as they arrive'
+            cand --secret-env 'With --verify: the environment variable the relay reads the secret from when it starts'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (stored, not delivered)'
+            cand --json 'Print {"channel", "token"} as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;ls'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;rm'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;rotate'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;help'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel;help;add'= {
+        }
+        &'hookcap;relay;channel;help;ls'= {
+        }
+        &'hookcap;relay;channel;help;rm'= {
+        }
+        &'hookcap;relay;channel;help;rotate'= {
+        }
+        &'hookcap;relay;channel;help;help'= {
+        }
+        &'hookcap;relay;status'= {
+            cand --token-env 'The environment variable holding the channel''s token'
+            cand --via-ca 'Trust only the certificates in this PEM file (a relay with a private CA)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;help'= {
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;help;channel'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+        }
+        &'hookcap;relay;help;channel;add'= {
+        }
+        &'hookcap;relay;help;channel;ls'= {
+        }
+        &'hookcap;relay;help;channel;rm'= {
+        }
+        &'hookcap;relay;help;channel;rotate'= {
+        }
+        &'hookcap;relay;help;status'= {
+        }
+        &'hookcap;relay;help;help'= {
+        }
         &'hookcap;generate'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
@@ -376,6 +521,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+            cand relay 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -408,6 +554,26 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;verify'= {
         }
         &'hookcap;help;send'= {
+        }
+        &'hookcap;help;relay'= {
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+        }
+        &'hookcap;help;relay;channel'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+        }
+        &'hookcap;help;relay;channel;add'= {
+        }
+        &'hookcap;help;relay;channel;ls'= {
+        }
+        &'hookcap;help;relay;channel;rm'= {
+        }
+        &'hookcap;help;relay;channel;rotate'= {
+        }
+        &'hookcap;help;relay;status'= {
         }
         &'hookcap;help;generate'= {
         }

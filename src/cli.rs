@@ -10,6 +10,9 @@ use crate::export::Format;
 use crate::render::color::ColorChoice;
 use crate::send::data::DataFlag;
 
+mod relay;
+pub use relay::*;
+
 /// The default listening port: 4665 spells HOOK on a phone keypad, and no
 /// common app dev server uses it.
 pub const DEFAULT_PORT: u16 = 4665;
@@ -38,6 +41,7 @@ Filter terms (all must match; quote a term with spaces for the shell):
   event:pull_request.*             webhook event (glob)
   delivery:ID                      the provider's delivery id (a value not status-shaped)
   attempt:>1  dup                  retries of a delivery / repeats after a 2xx
+  via:*  via:*/c/github            came through a relay (listen --via), by channel URL
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
     };
@@ -48,6 +52,7 @@ Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
   hookcap forward 3000               capture, then pass on to the app on port 3000
+  hookcap listen --via https://hooks.example.com/c/gh   real webhooks via your relay (hookcap relay)
   hookcap replay last                send the newest request to the app again
   hookcap ls -n 5                    the five newest requests
   hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
@@ -135,6 +140,9 @@ pub enum Command {
     /// Send a request (or a realistic, signed webhook) to any URL, like curl
     #[command(after_help = SEND_EXAMPLES)]
     Send(Box<SendArgs>),
+    /// Run a public relay so webhooks from the internet reach `listen --via` on a laptop
+    #[command(after_help = relay::RELAY_EXAMPLES)]
+    Relay(RelayArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -157,6 +165,8 @@ Examples:
   hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
   hookcap listen --max-body 1MiB --body-timeout 10s --max-connections 500   tighter limits
   hookcap listen --drain-timeout 30s          on Ctrl-C, give slow uploads 30s to finish
+  hookcap listen --via https://hooks.example.com/c/github   also pull a relay channel (token in
+                                              HOOKCAP_RELAY_TOKEN; see `hookcap relay --help`)
 
 Exit codes: 0 stopped (Ctrl-C, SIGTERM, --exit-after), 1 could not start (e.g. the port
 is taken), 2 usage or unusable database, 3 stdout was closed (e.g. `| head -1`),
@@ -170,6 +180,7 @@ Examples:
   hookcap forward https://localhost:8443 -k   an https app with a self-signed certificate
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap forward 3000 --via https://hooks.example.com/c/github   real webhooks from a relay
 
 Requests are stored before they are passed on, so none is lost while the app is
 down (the sender gets 502, or 504 when the app is too slow). `hookcap show ID`
@@ -396,6 +407,9 @@ pub struct ListenArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// When a capture server stops by itself (for CI).
@@ -448,6 +462,9 @@ pub struct ForwardArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// `hookcap replay`.

@@ -24,6 +24,7 @@ pub(crate) mod export;
 pub(crate) mod filter;
 pub(crate) mod http;
 pub(crate) mod model;
+pub(crate) mod relay;
 pub(crate) mod render;
 pub(crate) mod replay;
 pub(crate) mod rules;

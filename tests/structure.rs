@@ -46,7 +46,9 @@ const FLOORS: &[&[&str]] = &[
     &["main", "lib"],
     &["commands"],
     &["tui"],
-    &["cli", "error"],
+    // `relay` (the relay server and the `--via` client) runs on capture's
+    // spine and the store; only commands use it.
+    &["cli", "error", "relay"],
     &["replay", "export", "capture", "diff"],
     &["store", "document", "render", "send", "rules"],
     &["filter", "http"],

@@ -15,6 +15,7 @@ mod hostile;
 mod listen_capture;
 mod listen_lifecycle;
 mod ls_show;
+mod relay;
 mod replay;
 mod retention;
 mod send;

@@ -62,6 +62,11 @@ pub fn show_json(db: &Path, id: &str) -> serde_json::Value {
     serde_json::from_slice(&run_ok(db, &["show", id, "--json"])).expect("show --json is JSON")
 }
 
+/// `show ID --raw`: the exact body bytes.
+pub fn show_raw(db: &Path, id: &str) -> Vec<u8> {
+    run_ok(db, &["show", id, "--raw"])
+}
+
 /// A running `hookcap listen` on a free port with its own temporary database.
 pub struct Listener {
     /// The child process.

@@ -140,10 +140,23 @@ impl Forwarder {
         request: NewRequest,
         remote: SocketAddr,
     ) -> Response<AnswerBody> {
-        let (id, mut request) = match writer.insert_keeping(request).await {
+        let (id, request) = match writer.insert_keeping(request).await {
             Ok(stored) => stored,
             Err(e) => return shape::unavailable(&e).map(Either::Left),
         };
+        self.pass_on(writer, id, request, remote).await
+    }
+
+    /// Passes on a request already stored as `id` and answers with what came
+    /// back (recording the delivery through `writer` first, as [`Self::forward`]
+    /// does). A relayed request (`forward --via`) takes this way in.
+    pub async fn pass_on(
+        &self,
+        writer: &WriterHandle,
+        id: i64,
+        mut request: NewRequest,
+        remote: SocketAddr,
+    ) -> Response<AnswerBody> {
         let slot = writer
             .reserve_delivery()
             .await

@@ -43,6 +43,13 @@ impl std::str::FromStr for Cidr {
     }
 }
 
+impl std::fmt::Display for Cidr {
+    /// `ADDR/PREFIX`, which parses back to the same range.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.net, self.prefix)
+    }
+}
+
 impl Cidr {
     /// True when `ip` is inside this range (IPv4-mapped IPv6 counts as IPv4).
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -182,6 +189,15 @@ mod tests {
             !cidr("::/0").contains("8.8.8.8".parse().unwrap()),
             "families never mix"
         );
+    }
+
+    #[test]
+    fn ranges_print_as_they_parse() {
+        for text in ["10.0.0.0/8", "::1/128", "192.168.1.7/32"] {
+            assert_eq!(cidr(text).to_string(), text);
+            assert_eq!(cidr(&cidr(text).to_string()), cidr(text));
+        }
+        assert_eq!(cidr("::1").to_string(), "::1/128");
     }
 
     #[test]

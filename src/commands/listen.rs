@@ -23,6 +23,7 @@ mod in_use;
 mod keep;
 mod output;
 mod stdout;
+mod via;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,16 +99,30 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         (handle.subscribe_batches(), handle.start_overs()),
         stop.clone(),
     )?;
+    // The relay client's state, for the inspector's top bar.
+    let (relay_line, relay_shown) = watch::channel(String::new());
     let inspector = match config.output {
         OutputMode::Tui => Some(start_inspector(
             ctx,
             (&session, &url),
             &handle,
             (stop.clone(), stopped.clone()),
+            config.via.is_some().then_some(relay_shown),
         )?),
         _ => None,
     };
 
+    let relay = config.via.as_ref().map(|v| {
+        let stops = (stop.clone(), stopped.clone());
+        via::start(
+            &config,
+            v,
+            (&ctx.db, &handle),
+            session.id,
+            stops,
+            relay_line,
+        )
+    });
     let timed_out = Arc::new(AtomicBool::new(false));
     let (quit, quitting) = watch::channel(false);
     spawn_stop_triggers(&config, signals, (stop.clone(), quit), timed_out.clone());
@@ -128,6 +143,11 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         None => Ok(()),
     };
     drain(draining, config.limits.drain_timeout, quitting).await;
+    // The relay client acknowledges what is committed before the writer stops.
+    let relayed = match relay {
+        Some(link) => link.join().await,
+        None => Ok(()),
+    };
     // Flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
@@ -136,6 +156,7 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     checkpointer.stop();
     inspected?;
+    relayed?;
     if config.output != OutputMode::Json {
         say(&format!(
             "session {} captured {} into {}",
@@ -197,6 +218,7 @@ fn start_inspector(
     (session, url): (&crate::model::Session, &str),
     writer: &WriterHandle,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
+    relay: Option<watch::Receiver<String>>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let opts = tui::Options {
         db: ctx.db.clone(),
@@ -210,6 +232,7 @@ fn start_inspector(
         live: LiveFeed::Writer(writer.subscribe()),
         stop: Some(stopped),
         recorder: tui::Recorder::Writer(writer.clone()),
+        relay,
     };
     std::thread::Builder::new()
         .name("hookcap-tui".into())

@@ -11,10 +11,11 @@ use super::Context;
 use super::shared::lookup::find;
 use crate::cli::ShowArgs;
 use crate::clock;
-use crate::document::RequestDoc;
+use crate::document::{RequestDoc, ViaDoc};
 use crate::error::Exit;
 use crate::model::{
-    CapturedRequest, Delivery, DeliveryKind, Header, HookFacts, PENDING_STATUS, RequestSummary,
+    CapturedRequest, Delivery, DeliveryKind, Header, HookFacts, PENDING_STATUS, RelayedFrom,
+    RequestSummary,
 };
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
@@ -31,11 +32,14 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let request = find(&store, &args.id)?;
     let deliveries = store.deliveries_for(request.id)?;
     let hook = store.hook_facts(&[request.id])?.remove(&request.id);
+    let via = store.relayed_from(request.id)?;
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&request.body)?;
     } else if args.json {
-        let doc = RequestDoc::with_deliveries(&request, &deliveries).with_hook(hook.as_ref());
+        let doc = RequestDoc::with_deliveries(&request, &deliveries)
+            .with_hook(hook.as_ref())
+            .with_via(via.as_ref().map(|m| ViaDoc::of(m, &request.body)));
         if ctx.stdout_is_tty {
             json::write_pretty(&mut out, &doc)?;
         } else {
@@ -43,7 +47,12 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         }
         writeln!(out)?;
     } else {
-        write_request(&mut out, &request, hook.as_ref(), &ctx.paint)?;
+        write_request(
+            &mut out,
+            &request,
+            (hook.as_ref(), via.as_ref()),
+            &ctx.paint,
+        )?;
         write_answer(&mut out, &request, &deliveries, &ctx.paint)?;
         write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
@@ -54,7 +63,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
 fn write_request(
     out: &mut impl Write,
     r: &CapturedRequest,
-    hook: Option<&HookFacts>,
+    (hook, via): (Option<&HookFacts>, Option<&RelayedFrom>),
     paint: &Paint,
 ) -> std::io::Result<()> {
     writeln!(
@@ -74,6 +83,9 @@ fn write_request(
         dim("from"),
         sanitize(&r.remote_addr)
     )?;
+    if let Some(via) = via {
+        writeln!(out, "{} {}", dim("via"), via_line(via, &r.body, paint))?;
+    }
     let mut size = ByteSize::b(r.body.len() as u64).display().iec().to_string();
     if r.truncated {
         size.push_str(" (truncated: only the start was kept)");
@@ -112,6 +124,22 @@ fn write_request(
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     write_body(out, &r.headers, &r.body, paint)
+}
+
+/// `URL (relay #812, sha256 4f3a9c01… identical)`: where a relayed request
+/// came from, and whether its stored bytes still hash to what the relay saw.
+fn via_line(via: &RelayedFrom, body: &[u8], paint: &Paint) -> String {
+    let hash = hex::encode(&via.sha256[..4]);
+    let verdict = if via.is_identical(body) {
+        paint.paint("identical", Style::Green)
+    } else {
+        paint.paint("DIFFERS from what the relay received", Style::Red)
+    };
+    format!(
+        "{} (relay #{}, sha256 {hash}… {verdict})",
+        sanitize(&via.relay_url),
+        via.relay_id
+    )
 }
 
 /// What the request is as a webhook and which rule answered it:

@@ -148,6 +148,9 @@ impl Term {
                 .attempt
                 .is_some_and(|a| cmp.holds(i64::from(a.number), *n)),
             Term::Dup => cx.attempt.is_some_and(|a| a.dup),
+            // The relayed mark is not part of a request record; the store
+            // decides `via:` in SQL (its pushdown is exact), never here.
+            Term::Via(_) => false,
             Term::Text(word) => {
                 let w = word.as_bytes();
                 contains(r.target.as_bytes(), w)

@@ -22,6 +22,7 @@
 //! | `since:10m`, `since:'2026-01-02 15:04'`, `since:RFC3339` | received at or after (a time without a zone is local) |
 //! | `session:latest\|ID` | one session |
 //! | `id:>100`, `id:<=7`, `id:5` | compares the id |
+//! | `via:GLOB` | came through a relay whose channel URL matches (`via:*`: any) |
 //! | `WORD`, `text:WORD` | the target, headers or body contain WORD |
 
 mod eval;
@@ -186,6 +187,10 @@ pub enum Term {
     /// `dup`: a later attempt of a delivery an earlier attempt of which was
     /// answered 2xx (a duplicate the receiver must ignore).
     Dup,
+    /// `via:GLOB`: came through a relay (`listen --via`) whose channel URL
+    /// matches. Only the store knows where a request came from, so SQL
+    /// always decides it.
+    Via(Glob),
     /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
     Text(String),
 }

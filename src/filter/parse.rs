@@ -11,7 +11,7 @@ use crate::model::Timestamp;
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
     "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id",
-    "provider", "event", "delivery", "attempt", "text",
+    "provider", "event", "delivery", "attempt", "via", "text",
 ];
 
 /// The one term that is a bare word: `dup` (search for the text with `text:dup`).
@@ -232,6 +232,7 @@ fn example(key: &str) -> &'static str {
             "delivery:5xx, delivery:none or delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958"
         }
         "attempt" => "attempt:>1",
+        "via" => "via:* (any relay) or via:*/c/github",
         _ => "text:word",
     }
 }
@@ -257,6 +258,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "provider" => Term::Provider(value.to_ascii_lowercase()),
         "event" => Term::Event(glob(value, 0)?),
         "attempt" => attempt(value)?,
+        "via" => Term::Via(glob(value, 0)?),
         _ => Term::Text(value.to_owned()),
     })
 }
@@ -538,6 +540,8 @@ mod tests {
             ("dup", Term::Dup),
             ("DUP", Term::Dup),
             ("text:dup", Term::Text("dup".into())),
+            ("via:*", Term::Via(g("*"))),
+            ("via:*/c/gh", Term::Via(g("*/c/gh"))),
             ("text:http://x", Term::Text("http://x".into())),
             ("push", Term::Text("push".into())),
             ("/a:b", Term::Text("/a:b".into())),

@@ -29,7 +29,7 @@ mod polled;
 mod pool;
 mod response;
 mod target;
-mod tls;
+pub mod tls;
 pub mod writer;
 
 pub use conn::{Conn, ConnectOptions, Connector, Request};

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_deliveries.sql"),
     include_str!("migrations/004_spans.sql"),
     include_str!("migrations/005_hooks.sql"),
+    include_str!("migrations/006_relay.sql"),
 ];
 
 /// The schema version this build writes.

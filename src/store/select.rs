@@ -301,6 +301,10 @@ impl Store {
                 [Value::Integer(*n)],
             ),
             Term::Dup => w.push(DUP_SQL, []),
+            Term::Via(g) => w.push(
+                "id IN (SELECT request_id FROM relayed WHERE relay_url GLOB ?)",
+                [text(g.as_str())],
+            ),
             Term::Json { pointer, value } => {
                 let path = json_path(pointer).expect("only translatable pointers are pushed");
                 let (clause, args) = json_condition(path, value.as_deref());

@@ -35,18 +35,19 @@ use std::collections::HashSet;
 use std::ffi::c_int;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use super::relay::{self, Attached, Inserted, QueueEntry};
 use super::reopen::{Checked, Watch};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
 use super::{StoreError, deliveries, hooks, open};
 use crate::model::{
-    CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary,
+    CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
     ResponseRecord, Session, encode_headers, fill_id, path_of,
 };
 
@@ -73,6 +74,48 @@ pub struct StoredUpTo {
     pub deliveries: u64,
 }
 
+/// The upper bounds of [`BatchStats`]' buckets: requests and deliveries per commit.
+pub const BATCH_BOUNDS: [u64; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/// How full the writer's commits were, counted as they happen (the relay's
+/// metrics show them).
+#[derive(Debug, Default)]
+pub struct BatchStats {
+    commits: AtomicU64,
+    written: AtomicU64,
+    buckets: [AtomicU64; BATCH_BOUNDS.len()],
+}
+
+impl BatchStats {
+    fn record(&self, size: usize) {
+        let size = size as u64;
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        self.written.fetch_add(size, Ordering::Relaxed);
+        if let Some(i) = BATCH_BOUNDS.iter().position(|&b| size <= b) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Commits so far.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
+    /// Requests and deliveries written so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Each bucket's upper bound and how many commits fell in it (not cumulative).
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        BATCH_BOUNDS
+            .iter()
+            .zip(&self.buckets)
+            .map(|(&b, n)| (b, n.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
 /// Why a request could not be stored; cloned to every waiter of a failed batch.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("could not store the request: {0}")]
@@ -82,12 +125,19 @@ pub struct WriteError(pub String);
 /// the body without copying it) and the id, or why it was not stored.
 type Stored = (NewRequest, Result<i64, WriteError>);
 
+/// What a relayed insert's waiter gets back: its request, and its id and
+/// whether it was new, or why it was not stored.
+pub type StoredRelayed = (NewRequest, Result<Inserted, WriteError>);
+
 /// How an insert's waiter is answered.
 enum Reply {
     /// The id only; the request is moved into the broadcast summary.
     Id(oneshot::Sender<Result<i64, WriteError>>),
     /// The id and the request back ([`WriterHandle::insert_keeping`]).
     Keep(oneshot::Sender<Stored>),
+    /// The request back with its id, and whether it was new
+    /// ([`WriterHandle::queue_relayed`]).
+    Relayed(oneshot::Sender<StoredRelayed>),
 }
 
 impl Reply {
@@ -95,6 +145,7 @@ impl Reply {
         match self {
             Self::Id(tx) => drop(tx.send(Err(err))),
             Self::Keep(tx) => drop(tx.send((request, Err(err)))),
+            Self::Relayed(tx) => drop(tx.send((request, Err(err)))),
         }
     }
 }
@@ -104,6 +155,8 @@ struct Job {
     /// What the capture path already found out; `None`: the writer looks.
     notes: Option<CaptureNotes>,
     reply: Reply,
+    /// What is written with the request, in the same transaction.
+    attached: Option<Box<Attached>>,
 }
 
 struct DeliveryJob {
@@ -189,6 +242,7 @@ pub struct WriterHandle {
     /// thread does, however many capture tasks still hold a handle.
     batches: broadcast::WeakSender<StoredBatch>,
     start_overs: StartOvers,
+    stats: Arc<BatchStats>,
 }
 
 /// How many times the writer started over in a new database file (its file
@@ -240,18 +294,62 @@ impl WriterHandle {
         Ok((id?, request))
     }
 
+    /// A relay's insert: stores `request` and queues it for its channel's
+    /// consumers in the same transaction; returns its id (the relay id).
+    pub async fn insert_queued(
+        &self,
+        request: NewRequest,
+        entry: QueueEntry,
+    ) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Queue(entry)));
+        self.send_attached(request, None, Reply::Id(reply), attached)
+            .await?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// A laptop's insert of a request that came through a relay: queues it
+    /// (waiting only for room in the queue) and returns what resolves once it
+    /// is committed. A request with a relay id already stored is not stored
+    /// again: it resolves to the stored id, not fresh. Requests queued one
+    /// after another are committed in that order.
+    pub async fn queue_relayed(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        mark: RelayedFrom,
+    ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Relayed(mark)));
+        self.send_attached(request, notes, Reply::Relayed(reply), attached)
+            .await?;
+        Ok(answer)
+    }
+
     async fn send(
         &self,
         request: NewRequest,
         notes: Option<CaptureNotes>,
         reply: Reply,
     ) -> Result<(), WriteError> {
+        self.send_attached(request, notes, reply, None).await
+    }
+
+    async fn send_attached(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        reply: Reply,
+        attached: Option<Box<Attached>>,
+    ) -> Result<(), WriteError> {
+        let job = Job {
+            request,
+            notes,
+            reply,
+            attached,
+        };
         self.jobs
-            .send(Message::Insert(Job {
-                request,
-                notes,
-                reply,
-            }))
+            .send(Message::Insert(job))
             .await
             .map_err(|_| gone())
     }
@@ -292,6 +390,11 @@ impl WriterHandle {
         self.batches
             .upgrade()
             .is_some_and(|b| b.receiver_count() > 0)
+    }
+
+    /// How full the commits so far were.
+    pub fn batch_stats(&self) -> Arc<BatchStats> {
+        self.stats.clone()
     }
 }
 
@@ -357,9 +460,11 @@ impl GroupCommitWriter {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (announce, stored) = watch::channel(StoredUpTo::default());
         let (batches, _) = broadcast::channel(BATCH_BACKLOG);
+        let stats = Arc::new(BatchStats::default());
         let announcer = Announcer {
             stored: announce,
             batches: batches.clone(),
+            stats: stats.clone(),
         };
         let thread = std::thread::Builder::new()
             .name("hookcap-writer".into())
@@ -382,6 +487,7 @@ impl GroupCommitWriter {
             stored,
             batches: batches.downgrade(),
             start_overs,
+            stats,
         };
         Ok((Self { thread, jobs, wal }, handle))
     }
@@ -411,6 +517,7 @@ impl GroupCommitWriter {
 struct Announcer {
     stored: watch::Sender<StoredUpTo>,
     batches: broadcast::Sender<StoredBatch>,
+    stats: Arc<BatchStats>,
 }
 
 fn run(
@@ -576,13 +683,25 @@ fn commit(
             return;
         }
     };
+    announce.stats.record(batch.len());
     let listening = announce.batches.receiver_count() > 0;
     let mut summaries = Vec::with_capacity(if listening { batch.len() } else { 0 });
     let mut ids = ids.into_iter();
     for message in batch.drain(..) {
         match message {
             Message::Insert(job) => {
-                let id = ids.next().unwrap_or_default();
+                let inserted = ids.next().unwrap_or(Inserted {
+                    id: 0,
+                    fresh: false,
+                });
+                let id = inserted.id;
+                if !inserted.fresh {
+                    // A relayed request stored before: nothing new to count or show.
+                    if let Reply::Relayed(tx) = job.reply {
+                        let _ = tx.send((job.request, Ok(inserted)));
+                    }
+                    continue;
+                }
                 stored.last_id = id;
                 stored.count += 1;
                 match job.reply {
@@ -600,6 +719,12 @@ fn commit(
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
                         let _ = tx.send((job.request, Ok(id)));
+                    }
+                    Reply::Relayed(tx) => {
+                        if listening {
+                            summaries.push(RequestSummary::of_new(id, &job.request));
+                        }
+                        let _ = tx.send((job.request, Ok(inserted)));
                     }
                 }
             }
@@ -645,17 +770,25 @@ const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, si
     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 /// Writes the batch in one transaction, with the spans that cover its
-/// requests; returns the ids of its inserts, in order.
+/// requests; returns the ids of its inserts, in order (and whether each was new).
 fn write_batch(
     conn: &mut Connection,
     batch: &[Message],
     spans: &mut OpenSpans,
-) -> rusqlite::Result<Vec<i64>> {
+) -> rusqlite::Result<Vec<Inserted>> {
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
-            Message::Insert(job) => ids.push(insert_one(&tx, &job.request, job.notes.as_ref())?),
+            Message::Insert(job) => ids.push(match job.attached.as_deref() {
+                None => Inserted::new(insert_one(&tx, &job.request, job.notes.as_ref())?),
+                Some(attached) => relay::insert_attached(
+                    &tx,
+                    (&job.request, job.notes.as_ref()),
+                    attached,
+                    insert_one,
+                )?,
+            }),
             Message::Deliver(job) => {
                 deliveries::insert(&tx, &job.delivery)?;
                 if let Some(answer) = &job.answered {
@@ -669,7 +802,11 @@ fn write_batch(
         Message::Insert(job) => Some(&job.request),
         _ => None,
     });
-    let covered = spans.cover(&tx, covered(inserted, &ids))?;
+    let fresh = inserted
+        .zip(&ids)
+        .filter(|(_, i)| i.fresh)
+        .map(|(r, i)| (r.session_id, i.id, r.received_at.0));
+    let covered = spans.cover(&tx, fresh)?;
     tx.commit()?;
     *spans = covered;
     Ok(ids)
@@ -697,7 +834,7 @@ pub(super) fn insert_all<'a>(
 /// Inserts one request (and its live checks and webhook facts, if any) with
 /// cached statements; returns its id. Without `notes`, the request's webhook
 /// identity is found here.
-fn insert_one(
+pub(super) fn insert_one(
     conn: &Connection,
     r: &NewRequest,
     notes: Option<&CaptureNotes>,

@@ -86,6 +86,8 @@ pub struct Options {
     pub stop: Option<watch::Receiver<bool>>,
     /// Where `r` records its replays.
     pub recorder: Recorder,
+    /// The relay client's state line, under `--via`.
+    pub relay: Option<watch::Receiver<String>>,
 }
 
 /// Runs the inspector on this terminal until the user quits (or `stop`).
@@ -105,6 +107,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         stop: opts.stop,
         size: Size::new(width, height),
         recorder: opts.recorder,
+        relay: opts.relay,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
     let result = run_on_terminal(&mut app, started);

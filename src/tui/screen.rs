@@ -57,6 +57,7 @@ fn top_bar_of(app: &App) -> TopBar<'_> {
         rate: &app.live.rate,
         follow: app.view.follow,
         following: app.view.following(),
+        relay: app.relay.as_ref().map(|r| r.borrow().clone()),
     }
 }
 

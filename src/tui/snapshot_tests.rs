@@ -722,3 +722,22 @@ fn the_diff_view() {
     );
     assert_snapshot!(draw(&app).backend());
 }
+
+#[test]
+fn the_top_bar_shows_the_relay_clients_state_and_redraws_when_it_changes() {
+    let mut app = app_with(&typical(), 120, 30);
+    let (state, shown) = tokio::sync::watch::channel("relay: connected".to_owned());
+    app.relay = Some(shown);
+    assert!(
+        screen(&app)[0].contains("│ relay: connected"),
+        "{:?}",
+        screen(&app)[0]
+    );
+    state.send_replace("relay: reconnecting in 4s (connection \u{1b}[2Jreset)".into());
+    assert!(app.tick(Instant::now()), "a new state redraws");
+    let top = &screen(&app)[0];
+    assert!(
+        top.contains("relay: reconnecting in 4s (connection \\x1b[2Jreset)"),
+        "{top:?}"
+    );
+}

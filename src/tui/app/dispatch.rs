@@ -29,6 +29,7 @@ impl App {
             secret: SecretMemory::default(),
             stop: opts.stop,
             status: Status::default(),
+            relay: opts.relay,
             effects: Vec::new(),
             quit: false,
         };

@@ -32,6 +32,8 @@ pub struct AppOptions {
     pub size: Size,
     /// Where `r` records its replays.
     pub recorder: Recorder,
+    /// The relay client's state line (`relay: connected`), under `--via`.
+    pub relay: Option<watch::Receiver<String>>,
 }
 
 /// The whole state of the inspector.
@@ -52,6 +54,8 @@ pub struct App {
     pub(super) stop: Option<watch::Receiver<bool>>,
     /// The status line's message and the log lines seen.
     pub status: Status,
+    /// The relay client's state line, under `--via` (shown in the top bar).
+    pub relay: Option<watch::Receiver<String>>,
     /// Effects asked for, not yet taken by the event loop.
     pub(super) effects: Vec<Effect>,
     /// Set once the user (or the stop signal) asked to quit.

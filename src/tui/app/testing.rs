@@ -214,6 +214,7 @@ pub fn options(width: u16, height: u16) -> AppOptions {
         stop: None,
         size: Size::new(width, height),
         recorder: Recorder::Database("(not recorded in tests)".into()),
+        relay: None,
     }
 }
 

@@ -34,7 +34,11 @@ impl App {
                 n => self.status.say(format!("{n} replays still running")),
             }
         }
-        changed | expired | self.live.rate.advance(Timestamp::now().unix_seconds())
+        let relayed = self
+            .relay
+            .as_mut()
+            .is_some_and(|r| r.has_changed().unwrap_or(false) && !r.borrow_and_update().is_empty());
+        changed | expired | relayed | self.live.rate.advance(Timestamp::now().unix_seconds())
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {

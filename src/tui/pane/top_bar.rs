@@ -49,6 +49,8 @@ pub struct TopBar<'a> {
     pub follow: bool,
     /// Follow is on and not paused.
     pub following: bool,
+    /// The relay client's state line, under `--via`.
+    pub relay: Option<String>,
 }
 
 /// Draws the top bar into `area` (one row).
@@ -108,14 +110,19 @@ fn left_side(bar: &TopBar<'_>, width: usize) -> Line<'static> {
         Some(n) => format!("{} requests", thousands(n)),
         None => "counting…".to_owned(),
     };
+    let relay = bar.relay.as_deref().map(|r| sanitize(r).into_owned());
     let line = |origin: String| {
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(" hookcap", Style::new().add_modifier(Modifier::BOLD)),
             sep(),
             Span::raw(origin),
             sep(),
             Span::raw(count.clone()),
-        ])
+        ];
+        if let Some(relay) = relay.as_ref().filter(|r| !r.is_empty()) {
+            spans.extend([sep(), Span::raw(relay.clone())]);
+        }
+        Line::from(spans)
     };
     let full = line(long);
     if full.width() <= width {
