@@ -642,7 +642,7 @@ fn hookcap_pid_using(db: &Path) -> Option<u32> {
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect();
             let program = args.first()?;
-            (program.ends_with("/hookcap") && args.iter().any(|a| *a == db)).then_some(pid)
+            (program.ends_with("/hookcap") && args.contains(&db)).then_some(pid)
         })
 }
 
