@@ -122,3 +122,20 @@ pub enum Action {
     /// The terminal changed size.
     Resize(u16, u16),
 }
+
+impl Action {
+    /// Applies a typing key (a character, Backspace, Ctrl-U) to a prompt's
+    /// text, the same in every prompt; false for any other action, which the
+    /// prompt handles itself.
+    pub fn type_into(&self, input: &mut String) -> bool {
+        match self {
+            Self::FilterChar(c) => input.push(*c),
+            Self::FilterBackspace => {
+                input.pop();
+            }
+            Self::FilterClearInput => input.clear(),
+            _ => return false,
+        }
+        true
+    }
+}

@@ -10,12 +10,8 @@ impl App {
     /// The prompt's keys while the `/` filter has them.
     pub(super) fn edit_filter(&mut self, action: Action) -> Result<()> {
         match action {
+            _ if action.type_into(&mut self.view.filter.input) => {}
             Action::OpenFilter => self.open_filter(),
-            Action::FilterChar(c) => self.view.filter.input.push(c),
-            Action::FilterBackspace => {
-                self.view.filter.input.pop();
-            }
-            Action::FilterClearInput => self.view.filter.input.clear(),
             Action::FilterAccept => self.view.filter.editing = false,
             Action::FilterClear => {
                 self.view.filter.input.clear();

@@ -62,11 +62,7 @@ impl App {
             return Ok(());
         };
         match action {
-            Action::FilterChar(c) => prompt.input.push(c),
-            Action::FilterBackspace => {
-                prompt.input.pop();
-            }
-            Action::FilterClearInput => prompt.input.clear(),
+            _ if action.type_into(&mut prompt.input) => {}
             Action::FilterClear => self.view.replay_to = None,
             Action::FilterAccept => self.accept_replay_to()?,
             _ => {}

@@ -34,11 +34,7 @@ impl App {
             return Ok(());
         };
         match action {
-            Action::FilterChar(c) => input.push(c),
-            Action::FilterBackspace => {
-                input.pop();
-            }
-            Action::FilterClearInput => input.clear(),
+            _ if action.type_into(input) => {}
             Action::FilterClear => self.view.search = None,
             Action::FilterAccept => {
                 let needle = std::mem::take(input);

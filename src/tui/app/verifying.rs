@@ -40,11 +40,7 @@ impl App {
             return Ok(());
         };
         match action {
-            Action::FilterChar(c) => prompt.input.push(c),
-            Action::FilterBackspace => {
-                prompt.input.pop();
-            }
-            Action::FilterClearInput => prompt.input.clear(),
+            _ if action.type_into(&mut prompt.input) => {}
             Action::FilterClear => self.view.secret = None,
             Action::FilterAccept if prompt.input.is_empty() => {
                 self.status.say_error("type the webhook secret, or Esc");

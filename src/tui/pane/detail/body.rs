@@ -199,12 +199,7 @@ pub fn size(n: usize) -> String {
 mod tests {
     use super::*;
 
-    fn texts(doc: &Doc) -> Vec<String> {
-        doc.lines(0, doc.len())
-            .iter()
-            .map(|l| l.to_string())
-            .collect()
-    }
+    use crate::tui::pane::detail::doc::texts;
 
     fn doc_of(headers: &[Header], body: &[u8], raw: bool) -> Doc {
         body_doc(headers, &Bytes::copy_from_slice(body), raw)

@@ -85,12 +85,7 @@ mod tests {
     use crate::model::Header;
     use crate::store::testing::request;
 
-    fn texts(doc: &Doc) -> Vec<String> {
-        doc.lines(0, doc.len())
-            .iter()
-            .map(|l| l.to_string())
-            .collect()
-    }
+    use crate::tui::pane::detail::doc::texts;
 
     #[test]
     fn the_doc_says_what_hookcap_diff_prints() {

@@ -202,12 +202,7 @@ mod tests {
         })
     }
 
-    fn texts(doc: &Doc) -> Vec<String> {
-        doc.lines(0, doc.len())
-            .iter()
-            .map(|l| l.to_string())
-            .collect()
-    }
+    use crate::tui::pane::detail::doc::texts;
 
     #[test]
     fn the_answer_body_is_held_apart_once() {

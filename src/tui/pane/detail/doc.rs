@@ -56,6 +56,15 @@ impl Part {
     }
 }
 
+/// Every row of `doc` as plain text, for tests that read what a view says.
+#[cfg(test)]
+pub fn texts(doc: &Doc) -> Vec<String> {
+    doc.lines(0, doc.len())
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
 impl Doc {
     /// An empty document.
     pub fn new() -> Self {

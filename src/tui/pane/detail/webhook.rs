@@ -275,12 +275,7 @@ mod tests {
     use crate::model::{Header, SessionMode};
     use crate::store::testing::request;
 
-    fn texts(doc: &Doc) -> Vec<String> {
-        doc.lines(0, doc.len())
-            .iter()
-            .map(|l| l.to_string())
-            .collect()
-    }
+    use crate::tui::pane::detail::doc::texts;
 
     /// Three attempts of GitHub delivery `d` (503, 200, 200) and a plain
     /// request, 10 s then 30 s apart.
