@@ -10,6 +10,7 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
+mod delivery_index;
 mod hooks;
 mod open;
 mod queries;
@@ -114,6 +115,8 @@ impl StoreError {
 pub struct Store {
     conn: rusqlite::Connection,
     path: PathBuf,
+    /// The delivery index's tail as this connection last read it.
+    tail: std::cell::RefCell<delivery_index::Tail>,
 }
 
 impl Store {
@@ -123,6 +126,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            tail: Default::default(),
         })
     }
 
@@ -132,6 +136,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            tail: Default::default(),
         })
     }
 
@@ -152,6 +157,7 @@ impl Store {
         Ok(Self {
             conn,
             path: PathBuf::from(":memory:"),
+            tail: Default::default(),
         })
     }
 

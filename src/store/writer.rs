@@ -44,7 +44,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use super::reopen::{Checked, Watch};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
-use super::{StoreError, deliveries, hooks, open};
+use super::{StoreError, deliveries, delivery_index, open};
 use crate::model::{
     CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RequestSummary,
     ResponseRecord, Session, encode_headers, fill_id, path_of,
@@ -425,6 +425,7 @@ fn run(
     let mut finishing = false;
     let mut commits = 0u64;
     let mut spans = OpenSpans::default();
+    let mut lazy_index = delivery_index::Lazy::default();
     while let Some(first) = next_message(&mut queue, finishing) {
         finishing |= take(first, &mut batch, &mut queue);
         finishing |= drain(&mut queue, &mut batch);
@@ -448,6 +449,10 @@ fn run(
             }
         }
         if !batch.is_empty() {
+            let inserted = batch
+                .iter()
+                .filter(|m| matches!(m, Message::Insert(_)))
+                .count();
             let remap = watch.remap();
             if let Some(fresh) = watch.fresh.as_mut() {
                 after_start_over(&mut batch, (fresh, start_overs.count()), remap);
@@ -462,6 +467,7 @@ fn run(
                 fresh,
             );
             commits += 1;
+            lazy_index.committed(&conn, inserted);
         }
         if wal.restart_asked() {
             wal::finish_checkpoint(&conn);
@@ -469,6 +475,7 @@ fn run(
         if let Err(e) = spans.close_idle(&mut conn, SPAN_IDLE) {
             tracing::debug!("could not close an idle span (it stays open): {e}");
         }
+        lazy_index.tick(&conn, || queue.is_empty());
     }
     if let Err(e) = spans.close_all(&mut conn) {
         // Still correct: an open span only makes some queries scan further.
@@ -634,9 +641,10 @@ fn settled(
 }
 
 const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method, target, path, \
-    status, body_size, truncated, content_type, http_version, remote_addr, headers, \
-    response_headers, response_body, body) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    status, body_size, truncated, content_type, http_version, remote_addr, provider, event, \
+    delivery, retry, rule, step, answer, headers, response_headers, response_body, body) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+    ?19, ?20, ?21, ?22)";
 
 /// A `{{id}}` answer, completed once the id is known (same transaction).
 const FILL_ID_SQL: &str = "UPDATE requests SET response_body = ?2 WHERE id = ?1";
@@ -694,14 +702,22 @@ pub(super) fn insert_all<'a>(
     requests.map(|r| insert_one(tx, r, None)).collect()
 }
 
-/// Inserts one request (and its live checks and webhook facts, if any) with
-/// cached statements; returns its id. Without `notes`, the request's webhook
-/// identity is found here.
+/// Inserts one request (with its webhook facts, and its live checks if any)
+/// with cached statements; returns its id. Without `notes`, the request's
+/// webhook identity is found here.
 fn insert_one(
     conn: &Connection,
     r: &NewRequest,
     notes: Option<&CaptureNotes>,
 ) -> rusqlite::Result<i64> {
+    let found;
+    let (identity, answer) = match notes {
+        Some(n) => (n.identity.as_ref(), n.answer.as_ref()),
+        None => {
+            found = crate::sign::identity::identify(&r.headers, &r.body);
+            (found.as_ref(), None)
+        }
+    };
     conn.prepare_cached(INSERT_SQL)?.execute(params![
         r.session_id,
         r.received_at.0,
@@ -714,6 +730,13 @@ fn insert_one(
         r.headers.get_str("content-type"),
         r.http_version,
         r.remote_addr,
+        identity.map(|i| i.provider.as_str()),
+        identity.and_then(|i| i.event.as_deref()),
+        identity.and_then(|i| i.delivery.as_deref()),
+        identity.and_then(|i| i.retry.as_deref()),
+        answer.map(|a| a.rule),
+        answer.map(|a| a.step),
+        answer.map(|a| a.answer.as_str()),
         encode_headers(&r.headers),
         encode_headers(&r.response.headers),
         r.response.body,
@@ -730,19 +753,10 @@ fn insert_one(
             r.rejected,
         ])?;
     }
-    match notes {
-        Some(n) => {
-            hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?;
-            if !n.response_id_at.is_empty() {
-                let body = fill_id(&r.response.body, &n.response_id_at, id);
-                conn.prepare_cached(FILL_ID_SQL)?
-                    .execute(params![id, body])?;
-            }
-        }
-        None => {
-            let identity = crate::sign::identity::identify(&r.headers, &r.body);
-            hooks::insert(conn, id, identity.as_ref(), None)?;
-        }
+    if let Some(n) = notes.filter(|n| !n.response_id_at.is_empty()) {
+        let body = fill_id(&r.response.body, &n.response_id_at, id);
+        conn.prepare_cached(FILL_ID_SQL)?
+            .execute(params![id, body])?;
     }
     Ok(id)
 }
@@ -901,6 +915,77 @@ mod tests {
             writer.finish().await;
         });
         assert_eq!(open_spans(), 0);
+    }
+
+    /// A GitHub delivery `d` for the delivery index tests.
+    fn github(session_id: i64, d: &str) -> NewRequest {
+        let mut r = request(session_id);
+        r.headers = vec![
+            Header::new("X-GitHub-Event", "push"),
+            Header::new("X-GitHub-Delivery", d),
+        ];
+        r
+    }
+
+    fn watermark(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT upto FROM delivery_watermark", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_busy_writer_leaves_the_delivery_index_behind_and_an_idle_one_catches_up() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        let store = Store::open_existing(&path).unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            let mut last = 0;
+            for d in ["a", "b", "a"] {
+                last = handle.insert(github(session.id, d)).await.unwrap();
+            }
+            // Found all the same, from the tail.
+            let facts = store.hook_facts(&[last]).unwrap();
+            assert_eq!(facts[&last].attempt.unwrap().number, 2);
+            // Well past the idle time and a tick; the writer is never stopped.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while watermark(&store) < last && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert_eq!(watermark(&store), last, "indexed while idle");
+            let entries: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM delivery_index", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(entries, 3);
+            writer.finish().await;
+        });
+    }
+
+    #[test]
+    fn under_a_light_load_the_delivery_index_keeps_up_without_a_pause() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        let store = Store::open_existing(&path).unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            // One request at a time: every commit is of one request.
+            let n = delivery_index::LIGHT_TAIL as i64 + 10;
+            for i in 0..n {
+                handle
+                    .insert(github(session.id, &format!("d{}", i % 7)))
+                    .await
+                    .unwrap();
+            }
+            // Without the idle time (never a second without a request).
+            assert!(
+                watermark(&store) >= delivery_index::LIGHT_TAIL as i64 / 2,
+                "indexed up to {} of {n}",
+                watermark(&store)
+            );
+            writer.finish().await;
+        });
     }
 
     #[test]
