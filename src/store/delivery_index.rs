@@ -8,17 +8,19 @@
 //! request up to a watermark (`delivery_watermark.upto`), and is brought up
 //! to date in batches by [`index_batch`]:
 //!
-//! - by the writer, once it has had nothing to write for [`IDLE`] (and, under
-//!   a light load that never pauses that long, a batch after a commit of one
-//!   or two requests once [`LIGHT_TAIL`] requests are waiting; never under a
-//!   heavy load, which is what commits of more requests at once mean);
+//! - by the writer, once it has had nothing to write for [`IDLE`]; under a
+//!   light load that never pauses that long (commits more than 10 ms apart),
+//!   after a commit once [`LIGHT_TAIL`] requests wait; and under a heavy load
+//!   only once [`HEAVY_TAIL`] requests wait, so bursts of captures never pay
+//!   for it;
 //! - by an import, at its end.
 //!
 //! Readers combine the index (up to the watermark) with the tail: the
-//! requests after the watermark, read into a temporary table of their own
-//! connection ([`Tail`]) inside the same read transaction, so an answer is
-//! exact whatever the index has caught up with. Its cost is proportional to
-//! the tail, which the writer keeps short except while it is busy.
+//! requests after the watermark, read in the same read transaction (for the
+//! attempts of a few deliveries, in one pass; for filters, into a temporary
+//! table of their own connection, [`Tail`]), so an answer is exact whatever
+//! the index has caught up with. Their cost grows with the tail, which the
+//! writer keeps short except while it is busy.
 //!
 //! What stays true: every request with `id <= upto` that has a provider and
 //! a delivery id has its entry, and every entry is of a stored request (a
@@ -37,8 +39,12 @@ pub const IDLE: Duration = Duration::from_secs(1);
 pub const BATCH: i64 = 4096;
 /// Under a light load, the writer indexes once this many requests wait.
 pub const LIGHT_TAIL: u64 = 1024;
-/// A commit of at most this many requests counts as a light load.
-const LIGHT_BATCH: usize = 2;
+/// A commit that starts this long after the previous one ended is under a
+/// light load (fewer than ~100 commits a second).
+const LIGHT_GAP: Duration = Duration::from_millis(10);
+/// Under any load, the writer indexes once this many requests wait: what a
+/// reader may have to read past the watermark (~30 ms for this many).
+pub const HEAVY_TAIL: u64 = 262_144;
 
 /// The watermark: every request up to this id is indexed.
 pub(super) fn watermark(conn: &Connection) -> rusqlite::Result<i64> {
@@ -104,6 +110,8 @@ pub(super) struct Lazy {
     waiting: u64,
     /// When the newest request was committed.
     last_insert: Instant,
+    /// When the writer last finished a commit (and what followed it).
+    last_done: Instant,
 }
 
 impl Default for Lazy {
@@ -112,24 +120,32 @@ impl Default for Lazy {
             // Whatever a stopped or killed listener left is indexed at the first idle moment.
             waiting: 1,
             last_insert: Instant::now(),
+            last_done: Instant::now(),
         }
     }
 }
 
 impl Lazy {
-    /// After a commit of `inserted` requests: under a light load (a commit
-    /// of one or two) with enough requests waiting, indexes one batch.
-    pub(super) fn committed(&mut self, conn: &Connection, inserted: usize) {
-        if inserted == 0 {
-            return;
-        }
-        self.waiting += inserted as u64;
-        self.last_insert = Instant::now();
-        if inserted <= LIGHT_BATCH && self.waiting >= LIGHT_TAIL {
-            match index_batch(conn, LIGHT_TAIL as i64) {
-                Ok(walked) => self.waiting = self.waiting.saturating_sub(walked),
-                Err(e) => tracing::debug!("the delivery index stays behind for now: {e}"),
+    /// After a commit of `inserted` requests whose first arrived at
+    /// `started`: indexes one batch under a light load once [`LIGHT_TAIL`]
+    /// requests wait, and under any load once [`HEAVY_TAIL`] do.
+    pub(super) fn committed(&mut self, conn: &Connection, inserted: usize, started: Instant) {
+        if inserted > 0 {
+            self.waiting += inserted as u64;
+            self.last_insert = Instant::now();
+            let light = started.saturating_duration_since(self.last_done) >= LIGHT_GAP;
+            if (light && self.waiting >= LIGHT_TAIL) || self.waiting >= HEAVY_TAIL {
+                self.index(conn);
             }
+        }
+        self.last_done = Instant::now();
+    }
+
+    fn index(&mut self, conn: &Connection) {
+        match index_batch(conn, BATCH) {
+            Ok(walked) if walked < BATCH.unsigned_abs() => self.waiting = 0,
+            Ok(walked) => self.waiting = self.waiting.saturating_sub(walked),
+            Err(e) => tracing::debug!("the delivery index stays behind for now: {e}"),
         }
     }
 
@@ -192,5 +208,82 @@ impl Tail {
     /// requests (which `data_version` does not count).
     pub(super) fn forget(&mut self) {
         self.read_at = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Header;
+    use crate::store::Store;
+    use crate::store::testing::request;
+
+    /// A store with `n` GitHub deliveries stored the way a listener's writer
+    /// stores them (nothing indexed).
+    fn stored(n: usize) -> Store {
+        let store = Store::open_in_memory().unwrap();
+        let s = store
+            .create_session(crate::model::SessionMode::Listen, "http://x", None)
+            .unwrap();
+        let requests: Vec<_> = (0..n)
+            .map(|i| {
+                let mut r = request(s.id, "POST", "/gh", b"{}");
+                r.headers = vec![
+                    Header::new("X-GitHub-Event", "push"),
+                    Header::new("X-GitHub-Delivery", format!("d{}", i % 7)),
+                ];
+                r
+            })
+            .collect();
+        let tx = store.conn.unchecked_transaction().unwrap();
+        crate::store::insert::insert_all(&tx, requests.iter()).unwrap();
+        tx.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn a_batch_indexes_up_to_its_size_and_catching_up_indexes_the_rest() {
+        let store = stored(10);
+        assert_eq!(watermark(&store.conn).unwrap(), 0);
+        assert_eq!(index_batch(&store.conn, 4).unwrap(), 4);
+        assert_eq!(watermark(&store.conn).unwrap(), 4);
+        assert_eq!(catch_up(&store.conn, || true).unwrap(), 6);
+        assert_eq!(watermark(&store.conn).unwrap(), 10);
+        assert_eq!(index_batch(&store.conn, 4).unwrap(), 0, "nothing left");
+        let entries: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM delivery_index", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(entries, 10);
+    }
+
+    /// Commits as a light load makes them (apart) and as a heavy one does
+    /// (back to back): only the light load, or a long tail, is indexed.
+    #[test]
+    fn the_writer_indexes_under_a_light_load_and_only_a_long_tail_under_a_heavy_one() {
+        let n = LIGHT_TAIL as usize + 10;
+        let store = stored(n);
+        let mut heavy = Lazy::default();
+        for _ in 0..n {
+            heavy.committed(&store.conn, 1, Instant::now());
+        }
+        assert_eq!(
+            watermark(&store.conn).unwrap(),
+            0,
+            "back to back: not indexed"
+        );
+        heavy.waiting = HEAVY_TAIL - 1;
+        heavy.committed(&store.conn, 1, Instant::now());
+        assert_eq!(watermark(&store.conn).unwrap(), n as i64, "a long tail is");
+        assert_eq!(heavy.waiting, 0);
+
+        let store = stored(n);
+        let mut light = Lazy::default();
+        for _ in 0..n {
+            // Each commit starts well after the previous one ended.
+            let started = Instant::now() + LIGHT_GAP;
+            light.committed(&store.conn, 1, started);
+        }
+        assert_eq!(watermark(&store.conn).unwrap(), n as i64);
     }
 }

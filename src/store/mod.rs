@@ -12,6 +12,7 @@ mod checkpoint;
 mod deliveries;
 mod delivery_index;
 mod hooks;
+mod insert;
 mod open;
 mod queries;
 mod reopen;

@@ -123,7 +123,7 @@ impl Store {
     /// delivery index up to date; returns their ids.
     pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        let ids = super::writer::insert_all(&tx, requests.iter())?;
+        let ids = super::insert::insert_all(&tx, requests.iter())?;
         super::spans::cover_closed(&tx, super::writer::covered(requests.iter(), &ids))?;
         tx.commit()?;
         self.tail.borrow_mut().forget();

@@ -385,7 +385,7 @@ fn attempt_request(session_id: i64, (p, d, status, at): (&str, &str, u16, i64)) 
 /// Inserts as a listener's writer does: no delivery index entries.
 fn insert_unindexed(store: &Store, requests: &[NewRequest]) {
     let tx = store.conn.unchecked_transaction().unwrap();
-    let ids = super::writer::insert_all(&tx, requests.iter()).unwrap();
+    let ids = super::insert::insert_all(&tx, requests.iter()).unwrap();
     super::spans::cover_closed(&tx, super::writer::covered(requests.iter(), &ids)).unwrap();
     tx.commit().unwrap();
 }
