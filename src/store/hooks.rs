@@ -16,16 +16,20 @@ use std::time::Duration;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, delivery_index};
 use crate::filter::{Cmp, Filter, Term};
 use crate::model::{AnswerUsed, AttemptInfo, CapturedRequest, HookFacts, HookIdentity};
 
-/// The stored attempts of one delivery (`?1` delivery, `?2` provider), oldest
-/// first: the index up to the watermark (`?3`), then the tail.
-const ATTEMPTS_SQL: &str = "SELECT id, received_at, status, event FROM requests WHERE id IN \
-    (SELECT request_id FROM delivery_index WHERE delivery = ?1 AND provider = ?2 AND request_id <= ?3 \
-     UNION ALL SELECT request_id FROM temp.delivery_tail WHERE delivery = ?1 AND provider = ?2) \
-    ORDER BY id";
+/// The indexed attempts of one delivery (`?1` delivery, `?2` provider), up
+/// to the watermark (`?3`), oldest first.
+const INDEXED_ATTEMPTS_SQL: &str = "SELECT r.id, r.received_at, r.status, r.event \
+    FROM delivery_index AS e JOIN requests AS r ON r.id = e.request_id \
+    WHERE e.delivery = ?1 AND e.provider = ?2 AND e.request_id <= ?3 ORDER BY e.request_id";
+
+/// The requests past the watermark (`?1`) with one of these delivery ids (a
+/// JSON array, `?2`), oldest first: one pass over the tail for all of them.
+const TAIL_ATTEMPTS_SQL: &str = "SELECT id, received_at, status, event, provider, delivery \
+    FROM requests WHERE id > ?1 AND delivery IN (SELECT value FROM json_each(?2)) ORDER BY id";
 
 /// `attempt:`: the request's attempt number, compared (`{}`) with the second
 /// argument; the first is the watermark.
@@ -204,7 +208,8 @@ impl Store {
     }
 
     /// What is known about each of these requests as a webhook, by id; ids
-    /// with nothing known are left out. A few indexed lookups per request.
+    /// with nothing known are left out. A few indexed lookups per request,
+    /// and one pass over the delivery index's tail when any has a delivery id.
     pub fn hook_facts(&self, ids: &[i64]) -> Result<HashMap<i64, HookFacts>, StoreError> {
         self.snapshot(|| {
             let mut rows = Vec::with_capacity(ids.len());
@@ -214,25 +219,16 @@ impl Store {
                     rows.push((id, row));
                 }
             }
-            // Read only when some request has a delivery id.
-            let mut upto = None;
-            let mut attempts: HashMap<(String, String), Vec<Stored>> = HashMap::new();
+            let keys: Vec<Key> = rows
+                .iter()
+                .filter_map(|(_, row)| delivery_key(row))
+                .collect();
+            let attempts = self.stored_attempts(&keys)?;
             let mut out = HashMap::with_capacity(rows.len());
             for (id, row) in rows {
-                let attempt = match delivery_key(&row) {
-                    Some(key) => {
-                        if !attempts.contains_key(&key) {
-                            let upto = match upto {
-                                Some(u) => u,
-                                None => *upto.insert(self.tail_upto()?),
-                            };
-                            let list = self.stored_attempts(&key.0, &key.1, upto)?;
-                            attempts.insert(key.clone(), list);
-                        }
-                        Some(attempt_info(id, &attempts[&key]))
-                    }
-                    None => None,
-                };
+                let attempt = delivery_key(&row)
+                    .and_then(|key| attempts.get(&key))
+                    .map(|list| attempt_info(id, list));
                 let facts = HookFacts {
                     identity: row.identity,
                     attempt,
@@ -246,18 +242,36 @@ impl Store {
         })
     }
 
-    /// The stored attempts of a delivery, oldest first (inside [`Store::with_tail`]).
-    fn stored_attempts(
-        &self,
-        provider: &str,
-        delivery: &str,
-        upto: i64,
-    ) -> Result<Vec<Stored>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(ATTEMPTS_SQL)?;
-        let rows = stmt.query_map(params![delivery, provider, upto], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// The stored attempts of each of these deliveries, oldest first: the
+    /// index up to the watermark, then one pass over the tail for them all
+    /// (inside [`Store::snapshot`]).
+    fn stored_attempts(&self, keys: &[Key]) -> Result<HashMap<Key, Vec<Stored>>, StoreError> {
+        let mut out: HashMap<Key, Vec<Stored>> = HashMap::new();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let upto = delivery_index::watermark(&self.conn)?;
+        let mut indexed = self.conn.prepare_cached(INDEXED_ATTEMPTS_SQL)?;
+        for key in keys {
+            if out.contains_key(key) {
+                continue;
+            }
+            let rows = indexed.query_map(params![key.1, key.0, upto], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            out.insert(key.clone(), rows.collect::<Result<_, _>>()?);
+        }
+        let deliveries: HashSet<&str> = keys.iter().map(|k| k.1.as_str()).collect();
+        let list = serde_json::to_string(&deliveries).unwrap_or_else(|_| "[]".into());
+        let mut tail = self.conn.prepare_cached(TAIL_ATTEMPTS_SQL)?;
+        let mut rows = tail.query(params![upto, list])?;
+        while let Some(r) = rows.next()? {
+            let key: Key = (r.get(4)?, r.get(5)?);
+            if let Some(list) = out.get_mut(&key) {
+                list.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+            }
+        }
+        Ok(out)
     }
 
     /// The deliveries that requests matching `filter` belong to, each with
@@ -307,7 +321,11 @@ impl Store {
         provider: String,
         delivery: String,
     ) -> Result<DeliveryAttempts, StoreError> {
-        let stored = self.with_tail(|upto| self.stored_attempts(&provider, &delivery, upto))?;
+        let key = (provider, delivery);
+        let stored = self
+            .snapshot(|| self.stored_attempts(std::slice::from_ref(&key)))?
+            .remove(&key)
+            .unwrap_or_default();
         let mut attempts = Vec::with_capacity(stored.len());
         let mut event = None;
         for (number, (id, _, _, ev)) in (1..).zip(stored) {
@@ -316,6 +334,7 @@ impl Store {
                 event = ev.or(event);
             }
         }
+        let (provider, delivery) = key;
         Ok(DeliveryAttempts {
             provider,
             delivery,
@@ -325,8 +344,11 @@ impl Store {
     }
 }
 
+/// A delivery: `(provider, delivery id)`.
+type Key = (String, String);
+
 /// `(provider, delivery)` of a request that has a delivery id.
-fn delivery_key(row: &HookRow) -> Option<(String, String)> {
+fn delivery_key(row: &HookRow) -> Option<Key> {
     let identity = row.identity.as_ref()?;
     Some((identity.provider.clone(), identity.delivery.clone()?))
 }
