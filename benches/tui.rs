@@ -63,6 +63,7 @@ fn open(db: &Path) -> App {
         stop: None,
         size: SIZE,
         recorder: Recorder::Database(db.to_owned()),
+        relay: None,
     };
     let origin = Origin::Browsing { db: db.to_owned() };
     let app = App::new(origin, store, opts).expect("the inspector opens");

@@ -39,10 +39,12 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+            cand relay 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcap;listen'= {
+            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
             cand --host 'Address to bind; the default is loopback only, never all interfaces unless asked'
             cand -p 'Port to listen on; 0 picks a free one (the real port is printed)'
             cand --port 'Port to listen on; 0 picks a free one (the real port is printed)'
@@ -61,6 +63,10 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --max-inflight-body 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)'
             cand --drain-timeout 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)'
             cand --verify 'Verify each request''s signature (auto, github, stripe, …) and store the verdict'
+            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
+            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
+            cand --token-header 'The header --require-token reads'
+            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
@@ -68,14 +74,14 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
             cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
             cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
-            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
-            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
-            cand --token-header 'The header --require-token reads'
-            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
-            cand --keep 'Keep only the newest N requests in the database, deleting older ones as new ones arrive'
+            cand --via 'Also pull this relay channel (https://HOST/c/NAME) into the listener'
+            cand --token-env 'With --via: the environment variable holding the channel''s token'
+            cand --consumer 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]'
+            cand --from 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id'
+            cand --via-ca 'With --via: trust only the certificates in this PEM file (a relay with a private CA)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --no-tui 'Print one line per request instead of the interactive view'
@@ -98,6 +104,10 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --max-inflight-body 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)'
             cand --drain-timeout 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)'
             cand --verify 'Verify each request''s signature (auto, github, stripe, …) and store the verdict'
+            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
+            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
+            cand --token-header 'The header --require-token reads'
+            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
@@ -105,13 +115,14 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
             cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
             cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
-            cand --tolerance 'With --verify: largest accepted age (or future skew) of a signed timestamp'
-            cand --require-token 'Answer 401 to requests whose --token-header is not this token (still stored)'
-            cand --token-header 'The header --require-token reads'
-            cand --allow-ip 'Answer 403 to sources outside this address or CIDR range (repeatable; still stored)'
             cand --exit-after 'Exit 0 once this many requests have been captured (and, in forward mode, answered)'
             cand --timeout 'With --exit-after: give up after this long and exit 124'
             cand --match 'With --exit-after: count only requests matching these filter terms (see `hookcap ls --help`)'
+            cand --via 'Also pull this relay channel (https://HOST/c/NAME) into the listener'
+            cand --token-env 'With --via: the environment variable holding the channel''s token'
+            cand --consumer 'With --via: this laptop''s name on the relay, with its own cursor [default: user@host]'
+            cand --from 'With --via: where a consumer the relay has not seen starts: now, earliest, or a relay id'
+            cand --via-ca 'With --via: trust only the certificates in this PEM file (a relay with a private CA)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --preserve-host 'Pass the sender''s Host header on instead of the target''s'
@@ -126,15 +137,17 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --version 'Print version'
         }
         &'hookcap;replay'= {
-            cand --method 'Only this method (case-insensitive)'
-            cand --path 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path'
-            cand --session 'Only this session: a session id, or ''latest'''
-            cand --since 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time'
             cand --to 'Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]'
             cand -H 'Add or replace a header ''Name: value'' (repeatable)'
             cand --header 'Add or replace a header ''Name: value'' (repeatable)'
             cand --body 'Replace the body: text, or @FILE to read a file'
             cand --resign 'Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones'
+            cand --times 'Send each request this many times'
+            cand --timeout 'Give up on an attempt that has not been answered in full after this long'
+            cand --method 'Only this method (case-insensitive)'
+            cand --path 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path'
+            cand --session 'Only this session: a session id, or ''latest'''
+            cand --since 'Only requests since a duration ago (10m, 2h) or a time (''2026-01-02 15:04'' local, or with a zone)'
             cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
@@ -142,8 +155,6 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
             cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
             cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
-            cand --times 'Send each request this many times'
-            cand --timeout 'Give up on an attempt that has not been answered in full after this long'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --all 'Send every request the filter terms (and flags) match, oldest first'
@@ -155,12 +166,12 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --version 'Print version'
         }
         &'hookcap;ls'= {
+            cand -n 'Show at most this many requests'
+            cand --limit 'Show at most this many requests'
             cand --method 'Only this method (case-insensitive)'
             cand --path 'Only paths matching this glob (*, ?, [abc]); the query is not part of the path'
             cand --session 'Only this session: a session id, or ''latest'''
-            cand --since 'Only requests since a duration ago (10m, 2h) or an RFC 3339 time'
-            cand -n 'Show at most this many requests'
-            cand --limit 'Show at most this many requests'
+            cand --since 'Only requests since a duration ago (10m, 2h) or a time (''2026-01-02 15:04'' local, or with a zone)'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --json 'Print NDJSON, one object per request'
@@ -193,6 +204,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand -n 'How many matching requests to wait for'
             cand --count 'How many matching requests to wait for'
             cand --timeout 'Give up after this long and exit 1'
+            cand --session 'Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --new 'Count only requests stored after `wait` started (default: the whole latest session)'
@@ -226,6 +238,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         }
         &'hookcap;deliveries'= {
             cand --provider 'With a secret: the signature scheme (auto detects it from the headers)'
+            cand --tolerance 'With a secret: largest accepted age of a signed timestamp, at capture time'
             cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
@@ -233,7 +246,6 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
             cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
             cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
-            cand --tolerance 'With a secret: largest accepted age of a signed timestamp, at capture time'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --strict 'Exit 1 when any verdict fails (for CI)'
@@ -276,6 +288,9 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         }
         &'hookcap;verify'= {
             cand --provider 'Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac'
+            cand --tolerance 'Largest accepted age (or future skew) of a signed timestamp'
+            cand --url 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)'
+            cand --body-file 'The body as your framework saw it, to explain body mismatches'
             cand --secret 'The webhook secret (prefer --secret-env or --secret-file: command lines are visible to other users)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (one trailing newline is ignored)'
@@ -283,9 +298,6 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --algo 'With the hmac scheme (--provider/--sign hmac): the hash algorithm'
             cand --encoding 'With the hmac scheme (--provider/--sign hmac): how the MAC is written'
             cand --prefix 'With the hmac scheme (--provider/--sign hmac): text before the MAC in the header (e.g. sha256=)'
-            cand --tolerance 'Largest accepted age (or future skew) of a signed timestamp'
-            cand --url 'The public URL the provider posted to (Twilio signs it; behind a tunnel it differs)'
-            cand --body-file 'The body as your framework saw it, to explain body mismatches'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
             cand --now 'Measure timestamps against the wall clock instead of the capture time'
@@ -298,19 +310,22 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;send'= {
             cand -X 'Request method [default: POST with a body, GET without]'
             cand --request 'Request method [default: POST with a body, GET without]'
-            cand -H 'Request header ''Name: value'' (repeatable, order kept); ''Name:'' removes a default header, ''Name;'' sends it empty'
-            cand --header 'Request header ''Name: value'' (repeatable, order kept); ''Name:'' removes a default header, ''Name;'' sends it empty'
+            cand -H 'Request header, sent exactly as typed and in the order given, like curl: ''Name: value''; ''Name:'' removes a default header, ''Name;'' sends it empty'
+            cand --header 'Request header, sent exactly as typed and in the order given, like curl: ''Name: value''; ''Name:'' removes a default header, ''Name;'' sends it empty'
             cand -d 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with ''&''; form content type'
             cand --data 'Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with ''&''; form content type'
+            cand --data-raw 'Like -d, but ''@'' has no special meaning'
             cand --data-binary 'Body bytes exactly as given (@FILE, @- for stdin); repeats joined with ''&''; form content type'
+            cand --data-urlencode 'Form-encoded data like curl: content, =content, name=content, @FILE, name@FILE (the content is encoded)'
             cand --json 'JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated'
             cand -F 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)'
             cand --form 'Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)'
-            cand --query 'Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)'
+            cand --url-query 'Query part appended to the URL like curl --url-query: content, name=content, =content, @FILE, name@FILE are form-encoded; +TEXT is added as it is (repeatable)'
+            cand --query 'Query parameter name=value appended to the URL, both sides form-encoded (repeatable)'
             cand -u 'Basic authentication as user:password'
             cand --user 'Basic authentication as user:password'
-            cand -A 'User-Agent header [default: hookcap/VERSION, or the template''s]'
-            cand --user-agent 'User-Agent header [default: hookcap/VERSION, or the template''s]'
+            cand -A 'User-Agent header ('''' sends none) [default: hookcap/VERSION, or the template''s]'
+            cand --user-agent 'User-Agent header ('''' sends none) [default: hookcap/VERSION, or the template''s]'
             cand --template 'Send a provider''s sample webhook with the headers it really sends (see --list-templates)'
             cand --set 'Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)'
             cand --sign 'Sign the exact bytes sent the way this provider does [default: the template''s provider when a secret is given]'
@@ -326,10 +341,14 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --retry-max-time 'Stop retrying once this much time has passed since the first attempt (e.g. 30s)'
             cand --repeat 'Send the request N times (each with a fresh delivery id and signature) and print a summary'
             cand --concurrency 'With --repeat: requests in flight at once, over this many connections'
-            cand -o 'Write the response body to FILE (''-'' for the exact bytes on stdout, nothing else)'
-            cand --output 'Write the response body to FILE (''-'' for the exact bytes on stdout, nothing else)'
+            cand -o 'Write the response body to FILE as it arrives (''-'' for the exact bytes on stdout, nothing else)'
+            cand --output 'Write the response body to FILE as it arrives (''-'' for the exact bytes on stdout, nothing else)'
+            cand --max-response 'Stop reading an answer whose body is larger than this (e.g. 1MiB, 2GiB) and fail'
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
             cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -G 'Put the data options in the URL''s query and send a GET, like curl -G'
+            cand --get 'Put the data options in the URL''s query and send a GET, like curl -G'
+            cand --compressed 'Ask for a compressed answer (Accept-Encoding: deflate, gzip, br, zstd, as curl sends it) and decode it'
             cand --list-templates 'List the templates with one-line descriptions, then exit'
             cand -k 'Skip TLS certificate verification (self-signed test servers)'
             cand --insecure 'Skip TLS certificate verification (self-signed test servers)'
@@ -343,6 +362,140 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'hookcap;relay'= {
+            cand --host 'Address to bind (0.0.0.0 for every interface)'
+            cand -p 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --port 'Port to listen on; 0 picks a free one (the real port is printed)'
+            cand --tls-cert 'Serve HTTPS with this PEM certificate chain (with --tls-key)'
+            cand --tls-key 'The PEM private key of --tls-cert'
+            cand --public-url 'The public base URL senders and laptops use (printed in channel URLs)'
+            cand --max-body 'Largest body accepted (e.g. 512KiB, 16MiB); larger ones get 413 and are stored truncated'
+            cand --header-timeout 'Disconnect a client that has not sent a complete request head within this time (in total, however it drips)'
+            cand --body-timeout 'Cut off a body not received in full within this time, however steadily it drips (stored truncated, answered 408)'
+            cand --max-connections 'Most connections open at once; at the cap the idlest or slowest one is closed for a newcomer [default: `ulimit -n` minus 64, halved for forward]'
+            cand --max-inflight-body 'Most memory all request bodies in flight may hold together; a body beyond it gets 503 with Retry-After (stored, marked)'
+            cand --drain-timeout 'On Ctrl-C or SIGTERM, wait this long for requests in flight, then cut them off (a second Ctrl-C quits at once)'
+            cand --rate 'Each channel''s rate limit: N/s, N/m or N/h; more get 429 with Retry-After (off: none)'
+            cand --keep 'Keep at most N requests per channel, deleting the oldest'
+            cand --max-age 'Delete requests older than this (e.g. 7d, 12h), delivered or not; 0 keeps them'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel;add'= {
+            cand --answer 'When senders are answered'
+            cand --status 'With --answer now: the status senders get'
+            cand --body 'With --answer now: the body senders get: text, or @FILE'
+            cand --timeout 'With --answer app: how long a sender waits for a laptop''s answer before 504'
+            cand --allow-ip 'Edge check: answer 403 to sources outside this address or CIDR range (repeatable; stored, not delivered)'
+            cand --verify 'Edge check: verify signatures (auto, github, stripe, …) as they arrive'
+            cand --secret-env 'With --verify: the environment variable the relay reads the secret from when it starts'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --reject-invalid 'With --verify: answer 401 to invalid or unsigned requests (stored, not delivered)'
+            cand --json 'Print {"channel", "token"} as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;ls'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;rm'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;rotate'= {
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;channel;help'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;channel;help;add'= {
+        }
+        &'hookcap;relay;channel;help;ls'= {
+        }
+        &'hookcap;relay;channel;help;rm'= {
+        }
+        &'hookcap;relay;channel;help;rotate'= {
+        }
+        &'hookcap;relay;channel;help;help'= {
+        }
+        &'hookcap;relay;status'= {
+            cand --token-env 'The environment variable holding the channel''s token'
+            cand --via-ca 'Trust only the certificates in this PEM file (a relay with a private CA)'
+            cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
+            cand --color 'When to use colors: auto is on for terminals unless NO_COLOR is set'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookcap;relay;help'= {
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookcap;relay;help;channel'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+        }
+        &'hookcap;relay;help;channel;add'= {
+        }
+        &'hookcap;relay;help;channel;ls'= {
+        }
+        &'hookcap;relay;help;channel;rm'= {
+        }
+        &'hookcap;relay;help;channel;rotate'= {
+        }
+        &'hookcap;relay;help;status'= {
+        }
+        &'hookcap;relay;help;help'= {
         }
         &'hookcap;generate'= {
             cand --db 'Database file [default: the user data directory, e.g. ~/.local/share/hookcap/hookcap.db]'
@@ -368,6 +521,7 @@ set edit:completion:arg-completer[hookcap] = {|@words|
             cand prune 'Delete requests older than a given age and reclaim the space'
             cand verify 'Check a captured request''s webhook signature and explain a mismatch'
             cand send 'Send a request (or a realistic, signed webhook) to any URL, like curl'
+            cand relay 'Run a public relay so webhooks from the internet reach `listen --via` on a laptop'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -400,6 +554,26 @@ set edit:completion:arg-completer[hookcap] = {|@words|
         &'hookcap;help;verify'= {
         }
         &'hookcap;help;send'= {
+        }
+        &'hookcap;help;relay'= {
+            cand channel 'Add, list, remove channels or give one a new token (on the relay''s database)'
+            cand status 'Show a channel''s backlog and consumers from anywhere, with the channel''s token'
+        }
+        &'hookcap;help;relay;channel'= {
+            cand add 'Create a channel and print its token (shown once, stored only as a hash)'
+            cand ls 'List channels: created, requests stored, consumers with their cursor and last seen'
+            cand rm 'Remove a channel with its consumers and stored requests'
+            cand rotate 'Give a channel a new token (connected consumers are disconnected)'
+        }
+        &'hookcap;help;relay;channel;add'= {
+        }
+        &'hookcap;help;relay;channel;ls'= {
+        }
+        &'hookcap;help;relay;channel;rm'= {
+        }
+        &'hookcap;help;relay;channel;rotate'= {
+        }
+        &'hookcap;help;relay;status'= {
         }
         &'hookcap;help;generate'= {
         }

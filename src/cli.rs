@@ -8,6 +8,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::export::Format;
 use crate::render::color::ColorChoice;
+use crate::send::data::DataFlag;
+
+mod relay;
+pub use relay::*;
 
 /// The default listening port: 4665 spells HOOK on a phone keypad, and no
 /// common app dev server uses it.
@@ -23,19 +27,21 @@ Filter terms (all must match; quote a term with spaces for the shell):
   method:POST                      method, any case
   path:/hooks/*                    path without the query; glob: * ? [a-z] [^a]
   status:2xx  status:401           the status hookcap answered
+  delivery:5xx  delivery:error     the newest forward/replay: its status, error or none
   header:X-GitHub-Event            header present (name in any case)
   header:X-GitHub-Event=push       a value of it matches a glob
   body:TEXT                        body contains TEXT (bytes, case-sensitive)
   json:/ref=refs/heads/main        JSON body: RFC 6901 pointer equals a value
   json:/pull_request/id            JSON body: pointer exists
   sig:valid|invalid|unsigned       signature verdict
-  since:10m  since:2026-01-02T15:04:05Z   received at or after
+  since:10m  since:'2026-01-02 15:04'   received at or after (local time; Z for UTC)
   session:latest  session:3        one session
   id:>100  id:<=7  id:5            compare the id
   provider:github                  webhook provider detected at capture
   event:pull_request.*             webhook event (glob)
-  delivery:ID                      the provider's delivery id
+  delivery:ID                      the provider's delivery id (a value not status-shaped)
   attempt:>1  dup                  retries of a delivery / repeats after a 2xx
+  via:*  via:*/c/github            came through a relay (listen --via), by channel URL
   WORD  text:WORD                  target, header lines or body contain WORD
 See docs/filters.md for details."
     };
@@ -46,6 +52,7 @@ Examples:
   hookcap listen                     capture on http://127.0.0.1:4665
   hookcap listen --port 0 --json     any free port, NDJSON events on stdout
   hookcap forward 3000               capture, then pass on to the app on port 3000
+  hookcap listen --via https://hooks.example.com/c/gh   real webhooks via your relay (hookcap relay)
   hookcap replay last                send the newest request to the app again
   hookcap ls -n 5                    the five newest requests
   hookcap ls method:POST status:4xx  filter terms: see `hookcap ls --help`
@@ -133,6 +140,9 @@ pub enum Command {
     /// Send a request (or a realistic, signed webhook) to any URL, like curl
     #[command(after_help = SEND_EXAMPLES)]
     Send(Box<SendArgs>),
+    /// Run a public relay so webhooks from the internet reach `listen --via` on a laptop
+    #[command(after_help = relay::RELAY_EXAMPLES)]
+    Relay(RelayArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true, after_help = "Example:\n  hookcap generate .")]
     Generate(GenerateArgs),
@@ -155,6 +165,8 @@ Examples:
   hookcap listen --require-token s3cret --allow-ip 10.0.0.0/8
   hookcap listen --max-body 1MiB --body-timeout 10s --max-connections 500   tighter limits
   hookcap listen --drain-timeout 30s          on Ctrl-C, give slow uploads 30s to finish
+  hookcap listen --via https://hooks.example.com/c/github   also pull a relay channel (token in
+                                              HOOKCAP_RELAY_TOKEN; see `hookcap relay --help`)
 
 Exit codes: 0 stopped (Ctrl-C, SIGTERM, --exit-after), 1 could not start (e.g. the port
 is taken), 2 usage or unusable database, 3 stdout was closed (e.g. `| head -1`),
@@ -168,6 +180,7 @@ Examples:
   hookcap forward https://localhost:8443 -k   an https app with a self-signed certificate
   hookcap forward 3000 --upstream-timeout 5s --json   504 after 5s; NDJSON events
   hookcap forward 3000 --verify github --secret-env GITHUB_WEBHOOK_SECRET --reject-invalid
+  hookcap forward 3000 --via https://hooks.example.com/c/github   real webhooks from a relay
 
 Requests are stored before they are passed on, so none is lost while the app is
 down (the sender gets 502, or 504 when the app is too slow). `hookcap show ID`
@@ -203,6 +216,7 @@ Examples:
   hookcap wait                                  one request in the latest session
   hookcap wait json:/action=opened --timeout 60s --json | jq .body.data
   hookcap wait method:POST --count 3 --new      three more POSTs from now on
+  hookcap wait path:/stripe --session any       in any session (listen and forward share a database)
 
 Exits 0 once --count requests match (printing them), 1 on timeout.",
     filter_help!()
@@ -280,7 +294,7 @@ Examples:
   hookcap ui --db ./ci.db --follow             keep the newest request selected
 
 Keys: j/k move, Enter detail, Tab next tab, / filter, f follow, c copy as curl,
-y copy body, d delete, ? every key, q quit.",
+y copy body, d delete, r replay, v check the signature, ? every key, q quit.",
     filter_help!()
 );
 
@@ -372,6 +386,9 @@ pub struct OutputArgs {
 /// `hookcap listen`.
 #[derive(Debug, Clone, Args)]
 pub struct ListenArgs {
+    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
     /// Where to listen.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -390,9 +407,9 @@ pub struct ListenArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
-    /// Keep only the newest N requests in the database, deleting older ones as new ones arrive
-    #[arg(long, value_name = "N")]
-    pub keep: Option<u64>,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// When a capture server stops by itself (for CI).
@@ -445,6 +462,9 @@ pub struct ForwardArgs {
     /// When to stop by itself.
     #[command(flatten)]
     pub stop: StopArgs,
+    /// Pulling a relay channel.
+    #[command(flatten)]
+    pub via: ViaArgs,
 }
 
 /// `hookcap replay`.
@@ -456,9 +476,6 @@ pub struct ReplayArgs {
     /// Send every request the filter terms (and flags) match, oldest first
     #[arg(long)]
     pub all: bool,
-    /// Filters as flags for --all (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Base URL to send to; the stored path is appended [default: the forward target of the session that captured it]
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
@@ -474,12 +491,6 @@ pub struct ReplayArgs {
     /// Sign again after the changes, as this provider does: its old signature headers are replaced by fresh ones
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub resign: Option<crate::sign::ProviderKind>,
-    /// Where the --resign secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme, for --resign hmac.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Send each request this many times
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub times: u32,
@@ -489,6 +500,15 @@ pub struct ReplayArgs {
     /// Print one JSON object per attempt (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags for --all (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Where the --resign secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme, for --resign hmac.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// Filters shared by the commands that pick requests.
@@ -504,7 +524,7 @@ pub struct FilterArgs {
     /// Only this session: a session id, or 'latest'
     #[arg(long, value_name = "ID|latest")]
     pub session: Option<String>,
-    /// Only requests since a duration ago (10m, 2h) or an RFC 3339 time
+    /// Only requests since a duration ago (10m, 2h) or a time ('2026-01-02 15:04' local, or with a zone)
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
 }
@@ -523,15 +543,15 @@ pub struct LsArgs {
     /// Filter terms.
     #[command(flatten)]
     pub terms: TermArgs,
-    /// Filters as flags (older spelling of the same terms).
-    #[command(flatten)]
-    pub filter: FilterArgs,
     /// Show at most this many requests
     #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
     pub limit: u32,
     /// Print NDJSON, one object per request
     #[arg(long)]
     pub json: bool,
+    /// Filters as flags (older spelling of the same terms).
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// `hookcap show`.
@@ -574,6 +594,9 @@ pub struct WaitArgs {
     /// Count only requests stored after `wait` started (default: the whole latest session)
     #[arg(long)]
     pub new: bool,
+    /// Which session counts: latest (whichever is newest, even one started later), any, or a session id [default: latest; any with --new]
+    #[arg(long, value_name = "any|latest|ID")]
+    pub session: Option<String>,
     /// Print each matching request as a `show --json` document (NDJSON)
     #[arg(long)]
     pub json: bool,
@@ -614,15 +637,15 @@ pub struct DeliveriesArgs {
     /// With a secret: the signature scheme (auto detects it from the headers)
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
+    /// With a secret: largest accepted age of a signed timestamp, at capture time
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub tolerance: Duration,
     /// A secret checks each attempt's signature and timestamp.
     #[command(flatten)]
     pub secret: SecretArgs,
     /// The generic hmac scheme.
     #[command(flatten)]
     pub hmac: HmacArgs,
-    /// With a secret: largest accepted age of a signed timestamp, at capture time
-    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
-    pub tolerance: Duration,
 }
 
 /// `hookcap diff`.
@@ -740,12 +763,6 @@ pub struct CheckArgs {
     /// Verify each request's signature (auto, github, stripe, …) and store the verdict
     #[arg(long, value_name = "PROVIDER")]
     pub verify: Option<ProviderChoice>,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// With --verify: largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -766,6 +783,12 @@ pub struct CheckArgs {
     /// Answer 403 to sources outside this address or CIDR range (repeatable; still stored)
     #[arg(long, value_name = "CIDR")]
     pub allow_ip: Vec<crate::capture::Cidr>,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 /// A provider name, or `auto` to detect it from the headers.
@@ -797,12 +820,6 @@ pub struct VerifyArgs {
     /// Signature scheme: auto, github, gitlab, stripe, slack, standard, svix, shopify, twilio, hmac
     #[arg(long, default_value = "auto", value_name = "PROVIDER")]
     pub provider: ProviderChoice,
-    /// Where the secret comes from.
-    #[command(flatten)]
-    pub secret: SecretArgs,
-    /// The generic hmac scheme.
-    #[command(flatten)]
-    pub hmac: HmacArgs,
     /// Largest accepted age (or future skew) of a signed timestamp
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub tolerance: Duration,
@@ -818,6 +835,12 @@ pub struct VerifyArgs {
     /// Print the verdict as one JSON document
     #[arg(long)]
     pub json: bool,
+    /// Where the secret comes from.
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The generic hmac scheme.
+    #[command(flatten)]
+    pub hmac: HmacArgs,
 }
 
 const SEND_EXAMPLES: &str = "\
@@ -828,6 +851,8 @@ Examples:
   hookcap send :4665/gh --template github.push --secret-env GITHUB_WEBHOOK_SECRET
   hookcap send :4665/pay --template stripe.payment_intent.succeeded --set /data/object/amount=500
   hookcap send :4665/hook --data-binary @event.json --sign standard --secret-file whsec.txt
+  hookcap send :4665/search -G --data-urlencode 'q=a b' --compressed
+  hookcap send https://example.com/big.iso -o big.iso --max-response 8GiB
   hookcap send :4665/hook --template slack.event_callback --repeat 1000 --concurrency 16
   hookcap send https://flaky.example/hook -d x --retry 5 --retry-max-time 1m
   hookcap send --list-templates
@@ -835,8 +860,12 @@ Examples:
 URL shorthands: ':8080/hook' and '8080/hook' mean http://127.0.0.1:8080/hook; a URL
 without a scheme gets http://.
 
+Requests go out as curl 7.88 writes them for the same options (-H lines as typed,
+in curl's order); only User-Agent differs.
+
 Exit status: 0 for a 2xx response (every response, with --repeat), 1 for any other
-status or a transport error (0 for any response with --no-fail), 2 for usage errors.
+status or a transport error, an answer over --max-response included (0 for any
+response with --no-fail), 2 for usage errors.
 
 --json-result prints one JSON object. A single request:
   {\"request\": {\"method\", \"url\", \"headers\": [[name, value]...], \"body\": BODY},
@@ -879,37 +908,110 @@ pub struct RequestArgs {
     /// Request method [default: POST with a body, GET without]
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
-    /// Request header 'Name: value' (repeatable, order kept); 'Name:' removes a default header, 'Name;' sends it empty
+    /// Request header, sent exactly as typed and in the order given, like curl: 'Name: value'; 'Name:' removes a default header, 'Name;' sends it empty
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
-    #[arg(short = 'd', long = "data", value_name = "DATA", conflicts_with_all = ["data_binary", "json", "form"])]
-    pub data: Vec<String>,
-    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
-    #[arg(long = "data-binary", value_name = "DATA", conflicts_with_all = ["json", "form"])]
-    pub data_binary: Vec<String>,
-    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
-    #[arg(long = "json", value_name = "DATA", conflicts_with = "form")]
-    pub json: Vec<String>,
+    /// The body, from the data options in the order given (joined with '&', like curl).
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Multipart form field: name=value, name=@FILE[;type=MIME][;filename=NAME] (upload), name=<FILE (text from a file)
-    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
+    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode", "json"])]
     pub form: Vec<String>,
-    /// Query parameter name=value appended to the URL, both sides form-encoded like curl --url-query (repeatable)
+    /// Put the data options in the URL's query and send a GET, like curl -G
+    #[arg(short = 'G', long = "get", conflicts_with_all = ["json", "form"])]
+    pub get: bool,
+    /// Query part appended to the URL like curl --url-query: content, name=content, =content, @FILE, name@FILE are form-encoded; +TEXT is added as it is (repeatable)
+    #[arg(long = "url-query", value_name = "DATA")]
+    pub url_query: Vec<String>,
+    /// Query parameter name=value appended to the URL, both sides form-encoded (repeatable)
     #[arg(long = "query", value_name = "NAME=VALUE")]
     pub query: Vec<String>,
     /// Basic authentication as user:password
     #[arg(short = 'u', long = "user", value_name = "USER:PASSWORD")]
     pub user: Option<String>,
-    /// User-Agent header [default: hookcap/VERSION, or the template's]
+    /// User-Agent header ('' sends none) [default: hookcap/VERSION, or the template's]
     #[arg(short = 'A', long = "user-agent", value_name = "NAME")]
     pub user_agent: Option<String>,
+    /// Ask for a compressed answer (Accept-Encoding: deflate, gzip, br, zstd, as curl sends it) and decode it
+    #[arg(long)]
+    pub compressed: bool,
+}
+
+/// The data options of `send`, in the order they were given on the command
+/// line (curl joins them in that order, whichever option each came from).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataArgs {
+    /// Each data option and its argument, in command-line order.
+    pub items: Vec<(DataFlag, String)>,
+}
+
+/// The data options as clap defines them; [`DataArgs`] puts them in order.
+#[derive(Debug, Clone, Args)]
+struct DataFlags {
+    /// Form body, like curl -d: @FILE (CR/LF removed), @- for stdin; repeats joined with '&'; form content type
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    data: Vec<String>,
+    /// Like -d, but '@' has no special meaning
+    #[arg(long = "data-raw", value_name = "DATA")]
+    data_raw: Vec<String>,
+    /// Body bytes exactly as given (@FILE, @- for stdin); repeats joined with '&'; form content type
+    #[arg(long = "data-binary", value_name = "DATA")]
+    data_binary: Vec<String>,
+    /// Form-encoded data like curl: content, =content, name=content, @FILE, name@FILE (the content is encoded)
+    #[arg(long = "data-urlencode", value_name = "DATA")]
+    data_urlencode: Vec<String>,
+    /// JSON body (@FILE, @- for stdin), with JSON Content-Type and Accept, like curl --json; repeats are concatenated
+    #[arg(long = "json", value_name = "DATA", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode"])]
+    json: Vec<String>,
+}
+
+/// The ids of the data options, with the flag each stands for.
+const DATA_IDS: [(&str, DataFlag); 5] = [
+    ("data", DataFlag::Data),
+    ("data_raw", DataFlag::Raw),
+    ("data_binary", DataFlag::Binary),
+    ("data_urlencode", DataFlag::Urlencode),
+    ("json", DataFlag::Json),
+];
+
+impl Args for DataArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        DataFlags::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        DataFlags::augment_args_for_update(cmd)
+    }
+}
+
+impl clap::FromArgMatches for DataArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut indexed = Vec::new();
+        for (id, flag) in DATA_IDS {
+            let (Some(values), Some(indices)) =
+                (matches.get_many::<String>(id), matches.indices_of(id))
+            else {
+                continue;
+            };
+            indexed.extend(indices.zip(values).map(|(i, v)| (i, flag, v.clone())));
+        }
+        indexed.sort_by_key(|(i, _, _)| *i);
+        Ok(Self {
+            items: indexed.into_iter().map(|(_, f, v)| (f, v)).collect(),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 /// `hookcap send`: realistic sample payloads.
 #[derive(Debug, Clone, Args)]
 pub struct TemplateArgs {
     /// Send a provider's sample webhook with the headers it really sends (see --list-templates)
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_binary", "json", "form"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "data_raw", "data_binary", "data_urlencode", "json", "form", "get"])]
     pub template: Option<String>,
     /// Edit the template before sending: an RFC 6901 JSON pointer and a value (JSON if it parses, else a string)
     #[arg(long = "set", value_name = "/POINTER=VALUE", requires = "template")]
@@ -935,6 +1037,7 @@ pub struct SignArgs {
 
 /// `hookcap send`: how requests travel.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Skip TLS certificate verification (self-signed test servers)
     #[arg(short = 'k', long)]
@@ -952,6 +1055,7 @@ pub struct TransferArgs {
 
 /// `hookcap send`: load.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Load")]
 pub struct LoadArgs {
     /// Send the request N times (each with a fresh delivery id and signature) and print a summary
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -963,6 +1067,7 @@ pub struct LoadArgs {
 
 /// `hookcap send`: output.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
 pub struct SendOutputArgs {
     /// Also print the response headers
     #[arg(short = 'i', long)]
@@ -970,9 +1075,12 @@ pub struct SendOutputArgs {
     /// Also print the request as sent (line, headers, body) before the response
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// Write the response body to FILE ('-' for the exact bytes on stdout, nothing else)
+    /// Write the response body to FILE as it arrives ('-' for the exact bytes on stdout, nothing else)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Stop reading an answer whose body is larger than this (e.g. 1MiB, 2GiB) and fail
+    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
+    pub max_response: bytesize::ByteSize,
     /// Print one JSON object (request as sent, response, timing; or the --repeat summary) for scripts
     #[arg(long, conflicts_with_all = ["include", "verbose"])]
     pub json_result: bool,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     AnswerUsed, CapturedRequest, Delivery, DeliveryBrief, DeliveryKind, Header, HookFacts,
-    NewRequest, RequestSummary, ResponseRecord, SignatureCheck, Timestamp, path_of,
+    NewRequest, RelayedFrom, RequestSummary, ResponseRecord, SignatureCheck, Timestamp, path_of,
 };
 
 /// A document that cannot be turned back into bytes.
@@ -225,6 +225,44 @@ pub struct RequestDoc {
     /// never read back: an import detects it again.
     #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub hook: Option<HookDoc>,
+    /// Where it came from, when it came through a relay (`listen --via`).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub via: Option<ViaDoc>,
+}
+
+/// Where a relayed request came from, as JSON (`show --json`, NDJSON, HAR's
+/// `_hookcap.via`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViaDoc {
+    /// The channel URL given to `--via`.
+    pub url: String,
+    /// The request's id on the relay.
+    pub relay_id: i64,
+    /// The relay database's instance id.
+    pub relay_instance: String,
+    /// The address that sent it to the relay.
+    pub peer: String,
+    /// When the relay received it, RFC 3339 UTC with microseconds.
+    pub relay_received_at: String,
+    /// SHA-256 of the head as the relay received it and the body, hex.
+    pub sha256: String,
+    /// True when the stored head and body still hash to `sha256`.
+    pub identical: bool,
+}
+
+impl ViaDoc {
+    /// The document of a relayed mark, checked against the stored `body`.
+    pub fn of(mark: &RelayedFrom, body: &[u8]) -> Self {
+        Self {
+            url: mark.relay_url.clone(),
+            relay_id: mark.relay_id,
+            relay_instance: mark.relay_instance.clone(),
+            peer: mark.peer.clone(),
+            relay_received_at: mark.relay_received_at.rfc3339(),
+            sha256: hex::encode(mark.sha256),
+            identical: mark.is_identical(body),
+        }
+    }
 }
 
 impl RequestDoc {
@@ -234,6 +272,11 @@ impl RequestDoc {
             hook: facts.and_then(HookDoc::of),
             ..self
         }
+    }
+
+    /// This document with where the request came from, if it came through a relay.
+    pub fn with_via(self, via: Option<ViaDoc>) -> Self {
+        Self { via, ..self }
     }
 
     /// The document of a stored request and its deliveries.
@@ -264,6 +307,7 @@ impl RequestDoc {
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
             hook: None,
+            via: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0    | success (also: stdout closed early, e.g. `ls` piped into `head`) |
-//! | 1    | a negative answer: unknown id, nothing matched, `wait` timed out, a failure while running |
+//! | 1    | a negative answer: unknown id, nothing matched, `wait` timed out, a failure while running (`send`: also an answer over `--max-response`) |
 //! | 2    | usage error: bad arguments or filter terms, or a database file hookcap cannot use |
 //! | 3    | `listen`/`forward` stopped because its stdout was closed (e.g. piped into `head -1`) |
 //! | 124  | `listen --timeout` ran out before `--exit-after` was reached |

@@ -15,6 +15,7 @@
 
 pub(crate) mod capture;
 pub(crate) mod cli;
+pub(crate) mod clock;
 pub(crate) mod commands;
 pub(crate) mod diff;
 pub(crate) mod document;
@@ -23,6 +24,7 @@ pub(crate) mod export;
 pub(crate) mod filter;
 pub(crate) mod http;
 pub(crate) mod model;
+pub(crate) mod relay;
 pub(crate) mod render;
 pub(crate) mod replay;
 pub(crate) mod rules;

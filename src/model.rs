@@ -7,6 +7,8 @@
 //! through [`crate::sanitize::json`], and the store keeps the raw bytes.
 
 mod form;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -602,6 +604,60 @@ pub fn fill_id(body: &[u8], at: &[usize], id: i64) -> Vec<u8> {
     }
     out.extend_from_slice(&body[from..]);
     out
+}
+
+/// Where a request that came through a relay (`listen --via`) came from: the
+/// mark stored with it on the laptop, next to the request itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayedFrom {
+    /// The channel URL given to `--via`, e.g. `https://hooks.example.com/c/github`.
+    pub relay_url: String,
+    /// The relay database's random instance id: relay ids are unique within it.
+    pub relay_instance: String,
+    /// The request's id on the relay.
+    pub relay_id: i64,
+    /// The address that sent the request to the relay.
+    pub peer: String,
+    /// When the relay received it.
+    pub relay_received_at: Timestamp,
+    /// SHA-256 of the head bytes followed by the body, computed by the relay on arrival.
+    pub sha256: [u8; 32],
+    /// The head bytes exactly as the relay received them (request line with
+    /// the `/c/NAME` prefix, header lines in order, case and spacing).
+    pub raw_head: Vec<u8>,
+}
+
+impl RelayedFrom {
+    /// True when `body` with the stored head still hashes to what the relay
+    /// computed on arrival: the bytes are identical end to end.
+    pub fn is_identical(&self, body: &[u8]) -> bool {
+        head_and_body_sha256(&self.raw_head, body) == self.sha256
+    }
+}
+
+/// A request head as bytes from its parts: `METHOD TARGET VERSION\r\n`, the
+/// header lines as [`encode_headers`] writes them, and `\r\n`. For most
+/// requests these are exactly the bytes that arrived (the relay checks).
+pub fn head_bytes(method: &str, target: &str, version: &str, encoded_headers: &[u8]) -> Vec<u8> {
+    let line = [method, " ", target, " ", version, "\r\n"];
+    let len = line.iter().map(|s| s.len()).sum::<usize>() + encoded_headers.len() + 2;
+    let mut head = Vec::with_capacity(len);
+    for part in line {
+        head.extend_from_slice(part.as_bytes());
+    }
+    head.extend_from_slice(encoded_headers);
+    head.extend_from_slice(b"\r\n");
+    head
+}
+
+/// SHA-256 of a request's raw head bytes followed by its body: the relay's
+/// proof that bytes arrived unchanged.
+pub fn head_and_body_sha256(raw_head: &[u8], body: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    hash.update(raw_head);
+    hash.update(body);
+    hash.finalize().into()
 }
 
 #[cfg(test)]

@@ -51,3 +51,18 @@ fn the_ci_shell_recipe_passes_and_cleans_up() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "the recipe removes its work directory");
 }
+
+#[test]
+fn the_docs_install_from_the_source_and_name_no_placeholder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    assert!(
+        !ci.contains("OWNER"),
+        "docs/ci.md names a placeholder owner"
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("cargo install --path ."),
+        "README.md says how to install"
+    );
+}

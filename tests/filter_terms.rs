@@ -126,3 +126,56 @@ fn listen_exit_after_counts_only_matching_requests() {
     l.post("/c", &[], br#"{"ok":true}"#);
     assert_eq!(l.wait_exit().code(), Some(0));
 }
+
+#[test]
+fn delivery_terms_pick_by_the_newest_delivery_in_ls_and_replay() {
+    use crate::util::{Behavior, Upstream, closed_port};
+    let failing = Upstream::start(Behavior::Status(503));
+    let l = Listener::forward(&failing.url(), &[]);
+    l.post("/a", &[], b"1");
+    l.post("/b", &[], b"2");
+    let json = |args: &[&str]| {
+        let mut all = vec!["ls", "--json"];
+        all.extend_from_slice(args);
+        ids(&run_ok(&l.db, &all))
+    };
+    assert_eq!(json(&["delivery:5xx"]), [2, 1]);
+    assert_eq!(json(&["delivery:503"]), [2, 1]);
+    assert_eq!(json(&["delivery:none"]), Vec::<i64>::new());
+
+    let fixed = Upstream::start(Behavior::Status(200));
+    let out = run(
+        &l.db,
+        &[
+            "replay",
+            "--all",
+            "delivery:5xx",
+            "path:/a",
+            "--to",
+            &fixed.url(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fixed.requests().len(), 1, "only /a was replayed");
+    assert_eq!(json(&["delivery:5xx"]), [2]);
+    assert_eq!(json(&["delivery:2xx"]), [1]);
+
+    let refused = format!("http://127.0.0.1:{}", closed_port());
+    run(&l.db, &["replay", "2", "--to", &refused]);
+    assert_eq!(json(&["delivery:error"]), [2]);
+    assert_eq!(
+        json(&["status:5xx"]),
+        [2, 1],
+        "status: is still the first answer"
+    );
+
+    assert_eq!(
+        json(&["delivery:evt_1"]),
+        Vec::<i64>::new(),
+        "any other value is the provider's delivery id"
+    );
+}

@@ -82,6 +82,7 @@ const FIXTURES: &[(&str, usize, usize)] = &[
     ("chrome-har.har", 2, 2),
     ("edge-bom.har", 1, 1),
     ("firefox.har", 1, 1),
+    ("haralyzer-moved-fields.har", 1, 2),
     ("insomnia.har", 1, 1),
     ("mitmproxy-savehar.har", 2, 2),
     ("one-bad-entry.har", 2, 3),
@@ -151,6 +152,38 @@ fn a_file_with_no_readable_entry_fails_without_a_session() {
     );
     assert!(err.contains("none of its 2 entries could be read"), "{err}");
     assert!(docs.is_empty() && !db_dir.path().join("db.db").exists());
+}
+
+#[test]
+fn an_entry_with_its_fields_moved_is_skipped_saying_only_why() {
+    let (out, docs, _dir) = import(&fixture("haralyzer-moved-fields.har"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .ends_with("entry 1: request.method: missing (expected a string); entry skipped"),
+        "{warnings:?}"
+    );
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["target"], "/cart");
+    assert_eq!(docs[0]["response"]["body"]["data"], "empty");
+}
+
+#[test]
+fn a_single_entry_is_not_a_har_file_and_says_so() {
+    let (out, _, dir) = import(&fixture("haralyzer-single-entry.json"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a single HAR entry, not a HAR file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("db.db").exists());
 }
 
 #[test]

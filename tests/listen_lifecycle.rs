@@ -212,6 +212,32 @@ fn a_port_in_use_is_a_clear_error() {
         err.contains("cannot listen on 127.0.0.1:") && err.lines().count() == 1,
         "{err}"
     );
+    assert!(
+        err.contains("already in use") && err.contains("--port 0 picks a free one"),
+        "{err}"
+    );
+    if std::path::Path::new("/proc/net/tcp").exists() {
+        let holder = format!("(pid {})", std::process::id());
+        assert!(
+            err.contains(&holder),
+            "names this test as the holder: {err}"
+        );
+    }
+}
+
+#[test]
+fn no_tui_prints_a_closing_summary_with_the_right_plural() {
+    let mut l = Listener::start(&[]);
+    l.post("/one", &[], b"x");
+    // Its line printed: the listener is serving (and handles SIGTERM).
+    assert!(l.next_line().contains("/one"));
+    assert_eq!(l.terminate().code(), Some(0));
+    let err = l.stderr();
+    let want = format!(
+        "hookcap: session 1 captured 1 request into {}",
+        l.db.display()
+    );
+    assert!(err.lines().any(|line| line == want), "{err}");
 }
 
 /// A request whose body is still arriving: its head has `Expect:

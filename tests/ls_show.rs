@@ -196,3 +196,95 @@ fn colors_follow_the_color_flag_and_no_color() {
         .unwrap();
     assert!(!out.stdout.contains(&0x1b));
 }
+
+/// `hookcap ARGS --db DB` with `TZ` set to a zone one hour east of UTC.
+fn run_in_cet(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    crate::util::hookcap()
+        .env("TZ", "CET-1")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .expect("hookcap runs")
+}
+
+#[test]
+fn ls_and_show_print_local_times_and_json_keeps_utc() {
+    let l = filled();
+    let doc = show_json(&l.db, "1");
+    let utc: jiff::Timestamp = doc["received_at"].as_str().unwrap().parse().unwrap();
+    assert!(doc["received_at"].as_str().unwrap().ends_with('Z'));
+    let local = utc.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let out = run_in_cet(&l.db, &["ls"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.lines().next().unwrap().contains("TIME (CET)"),
+        "{table}"
+    );
+    let shown = local.strftime("%Y-%m-%d %H:%M:%S").to_string();
+    assert!(table.contains(&shown), "{shown} in\n{table}");
+    let out = run_in_cet(&l.db, &["show", "1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let precise = local.strftime("%Y-%m-%d %H:%M:%S%.6f CET").to_string();
+    assert!(text.contains(&format!("received {precise}")), "{text}");
+    let out = run_in_cet(&l.db, &["ls", "--json"]);
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.contains(doc["received_at"].as_str().unwrap()),
+        "{line}"
+    );
+}
+
+#[test]
+fn since_takes_a_local_time_with_a_space() {
+    let l = filled();
+    let doc = show_json(&l.db, "3");
+    let utc: jiff::Timestamp = doc["received_at"].as_str().unwrap().parse().unwrap();
+    let local = utc.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let minute = local.strftime("%Y-%m-%d %H:%M").to_string();
+    let next = (local.clone() + jiff::SignedDuration::from_mins(1))
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
+    let ids_since = |when: &str| {
+        let out = run_in_cet(&l.db, &["ls", "--json", &format!("since:{when}")]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ids(&out.stdout)
+    };
+    assert!(ids_since(&minute).contains(&3), "since:'{minute}' (local)");
+    assert_eq!(
+        ids_since(&next),
+        Vec::<i64>::new(),
+        "since:'{next}' (local)"
+    );
+    let in_utc = utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert!(ids_since(&in_utc).contains(&3), "a zone given is kept");
+}
+
+#[test]
+fn show_lists_the_parts_of_a_multipart_body() {
+    let l = Listener::start(&[]);
+    let body = b"--b0\r\nContent-Disposition: form-data; name=\"meta\"\r\n\
+        Content-Type: application/json\r\n\r\n{\"id\":7}\r\n\
+        --b0\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.txt\"\r\n\
+        Content-Type: text/plain\r\n\r\nline one\r\n--b0--\r\n";
+    l.post(
+        "/up",
+        &["Content-Type: multipart/form-data; boundary=b0"],
+        body,
+    );
+    let out = String::from_utf8(run_ok(&l.db, &["show", "1"])).unwrap();
+    for want in [
+        "#  NAME    FILENAME  TYPE              SIZE",
+        "1  meta    -         application/json   8 B",
+        "2  upload  a.txt     text/plain         8 B",
+        "── 1 meta · application/json · 8 B\n{\n  \"id\": 7\n}\n",
+        "── 2 upload (a.txt) · text/plain · 8 B\nline one\n",
+    ] {
+        assert!(out.contains(want), "{want:?} in:\n{out}");
+    }
+    assert!(!out.contains("\\r"), "no raw CR escapes:\n{out}");
+}

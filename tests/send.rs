@@ -95,7 +95,7 @@ fn form_data_query_auth_and_headers_arrive_exactly() {
         "--query",
         "q=ä b&c",
         "-H",
-        "X-First: 1",
+        "x-First: 1",
         "-H",
         "X-Second;",
         "-u",
@@ -113,13 +113,13 @@ fn form_data_query_auth_and_headers_arrive_exactly() {
         ("authorization", "Basic dXNlcjpwQHNz".to_owned()),
         ("user-agent", "agent/9".to_owned()),
         ("accept", "*/*".to_owned()),
+        ("x-first", "1".to_owned()),
+        ("x-second", String::new()),
+        ("content-length", "15".to_owned()),
         (
             "content-type",
             "application/x-www-form-urlencoded".to_owned(),
         ),
-        ("x-first", "1".to_owned()),
-        ("x-second", String::new()),
-        ("content-length", "15".to_owned()),
     ];
     let want: Vec<(String, String)> = want
         .iter()
@@ -132,7 +132,7 @@ fn form_data_query_auth_and_headers_arrive_exactly() {
         .iter()
         .map(|h| h[0].as_str().unwrap())
         .collect();
-    assert_eq!(names[5], "X-First", "names go out in Title-Case");
+    assert_eq!(names[4], "x-First", "names go out as typed");
 }
 
 #[test]
@@ -605,4 +605,75 @@ fn curl_and_hookcap_deliver_the_same_request() {
 
 fn last_id(l: &Listener) -> i64 {
     show_json(&l.db, "last")["id"].as_i64().unwrap()
+}
+
+#[test]
+fn templates_send_each_providers_own_header_spelling() {
+    let app = crate::util::Upstream::start(crate::util::Behavior::Status(200));
+    let cases = [
+        (
+            "github.push",
+            &[
+                "X-GitHub-Event: push",
+                "X-GitHub-Delivery: ",
+                "X-Hub-Signature-256: sha256=",
+            ][..],
+        ),
+        (
+            "standard.example",
+            &[
+                "webhook-id: msg_",
+                "webhook-timestamp: ",
+                "webhook-signature: v1,",
+            ][..],
+        ),
+        (
+            "shopify.orders.create",
+            &["X-Shopify-Topic: orders/create", "X-Shopify-Hmac-Sha256: "][..],
+        ),
+    ];
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    for (template, lines) in cases {
+        ok(send(&[
+            &app.url(),
+            "--template",
+            template,
+            "--secret",
+            secret,
+        ]));
+        let raw = app.requests().pop().unwrap();
+        let (head, _) = crate::util::split_request(&raw);
+        for want in lines {
+            assert!(
+                head.iter().any(|l| l.starts_with(want)),
+                "{template}: no {want:?} in {head:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn verbose_shows_each_line_exactly_as_sent() {
+    let app = crate::util::Upstream::start(crate::util::Behavior::Status(200));
+    let out = ok(send(&[
+        &app.url(),
+        "-v",
+        "-H",
+        "X-NoSp:v",
+        "-H",
+        "X-Empty;",
+        "-H",
+        "X-Sp:   padded",
+        "-H",
+        "X-Bidi: \u{202e}evil",
+    ]));
+    let (head, _) = crate::util::split_request(&app.requests()[0]);
+    for line in ["X-NoSp:v", "X-Empty:", "X-Sp:   padded"] {
+        assert!(
+            head.iter().any(|l| l == line),
+            "{line:?} not sent: {head:?}"
+        );
+        assert!(out.lines().any(|l| l == line), "{line:?} not shown: {out}");
+    }
+    assert!(!out.contains('\u{202e}'), "shown sanitized: {out}");
 }

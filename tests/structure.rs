@@ -46,13 +46,16 @@ const FLOORS: &[&[&str]] = &[
     &["main", "lib"],
     &["commands"],
     &["tui"],
-    &["cli", "error"],
+    // `relay` (the relay server and the `--via` client) runs on capture's
+    // spine and the store; only commands use it.
+    &["cli", "error", "relay"],
     &["replay", "export", "capture", "diff"],
     &["store", "document", "render", "send", "rules"],
     &["filter", "http"],
     // `sign` knows the providers: signatures and, in `sign::identity`, what
     // event and delivery a request is; the filter asks it for `provider:`.
-    &["sign"],
+    // `clock` reads and shows local times for the filter and the views.
+    &["sign", "clock"],
     &["model", "sanitize"],
 ];
 

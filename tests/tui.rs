@@ -90,12 +90,23 @@ impl Drop for Tmux {
     }
 }
 
-/// A shell command running hookcap with a clean environment, then reporting
-/// its exit status and whether the terminal is back in canonical mode, and
-/// staying open so the screen can be read.
+/// A shell command running hookcap with a clean environment (times in UTC),
+/// then reporting its exit status and whether the terminal is back in
+/// canonical mode, and staying open so the screen can be read.
 fn shell(db: &Path, args: &str) -> String {
+    shell_with(db, args, "TZ=UTC")
+}
+
+/// [`shell`] with `TZ` set to `zone`.
+fn shell_in_zone(db: &Path, args: &str, zone: &str) -> String {
+    shell_with(db, args, &format!("TZ='{zone}'"))
+}
+
+/// [`shell`] with these `NAME=value` settings in the environment.
+fn shell_with(db: &Path, args: &str, settings: &str) -> String {
     format!(
-        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR TERM=xterm-256color \
+        "env -u HOOKCAP_DB -u HOOKCAP_PORT -u HOOKCAP_LOG -u NO_COLOR -u HOOKCAP_SECRET \
+         TERM=xterm-256color {settings} \
          '{bin}' {args} --db '{db}'; echo \"exit=$?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         bin = env!("CARGO_BIN_EXE_hookcap"),
@@ -243,7 +254,7 @@ fn exit_after_still_counts_and_closes_the_inspector() {
         screen.contains("exit=0") && screen.lines().any(|l| l == "icanon"),
         "{screen}"
     );
-    assert!(screen.contains("captured 1 requests"), "{screen}");
+    assert!(screen.contains("captured 1 request into"), "{screen}");
 }
 
 /// Sends `POST path` with extra header lines; returns the status.
@@ -372,9 +383,14 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
         return;
     };
     assert_eq!(post_with(port, "/fwd", "", b"{}"), 201);
-    t.wait_for("the forward in the list", |s| {
+    let screen = t.wait_for("the forward in the list", |s| {
         s.contains("/fwd") && s.contains("forward 201")
     });
+    let top = screen.lines().next().unwrap_or_default();
+    assert!(
+        top.contains(&format!("→ {} · session 1", upstream.url())),
+        "the top bar says where requests go: {top}"
+    );
     t.keys(&["r"]);
     t.wait_for("the replay's outcome, recorded", |s| {
         replayed(s, "#1 replayed → 201 in ")
@@ -387,7 +403,7 @@ fn r_in_forward_on_a_terminal_records_through_the_listener() {
     let screen = t.wait_for("the exit", exited);
     assert!(screen.contains("exit=0"), "{screen}");
     assert!(
-        screen.contains("captured 1 requests"),
+        screen.contains("captured 1 request into"),
         "a replay is not a capture:\n{screen}"
     );
     assert_eq!(delivery_kinds(&db, "1"), ["forward", "replay"]);
@@ -449,4 +465,195 @@ fn quitting_with_a_request_in_flight_says_so_and_ctrl_c_quits_now() {
         !got.starts_with(b"HTTP/1.1 2"),
         "no answer for what was cut off"
     );
+}
+
+#[test]
+fn two_inspectors_on_one_database_each_count_what_they_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((a, port_a)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    let Some((b, port_b)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    for path in ["/a1", "/a2"] {
+        post(port_a, path, "text/plain", b"x");
+    }
+    for path in ["/b1", "/b2", "/b3"] {
+        post(port_b, path, "text/plain", b"x");
+    }
+    a.wait_for("its own two requests, counted", |s| {
+        s.contains("/a2") && s.contains("session 1 │ 2 requests")
+    });
+    b.wait_for("its own three requests, counted", |s| {
+        s.contains("/b3") && s.contains("session 2 │ 3 requests")
+    });
+    post(port_a, "/a3", "text/plain", b"x");
+    a.wait_for("the third, counted live", |s| {
+        s.contains("/a3") && s.contains("session 1 │ 3 requests")
+    });
+    for t in [a, b] {
+        t.keys(&["q"]);
+        let screen = t.wait_for("the exit", exited);
+        assert!(screen.contains("exit=0"), "{screen}");
+    }
+}
+
+#[test]
+fn the_inspector_shows_local_times() {
+    let listener = crate::util::Listener::start(&[]);
+    post(listener.addr.port(), "/timed", "text/plain", b"x");
+    let doc = crate::util::show_json(&listener.db, "1");
+    let utc: jiff::Timestamp = doc["received_at"].as_str().unwrap().parse().unwrap();
+    let local = utc.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let clock = local.strftime("%H:%M:%S%.3f").to_string();
+    let Some(t) = Tmux::start(&shell_in_zone(&listener.db, "ui", "CET-1")) else {
+        return;
+    };
+    let received = local.strftime("%Y-%m-%d %H:%M:%S%.6f CET").to_string();
+    // One condition for the whole screen: tmux may show a frame half-drawn.
+    t.wait_for(
+        "the request at its local time, in the list and the Overview",
+        |s| {
+            s.contains("/timed")
+                && s.contains("TIME (CET)")
+                && s.contains(&clock)
+                && s.contains(&received)
+        },
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
+}
+
+#[test]
+fn v_checks_the_signature_with_hookcap_secret() {
+    let listener = crate::util::Listener::start(&[]);
+    let body = br#"{"zen":"ok"}"#;
+    let signed = crate::util::github_headers(body, "s3cret");
+    let headers: String = signed.iter().map(|h| format!("{h}\r\n")).collect();
+    assert_eq!(post_with(listener.addr.port(), "/gh", &headers, body), 200);
+    let Some(t) = Tmux::start(&shell_with(
+        &listener.db,
+        "ui",
+        "TZ=UTC HOOKCAP_SECRET=s3cret",
+    )) else {
+        return;
+    };
+    t.wait_for("the request", |s| s.contains("/gh"));
+    t.keys(&["v"]);
+    t.wait_for("the verdict, explained", |s| {
+        s.contains("#1: valid (github)")
+            && s.contains("verify    valid: signature matches — provider github (detected)")
+    });
+    t.keys(&["q"]);
+    t.wait_for("the exit", exited);
+}
+
+/// `listen --respond`: two attempts of one GitHub delivery, the first
+/// answered 503 by the rule, the second 200; the list shows the event and
+/// `attempt 2/2`, the Response tab the rule, and `=` on both the diff.
+#[test]
+fn webhook_attempts_rules_and_the_diff_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let args = "listen --port 0 --respond 'provider:github => 503 Retry-After:1, 200'";
+    let Some((t, port)) = start_listening(&db, args) else {
+        return;
+    };
+    let body = br#"{"action":"opened","number":7}"#;
+    let attempt = |n: u32| {
+        format!(
+            "X-GitHub-Event: pull_request\r\nX-GitHub-Delivery: 72d3f0c2-pr\r\nX-Attempt: {n}\r\n"
+        )
+    };
+    assert_eq!(post_with(port, "/webhooks/github", &attempt(1), body), 503);
+    assert_eq!(post_with(port, "/webhooks/github", &attempt(2), body), 200);
+    t.wait_for("both attempts with their event and place", |s| {
+        s.contains("EVENT")
+            && s.contains("pull_request.opened")
+            && s.contains("attempt 1/2")
+            && s.contains("attempt 2/2")
+            && s.contains("attempts of this delivery (2)")
+    });
+    t.keys(&["4"]);
+    t.wait_for("the rule on the Response tab", |s| {
+        s.contains("200 OK  answered by a rule (listen --respond)")
+            && s.contains("rule      #1, step 2: 200")
+    });
+    t.keys(&["="]);
+    t.wait_for("the mark", |s| s.contains("#2 marked"));
+    t.keys(&["k"]);
+    t.keys(&["="]);
+    t.wait_for("the diff of the two attempts", |s| {
+        s.contains("= diff #2 → #1")
+            && s.contains("--- #2 (session 1)")
+            && s.contains("+++ #1 (session 1)")
+            && s.contains("~ X-Attempt: 2 → X-Attempt: 1")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the Response tab again", |s| {
+        s.contains("503 Service Unavailable  answered by a rule")
+            && s.contains("rule      #1, step 1: 503 Retry-After:1")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("the exit", exited);
+    assert!(screen.contains("exit=0"), "{screen}");
+}
+
+/// A terminal that goes away under the inspector (its window closed, tmux
+/// killed) ends the listener, keeping what it stored, instead of leaving it
+/// spinning on the dead terminal (crossterm reads end-of-file in a loop).
+#[test]
+fn a_terminal_that_hangs_up_ends_the_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let Some((t, port)) = start_listening(&db, "listen --port 0") else {
+        return;
+    };
+    post(port, "/before", "text/plain", b"x");
+    t.wait_for("the request", |s| s.contains("/before"));
+    let pid = hookcap_pid_using(&db).expect("the listener's pid");
+    t.tmux(&["kill-server"]);
+    let deadline = Instant::now() + PATIENCE;
+    while is_running(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let ended = !is_running(pid);
+    if !ended {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+    assert!(ended, "the listener still runs after its terminal hung up");
+    let doc = crate::util::show_json(&db, "1");
+    assert_eq!(doc["target"], "/before");
+}
+
+/// The pid of the `hookcap` process (not its shell) whose command line names `db`.
+fn hookcap_pid_using(db: &Path) -> Option<u32> {
+    let db = db.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let args: Vec<String> = cmdline
+                .split(|&b| b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            let program = args.first()?;
+            (program.ends_with("/hookcap") && args.contains(&db)).then_some(pid)
+        })
+}
+
+/// True while `pid` exists and is not a zombie.
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
 }

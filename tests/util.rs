@@ -12,9 +12,11 @@ use std::time::Duration;
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The hookcap binary with a clean environment: no user database, no colors
-/// forced either way, no log filter, no proxy.
+/// forced either way, no log filter, no proxy, times in UTC (a test of local
+/// times sets `TZ` again).
 pub fn hookcap() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookcap"));
+    cmd.env("TZ", "UTC");
     for var in [
         "HOOKCAP_DB",
         "HOOKCAP_PORT",
@@ -60,6 +62,11 @@ pub fn show_json(db: &Path, id: &str) -> serde_json::Value {
     serde_json::from_slice(&run_ok(db, &["show", id, "--json"])).expect("show --json is JSON")
 }
 
+/// `show ID --raw`: the exact body bytes.
+pub fn show_raw(db: &Path, id: &str) -> Vec<u8> {
+    run_ok(db, &["show", id, "--raw"])
+}
+
 /// A running `hookcap listen` on a free port with its own temporary database.
 pub struct Listener {
     /// The child process.
@@ -88,8 +95,14 @@ impl Listener {
 
     /// Starts `hookcap forward TARGET --port 0 --no-tui --db TMP EXTRA...`.
     pub fn forward(target: &str, extra: &[&str]) -> Self {
+        Self::forward_on(0, target, extra)
+    }
+
+    /// Like [`Listener::forward`], on `port` (from [`closed_port`], for
+    /// listeners that must know each other's port before they start).
+    pub fn forward_on(port: u16, target: &str, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        Self::spawn(dir, &["forward", target], extra)
+        Self::spawn_with(dir, hookcap(), &["forward", target], port, extra)
     }
 
     /// Like [`Listener::start`], with the listener's descriptor limit
@@ -101,17 +114,18 @@ impl Listener {
             .arg("-c")
             .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_hookcap"));
-        Self::spawn_with(dir, shell, &["listen"], extra)
+        Self::spawn_with(dir, shell, &["listen"], 0, extra)
     }
 
     fn spawn(dir: tempfile::TempDir, command: &[&str], extra: &[&str]) -> Self {
-        Self::spawn_with(dir, hookcap(), command, extra)
+        Self::spawn_with(dir, hookcap(), command, 0, extra)
     }
 
     fn spawn_with(
         dir: tempfile::TempDir,
         mut program: Command,
         command: &[&str],
+        port: u16,
         extra: &[&str],
     ) -> Self {
         let db = dir.path().join("hookcap.db");
@@ -121,7 +135,7 @@ impl Listener {
         let mut child = program
             .stdin(Stdio::null())
             .args(command)
-            .args(["--port", "0", "--no-tui", "--db"])
+            .args(["--port", &port.to_string(), "--no-tui", "--db"])
             .arg(&db)
             .args(extra)
             .stdout(Stdio::piped())
@@ -319,6 +333,9 @@ pub enum Behavior {
     /// `200` with the body `once`, then the connection is closed without a
     /// word (as an app with a short keep-alive timeout does).
     CloseAfterAnswer,
+    /// `101 Switching Protocols` to WebSocket, whatever was asked, then a
+    /// WebSocket text frame `hello`.
+    SwitchProtocols,
 }
 
 /// A port-0 HTTP/1.1 app for forward and replay tests, speaking raw TCP so it
@@ -410,6 +427,10 @@ fn upstream_answer(behavior: Behavior, raw: Vec<u8>) -> Vec<u8> {
     let (status, extra, body) = match behavior {
         Behavior::Chunked => {
             return b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n"
+                .to_vec();
+        }
+        Behavior::SwitchProtocols => {
+            return b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello"
                 .to_vec();
         }
         Behavior::Echo => (

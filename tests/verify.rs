@@ -207,7 +207,12 @@ fn listen_verify_reject_invalid_answers_401_but_stores_everything() {
     let good: Vec<&str> = good.iter().map(String::as_str).collect();
     assert_eq!(l.post("/ok", &good, b"{}").status, 200);
     assert_eq!(l.post("/tampered", &good, b"{\"x\":1}").status, 401);
-    assert_eq!(l.post("/unsigned", &[], b"{}").status, 401);
+    let unsigned = l.post("/unsigned", &[], b"{}");
+    assert_eq!(unsigned.status, 401);
+    assert_eq!(
+        String::from_utf8_lossy(&unsigned.body),
+        "rejected by hookcap: not signed: no X-Hub-Signature-256 header\n"
+    );
     let lines: Vec<String> = (0..3).map(|_| l.next_line()).collect();
     assert!(lines[0].ends_with("✓ github"), "{lines:?}");
     assert!(
@@ -232,6 +237,15 @@ fn listen_verify_reject_invalid_answers_401_but_stores_everything() {
     let ls = String::from_utf8(crate::util::run_ok(&l.db, &["ls"])).unwrap();
     assert!(
         ls.contains("CHECKS") && ls.contains("✓ github") && ls.contains("✗ github"),
+        "{ls}"
+    );
+    let row = |id: &str| ls.lines().find(|l| l.trim_start().starts_with(id)).unwrap();
+    assert!(
+        row("3").ends_with("- unsigned: no X-Hub-Signature-256 header rejected"),
+        "the reason once, not twice:\n{ls}"
+    );
+    assert!(
+        row("2").ends_with("✗ github: signature mismatch rejected"),
         "{ls}"
     );
     let show = String::from_utf8(crate::util::run_ok(&l.db, &["show", "1"])).unwrap();

@@ -184,3 +184,107 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("status:2yx"));
 }
+
+/// A second `listen` on `db` (a newer session), killed when dropped.
+fn second_listener(db: &std::path::Path) -> (KillOnDrop, std::net::SocketAddr) {
+    let mut child = KillOnDrop(
+        hookcap()
+            .args(["listen", "--port", "0", "--no-tui", "--db"])
+            .arg(db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    let stdout = child.0.stdout.as_mut().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let addr = crate::util::listening_addr(line.trim_end()).expect("the listening line");
+    (child, addr)
+}
+
+#[test]
+fn a_timeout_names_the_session_watched_and_the_matches_elsewhere() {
+    let first = Listener::start(&[]);
+    first.post("/pay", &[], b"x");
+    first.post("/pay", &[], b"y");
+    let (_second, _) = second_listener(&first.db);
+    let out = run(&first.db, &["wait", "path:/pay", "--timeout", "300ms"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "0 of 1 matching requests in session 2 (the latest); \
+             2 more in other sessions (--session any counts them)"
+        ),
+        "{err}"
+    );
+    let out = run(
+        &first.db,
+        &["wait", "path:/pay", "--session", "2", "--timeout", "200ms"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in session 2; 2 more in other"), "{err}");
+}
+
+#[test]
+fn session_any_counts_every_session_and_an_id_one() {
+    let first = Listener::start(&[]);
+    first.post("/pay", &[], b"x");
+    let (_second, addr) = second_listener(&first.db);
+    let later = b"POST /pay HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nConnection: close\r\n\r\nz";
+    assert_eq!(crate::util::send_raw(addr, later).status, 200);
+    let out = run(
+        &first.db,
+        &[
+            "wait",
+            "path:/pay",
+            "--session",
+            "any",
+            "--count",
+            "2",
+            "--timeout",
+            "5s",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let out = run(
+        &first.db,
+        &[
+            "wait",
+            "--session",
+            "1",
+            "--count",
+            "2",
+            "--timeout",
+            "200ms",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 of 2 matching requests in session 1; 1 more in another session"),
+        "{err}"
+    );
+    let out = run(
+        &first.db,
+        &["wait", "--session", "latest", "--timeout", "5s"],
+    );
+    assert_eq!(out.status.code(), Some(0), "session 2 has one");
+}
+
+#[test]
+fn session_flag_errors_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let out = run(&db, &["wait", "--session", "first"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("any, latest or a session id"));
+    let out = run(&db, &["wait", "session:1", "--session", "any"]);
+    assert_eq!(out.status.code(), Some(2));
+}

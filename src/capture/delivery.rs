@@ -57,6 +57,11 @@ impl Recording {
         &self.delivery.destination
     }
 
+    /// True once the app's answer head is recorded.
+    pub fn answered(&self) -> bool {
+        self.delivery.response.is_some()
+    }
+
     /// The request this is the delivery of.
     pub fn request_id(&self) -> i64 {
         self.delivery.request_id

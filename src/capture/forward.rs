@@ -15,8 +15,14 @@
 //!   `X-Forwarded-For` gains the caller's address as a field line of its own,
 //!   `X-Forwarded-Proto` (`http`) and `X-Forwarded-Host` (the caller's
 //!   `Host`) are added unless the caller sent them (a proxy in front of
-//!   hookcap knows better). Fields the capture server ignored as invalid
-//!   are not passed on. Always HTTP/1.1 upstream.
+//!   hookcap knows better), and last comes `via: 1.1 hookcap-…`, this
+//!   listener's [`ViaMark`], after any `Via` of the caller's (RFC 9110
+//!   §7.6.3). Fields the capture server ignored as invalid are not passed
+//!   on. Always HTTP/1.1 upstream.
+//!
+//! A request that already carries this listener's mark has come back to it
+//! through some loop: it is stored and answered `508 Loop Detected`, never
+//! passed on again ([`Forwarder::refuse_loop`]).
 //!
 //! The answer goes back with its status, reason phrase, headers (hop-by-hop
 //! dropped) and body; the caller gets the header names in Title-Case (hyper
@@ -29,7 +35,10 @@
 //! reached is answered `502`, one that takes longer than `--upstream-timeout`
 //! (for the whole answer) `504`; the delivery records the error. (A small
 //! body that breaks off is answered `502` too; a streamed one can only be
-//! cut off.)
+//! cut off.) An app that answers `101 Switching Protocols` is answered `502`
+//! as well: `Upgrade` is hop-by-hop, so hookcap never asks it to switch
+//! (WebSocket does not pass through `forward`), and the caller could not
+//! follow; the delivery keeps the `101` head and the error.
 //!
 //! Ack-after-commit holds for deliveries too: a [`DeliverySlot`] is reserved
 //! before sending and filled once the answer's body has ended, and the end of
@@ -51,6 +60,7 @@ use hyper::{Response, StatusCode};
 
 use super::Limits;
 use super::delivery::Recording;
+use super::loops::ViaMark;
 use super::relay::{AnswerBody, RelayBody};
 use super::shape;
 use crate::http::hop::{HopByHop, strip_hop_by_hop};
@@ -62,6 +72,10 @@ use crate::store::WriterHandle;
 /// are passed on, so the caller gets head and body in one write; larger ones
 /// stream.
 const BUFFERED_ANSWER_MAX: u64 = 64 * 1024;
+
+/// `101 Switching Protocols`: never asked for, since `Upgrade` is hop-by-hop
+/// and not passed on, so never passed back.
+const SWITCHING_PROTOCOLS: u16 = 101;
 
 /// What `forward` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +96,7 @@ pub struct Forwarder {
     config: ForwardConfig,
     client: Arc<Client>,
     max_record: usize,
+    mark: ViaMark,
 }
 
 impl Forwarder {
@@ -97,7 +112,25 @@ impl Forwarder {
             client: Arc::new(Client::new(config.target.clone(), options)),
             config,
             max_record: usize::try_from(limits.max_body).unwrap_or(usize::MAX),
+            mark: ViaMark::new(),
         }
+    }
+
+    /// Refuses a request that has been through this listener before (its
+    /// [`ViaMark`] is in `Via`): it is marked and answered `508`, and must
+    /// not be passed on again. True when it is refused.
+    pub(super) fn refuse_loop(&self, request: &mut NewRequest) -> bool {
+        if !self.mark.seen_in(&request.headers) {
+            return false;
+        }
+        let why = format!(
+            "loop detected: the request came back to this listener ({} in Via)",
+            self.mark.name()
+        );
+        let text = format!("hookcap: {why}; it is stored, not passed on again\n");
+        request.response = shape::plain_record(StatusCode::LOOP_DETECTED, &text);
+        request.rejected = Some(why);
+        true
     }
 
     /// Stores `request`, passes it on, and answers with what came back.
@@ -107,10 +140,23 @@ impl Forwarder {
         request: NewRequest,
         remote: SocketAddr,
     ) -> Response<AnswerBody> {
-        let (id, mut request) = match writer.insert_keeping(request).await {
+        let (id, request) = match writer.insert_keeping(request).await {
             Ok(stored) => stored,
             Err(e) => return shape::unavailable(&e).map(Either::Left),
         };
+        self.pass_on(writer, id, request, remote).await
+    }
+
+    /// Passes on a request already stored as `id` and answers with what came
+    /// back (recording the delivery through `writer` first, as [`Self::forward`]
+    /// does). A relayed request (`forward --via`) takes this way in.
+    pub async fn pass_on(
+        &self,
+        writer: &WriterHandle,
+        id: i64,
+        mut request: NewRequest,
+        remote: SocketAddr,
+    ) -> Response<AnswerBody> {
         let slot = writer
             .reserve_delivery()
             .await
@@ -129,7 +175,8 @@ impl Forwarder {
         let captured = std::mem::take(&mut request.headers);
         let caller =
             caller_ip(&request.remote_addr).map_or_else(|| remote.ip().to_string(), str::to_owned);
-        let headers = self.upstream_headers(captured, request.body.len(), caller);
+        let received = (request.http_version.as_str(), caller);
+        let headers = self.upstream_headers(captured, request.body.len(), received);
         let upstream = Request {
             method: &request.method,
             target: &target,
@@ -148,11 +195,12 @@ impl Forwarder {
     }
 
     /// The caller's header fields as they go to the app (see the module doc).
+    /// `received` is the caller's HTTP version and address.
     fn upstream_headers(
         &self,
         mut headers: Vec<Header>,
         body_len: usize,
-        caller: String,
+        (version, caller): (&str, String),
     ) -> Vec<Header> {
         headers.retain(writer::is_valid_field);
         strip_hop_by_hop(&mut headers);
@@ -167,6 +215,7 @@ impl Forwarder {
         }
         writer::frame_body(&mut headers, body_len);
         add_forwarded(&mut headers, caller, caller_host);
+        headers.push(self.mark.field(version));
         headers
     }
 
@@ -180,6 +229,13 @@ impl Forwarder {
         deadline: tokio::time::Instant,
     ) -> Response<AnswerBody> {
         let http::Response { head, mut body } = answer;
+        if head.status == SWITCHING_PROTOCOLS {
+            // The connection now speaks another protocol: it is dropped with
+            // `body`, never reused, and nothing of it reaches the caller.
+            recording.answer_head(head.status, head.headers);
+            let cause = "the app switched protocols without being asked".to_owned();
+            return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
+        }
         let Some(res) = caller_head(&head, body.remaining().is_some()) else {
             let cause = format!("the app answered with an invalid status {}", head.status);
             return fail(recording, StatusCode::BAD_GATEWAY, cause).await;
@@ -273,6 +329,10 @@ async fn fail(recording: Recording, status: StatusCode, error: String) -> Respon
     let text = match status {
         StatusCode::GATEWAY_TIMEOUT => format!(
             "hookcap: the app at {} did not answer in time ({error}); the request is stored for replay\n",
+            recording.destination()
+        ),
+        _ if recording.answered() => format!(
+            "hookcap: the app at {} answered with nothing hookcap can pass on ({error}); the request is stored for replay\n",
             recording.destination()
         ),
         _ => format!(

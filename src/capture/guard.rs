@@ -43,6 +43,13 @@ impl std::str::FromStr for Cidr {
     }
 }
 
+impl std::fmt::Display for Cidr {
+    /// `ADDR/PREFIX`, which parses back to the same range.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.net, self.prefix)
+    }
+}
+
 impl Cidr {
     /// True when `ip` is inside this range (IPv4-mapped IPv6 counts as IPv4).
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -116,10 +123,9 @@ impl Guard {
             Some((StatusCode::UNAUTHORIZED, why))
         } else {
             match &signature {
-                Some(s) if self.reject_invalid && s.outcome != Outcome::Valid => Some((
-                    StatusCode::UNAUTHORIZED,
-                    format!("{} signature: {}", s.outcome.as_str(), s.reason),
-                )),
+                Some(s) if self.reject_invalid && s.outcome != Outcome::Valid => {
+                    Some((StatusCode::UNAUTHORIZED, signature_problem(s)))
+                }
                 _ => None,
             }
         };
@@ -127,6 +133,15 @@ impl Guard {
             signature,
             rejected,
         }
+    }
+}
+
+/// Why a signature check rejects: `invalid signature: signature mismatch`,
+/// `not signed: no X-Hub-Signature-256 header`.
+fn signature_problem(s: &SignatureCheck) -> String {
+    match s.outcome {
+        Outcome::Unsigned => format!("not signed: {}", s.reason),
+        _ => format!("invalid signature: {}", s.reason),
     }
 }
 
@@ -174,6 +189,15 @@ mod tests {
             !cidr("::/0").contains("8.8.8.8".parse().unwrap()),
             "families never mix"
         );
+    }
+
+    #[test]
+    fn ranges_print_as_they_parse() {
+        for text in ["10.0.0.0/8", "::1/128", "192.168.1.7/32"] {
+            assert_eq!(cidr(text).to_string(), text);
+            assert_eq!(cidr(&cidr(text).to_string()), cidr(text));
+        }
+        assert_eq!(cidr("::1").to_string(), "::1/128");
     }
 
     #[test]

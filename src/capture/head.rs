@@ -55,6 +55,10 @@ pub struct RawHead {
     /// True when the head was longer than [`MAX_HEAD_BYTES`] and only its
     /// first lines are here.
     pub truncated: bool,
+    /// The head's bytes exactly as read (request line through the blank
+    /// line), when the tap was asked to keep them ([`HeadTap::keeping_raw`]);
+    /// otherwise (and for a truncated head) empty.
+    pub raw: Vec<u8>,
 }
 
 /// Heads parsed on one connection, waiting for the service to take them.
@@ -111,6 +115,7 @@ enum Chunk {
 pub struct HeadTap {
     state: State,
     queue: HeadQueue,
+    keep_raw: bool,
 }
 
 impl HeadTap {
@@ -119,7 +124,25 @@ impl HeadTap {
         Self {
             state: State::Head(Vec::new()),
             queue,
+            keep_raw: false,
         }
+    }
+
+    /// Like [`HeadTap::new`], keeping each head's bytes too ([`RawHead::raw`]).
+    pub fn keeping_raw(queue: HeadQueue) -> Self {
+        Self {
+            keep_raw: true,
+            ..Self::new(queue)
+        }
+    }
+
+    /// Parses `head` and, when asked, keeps its bytes with it.
+    fn parse(&self, head: &[u8]) -> Option<RawHead> {
+        let mut parsed = parse_head(head)?;
+        if self.keep_raw {
+            parsed.raw = head.to_vec();
+        }
+        Some(parsed)
     }
 
     /// Consumes the next bytes read from the connection.
@@ -150,7 +173,7 @@ impl HeadTap {
         match head_end(&buf[lead..]) {
             Some(len) => {
                 let used = (lead + len).saturating_sub(start);
-                match parse_head(&buf[lead..lead + len]) {
+                match self.parse(&buf[lead..lead + len]) {
                     Some(head) => {
                         self.accept(head);
                         &bytes[used.min(bytes.len())..]
@@ -212,7 +235,7 @@ impl HeadTap {
             return None;
         }
         let len = head_end(bytes)?;
-        let head = parse_head(&bytes[..len])?;
+        let head = self.parse(&bytes[..len])?;
         self.accept(head);
         Some(&bytes[len..])
     }
@@ -313,6 +336,13 @@ fn head_end(buf: &[u8]) -> Option<usize> {
 /// characters included), because hookcap records what was sent rather than
 /// judging it; field names must be tokens (RFC 9110 §5.1, RFC 9112 §5.1),
 /// and the first line that breaks the field syntax is named in
+/// Parses the bytes of one complete head (request line through the blank
+/// line) the way the recorder does: how a laptop reads a head the relay
+/// recorded. [`RawHead::raw`] stays empty (the caller has the bytes).
+pub fn parse_recorded(head: &[u8]) -> Option<RawHead> {
+    parse_head(head)
+}
+
 /// [`RawHead::malformed`]. Only a head without a request line fails.
 fn parse_head(head: &[u8]) -> Option<RawHead> {
     let mut lines = head
@@ -357,6 +387,7 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
         headers,
         malformed,
         truncated: false,
+        raw: Vec::new(),
     })
 }
 
@@ -462,6 +493,31 @@ mod tests {
 
     fn names(h: &RawHead) -> Vec<&str> {
         h.headers.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_tap_keeping_raw_bytes_keeps_each_head_exactly_and_only_the_head() {
+        let queue = HeadQueue::default();
+        let mut tap = HeadTap::keeping_raw(queue.clone());
+        let first = b"POST /a HTTP/1.1\r\nx-SP:  v \r\nContent-Length: 3\r\n\r\n";
+        let second = b"GET /b HTTP/1.1\nhost: h\n\n";
+        let mut wire = b"\r\n".to_vec();
+        wire.extend_from_slice(first);
+        wire.extend_from_slice(b"abc");
+        wire.extend_from_slice(second);
+        for bytes in wire.chunks(7) {
+            tap.feed(bytes);
+        }
+        let heads: Vec<RawHead> = queue.lock().unwrap().queue.iter().cloned().collect();
+        assert_eq!(heads[0].raw, first);
+        assert_eq!(heads[1].raw, second);
+        let plain = heads_of(&[first]);
+        assert!(plain[0].raw.is_empty(), "only kept when asked");
+        let recorded = parse_recorded(first).unwrap();
+        assert_eq!(
+            (recorded.version.as_str(), names(&recorded)),
+            ("HTTP/1.1", vec!["x-SP", "Content-Length"])
+        );
     }
 
     #[test]

@@ -16,6 +16,11 @@
 //! stops accepting and returns a [`Draining`] server, whose
 //! [`Draining::finish`] waits for the requests in flight, up to a deadline or
 //! until the caller says to quit now.
+//!
+//! A server whose [`Responder`] is [`Responder::Routed`] (the relay) may also
+//! speak TLS ([`serve_tls`]), keeps each head's bytes, and lets its router
+//! upgrade connections (WebSocket); an upgraded connection is the router's
+//! to end.
 
 mod body;
 pub mod budget;
@@ -25,6 +30,7 @@ pub mod forward;
 pub mod guard;
 pub mod head;
 mod limits;
+pub mod loops;
 pub mod recorder;
 pub mod relay;
 pub mod service;
@@ -38,21 +44,22 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
 
 pub use budget::{BodyBudget, DEFAULT_MAX_INFLIGHT_BODY};
 pub use forward::{ForwardConfig, Forwarder};
 pub use guard::{Cidr, Guard, TokenRule};
 pub use limits::Limits;
-pub use service::{CaptureState, Responder};
+pub use service::{CaptureState, ConnInfo, Responder, Routed, Router};
 pub use shape::ResponseShape;
 
 use conns::{Conns, Registration};
 use head::HeadQueue;
 use recorder::Recorder;
-use service::ConnInfo;
 
 /// At most one warning of a kind per this long (a flood must not flood the log).
 const WARN_EVERY: Duration = Duration::from_secs(5);
@@ -62,8 +69,22 @@ const WARN_EVERY: Duration = Duration::from_secs(5);
 pub async fn serve(
     listener: TcpListener,
     state: Arc<CaptureState>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> Draining {
+    serve_tls(listener, state, shutdown, None).await
+}
+
+/// Like [`serve`], speaking TLS when `tls` is given (the handshake must end
+/// within the header deadline). Connections of a [`Responder::Routed`]
+/// server, or with TLS, are served by [`spawn_routed`].
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: Arc<CaptureState>,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<TlsAcceptor>,
+) -> Draining {
+    let routed = tls.is_some() || matches!(state.responder, Responder::Routed(_));
+    let stopping = shutdown.clone();
     let graceful = GracefulShutdown::new();
     let http = http_builder(&state);
     let forwarding = matches!(state.responder, Responder::Forward(_));
@@ -76,6 +97,10 @@ pub async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => match conns.admit() {
+                    Some(registration) if routed => {
+                        let conn = RoutedConn { tls: tls.clone(), registration, shutdown: stopping.clone() };
+                        spawn_routed(&http, &state, (stream, remote), conn);
+                    }
                     Some(registration) => {
                         spawn_connection(&http, &graceful, &state, (stream, remote), registration);
                     }
@@ -92,7 +117,11 @@ pub async fn serve(
         }
     }
     drop(listener);
-    Draining { graceful, conns }
+    Draining {
+        graceful,
+        conns,
+        routed,
+    }
 }
 
 fn http_builder(state: &CaptureState) -> http1::Builder {
@@ -113,6 +142,9 @@ fn http_builder(state: &CaptureState) -> http1::Builder {
 pub struct Draining {
     graceful: GracefulShutdown,
     conns: Arc<Conns>,
+    /// Its connections are routed ones, which the graceful watcher does not
+    /// know: only the count of requests in flight tells when they are done.
+    routed: bool,
 }
 
 /// How draining ended.
@@ -137,9 +169,19 @@ impl Draining {
     /// passes or `quit` resolves. What is still in flight then is dropped with
     /// the runtime, unanswered: never a `2xx` for anything not committed.
     pub async fn finish(self, deadline: Duration, quit: impl Future<Output = ()>) -> Drained {
-        let Self { graceful, conns } = self;
+        let Self {
+            graceful,
+            conns,
+            routed,
+        } = self;
+        let watched = async move {
+            if routed {
+                std::future::pending::<()>().await;
+            }
+            graceful.shutdown().await;
+        };
         tokio::select! {
-            () = graceful.shutdown() => Drained::All,
+            () = watched => Drained::All,
             () = conns.none_in_flight() => Drained::All,
             () = tokio::time::sleep(deadline) => Drained::TimedOut(conns.in_flight()),
             () = quit => Drained::Quit(conns.in_flight()),
@@ -233,4 +275,86 @@ fn spawn_connection(
         }
         .instrument(tracing::info_span!("conn", %remote)),
     );
+}
+
+/// A byte stream a connection is served over: TCP, or TLS over TCP.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
+
+/// What a routed connection's task needs besides the server's state.
+struct RoutedConn {
+    tls: Option<TlsAcceptor>,
+    /// The connection's place under the cap, released when it ends.
+    registration: Registration,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Serves one connection of a routed or TLS server: the TLS handshake first
+/// (within the header deadline), heads recorded with their bytes, upgrades
+/// allowed. At shutdown the connection finishes its request and closes; the
+/// connection cap may shed it like any other.
+fn spawn_routed(
+    http: &http1::Builder,
+    state: &Arc<CaptureState>,
+    (stream, remote): (tokio::net::TcpStream, SocketAddr),
+    conn: RoutedConn,
+) {
+    let _ = stream.set_nodelay(true);
+    let http = http.clone();
+    let state = state.clone();
+    let task = async move {
+        let RoutedConn {
+            tls,
+            registration,
+            mut shutdown,
+        } = conn;
+        let stream: Box<dyn Io> = match tls {
+            None => Box::new(stream),
+            Some(acceptor) => {
+                let deadline = state.limits.header_read_timeout;
+                match tokio::time::timeout(deadline, acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => Box::new(tls),
+                    Ok(Err(e)) => return tracing::debug!("TLS handshake failed: {e}"),
+                    Err(_) => return tracing::debug!("TLS handshake took too long"),
+                }
+            }
+        };
+        let heads = HeadQueue::default();
+        let info = Arc::new(ConnInfo {
+            remote,
+            remote_text: remote.to_string(),
+            heads: heads.clone(),
+            conn: registration.conn.clone(),
+        });
+        let io = TokioIo::new(Recorder::keeping_raw(
+            stream,
+            heads,
+            registration.conn.clone(),
+        ));
+        let refused = (state.clone(), info.clone());
+        let svc = service_fn(move |req| service::handle(state.clone(), info.clone(), req));
+        let conn = http.serve_connection(io, svc).with_upgrades();
+        tokio::pin!(conn);
+        let stop = async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        };
+        let ended = tokio::select! {
+            ended = conn.as_mut() => ended,
+            () = stop => {
+                conn.as_mut().graceful_shutdown();
+                conn.await
+            }
+            () = registration.conn.shed() => {
+                return tracing::debug!("shed to make room for another connection");
+            }
+        };
+        if let Err(e) = ended {
+            tracing::debug!("connection ended: {e}");
+            if e.is_parse() {
+                service::store_refused(&refused.0, &refused.1, &e).await;
+            }
+        }
+        drop(registration);
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("conn", %remote)));
 }

@@ -63,6 +63,15 @@ impl<S> Recorder<S> {
             conn,
         }
     }
+
+    /// Like [`Recorder::new`], keeping each head's bytes too
+    /// ([`super::head::RawHead::raw`]): the relay's connections.
+    pub fn keeping_raw(inner: S, queue: HeadQueue, conn: Arc<Conn>) -> Self {
+        Self {
+            tap: HeadTap::keeping_raw(queue.clone()),
+            ..Self::new(inner, queue, conn)
+        }
+    }
 }
 
 /// What the first bytes of a connection say about HTTP/2.

@@ -5,9 +5,13 @@
 //! [`ResponseShape`], `forward` passes the stored request on to the app and
 //! answers with what the app said. A request the [`Guard`] rejects, or whose
 //! body did not arrive whole (over the limit, stalled, broken), is stored and
-//! answered by hookcap itself in both modes: it is never passed on.
+//! answered by hookcap itself in both modes: it is never passed on. Nor is
+//! one that has come back to a forwarder through a loop (`508`, see
+//! [`super::loops`]).
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +42,26 @@ pub enum Responder {
     Shape(ResponseShape),
     /// `forward`: pass the request on and relay the app's answer.
     Forward(Forwarder),
+    /// Another room decides, request by request (the relay), using this
+    /// module's building blocks ([`read_checked`], [`store_then_answer`]).
+    Routed(Arc<dyn Router>),
+}
+
+/// The answer a [`Router`] gives, once it is ready.
+pub type Routed = Pin<Box<dyn Future<Output = Result<Response<AnswerBody>, Withheld>> + Send>>;
+
+/// Handles every request of a capture server whose [`Responder`] is
+/// [`Responder::Routed`]; connections of such a server may be upgraded
+/// (`hyper::upgrade::on`), and their heads are recorded with their bytes
+/// ([`super::head::RawHead::raw`]).
+pub trait Router: Send + Sync + 'static {
+    /// Answers one request.
+    fn route(
+        &self,
+        state: Arc<CaptureState>,
+        conn: Arc<ConnInfo>,
+        req: Request<Incoming>,
+    ) -> Routed;
 }
 
 /// Everything a capture task needs; shared by all connections.
@@ -78,10 +102,11 @@ const MAX_TARGET_LEN: usize = 65_534;
 
 /// What became of a request once read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
+pub enum Verdict {
     /// Served normally: the configured answer, or passed on to the app.
     Serve,
-    /// Refused by the guard (`401`/`403`); the record holds the refusal.
+    /// Refused by the guard (`401`/`403`), or come back through a forward
+    /// loop (`508`); the record holds the refusal.
     Rejected,
     /// The body did not arrive whole (`413`/`408`/`400`); the record holds the
     /// refusal and the connection is closed afterwards.
@@ -103,7 +128,7 @@ impl Verdict {
 /// `drop` or `hang` rule withheld the answer.
 #[derive(Debug, thiserror::Error)]
 #[error("no answer: a {0} rule withheld it")]
-pub struct Withheld(&'static str);
+pub struct Withheld(pub &'static str);
 
 /// How long a `hang` rule keeps the sender waiting at most before the
 /// connection is closed without an answer.
@@ -117,6 +142,14 @@ pub async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Answering<AnswerBody>>, Withheld> {
     let in_flight = conn.conn.request_started();
+    if let Responder::Routed(router) = &state.responder {
+        let router = router.clone();
+        let res = router.route(state, conn, req).await?;
+        return Ok(res.map(|body| Answering {
+            body,
+            _in_flight: in_flight,
+        }));
+    }
     let (parts, body) = req.into_parts();
     let (request, verdict, _held) = read_request(&state, &conn, &parts, body).await;
     in_flight.busy();
@@ -169,49 +202,106 @@ async fn read_request<'a>(
     parts: &Parts,
     body: Incoming,
 ) -> (NewRequest, Verdict, Held<'a>) {
-    let (mut request, malformed) = request_head(state, conn, parts);
+    let checks = Checks {
+        guard: &state.guard,
+        answer: state.responder.first_record(),
+    };
+    let read = read_checked(state, conn, (parts, body), checks).await;
+    (read.request, read.verdict, read.held)
+}
+
+/// The checks and first answer a request is read with: the server's own, or
+/// (for a [`Router`]) those of where the request is going.
+pub struct Checks<'g> {
+    /// Live signature, token and address checks.
+    pub guard: &'g Guard,
+    /// The answer the request is stored with when it is served.
+    pub answer: ResponseRecord,
+}
+
+/// A request as read and checked, for a [`Router`].
+pub struct Captured<'a> {
+    /// The record to store; unless the verdict is [`Verdict::Serve`] it
+    /// holds hookcap's refusal.
+    pub request: NewRequest,
+    /// What became of it.
+    pub verdict: Verdict,
+    /// The head's bytes as read, on a connection that keeps them (a routed
+    /// server's) and when the head recorder followed the connection;
+    /// otherwise empty.
+    pub raw_head: Vec<u8>,
+    /// The body's share of the server's body budget, until dropped.
+    pub held: Held<'a>,
+}
+
+/// Reads the head and body of a request with `checks`: the building block of
+/// every capture, and of a [`Router`].
+pub async fn read_checked<'a>(
+    state: &'a CaptureState,
+    conn: &ConnInfo,
+    (parts, body): (&Parts, Incoming),
+    checks: Checks<'_>,
+) -> Captured<'a> {
+    let (mut request, malformed, raw_head) = request_head(state, conn, parts);
     if let Some(why) = malformed {
         // Its body's framing is unknown: nothing more is read.
         let why = format!("malformed request head: {why}");
         request.truncated = announces_body(&request.headers);
         request.response = shape::plain_record(StatusCode::BAD_REQUEST, &format!("{why}\n"));
         request.rejected = Some(why);
-        return (request, Verdict::Malformed, state.bodies.start());
+        return Captured {
+            request,
+            verdict: Verdict::Malformed,
+            raw_head,
+            held: state.bodies.start(),
+        };
     }
     let body = read_body(body, &state.limits, &state.bodies).await;
     let incomplete = body.end != BodyEnd::Complete;
     let (response, refused) = body
         .end
         .refusal(&state.bodies)
-        .unwrap_or_else(|| (state.responder.first_record(), None));
+        .unwrap_or((checks.answer, None));
     request.body = body.bytes;
     request.truncated = incomplete;
     request.response = response;
     request.rejected = refused;
-    let verdict = judge(state, conn, &mut request, incomplete);
-    (request, verdict, body.held)
+    let verdict = match (
+        judge(checks.guard, conn, &mut request, incomplete),
+        &state.responder,
+    ) {
+        (Verdict::Serve, Responder::Forward(f)) if f.refuse_loop(&mut request) => Verdict::Rejected,
+        (verdict, _) => verdict,
+    };
+    Captured {
+        request,
+        verdict,
+        raw_head,
+        held: body.held,
+    }
 }
 
 /// The record of a request's head (as the tap recorded it, else hyper's
-/// view), with no body yet, and why the head is malformed if it is.
+/// view), with no body yet, why the head is malformed if it is, and its
+/// bytes when the tap kept them.
 fn request_head(
     state: &CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
-) -> (NewRequest, Option<String>) {
+) -> (NewRequest, Option<String>, Vec<u8>) {
     let received_at = Timestamp::now();
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
     let malformed = head.as_ref().and_then(|h| h.malformed.clone());
-    let (target, headers) = match head {
-        Some(head) => (head.target, head.headers),
+    let (target, headers, raw) = match head {
+        Some(head) => (head.target, head.headers, head.raw),
         None => {
             let headers = parts
                 .headers
                 .iter()
                 .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
                 .collect();
-            (parts.uri.to_string(), headers)
+            (parts.uri.to_string(), headers, Vec::new())
         }
     };
     let request = NewRequest {
@@ -228,26 +318,21 @@ fn request_head(
         signature: None,
         rejected: None,
     };
-    (request, malformed)
+    (request, malformed, raw)
 }
 
 /// Runs the guard's checks: the signature verdict is always recorded; a
 /// rejection replaces the answer, unless the body was already refused.
-fn judge(
-    state: &CaptureState,
-    conn: &ConnInfo,
-    request: &mut NewRequest,
-    incomplete: bool,
-) -> Verdict {
+fn judge(guard: &Guard, conn: &ConnInfo, request: &mut NewRequest, incomplete: bool) -> Verdict {
     let fallback = if incomplete {
         Verdict::Incomplete
     } else {
         Verdict::Serve
     };
-    if state.guard.is_empty() {
+    if guard.is_empty() {
         return fallback;
     }
-    let judgement = state.guard.judge(request, conn.remote.ip());
+    let judgement = guard.judge(request, conn.remote.ip());
     request.signature = judgement.signature;
     match judgement.rejected {
         Some((status, why)) if !incomplete => {
@@ -261,11 +346,12 @@ fn judge(
 }
 
 impl Responder {
-    /// The answer a request is stored with: final for `listen`, pending for `forward`.
+    /// The answer a request is stored with: final for `listen`, pending for
+    /// `forward` (and for a router, which answers on its own).
     fn first_record(&self) -> ResponseRecord {
         match self {
             Self::Shape(shape) => shape.record(),
-            Self::Forward(_) => ResponseRecord {
+            Self::Forward(_) | Self::Routed(_) => ResponseRecord {
                 status: PENDING_STATUS,
                 headers: Vec::new(),
                 body: Vec::new(),
@@ -278,7 +364,7 @@ impl Responder {
 /// recorded response: for a served `listen` request the answer a rule or the
 /// configuration gives (after its delay; a `drop` or `hang` withholds it),
 /// with the connection closed for a body that was not read to the end.
-async fn store_then_answer(
+pub async fn store_then_answer(
     state: &CaptureState,
     mut request: NewRequest,
     verdict: Verdict,

@@ -19,9 +19,11 @@
 
 mod config;
 pub(super) mod forward;
+mod in_use;
 mod keep;
 mod output;
 mod stdout;
+mod via;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +41,7 @@ use output::LiveOutput;
 use stdout::say;
 
 use super::Context;
+use super::shared::report::plural;
 use crate::capture::{
     self, BodyBudget, CaptureState, Drained, Draining, Forwarder, Limits, Responder,
 };
@@ -71,8 +74,9 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         Store::open_or_create(&ctx.db).with_context(|| format!("opening {}", ctx.db.display()))?;
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        .map_err(|e| anyhow::anyhow!(in_use::bind_error(&e, &config.host, config.port)))?;
     let addr = listener.local_addr()?;
+    forward::refuse_own_target(&config, addr).await?;
     if !addr.ip().is_loopback() {
         tracing::warn!("listening on {addr}: reachable from other machines, not just this one");
     }
@@ -95,16 +99,30 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         (handle.subscribe_batches(), handle.start_overs()),
         stop.clone(),
     )?;
+    // The relay client's state, for the inspector's top bar.
+    let (relay_line, relay_shown) = watch::channel(String::new());
     let inspector = match config.output {
         OutputMode::Tui => Some(start_inspector(
             ctx,
             (&session, &url),
             &handle,
             (stop.clone(), stopped.clone()),
+            config.via.is_some().then_some(relay_shown),
         )?),
         _ => None,
     };
 
+    let relay = config.via.as_ref().map(|v| {
+        let stops = (stop.clone(), stopped.clone());
+        via::start(
+            &config,
+            v,
+            (&ctx.db, &handle),
+            session.id,
+            stops,
+            relay_line,
+        )
+    });
     let timed_out = Arc::new(AtomicBool::new(false));
     let (quit, quitting) = watch::channel(false);
     spawn_stop_triggers(&config, signals, (stop.clone(), quit), timed_out.clone());
@@ -125,6 +143,11 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
         None => Ok(()),
     };
     drain(draining, config.limits.drain_timeout, quitting).await;
+    // The relay client acknowledges what is committed before the writer stops.
+    let relayed = match relay {
+        Some(link) => link.join().await,
+        None => Ok(()),
+    };
     // Flush what is queued and stop.
     writer.finish().await;
     let printed = output.join();
@@ -133,11 +156,12 @@ async fn listen(config: ListenConfig, ctx: &Context) -> anyhow::Result<Exit> {
     }
     checkpointer.stop();
     inspected?;
-    if config.output == OutputMode::Tui {
+    relayed?;
+    if config.output != OutputMode::Json {
         say(&format!(
-            "session {} captured {} requests into {}",
+            "session {} captured {} into {}",
             session.id,
-            printed.count,
+            plural(printed.count),
             ctx.db.display()
         ));
     }
@@ -194,18 +218,21 @@ fn start_inspector(
     (session, url): (&crate::model::Session, &str),
     writer: &WriterHandle,
     (stop, stopped): (watch::Sender<bool>, watch::Receiver<bool>),
+    relay: Option<watch::Receiver<String>>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let opts = tui::Options {
         db: ctx.db.clone(),
         origin: Origin::Listening {
             url: url.to_owned(),
             session_id: session.id,
+            target: session.target.clone(),
         },
         follow: true,
         filter: Some(format!("session:{}", session.id)),
         live: LiveFeed::Writer(writer.subscribe()),
         stop: Some(stopped),
         recorder: tui::Recorder::Writer(writer.clone()),
+        relay,
     };
     std::thread::Builder::new()
         .name("hookcap-tui".into())

@@ -8,6 +8,7 @@ use bytesize::ByteSize;
 use super::Context;
 use super::shared::filter::filter_from_args;
 use crate::cli::LsArgs;
+use crate::clock;
 use crate::document::SummaryDoc;
 use crate::error::Exit;
 use crate::model::{HookFacts, PENDING_STATUS, RequestSummary, Timestamp};
@@ -68,7 +69,6 @@ struct Cells {
 
 fn cells(r: &RequestSummary, facts: Option<&HookFacts>) -> Cells {
     let path = cut(&sanitize(&r.target), MAX_PATH_WIDTH);
-    let time = r.received_at.rfc3339();
     let identity = facts.and_then(|f| f.identity.as_ref());
     let event = identity
         .map(|i| i.event.as_deref().unwrap_or(&i.provider))
@@ -81,7 +81,7 @@ fn cells(r: &RequestSummary, facts: Option<&HookFacts>) -> Cells {
         .unwrap_or_default();
     Cells {
         id: r.id.to_string(),
-        time: format!("{} {}", &time[..10], &time[11..19]),
+        time: clock::date_time(r.received_at),
         method: sanitize(&r.method).into_owned(),
         path,
         event,
@@ -154,7 +154,7 @@ fn write_table(
     let mut header = format!(
         "{:>wid$}  {:19}  {:wm$}  {:wp$}  {}{}STATUS  {:>ws$}  {}",
         "ID",
-        "TIME (UTC)",
+        format!("TIME ({})", clock::zone_name()),
         "METHOD",
         "PATH",
         optional("EVENT", we),

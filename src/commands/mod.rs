@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod ls;
 mod prune;
+mod relay;
 mod replay;
 mod rm;
 mod send;
@@ -73,6 +74,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Prune(args) => prune::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
         Command::Send(args) => send::run(*args, &ctx),
+        Command::Relay(args) => relay::run(args, &ctx),
         Command::Generate(args) => generate::run(args),
     }
 }

@@ -2,7 +2,12 @@
 //! sign it, send it once or `--repeat` times, print the answer or a summary.
 //!
 //! Exit status: 0 when every response is 2xx (any response with `--no-fail`),
-//! 1 for another status or a transport error, 2 for usage errors.
+//! 1 for another status or a transport error (an answer over
+//! `--max-response` among them), 2 for usage errors.
+//!
+//! The answer's body is read as it arrives: `-o FILE` and `-o -` write it on
+//! piece by piece, a terminal gets its first MiB, `--json-result` keeps up to
+//! `--max-response`; nothing reads past `--max-response`.
 
 mod config;
 mod output;
@@ -21,7 +26,7 @@ use crate::error::Exit;
 use crate::render::color::{Paint, Style};
 use crate::sanitize::{json, sanitize};
 use crate::send::load::{Progress, RetryLog, Sender};
-use crate::send::{SystemFresh, WireRequest, templates};
+use crate::send::{BodySink, SystemFresh, WireRequest, templates};
 
 /// Runs `hookcap send`.
 pub fn run(args: SendArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -68,12 +73,34 @@ async fn send(config: SendConfig, ctx: &Context) -> anyhow::Result<Exit> {
 
 async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::Result<Exit> {
     let prepared = sender.prepare(&mut SystemFresh)?;
-    let mut out = std::io::stdout().lock();
     if opts.verbose {
+        let mut out = std::io::stdout().lock();
         output::write_request(&mut out, &prepared, &ctx.paint)?;
         out.flush()?;
     }
-    let outcome = sender.send_once(&WireRequest::of(&prepared)?).await;
+    let wire = WireRequest::of(&prepared)?;
+    let mut file = None;
+    let mut stdout = std::io::stdout();
+    let outcome = match opts.file.as_deref() {
+        Some(p) if p == Path::new("-") => {
+            sender
+                .send_once(&wire, &mut BodySink::Write(&mut stdout))
+                .await
+        }
+        Some(p) => {
+            let file = file.insert(output::OutFile::new(p));
+            sender.send_once(&wire, &mut BodySink::Write(file)).await
+        }
+        None if opts.json => {
+            let cap = usize::try_from(opts.max_response).unwrap_or(usize::MAX);
+            sender.send_once(&wire, &mut BodySink::Keep(cap)).await
+        }
+        None => {
+            let cap = output::SHOWN_BODY_BYTES;
+            sender.send_once(&wire, &mut BodySink::Keep(cap)).await
+        }
+    };
+    let mut out = std::io::stdout().lock();
     if opts.json {
         json::write_line(&mut out, &output::single_doc(&prepared, &outcome))?;
     }
@@ -81,6 +108,11 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
         Ok(ex) => ex,
         Err(e) => {
             out.flush()?;
+            if let Some(kind) = e.io {
+                // The body's destination failed: a closed pipe is no failure.
+                let cause = std::io::Error::new(kind, e.message);
+                return Err(anyhow::Error::new(cause).context("writing the answer's body"));
+            }
             let err =
                 anyhow::Error::new(e).context(format!("{} {}", prepared.method, prepared.url));
             if opts.json {
@@ -90,6 +122,16 @@ async fn once(sender: &Sender, opts: &OutputOptions, ctx: &Context) -> anyhow::R
             return Err(err);
         }
     };
+    if let Some(file) = &mut file {
+        file.finish()
+            .with_context(|| format!("writing {}", file.path().display()))?;
+    }
+    if let Some(coding) = &ex.undecoded {
+        eprintln!(
+            "hookcap: the answer's Content-Encoding {} was left as it came",
+            sanitize(coding)
+        );
+    }
     if !opts.json {
         write_exchange(&mut out, &ex, opts, &ctx.paint)?;
     }
@@ -108,12 +150,9 @@ fn write_exchange(
     paint: &Paint,
 ) -> anyhow::Result<()> {
     match opts.file.as_deref() {
-        Some(p) if p == Path::new("-") => out.write_all(&ex.body)?,
-        Some(p) => {
-            output::write_response(out, ex, opts.include, false, paint)?;
-            std::fs::write(p, &ex.body).with_context(|| format!("writing {}", p.display()))?;
-        }
-        None => output::write_response(out, ex, opts.include, true, paint)?,
+        Some(p) if p == Path::new("-") => {}
+        Some(_) => output::write_response(out, ex, opts, false, paint)?,
+        None => output::write_response(out, ex, opts, true, paint)?,
     }
     Ok(())
 }

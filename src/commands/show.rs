@@ -10,10 +10,12 @@ use bytesize::ByteSize;
 use super::Context;
 use super::shared::lookup::find;
 use crate::cli::ShowArgs;
-use crate::document::RequestDoc;
+use crate::clock;
+use crate::document::{RequestDoc, ViaDoc};
 use crate::error::Exit;
 use crate::model::{
-    CapturedRequest, Delivery, DeliveryKind, Header, HookFacts, PENDING_STATUS, RequestSummary,
+    CapturedRequest, Delivery, DeliveryKind, Header, HookFacts, PENDING_STATUS, RelayedFrom,
+    RequestSummary,
 };
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
@@ -30,11 +32,14 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
     let request = find(&store, &args.id)?;
     let deliveries = store.deliveries_for(request.id)?;
     let hook = store.hook_facts(&[request.id])?.remove(&request.id);
+    let via = store.relayed_from(request.id)?;
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&request.body)?;
     } else if args.json {
-        let doc = RequestDoc::with_deliveries(&request, &deliveries).with_hook(hook.as_ref());
+        let doc = RequestDoc::with_deliveries(&request, &deliveries)
+            .with_hook(hook.as_ref())
+            .with_via(via.as_ref().map(|m| ViaDoc::of(m, &request.body)));
         if ctx.stdout_is_tty {
             json::write_pretty(&mut out, &doc)?;
         } else {
@@ -42,7 +47,12 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
         }
         writeln!(out)?;
     } else {
-        write_request(&mut out, &request, hook.as_ref(), &ctx.paint)?;
+        write_request(
+            &mut out,
+            &request,
+            (hook.as_ref(), via.as_ref()),
+            &ctx.paint,
+        )?;
         write_answer(&mut out, &request, &deliveries, &ctx.paint)?;
         write_deliveries(&mut out, &deliveries, &ctx.paint)?;
     }
@@ -53,7 +63,7 @@ pub fn run(args: ShowArgs, ctx: &Context) -> anyhow::Result<Exit> {
 fn write_request(
     out: &mut impl Write,
     r: &CapturedRequest,
-    hook: Option<&HookFacts>,
+    (hook, via): (Option<&HookFacts>, Option<&RelayedFrom>),
     paint: &Paint,
 ) -> std::io::Result<()> {
     writeln!(
@@ -69,10 +79,13 @@ fn write_request(
         out,
         "{} {}  {} {}",
         dim("received"),
-        r.received_at.rfc3339(),
+        clock::precise(r.received_at),
         dim("from"),
         sanitize(&r.remote_addr)
     )?;
+    if let Some(via) = via {
+        writeln!(out, "{} {}", dim("via"), via_line(via, &r.body, paint))?;
+    }
     let mut size = ByteSize::b(r.body.len() as u64).display().iec().to_string();
     if r.truncated {
         size.push_str(" (truncated: only the start was kept)");
@@ -111,6 +124,22 @@ fn write_request(
     writeln!(out)?;
     write!(out, "{}", headers_block(&r.headers, paint))?;
     write_body(out, &r.headers, &r.body, paint)
+}
+
+/// `URL (relay #812, sha256 4f3a9c01… identical)`: where a relayed request
+/// came from, and whether its stored bytes still hash to what the relay saw.
+fn via_line(via: &RelayedFrom, body: &[u8], paint: &Paint) -> String {
+    let hash = hex::encode(&via.sha256[..4]);
+    let verdict = if via.is_identical(body) {
+        paint.paint("identical", Style::Green)
+    } else {
+        paint.paint("DIFFERS from what the relay received", Style::Red)
+    };
+    format!(
+        "{} (relay #{}, sha256 {hash}… {verdict})",
+        sanitize(&via.relay_url),
+        via.relay_id
+    )
 }
 
 /// What the request is as a webhook and which rule answered it:
@@ -216,18 +245,23 @@ fn write_deliveries(
         "{}",
         paint.paint(&format!("Deliveries ({})", deliveries.len()), Style::Bold)
     )?;
+    // `#9 ` and `#10` take the same room, so the columns after them line up.
+    let id_width = deliveries
+        .iter()
+        .map(|d| d.id.to_string().len())
+        .max()
+        .unwrap_or(1);
     for d in deliveries {
-        let time = d.started_at.rfc3339();
         let status = match d.status() {
             Some(s) => paint.status(s),
             None => paint.paint("no answer", Style::Dim),
         };
         write!(
             out,
-            "  #{} {:7} {} {} → {} {}",
+            "  #{:<id_width$} {:7} {} {} → {} {}",
             d.id,
             d.kind.as_str(),
-            paint.paint(&format!("{} {}", &time[..10], &time[11..19]), Style::Dim),
+            paint.paint(&clock::date_time(d.started_at), Style::Dim),
             sanitize(&d.destination),
             status,
             short_duration(d.duration),
@@ -238,4 +272,45 @@ fn write_deliveries(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewDelivery, Timestamp};
+
+    fn delivery(id: i64, kind: DeliveryKind) -> Delivery {
+        Delivery {
+            id,
+            delivery: NewDelivery {
+                request_id: 1,
+                kind,
+                destination: "http://localhost:3000/hook".into(),
+                started_at: Timestamp(1_700_000_000_000_000),
+                duration: std::time::Duration::from_millis(14),
+                response: None,
+                response_truncated: false,
+                error: Some("connection refused".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn delivery_columns_line_up_past_nine() {
+        let all: Vec<Delivery> = [(9, DeliveryKind::Forward), (10, DeliveryKind::Replay)]
+            .into_iter()
+            .map(|(id, kind)| delivery(id, kind))
+            .collect();
+        let mut out = Vec::new();
+        write_deliveries(&mut out, &all, &Paint::new(false)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let at = |what: &str| {
+            text.lines()
+                .find(|l| l.contains(what))
+                .and_then(|l| l.find("2023-"))
+                .unwrap()
+        };
+        assert_eq!(at("forward"), at("replay"), "{text}");
+        assert!(text.contains("  #9  forward "), "{text}");
+    }
 }

@@ -16,6 +16,7 @@ pub fn run(args: UiArgs, ctx: &Context) -> anyhow::Result<Exit> {
         .into());
     }
     tui::run(tui::Options {
+        relay: None,
         db: ctx.db.clone(),
         origin: Origin::Browsing { db: ctx.db.clone() },
         follow: args.follow,

@@ -11,7 +11,7 @@ use crate::error::{CliError, Exit};
 use crate::model::{CapturedRequest, Timestamp};
 use crate::render::color::{Paint, Style};
 use crate::sanitize::{json, sanitize};
-use crate::sign::{Checked, Checker, Outcome, Verdict};
+use crate::sign::{Checked, Checker, Outcome};
 
 /// Runs `hookcap verify`.
 pub fn run(args: VerifyArgs, ctx: &Context) -> anyhow::Result<Exit> {
@@ -91,7 +91,7 @@ fn write_verdict(
         request.id,
         v.provider.name()
     )?;
-    for (label, value) in details(v, tolerance) {
+    for (label, value) in v.explanation(tolerance) {
         writeln!(
             out,
             "  {} {}",
@@ -100,26 +100,4 @@ fn write_verdict(
         )?;
     }
     Ok(())
-}
-
-/// The explanation lines under the verdict, in reading order.
-fn details(v: &Verdict, tolerance: std::time::Duration) -> Vec<(&'static str, String)> {
-    let mut lines = Vec::new();
-    let mut push = |label, value: &Option<String>| {
-        if let Some(value) = value {
-            lines.push((label, value.clone()));
-        }
-    };
-    push("header", &v.header);
-    push("signed", &v.signed_payload);
-    push("expected", &v.expected);
-    push("received", &v.received);
-    if let Some(skew) = v.timestamp_skew_secs {
-        lines.push((
-            "skew",
-            format!("{skew} s (tolerance {} s)", tolerance.as_secs()),
-        ));
-    }
-    lines.extend(v.hints.iter().map(|h| ("hint", h.clone())));
-    lines
 }

@@ -1,26 +1,9 @@
 use super::*;
-use crate::model::{Header, ResponseRecord, Timestamp};
+use crate::model::testing::post;
 use crate::render::color::Paint;
 
 fn request(target: &str, headers: &[(&str, &str)], body: &str) -> NewRequest {
-    NewRequest {
-        session_id: 1,
-        received_at: Timestamp(0),
-        method: "POST".into(),
-        target: target.into(),
-        http_version: "HTTP/1.1".into(),
-        remote_addr: "127.0.0.1:1".into(),
-        headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-        body: body.as_bytes().to_vec(),
-        truncated: false,
-        response: ResponseRecord {
-            status: 200,
-            headers: vec![],
-            body: vec![],
-        },
-        signature: None,
-        rejected: None,
-    }
+    post(target, headers, body)
 }
 
 fn kinds(d: &RequestDiff) -> Vec<(&'static str, String)> {

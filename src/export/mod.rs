@@ -23,6 +23,7 @@ pub(crate) mod testing;
 
 use std::io::Write;
 
+use crate::document::ViaDoc;
 use crate::filter::Filter;
 use crate::model::{CapturedRequest, HeaderList};
 use crate::store::Store;
@@ -139,12 +140,13 @@ pub fn export(
                 let deliveries = store.deliveries_for(r.id)?;
                 let url = base.for_request(&r);
                 let hook = store.hook_facts(&[r.id])?.remove(&r.id);
-                let item = (&r, deliveries.as_slice(), hook.as_ref());
+                let item = (&r, deliveries.as_slice(), hook.as_ref(), via_of(store, &r)?);
                 har::entry(out, item, &url, std::mem::take(&mut first))?
             }
             Format::Ndjson => {
                 let hook = store.hook_facts(&[r.id])?.remove(&r.id);
-                ndjson::line(out, &r, &store.deliveries_for(r.id)?, hook.as_ref())?
+                let deliveries = store.deliveries_for(r.id)?;
+                ndjson::line(out, &r, (&deliveries, hook.as_ref()), via_of(store, &r)?)?
             }
             Format::Curl | Format::Httpie => {
                 script::request(out, &r, base, preserve_host, format, &mut notes)?
@@ -160,6 +162,13 @@ pub fn export(
         count,
         warnings: notes.warnings(format),
     })
+}
+
+/// Where `r` came from, when it came through a relay.
+fn via_of(store: &Store, r: &CapturedRequest) -> Result<Option<ViaDoc>, crate::store::StoreError> {
+    Ok(store
+        .relayed_from(r.id)?
+        .map(|mark| ViaDoc::of(&mark, &r.body)))
 }
 
 #[cfg(test)]

@@ -2,17 +2,19 @@
 
 use std::io::Write;
 
-use crate::document::RequestDoc;
+use crate::document::{RequestDoc, ViaDoc};
 use crate::model::{CapturedRequest, Delivery, HookFacts};
 use crate::sanitize::json;
 
-/// Writes `r`, its deliveries and its webhook facts as one line.
+/// Writes `r`, its deliveries, its webhook facts and where it came from as one line.
 pub fn line(
     out: &mut dyn Write,
     r: &CapturedRequest,
-    deliveries: &[Delivery],
-    hook: Option<&HookFacts>,
+    (deliveries, hook): (&[Delivery], Option<&HookFacts>),
+    via: Option<ViaDoc>,
 ) -> std::io::Result<()> {
-    let doc = RequestDoc::with_deliveries(r, deliveries).with_hook(hook);
+    let doc = RequestDoc::with_deliveries(r, deliveries)
+        .with_hook(hook)
+        .with_via(via);
     json::write_line(out, &doc)
 }

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use super::{Filter, Pushdown, SessionSel, Term};
+use super::{DeliverySel, Filter, Pushdown, SessionSel, Term};
 use crate::model::{CapturedRequest, HeaderList, HookIdentity, encode_headers, path_of};
 use crate::sign::identity::identify;
 
@@ -115,6 +115,10 @@ impl Term {
                 let (lo, hi) = s.range();
                 (lo..=hi).contains(&r.response.status)
             }
+            // Stored requests are decided in SQL (the pushdown is exact). A
+            // request checked in memory (as received, by `listen --respond`
+            // rules) has not been delivered yet: only `delivery:none` holds.
+            Term::DeliveryStatus(sel) => *sel == DeliverySel::Never,
             Term::Header { name, value } => {
                 let mut values = r.headers.all(name);
                 match value {
@@ -144,6 +148,9 @@ impl Term {
                 .attempt
                 .is_some_and(|a| cmp.holds(i64::from(a.number), *n)),
             Term::Dup => cx.attempt.is_some_and(|a| a.dup),
+            // The relayed mark is not part of a request record; the store
+            // decides `via:` in SQL (its pushdown is exact), never here.
+            Term::Via(_) => false,
             Term::Text(word) => {
                 let w = word.as_bytes();
                 contains(r.target.as_bytes(), w)

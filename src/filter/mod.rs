@@ -14,13 +14,15 @@
 //! | `method:POST` | method, ignoring case |
 //! | `path:/hook*` | path (no query) matches a [`Glob`] |
 //! | `status:2xx`, `status:401` | what hookcap answered: a class or a code |
+//! | `delivery:5xx`, `delivery:200`, `delivery:error`, `delivery:none` | the newest delivery (forward, replay): its status, a failure without an answer, or none at all |
 //! | `header:NAME`, `header:NAME=GLOB` | a header is present / has a matching value |
 //! | `body:TEXT` | the body contains these bytes |
 //! | `json:/a/b`, `json:/a/b=VALUE` | an RFC 6901 pointer exists / equals a value |
 //! | `sig:valid\|invalid\|unsigned` | the recorded signature verdict |
-//! | `since:10m`, `since:RFC3339` | received at or after |
+//! | `since:10m`, `since:'2026-01-02 15:04'`, `since:RFC3339` | received at or after (a time without a zone is local) |
 //! | `session:latest\|ID` | one session |
 //! | `id:>100`, `id:<=7`, `id:5` | compares the id |
+//! | `via:GLOB` | came through a relay whose channel URL matches (`via:*`: any) |
 //! | `WORD`, `text:WORD` | the target, headers or body contain WORD |
 
 mod eval;
@@ -61,6 +63,20 @@ impl StatusSel {
             Self::Class(d) => (d * 100, d * 100 + 99),
         }
     }
+}
+
+/// What `delivery:` asks of a request's newest delivery (its latest forward
+/// or replay), for status-shaped values; any other value is the provider's
+/// own delivery id ([`Term::Delivery`], see `parse::delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliverySel {
+    /// It was answered with this code, or a code of this class.
+    Status(StatusSel),
+    /// It failed without an answer (refused, timed out, cut off before the
+    /// status line).
+    Failed,
+    /// The request was never delivered.
+    Never,
 }
 
 /// A recorded signature verdict, as `sig:` names it.
@@ -133,6 +149,9 @@ pub enum Term {
     Path(Glob),
     /// `status:2xx` or `status:401`: what hookcap answered.
     Status(StatusSel),
+    /// `delivery:5xx`, `delivery:error`, `delivery:none`: hookcap's newest
+    /// delivery of the request (its latest forward or replay).
+    DeliveryStatus(DeliverySel),
     /// `header:NAME` (present) or `header:NAME=GLOB` (some value matches).
     Header {
         /// Header name, compared ignoring ASCII case.
@@ -151,7 +170,7 @@ pub enum Term {
     },
     /// `sig:valid|invalid|unsigned`.
     Sig(SigVerdict),
-    /// `since:10m` or `since:RFC3339`: received at or after.
+    /// `since:10m`, `since:'2026-01-02 15:04'` (local) or `since:RFC3339`: received at or after.
     Since(Timestamp),
     /// `session:latest|ID`.
     Session(SessionSel),
@@ -168,6 +187,10 @@ pub enum Term {
     /// `dup`: a later attempt of a delivery an earlier attempt of which was
     /// answered 2xx (a duplicate the receiver must ignore).
     Dup,
+    /// `via:GLOB`: came through a relay (`listen --via`) whose channel URL
+    /// matches. Only the store knows where a request came from, so SQL
+    /// always decides it.
+    Via(Glob),
     /// A bare word or `text:WORD`: the target, the header lines or the body contain it.
     Text(String),
 }

@@ -4,13 +4,14 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::{Cmp, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use super::{Cmp, DeliverySel, Glob, SessionSel, SigVerdict, StatusSel, Term, ago};
+use crate::clock;
 use crate::model::Timestamp;
 
 /// The keys the language knows, in the order `--help` lists them.
 pub const KEYS: &[&str] = &[
     "method", "path", "status", "header", "body", "json", "sig", "since", "session", "id",
-    "provider", "event", "delivery", "attempt", "text",
+    "provider", "event", "delivery", "attempt", "via", "text",
 ];
 
 /// The one term that is a bare word: `dup` (search for the text with `text:dup`).
@@ -227,8 +228,11 @@ fn example(key: &str) -> &'static str {
         "id" => "id:>100",
         "provider" => "provider:github",
         "event" => "event:pull_request.*",
-        "delivery" => "delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958",
+        "delivery" => {
+            "delivery:5xx, delivery:none or delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958"
+        }
         "attempt" => "attempt:>1",
+        "via" => "via:* (any relay) or via:*/c/github",
         _ => "text:word",
     }
 }
@@ -243,6 +247,7 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "method" => Term::Method(method(value).map_err(whole)?),
         "path" => Term::Path(glob(value, 0)?),
         "status" => Term::Status(status(value).map_err(whole)?),
+        "delivery" => delivery(value).map_err(whole)?,
         "header" => header(value)?,
         "body" => Term::Body(value.to_owned()),
         "json" => json(value)?,
@@ -252,8 +257,8 @@ fn value_term(key: &str, value: &str, now: Timestamp) -> TermResult<Term> {
         "id" => id(value)?,
         "provider" => Term::Provider(value.to_ascii_lowercase()),
         "event" => Term::Event(glob(value, 0)?),
-        "delivery" => Term::Delivery(value.to_owned()),
         "attempt" => attempt(value)?,
+        "via" => Term::Via(glob(value, 0)?),
         _ => Term::Text(value.to_owned()),
     })
 }
@@ -290,6 +295,31 @@ fn status(value: &str) -> Result<StatusSel, String> {
         return Ok(StatusSel::Class(class));
     }
     value.parse().map(StatusSel::Code).map_err(|_| bad())
+}
+
+/// `delivery:` is hookcap's newest delivery of the request when the value is
+/// status-shaped: a code (`200`), a class (`5xx`), `error` (failed without an
+/// answer) or `none` (never delivered); any other value is the provider's own
+/// delivery id (`delivery:72d3162e-…`).
+fn delivery(value: &str) -> Result<Term, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "error" => return Ok(Term::DeliveryStatus(DeliverySel::Failed)),
+        "none" => return Ok(Term::DeliveryStatus(DeliverySel::Never)),
+        _ => {}
+    }
+    if is_status_shaped(value) {
+        return status(value).map(|s| Term::DeliveryStatus(DeliverySel::Status(s)));
+    }
+    // The one place a value that is not status-shaped falls through.
+    Ok(Term::Delivery(value.to_owned()))
+}
+
+/// Three characters, a digit first, then digits or `xx`: what [`status`] reads.
+fn is_status_shaped(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 3
+        && b[0].is_ascii_digit()
+        && (b[1..].iter().all(u8::is_ascii_digit) || value[1..].eq_ignore_ascii_case("xx"))
 }
 
 fn header(value: &str) -> TermResult<Term> {
@@ -352,18 +382,18 @@ fn sig(value: &str) -> Result<SigVerdict, String> {
     }
 }
 
-/// A duration ago or an RFC 3339 time.
+/// A duration ago, or a time: with a zone as given, without one in local
+/// time ([`clock::parse`]).
 pub(super) fn since(value: &str, now: Timestamp) -> Result<Timestamp, String> {
     if let Ok(d) = humantime::parse_duration(value) {
         return Ok(ago(now, d));
     }
-    humantime::parse_rfc3339_weak(value)
-        .map(Timestamp::from_system_time)
-        .map_err(|_| {
-            format!(
-                "invalid time {value:?}: use a duration like 10m or 2h, or an RFC 3339 time like 2026-01-02T15:04:05Z"
-            )
-        })
+    clock::parse(value).ok_or_else(|| {
+        format!(
+            "invalid time {value:?}: use a duration like 10m or 2h, a local time like \
+             '2026-01-02 15:04', or a time with a zone like 2026-01-02T15:04:05Z"
+        )
+    })
 }
 
 /// `latest` or a session id.
@@ -441,6 +471,16 @@ mod tests {
             ("status:4XX", Term::Status(StatusSel::Class(4))),
             ("status:401", Term::Status(StatusSel::Code(401))),
             (
+                "delivery:5xx",
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Class(5))),
+            ),
+            (
+                "delivery:200",
+                Term::DeliveryStatus(DeliverySel::Status(StatusSel::Code(200))),
+            ),
+            ("delivery:ERROR", Term::DeliveryStatus(DeliverySel::Failed)),
+            ("delivery:none", Term::DeliveryStatus(DeliverySel::Never)),
+            (
                 "header:X-GitHub-Event",
                 Term::Header {
                     name: "X-GitHub-Event".into(),
@@ -500,6 +540,8 @@ mod tests {
             ("dup", Term::Dup),
             ("DUP", Term::Dup),
             ("text:dup", Term::Text("dup".into())),
+            ("via:*", Term::Via(g("*"))),
+            ("via:*/c/gh", Term::Via(g("*/c/gh"))),
             ("text:http://x", Term::Text("http://x".into())),
             ("push", Term::Text("push".into())),
             ("/a:b", Term::Text("/a:b".into())),
@@ -522,6 +564,7 @@ mod tests {
             ("status:2yx", "2yx", "not a status"),
             ("status:20", "20", "not a status"),
             ("status:099", "099", "not a status"),
+            ("delivery:099", "099", "not a status"),
             ("header:X A", "X A", "not a header name"),
             ("header:X-A=[", "[", "never closed"),
             ("json:ref", "ref", "JSON pointer"),

@@ -27,7 +27,8 @@ use tokio_rustls::client::TlsStream;
 use super::error::{Error, ErrorKind};
 use super::limits::COALESCE_BODY;
 use super::target::Target;
-use super::{tls, writer};
+use super::tls;
+use super::writer::{self, FieldLine};
 use crate::model::Header;
 
 /// A connection's byte stream: TCP, or TLS over a stream (TLS over TLS
@@ -81,19 +82,29 @@ impl AsyncWrite for Stream {
 }
 
 /// One request as it goes out: the writer puts exactly these on the wire.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
+/// The header fields are [`Header`]s (`Name: value`), or any other
+/// [`FieldLine`] (`send` writes [`writer::Spaced`] lines, as curl does).
+#[derive(Debug)]
+pub struct Request<'a, F = Header> {
     /// The method.
     pub method: &'a str,
     /// The origin-form request target (path and query), or `*`.
     pub target: &'a str,
     /// Every header field, in order, with its case.
-    pub headers: &'a [Header],
+    pub headers: &'a [F],
     /// The body bytes (framed by the caller's `Content-Length`, if any).
     pub body: &'a [u8],
 }
 
-impl Request<'_> {
+impl<F> Clone for Request<'_, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Request<'_, F> {}
+
+impl<F> Request<'_, F> {
     /// True for `HEAD`, whose answer has no body whatever its head says.
     pub fn head_only(&self) -> bool {
         self.method.eq_ignore_ascii_case("HEAD")
@@ -137,19 +148,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     /// Writes `req`: the head exactly as given (the target in absolute form
     /// through a forwarding proxy, which also gets its `Proxy-Authorization`),
     /// and the body, in one write when it is small.
-    pub async fn send(&mut self, req: &Request<'_>) -> Result<(), Error> {
+    pub async fn send<F: FieldLine>(&mut self, req: &Request<'_, F>) -> Result<(), Error> {
         let mut out = std::mem::take(&mut self.wbuf);
         out.clear();
         match &self.form {
-            Form::Origin => writer::write_head(&mut out, req.method, req.target, req.headers),
+            Form::Origin => {
+                writer::write_head(&mut out, req.method, req.target, req.headers, None);
+            }
             Form::Absolute { origin, auth } => {
                 let target = match req.target.starts_with('/') {
                     true => format!("{origin}{}", req.target),
                     false => req.target.to_owned(),
                 };
-                let mut headers = req.headers.to_vec();
-                headers.extend(auth.iter().cloned());
-                writer::write_head(&mut out, req.method, &target, &headers);
+                writer::write_head(&mut out, req.method, &target, req.headers, auth.as_ref());
             }
         }
         let small = req.body.len() <= COALESCE_BODY;

@@ -29,12 +29,12 @@ mod polled;
 mod pool;
 mod response;
 mod target;
-mod tls;
+pub mod tls;
 pub mod writer;
 
 pub use conn::{Conn, ConnectOptions, Connector, Request};
 pub use error::{Error, ErrorKind};
 pub use polled::PolledBody;
 pub use pool::{Client, Response, exchange};
-pub use response::{Body, Kept, ResponseHead};
+pub use response::{Body, Kept, ResponseHead, StreamError};
 pub use target::{Target, expand_shorthand};

@@ -16,6 +16,7 @@ use super::error::Error;
 use super::limits::{POOL_IDLE_TIMEOUT, POOL_MAX_IDLE};
 use super::response::{Body, ResponseHead};
 use super::target::Target;
+use super::writer::FieldLine;
 
 /// An answer whose head has arrived; the body is still to be read from
 /// the connection that carries it.
@@ -29,11 +30,11 @@ pub struct Response {
 
 /// Sends `req` to `target` on `kept` (a connection kept from an earlier
 /// exchange, if any) or on a new one, and reads the answer's head.
-pub async fn exchange(
+pub async fn exchange<F: FieldLine>(
     connector: &Connector,
     target: &Target,
     kept: Option<Conn>,
-    req: &Request<'_>,
+    req: &Request<'_, F>,
 ) -> Result<Response, Error> {
     if let Some(conn) = kept.and_then(usable) {
         match attempt(conn, req).await {
@@ -52,7 +53,7 @@ fn usable(mut conn: Conn) -> Option<Conn> {
     conn.is_idle_usable().then_some(conn)
 }
 
-async fn attempt(mut conn: Conn, req: &Request<'_>) -> Result<Response, Error> {
+async fn attempt<F: FieldLine>(mut conn: Conn, req: &Request<'_, F>) -> Result<Response, Error> {
     conn.send(req).await?;
     let head = conn.read_head().await?;
     let body = Body::new(conn, &head, req.head_only())?;

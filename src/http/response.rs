@@ -507,10 +507,15 @@ impl<S: AsyncRead + Unpin> Body<S> {
     }
 
     /// Reads the rest of the body into `kept` (what arrived stays there even
-    /// when reading fails or is cut off by a timeout).
-    pub async fn read_into(&mut self, kept: &mut Kept) -> Result<(), Error> {
+    /// when reading fails or is cut off by a timeout); stops with
+    /// [`ErrorKind::TooLarge`] once more than `limit` bytes have arrived, so
+    /// an endless answer is not read forever.
+    pub async fn read_into(&mut self, kept: &mut Kept, limit: u64) -> Result<(), Error> {
         while let Some(piece) = self.chunk().await? {
             kept.keep(&piece);
+            if self.received > limit {
+                return Err(too_large(limit));
+            }
         }
         Ok(())
     }
@@ -525,10 +530,7 @@ impl<S: AsyncRead + Unpin> Body<S> {
     ) -> Result<u64, StreamError> {
         while let Some(piece) = self.chunk().await? {
             if self.received > limit {
-                return Err(StreamError::Http(Error::new(
-                    ErrorKind::TooLarge,
-                    format!("the answer's body is larger than {limit} bytes"),
-                )));
+                return Err(StreamError::Http(too_large(limit)));
             }
             sink.write_all(&piece).map_err(StreamError::Sink)?;
         }
@@ -541,6 +543,16 @@ impl<S: AsyncRead + Unpin> Body<S> {
         (self.state == State::Done && self.keep_alive && self.conn.buf.is_empty())
             .then_some(self.conn)
     }
+}
+
+fn too_large(limit: u64) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        format!(
+            "the answer's body is larger than {}; stopped reading",
+            bytesize::ByteSize(limit).display().iec()
+        ),
+    )
 }
 
 fn broke_off(what: impl Into<String>) -> Error {
@@ -579,7 +591,7 @@ mod tests {
             let head = conn.read_head().await?;
             let mut body = Body::new(conn, &head, head_only)?;
             let mut kept = Kept::new(8);
-            let end = body.read_into(&mut kept).await;
+            let end = body.read_into(&mut kept, 64).await;
             Ok((head, kept, end))
         })
     }
@@ -796,6 +808,30 @@ mod tests {
         let (over, sink) = stream(5);
         assert!(matches!(over, Err(StreamError::Http(e)) if e.kind == ErrorKind::TooLarge));
         assert!(sink.is_empty(), "nothing past the limit is written");
+    }
+
+    #[test]
+    fn endless_trailers_and_bodies_stop_at_their_limits() {
+        let mut wire =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n".to_vec();
+        while wire.len() < 2 * MAX_TRAILERS {
+            wire.extend_from_slice(b"T: 0123456789\r\n");
+        }
+        let (_, kept, end) = answer(&wire, false).unwrap();
+        assert_eq!(
+            (kept.bytes.as_slice(), end.unwrap_err().kind),
+            (&b"x"[..], ErrorKind::Body)
+        );
+
+        let mut long = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".to_vec();
+        long.extend_from_slice(&[b'a'; 100]);
+        let (_, kept, end) = answer(&long, false).unwrap();
+        assert_eq!(end.unwrap_err().kind, ErrorKind::TooLarge);
+        assert_eq!(
+            kept.bytes.len(),
+            8,
+            "what arrived is kept up to its own cap"
+        );
     }
 
     proptest::proptest! {

@@ -143,15 +143,14 @@ impl Target {
     }
 
     /// The request target to send for a stored one: the base path, then the
-    /// stored path and query. An absolute-form target contributes its path and query.
+    /// stored path and query. An absolute-form target contributes its path and
+    /// query. `*` (`OPTIONS *`) stays `*` whatever the base path: it asks
+    /// about the server as a whole (RFC 9110 §9.3.7), and a path would make
+    /// it a question about one resource.
     pub fn join(&self, request_target: &str) -> String {
         let own = origin_form(request_target);
         if own == "*" {
-            return if self.base_path.is_empty() {
-                own.to_owned()
-            } else {
-                self.base_path.clone()
-            };
+            return own.to_owned();
         }
         let mut joined = String::with_capacity(self.base_path.len() + own.len() + 1);
         joined.push_str(&self.base_path);
@@ -162,15 +161,18 @@ impl Target {
         joined
     }
 
-    /// The full URL a stored request target is sent to.
+    /// The full URL a stored request target is sent to. For `*` that is the
+    /// origin alone (`http://host:port`): asterisk-form has an empty path
+    /// (RFC 9112 §3.3).
     pub fn url_for(&self, request_target: &str) -> String {
         let joined = self.join(request_target);
+        let joined = if joined == "*" { "" } else { joined.as_str() };
         let scheme = self.scheme.as_str();
         let mut url = String::with_capacity(scheme.len() + 3 + self.authority.len() + joined.len());
         url.push_str(scheme);
         url.push_str("://");
         url.push_str(&self.authority);
-        url.push_str(&joined);
+        url.push_str(joined);
         url
     }
 
@@ -428,7 +430,7 @@ mod tests {
         let table = [
             (&base, "/hook?a=1", "/base/hook?a=1"),
             (&base, "/", "/base/"),
-            (&base, "*", "/base"),
+            (&base, "*", "*"),
             (&base, "http://other:1/p?q", "/base/p?q"),
             (&none, "/hook?a=1", "/hook?a=1"),
             (&none, "*", "*"),
@@ -438,6 +440,8 @@ mod tests {
             assert_eq!(t.join(input), joined, "{t} + {input}");
         }
         assert_eq!(base.url_for("/x"), "http://localhost:3000/base/x");
+        assert_eq!(base.url_for("*"), "http://localhost:3000");
+        assert_eq!(none.url_for("*"), "http://localhost:3000");
         assert_eq!(
             target("https://app:1/v1").url_for("/x?y"),
             "https://app:1/v1/x?y"

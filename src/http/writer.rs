@@ -11,21 +11,72 @@
 
 use crate::model::{Header, set_header};
 
-/// Appends `METHOD TARGET HTTP/1.1`, the header fields and the blank line.
-pub fn write_head(out: &mut Vec<u8>, method: &str, target: &str, headers: &[Header]) {
-    let size: usize = headers
-        .iter()
-        .map(|h| h.name.len() + h.value.len() + 4)
-        .sum();
-    out.reserve(method.len() + target.len() + 13 + size + 2);
+/// A header field line as the writer puts it on the wire.
+pub trait FieldLine {
+    /// Appends the line without its line ending: the name, the colon, then
+    /// whatever follows it.
+    fn write_line(&self, out: &mut Vec<u8>);
+}
+
+/// The usual form: `Name: value`.
+impl FieldLine for Header {
+    fn write_line(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(&self.value);
+    }
+}
+
+/// A field with its own spacing after the colon, for a line that must go out
+/// exactly as a user typed it: curl sends `-H 'X-A:v'` as `X-A:v`,
+/// `-H 'X-A:   v'` with its three spaces and `-H 'X-A;'` as `X-A:`, and so
+/// does `send`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spaced {
+    /// The name and the value (without the spacing before it).
+    pub header: Header,
+    /// The spaces and tabs between the colon and the value.
+    pub gap: String,
+}
+
+impl Spaced {
+    /// `Name: value`, the usual spacing.
+    pub fn usual(header: Header) -> Self {
+        Self {
+            header,
+            gap: " ".to_owned(),
+        }
+    }
+}
+
+impl FieldLine for Spaced {
+    fn write_line(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.header.name.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(self.gap.as_bytes());
+        out.extend_from_slice(&self.header.value);
+    }
+}
+
+/// Appends `METHOD TARGET HTTP/1.1`, the header fields, `extra` (a proxy's
+/// credentials) and the blank line.
+pub fn write_head<F: FieldLine>(
+    out: &mut Vec<u8>,
+    method: &str,
+    target: &str,
+    fields: &[F],
+    extra: Option<&Header>,
+) {
     out.extend_from_slice(method.as_bytes());
     out.push(b' ');
     out.extend_from_slice(target.as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\n");
-    for h in headers {
-        out.extend_from_slice(h.name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(&h.value);
+    for field in fields {
+        field.write_line(out);
+        out.extend_from_slice(b"\r\n");
+    }
+    if let Some(field) = extra {
+        field.write_line(out);
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
@@ -84,7 +135,7 @@ pub fn is_valid_value(value: &[u8]) -> bool {
 /// The whole request: head, then the body bytes.
 pub fn request_bytes(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    write_head(&mut out, method, target, headers);
+    write_head(&mut out, method, target, headers, None);
     out.extend_from_slice(body);
     out
 }

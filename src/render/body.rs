@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::color::{Paint, Style};
 use super::hex::{hex_rows, truncation_note};
+use super::multipart::{MAX_PARTS, Multipart, parse_multipart, table};
 use crate::model::{Header, HeaderList};
 use crate::sanitize::{sanitize, sanitize_bytes_multiline};
 
@@ -28,6 +29,8 @@ pub enum BodyKind {
     Json,
     /// `application/x-www-form-urlencoded` pairs.
     Form,
+    /// `multipart/*` parts (uploads, forms with files).
+    Multipart,
     /// Human-readable text.
     Text,
     /// Anything else.
@@ -70,6 +73,8 @@ fn kind_of_content_type(content_type: &str) -> Option<BodyKind> {
         Some(BodyKind::Json)
     } else if top == "application" && sub == "x-www-form-urlencoded" {
         Some(BodyKind::Form)
+    } else if top == "multipart" {
+        Some(BodyKind::Multipart)
     } else if is_text_media_type(top, sub) {
         Some(BodyKind::Text)
     } else {
@@ -150,7 +155,53 @@ pub fn render_body(headers: &[Header], body: &[u8], paint: &Paint, opts: BodyOpt
             (Cow::Borrowed(body), sniff(body), note)
         }
     };
-    out.push_str(&render_kind(kind, &data, paint, opts.max_bytes));
+    let view = match kind {
+        BodyKind::Multipart => match parse_multipart(headers, &data) {
+            Some(m) => multipart_view(&m, &data, paint, opts.max_bytes),
+            None => render_kind(sniff(&data), &data, paint, opts.max_bytes),
+        },
+        kind => render_kind(kind, &data, paint, opts.max_bytes),
+    };
+    out.push_str(&view);
+    out
+}
+
+/// A table of the parts (number, name, file name, type, size), then each
+/// part under its title, rendered by its own type; at most `max` bytes of
+/// part bodies in all, a note naming the parts left out.
+fn multipart_view(m: &Multipart, data: &[u8], paint: &Paint, max: usize) -> String {
+    let mut out = String::new();
+    for (i, line) in table(m).into_iter().enumerate() {
+        match i {
+            0 => out.push_str(&paint.paint(&line, Style::Bold)),
+            _ => out.push_str(&line),
+        }
+        out.push('\n');
+    }
+    let mut left = max;
+    for (i, part) in m.parts.iter().enumerate() {
+        if left == 0 {
+            let note = format!("({} more parts not shown)", m.parts.len() - i);
+            out.push_str(&paint.paint(&note, Style::Dim));
+            out.push('\n');
+            break;
+        }
+        let bytes = &data[part.body.clone()];
+        out.push('\n');
+        out.push_str(&paint.paint(&part.title(i + 1), Style::Dim));
+        out.push('\n');
+        let kind = match detect(&part.headers, bytes) {
+            BodyKind::Multipart => sniff(bytes),
+            kind => kind,
+        };
+        out.push_str(&render_kind(kind, bytes, paint, left));
+        left = left.saturating_sub(bytes.len());
+    }
+    if m.more {
+        let note = format!("(parts after the first {MAX_PARTS} not shown)");
+        out.push_str(&paint.paint(&note, Style::Dim));
+        out.push('\n');
+    }
     out
 }
 
@@ -159,6 +210,8 @@ fn render_kind(kind: BodyKind, data: &[u8], paint: &Paint, max: usize) -> String
     match kind {
         BodyKind::Empty => String::new(),
         BodyKind::Json => render_json(data, paint, max),
+        // Parts need the headers: render_body reads them; nested, as text.
+        BodyKind::Multipart => truncated(data, char_cut(data, max), paint, text_view),
         BodyKind::Form => truncated(data, char_cut(data, max), paint, |d| form_table(d, paint)),
         BodyKind::Text => truncated(data, char_cut(data, max), paint, text_view),
         BodyKind::Binary => truncated(data, max.min(data.len()), paint, hex_rows),
@@ -233,6 +286,31 @@ mod tests {
         let mut e = GzEncoder::new(Vec::new(), Compression::default());
         e.write_all(data).expect("write to Vec");
         e.finish().expect("finish gzip")
+    }
+
+    #[test]
+    fn multipart_shows_a_table_of_parts_then_each_by_its_type() {
+        let body: &[u8] = b"--b\r\nContent-Disposition: form-data; name=\"payload\"\r\n\
+            Content-Type: application/json\r\n\r\n{\"a\":1}\r\n\
+            --b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\n\
+            \x00\x01\r\n--b--\r\n";
+        let out = render(&ct("multipart/form-data; boundary=b"), body, &PLAIN);
+        assert_eq!(
+            out,
+            "#  NAME     FILENAME  TYPE              SIZE\n\
+             1  payload  -         application/json   7 B\n\
+             2  f        x.bin     -                  2 B\n\
+             \n\
+             ── 1 payload · application/json · 7 B\n\
+             {\n  \"a\": 1\n}\n\
+             \n\
+             ── 2 f (x.bin) · 2 B\n\
+             00000000: 0001                                     ..\n"
+        );
+        assert_terminal_safe(
+            &render(&ct("multipart/form-data; boundary=b"), body, &COLOR),
+            true,
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod form;
 pub mod headers;
 mod hex;
 mod json;
+pub mod multipart;
 pub mod styled;
 pub mod summary;
 #[cfg(test)]

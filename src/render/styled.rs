@@ -8,6 +8,7 @@
 
 use serde_json::Value;
 
+use super::form::{json_value, name_width};
 use super::headers::MAX_NAME_PAD;
 use crate::model::Header;
 use crate::model::parse_form;
@@ -52,6 +53,11 @@ fn seg(role: Role, text: impl Into<String>) -> Segment {
         role,
         text: text.into(),
     }
+}
+
+/// A one-segment line: `text` is sanitized here.
+pub fn line(role: Role, text: &str) -> StyledLine {
+    vec![seg(role, sanitize(text))]
 }
 
 /// `value` pretty-printed with two-space indents, keys in the order sent.
@@ -131,13 +137,32 @@ fn quoted(s: &str) -> String {
     json::to_string(s).unwrap_or_default()
 }
 
-/// The pairs of a form body as aligned `name  value` lines.
+/// The pairs of a form body as aligned `name  value` lines; a value that is
+/// a JSON object or array (Slack's `payload=`) is pretty-printed, its lines
+/// under the value column.
 pub fn form_lines(body: &[u8]) -> Vec<StyledLine> {
-    let rows: Vec<(String, String)> = parse_form(body)
-        .iter()
-        .map(|(k, v)| (sanitize_bytes(k), sanitize_bytes(v)))
-        .collect();
-    aligned(rows, 2)
+    let pairs = parse_form(body);
+    let names: Vec<String> = pairs.iter().map(|(k, _)| sanitize_bytes(k)).collect();
+    let width = name_width(&names);
+    let mut lines = Vec::new();
+    for (name, (_, value)) in names.into_iter().zip(&pairs) {
+        let pad = width.saturating_sub(name.chars().count()) + 2;
+        let mut first = vec![seg(Role::Name, name), seg(Role::Plain, " ".repeat(pad))];
+        let Some(json) = json_value(value) else {
+            first.push(seg(Role::Plain, sanitize_bytes(value)));
+            lines.push(first);
+            continue;
+        };
+        let mut json = json_lines(&json).into_iter();
+        first.extend(json.next().unwrap_or_default());
+        lines.push(first);
+        for rest in json {
+            let mut line = vec![seg(Role::Plain, " ".repeat(width + 2))];
+            line.extend(rest);
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 /// One `Name: value` line per header, values in one column, order and
@@ -227,6 +252,24 @@ mod tests {
             texts(&lines)[1],
             r#"  "\u202ek\u001b": "\u009b2J\u001b]0;pwned\u0007\r\n\t""#
         );
+    }
+
+    #[test]
+    fn json_form_values_are_pretty_printed_in_place() {
+        let lines = form_lines(b"a=1&payload=%7B%22k%22%3A%5B%22%5Cu001b%22%5D%7D");
+        assert_eq!(
+            texts(&lines),
+            [
+                "a        1",
+                "payload  {",
+                "           \"k\": [",
+                "             \"\\u001b\"",
+                "           ]",
+                "         }",
+            ]
+        );
+        assert_eq!(lines[3][2].role, Role::Str);
+        assert_inert(&lines);
     }
 
     #[test]

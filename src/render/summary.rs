@@ -6,12 +6,13 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 use super::color::{Paint, Style};
+use crate::clock;
 use crate::model::Outcome;
 use crate::model::{DeliveryBrief, RequestSummary, SignatureCheck};
 use crate::sanitize::sanitize;
 
 /// `#12 18:23:51.123 POST /hook?a=1 532 B application/json → 200`, sanitized
-/// and colored by `paint`. The time is UTC. A delivered request adds the time
+/// and colored by `paint`. The time is local ([`crate::clock`]). A delivered request adds the time
 /// the delivery took and its error, if any: `→ 200 14ms`, `→ 502 1.2ms (…)`.
 pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut size = ByteSize::b(s.body_size).display().iec().to_string();
@@ -21,7 +22,7 @@ pub fn summary_line(s: &RequestSummary, paint: &Paint) -> String {
     let mut line = format!(
         "{} {} {} {} {} {} → {}{}",
         paint.paint(&format!("#{}", s.id), Style::Bold),
-        paint.paint(&clock_time(s.received_at.rfc3339().as_str()), Style::Dim),
+        paint.paint(&clock::clock(s.received_at), Style::Dim),
         paint.method(&s.method),
         sanitize(&s.target),
         size,
@@ -52,13 +53,20 @@ pub fn badge(s: &RequestSummary, paint: &Paint) -> Option<String> {
 }
 
 /// The pieces of [`badge`], sanitized, each with its color: the signature
-/// verdict, then the rejection. Terminal views color them their own way.
+/// verdict, then the rejection. A rejection for the verdict just shown is
+/// only `rejected` (`- unsigned: no X-Hub-Signature-256 header rejected`),
+/// not the reason again. Terminal views color them their own way.
 pub fn badge_tags(s: &RequestSummary) -> Vec<(String, Style)> {
     let sig = s.signature.as_ref().map(signature_tag);
-    let rejected = s
-        .rejected
-        .as_ref()
-        .map(|r| (format!("rejected: {}", sanitize(r)), Style::Red));
+    let rejected = s.rejected.as_ref().map(|r| {
+        let repeats = s.signature.as_ref().is_some_and(|c| {
+            c.outcome != Outcome::Valid && !c.reason.is_empty() && r.contains(&c.reason)
+        });
+        match repeats {
+            true => ("rejected".to_owned(), Style::Red),
+            false => (format!("rejected: {}", sanitize(r)), Style::Red),
+        }
+    });
     sig.into_iter().chain(rejected).collect()
 }
 
@@ -126,11 +134,6 @@ pub fn attempt_text(a: &crate::model::AttemptInfo) -> String {
         out.push_str(" dup");
     }
     out
-}
-
-/// `HH:MM:SS.mmm` from an RFC 3339 timestamp.
-pub fn clock_time(rfc3339: &str) -> String {
-    rfc3339.get(11..23).unwrap_or(rfc3339).to_owned()
 }
 
 #[cfg(test)]

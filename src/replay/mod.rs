@@ -30,6 +30,11 @@ use crate::sign::{MessageId, Outbound, SignError, Signer};
 /// How much of an answer's body a replay delivery keeps (16 MiB, like `--max-body`).
 pub const MAX_RECORDED_BODY: usize = 16 * 1024 * 1024;
 
+/// The most body bytes a replay reads from an answer (the first
+/// [`MAX_RECORDED_BODY`] are kept): past it the delivery ends as an error,
+/// so an endless answer is neither kept nor read until the timeout.
+pub const MAX_READ_BODY: u64 = 64 * 1024 * 1024;
+
 /// How long a replay waits for a complete answer unless told otherwise
 /// (`hookcap replay --timeout`'s default; the TUI's `r` always uses it).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -201,7 +206,7 @@ async fn deliver(
     let http::Response { head, mut body } =
         http::exchange(&connector, dest, None, &request).await?;
     *answer = Some((head.status, head.headers));
-    body.read_into(kept).await
+    body.read_into(kept, MAX_READ_BODY).await
 }
 
 #[cfg(test)]

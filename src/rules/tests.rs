@@ -1,27 +1,10 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::{ResponseRecord, Timestamp};
+use crate::model::testing::post;
 
 fn request(headers: &[(&str, &str)], body: &str) -> NewRequest {
-    NewRequest {
-        session_id: 1,
-        received_at: Timestamp(0),
-        method: "POST".into(),
-        target: "/hook".into(),
-        http_version: "HTTP/1.1".into(),
-        remote_addr: "127.0.0.1:1".into(),
-        headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-        body: body.as_bytes().to_vec(),
-        truncated: false,
-        response: ResponseRecord {
-            status: 200,
-            headers: vec![],
-            body: vec![],
-        },
-        signature: None,
-        rejected: None,
-    }
+    post("/hook", headers, body)
 }
 
 fn book(rules: &[&str], seed: Option<u64>) -> RuleBook {

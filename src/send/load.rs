@@ -15,10 +15,13 @@ use std::time::{Duration, Instant, SystemTime};
 use std::borrow::Cow;
 
 use super::BuildError;
-use super::client::{ClientOptions, Exchange, Lane, Transport, TransportError, WireRequest};
+use super::client::{
+    ClientOptions, Exchange, Lane, Started, Transport, TransportError, WireRequest, status_line,
+};
 use super::fresh::{Fresh, SystemFresh};
 use super::request::{Draft, Prepared};
 use super::retry::{Decision, GiveUp, RetryPolicy, parse_retry_after, retryable_status};
+use super::sink::BodySink;
 use super::summary::Summary;
 use crate::model::HeaderList;
 use crate::sign::Signer;
@@ -116,47 +119,59 @@ impl Sender {
         }
     }
 
-    /// Sends `req` once (retrying as the policy says), keeping the body.
-    pub async fn send_once(&self, req: &WireRequest) -> Outcome {
-        self.send(&mut Lane::default(), req, true).await
+    /// Sends `req` once (retrying as the policy says); the final answer's
+    /// body goes to `sink`.
+    pub async fn send_once(&self, req: &WireRequest, sink: &mut BodySink<'_>) -> Outcome {
+        self.send(&mut Lane::default(), req, sink).await
     }
 
-    /// Sends `req` on `lane`, retrying as the policy says; `keep_body` keeps the final body.
-    pub async fn send(&self, lane: &mut Lane, req: &WireRequest, keep_body: bool) -> Outcome {
+    /// Sends `req` on `lane`, retrying as the policy says. An answer that is
+    /// retried is dropped unread; the final one's body goes to `sink`.
+    pub async fn send(
+        &self,
+        lane: &mut Lane,
+        req: &WireRequest,
+        sink: &mut BodySink<'_>,
+    ) -> Outcome {
         let start = Instant::now();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let result = self.transport.execute(lane, req, keep_body).await;
-            let Some((why, retry_after)) = retry_reason(&result) else {
-                return Outcome { result, attempts };
-            };
-            let random = SystemFresh.random();
-            match self
-                .retry
-                .decide(attempts - 1, start.elapsed(), retry_after, random)
-            {
-                Decision::Retry(wait) => {
-                    (self.log)(&RetryEvent::Retrying {
-                        retry: attempts,
-                        of: self.retry.retries,
-                        wait,
-                        from_retry_after: retry_after.is_some(),
-                        why,
-                    });
-                    tokio::time::sleep(wait).await;
-                }
-                Decision::GiveUp(reason) => {
-                    if self.retry.retries > 0 {
-                        (self.log)(&RetryEvent::GaveUp {
-                            attempts,
-                            reason,
+            let started = self.transport.start(lane, req).await;
+            if let Some((why, retry_after)) = retry_reason(&started) {
+                let random = SystemFresh.random();
+                match self
+                    .retry
+                    .decide(attempts - 1, start.elapsed(), retry_after, random)
+                {
+                    Decision::Retry(wait) => {
+                        (self.log)(&RetryEvent::Retrying {
+                            retry: attempts,
+                            of: self.retry.retries,
+                            wait,
+                            from_retry_after: retry_after.is_some(),
                             why,
                         });
+                        drop(started);
+                        tokio::time::sleep(wait).await;
+                        continue;
                     }
-                    return Outcome { result, attempts };
+                    Decision::GiveUp(reason) => {
+                        if self.retry.retries > 0 {
+                            (self.log)(&RetryEvent::GaveUp {
+                                attempts,
+                                reason,
+                                why,
+                            });
+                        }
+                    }
                 }
             }
+            let result = match started {
+                Ok(answer) => self.transport.finish(lane, answer, sink).await,
+                Err(e) => Err(e),
+            };
+            return Outcome { result, attempts };
         }
     }
 
@@ -192,7 +207,7 @@ impl Sender {
         let mut lane = Lane::default();
         while next.fetch_add(1, Ordering::Relaxed) < n {
             let req = self.next_request()?;
-            let outcome = self.send(&mut lane, &req, false).await;
+            let outcome = self.send(&mut lane, &req, &mut BodySink::Discard).await;
             summary.retries += u64::from(outcome.attempts - 1);
             let ok = match outcome.result {
                 Ok(ex) => {
@@ -213,16 +228,20 @@ impl Sender {
     }
 }
 
-/// Why a result is worth retrying (a description, and any `Retry-After` wait);
-/// `None` for a final result.
-fn retry_reason(result: &Result<Exchange, TransportError>) -> Option<(String, Option<Duration>)> {
+/// Why an answer (or a failure before one) is worth retrying: a
+/// description, and any `Retry-After` wait; `None` for a final result.
+fn retry_reason(result: &Result<Started, TransportError>) -> Option<(String, Option<Duration>)> {
     match result {
-        Ok(ex) if retryable_status(ex.status) => {
-            let after = ex
+        Ok(answer) if retryable_status(answer.head.status) => {
+            let after = answer
+                .head
                 .headers
                 .get_str("retry-after")
                 .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-            Some((ex.status_line(), after))
+            Some((
+                status_line(answer.head.version(), answer.head.status),
+                after,
+            ))
         }
         Ok(_) => None,
         Err(e) if e.kind.is_retryable() => Some((e.message.clone(), None)),

@@ -14,16 +14,22 @@
 //! wire, byte for byte (the writer of [`crate::http`] adds, drops, re-cases and
 //! regroups nothing), what `-v` prints and what `--json-result` reports, so they
 //! cannot differ. Only a proxy sees more: the absolute-form target and its
-//! `Proxy-Authorization`. Header names are Title-Cased (`X-Github-Event`) by one
-//! step in [`Draft::prepare`] ([`request::wire_name`]), as hookcap has always
-//! sent them.
+//! `Proxy-Authorization`. The head is the one curl 7.88 sends for the same
+//! options, `User-Agent` aside: names as typed, `-H` lines verbatim, curl's
+//! order (see [`request`]).
+//!
+//! The answer's body is read as it arrives into a [`BodySink`] (kept up to a
+//! cap, written to `-o`, or dropped), never past `--max-response`.
 
 pub mod client;
+pub mod data;
+mod decode;
 pub mod fresh;
 pub mod load;
 pub mod multipart;
 pub mod request;
 pub mod retry;
+pub mod sink;
 pub mod summary;
 pub mod templates;
 mod url;
@@ -31,7 +37,8 @@ mod url;
 pub use client::{ClientOptions, Exchange, WireRequest};
 pub use fresh::SystemFresh;
 pub use request::{BodySpec, Draft, Prepared};
-pub use url::with_query;
+pub use sink::BodySink;
+pub use url::{append_query, with_query};
 
 /// Why a request could not be built. Every variant is the user's to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -115,11 +115,15 @@ pub fn guess_content_type(path: &str) -> &'static str {
     }
 }
 
-/// A boundary that occurs in no part: 24 dashes and 32 hex digits from `random`,
+/// The multipart type `-F` sends unless `-H 'Content-Type: …'` names another.
+pub const FORM_DATA: &str = "multipart/form-data";
+
+/// A boundary that occurs in no part: 24 dashes and 16 hex digits from
+/// `random`, as long as curl's (so `Content-Length` matches curl's too),
 /// drawn again in the (astronomically unlikely) case of a collision.
 pub fn fresh_boundary(parts: &[FormPart], random: &mut dyn FnMut() -> u128) -> String {
     loop {
-        let b = format!("------------------------{:032x}", random());
+        let b = format!("------------------------{:016x}", random() as u64);
         let collides = parts
             .iter()
             .any(|p| p.data.windows(b.len()).any(|w| w == b.as_bytes()));
@@ -129,18 +133,24 @@ pub fn fresh_boundary(parts: &[FormPart], random: &mut dyn FnMut() -> u128) -> S
     }
 }
 
-/// The `Content-Type` header value for a body built with `boundary`.
-pub fn content_type(boundary: &str) -> String {
-    format!("multipart/form-data; boundary={boundary}")
+/// The `Content-Type` header value for a body of type `base` (usually
+/// [`FORM_DATA`]) built with `boundary`.
+pub fn content_type(base: &str, boundary: &str) -> String {
+    format!("{base}; boundary={boundary}")
 }
 
-/// The body bytes.
-pub fn encode(parts: &[FormPart], boundary: &str) -> Vec<u8> {
+/// The body bytes. Parts of a `multipart/form-data` body are `form-data`;
+/// under another multipart type they are `attachment`s, as curl writes them.
+pub fn encode(parts: &[FormPart], boundary: &str, base: &str) -> Vec<u8> {
+    let form = base
+        .get(..FORM_DATA.len())
+        .is_some_and(|t| t.eq_ignore_ascii_case(FORM_DATA));
+    let disposition_type = if form { "form-data" } else { "attachment" };
     let mut out = Vec::new();
     for p in parts {
         out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         let mut disposition = format!(
-            "Content-Disposition: form-data; name=\"{}\"",
+            "Content-Disposition: {disposition_type}; name=\"{}\"",
             quote(&p.name)
         );
         if let Some(f) = &p.filename {
@@ -199,16 +209,18 @@ mod tests {
     #[test]
     fn encoding_is_byte_exact() {
         let parts = [parse("a=1"), parse("f=@q\"x.txt")];
-        let body = encode(&parts, "B");
+        let body = encode(&parts, "B", FORM_DATA);
         let want = "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
                     --B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"q%22x.txt\"\r\n\
                     Content-Type: text/plain\r\n\r\n<q\"x.txt>\r\n--B--\r\n";
         assert_eq!(String::from_utf8(body).unwrap(), want);
+        let mixed = encode(&parts[..1], "B", "multipart/mixed");
+        assert!(mixed.starts_with(b"--B\r\nContent-Disposition: attachment; name=\"a\"\r\n"));
     }
 
     #[test]
     fn boundaries_avoid_the_content() {
-        let taken = format!("------------------------{:032x}", 1);
+        let taken = format!("------------------------{:016x}", 1);
         let parts = [FormPart {
             name: "a".into(),
             data: taken.clone().into_bytes(),

@@ -1,15 +1,17 @@
 //! From command-line pieces to a [`Draft`], and from a draft to the exact
-//! [`Prepared`] request for one send: headers in wire order, body bytes, signature.
+//! [`Prepared`] request for one send: header lines in wire order, body bytes,
+//! signature.
 //!
-//! Header order of a prepared request:
-//! `Host`, `Authorization` (`-u`), `User-Agent`, `Accept`, the template's headers
-//! (a template `User-Agent`/`Accept` replaces the default in place),
-//! `Content-Type`, then every `-H` (the first `-H` of a name drops the earlier
-//! headers of that name, like curl), the signature headers (each in the place
-//! of a header of that name, else appended: see [`crate::sign::Signer`]), and
-//! `Content-Length`. `Accept` and `Host` cannot be removed: the
-//! HTTP stack adds them back at the end, and so does [`Draft::prepare`], so
-//! what it reports stays what is sent.
+//! The head is the one curl 7.88 writes for the same options (only the
+//! `User-Agent` differs): `Host`, `Authorization` (`-u`), `User-Agent`,
+//! `Accept`, `Accept-Encoding` (`--compressed`), the template's headers,
+//! every `-H` line exactly as typed and in the order given, then for a body
+//! `Content-Length`, `Content-Type` and, over 1 MiB, `Expect: 100-continue`.
+//! A `-H` line of a default's name replaces that default (`-H 'Host: x'`
+//! keeps its place first; `-H 'Accept:'` only removes it); `--json` adds its
+//! `Content-Type` and `Accept` after the `-H` lines, as curl does. Signature
+//! headers take the place of a header of that name, else come last (see
+//! [`crate::sign::Signer`]).
 
 use std::str::FromStr;
 
@@ -20,108 +22,76 @@ use super::BuildError;
 use super::fresh::Fresh;
 use super::multipart::{self, FormPart};
 use super::templates::{SetOp, Template};
-use crate::model::{Header, HeaderList};
+use crate::http::writer::{Spaced, is_valid_name, is_valid_value};
+use crate::model::Header;
 use crate::sign::{MessageId, Outbound, Signer, new_message_id};
 
 /// The `User-Agent` sent unless `-A`, `-H` or a template says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("hookcap/", env!("CARGO_PKG_VERSION"));
 
-/// The form content type curl sends for `-d` and `--data-binary`.
+/// The form content type curl sends for the data options.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// What `--compressed` asks for: what curl 7.88 built with zlib, brotli and
+/// zstd sends.
+pub const ACCEPT_ENCODING: &str = "deflate, gzip, br, zstd";
+
+/// Bodies larger than this go out with `Expect: 100-continue`, as curl
+/// sends them (the body follows at once; an interim `100` is skipped).
+pub const EXPECT_100_OVER: usize = 1024 * 1024;
 
 /// One `-H` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeaderEdit {
-    /// `Name: value` (or `Name;` for an empty value): send this header.
-    Set(Header),
+pub enum HeaderArg {
+    /// `Name: value` (or `Name;` for an empty value): this line, as typed.
+    Set(Spaced),
     /// `Name:` with nothing after it: do not send the default header of that name.
     Remove(String),
 }
 
-impl FromStr for HeaderEdit {
+impl HeaderArg {
+    /// The header name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Set(f) => &f.header.name,
+            Self::Remove(n) => n,
+        }
+    }
+}
+
+impl FromStr for HeaderArg {
     type Err = BuildError;
 
     fn from_str(arg: &str) -> Result<Self, BuildError> {
         let bad = |why: &str| BuildError::Invalid(format!("-H {arg:?}: {why}"));
-        let (name, value) = match arg.split_once(':') {
-            Some((n, v)) => (n, Some(v.trim_start_matches([' ', '\t']))),
+        let (name, rest) = match arg.split_once(':') {
+            Some((n, rest)) => (n, Some(rest)),
             None => match arg.strip_suffix(';') {
                 Some(n) => (n, None),
                 None => return Err(bad("expected 'Name: value'")),
             },
         };
-        if name.is_empty() || !name.bytes().all(is_token_byte) {
+        if !is_valid_name(name) {
             return Err(bad("invalid header name"));
         }
-        match value {
-            Some("") => Ok(Self::Remove(name.to_owned())),
-            Some(v) if !valid_value(v.as_bytes()) => Err(bad("control characters in the value")),
-            Some(v) => Ok(Self::Set(Header::new(name, v))),
-            None => Ok(Self::Set(Header::new(name, ""))),
+        let Some(rest) = rest else {
+            return Ok(Self::Set(Spaced {
+                header: Header::new(name, ""),
+                gap: String::new(),
+            }));
+        };
+        if !is_valid_value(rest.as_bytes()) {
+            return Err(bad("control characters in the value"));
         }
+        let value = rest.trim_start_matches([' ', '\t']);
+        if value.is_empty() {
+            return Ok(Self::Remove(name.to_owned()));
+        }
+        Ok(Self::Set(Spaced {
+            header: Header::new(name, value),
+            gap: rest[..rest.len() - value.len()].to_owned(),
+        }))
     }
-}
-
-/// RFC 9110 `tchar`.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// Visible characters, space, tab and obs-text; no CR, LF or other controls.
-fn valid_value(v: &[u8]) -> bool {
-    v.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
-}
-
-/// The name as hyper writes it in Title-Case: first letter and letters after
-/// `-` uppercased, the rest lowercased (`x-github-event` → `X-Github-Event`).
-pub fn wire_name(name: &str) -> String {
-    let mut prev = b'-';
-    name.bytes()
-        .map(|b| {
-            let c = if prev == b'-' {
-                b.to_ascii_uppercase()
-            } else {
-                b.to_ascii_lowercase()
-            };
-            prev = b;
-            char::from(c)
-        })
-        .collect()
-}
-
-/// How `-d`/`--data-binary`/`--json` read their argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataKind {
-    /// `-d`: `@FILE` contents lose CR and LF, like curl.
-    Form,
-    /// `--data-binary`: bytes exactly as given.
-    Binary,
-    /// `--json`: bytes exactly as given.
-    Json,
-}
-
-/// One data argument's bytes: the text itself, or `@FILE` read by `read`
-/// (`@-` is stdin).
-pub fn read_data(
-    arg: &str,
-    kind: DataKind,
-    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, BuildError>,
-) -> Result<Vec<u8>, BuildError> {
-    let Some(path) = arg.strip_prefix('@') else {
-        return Ok(arg.as_bytes().to_vec());
-    };
-    let mut bytes = read(path)?;
-    if kind == DataKind::Form {
-        bytes.retain(|b| *b != b'\r' && *b != b'\n');
-    }
-    Ok(bytes)
-}
-
-/// Joins the parts of repeated data options: `&` for `-d`/`--data-binary`,
-/// nothing for `--json` (curl's rules).
-pub fn join_data(parts: Vec<Vec<u8>>, kind: DataKind) -> Vec<u8> {
-    let sep: &[u8] = if kind == DataKind::Json { b"" } else { b"&" };
-    parts.join(sep)
 }
 
 /// `Authorization: Basic …` for `-u user:password`.
@@ -140,12 +110,12 @@ pub fn basic_auth(user_pass: &str) -> Result<Header, BuildError> {
 pub enum BodySpec {
     /// No body at all (no `Content-Length` either).
     None,
-    /// Fixed bytes and their content type.
-    Bytes {
+    /// The data options' bytes.
+    Data {
         /// The bytes.
         data: Bytes,
-        /// The `Content-Type` to send.
-        content_type: String,
+        /// `--json`: JSON `Content-Type` and `Accept` instead of the form type.
+        json: bool,
     },
     /// `-F` fields; a fresh boundary per request.
     Multipart(Vec<FormPart>),
@@ -169,12 +139,12 @@ pub struct Draft {
     pub host: String,
     /// `Authorization` from `-u` or the URL's user info.
     pub auth: Option<Header>,
-    /// `-A`.
+    /// `-A` (`Some("")` sends no `User-Agent`).
     pub user_agent: Option<String>,
-    /// The `Accept` value (`--json` asks for JSON); `*/*` otherwise.
-    pub accept: Option<String>,
+    /// `--compressed`: ask for a compressed answer.
+    pub compressed: bool,
     /// `-H` arguments, in order.
-    pub edits: Vec<HeaderEdit>,
+    pub edits: Vec<HeaderArg>,
     /// The body.
     pub body: BodySpec,
 }
@@ -186,8 +156,8 @@ pub struct Prepared {
     pub method: String,
     /// The absolute URL (Twilio JSON signing may have added `bodySHA256`).
     pub url: String,
-    /// Every header, names in wire case, in wire order.
-    pub headers: Vec<Header>,
+    /// Every header line, in wire order, spelled as it is sent.
+    pub fields: Vec<Spaced>,
     /// The body; `None` sends no body and no `Content-Length`.
     pub body: Option<Bytes>,
 }
@@ -198,6 +168,11 @@ impl Prepared {
         let after_scheme = self.url.split_once("://").map_or(&*self.url, |(_, r)| r);
         let target = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
         target.split('#').next().unwrap_or(target)
+    }
+
+    /// The header fields (names and values, without their spacing).
+    pub fn headers(&self) -> Vec<Header> {
+        self.fields.iter().map(|f| f.header.clone()).collect()
     }
 }
 
@@ -254,11 +229,35 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What the body adds to the head.
+enum BodyKind {
+    None,
+    Form,
+    Json,
+    Multipart(String),
+    Template(String, Vec<Header>),
+}
+
 impl Draft {
     /// True when every send is identical (no template, no multipart boundary,
     /// no signature), so the request can be prepared once and reused.
     pub fn is_static(&self, signer: Option<&Signer>) -> bool {
-        signer.is_none() && matches!(self.body, BodySpec::None | BodySpec::Bytes { .. })
+        signer.is_none() && matches!(self.body, BodySpec::None | BodySpec::Data { .. })
+    }
+
+    /// True when a `-H` line (any form) names `name`: curl then leaves out its
+    /// own header of that name.
+    fn custom(&self, name: &str) -> bool {
+        self.edits
+            .iter()
+            .any(|e| e.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The first `-H` line that names `name`.
+    fn first_custom(&self, name: &str) -> Option<&HeaderArg> {
+        self.edits
+            .iter()
+            .find(|e| e.name().eq_ignore_ascii_case(name))
     }
 
     /// The exact request for one send, with fresh ids, boundary and signature.
@@ -267,29 +266,18 @@ impl Draft {
         fresh: &mut dyn Fresh,
         signer: Option<&Signer>,
     ) -> Result<Prepared, BuildError> {
-        let (body, content_type, template_headers) = self.body(fresh)?;
-        let mut headers = vec![Header::new("Host", self.host.as_str())];
-        headers.extend(self.auth.clone());
-        headers.push(Header::new("User-Agent", DEFAULT_USER_AGENT));
-        headers.push(Header::new("Accept", "*/*"));
-        for h in template_headers {
-            replace_or_push(&mut headers, h);
+        let (body, kind) = self.body(fresh)?;
+        let mut fields = self.leading_fields(&kind);
+        self.push_custom(&mut fields, &kind);
+        if let Some(body) = &body {
+            self.push_body_fields(&mut fields, &kind, body.len())?;
         }
-        if let Some(ua) = &self.user_agent {
-            replace_or_push(&mut headers, Header::new("User-Agent", ua.as_str()));
-        }
-        if let Some(accept) = &self.accept {
-            replace_or_push(&mut headers, Header::new("Accept", accept.as_str()));
-        }
-        if let Some(ct) = content_type {
-            headers.push(Header::new("Content-Type", ct));
-        }
-        apply_edits(&mut headers, &self.edits);
         let mut url = self.url.clone();
         if let Some(signer) = signer {
             // A built request's id is new already (a template's `msg_{{id}}`)
             // or the user's own (`-H webhook-id: …`): it is kept.
             let otherwise = new_message_id(fresh.uuid());
+            let headers: Vec<Header> = fields.iter().map(|f| f.header.clone()).collect();
             let request = Outbound {
                 headers: &headers,
                 body: body.as_deref().unwrap_or_default(),
@@ -299,21 +287,8 @@ impl Draft {
                 otherwise: &otherwise,
             };
             let signed = signer.resign(&request, fresh.now(), keep)?;
-            headers = signed.headers;
+            fields = respace(&fields, signed.headers);
             url = signed.url;
-        }
-        if let Some(body) = &body {
-            set_content_length(&mut headers, body.len())?;
-        }
-        // The HTTP stack puts these back at the end when `-H 'Name:'` removed them.
-        if headers.find("accept").is_none() {
-            headers.push(Header::new("Accept", "*/*"));
-        }
-        if headers.find("host").is_none() {
-            headers.push(Header::new("Host", self.host.as_str()));
-        }
-        for h in &mut headers {
-            h.name = wire_name(&h.name);
         }
         let method = self
             .method
@@ -322,96 +297,181 @@ impl Draft {
         Ok(Prepared {
             method,
             url,
-            headers,
+            fields,
             body,
         })
     }
 
-    /// The body bytes, its content type and a template's headers.
-    #[allow(clippy::type_complexity)]
-    fn body(
+    /// `Host` … `Accept-Encoding`, then the template's own headers.
+    fn leading_fields(&self, kind: &BodyKind) -> Vec<Spaced> {
+        let usual = |name: &str, value: &str| Spaced::usual(Header::new(name, value));
+        let mut fields = Vec::new();
+        match self.first_custom("host") {
+            Some(HeaderArg::Remove(_)) => {}
+            Some(HeaderArg::Set(f)) => fields.push(Spaced {
+                header: Header::new("Host", f.header.value.clone()),
+                gap: f.gap.clone(),
+            }),
+            None => fields.push(usual("Host", &self.host)),
+        }
+        if let Some(auth) = self.auth.as_ref().filter(|_| !self.custom("authorization")) {
+            fields.push(Spaced::usual(auth.clone()));
+        }
+        let template = match kind {
+            BodyKind::Template(_, headers) => headers.as_slice(),
+            _ => &[],
+        };
+        let from_template = |name: &str| {
+            template
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| h.value_str().into_owned())
+        };
+        let agent = match &self.user_agent {
+            Some(a) => Some(a.clone()),
+            None => from_template("user-agent").or_else(|| Some(DEFAULT_USER_AGENT.into())),
+        };
+        if let Some(agent) = agent.filter(|a| !a.is_empty() && !self.custom("user-agent")) {
+            fields.push(usual("User-Agent", &agent));
+        }
+        if !self.custom("accept") && !matches!(kind, BodyKind::Json) {
+            let accept = from_template("accept").unwrap_or_else(|| "*/*".into());
+            fields.push(usual("Accept", &accept));
+        }
+        if self.compressed && !self.custom("accept-encoding") {
+            fields.push(usual("Accept-Encoding", ACCEPT_ENCODING));
+        }
+        for h in template {
+            let default = ["user-agent", "accept"]
+                .iter()
+                .any(|n| h.name.eq_ignore_ascii_case(n));
+            if !default && !self.custom(&h.name) {
+                fields.push(Spaced::usual(h.clone()));
+            }
+        }
+        fields
+    }
+
+    /// The `-H` lines in order (and `--json`'s headers after them). A `Host`
+    /// line went first already; a multipart body's `Content-Type` comes with
+    /// the body.
+    fn push_custom(&self, fields: &mut Vec<Spaced>, kind: &BodyKind) {
+        let host_set = matches!(self.first_custom("host"), Some(HeaderArg::Set(_)));
+        for edit in &self.edits {
+            let HeaderArg::Set(f) = edit else { continue };
+            let name = &f.header.name;
+            let skip = (host_set && name.eq_ignore_ascii_case("host"))
+                || (matches!(kind, BodyKind::Multipart(_))
+                    && name.eq_ignore_ascii_case("content-type"));
+            if !skip {
+                fields.push(f.clone());
+            }
+        }
+        if matches!(kind, BodyKind::Json) {
+            for (name, value) in [
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json"),
+            ] {
+                if !self.custom(name) {
+                    fields.push(Spaced::usual(Header::new(name, value)));
+                }
+            }
+        }
+    }
+
+    /// `Content-Length`, `Content-Type` and `Expect` for a body of `len` bytes.
+    fn push_body_fields(
         &self,
-        fresh: &mut dyn Fresh,
-    ) -> Result<(Option<Bytes>, Option<String>, Vec<Header>), BuildError> {
+        fields: &mut Vec<Spaced>,
+        kind: &BodyKind,
+        len: usize,
+    ) -> Result<(), BuildError> {
+        let usual = |name: &str, value: &str| Spaced::usual(Header::new(name, value));
+        match self.first_custom("content-length") {
+            None => fields.push(usual("Content-Length", &len.to_string())),
+            Some(HeaderArg::Set(f)) if f.header.value_str().trim().parse::<usize>() == Ok(len) => {}
+            Some(HeaderArg::Set(f)) => {
+                return Err(BuildError::Invalid(format!(
+                    "Content-Length: {} does not match the body ({len} bytes)",
+                    f.header.value_str().trim()
+                )));
+            }
+            Some(HeaderArg::Remove(_)) => {
+                return Err(BuildError::Invalid(
+                    "-H 'Content-Length:' would send the body without a length".into(),
+                ));
+            }
+        }
+        let content_type = match kind {
+            BodyKind::Multipart(ct) => Some(ct.as_str()),
+            BodyKind::Form if !self.custom("content-type") => Some(FORM_CONTENT_TYPE),
+            BodyKind::Template(ct, _) if !self.custom("content-type") => Some(ct.as_str()),
+            _ => None,
+        };
+        if let Some(ct) = content_type {
+            fields.push(usual("Content-Type", ct));
+        }
+        if len > EXPECT_100_OVER && !self.custom("expect") {
+            fields.push(usual("Expect", "100-continue"));
+        }
+        Ok(())
+    }
+
+    /// The body bytes and what they add to the head.
+    fn body(&self, fresh: &mut dyn Fresh) -> Result<(Option<Bytes>, BodyKind), BuildError> {
         Ok(match &self.body {
-            BodySpec::None => (None, None, Vec::new()),
-            BodySpec::Bytes { data, content_type } => {
-                (Some(data.clone()), Some(content_type.clone()), Vec::new())
+            BodySpec::None => (None, BodyKind::None),
+            BodySpec::Data { data, json } => {
+                let kind = if *json {
+                    BodyKind::Json
+                } else {
+                    BodyKind::Form
+                };
+                (Some(data.clone()), kind)
             }
             BodySpec::Multipart(parts) => {
+                let base = match self.first_custom("content-type") {
+                    Some(HeaderArg::Set(f)) => f.header.value_str().into_owned(),
+                    _ => multipart::FORM_DATA.to_owned(),
+                };
                 let boundary = multipart::fresh_boundary(parts, &mut || fresh.random());
-                let body = multipart::encode(parts, &boundary);
-                let ct = multipart::content_type(&boundary);
-                (Some(body.into()), Some(ct), Vec::new())
+                let body = multipart::encode(parts, &boundary, &base);
+                let ct = multipart::content_type(&base, &boundary);
+                (Some(body.into()), BodyKind::Multipart(ct))
             }
             BodySpec::Template { template, sets } => {
                 let r = template.render(sets, fresh)?;
-                (Some(r.body.into()), Some(r.content_type), r.headers)
+                (
+                    Some(r.body.into()),
+                    BodyKind::Template(r.content_type, r.headers),
+                )
             }
         })
     }
 }
 
-fn remove(headers: &mut Vec<Header>, name: &str) {
-    headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
-}
-
-/// Replaces the first header of the same name in place (dropping later ones), or appends.
-fn replace_or_push(headers: &mut Vec<Header>, new: Header) {
-    match headers
-        .iter()
-        .position(|h| h.name.eq_ignore_ascii_case(&new.name))
-    {
-        Some(i) => {
-            let name = new.name.clone();
-            headers[i] = new;
-            let mut seen = 0;
-            headers.retain(|h| {
-                let same = h.name.eq_ignore_ascii_case(&name);
-                seen += usize::from(same);
-                !same || seen == 1
-            });
-        }
-        None => headers.push(new),
-    }
-}
-
-/// `-H` edits: the first of each name replaces the defaults of that name.
-fn apply_edits(headers: &mut Vec<Header>, edits: &[HeaderEdit]) {
-    let mut replaced: Vec<String> = Vec::new();
-    for edit in edits {
-        let name = match edit {
-            HeaderEdit::Set(h) => &h.name,
-            HeaderEdit::Remove(n) => n,
-        };
-        let lower = name.to_ascii_lowercase();
-        if !replaced.contains(&lower) {
-            remove(headers, name);
-            replaced.push(lower);
-        }
-        if let HeaderEdit::Set(h) = edit {
-            headers.push(h.clone());
-        }
-    }
-}
-
-/// Adds `Content-Length`, or checks that a `-H Content-Length` matches the body.
-fn set_content_length(headers: &mut Vec<Header>, len: usize) -> Result<(), BuildError> {
-    match headers.get_str("content-length") {
-        Some(v) if v.trim().parse::<usize>() == Ok(len) => Ok(()),
-        Some(v) => Err(BuildError::Invalid(format!(
-            "Content-Length: {v} does not match the body ({len} bytes)"
-        ))),
-        None => {
-            headers.push(Header::new("Content-Length", len.to_string()));
-            Ok(())
-        }
-    }
+/// The signed header list with each line's spacing: a header the signer
+/// kept or changed in place keeps the spacing it was typed with, an added
+/// one gets the usual single space. (The signer keeps order and names; it
+/// only changes values, drops later duplicates and appends.)
+fn respace(before: &[Spaced], signed: Vec<Header>) -> Vec<Spaced> {
+    let mut rest = before.iter();
+    signed
+        .into_iter()
+        .map(|header| {
+            let gap = rest
+                .by_ref()
+                .find(|f| f.header.name == header.name)
+                .map_or_else(|| " ".to_owned(), |f| f.gap.clone());
+            Spaced { header, gap }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::HeaderList;
     use crate::send::fresh::testing::FixedFresh;
     use crate::sign::{ProviderKind, Secret};
 
@@ -422,122 +482,160 @@ mod tests {
             url,
             host,
             auth,
-            user_agent: None,
-            accept: None,
+            user_agent: Some("ua/1".into()),
+            compressed: false,
             edits: Vec::new(),
             body: BodySpec::None,
         }
     }
 
-    fn names(p: &Prepared) -> Vec<String> {
-        p.headers
+    fn with_headers(mut d: Draft, lines: &[&str]) -> Draft {
+        d.edits = lines.iter().map(|l| l.parse().unwrap()).collect();
+        d
+    }
+
+    fn form(data: &'static [u8]) -> BodySpec {
+        BodySpec::Data {
+            data: Bytes::from_static(data),
+            json: false,
+        }
+    }
+
+    /// The head lines as they go on the wire.
+    fn lines(d: &Draft) -> Vec<String> {
+        let p = d.prepare(&mut FixedFresh::default(), None).unwrap();
+        p.fields
             .iter()
-            .map(|h| format!("{}: {}", h.name, h.value_str()))
+            .map(|f| {
+                let mut line = Vec::new();
+                crate::http::writer::FieldLine::write_line(f, &mut line);
+                String::from_utf8(line).unwrap()
+            })
             .collect()
     }
 
     #[test]
-    fn header_arguments_table() {
-        let set = |n: &str, v: &str| Ok(HeaderEdit::Set(Header::new(n, v)));
-        assert_eq!("X-A: 1 2 ".parse(), set("X-A", "1 2 "));
-        assert_eq!("X-A:x:y".parse(), set("X-A", "x:y"));
-        assert_eq!("X-A;".parse(), set("X-A", ""));
-        assert_eq!("Accept:".parse(), Ok(HeaderEdit::Remove("Accept".into())));
-        for bad in ["X-A", "Bad Name: 1", ": v", "X: a\r\nY: b"] {
-            assert!(bad.parse::<HeaderEdit>().is_err(), "{bad:?}");
+    fn header_arguments_keep_their_spelling() {
+        let set = |n: &str, gap: &str, v: &str| {
+            Ok(HeaderArg::Set(Spaced {
+                header: Header::new(n, v),
+                gap: gap.into(),
+            }))
+        };
+        assert_eq!("X-A: 1 2 ".parse(), set("X-A", " ", "1 2 "));
+        assert_eq!("X-A:x:y".parse(), set("X-A", "", "x:y"));
+        assert_eq!("X-A: \t  v".parse(), set("X-A", " \t  ", "v"));
+        assert_eq!("X-A;".parse(), set("X-A", "", ""));
+        assert_eq!("Accept:".parse(), Ok(HeaderArg::Remove("Accept".into())));
+        assert_eq!("Accept:  ".parse(), Ok(HeaderArg::Remove("Accept".into())));
+        for bad in ["X-A", "Bad Name: 1", ": v", "X: a\r\nY: b", "X-A; v"] {
+            assert!(bad.parse::<HeaderArg>().is_err(), "{bad:?}");
         }
     }
 
     #[test]
-    fn get_has_default_headers_and_no_length() {
-        let p = draft("http://u:p%40ss@example.com:8080/a?b=1#frag")
-            .prepare(&mut FixedFresh::default(), None)
-            .unwrap();
-        assert_eq!(p.method, "GET");
-        assert_eq!(p.url, "http://example.com:8080/a?b=1");
+    fn defaults_come_in_curls_order() {
+        let d = draft("http://u:p%40ss@example.com:8080/a?b=1#frag");
+        let p = d.prepare(&mut FixedFresh::default(), None).unwrap();
+        assert_eq!(
+            (p.method.as_str(), p.url.as_str()),
+            ("GET", "http://example.com:8080/a?b=1")
+        );
         assert_eq!(p.target(), "/a?b=1");
         assert_eq!(
-            names(&p),
+            lines(&d),
             [
                 "Host: example.com:8080",
                 "Authorization: Basic dTpwQHNz",
-                &format!("User-Agent: {DEFAULT_USER_AGENT}"),
-                "Accept: */*"
-            ]
-        );
-    }
-
-    #[test]
-    fn edits_replace_remove_and_keep_order() {
-        let mut d = draft("https://example.com");
-        d.body = BodySpec::Bytes {
-            data: Bytes::from_static(b"a=1"),
-            content_type: FORM_CONTENT_TYPE.into(),
-        };
-        d.user_agent = Some("ua/1".into());
-        d.edits = [
-            "X-B: 1",
-            "accept:",
-            "X-A: 2",
-            "x-b: 3",
-            "content-type: text/plain",
-        ]
-        .iter()
-        .map(|e| e.parse().unwrap())
-        .collect();
-        let p = d.prepare(&mut FixedFresh::default(), None).unwrap();
-        assert_eq!(p.method, "POST");
-        assert_eq!(
-            names(&p),
-            [
-                "Host: example.com",
                 "User-Agent: ua/1",
-                "X-B: 1",
-                "X-A: 2",
-                "X-B: 3",
-                "Content-Type: text/plain",
-                "Content-Length: 3",
                 "Accept: */*"
             ]
         );
-        d.edits = vec!["Content-Length: 4".parse().unwrap()];
+    }
+
+    #[test]
+    fn h_lines_go_out_as_typed_in_order_and_replace_defaults() {
+        let mut d = with_headers(
+            draft("https://example.com"),
+            &[
+                "X-A: 1",
+                "Host:  other.test",
+                "X-B:2",
+                "x-a: 3",
+                "Accept:",
+                "X-Empty;",
+            ],
+        );
+        d.body = form(b"a=1");
+        assert_eq!(
+            lines(&d),
+            [
+                "Host:  other.test",
+                "User-Agent: ua/1",
+                "X-A: 1",
+                "X-B:2",
+                "x-a: 3",
+                "X-Empty:",
+                "Content-Length: 3",
+                "Content-Type: application/x-www-form-urlencoded"
+            ]
+        );
+        let d = with_headers(draft("http://h/"), &["Host:", "User-Agent:", "Accept:"]);
+        assert!(lines(&d).is_empty());
+    }
+
+    #[test]
+    fn json_and_compressed_follow_curl() {
+        let mut d = with_headers(draft("http://h/"), &["X-Z: 1"]);
+        d.body = BodySpec::Data {
+            data: Bytes::from_static(b"{}"),
+            json: true,
+        };
+        d.compressed = true;
+        assert_eq!(
+            lines(&d),
+            [
+                "Host: h",
+                "User-Agent: ua/1",
+                "Accept-Encoding: deflate, gzip, br, zstd",
+                "X-Z: 1",
+                "Content-Type: application/json",
+                "Accept: application/json",
+                "Content-Length: 2"
+            ]
+        );
+        let d = with_headers(d, &["Accept: text/plain", "Accept-Encoding: gzip"]);
+        assert_eq!(
+            lines(&d)[2..],
+            [
+                "Accept: text/plain",
+                "Accept-Encoding: gzip",
+                "Content-Type: application/json",
+                "Content-Length: 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn lengths_must_match_and_big_bodies_expect_100() {
+        let mut d = with_headers(draft("http://h/"), &["Content-Length: 4"]);
+        d.body = form(b"abc");
         assert!(d.prepare(&mut FixedFresh::default(), None).is_err());
-    }
-
-    #[test]
-    fn data_arguments_follow_curl() {
-        let mut read = |p: &str| Ok(format!("{p}\r\nline2\n").into_bytes());
-        assert_eq!(
-            read_data("@f", DataKind::Form, &mut read).unwrap(),
-            b"fline2"
-        );
-        assert_eq!(
-            read_data("@f", DataKind::Binary, &mut read).unwrap(),
-            b"f\r\nline2\n"
-        );
-        assert_eq!(read_data("a b", DataKind::Form, &mut read).unwrap(), b"a b");
-        assert_eq!(
-            join_data(vec![b"a".to_vec(), b"b".to_vec()], DataKind::Form),
-            b"a&b"
-        );
-        assert_eq!(
-            join_data(vec![b"{".to_vec(), b"}".to_vec()], DataKind::Json),
-            b"{}"
-        );
-        assert!(basic_auth("nouser").is_err());
-        assert_eq!(basic_auth("u:").unwrap().value, b"Basic dTo=");
-    }
-
-    #[test]
-    fn wire_names_are_title_case() {
-        assert_eq!(wire_name("X-GitHub-Event"), "X-Github-Event");
-        assert_eq!(wire_name("webhook-id"), "Webhook-Id");
-        assert_eq!(wire_name("content-type"), "Content-Type");
+        let mut d = with_headers(draft("http://h/"), &["Content-Length:"]);
+        d.body = form(b"abc");
+        assert!(d.prepare(&mut FixedFresh::default(), None).is_err());
+        let mut d = draft("http://h/");
+        d.body = BodySpec::Data {
+            data: Bytes::from(vec![b'a'; EXPECT_100_OVER + 1]),
+            json: false,
+        };
+        assert_eq!(lines(&d).last().unwrap(), "Expect: 100-continue");
     }
 
     #[test]
     fn template_signing_replaces_headers_and_is_fresh() {
         let mut d = draft("http://127.0.0.1:9/hook");
+        d.user_agent = None;
         d.body = BodySpec::Template {
             template: Box::new(super::super::templates::load("standard.example").unwrap()),
             sets: Vec::new(),
@@ -546,21 +644,34 @@ mod tests {
         let mut fresh = FixedFresh::default();
         let a = d.prepare(&mut fresh, Some(&signer)).unwrap();
         let b = d.prepare(&mut fresh, Some(&signer)).unwrap();
-        assert_eq!(a.headers.all("webhook-id").count(), 1);
+        assert_eq!(a.headers().all("webhook-id").count(), 1);
         assert_ne!(
-            a.headers.get_str("webhook-id"),
-            b.headers.get_str("webhook-id")
+            a.headers().get_str("webhook-id"),
+            b.headers().get_str("webhook-id")
         );
-        let last = a.headers.last().unwrap();
-        assert_eq!(last.name, "Content-Length");
+        let names: Vec<&str> = a.fields.iter().map(|f| f.header.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Host",
+                "User-Agent",
+                "Accept",
+                "webhook-id",
+                "webhook-timestamp",
+                "Content-Length",
+                "Content-Type",
+                "webhook-signature"
+            ],
+            "the provider's own spelling"
+        );
         assert!(format!("{signer:?}").contains("redacted"));
     }
 
     fn json_draft(url: &str, body: &'static [u8]) -> Draft {
         let mut d = draft(url);
-        d.body = BodySpec::Bytes {
+        d.body = BodySpec::Data {
             data: Bytes::from_static(body),
-            content_type: "application/json".into(),
+            json: true,
         };
         d
     }
@@ -572,32 +683,38 @@ mod tests {
 
     #[test]
     fn a_message_id_given_with_h_is_kept_and_signed_in_its_place() {
-        let mut d = json_draft("http://127.0.0.1:9/hook", b"{}");
-        d.edits = vec![
-            "webhook-id: msg_mine".parse().unwrap(),
-            "webhook-signature: v1,stale".parse().unwrap(),
-            "X-After: 1".parse().unwrap(),
-        ];
+        let d = with_headers(
+            json_draft("http://127.0.0.1:9/hook", b"{}"),
+            &[
+                "webhook-id:msg_mine",
+                "webhook-signature: v1,stale",
+                "X-After: 1",
+            ],
+        );
         let p = d
             .prepare(&mut FixedFresh::default(), Some(&standard_signer()))
             .unwrap();
-        let names: Vec<&str> = p.headers.iter().map(|h| h.name.as_str()).collect();
+        let names: Vec<&str> = p.fields.iter().map(|f| f.header.name.as_str()).collect();
         assert_eq!(
             names,
             [
                 "Host",
                 "User-Agent",
-                "Accept",
-                "Content-Type",
-                "Webhook-Id",
-                "Webhook-Signature",
+                "webhook-id",
+                "webhook-signature",
                 "X-After",
-                "Webhook-Timestamp",
-                "Content-Length"
+                "Content-Type",
+                "Accept",
+                "Content-Length",
+                "webhook-timestamp"
             ]
         );
-        assert_eq!(p.headers.get_str("webhook-id").unwrap(), "msg_mine");
-        assert_ne!(p.headers.get_str("webhook-signature").unwrap(), "v1,stale");
+        assert_eq!(p.fields[2].gap, "", "the spelling of a kept line stays");
+        assert_eq!(p.headers().get_str("webhook-id").unwrap(), "msg_mine");
+        assert_ne!(
+            p.headers().get_str("webhook-signature").unwrap(),
+            "v1,stale"
+        );
     }
 
     #[test]
@@ -613,5 +730,7 @@ mod tests {
             p.url
         );
         assert!(!p.url.contains("stale"), "{}", p.url);
+        assert!(basic_auth("nouser").is_err());
+        assert_eq!(basic_auth("u:").unwrap().value, b"Basic dTo=");
     }
 }

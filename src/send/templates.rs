@@ -308,7 +308,7 @@ pub fn form_encode(fields: &[(String, String)]) -> String {
     let enc = super::url::form_component;
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .map(|(k, v)| format!("{}={}", enc(k.as_bytes()), enc(v.as_bytes())))
         .collect::<Vec<_>>()
         .join("&")
 }

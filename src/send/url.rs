@@ -1,10 +1,11 @@
-//! Query parameters (the URL shorthands are [`crate::http::expand_shorthand`]).
+//! Query parameters and form encoding as curl does them (the URL shorthands
+//! are [`crate::http::expand_shorthand`]).
 
 /// Percent-encodes everything except RFC 3986 unreserved characters
-/// (`A-Z a-z 0-9 - . _ ~`); a space is `%20`.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+/// (`A-Z a-z 0-9 - . _ ~`), in upper-case hex; a space is `%20`.
+pub fn percent_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
@@ -15,36 +16,49 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 /// [`percent_encode`] with a space as `+`: the `application/x-www-form-urlencoded`
-/// form that curl's `--url-query` and `-d` forms use.
-pub fn form_component(s: &str) -> String {
-    percent_encode(s).replace("%20", "+")
+/// form that curl's `--data-urlencode` and `--url-query` write.
+pub fn form_component(bytes: &[u8]) -> String {
+    percent_encode(bytes).replace("%20", "+")
 }
 
-/// `url` with `name=value` pairs appended to its query (each side encoded by
-/// [`form_component`], like curl's `--url-query`), before any `#fragment`.
-pub fn with_query(url: &str, pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
-        return url.to_owned();
-    }
+/// `url` with `part` appended to its query, before any `#fragment`: after a
+/// `&` unless the query is empty or already ends with one (curl's rule for
+/// `-G` and `--url-query`).
+pub fn append_query(url: &str, part: &str) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
-    let encoded: Vec<String> = pairs
-        .iter()
-        .map(|(n, v)| format!("{}={}", form_component(n), form_component(v)))
-        .collect();
     let sep = match base.split_once('?') {
         None => "?",
         Some((_, q)) if q.is_empty() || q.ends_with('&') => "",
         Some(_) => "&",
     };
-    let mut out = format!("{base}{sep}{}", encoded.join("&"));
+    let mut out = format!("{base}{sep}{part}");
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
     }
     out
+}
+
+/// `url` with `name=value` pairs appended to its query, each side encoded by
+/// [`form_component`] (`--query`).
+pub fn with_query(url: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return url.to_owned();
+    }
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(n, v)| {
+            format!(
+                "{}={}",
+                form_component(n.as_bytes()),
+                form_component(v.as_bytes())
+            )
+        })
+        .collect();
+    append_query(url, &encoded.join("&"))
 }
 
 #[cfg(test)]
@@ -70,5 +84,6 @@ mod tests {
             "http://h/p?a+b=1%262%3D3"
         );
         assert_eq!(with_query("http://h/p", &[]), "http://h/p");
+        assert_eq!(append_query("http://h/p?a&", "b"), "http://h/p?a&b");
     }
 }

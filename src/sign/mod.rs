@@ -46,7 +46,7 @@ use crate::model::{Header, HeaderList};
 
 pub use self::hmac::HmacSpec;
 pub use checker::{Checked, Checker};
-pub use input::{Message, Secret, SignError, SignInput, Signed, VerifyOptions};
+pub use input::{DEFAULT_TOLERANCE, Message, Secret, SignError, SignInput, Signed, VerifyOptions};
 pub use mac::{Algo, Encoding};
 pub use resign::{MESSAGE_ID_HEADERS, MessageId, Outbound, Signer, new_message_id};
 pub use verdict::{Outcome, Verdict};
@@ -71,7 +71,8 @@ pub enum ProviderKind {
     Shopify,
     /// Twilio: `X-Twilio-Signature` over the URL and form parameters.
     Twilio,
-    /// Any HMAC over the raw body, described by an [`HmacSpec`].
+    /// Any HMAC over the raw body, as `--sig-header`, `--algo`, `--encoding`
+    /// and `--prefix` describe it.
     Hmac,
 }
 

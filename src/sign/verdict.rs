@@ -80,6 +80,31 @@ impl Verdict {
     pub fn is_valid(&self) -> bool {
         self.outcome == Outcome::Valid
     }
+
+    /// The explanation under the verdict, in reading order, as `(label,
+    /// value)`: the header read, what was signed, expected and received
+    /// MACs, the clock skew against `tolerance`, hints. What `hookcap verify`
+    /// prints and the TUI's `v` shows (values are display text: sanitize them).
+    pub fn explanation(&self, tolerance: std::time::Duration) -> Vec<(&'static str, String)> {
+        let mut lines = Vec::new();
+        let mut push = |label, value: &Option<String>| {
+            if let Some(value) = value {
+                lines.push((label, value.clone()));
+            }
+        };
+        push("header", &self.header);
+        push("signed", &self.signed_payload);
+        push("expected", &self.expected);
+        push("received", &self.received);
+        if let Some(skew) = self.timestamp_skew_secs {
+            lines.push((
+                "skew",
+                format!("{skew} s (tolerance {} s)", tolerance.as_secs()),
+            ));
+        }
+        lines.extend(self.hints.iter().map(|h| ("hint", h.clone())));
+        lines
+    }
 }
 
 /// The first characters of a value, control characters escaped, `…` when cut.

@@ -3,7 +3,7 @@
 //!
 //! A capture writes its provider and delivery id into its own row and nothing
 //! else: an index entry per capture would cost every commit one more B-tree
-//! insert and page (`migrations/006_hook_columns.sql`). Instead
+//! insert and page (`migrations/007_hook_columns.sql`). Instead
 //! `delivery_index` holds `(delivery, provider, request_id)` for every
 //! request up to a watermark (`delivery_watermark.upto`), and is brought up
 //! to date in batches by [`index_batch`]:

@@ -15,6 +15,7 @@ mod hooks;
 mod insert;
 mod open;
 mod queries;
+mod relay;
 mod reopen;
 mod retention;
 mod rows;
@@ -38,10 +39,14 @@ pub use hooks::Attempt;
 pub use hooks::DeliveryAttempts;
 pub use open::default_db_path;
 pub use queries::ListQuery;
+pub use relay::{
+    AnswerMode, ChannelRecord, ChannelSpec, ConsumerRecord, QueueEntry, Queued, StartAt,
+};
 pub use retention::{Reclaim, Reclaimed};
 pub use select::Scan;
 pub use writer::{
-    Committed, DeliverySlot, GroupCommitWriter, StartOvers, StoredBatch, StoredUpTo, WriterHandle,
+    Committed, DeliverySlot, GroupCommitWriter, StartOvers, StoredBatch, StoredRelayed, StoredUpTo,
+    WriterHandle,
 };
 
 /// Everything that can go wrong in the store, worded for the person at the terminal.

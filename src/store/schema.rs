@@ -16,12 +16,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_deliveries.sql"),
     include_str!("migrations/004_spans.sql"),
     include_str!("migrations/005_hooks.sql"),
-    include_str!("migrations/006_hook_columns.sql"),
+    include_str!("migrations/006_relay.sql"),
+    include_str!("migrations/007_hook_columns.sql"),
 ];
 
 /// The migrations (by number) that rewrite every request row: slow on a big
 /// database, so a line on stderr says what is going on.
-const REWRITES_REQUESTS: &[i64] = &[6];
+const REWRITES_REQUESTS: &[i64] = &[7];
 
 /// From this many stored requests on, a rewrite is announced.
 const BIG_DATABASE_ROWS: i64 = 100_000;
@@ -208,17 +209,18 @@ mod tests {
         assert_eq!(indexes, 0, "the per-request indexes are gone");
     }
 
-    /// A database of schema 5 (facts in the `hooks` side table) with checks
-    /// and deliveries: its facts move into the request rows, its deliveries
-    /// are indexed, and nothing that references a request is lost, or left
-    /// behind when the request is deleted afterwards.
+    /// A database of schema 6 (facts in the `hooks` side table, the relay's
+    /// tables) with checks, deliveries and relayed requests: its facts move
+    /// into the request rows, its deliveries are indexed, and nothing that
+    /// references a request is lost, or left behind when the request is
+    /// deleted afterwards.
     #[test]
     fn webhook_facts_move_into_the_requests_and_their_references_stay() {
         let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..5] {
+        for sql in &MIGRATIONS[..6] {
             conn.execute_batch(sql).unwrap();
         }
-        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.pragma_update(None, "user_version", 6).unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
         conn.execute_batch(
             "INSERT INTO sessions (id, started_at, url, mode) VALUES (1, 0, 'u', 'listen');
@@ -234,7 +236,12 @@ mod tests {
              INSERT INTO checks (request_id, sig_provider, sig_outcome) VALUES (1, 'github', 'valid');
              INSERT INTO deliveries (request_id, kind, destination, started_at, duration_us,
                  response_truncated, response_headers, response_body)
-             VALUES (2, 'replay', 'http://x', 0, 1, 0, x'', x'');",
+             VALUES (2, 'replay', 'http://x', 0, 1, 0, x'', x'');
+             INSERT INTO relayed (request_id, relay_url, relay_instance, relay_id, peer,
+                 relay_received_at, sha256, raw_head)
+             VALUES (1, 'https://r.test/c/gh', 'i1', 7, 'p', 5, x'00', x'01');
+             INSERT INTO relay_queue (channel_id, request_id, raw_head, sha256)
+             VALUES (1, 3, NULL, x'00');",
         )
         .unwrap();
         migrate(&mut conn, Path::new(":memory:")).unwrap();
@@ -290,12 +297,15 @@ mod tests {
         assert_eq!(count("SELECT upto FROM delivery_watermark"), 3);
         assert_eq!(count("SELECT count(*) FROM checks"), 1);
         assert_eq!(count("SELECT count(*) FROM deliveries"), 1);
+        assert_eq!(count("SELECT request_id FROM relayed"), 1);
+        assert_eq!(count("SELECT request_id FROM relay_queue"), 3);
         // The references point at the new table: deleting cascades, and the
         // delete leaves the delivery index.
         conn.execute("DELETE FROM requests WHERE id IN (1, 2)", [])
             .unwrap();
         assert_eq!(count("SELECT count(*) FROM checks"), 0);
         assert_eq!(count("SELECT count(*) FROM deliveries"), 0);
+        assert_eq!(count("SELECT count(*) FROM relayed"), 0);
         assert_eq!(count("SELECT count(*) FROM delivery_index"), 0);
         let orphan = conn.execute(
             "INSERT INTO checks (request_id, sig_outcome) VALUES (99, 'valid')",
@@ -342,5 +352,62 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .unwrap();
         assert_eq!(tables, 0);
+    }
+
+    /// A database file as the previous release left it (schema 6, marked,
+    /// facts in `hooks`) opens with this build's store, which reads the same
+    /// facts and attempts from the rebuilt rows, and captures go on after them.
+    #[test]
+    fn a_database_of_the_previous_schema_opens_with_its_webhook_facts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..6] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 6).unwrap();
+            mark(&conn).unwrap();
+            conn.execute_batch(
+                "INSERT INTO sessions (id, started_at, url, mode) VALUES (1, 0, 'u', 'listen');
+                 INSERT INTO requests (id, session_id, received_at, method, target, path, status,
+                     body_size, truncated, http_version, remote_addr, headers, response_headers,
+                     response_body, body)
+                 VALUES (1, 1, 1000000, 'POST', '/a', '/a', 503, 2, 0, 'HTTP/1.1', 'a', x'', x'', x'', x'7b7d'),
+                        (2, 1, 3000000, 'POST', '/a', '/a', 200, 2, 0, 'HTTP/1.1', 'a', x'', x'', x'', x'7b7d');
+                 INSERT INTO hooks (request_id, provider, event, delivery, retry, rule, step, answer)
+                 VALUES (1, 'github', 'push', 'd1', NULL, 1, 1, '503'),
+                        (2, 'github', 'push', 'd1', NULL, 1, 2, '200');",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open_existing(&path).unwrap();
+        let facts = store.hook_facts(&[1, 2]).unwrap();
+        let second = &facts[&2];
+        let identity = second.identity.as_ref().unwrap();
+        assert_eq!(
+            (identity.provider.as_str(), identity.event.as_deref()),
+            ("github", Some("push"))
+        );
+        assert_eq!(
+            second.attempt,
+            Some(crate::model::AttemptInfo {
+                number: 2,
+                of: 2,
+                since_previous: Some(std::time::Duration::from_secs(2)),
+                dup: false,
+            })
+        );
+        let answer = second.answer.as_ref().unwrap();
+        assert_eq!(
+            (answer.rule, answer.step, answer.answer.as_str()),
+            (1, 2, "200")
+        );
+        assert_eq!(facts[&1].attempt.map(|a| (a.number, a.of)), Some((1, 2)));
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, CURRENT_VERSION);
     }
 }

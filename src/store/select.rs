@@ -21,18 +21,20 @@
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
 //! | `provider:`, `event:` | `provider = ?`, `event GLOB ?` | none: cheap checks on the row walk |
 //! | `attempt:` | a count of the delivery's attempts up to the request | `delivery_index` and its tail (see `delivery_index`) |
-//! | `delivery:` | `id IN` the delivery's attempts | `delivery_index` and its tail |
+//! | `delivery:ID` | `id IN` the delivery's attempts | `delivery_index` and its tail |
+//! | `delivery:5xx`, `error`, `none` | the newest of hookcap's deliveries (a subquery per row) | `deliveries_by_request` |
 //! | `dup` | an earlier attempt of the delivery answered 2xx | `delivery_index` and its tail |
 //!
-//! A filter with one of the last three runs in one read transaction with the
-//! tail of the delivery index read first (`Store::with_tail`).
+//! A filter with `attempt:`, `delivery:ID` or `dup` runs in one read
+//! transaction with the tail of the delivery index read first
+//! (`Store::with_tail`).
 
 use rusqlite::types::Value;
 
 use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
 use super::{Store, StoreError, hooks};
-use crate::filter::{Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
+use crate::filter::{DeliverySel, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
 /// The table that holds signature verdicts (the live-checks migration:
@@ -195,6 +197,28 @@ fn json_condition(path: String, value: Option<&str>) -> (String, Vec<Value>) {
     }
 }
 
+/// A `delivery:` term: the newest delivery of the row's request (the highest
+/// delivery id, found from `deliveries_by_request`) has this status, failed
+/// without one, or there is none.
+fn delivery_condition(sel: DeliverySel) -> (String, Vec<Value>) {
+    const NEWEST: &str = "FROM deliveries WHERE request_id = requests.id ORDER BY id DESC LIMIT 1";
+    match sel {
+        DeliverySel::Status(s) => {
+            let (lo, hi) = s.range();
+            (
+                format!("(SELECT status {NEWEST}) BETWEEN ? AND ?"),
+                vec![lo.into(), hi.into()],
+            )
+        }
+        // NULL (no delivery) is not 1: only a newest delivery without a status.
+        DeliverySel::Failed => (format!("(SELECT status IS NULL {NEWEST}) = 1"), vec![]),
+        DeliverySel::Never => (
+            "NOT EXISTS (SELECT 1 FROM deliveries WHERE request_id = requests.id)".into(),
+            vec![],
+        ),
+    }
+}
+
 impl Store {
     /// The pushable terms of `filter` as a `WHERE` clause; `upto` is the
     /// delivery index's watermark when the filter reads attempts (see
@@ -240,6 +264,10 @@ impl Store {
                 let (lo, hi) = s.range();
                 w.push("status BETWEEN ? AND ?", [lo, hi].map(|n| n.into()));
             }
+            Term::DeliveryStatus(sel) => {
+                let (clause, args) = delivery_condition(*sel);
+                w.push(clause, args);
+            }
             // Names are tokens and values never hold CR or LF, so "CRLF name:" in
             // the CRLF-prefixed header lines is exactly "this header is present".
             Term::Header { name, .. } => w.push(
@@ -270,6 +298,10 @@ impl Store {
                 w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
+            Term::Via(g) => w.push(
+                "id IN (SELECT request_id FROM relayed WHERE relay_url GLOB ?)",
+                [text(g.as_str())],
+            ),
             Term::Json { pointer, value } => {
                 let path = json_path(pointer).expect("only translatable pointers are pushed");
                 let (clause, args) = json_condition(path, value.as_deref());

@@ -590,3 +590,43 @@ fn attempts_are_exact_wherever_the_delivery_index_stands() {
     );
     check("after deletes");
 }
+
+/// `delivery:` reads the newest delivery of each request: its status, a
+/// failure without one, or none at all.
+#[test]
+fn delivery_terms_read_the_newest_delivery() {
+    use crate::store::testing::delivery;
+    let store = filled();
+    let answered = |status| {
+        Some(ResponseRecord {
+            status,
+            headers: vec![],
+            body: vec![],
+        })
+    };
+    // 1: 500 then 200 (fixed); 2: 200 then 503; 3: refused; 4: 404 then refused.
+    for (id, response) in [
+        (1, answered(500)),
+        (1, answered(200)),
+        (2, answered(200)),
+        (2, answered(503)),
+        (3, None),
+        (4, answered(404)),
+        (4, None),
+    ] {
+        store.insert_delivery(&delivery(id, response)).unwrap();
+    }
+    let ids = |line: &str| {
+        let filter = Filter::parse_line(line, Timestamp(T0)).unwrap();
+        let mut ids = store.matching_ids(&filter).unwrap();
+        ids.truncate(6);
+        (ids, store.count_matching(&filter).unwrap())
+    };
+    assert_eq!(ids("delivery:5xx"), (vec![2], 1));
+    assert_eq!(ids("delivery:200"), (vec![1], 1));
+    assert_eq!(ids("delivery:2xx"), (vec![1], 1));
+    assert_eq!(ids("delivery:error"), (vec![3, 4], 2));
+    assert_eq!(ids("delivery:none"), (vec![5, 6, 7, 8, 9, 10], 56));
+    assert_eq!(ids("delivery:error method:post"), (vec![4], 1));
+    assert_eq!(ids("delivery:4xx"), (vec![], 0), "404 is not the newest");
+}

@@ -35,7 +35,7 @@ use std::collections::HashSet;
 use std::ffi::c_int;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use std::time::Instant;
@@ -44,12 +44,14 @@ use rusqlite::Connection;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::insert::Inserts;
+use super::relay::{self, Attached, Inserted, QueueEntry};
 use super::reopen::{Checked, Watch};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
 use super::{StoreError, deliveries, delivery_index, open};
 use crate::model::{
-    CaptureNotes, DeliveryBrief, NewDelivery, NewRequest, RequestSummary, ResponseRecord, Session,
+    CaptureNotes, DeliveryBrief, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
+    ResponseRecord, Session,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -75,6 +77,48 @@ pub struct StoredUpTo {
     pub deliveries: u64,
 }
 
+/// The upper bounds of [`BatchStats`]' buckets: requests and deliveries per commit.
+pub const BATCH_BOUNDS: [u64; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/// How full the writer's commits were, counted as they happen (the relay's
+/// metrics show them).
+#[derive(Debug, Default)]
+pub struct BatchStats {
+    commits: AtomicU64,
+    written: AtomicU64,
+    buckets: [AtomicU64; BATCH_BOUNDS.len()],
+}
+
+impl BatchStats {
+    fn record(&self, size: usize) {
+        let size = size as u64;
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        self.written.fetch_add(size, Ordering::Relaxed);
+        if let Some(i) = BATCH_BOUNDS.iter().position(|&b| size <= b) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Commits so far.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
+    /// Requests and deliveries written so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Each bucket's upper bound and how many commits fell in it (not cumulative).
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        BATCH_BOUNDS
+            .iter()
+            .zip(&self.buckets)
+            .map(|(&b, n)| (b, n.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
 /// Why a request could not be stored; cloned to every waiter of a failed batch.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("could not store the request: {0}")]
@@ -84,12 +128,19 @@ pub struct WriteError(pub String);
 /// the body without copying it) and the id, or why it was not stored.
 type Stored = (NewRequest, Result<i64, WriteError>);
 
+/// What a relayed insert's waiter gets back: its request, and its id and
+/// whether it was new, or why it was not stored.
+pub type StoredRelayed = (NewRequest, Result<Inserted, WriteError>);
+
 /// How an insert's waiter is answered.
 enum Reply {
     /// The id only; the request is moved into the broadcast summary.
     Id(oneshot::Sender<Result<i64, WriteError>>),
     /// The id and the request back ([`WriterHandle::insert_keeping`]).
     Keep(oneshot::Sender<Stored>),
+    /// The request back with its id, and whether it was new
+    /// ([`WriterHandle::queue_relayed`]).
+    Relayed(oneshot::Sender<StoredRelayed>),
 }
 
 impl Reply {
@@ -97,6 +148,7 @@ impl Reply {
         match self {
             Self::Id(tx) => drop(tx.send(Err(err))),
             Self::Keep(tx) => drop(tx.send((request, Err(err)))),
+            Self::Relayed(tx) => drop(tx.send((request, Err(err)))),
         }
     }
 }
@@ -106,6 +158,8 @@ struct Job {
     /// What the capture path already found out; `None`: the writer looks.
     notes: Option<CaptureNotes>,
     reply: Reply,
+    /// What is written with the request, in the same transaction.
+    attached: Option<Box<Attached>>,
 }
 
 struct DeliveryJob {
@@ -191,6 +245,7 @@ pub struct WriterHandle {
     /// thread does, however many capture tasks still hold a handle.
     batches: broadcast::WeakSender<StoredBatch>,
     start_overs: StartOvers,
+    stats: Arc<BatchStats>,
 }
 
 /// How many times the writer started over in a new database file (its file
@@ -242,18 +297,62 @@ impl WriterHandle {
         Ok((id?, request))
     }
 
+    /// A relay's insert: stores `request` and queues it for its channel's
+    /// consumers in the same transaction; returns its id (the relay id).
+    pub async fn insert_queued(
+        &self,
+        request: NewRequest,
+        entry: QueueEntry,
+    ) -> Result<i64, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Queue(entry)));
+        self.send_attached(request, None, Reply::Id(reply), attached)
+            .await?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// A laptop's insert of a request that came through a relay: queues it
+    /// (waiting only for room in the queue) and returns what resolves once it
+    /// is committed. A request with a relay id already stored is not stored
+    /// again: it resolves to the stored id, not fresh. Requests queued one
+    /// after another are committed in that order.
+    pub async fn queue_relayed(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        mark: RelayedFrom,
+    ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let attached = Some(Box::new(Attached::Relayed(mark)));
+        self.send_attached(request, notes, Reply::Relayed(reply), attached)
+            .await?;
+        Ok(answer)
+    }
+
     async fn send(
         &self,
         request: NewRequest,
         notes: Option<CaptureNotes>,
         reply: Reply,
     ) -> Result<(), WriteError> {
+        self.send_attached(request, notes, reply, None).await
+    }
+
+    async fn send_attached(
+        &self,
+        request: NewRequest,
+        notes: Option<CaptureNotes>,
+        reply: Reply,
+        attached: Option<Box<Attached>>,
+    ) -> Result<(), WriteError> {
+        let job = Job {
+            request,
+            notes,
+            reply,
+            attached,
+        };
         self.jobs
-            .send(Message::Insert(Job {
-                request,
-                notes,
-                reply,
-            }))
+            .send(Message::Insert(job))
             .await
             .map_err(|_| gone())
     }
@@ -294,6 +393,11 @@ impl WriterHandle {
         self.batches
             .upgrade()
             .is_some_and(|b| b.receiver_count() > 0)
+    }
+
+    /// How full the commits so far were.
+    pub fn batch_stats(&self) -> Arc<BatchStats> {
+        self.stats.clone()
     }
 }
 
@@ -359,9 +463,11 @@ impl GroupCommitWriter {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (announce, stored) = watch::channel(StoredUpTo::default());
         let (batches, _) = broadcast::channel(BATCH_BACKLOG);
+        let stats = Arc::new(BatchStats::default());
         let announcer = Announcer {
             stored: announce,
             batches: batches.clone(),
+            stats: stats.clone(),
         };
         let thread = std::thread::Builder::new()
             .name("hookcap-writer".into())
@@ -384,6 +490,7 @@ impl GroupCommitWriter {
             stored,
             batches: batches.downgrade(),
             start_overs,
+            stats,
         };
         Ok((Self { thread, jobs, wal }, handle))
     }
@@ -413,6 +520,7 @@ impl GroupCommitWriter {
 struct Announcer {
     stored: watch::Sender<StoredUpTo>,
     batches: broadcast::Sender<StoredBatch>,
+    stats: Arc<BatchStats>,
 }
 
 /// What the writer thread keeps across its database files (see [`run`]).
@@ -637,7 +745,7 @@ fn after_start_over(
 /// then announces the commit. `fresh`, after a start-over, collects the ids
 /// of forwarded requests.
 fn settle(
-    written: rusqlite::Result<Vec<i64>>,
+    written: rusqlite::Result<Vec<Inserted>>,
     batch: &mut Vec<Message>,
     stored: &mut StoredUpTo,
     announce: &Announcer,
@@ -651,13 +759,25 @@ fn settle(
             return;
         }
     };
+    announce.stats.record(batch.len());
     let listening = announce.batches.receiver_count() > 0;
     let mut summaries = Vec::with_capacity(if listening { batch.len() } else { 0 });
     let mut ids = ids.into_iter();
     for message in batch.drain(..) {
         match message {
             Message::Insert(job) => {
-                let id = ids.next().unwrap_or_default();
+                let inserted = ids.next().unwrap_or(Inserted {
+                    id: 0,
+                    fresh: false,
+                });
+                let id = inserted.id;
+                if !inserted.fresh {
+                    // A relayed request stored before: nothing new to count or show.
+                    if let Reply::Relayed(tx) = job.reply {
+                        let _ = tx.send((job.request, Ok(inserted)));
+                    }
+                    continue;
+                }
                 stored.last_id = id;
                 stored.count += 1;
                 match job.reply {
@@ -675,6 +795,12 @@ fn settle(
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
                         let _ = tx.send((job.request, Ok(id)));
+                    }
+                    Reply::Relayed(tx) => {
+                        if listening {
+                            summaries.push(RequestSummary::of_new(id, &job.request));
+                        }
+                        let _ = tx.send((job.request, Ok(inserted)));
                     }
                 }
             }
@@ -709,15 +835,15 @@ fn settled(
 }
 
 /// Writes the batch in one transaction, with the spans that cover its
-/// requests; returns the ids of its inserts, in order. Begun and committed
-/// with held statements: `BEGIN` and `COMMIT` parsed again for every batch
-/// cost as much as the inserts of a few requests.
+/// requests; returns the ids of its inserts, in order (and whether each was
+/// new). Begun and committed with held statements: `BEGIN` and `COMMIT`
+/// parsed again for every batch cost as much as the inserts of a few requests.
 fn write_batch(
     conn: &Connection,
     inserts: &mut Inserts<'_>,
     batch: &[Message],
     spans: &mut OpenSpans,
-) -> rusqlite::Result<Vec<i64>> {
+) -> rusqlite::Result<Vec<Inserted>> {
     inserts.begin()?;
     let written = write_in_transaction(conn, inserts, batch, spans).and_then(|(ids, covered)| {
         inserts.commit()?;
@@ -742,11 +868,19 @@ fn write_in_transaction(
     inserts: &mut Inserts<'_>,
     batch: &[Message],
     spans: &OpenSpans,
-) -> rusqlite::Result<(Vec<i64>, OpenSpans)> {
+) -> rusqlite::Result<(Vec<Inserted>, OpenSpans)> {
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
-            Message::Insert(job) => ids.push(inserts.insert(&job.request, job.notes.as_ref())?),
+            Message::Insert(job) => ids.push(match job.attached.as_deref() {
+                None => Inserted::new(inserts.insert(&job.request, job.notes.as_ref())?),
+                Some(attached) => relay::insert_attached(
+                    conn,
+                    (&job.request, job.notes.as_ref()),
+                    attached,
+                    inserts,
+                )?,
+            }),
             Message::Deliver(job) => {
                 deliveries::insert(conn, &job.delivery)?;
                 if let Some(answer) = &job.answered {
@@ -760,7 +894,11 @@ fn write_in_transaction(
         Message::Insert(job) => Some(&job.request),
         _ => None,
     });
-    let covered = spans.cover(conn, covered(inserted, &ids))?;
+    let fresh = inserted
+        .zip(&ids)
+        .filter(|(_, i)| i.fresh)
+        .map(|(r, i)| (r.session_id, i.id, r.received_at.0));
+    let covered = spans.cover(conn, fresh)?;
     Ok((ids, covered))
 }
 

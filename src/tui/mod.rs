@@ -17,7 +17,7 @@
 //!                 how it is drawn (top bar, list/, detail/, status lines,
 //!                 overlays), the layout and the colors
 //!   data/         what is read and sent: pages from the store, the live
-//!                 feed, the first count, the arrival rate, replays
+//!                 feed, the count of the list, the arrival rate, replays
 //!   term/         terminal plumbing: the event loop, the guard that restores
 //!                 the terminal, effects (OSC 52 copies), the log sink
 //! ```
@@ -59,7 +59,6 @@ use ratatui::layout::Size;
 use tokio::sync::watch;
 
 use app::{App, AppOptions};
-use data::count;
 pub use data::replays::Recorder;
 pub use data::source::LiveFeed;
 pub use pane::top_bar::Origin;
@@ -87,6 +86,8 @@ pub struct Options {
     pub stop: Option<watch::Receiver<bool>>,
     /// Where `r` records its replays.
     pub recorder: Recorder,
+    /// The relay client's state line, under `--via`.
+    pub relay: Option<watch::Receiver<String>>,
 }
 
 /// Runs the inspector on this terminal until the user quits (or `stop`).
@@ -106,9 +107,9 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         stop: opts.stop,
         size: Size::new(width, height),
         recorder: opts.recorder,
+        relay: opts.relay,
     };
     let mut app = App::new(opts.origin, store, app_opts)?;
-    app.live.expect_total(count::in_background(opts.db));
     let result = run_on_terminal(&mut app, started);
     for line in app.status.logs.iter().cloned().chain(log_sink::drain()) {
         eprintln!("{}", sanitize(&line));
@@ -120,7 +121,7 @@ fn run_on_terminal(app: &mut App, started: Instant) -> anyhow::Result<()> {
     let guard = TerminalGuard::enter().context("setting up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut io = LoopIo {
-        input: TerminalInput,
+        input: TerminalInput::new(),
         perform: effect::perform,
         logs: log_sink::drain,
         started,

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let focused = app.view.focus == Focus::Detail;
     detail::draw(frame, &areas, app.requests.detail.as_ref(), focused);
     if let Some(filter) = areas.filter {
-        status::filter_line(frame, filter, &app.view.filter, app.view.replay_to.as_ref());
+        status::filter_line(frame, filter, &app.view.filter, app.view.prompt());
     }
     status::status_line(
         frame,
@@ -57,6 +57,7 @@ fn top_bar_of(app: &App) -> TopBar<'_> {
         rate: &app.live.rate,
         follow: app.view.follow,
         following: app.view.following(),
+        relay: app.relay.as_ref().map(|r| r.borrow().clone()),
     }
 }
 
@@ -69,12 +70,14 @@ fn list_pane_of(app: &App) -> ListPane<'_> {
     ListPane {
         window: &app.requests.list,
         focused: app.view.focus == Focus::List,
-        filtered: app.requests.filtered(),
+        filtered: app.narrowed(),
         searching: app.searching(),
         unseen: app.live.unseen,
         listening_on,
         first_id: app.live.first_id,
         newest_id: app.live.newest_id,
+        facts: &app.requests.facts,
+        marked: app.view.marked,
     }
 }
 

@@ -10,6 +10,7 @@ use hyper::StatusCode;
 use crate::capture::{ForwardConfig, Guard, Limits, ResponseShape, TokenRule};
 use crate::cli::{
     CheckArgs, ForwardArgs, LimitArgs, ListenArgs, OutputArgs, ResponseArgs, ServerArgs, StopArgs,
+    ViaArgs,
 };
 use crate::commands::shared::input::{parse_header, read_body_arg};
 use crate::commands::shared::secret;
@@ -17,6 +18,7 @@ use crate::error::CliError;
 use crate::filter::Filter;
 use crate::http::Target;
 use crate::model::Timestamp;
+use crate::relay::client::ViaConfig;
 use crate::rules::RuleBook;
 use crate::sign::{Checker, Secret};
 
@@ -77,6 +79,8 @@ pub struct ListenConfig {
     pub exit_filter: Option<Filter>,
     /// Keep only the newest this many requests in the database.
     pub keep: Option<u64>,
+    /// Also pull this relay channel (`--via`).
+    pub via: Option<ViaConfig>,
 }
 
 impl ListenConfig {
@@ -108,6 +112,7 @@ impl ListenConfig {
             stdout_is_tty,
         )?;
         config.keep = args.keep;
+        config.via = via(&args.via)?;
         Ok(config)
     }
 
@@ -127,12 +132,14 @@ impl ListenConfig {
             insecure: args.insecure,
         };
         let common = (&args.server, &args.limits, &args.output, &args.stop);
-        Self::shared(
+        let mut config = Self::shared(
             common,
             Answer::Forward(forward),
             guard(&args.checks)?,
             stdout_is_tty,
-        )
+        )?;
+        config.via = via(&args.via)?;
+        Ok(config)
     }
 
     /// The part both commands share: where to listen, limits, checks,
@@ -170,6 +177,7 @@ impl ListenConfig {
             timeout: stop.timeout,
             exit_filter,
             keep: None,
+            via: None,
         })
     }
 }
@@ -217,6 +225,22 @@ pub fn guard(args: &CheckArgs) -> Result<Guard, CliError> {
         token,
         allow: args.allow_ip.clone(),
     })
+}
+
+/// The relay channel `--via` asks for, with its token from the environment.
+fn via(args: &ViaArgs) -> Result<Option<ViaConfig>, CliError> {
+    let Some(url) = &args.via else {
+        return Ok(None);
+    };
+    ViaConfig::new(
+        url,
+        &args.token_env,
+        args.consumer.as_deref(),
+        args.from.as_deref(),
+        args.via_ca.as_deref(),
+    )
+    .map(Some)
+    .map_err(CliError::Usage)
 }
 
 #[cfg(test)]

@@ -11,15 +11,14 @@ use crate::cli::{RequestArgs, SendArgs, SignArgs};
 use crate::commands::shared::secret;
 use crate::error::CliError;
 use crate::http::expand_shorthand;
+use crate::send::data::{self, DataFlag};
 use crate::send::load::LoadPlan;
 use crate::send::multipart::parse_form_arg;
-use crate::send::request::{
-    DataKind, FORM_CONTENT_TYPE, basic_auth, join_data, parse_url, read_data,
-};
+use crate::send::request::{basic_auth, parse_url};
 use crate::send::retry::RetryPolicy;
 use crate::send::templates::{self, SetOp, Template};
 use crate::send::{
-    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, with_query,
+    BodySpec, BuildError, ClientOptions, Draft, SystemFresh, WireRequest, append_query, with_query,
 };
 use crate::sign::Signer;
 
@@ -32,6 +31,10 @@ pub struct OutputOptions {
     pub verbose: bool,
     /// `-o FILE` (`-` for raw bytes on stdout).
     pub file: Option<PathBuf>,
+    /// `--max-response`: the most body bytes read.
+    pub max_response: u64,
+    /// `--compressed`: answers are decoded.
+    pub decode: bool,
     /// `--json-result`.
     pub json: bool,
     /// `--no-fail`: any response exits 0.
@@ -66,15 +69,18 @@ impl SendConfig {
             .url
             .as_deref()
             .ok_or_else(|| CliError::Usage("a URL is required".into()))?;
-        let query = args
-            .request
+        let req = &args.request;
+        let query = req
             .query
             .iter()
             .map(|q| split_pair(q, "--query"))
             .collect::<Result<Vec<_>, _>>()?;
-        let (url, host, url_auth) =
-            parse_url(&with_query(&expand_shorthand(url), &query)).map_err(usage)?;
         let mut reader = FileReader::default();
+        let mut read = |p: &str| reader.read(p);
+        let mut url = with_query(&expand_shorthand(url), &query);
+        for arg in &req.url_query {
+            url = append_query(&url, &data::url_query(arg, &mut read).map_err(usage)?);
+        }
         let template = args
             .template
             .template
@@ -82,29 +88,25 @@ impl SendConfig {
             .map(templates::load)
             .transpose()
             .map_err(usage)?;
-        let body = body(
-            &args.request,
-            template.clone(),
-            &args.template.set,
-            &mut reader,
-        )?;
+        let mut body = body(req, template.clone(), &args.template.set, &mut read)?;
+        if req.get {
+            // -G: the data goes into the query, and there is no body.
+            if let BodySpec::Data { data, .. } = std::mem::replace(&mut body, BodySpec::None) {
+                url = append_query(&url, &String::from_utf8_lossy(&data));
+            }
+        }
+        let (url, host, url_auth) = parse_url(&url).map_err(usage)?;
         let draft = Draft {
-            method: args
-                .request
-                .method
-                .clone()
-                .map(validate_method)
-                .transpose()?,
+            method: req.method.clone().map(validate_method).transpose()?,
             url,
             host,
-            auth: match &args.request.user {
+            auth: match &req.user {
                 Some(u) => Some(basic_auth(u).map_err(usage)?),
                 None => url_auth,
             },
-            user_agent: args.request.user_agent.clone(),
-            accept: (!args.request.json.is_empty()).then(|| "application/json".to_owned()),
-            edits: args
-                .request
+            user_agent: req.user_agent.clone(),
+            compressed: req.compressed,
+            edits: req
                 .headers
                 .iter()
                 .map(|h| h.parse())
@@ -128,6 +130,8 @@ impl SendConfig {
             client: ClientOptions {
                 insecure: args.transfer.insecure,
                 timeout: args.transfer.timeout,
+                max_response: args.output.max_response.as_u64(),
+                decode: req.compressed,
             },
             draft,
             signer,
@@ -140,6 +144,8 @@ impl SendConfig {
                 include: args.output.include,
                 verbose: args.output.verbose,
                 file: args.output.output.clone(),
+                max_response: args.output.max_response.as_u64(),
+                decode: req.compressed,
                 json: args.output.json_result,
                 any_status: args.output.no_fail,
             },
@@ -165,15 +171,14 @@ fn validate_method(m: String) -> Result<String, CliError> {
     }
 }
 
-/// The body from whichever of template, `--json`, `-d`/`--data-binary`, `-F` was given
+/// The body from whichever of template, the data options, `-F` was given
 /// (clap rejects combinations).
 fn body(
     req: &RequestArgs,
     template: Option<Template>,
     sets: &[String],
-    reader: &mut FileReader,
+    read: &mut data::ReadFile<'_>,
 ) -> Result<BodySpec, CliError> {
-    let mut read = |p: &str| reader.read(p);
     if let Some(template) = template {
         let sets: Vec<SetOp> = sets
             .iter()
@@ -185,36 +190,18 @@ fn body(
             sets,
         });
     }
-    let data =
-        |args: &[String], kind, read: &mut dyn FnMut(&str) -> Result<Vec<u8>, BuildError>| {
-            args.iter()
-                .map(|a| read_data(a, kind, read))
-                .collect::<Result<Vec<_>, _>>()
-                .map(|parts| Bytes::from(join_data(parts, kind)))
-                .map_err(usage)
-        };
-    if !req.json.is_empty() {
-        return Ok(BodySpec::Bytes {
-            data: data(&req.json, DataKind::Json, &mut read)?,
-            content_type: "application/json".into(),
-        });
-    }
-    let (args, kind) = if req.data_binary.is_empty() {
-        (&req.data, DataKind::Form)
-    } else {
-        (&req.data_binary, DataKind::Binary)
-    };
-    if !args.is_empty() {
-        return Ok(BodySpec::Bytes {
-            data: data(args, kind, &mut read)?,
-            content_type: FORM_CONTENT_TYPE.into(),
+    let items = &req.data.items;
+    if !items.is_empty() {
+        return Ok(BodySpec::Data {
+            data: Bytes::from(data::join(items, read).map_err(usage)?),
+            json: items.iter().any(|(flag, _)| *flag == DataFlag::Json),
         });
     }
     if !req.form.is_empty() {
         let parts = req
             .form
             .iter()
-            .map(|f| parse_form_arg(f, &mut read))
+            .map(|f| parse_form_arg(f, read))
             .collect::<Result<_, _>>()
             .map_err(usage)?;
         return Ok(BodySpec::Multipart(parts));
@@ -284,6 +271,7 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use crate::model::HeaderList;
+    use crate::send::request::FORM_CONTENT_TYPE;
 
     fn resolve(line: &[&str]) -> Result<SendConfig, String> {
         let mut argv = vec!["hookcap", "send"];
@@ -335,7 +323,11 @@ mod tests {
         for (line, method, ct, body) in table {
             let p = prepared(line);
             assert_eq!(p.method, method, "{line:?}");
-            assert_eq!(p.headers.get_str("content-type").as_deref(), ct, "{line:?}");
+            assert_eq!(
+                p.headers().get_str("content-type").as_deref(),
+                ct,
+                "{line:?}"
+            );
             assert_eq!(
                 p.body.as_deref().unwrap_or_default(),
                 body.as_bytes(),
@@ -344,7 +336,7 @@ mod tests {
         }
         let p = prepared(&[":1/x", "--json", "{}"]);
         assert_eq!(
-            p.headers.get_str("accept").as_deref(),
+            p.headers().get_str("accept").as_deref(),
             Some("application/json")
         );
     }

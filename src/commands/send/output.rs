@@ -2,7 +2,9 @@
 //! colored on a terminal), one JSON document for scripts, the `--repeat`
 //! summary, retry lines and the progress bar on stderr.
 
+use std::fs::File;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -14,16 +16,19 @@ use crate::model::Header;
 use crate::render::body::{BodyOptions, render_body};
 use crate::render::color::{Paint, Style};
 use crate::render::headers::headers_block;
-use crate::sanitize::sanitize;
+use crate::sanitize::{sanitize, sanitize_bytes};
 use crate::send::load::{Outcome, Progress, RetryEvent};
 use crate::send::retry::GiveUp;
 use crate::send::summary::{Latency, Summary};
 use crate::send::{Exchange, Prepared};
 
-/// How much of a body is rendered on screen before pointing to `-o`.
-const SHOWN_BODY_BYTES: usize = 1024 * 1024;
+use super::config::OutputOptions;
 
-/// The request as sent: request line, headers, body.
+/// How much of a body is kept for the screen before pointing to `-o`.
+pub const SHOWN_BODY_BYTES: usize = 1024 * 1024;
+
+/// The request as sent: request line, each header line exactly as written
+/// (spacing after the colon included), body; sanitized.
 pub fn write_request(out: &mut impl Write, p: &Prepared, paint: &Paint) -> io::Result<()> {
     writeln!(
         out,
@@ -31,19 +36,79 @@ pub fn write_request(out: &mut impl Write, p: &Prepared, paint: &Paint) -> io::R
         paint.method(&p.method),
         paint.paint(&sanitize(p.target()), Style::Bold)
     )?;
-    write!(out, "{}", headers_block(&p.headers, paint))?;
+    for f in &p.fields {
+        let name = format!("{}:", sanitize(&f.header.name));
+        writeln!(
+            out,
+            "{}{}{}",
+            paint.paint(&name, Style::Cyan),
+            sanitize(&f.gap),
+            sanitize_bytes(&f.header.value)
+        )?;
+    }
     if let Some(body) = p.body.as_deref().filter(|b| !b.is_empty()) {
         writeln!(out)?;
-        write_body(out, &p.headers, body, paint)?;
+        write_body(out, &p.headers(), body, paint)?;
     }
     writeln!(out)
 }
 
-/// The status line, headers with `-i`, then the body (unless it went to a file).
+/// `-o FILE`: created once the final answer's body starts (a request that
+/// fails before leaves no file), written as the body arrives.
+#[derive(Debug)]
+pub struct OutFile {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl OutFile {
+    /// The file at `path`, not created yet.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            file: None,
+        }
+    }
+
+    /// Where it goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates the file if the body was empty.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.open().map(|_| ())
+    }
+
+    fn open(&mut self) -> io::Result<&mut File> {
+        if self.file.is_none() {
+            self.file = Some(File::create(&self.path)?);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the output file is not open"))
+    }
+}
+
+impl Write for OutFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.open()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The status line, headers with `-i`, then the body (unless it went to a
+/// file): what was kept of it, and how much more there was.
 pub fn write_response(
     out: &mut impl Write,
     ex: &Exchange,
-    include: bool,
+    opts: &OutputOptions,
     show_body: bool,
     paint: &Paint,
 ) -> io::Result<()> {
@@ -54,12 +119,28 @@ pub fn write_response(
         paint.status(ex.status),
         paint.paint(&ex.reason, Style::Bold)
     )?;
-    if include {
+    if opts.include {
         write!(out, "{}", headers_block(&ex.headers, paint))?;
     }
     if show_body && !ex.body.is_empty() {
         writeln!(out)?;
-        write_body(out, &ex.headers, &ex.body, paint)?;
+        // A body `--compressed` decoded is shown as it is now, not decoded again.
+        let decoded = opts.decode && ex.undecoded.is_none();
+        let headers: Vec<Header> = ex
+            .headers
+            .iter()
+            .filter(|h| !decoded || !h.name.eq_ignore_ascii_case("content-encoding"))
+            .cloned()
+            .collect();
+        write_body(out, &headers, &ex.body, paint)?;
+        let more = ex.body_size.saturating_sub(ex.body.len() as u64);
+        if more > 0 {
+            let note = format!(
+                "… {} more (use -o FILE to keep it all)",
+                bytesize::ByteSize(more).display().iec()
+            );
+            writeln!(out, "{}", paint.paint(&note, Style::Dim))?;
+        }
     }
     Ok(())
 }
@@ -70,8 +151,9 @@ fn write_body(
     body: &[u8],
     paint: &Paint,
 ) -> io::Result<()> {
+    // Everything given is shown: it is at most what was kept for the screen.
     let opts = BodyOptions {
-        max_bytes: SHOWN_BODY_BYTES,
+        max_bytes: body.len().max(SHOWN_BODY_BYTES),
     };
     let text = render_body(headers, body, paint, opts);
     write!(out, "{text}")?;
@@ -105,7 +187,7 @@ pub fn single_doc(p: &Prepared, outcome: &Outcome) -> Value {
         "request": {
             "method": p.method,
             "url": p.url,
-            "headers": headers_doc(&p.headers),
+            "headers": headers_doc(&p.headers()),
             "body": p.body.as_deref().map(BodyDoc::of),
         },
         "response": response,

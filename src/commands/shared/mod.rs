@@ -7,9 +7,11 @@
 //! - [`report`]: counts of requests, `--vacuum` and the space given back.
 //! - [`secret`]: `--secret`, `--secret-env`, `--secret-file`, `HOOKCAP_SECRET`,
 //!   and the generic HMAC options.
+//! - [`signal`]: the signals that stop `listen`, `forward` and `relay`.
 
 pub(crate) mod filter;
 pub(crate) mod input;
 pub(crate) mod lookup;
 pub(crate) mod report;
 pub(crate) mod secret;
+pub(crate) mod signal;

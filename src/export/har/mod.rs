@@ -37,7 +37,7 @@ pub use body::reads_as_latin1;
 pub use json::HarText;
 
 use super::url_for;
-use crate::document::{HookDoc, SignatureDoc};
+use crate::document::{HookDoc, SignatureDoc, ViaDoc};
 use crate::model::{CapturedRequest, Delivery, Header, HeaderList, HookFacts};
 
 /// One request and its response.
@@ -84,6 +84,9 @@ pub struct Extra {
     /// rule that answered it, if known. An import detects it again.
     #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub hook: Option<HookDoc>,
+    /// Where it came from, when it came through a relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<ViaDoc>,
 }
 
 /// `request`.
@@ -242,7 +245,12 @@ pub fn begin(out: &mut dyn Write) -> std::io::Result<()> {
 /// `deliveries` are the request's, oldest first (see [`response_for`]).
 pub fn entry(
     out: &mut dyn Write,
-    (r, deliveries, hook): (&CapturedRequest, &[Delivery], Option<&HookFacts>),
+    (r, deliveries, hook, via): (
+        &CapturedRequest,
+        &[Delivery],
+        Option<&HookFacts>,
+        Option<ViaDoc>,
+    ),
     base: &str,
     first: bool,
 ) -> std::io::Result<()> {
@@ -250,6 +258,7 @@ pub fn entry(
     let mut entry = entry_of(r, deliveries, base);
     if let Some(extra) = &mut entry.hookcap {
         extra.hook = hook.and_then(HookDoc::of);
+        extra.via = via;
     }
     json::write(&mut *out, &entry)
 }
@@ -295,6 +304,7 @@ pub fn entry_of(r: &CapturedRequest, deliveries: &[Delivery], base: &str) -> Ent
             signature: r.signature.as_ref().map(SignatureDoc::of),
             rejected: r.rejected.clone(),
             hook: None,
+            via: None,
         }),
     }
 }

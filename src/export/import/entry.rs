@@ -64,7 +64,7 @@ pub fn read_entry(
     e.num("time")?;
     let req = e
         .obj("request")?
-        .ok_or_else(|| FieldError::new("request", "an object"))?;
+        .ok_or_else(|| FieldError::missing("request", "an object"))?;
     let extra = hookcap_extra(&e, warn);
     let method = method(&req)?;
     let url = req.required_str("url")?;

@@ -7,14 +7,18 @@
 
 use serde_json::{Map, Value};
 
-/// A field whose value is not what HAR (or hookcap) puts there.
+/// A field whose value is not what HAR (or hookcap) puts there, or that is
+/// missing: `request.headersSize: expected a number`,
+/// `request.method: missing (expected a string)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: expected {expected}")]
+#[error("{path}: {}expected {expected}{}", if *.missing { "missing (" } else { "" }, if *.missing { ")" } else { "" })]
 pub struct FieldError {
     /// Where, e.g. `request.headersSize`.
     pub path: String,
     /// What was expected there, e.g. `a number`.
     pub expected: String,
+    /// True when the field is absent (or `null`) rather than of another type.
+    pub missing: bool,
 }
 
 impl FieldError {
@@ -23,6 +27,16 @@ impl FieldError {
         Self {
             path: path.into(),
             expected: expected.into(),
+            missing: false,
+        }
+    }
+
+    /// A required field at `path`, which should have been `expected`, that
+    /// is not there.
+    pub fn missing(path: impl Into<String>, expected: impl Into<String>) -> Self {
+        Self {
+            missing: true,
+            ..Self::new(path, expected)
         }
     }
 }
@@ -73,7 +87,7 @@ impl<'a> Obj<'a> {
     /// A string member that must be there.
     pub fn required_str(&self, name: &str) -> Result<&'a str, FieldError> {
         self.str(name)?
-            .ok_or_else(|| FieldError::new(self.path_of(name), "a string"))
+            .ok_or_else(|| FieldError::missing(self.path_of(name), "a string"))
     }
 
     /// A number member, if present.
@@ -129,6 +143,10 @@ mod tests {
         assert_eq!(
             req.str("h").unwrap_err().to_string(),
             "request.h: expected a string"
+        );
+        assert_eq!(
+            req.required_str("url").unwrap_err().to_string(),
+            "request.url: missing (expected a string)"
         );
     }
 }

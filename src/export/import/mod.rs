@@ -64,6 +64,12 @@ pub enum ImportError {
          `hookcap export` (one request document per line)"
     )]
     Unrecognized,
+    /// One HAR entry on its own, as haralyzer's test data keeps some.
+    #[error(
+        "this is a single HAR entry, not a HAR file: import reads the entries of \
+         {{\"log\": {{\"entries\": [...]}}}}"
+    )]
+    LoneEntry,
     /// It starts like HAR but does not parse.
     #[error("this looks like HAR but is not valid JSON: {0}")]
     BrokenHar(String),
@@ -79,6 +85,7 @@ pub fn read(bytes: &[u8], session_id: i64) -> Result<Imported, ImportError> {
     match serde_json::from_slice::<Value>(&prepared.text) {
         Ok(doc) if doc.get("log").is_some() => read_har(&doc, &prepared, session_id),
         Ok(doc) if is_request_doc(&doc) => Ok(read_ndjson(bytes, session_id)),
+        Ok(doc) if is_lone_entry(&doc) => Err(ImportError::LoneEntry),
         Ok(_) => Err(ImportError::Unrecognized),
         Err(err) => {
             let first = bytes
@@ -99,6 +106,13 @@ pub fn read(bytes: &[u8], session_id: i64) -> Result<Imported, ImportError> {
 /// A `show --json` document: an object with a method and a target.
 fn is_request_doc(v: &Value) -> bool {
     v.get("method").is_some_and(Value::is_string) && v.get("target").is_some_and(Value::is_string)
+}
+
+/// A HAR entry: an object with a `request` object and a `startedDateTime`
+/// or `response`.
+fn is_lone_entry(v: &Value) -> bool {
+    v.get("request").is_some_and(Value::is_object)
+        && (v.get("response").is_some() || v.get("startedDateTime").is_some())
 }
 
 /// An object whose first member is `log`, as HAR writers put it.
@@ -144,12 +158,17 @@ fn read_har(
     let mut warnings: Vec<String> = prepared.note.iter().cloned().collect();
     let mut requests = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
-        let mut inner = Vec::new();
-        match entry::read_entry(e, &how, session_id, &mut inner) {
-            Ok(r) => requests.push(r),
-            Err(err) => inner.push(format!("{err}; entry skipped")),
-        }
-        warnings.extend(inner.into_iter().map(|w| format!("entry {}: {w}", i + 1)));
+        let mut adjusted = Vec::new();
+        // What was adjusted in an entry that is then skipped is not news:
+        // only why it was skipped is said.
+        let said = match entry::read_entry(e, &how, session_id, &mut adjusted) {
+            Ok(r) => {
+                requests.push(r);
+                adjusted
+            }
+            Err(err) => vec![format!("{err}; entry skipped")],
+        };
+        warnings.extend(said.into_iter().map(|w| format!("entry {}: {w}", i + 1)));
     }
     Ok(Imported {
         requests,
@@ -259,6 +278,20 @@ mod tests {
     }
 
     #[test]
+    fn a_skipped_entry_says_only_why() {
+        // haralyzer's missing_page.har: the request's members sit inside
+        // postData, and startedDateTime inside the request.
+        let moved = r#"{"request":{"postData":{"method":"POST","url":"https://a/x"},"startedDateTime":"2026-01-02T03:04:05Z"},"response":{"status":200}}"#;
+        let har = format!(r#"{{"log":{{"entries":[{moved}]}}}}"#);
+        let got = read(har.as_bytes(), 1).unwrap();
+        assert_eq!((got.requests.len(), got.total), (0, 1));
+        assert_eq!(
+            got.warnings,
+            vec!["entry 1: request.method: missing (expected a string); entry skipped"]
+        );
+    }
+
+    #[test]
     fn neither_har_nor_ndjson_says_so() {
         for text in ["{\"x\":1}\n", "hello\n", "[1,2]", ""] {
             assert!(
@@ -270,6 +303,8 @@ mod tests {
             read(b"{\"log\": {\"entries\": [", 1),
             Err(ImportError::BrokenHar(_))
         ));
+        let entry = br#"{"startedDateTime":"2015-02-22T19:28:12.136-08:00","request":{"method":"GET","url":"http://a/"},"response":{"status":200}}"#;
+        assert!(matches!(read(entry, 1), Err(ImportError::LoneEntry)));
         let err = read(b"{\"log\": {\"entries\": 3}}", 1).unwrap_err();
         assert_eq!(err.to_string(), "log.entries: expected an array");
     }

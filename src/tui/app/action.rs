@@ -64,8 +64,13 @@ pub enum Action {
     ToggleRaw,
     /// Follow the newest request on or off.
     ToggleFollow,
-    /// Open the `/` prompt.
+    /// Open the `/` prompt (on the Body tab with the detail focused: the
+    /// body search).
     OpenFilter,
+    /// The next match of the body search.
+    NextMatch,
+    /// The previous match of the body search.
+    PrevMatch,
     /// Type into the prompt.
     FilterChar(char),
     /// Delete the last character of the prompt.
@@ -90,6 +95,12 @@ pub enum Action {
     Replay,
     /// Ask where to replay the selected request (the prompt line).
     AskReplayTo,
+    /// Check the selected request's signature (asking for the secret when
+    /// `HOOKCAP_SECRET` is not set) and explain the verdict.
+    Verify,
+    /// Mark the selected request for a diff; on another request, show what
+    /// differs between the marked one and it; on the marked one, unmark it.
+    Compare,
     /// Show or hide the key help.
     ToggleHelp,
     /// The mouse wheel turned over a pane.

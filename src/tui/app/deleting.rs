@@ -19,10 +19,14 @@ impl App {
         self.view.overlay = Overlay::None;
         if self.requests.store().delete_request(id)? {
             self.live.deleted_one(self.requests.store())?;
+            if self.view.marked == Some(id) {
+                self.view.marked = None;
+            }
             self.status.say(format!("deleted request #{id}"));
         }
         let height = self.view.list_height();
         self.requests.list.remove(id, height);
+        self.requests.attempts_changed()?;
         self.sync_detail()?;
         Ok(())
     }

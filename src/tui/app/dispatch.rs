@@ -8,6 +8,7 @@ use super::action::{Action, Overlay};
 use super::keys;
 use super::live::Live;
 use super::requests::Requests;
+use super::secret::SecretMemory;
 use super::state::{App, AppOptions, Result};
 use super::status::Status;
 use super::view::View;
@@ -25,13 +26,16 @@ impl App {
             requests: Requests::new(store),
             live,
             replays: Replays::new(opts.recorder),
+            secret: SecretMemory::default(),
             stop: opts.stop,
             status: Status::default(),
+            relay: opts.relay,
             effects: Vec::new(),
             quit: false,
         };
         app.apply_filter()?;
         app.sync_detail()?;
+        app.requests.sync_facts(app.view.list_height())?;
         Ok(app)
     }
 
@@ -48,9 +52,14 @@ impl App {
         }
     }
 
-    /// Applies `action`. Store errors become a status-line message, never a crash.
+    /// Applies `action`, then reads the webhook facts of rows it brought on
+    /// screen. Store errors become a status-line message, never a crash.
     pub fn execute_action(&mut self, action: Action) {
-        if let Err(e) = self.dispatch(action) {
+        let done = self.dispatch(action).and_then(|()| {
+            let height = self.view.list_height();
+            self.requests.sync_facts(height).map(drop)
+        });
+        if let Err(e) = done {
             self.status.say_error(format!("database error: {e}"));
         }
     }
@@ -75,6 +84,9 @@ impl App {
             Action::ShowTab(tab) => self.show_tab(tab),
             Action::ToggleRaw => self.toggle_raw(),
             Action::ToggleFollow => self.toggle_follow()?,
+            Action::OpenFilter if self.slash_searches_the_body() => self.open_search(),
+            Action::NextMatch => self.step_search(true),
+            Action::PrevMatch => self.step_search(false),
             Action::OpenFilter
             | Action::FilterChar(_)
             | Action::FilterBackspace
@@ -88,6 +100,8 @@ impl App {
             Action::CloseOverlay => self.view.overlay = Overlay::None,
             Action::Replay => self.replay()?,
             Action::AskReplayTo => self.ask_replay_to()?,
+            Action::Verify => self.verify()?,
+            Action::Compare => self.compare()?,
             Action::ToggleHelp => self.view.toggle_help(),
             Action::Wheel { down, column, row } => self.wheel(down, Position::new(column, row))?,
             Action::Click { column, row } => self.click(Position::new(column, row)),
@@ -96,12 +110,17 @@ impl App {
         Ok(())
     }
 
-    /// The prompt line's keys go to the `R` prompt while it is open, else
-    /// to the `/` filter.
+    /// The prompt line's keys go to the `R`, `v` or body-search prompt
+    /// while one is open, else to the `/` filter.
     fn edit_prompt(&mut self, action: Action) -> Result<()> {
-        match self.view.replay_to {
-            Some(_) => self.edit_replay_to(action),
-            None => self.edit_filter(action),
+        if self.view.replay_to.is_some() {
+            self.edit_replay_to(action)
+        } else if self.view.secret.is_some() {
+            self.edit_secret(action)
+        } else if self.view.search.is_some() {
+            self.edit_search(action)
+        } else {
+            self.edit_filter(action)
         }
     }
 }

@@ -10,7 +10,7 @@ impl App {
     /// The prompt's keys while the `/` filter has them.
     pub(super) fn edit_filter(&mut self, action: Action) -> Result<()> {
         match action {
-            Action::OpenFilter => self.view.filter.editing = true,
+            Action::OpenFilter => self.open_filter(),
             Action::FilterChar(c) => self.view.filter.input.push(c),
             Action::FilterBackspace => {
                 self.view.filter.input.pop();
@@ -29,7 +29,19 @@ impl App {
         Ok(())
     }
 
-    /// Re-reads the list when the typed filter parses to something new.
+    /// Opens the prompt on the filter in force, with a space after it, so
+    /// what is typed next is a term of its own (`session:1 push`, never
+    /// `session:1push`).
+    fn open_filter(&mut self) {
+        let input = &mut self.view.filter.input;
+        if !input.is_empty() && !input.ends_with(char::is_whitespace) {
+            input.push(' ');
+        }
+        self.view.filter.editing = true;
+    }
+
+    /// Re-reads (and counts) the list when the typed filter parses to
+    /// something new.
     pub(super) fn apply_filter(&mut self) -> Result<()> {
         let parsed = match Filter::parse_line(&self.view.filter.input, Timestamp::now()) {
             Ok(parsed) => parsed,
@@ -39,9 +51,11 @@ impl App {
             }
         };
         self.view.filter.error = None;
-        match self.requests.set_filter(parsed) {
-            true => self.last(),
-            false => Ok(()),
+        if self.requests.set_filter(parsed) {
+            self.last()?;
         }
+        self.live
+            .count(self.requests.store(), self.requests.filter());
+        Ok(())
     }
 }

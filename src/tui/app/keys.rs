@@ -28,13 +28,22 @@ pub const HELP: &[(&str, &str)] = &[
     ("h l ← →", "scroll the detail sideways"),
     ("b", "body: formatted view or raw bytes"),
     ("/", "filter: ls terms (status:4xx sig:invalid …) and words"),
-    ("Esc", "back to the list, clear the filter"),
+    (
+        "/ n N",
+        "in the Body tab (focused): search, next / previous match",
+    ),
+    ("Esc", "close a diff, back to the list, clear the filter"),
     ("f", "follow the newest request on / off"),
     ("c", "copy the request as a curl command"),
     ("y", "copy the body"),
     ("d", "delete the request (asks first)"),
     ("r", "replay to the session's forward target"),
     ("R", "replay to a base URL you type"),
+    (
+        "v",
+        "check the signature (secret: HOOKCAP_SECRET, or asked)",
+    ),
+    ("=", "mark for a diff; = on another shows it (Esc returns)"),
     ("?", "every key"),
     ("q Ctrl-C", "quit"),
 ];
@@ -123,6 +132,10 @@ fn command_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('d') | KeyCode::Delete => Action::AskDelete,
         KeyCode::Char('r') => Action::Replay,
         KeyCode::Char('R') => Action::AskReplayTo,
+        KeyCode::Char('v') => Action::Verify,
+        KeyCode::Char('=') => Action::Compare,
+        KeyCode::Char('n') => Action::NextMatch,
+        KeyCode::Char('N') => Action::PrevMatch,
         _ => return None,
     })
 }

@@ -1,12 +1,15 @@
 //! What the inspector knows of the store as a whole, kept current by the
-//! live feed: how many requests, the lowest and newest ids, how fast they
-//! arrive, how many arrived out of sight, and the last delivery mark heard.
+//! live feed: how many requests the list shows, the lowest and newest ids,
+//! how fast requests arrive, how many arrived out of sight, and the last
+//! delivery mark heard.
 
 use std::sync::mpsc;
 use std::time::Instant;
 
+use crate::filter::Filter;
 use crate::model::Timestamp;
 use crate::store::{Store, StoreError};
+use crate::tui::data::count::{Counter, between};
 use crate::tui::data::rate::{HISTORY_SECONDS, Rate};
 use crate::tui::data::source::{Heard, LiveFeed};
 
@@ -14,7 +17,8 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 /// The live state: counts and ids as last heard, and where news comes from.
 pub struct Live {
-    /// Requests stored (None while the first count runs).
+    /// Requests the list shows: those matching the `/` filter in force
+    /// (None while they are counted).
     pub total: Option<u64>,
     /// Requests that arrived while the list was away from the newest.
     pub unseen: u64,
@@ -25,7 +29,11 @@ pub struct Live {
     /// Arrivals per second.
     pub rate: Rate,
     feed: LiveFeed,
-    counting: Option<mpsc::Receiver<(u64, i64)>>,
+    counter: Counter,
+    /// The count running, and matching arrivals heard meanwhile.
+    counting: Option<(mpsc::Receiver<u64>, u64)>,
+    /// The filter `total` counts.
+    counted: Option<Filter>,
     /// The delivery mark last heard from the feed ([`Heard::deliveries`]).
     deliveries_heard: i64,
 }
@@ -49,36 +57,45 @@ impl Live {
             newest_id,
             rate,
             feed,
+            counter: Counter::default(),
             counting: None,
+            counted: None,
             deliveries_heard: 0,
         })
     }
 
-    /// Takes the total from a background count when it arrives
-    /// (`(count, newest id counted)`).
-    pub fn expect_total(&mut self, counted: mpsc::Receiver<(u64, i64)>) {
-        self.counting = Some(counted);
-    }
-
-    /// The result of the background count: `count` requests up to `as_of`,
-    /// plus those `store` got since.
-    pub fn set_total(&mut self, store: &Store, count: u64, as_of: i64) {
-        let later = if as_of < self.newest_id {
-            store.count_between(as_of, self.newest_id).unwrap_or(0)
-        } else {
-            0
-        };
-        self.total = Some(count + later);
-    }
-
-    /// Takes in the background count if it has arrived; true when it did.
-    pub fn take_count(&mut self, store: &Store) -> bool {
-        let counted = self.counting.as_ref().and_then(|rx| rx.try_recv().ok());
-        if let Some((count, as_of)) = counted {
-            self.counting = None;
-            self.set_total(store, count, as_of);
+    /// Counts the requests matching `filter` (the list's), unless that is
+    /// what `total` counts already: up to the newest id heard in the
+    /// background, and the arrivals after it as they are heard.
+    pub fn count(&mut self, store: &Store, filter: &Filter) {
+        if self.counted.as_ref() == Some(filter) {
+            return;
         }
-        counted.is_some()
+        self.counted = Some(filter.clone());
+        self.total = None;
+        let rx = self.counter.start(store, filter.clone(), self.newest_id);
+        self.counting = Some((rx, 0));
+        self.take_count();
+    }
+
+    /// Takes in the count if it has arrived; true when it did.
+    pub fn take_count(&mut self) -> bool {
+        let Some((rx, arrived)) = &self.counting else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(n) => {
+                self.total = Some(n + arrived);
+                self.counting = None;
+                true
+            }
+            Err(mpsc::TryRecvError::Empty) => false,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                // The count failed (and said so in the log): no number.
+                self.counting = None;
+                true
+            }
+        }
     }
 
     /// What the feed heard, when the store may have changed.
@@ -95,14 +112,23 @@ impl Live {
     }
 
     /// Counts the requests after the newest heard up to `newest` into the
-    /// rate and the total: how many, or None when `newest` is not newer.
+    /// rate, and those of them the list shows into the total: how many
+    /// arrived, or None when `newest` is not newer. Requests of other
+    /// processes writing the same database count as arrivals too.
     pub fn count_arrivals(&mut self, store: &Store, newest: i64) -> Result<Option<u64>> {
         if newest <= self.newest_id {
             return Ok(None);
         }
         let n = store.count_between(self.newest_id, newest)?;
         self.rate.record(Timestamp::now().unix_seconds(), n);
-        self.total = self.total.map(|t| t + n);
+        let shown = match self.counted.as_ref().filter(|f| !f.is_empty()) {
+            Some(f) => store.count_matching(&between(f, self.newest_id, newest))?,
+            None => n,
+        };
+        self.total = self.total.map(|t| t + shown);
+        if let Some((_, arrived)) = self.counting.as_mut() {
+            *arrived += shown;
+        }
         Ok(Some(n))
     }
 
@@ -116,7 +142,7 @@ impl Live {
         Ok(())
     }
 
-    /// One request was deleted from `store`.
+    /// One request the list showed was deleted from `store`.
     pub fn deleted_one(&mut self, store: &Store) -> Result<()> {
         self.total = self.total.map(|t| t.saturating_sub(1));
         self.first_id = store.id_bounds()?.map_or(0, |(min, _)| min);

@@ -17,9 +17,11 @@
 //!   replays in flight and the effects asked for.
 //! - The jobs, each an `impl App` over those parts: `selection` (the steps
 //!   most actions share), `navigation`, `filtering`, `copying`,
-//!   `deleting`, `replaying`, `updates`, and `dispatch` on top.
+//!   `deleting`, `replaying`, `verifying`, `comparing`, `updates`, and
+//!   `dispatch` on top.
 
 pub mod action;
+mod comparing;
 mod copying;
 mod deleting;
 mod dispatch;
@@ -29,10 +31,13 @@ pub mod live;
 mod navigation;
 mod replaying;
 pub mod requests;
+mod searching;
+pub mod secret;
 mod selection;
 pub mod state;
 pub mod status;
 mod updates;
+mod verifying;
 pub mod view;
 
 #[cfg(test)]

@@ -60,9 +60,18 @@ impl App {
         Ok(())
     }
 
-    /// Esc: back to the list, else the filter cleared.
+    /// Esc: from a diff back to the request's tab and the list, else back
+    /// to the list, else the filter cleared.
     pub(super) fn back(&mut self) -> Result<()> {
-        if self.view.focus == Focus::Detail {
+        if let Some(d) = self
+            .requests
+            .detail
+            .as_mut()
+            .filter(|d| d.comparison.is_some())
+        {
+            d.close_comparison();
+            self.view.focus = Focus::List;
+        } else if self.view.focus == Focus::Detail {
             self.view.focus = Focus::List;
         } else if self.view.filter_bar_shown() {
             self.edit_filter(Action::FilterClear)?;

@@ -8,8 +8,10 @@ use tokio::sync::watch;
 
 use super::live::Live;
 use super::requests::Requests;
+use super::secret::SecretMemory;
 use super::status::Status;
 use super::view::View;
+use crate::filter::{Filter, SessionSel, Term};
 use crate::store::StoreError;
 use crate::tui::data::replays::{Recorder, Replays};
 use crate::tui::data::source::LiveFeed;
@@ -30,6 +32,8 @@ pub struct AppOptions {
     pub size: Size,
     /// Where `r` records its replays.
     pub recorder: Recorder,
+    /// The relay client's state line (`relay: connected`), under `--via`.
+    pub relay: Option<watch::Receiver<String>>,
 }
 
 /// The whole state of the inspector.
@@ -44,10 +48,14 @@ pub struct App {
     pub live: Live,
     /// The replays started here and still running.
     pub(super) replays: Replays,
+    /// The secret `v` checks signatures with, once known.
+    pub(crate) secret: SecretMemory,
     /// Turns true when the inspector should close.
     pub(super) stop: Option<watch::Receiver<bool>>,
     /// The status line's message and the log lines seen.
     pub status: Status,
+    /// The relay client's state line, under `--via` (shown in the top bar).
+    pub relay: Option<watch::Receiver<String>>,
     /// Effects asked for, not yet taken by the event loop.
     pub(super) effects: Vec<Effect>,
     /// Set once the user (or the stop signal) asked to quit.
@@ -66,6 +74,20 @@ impl App {
     /// The side effects asked for since the last call.
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
+    }
+
+    /// True when the `/` filter narrows the list below what is inspected:
+    /// any filter but the listened session's own `session:N` (which `listen`
+    /// starts with, so a new session's empty list is "waiting", not "no match").
+    pub fn narrowed(&self) -> bool {
+        let filter = self.requests.filter();
+        match &self.origin {
+            Origin::Listening { session_id, .. } => {
+                *filter != Filter::of([Term::Session(SessionSel::Id(*session_id))])
+                    && !filter.is_empty()
+            }
+            Origin::Browsing { .. } => !filter.is_empty(),
+        }
     }
 
     /// True while a search is still looking for rows to fill the screen.

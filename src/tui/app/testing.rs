@@ -12,11 +12,11 @@ use crate::tui::data::source::LiveFeed;
 use crate::tui::pane::top_bar::Origin;
 
 use crate::model::{
-    DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord, SessionMode, SignatureCheck,
-    Timestamp,
+    AnswerUsed, CaptureNotes, DeliveryKind, Header, NewDelivery, NewRequest, ResponseRecord,
+    SessionMode, SignatureCheck, Timestamp,
 };
 use crate::sign::Outcome;
-use crate::store::{Store, StoredUpTo};
+use crate::store::{GroupCommitWriter, Store, StoredUpTo};
 
 /// 2023-11-14T22:13:20Z, far outside the rate window so snapshots are stable.
 pub const T0: i64 = 1_700_000_000_000_000;
@@ -102,6 +102,109 @@ pub fn checked() -> Vec<NewRequest> {
     all
 }
 
+/// A GitHub webhook of `event` (with the body's `action`) in delivery
+/// `guid`, answered `status`, received `seconds` after [`T0`].
+pub fn github(seconds: i64, event: &str, guid: &str, body: &[u8], status: u16) -> NewRequest {
+    let headers: &[(&str, &[u8])] = &[
+        ("User-Agent", b"GitHub-Hookshot/7a1c3e2"),
+        ("Content-Type", b"application/json"),
+        ("X-GitHub-Event", event.as_bytes()),
+        ("X-GitHub-Delivery", guid.as_bytes()),
+    ];
+    let mut r = request(0, "POST", "/webhooks/github", headers, body);
+    r.received_at = Timestamp(T0 + seconds * 1_000_000);
+    r.response.status = status;
+    r
+}
+
+/// Webhooks as a developer sees them: a push; a pull request delivered three
+/// times (503, then 200 after 31 s, then again: a duplicate); a Stripe
+/// event; and a health check that is no webhook.
+pub fn webhooks() -> Vec<NewRequest> {
+    let opened = br#"{"action":"opened","number":7,"pull_request":{"title":"Add retries"}}"#;
+    let stripe: &[(&str, &[u8])] = &[
+        ("Content-Type", b"application/json"),
+        (
+            "Stripe-Signature",
+            b"t=1700000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+        ),
+    ];
+    let mut charge = request(
+        0,
+        "POST",
+        "/webhooks/stripe",
+        stripe,
+        br#"{"id":"evt_3PqX","object":"event","type":"charge.succeeded"}"#,
+    );
+    charge.received_at = Timestamp(T0 + 95 * 1_000_000);
+    let mut health = request(0, "GET", "/health", &[], b"");
+    health.received_at = Timestamp(T0 + 96 * 1_000_000);
+    vec![
+        github(0, "push", "9f1c-push", br#"{"ref":"refs/heads/main"}"#, 200),
+        github(2, "pull_request", "72d3-pr", opened, 503),
+        github(33, "pull_request", "72d3-pr", opened, 200),
+        github(93, "pull_request", "72d3-pr", opened, 200),
+        charge,
+        health,
+    ]
+}
+
+/// An app over a database file holding `requests`, stored as `listen`
+/// stores them: each with the rule that answered it, if one did (through the
+/// group-commit writer, the one way such a note is stored). The file lives
+/// as long as the directory.
+pub fn app_with_answers(
+    requests: &[(NewRequest, Option<AnswerUsed>)],
+    width: u16,
+    height: u16,
+) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.db");
+    let store = Store::open_or_create(&db).expect("database");
+    store
+        .create_session(SessionMode::Listen, "http://127.0.0.1:4665", None)
+        .expect("session");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let (writer, handle) = GroupCommitWriter::start(&db).expect("writer");
+        for (r, answer) in requests {
+            let notes = CaptureNotes {
+                identity: crate::sign::identity::identify(&r.headers, &r.body),
+                answer: answer.clone(),
+                response_id_at: Vec::new(),
+            };
+            handle.insert_noted(r.clone(), notes).await.expect("stored");
+        }
+        writer.finish().await;
+    });
+    let origin = Origin::Listening {
+        url: "http://127.0.0.1:4665".into(),
+        session_id: 1,
+        target: None,
+    };
+    let mut app = App::new(origin, store, options(width, height)).expect("app");
+    // A file is counted on a thread of its own: wait for the count.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while app.live.total.is_none() {
+        assert!(std::time::Instant::now() < deadline, "the count never came");
+        std::thread::sleep(Duration::from_millis(1));
+        app.tick(std::time::Instant::now());
+    }
+    (app, dir)
+}
+
+/// What rule `rule` answered, at `step` of its sequence, as written.
+pub fn rule(rule: u32, step: u32, answer: &str) -> Option<AnswerUsed> {
+    Some(AnswerUsed {
+        rule,
+        step,
+        answer: answer.into(),
+    })
+}
+
 /// The options tests use: follow on, no live feed, `width`×`height`.
 pub fn options(width: u16, height: u16) -> AppOptions {
     AppOptions {
@@ -111,6 +214,7 @@ pub fn options(width: u16, height: u16) -> AppOptions {
         stop: None,
         size: Size::new(width, height),
         recorder: Recorder::Database("(not recorded in tests)".into()),
+        relay: None,
     }
 }
 
@@ -171,12 +275,18 @@ pub fn app_with_options(requests: &[NewRequest], opts: AppOptions) -> App {
 }
 
 fn open(store: Store, total: usize, opts: AppOptions) -> App {
+    let target = store
+        .session(1)
+        .ok()
+        .flatten()
+        .and_then(|session| session.target);
     let origin = Origin::Listening {
         url: "http://127.0.0.1:4665".into(),
         session_id: 1,
+        target,
     };
-    let mut app = App::new(origin, store, opts).expect("app");
-    app.set_total(total as u64, i64::MAX);
+    let app = App::new(origin, store, opts).expect("app");
+    assert_eq!(app.live.total, Some(total as u64), "counted at once");
     app
 }
 

@@ -7,10 +7,11 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::action::{Action, Focus, Overlay};
 use super::state::App;
 use super::status::MESSAGE_TTL;
-use crate::model::DeliveryKind;
+use crate::model::{DeliveryKind, NewRequest};
 use crate::store::StoredUpTo;
-use crate::tui::app::testing::{app_with, checked, live_app, request, typical};
+use crate::tui::app::testing::{app_with, checked, github, live_app, request, typical, webhooks};
 use crate::tui::pane::detail::Tab;
+use crate::tui::pane::detail::compare::Comparison;
 use crate::tui::term::clipboard::MAX_CLIPBOARD_BYTES;
 use crate::tui::term::effect::Effect;
 
@@ -193,6 +194,33 @@ fn filtered(app: &mut App, filter: &str) -> Vec<i64> {
         app.view.filter.error
     );
     app.requests.list.rows().iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn slash_opens_on_the_filter_in_force_with_a_space_after_it() {
+    let mut opts = crate::tui::app::testing::options(100, 30);
+    opts.filter = Some("session:1".into());
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.view.filter.input, "session:1 ");
+    type_text(&mut app, "hooks");
+    assert_eq!(app.view.filter.input, "session:1 hooks");
+    assert!(
+        app.view.filter.error.is_none(),
+        "{:?}",
+        app.view.filter.error
+    );
+    let ids: Vec<i64> = app.requests.list.rows().iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 3, 5]);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.view.filter.input, "session:1 hooks ");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        app.view.filter.input, "session:1 hooks ",
+        "one space, not two"
+    );
 }
 
 #[test]
@@ -449,18 +477,74 @@ fn resizing_to_tiny_and_back_keeps_the_selection() {
     assert!(app.requests.list.selected_index() - app.requests.list.offset() < rows);
 }
 
-#[test]
-fn the_background_count_is_taken_when_it_arrives() {
-    let (mut app, _tx) = live_app(&many(3));
-    let (send, counted) = std::sync::mpsc::channel();
-    app.live.expect_total(counted);
-    send.send((1, 1)).unwrap();
+/// Commits `requests` and lets the app hear of it, as a writer shared with
+/// another session (another inspector's `listen`) would announce it.
+fn commit(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, requests: &[NewRequest]) {
+    let last = *app
+        .requests
+        .store()
+        .insert_requests(requests)
+        .unwrap()
+        .last()
+        .unwrap();
+    tx.send_replace(StoredUpTo {
+        last_id: last,
+        count: 0,
+        deliveries: 0,
+    });
     app.tick(Instant::now());
+}
+
+#[test]
+fn the_top_bar_counts_what_the_list_shows_and_keeps_it_live() {
+    let (mut app, tx) = live_app(&typical());
+    assert_eq!(app.live.total, Some(5));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "method:post");
+    assert_eq!(app.requests.list.rows().len(), 2);
+    assert_eq!(app.live.total, Some(2), "the filtered count");
+    commit(&mut app, &tx, &many(4));
     assert_eq!(
         app.live.total,
-        Some(3),
-        "one counted up to id 1, plus ids 2 and 3"
+        Some(4),
+        "two of the four arrivals are POSTs"
     );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.live.total, Some(9));
+}
+
+#[test]
+fn two_sessions_on_one_database_count_only_their_own() {
+    let mut opts = crate::tui::app::testing::options(100, 30);
+    let (tx, rx) = tokio::sync::watch::channel(StoredUpTo::default());
+    opts.live = crate::tui::data::source::LiveFeed::Writer(rx);
+    opts.filter = Some("session:1".into());
+    let mut app = crate::tui::app::testing::app_with_options(&typical(), opts);
+    let other = app
+        .requests
+        .store()
+        .create_session(
+            crate::model::SessionMode::Listen,
+            "http://127.0.0.1:1",
+            None,
+        )
+        .unwrap();
+    let theirs: Vec<NewRequest> = many(30)
+        .into_iter()
+        .map(|r| NewRequest {
+            session_id: other.id,
+            ..r
+        })
+        .collect();
+    commit(&mut app, &tx, &theirs);
+    assert_eq!(
+        app.live.total,
+        Some(5),
+        "the other session's 30 are not ours"
+    );
+    commit(&mut app, &tx, &many(2));
+    assert_eq!(app.live.total, Some(7));
+    assert_eq!(app.requests.list.rows().len(), 7);
 }
 
 #[test]
@@ -740,4 +824,306 @@ fn capital_r_prefills_the_forward_target() {
         crate::tui::app::testing::forward_app(&[hook()], "http://127.0.0.1:9/app");
     press(&mut app, KeyCode::Char('R'));
     assert_eq!(app.view.replay_to.unwrap().input, "http://127.0.0.1:9/app");
+}
+
+/// A GitHub push signed with `secret`, as request 1 of a fresh app.
+fn signed_app(secret: &str) -> App {
+    use crate::sign::{ProviderKind, SignInput, provider};
+    let body = br#"{"ref":"refs/heads/main"}"#;
+    let at = crate::model::Timestamp(crate::tui::app::testing::T0);
+    let signed = provider(ProviderKind::Github, None)
+        .unwrap()
+        .sign(
+            &crate::sign::Secret::from_bytes(secret),
+            &SignInput::new(body, at),
+        )
+        .unwrap();
+    let mut headers: Vec<(&str, &[u8])> = vec![("Content-Type", b"application/json")];
+    headers.extend(
+        signed
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_slice())),
+    );
+    let r = request(0, "POST", "/hooks/github", &headers, body);
+    let mut app = app_with(&[r], 100, 40);
+    app.secret.forget();
+    app
+}
+
+#[test]
+fn v_asks_for_the_secret_masked_and_explains_the_verdict_on_the_overview() {
+    let mut app = signed_app("s3cret");
+    app.execute_action(Action::ShowTab(Tab::Body));
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.view.secret.as_ref().map(|p| p.request_id), Some(1));
+    type_text(&mut app, "wrong");
+    assert!(
+        !format!("{:?}", app.view.secret).contains("wrong"),
+        "the secret is never in debug output"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.secret.is_none());
+    assert_eq!(app.view.tab, Tab::Overview);
+    let lines = doc_texts(&app);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("verify    INVALID: signature mismatch — provider github (detected)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("expected  ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("received  ")),
+        "{lines:?}"
+    );
+    let m = app.status.message.clone().unwrap();
+    assert!(
+        m.text
+            .starts_with("#1: INVALID (github): signature mismatch"),
+        "{}",
+        m.text
+    );
+
+    // The secret typed is remembered: `v` again checks at once.
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.view.secret.is_none(), "not asked again");
+}
+
+#[test]
+fn v_with_the_right_secret_says_valid() {
+    let mut app = signed_app("s3cret");
+    app.secret
+        .remember(crate::sign::Secret::from_bytes("s3cret"));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.view.secret.is_none(), "a known secret is not asked for");
+    let lines = doc_texts(&app);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("verify    valid: signature matches")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        app.status.message.clone().unwrap().text,
+        "#1: valid (github)"
+    );
+}
+
+#[test]
+fn esc_closes_the_secret_prompt_without_checking() {
+    let mut app = signed_app("s3cret");
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "abc q");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.secret.is_none() && !app.should_quit());
+    assert!(!doc_texts(&app).iter().any(|l| l.starts_with("verify")));
+}
+
+#[test]
+fn slash_in_the_focused_body_tab_searches_the_body_and_n_steps() {
+    let lines: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    let body = format!("{lines}the Amount is here\nmore\namount again\n");
+    let text: &[(&str, &[u8])] = &[("Content-Type", b"text/plain")];
+    let mut app = app_with(&[request(0, "POST", "/t", text, body.as_bytes())], 100, 30);
+    app.execute_action(Action::ShowTab(Tab::Body));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.focus, Focus::Detail);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        app.view.search.as_deref(),
+        Some(""),
+        "the search prompt, not the filter"
+    );
+    assert!(!app.view.filter.editing);
+    type_text(&mut app, "amount");
+    press(&mut app, KeyCode::Enter);
+    let d = app.requests.detail.as_ref().unwrap();
+    let s = d.search.as_ref().unwrap();
+    // Row 0 is the note above the body; "the Amount" is body line 201.
+    assert_eq!((s.rows.clone(), s.row()), (vec![201, 203], Some(201)));
+    assert!(
+        d.scroll <= 201 && 201 < d.scroll + app.view.detail_height(),
+        "on screen"
+    );
+    assert_eq!(
+        app.status.message.clone().unwrap().text,
+        "match 1 of 2 for \"amount\""
+    );
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        app.requests
+            .detail
+            .as_ref()
+            .unwrap()
+            .search
+            .as_ref()
+            .unwrap()
+            .row(),
+        Some(203)
+    );
+    press(&mut app, KeyCode::Char('N'));
+    press(&mut app, KeyCode::Char('N'));
+    assert_eq!(
+        app.requests
+            .detail
+            .as_ref()
+            .unwrap()
+            .search
+            .as_ref()
+            .unwrap()
+            .row(),
+        Some(203),
+        "wraps"
+    );
+    assert_eq!(
+        app.requests.list.rows().len(),
+        1,
+        "the list was not filtered"
+    );
+
+    // From the list, / is the filter again.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    assert!(app.view.filter.editing && app.view.search.is_none());
+}
+
+/// A second attempt of a delivery arrives: it comes with its facts, and the
+/// first attempt's are read again (`attempt 1/2`), in the list and on the
+/// Overview of the first, still selected, without a keypress.
+#[test]
+fn arriving_attempts_update_the_facts_of_earlier_ones() {
+    let first = github(0, "push", "d-1", b"{}", 503);
+    let (mut app, tx) = live_app(std::slice::from_ref(&first));
+    press(&mut app, KeyCode::Char('f'));
+    let attempt = |app: &App, id| {
+        let f = app.requests.facts.get(id)?;
+        f.attempt.map(|a| (a.number, a.of))
+    };
+    assert_eq!(attempt(&app, 1), Some((1, 1)));
+    let id = app
+        .requests
+        .store()
+        .insert_requests(&[github(31, "push", "d-1", b"{}", 200)]);
+    tx.send_replace(StoredUpTo {
+        last_id: id.unwrap()[0],
+        count: 2,
+        deliveries: 0,
+    });
+    app.tick(Instant::now());
+    assert_eq!(attempt(&app, 2), Some((2, 2)));
+    assert_eq!(attempt(&app, 1), Some((1, 2)));
+    let event = app.requests.facts.get(2).and_then(|f| f.identity.clone());
+    assert_eq!(event.and_then(|i| i.event).as_deref(), Some("push"));
+    assert_eq!(selected(&app), Some(1));
+    let detail = app.requests.detail.as_ref().unwrap();
+    let listed: Vec<i64> = detail.webhook.attempts.iter().map(|a| a.id).collect();
+    assert_eq!(listed, [1, 2]);
+    assert!(detail_lines(&app, 40).contains(&"delivery  d-1 · attempt 1/2".to_owned()));
+}
+
+fn comparison(app: &App) -> Option<Comparison> {
+    app.requests.detail.as_ref()?.comparison.clone()
+}
+
+/// The first rows of the detail pane's document.
+fn detail_lines(app: &App, n: usize) -> Vec<String> {
+    let d = app.requests.detail.as_ref().expect("a detail");
+    d.doc.lines(0, n).iter().map(|l| l.to_string()).collect()
+}
+
+/// `=` marks, `=` on another shows the diff with the focus on it (the
+/// movement keys scroll it), Esc returns to the tab and the list, and `=`
+/// on the marked request unmarks it.
+#[test]
+fn equals_marks_compares_and_esc_returns() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, Some(6));
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#6 marked")));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(comparison(&app), Some(Comparison { a: 6, b: 4 }));
+    assert_eq!(app.view.focus, Focus::Detail);
+    assert_eq!(
+        detail_lines(&app, 2),
+        ["--- #6 (session 1)", "+++ #4 (session 1)"]
+    );
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected(&app), Some(4), "j scrolls the diff");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.focus, Focus::List);
+    assert_eq!(detail_lines(&app, 1), ["POST /webhooks/github HTTP/1.1"]);
+    assert_eq!(app.view.marked, Some(6), "the mark stays for the next diff");
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None);
+}
+
+/// The diff is the one `hookcap diff A B` prints.
+#[test]
+fn the_diff_is_what_hookcap_diff_prints() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('='));
+    let store = app.requests.store();
+    let (a, b) = (
+        store.get(1).unwrap().unwrap(),
+        store.get(2).unwrap().unwrap(),
+    );
+    let printed = crate::diff::render::render(
+        &crate::diff::compare(&a.request, &b.request),
+        &crate::render::color::Paint::new(false),
+    );
+    let mut want = vec!["--- #1 (session 1)".to_owned(), "+++ #2 (session 1)".into()];
+    want.extend(printed.lines().map(str::to_owned));
+    assert_eq!(detail_lines(&app, 1000), want);
+    assert!(
+        want.iter()
+            .any(|l| l.contains("X-GitHub-Event: push → X-GitHub-Event: pull_request")),
+        "{want:?}"
+    );
+}
+
+#[test]
+fn a_tab_key_or_moving_on_closes_the_diff() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(comparison(&app), None);
+    assert_eq!(app.view.tab, Tab::Headers);
+    press(&mut app, KeyCode::Char('='));
+    assert!(comparison(&app).is_some());
+    press(&mut app, KeyCode::Char('K'));
+    app.tick(Instant::now());
+    assert_eq!(selected(&app), Some(4));
+    assert_eq!(comparison(&app), None, "another request, its own tab");
+}
+
+#[test]
+fn deleting_the_marked_request_unmarks_it() {
+    let mut app = app_with(&webhooks(), 120, 40);
+    press(&mut app, KeyCode::Char('='));
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.view.marked, None);
+    press(&mut app, KeyCode::Char('='));
+    app.requests.store().delete_request(5).unwrap();
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('='));
+    assert_eq!(app.view.marked, None, "deleted elsewhere: unmarked");
+    assert_eq!(comparison(&app), None);
+    let said = app.status.message.as_ref().map(|m| m.text.clone());
+    assert!(said.is_some_and(|t| t.contains("#5 is no longer stored")));
 }

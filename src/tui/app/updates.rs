@@ -1,4 +1,4 @@
-//! What happens outside: the stop signal, the background count, new
+//! What happens outside: the stop signal, the count of the list, new
 //! requests and deliveries, finished replays, searches still running, and
 //! messages that expire. [`App::tick`] brings it in.
 
@@ -9,11 +9,6 @@ use crate::model::Timestamp;
 use crate::tui::pane::list::window::MAX_ROWS;
 
 impl App {
-    /// The result of the background count: `count` requests up to `as_of`.
-    pub fn set_total(&mut self, count: u64, as_of: i64) {
-        self.live.set_total(self.requests.store(), count, as_of);
-    }
-
     /// Brings in what happened outside: the stop signal, new requests and
     /// deliveries, finished replays, pages still being searched, the selected
     /// request's detail, expired messages.
@@ -39,11 +34,15 @@ impl App {
                 n => self.status.say(format!("{n} replays still running")),
             }
         }
-        changed | expired | self.live.rate.advance(Timestamp::now().unix_seconds())
+        let relayed = self
+            .relay
+            .as_mut()
+            .is_some_and(|r| r.has_changed().unwrap_or(false) && !r.borrow_and_update().is_empty());
+        changed | expired | relayed | self.live.rate.advance(Timestamp::now().unix_seconds())
     }
 
     fn update(&mut self, now: Instant) -> Result<bool> {
-        let counted = self.live.take_count(self.requests.store());
+        let counted = self.live.take_count();
         let heard = self.live.news(self.requests.store(), now)?;
         let arrived = match heard {
             Some(h) => self.check_arrivals(h.last_id)?,
@@ -56,8 +55,9 @@ impl App {
         let replayed = self.collect_replays()?;
         let height = self.view.list_height();
         let filled = self.requests.fill(height)?;
+        let facts = self.requests.sync_facts(height)?;
         let loaded = self.sync_detail()?;
-        Ok(counted | arrived | delivered | replayed | filled | loaded)
+        Ok(counted | arrived | delivered | replayed | filled | facts | loaded)
     }
 
     /// Appends requests up to `newest` when the list is at the newest,
@@ -76,6 +76,8 @@ impl App {
         } else {
             self.live.unseen += n;
         }
+        // Some may be further attempts of deliveries on screen.
+        self.requests.attempts_changed()?;
         self.live.arrived_up_to(self.requests.store(), newest)?;
         Ok(true)
     }

@@ -29,8 +29,13 @@ pub struct Areas {
     pub status: Rect,
 }
 
-/// The areas for a terminal of `size`, or `None` when it is too small.
-pub fn areas(size: Size, filter_bar: bool) -> Option<Areas> {
+/// Rows the status line may take at most (a long filter error, wrapped).
+pub const MAX_STATUS_ROWS: u16 = 3;
+
+/// The areas for a terminal of `size` with the filter line shown or not and
+/// `status_rows` rows of status (1, up to [`MAX_STATUS_ROWS`], fewer on a
+/// terminal too short to spare them), or `None` when it is too small.
+pub fn areas(size: Size, filter_bar: bool, status_rows: u16) -> Option<Areas> {
     if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
         return None;
     }
@@ -39,7 +44,11 @@ pub fn areas(size: Size, filter_bar: bool) -> Option<Areas> {
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(u16::from(filter_bar)),
-        Constraint::Length(1),
+        Constraint::Length(
+            status_rows
+                .clamp(1, MAX_STATUS_ROWS)
+                .min(1 + size.height - MIN_HEIGHT),
+        ),
     ])
     .areas(screen);
     let list_height = (main.height * 2 / 5).max(5);
@@ -80,23 +89,28 @@ mod tests {
 
     #[test]
     fn a_tiny_terminal_has_no_layout() {
-        assert_eq!(areas(Size::new(20, 6), false), None);
-        assert_eq!(areas(Size::new(0, 0), true), None);
+        assert_eq!(areas(Size::new(20, 6), false, 1), None);
+        assert_eq!(areas(Size::new(0, 0), true, 1), None);
     }
 
     #[test]
     fn the_smallest_terminal_still_shows_rows_in_both_panes() {
         for filter in [false, true] {
-            let a = areas(Size::new(MIN_WIDTH, MIN_HEIGHT), filter).expect("fits");
+            let a = areas(Size::new(MIN_WIDTH, MIN_HEIGHT), filter, MAX_STATUS_ROWS).expect("fits");
             assert!(a.list_rows.height >= 2, "{a:?}");
             assert!(a.detail_body.height >= 1, "{a:?}");
             assert_eq!(a.status.bottom(), MIN_HEIGHT);
+            assert_eq!(a.status.height, 1, "no rows to spare");
+            let taller = Size::new(MIN_WIDTH, MIN_HEIGHT + 2);
+            let a = areas(taller, filter, MAX_STATUS_ROWS).expect("fits");
+            assert_eq!(a.status.height, MAX_STATUS_ROWS);
+            assert!(a.detail_body.height >= 1, "{a:?}");
         }
     }
 
     #[test]
     fn panes_stack_without_overlapping() {
-        let a = areas(Size::new(120, 40), true).expect("fits");
+        let a = areas(Size::new(120, 40), true, 1).expect("fits");
         assert_eq!(a.top.y, 0);
         assert_eq!(a.list.y, 1);
         assert_eq!(a.detail.y, a.list.bottom());

@@ -15,12 +15,15 @@ use crate::tui::data::rate::Rate;
 /// What the inspector is looking at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// `hookcap listen`: this process captures into session `session_id`.
+    /// `hookcap listen` (or `forward`): this process captures into session
+    /// `session_id`.
     Listening {
         /// The URL requests are captured at.
         url: String,
         /// The session being captured.
         session_id: i64,
+        /// Where `forward` passes requests on (None for `listen`).
+        target: Option<String>,
     },
     /// `hookcap ui`: a database, maybe written by another process.
     Browsing {
@@ -46,6 +49,8 @@ pub struct TopBar<'a> {
     pub follow: bool,
     /// Follow is on and not paused.
     pub following: bool,
+    /// The relay client's state line, under `--via`.
+    pub relay: Option<String>,
 }
 
 /// Draws the top bar into `area` (one row).
@@ -80,11 +85,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &TopBar<'_>) {
 fn left_side(bar: &TopBar<'_>, width: usize) -> Line<'static> {
     let sep = || Span::styled(" │ ", theme::bar().fg(Color::DarkGray));
     let (long, short) = match bar.origin {
-        Origin::Listening { url, session_id } => {
+        Origin::Listening {
+            url,
+            session_id,
+            target,
+        } => {
             let url = sanitize(url);
+            let to = target
+                .as_deref()
+                .map(|t| format!(" → {}", sanitize(t)))
+                .unwrap_or_default();
             (
-                format!("listening on {url} · session {session_id}"),
-                url.into_owned(),
+                format!("listening on {url}{to} · session {session_id}"),
+                format!("{url}{to}"),
             )
         }
         Origin::Browsing { db } => {
@@ -97,14 +110,19 @@ fn left_side(bar: &TopBar<'_>, width: usize) -> Line<'static> {
         Some(n) => format!("{} requests", thousands(n)),
         None => "counting…".to_owned(),
     };
+    let relay = bar.relay.as_deref().map(|r| sanitize(r).into_owned());
     let line = |origin: String| {
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(" hookcap", Style::new().add_modifier(Modifier::BOLD)),
             sep(),
             Span::raw(origin),
             sep(),
             Span::raw(count.clone()),
-        ])
+        ];
+        if let Some(relay) = relay.as_ref().filter(|r| !r.is_empty()) {
+            spans.extend([sep(), Span::raw(relay.clone())]);
+        }
+        Line::from(spans)
     };
     let full = line(long);
     if full.width() <= width {

@@ -24,12 +24,57 @@ pub trait Input {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 }
 
-/// The terminal's events, via crossterm.
-pub struct TerminalInput;
+/// The terminal's events, via crossterm, with one guard crossterm lacks: a
+/// terminal that hangs up (its window closed, `tmux kill-server`) makes
+/// crossterm's reader spin on end-of-file forever, so the loop waits on the
+/// terminal itself first and ends with an error once it has hung up.
+pub struct TerminalInput {
+    /// The terminal crossterm reads: stdin when it is one, else `/dev/tty`.
+    tty: Option<std::fs::File>,
+}
+
+impl TerminalInput {
+    /// Input from the controlling terminal.
+    pub fn new() -> Self {
+        let tty = if io::IsTerminal::is_terminal(&io::stdin()) {
+            None
+        } else {
+            std::fs::File::open("/dev/tty").ok()
+        };
+        Self { tty }
+    }
+
+    /// Waits up to `timeout` for the terminal: true when there is input, an
+    /// error when it has hung up.
+    fn wait(&self, timeout: Duration) -> io::Result<bool> {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        use std::os::fd::AsFd;
+        let stdin = io::stdin();
+        let fd = match &self.tty {
+            Some(tty) => tty.as_fd(),
+            None => stdin.as_fd(),
+        };
+        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+        let timeout = Timespec::try_from(timeout).map_err(io::Error::other)?;
+        poll(&mut fds, Some(&timeout))?;
+        let got = fds[0].revents();
+        if got.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the terminal hung up",
+            ));
+        }
+        Ok(got.contains(PollFlags::IN))
+    }
+}
 
 impl Input for TerminalInput {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if event::poll(timeout)? {
+        // crossterm may hold input it has already read (a burst of keys).
+        if event::poll(Duration::ZERO)? {
+            return event::read().map(Some);
+        }
+        if self.wait(timeout)? && event::poll(Duration::ZERO)? {
             event::read().map(Some)
         } else {
             Ok(None)

@@ -15,7 +15,8 @@ use serde_json::Value;
 use super::doc::Doc;
 use crate::model::{Header, HeaderList};
 use crate::render::body::{BodyKind, decode_content_encoding, detect, looks_like_text};
-use crate::render::styled::{form_lines, json_lines};
+use crate::render::multipart::{MAX_PARTS, Multipart, parse_multipart, table};
+use crate::render::styled::{Role, form_lines, json_lines, line as line_of};
 use crate::sanitize::sanitize;
 
 /// Bodies up to this size are pretty-printed (JSON) or tabulated (forms).
@@ -71,6 +72,7 @@ fn push_formatted(doc: &mut Doc, headers: &[Header], data: Bytes, decoded: Strin
         BodyKind::Empty => "empty",
         BodyKind::Json => "JSON",
         BodyKind::Form => "form",
+        BodyKind::Multipart => "multipart",
         BodyKind::Text => "text",
         BodyKind::Binary => "binary",
     };
@@ -86,8 +88,37 @@ fn push_formatted(doc: &mut Doc, headers: &[Header], data: Bytes, decoded: Strin
             doc.push_note("form over 1 MiB: shown as text");
             doc.push_text(data);
         }
+        BodyKind::Multipart => match parse_multipart(headers, &data) {
+            Some(m) => push_multipart(doc, &m, &data),
+            None => push_raw(doc, data),
+        },
         BodyKind::Text => doc.push_text(data),
         BodyKind::Binary => doc.push_hex(data),
+    }
+}
+
+/// A table of the parts (number, name, file name, type, size), then each
+/// part under its title, shown by its own type (the bytes shared, not copied).
+fn push_multipart(doc: &mut Doc, m: &Multipart, data: &Bytes) {
+    for (i, line) in table(m).into_iter().enumerate() {
+        let role = if i == 0 { Role::Name } else { Role::Plain };
+        doc.push_styled(vec![line_of(role, &line)]);
+    }
+    for (i, part) in m.parts.iter().enumerate() {
+        doc.push_line(ratatui::text::Line::default());
+        doc.push_note(part.title(i + 1));
+        let bytes = data.slice(part.body.clone());
+        match kind_of(&part.headers, &bytes) {
+            BodyKind::Empty => doc.push_note("(empty)"),
+            BodyKind::Json => push_json(doc, bytes),
+            BodyKind::Form if bytes.len() <= PRETTY_MAX => doc.push_styled(form_lines(&bytes)),
+            BodyKind::Text => doc.push_text(bytes),
+            BodyKind::Binary => doc.push_hex(bytes),
+            BodyKind::Form | BodyKind::Multipart => push_raw(doc, bytes),
+        }
+    }
+    if m.more {
+        doc.push_note(format!("(parts after the first {MAX_PARTS} not shown)"));
     }
 }
 

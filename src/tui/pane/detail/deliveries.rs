@@ -140,7 +140,7 @@ fn push_delivery(doc: &mut Doc, shown: &Shown, raw: bool) {
             ratatui::style::Style::new().bold(),
         ),
     ]));
-    doc.push_line(fact("sent", format!("{} (UTC)", d.started_at.rfc3339())));
+    doc.push_line(fact("sent", crate::clock::precise(d.started_at)));
     doc.push_line(fact("took", short_duration(d.duration)));
     let answered = match d.status() {
         Some(s) => Span::styled(status_text(s), theme::status(s)),

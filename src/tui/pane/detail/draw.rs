@@ -24,13 +24,21 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, detail: Option<&Detail>, focus
     };
     block = block.title(title(d, areas.detail.width));
     frame.render_widget(block, areas.detail);
-    frame.render_widget(tabs(d), areas.detail_tabs);
+    tabs_line(frame, areas.detail_tabs, d);
     let body = areas.detail_body;
     let rows = d.doc.lines(d.scroll, usize::from(body.height));
     let width = usize::from(body.width);
+    let found = d.search.as_ref().and_then(|s| s.row());
     let lines: Vec<Line<'static>> = rows
         .into_iter()
-        .map(|l| clip(l, d.hscroll, width))
+        .enumerate()
+        .map(|(i, l)| {
+            let line = clip(l, d.hscroll, width);
+            match found == Some(d.scroll + i) {
+                true => line.style(theme::key().add_modifier(Modifier::REVERSED)),
+                false => line,
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     scrollbar(frame, areas.detail, d, usize::from(body.height));
@@ -55,6 +63,26 @@ fn title(d: &Detail, width: u16) -> Line<'static> {
         text
     };
     Line::styled(text, Style::new().add_modifier(Modifier::BOLD))
+}
+
+/// The tab titles, or while a diff is shown, which two it compares.
+fn tabs_line(frame: &mut Frame<'_>, area: Rect, d: &Detail) {
+    match &d.comparison {
+        Some(c) => {
+            let line = Line::from(vec![
+                Span::styled(
+                    format!(" = diff #{} → #{} ", c.a, c.b),
+                    theme::key().add_modifier(Modifier::REVERSED),
+                ),
+                Span::styled(
+                    format!("  Esc returns · = on #{} unmarks it", c.a),
+                    theme::dim(),
+                ),
+            ]);
+            frame.render_widget(line, area);
+        }
+        None => frame.render_widget(tabs(d), area),
+    }
 }
 
 fn tabs(d: &Detail) -> Tabs<'static> {

@@ -3,26 +3,45 @@
 //! request) changes, never while drawing.
 
 pub(crate) mod body;
+pub mod compare;
 pub mod deliveries;
 mod doc;
 pub mod draw;
 mod overview;
 mod rows;
+pub mod search;
 pub mod tab;
+pub mod webhook;
 
 use bytes::Bytes;
 use ratatui::text::{Line, Span};
 
-use crate::model::{CapturedRequest, DeliveryKind, RequestSummary, Session, SessionMode};
+use crate::model::{
+    CapturedRequest, DeliveryKind, PENDING_STATUS, RequestSummary, Session, SessionMode,
+};
+use crate::render::color::Style;
 use crate::render::styled::header_lines;
 use crate::sanitize::sanitize;
 use crate::tui::pane::theme;
 use body::body_doc;
+use compare::Comparison;
 use deliveries::Deliveries;
 use doc::Doc;
 use overview::overview;
-use rows::status_text;
+use rows::{fact, status_text};
+use search::Search;
 pub use tab::Tab;
+use webhook::Webhook;
+
+/// What `v` found for a request: the verdict `hookcap verify` gives, with
+/// its explanation, or that no known signature scheme was found.
+#[derive(Debug, Clone)]
+pub enum Verification {
+    /// A scheme was checked (given, or detected from the headers).
+    Checked(crate::sign::Checked),
+    /// No known signature headers.
+    NoScheme,
+}
 
 /// One request as the detail pane shows it.
 ///
@@ -47,6 +66,14 @@ pub struct Detail {
     pub raw: bool,
     /// Its forwards and replays (the newest of them).
     pub deliveries: Deliveries,
+    /// What it is as a webhook, and the attempts of its delivery.
+    pub webhook: Webhook,
+    /// The signature check `v` ran on it, shown on the Overview.
+    pub verification: Option<Verification>,
+    /// The diff shown instead of the tab (`=`), with which request.
+    pub comparison: Option<Comparison>,
+    /// A search in the shown tab (`/` on the Body tab), its match highlighted.
+    pub search: Option<Search>,
     /// The shown tab's rows.
     pub doc: Doc,
     /// The first row on screen.
@@ -75,6 +102,10 @@ impl Detail {
             tab,
             raw,
             deliveries: Deliveries::default(),
+            webhook: Webhook::default(),
+            verification: None,
+            comparison: None,
+            search: None,
             doc: Doc::new(),
             scroll: 0,
             hscroll: 0,
@@ -106,16 +137,94 @@ impl Detail {
         }
     }
 
-    /// Shows `tab` from its top.
+    /// The same detail with its webhook facts.
+    pub fn with_webhook(mut self, webhook: Webhook) -> Self {
+        self.set_webhook(webhook);
+        self
+    }
+
+    /// Replaces the webhook facts (attempts arrived, were answered or
+    /// deleted); the Overview and Response tabs, when shown, are built again
+    /// where they were scrolled to.
+    pub fn set_webhook(&mut self, webhook: Webhook) {
+        if webhook == self.webhook {
+            return;
+        }
+        self.webhook = webhook;
+        if matches!(self.tab, Tab::Overview | Tab::Response) {
+            let (scroll, hscroll) = (self.scroll, self.hscroll);
+            self.rebuild();
+            self.hscroll = hscroll;
+            self.scroll = scroll.min(self.doc.len().saturating_sub(1));
+        }
+    }
+
+    /// Shows what `v` found, on the Overview (shown now).
+    pub fn set_verification(&mut self, verification: Verification) {
+        self.verification = Some(verification);
+        self.set_tab(Tab::Overview);
+    }
+
+    /// Shows `tab` from its top (closing a diff).
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        self.comparison = None;
         self.rebuild();
     }
 
-    /// Switches bodies between formatted and raw bytes.
+    /// Switches bodies between formatted and raw bytes (closing a diff).
     pub fn set_raw(&mut self, raw: bool) {
         self.raw = raw;
+        self.comparison = None;
         self.rebuild();
+    }
+
+    /// Shows `diff`, what differs between the requests of `comparison`
+    /// (named by `labels`, A then B), in place of the tab, from its top.
+    pub fn show_comparison(
+        &mut self,
+        comparison: Comparison,
+        labels: (&str, &str),
+        diff: &crate::diff::RequestDiff,
+    ) {
+        self.comparison = Some(comparison);
+        self.doc = compare::diff_doc(labels.0, labels.1, diff);
+        self.scroll = 0;
+        self.hscroll = 0;
+        self.search = None;
+    }
+
+    /// Closes the diff: the tab is shown again, from its top.
+    pub fn close_comparison(&mut self) {
+        if self.comparison.take().is_some() {
+            self.rebuild();
+        }
+    }
+
+    /// Searches the shown tab for `needle` from the row on top, and shows
+    /// the first match there or after it (a third of the way down a pane
+    /// `height` rows tall).
+    pub fn search(&mut self, needle: &str, height: usize) {
+        self.search = Some(Search::run(&self.doc, needle, self.scroll));
+        self.show_match(height);
+    }
+
+    /// `n`/`N`: the next or previous match, shown; false without a search.
+    pub fn step_search(&mut self, forward: bool, height: usize) -> bool {
+        let Some(s) = self.search.as_mut() else {
+            return false;
+        };
+        s.step(forward);
+        self.show_match(height);
+        true
+    }
+
+    fn show_match(&mut self, height: usize) {
+        if let Some(row) = self.search.as_ref().and_then(Search::row) {
+            self.scroll = row.saturating_sub(height / 3);
+            self.scroll_by(0, height);
+            self.hscroll = 0;
+        }
     }
 
     /// Scrolls by `delta` rows within a pane `height` rows tall.
@@ -144,25 +253,37 @@ impl Detail {
             .find(|d| d.delivery.kind == DeliveryKind::Forward && d.delivery.response.is_some())
     }
 
+    /// Builds the shown tab's document again, unless a diff is shown.
     fn rebuild(&mut self) {
+        if self.comparison.is_some() {
+            return;
+        }
         let r = &self.request;
         self.doc = match self.tab {
             Tab::Overview => overview(
                 r,
                 self.body.len(),
-                self.session.as_ref(),
-                self.previous.as_ref(),
+                (self.session.as_ref(), self.previous.as_ref()),
+                &self.webhook,
+                self.verification.as_ref(),
             ),
             Tab::Headers => headers(r),
             Tab::Body => body_doc(&r.headers, &self.body, self.raw),
             Tab::Response => match self.passed_on_answer() {
                 Some(forward) => deliveries::passed_on(forward, self.raw),
-                None => response(r, &self.response_body, self.session.as_ref(), self.raw),
+                None => response(
+                    r,
+                    &self.response_body,
+                    self.session.as_ref(),
+                    &self.webhook,
+                    self.raw,
+                ),
             },
             Tab::Deliveries => deliveries::doc(&self.deliveries, r.id, self.raw),
         };
         self.scroll = 0;
         self.hscroll = 0;
+        self.search = None;
     }
 }
 
@@ -175,20 +296,40 @@ fn headers(r: &CapturedRequest) -> Doc {
     doc
 }
 
-fn response(r: &CapturedRequest, body: &Bytes, session: Option<&Session>, raw: bool) -> Doc {
+/// What the caller was answered: the status and by whom (with the rule
+/// that answered, for `listen --respond`), the headers and the body.
+fn response(
+    r: &CapturedRequest,
+    body: &Bytes,
+    session: Option<&Session>,
+    webhook: &Webhook,
+    raw: bool,
+) -> Doc {
     let res = &r.response;
+    let rule = webhook.answer();
     let by = match session {
         Some(s) if s.mode == SessionMode::Forward => {
             let target = s.target.as_deref().unwrap_or("the upstream");
             format!("answered by {}", sanitize(target))
         }
+        _ if rule.is_some() => "answered by a rule (listen --respond)".to_owned(),
         _ => "answered by hookcap".to_owned(),
+    };
+    let status = match rule.and_then(webhook::no_answer) {
+        Some(fault) if res.status == PENDING_STATUS => Span::styled(
+            format!("no answer ({fault})"),
+            theme::color_of(Style::Yellow),
+        ),
+        _ => Span::styled(status_text(res.status), theme::status(res.status)),
     };
     let mut doc = Doc::new();
     doc.push_line(Line::from(vec![
-        Span::styled(status_text(res.status), theme::status(res.status)),
+        status,
         Span::styled(format!("  {by}"), theme::dim()),
     ]));
+    if let Some(a) = rule {
+        doc.push_line(fact("rule", webhook::rule_text(a)));
+    }
     doc.push_styled(header_lines(&res.headers));
     doc.push_line(Line::default());
     doc.append(body_doc(&res.headers, body, raw));
