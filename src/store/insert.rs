@@ -3,7 +3,7 @@
 //!
 //! The statement is prepared once and held ([`Inserts`]) rather than taken
 //! from rusqlite's statement cache for every row: the cache hashes the SQL
-//! text to find it and again to put it back, and clears its bindings, ~1,800
+//! text to find it and again to put it back, and clears its bindings, ~2,750
 //! instructions a capture (docs/performance.md). Every parameter is bound
 //! for every row, NULLs too, since a held statement keeps the previous
 //! row's values.

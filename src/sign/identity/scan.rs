@@ -1,7 +1,7 @@
 //! The fast path of reading a body's top-level members: a scanner for the
 //! common case, where the members a provider needs are plain strings.
 //!
-//! Every capture of a JSON webhook runs it, so it costs about a third of
+//! Every capture of a JSON webhook runs it, so it costs three fifths of
 //! reading the same members through serde (docs/performance.md): it checks
 //! the JSON grammar as it goes (the members it skips too, exactly as
 //! `serde_json` does: it must stop where serde would) but builds nothing
