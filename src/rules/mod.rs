@@ -20,6 +20,7 @@ mod parse;
 mod template;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -88,9 +89,46 @@ pub struct Decision<'a> {
 struct State {
     rng: fastrand::Rng,
     /// Requests answered per (rule, delivery key or 0), for sequences.
-    steps: HashMap<(u32, u64), u32>,
+    steps: HashMap<(u32, u64), u32, ByKey>,
     /// Per delivery key: attempts seen, and whether one was answered 2xx.
-    deliveries: HashMap<u64, (u32, bool)>,
+    deliveries: HashMap<u64, (u32, bool), ByKey>,
+}
+
+/// The state's maps hash their keys with [`KeyHasher`]: a delivery key is a
+/// keyed hash already.
+type ByKey = BuildHasherDefault<KeyHasher>;
+
+/// A multiply-rotate hasher (FxHash's step) for keys made of delivery keys,
+/// which [`RuleBook::delivery_key`] hashed with a random key, and rule
+/// numbers: hashing them again with SipHash cost every rule decision twice
+/// what making the key did (docs/performance.md).
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
 }
 
 /// The rules of one listener, with the memory sequences and rates need.
@@ -99,6 +137,8 @@ pub struct RuleBook {
     rules: Vec<Rule>,
     /// The default answer's status, to know which deliveries got a 2xx.
     default_status: u16,
+    /// The random key of delivery keys (see [`RuleBook::delivery_key`]).
+    keys: RandomState,
     state: Mutex<State>,
 }
 
@@ -109,10 +149,11 @@ impl RuleBook {
         Self {
             rules,
             default_status,
+            keys: RandomState::new(),
             state: Mutex::new(State {
                 rng,
-                steps: HashMap::new(),
-                deliveries: HashMap::new(),
+                steps: HashMap::default(),
+                deliveries: HashMap::default(),
             }),
         }
     }
@@ -133,7 +174,7 @@ impl RuleBook {
         identity: Option<&HookIdentity>,
     ) -> (NewRequest, Option<Decision<'_>>) {
         let held = CapturedRequest { id: 0, request };
-        let delivery = identity.and_then(delivery_key);
+        let delivery = identity.and_then(|i| self.delivery_key(i));
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.deliveries.len() > MAX_REMEMBERED || state.steps.len() > MAX_REMEMBERED {
             state.deliveries.clear();
@@ -191,17 +232,15 @@ impl RuleBook {
         }
         (held.request, decision)
     }
-}
 
-/// A hash of provider and delivery id, for requests that have one (never 0,
-/// which stands for "no delivery"). 64 bits: a collision between two
-/// deliveries one listener sees is not a practical concern.
-fn delivery_key(identity: &HookIdentity) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let d = identity.delivery.as_deref()?;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (identity.provider.as_str(), d).hash(&mut h);
-    Some(h.finish().max(1))
+    /// A hash of provider and delivery id, for requests that have one (never
+    /// 0, which stands for "no delivery"). Keyed with a random key, so a
+    /// sender cannot choose ids that collide; 64 bits, so two deliveries one
+    /// listener sees do not by chance.
+    fn delivery_key(&self, identity: &HookIdentity) -> Option<u64> {
+        let d = identity.delivery.as_deref()?;
+        Some(self.keys.hash_one((identity.provider.as_str(), d)).max(1))
+    }
 }
 
 #[cfg(test)]

@@ -179,7 +179,7 @@ fn short(s: &str) -> String {
 
 /// The few members of a JSON body that name an event; all `None` for a body
 /// that is not a JSON object.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Probe {
     id: Option<String>,
     object: Option<String>,
@@ -209,11 +209,16 @@ const OBJECT_KIND: u8 = 64;
 /// others, and stops as soon as every member in `want` was seen (a provider's
 /// event type usually comes long before the bulk of its payload).
 fn probe(body: &[u8], want: u8) -> Probe {
-    let mut p = Probe::default();
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
     if start.is_none_or(|i| body[i] != b'{') {
-        return p;
+        return Probe::default();
     }
+    scan::scan(body, want).unwrap_or_else(|| probe_with_serde(body, want))
+}
+
+/// [`probe`] for any body: what [`scan::scan`] leaves to serde.
+fn probe_with_serde(body: &[u8], want: u8) -> Probe {
+    let mut p = Probe::default();
     let mut de = serde_json::Deserializer::from_slice(body);
     // Stopping early (or a broken body) ends in an error; what was read
     // before it is in `p` all the same.
@@ -463,6 +468,7 @@ fn member<'de, A: MapAccess<'de>>(mut map: A, name: &str) -> Result<Option<Strin
     Ok(found)
 }
 
+mod scan;
 #[cfg(test)]
 mod tests;
 

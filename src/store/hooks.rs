@@ -1,64 +1,102 @@
-//! Webhook facts (the `hooks` table): writing them with each request, and
-//! reading them back for listings, `show`, and the attempts of a delivery.
+//! Webhook facts: reading back what each request is as a webhook (the
+//! columns the writer fills with the request), and the attempts of a delivery.
 //!
-//! Storing costs a capture one row and, with a delivery id, one index entry:
-//! nothing is looked up. Everything about attempts (a request's number among
-//! the stored requests with its provider and delivery id, how many there
-//! are, the interval to the previous one, whether an earlier one got a 2xx)
-//! is read from `hooks_by_delivery` when asked, so it stays right when
-//! attempts are deleted. Counting is linear in the attempts of one delivery,
-//! which real senders keep to a handful.
+//! Storing costs a capture nothing beyond those columns of its row: nothing
+//! is looked up or indexed. Everything about attempts (a request's number
+//! among the stored requests with its provider and delivery id, how many
+//! there are, the interval to the previous one, whether an earlier one got a
+//! 2xx) is worked out when asked, from the delivery index and its tail
+//! ([`super::delivery_index`]), so it stays right when attempts are deleted.
+//! Counting is linear in the attempts of one delivery, which real senders
+//! keep to a handful.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, delivery_index};
 use crate::filter::{Cmp, Filter, Term};
 use crate::model::{AnswerUsed, AttemptInfo, CapturedRequest, HookFacts, HookIdentity};
 
-const INSERT_SQL: &str = "INSERT INTO hooks (request_id, provider, event, delivery, \
-    retry, rule, step, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+/// The indexed attempts of one delivery (`?1` delivery, `?2` provider), up
+/// to the watermark (`?3`), oldest first.
+const INDEXED_ATTEMPTS_SQL: &str = "SELECT r.id, r.received_at, r.status, r.event \
+    FROM delivery_index AS e JOIN requests AS r ON r.id = e.request_id \
+    WHERE e.delivery = ?1 AND e.provider = ?2 AND e.request_id <= ?3 ORDER BY e.request_id";
 
-/// How many attempts of a delivery are stored up to and including `?3`.
-const ATTEMPTS_UP_TO_SQL: &str = "SELECT count(*) FROM hooks \
-    WHERE delivery = ?1 AND provider = ?2 AND request_id <= ?3";
+/// The requests past the watermark (`?1`) with one of these delivery ids (a
+/// JSON array, `?2`), oldest first: one pass over the tail for all of them.
+const TAIL_ATTEMPTS_SQL: &str = "SELECT id, received_at, status, event, provider, delivery \
+    FROM requests WHERE id > ?1 AND delivery IN (SELECT value FROM json_each(?2)) ORDER BY id";
 
-/// An SQL expression for the attempt number of the request whose `hooks` row
-/// is `h` (for filters).
-pub(super) const ATTEMPT_OF_H: &str = "(SELECT count(*) FROM hooks AS e \
-    WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id <= h.request_id)";
+/// `attempt:`: the request's attempt number, compared (`{}`) with the second
+/// argument; the first is the watermark.
+const ATTEMPT_SQL: &str = "(requests.delivery IS NOT NULL AND requests.provider IS NOT NULL AND \
+    (SELECT count(*) FROM delivery_index AS e WHERE e.delivery = requests.delivery \
+     AND e.provider = requests.provider AND e.request_id <= requests.id AND e.request_id <= ?) \
+    + (SELECT count(*) FROM temp.delivery_tail AS t WHERE t.delivery = requests.delivery \
+     AND t.provider = requests.provider AND t.request_id <= requests.id) {} ?)";
 
-/// Stores what is known about request `id` as a webhook, if anything, inside
-/// the caller's transaction.
-pub(super) fn insert(
-    conn: &Connection,
-    id: i64,
-    identity: Option<&HookIdentity>,
-    answer: Option<&AnswerUsed>,
-) -> rusqlite::Result<()> {
-    if identity.is_none() && answer.is_none() {
-        return Ok(());
-    }
-    conn.prepare_cached(INSERT_SQL)?.execute(params![
-        id,
-        identity.map(|i| i.provider.as_str()),
-        identity.and_then(|i| i.event.as_deref()),
-        identity.and_then(|i| i.delivery.as_deref()),
-        identity.and_then(|i| i.retry.as_deref()),
-        answer.map(|a| a.rule),
-        answer.map(|a| a.step),
-        answer.map(|a| a.answer.as_str()),
-    ])?;
-    Ok(())
+/// `dup`: a later attempt of a delivery, an earlier attempt of which was
+/// answered 2xx; the argument is the watermark.
+const DUP_SQL: &str = "(requests.delivery IS NOT NULL AND requests.provider IS NOT NULL AND (\
+    EXISTS (SELECT 1 FROM delivery_index AS e JOIN requests AS r ON r.id = e.request_id \
+     WHERE e.delivery = requests.delivery AND e.provider = requests.provider \
+     AND e.request_id < requests.id AND e.request_id <= ? AND r.status BETWEEN 200 AND 299) \
+    OR EXISTS (SELECT 1 FROM temp.delivery_tail AS t JOIN requests AS r ON r.id = t.request_id \
+     WHERE t.delivery = requests.delivery AND t.provider = requests.provider \
+     AND t.request_id < requests.id AND r.status BETWEEN 200 AND 299)))";
+
+/// `delivery:`: the arguments are the id, the watermark, and the id again.
+const DELIVERY_SQL: &str = "requests.id IN (SELECT request_id FROM delivery_index \
+    WHERE delivery = ? AND request_id <= ? \
+    UNION ALL SELECT request_id FROM temp.delivery_tail WHERE delivery = ?)";
+
+/// True when `term` reads the attempts of deliveries (the index and its tail).
+pub(super) fn needs_tail(term: &Term) -> bool {
+    matches!(term, Term::Delivery(_) | Term::Attempt(..) | Term::Dup)
 }
 
-/// One request's row of the `hooks` table.
+/// The `WHERE` condition of a webhook term and its arguments; `upto` is the
+/// watermark the tail was read after (see [`Store::with_tail`]).
+pub(super) fn condition(term: &Term, upto: i64) -> Option<(String, Vec<Value>)> {
+    let text = |s: &str| Value::Text(s.to_owned());
+    Some(match term {
+        Term::Provider(p) => ("requests.provider = ? COLLATE NOCASE".into(), vec![text(p)]),
+        Term::Event(g) => ("requests.event GLOB ?".into(), vec![text(g.as_str())]),
+        Term::Delivery(d) => (
+            DELIVERY_SQL.into(),
+            vec![text(d), Value::Integer(upto), text(d)],
+        ),
+        // Every request with a delivery id is its attempt 1 or later.
+        Term::Attempt(Cmp::Ge, n) if *n <= 1 => has_delivery(),
+        Term::Attempt(Cmp::Gt, n) if *n <= 0 => has_delivery(),
+        Term::Attempt(cmp, n) => (
+            ATTEMPT_SQL.replacen("{}", cmp.symbol(), 1),
+            vec![Value::Integer(upto), Value::Integer(*n)],
+        ),
+        Term::Dup => (DUP_SQL.into(), vec![Value::Integer(upto)]),
+        _ => return None,
+    })
+}
+
+fn has_delivery() -> (String, Vec<Value>) {
+    (
+        "(requests.delivery IS NOT NULL AND requests.provider IS NOT NULL)".into(),
+        Vec::new(),
+    )
+}
+
+/// The facts columns of one request row.
 struct HookRow {
     identity: Option<HookIdentity>,
     answer: Option<AnswerUsed>,
 }
+
+const FACTS_SQL: &str =
+    "SELECT provider, event, delivery, retry, rule, step, answer FROM requests WHERE id = ?1";
 
 fn hook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HookRow> {
     let provider: Option<String> = r.get(0)?;
@@ -85,6 +123,30 @@ fn hook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HookRow> {
     })
 }
 
+/// One stored attempt as counting needs it: id, receive time, status, event.
+type Stored = (i64, i64, u16, Option<String>);
+
+/// Where request `id` stands among `attempts` (its delivery's, oldest first).
+fn attempt_info(id: i64, attempts: &[Stored]) -> AttemptInfo {
+    let earlier = attempts.partition_point(|a| a.0 < id);
+    let number = attempts.partition_point(|a| a.0 <= id);
+    let at = attempts.get(earlier).filter(|a| a.0 == id).map(|a| a.1);
+    let previous = earlier.checked_sub(1).map(|i| attempts[i].1);
+    let dup = attempts[..earlier]
+        .iter()
+        .any(|a| (200..=299).contains(&a.2));
+    AttemptInfo {
+        number: count(number),
+        of: count(attempts.len().max(number)),
+        since_previous: previous.zip(at).map(|(before, at)| micros(at - before)),
+        dup,
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// One attempt of a delivery, as `deliveries` judges it.
 #[derive(Debug, Clone)]
 pub struct Attempt {
@@ -108,124 +170,147 @@ pub struct DeliveryAttempts {
 }
 
 impl Store {
+    /// Runs `f` in one read transaction, unless the caller already holds one,
+    /// so that everything it reads (the delivery index's tail too) is of one
+    /// moment.
+    pub(super) fn snapshot<T>(
+        &self,
+        f: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        self.conn.execute_batch("BEGIN")?;
+        let result = f();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.conn.execute_batch(end);
+        if result.is_err() || ended.is_err() {
+            // The tail's table may have been rolled back with the rest.
+            self.tail.borrow_mut().forget();
+        }
+        let value = result?;
+        ended?;
+        Ok(value)
+    }
+
+    /// Reads the delivery index's tail (inside [`Store::snapshot`]); returns
+    /// the watermark it starts after.
+    pub(super) fn tail_upto(&self) -> Result<i64, StoreError> {
+        Ok(self.tail.borrow_mut().refresh(&self.conn)?)
+    }
+
+    /// [`Store::snapshot`] with the tail read first; `f` gets the watermark.
+    pub(super) fn with_tail<T>(
+        &self,
+        f: impl FnOnce(i64) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.snapshot(|| f(self.tail_upto()?))
+    }
+
     /// What is known about each of these requests as a webhook, by id; ids
-    /// with nothing known are left out. A few indexed lookups per request.
+    /// with nothing known are left out. A few indexed lookups per request,
+    /// and one pass over the delivery index's tail when any has a delivery id.
     pub fn hook_facts(&self, ids: &[i64]) -> Result<HashMap<i64, HookFacts>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT provider, event, delivery, retry, rule, step, answer \
-             FROM hooks WHERE request_id = ?1",
-        )?;
-        let mut out = HashMap::new();
-        for &id in ids {
-            let Some(row) = stmt.query_row([id], hook_row).optional()? else {
-                continue;
-            };
-            let attempt = match &row.identity {
-                Some(HookIdentity {
-                    provider,
-                    delivery: Some(d),
-                    ..
-                }) => Some(self.attempt_info(id, provider, d)?),
-                _ => None,
-            };
-            out.insert(
-                id,
-                HookFacts {
+        self.snapshot(|| {
+            let mut rows = Vec::with_capacity(ids.len());
+            let mut stmt = self.conn.prepare_cached(FACTS_SQL)?;
+            for &id in ids {
+                if let Some(row) = stmt.query_row([id], hook_row).optional()? {
+                    rows.push((id, row));
+                }
+            }
+            let keys: Vec<Key> = rows
+                .iter()
+                .filter_map(|(_, row)| delivery_key(row))
+                .collect();
+            let attempts = self.stored_attempts(&keys)?;
+            let mut out = HashMap::with_capacity(rows.len());
+            for (id, row) in rows {
+                let attempt = delivery_key(&row)
+                    .and_then(|key| attempts.get(&key))
+                    .map(|list| attempt_info(id, list));
+                let facts = HookFacts {
                     identity: row.identity,
                     attempt,
                     answer: row.answer,
-                },
-            );
-        }
-        Ok(out)
-    }
-
-    /// Where request `id` stands among the stored attempts of its delivery.
-    fn attempt_info(
-        &self,
-        id: i64,
-        provider: &str,
-        delivery: &str,
-    ) -> Result<AttemptInfo, StoreError> {
-        let mut count = self.conn.prepare_cached(ATTEMPTS_UP_TO_SQL)?;
-        let number: u32 = count.query_row(params![delivery, provider, id], |r| r.get(0))?;
-        let of: u32 = count.query_row(params![delivery, provider, i64::MAX], |r| r.get(0))?;
-        let previous: Option<(i64, i64)> = self
-            .conn
-            .prepare_cached(
-                "SELECT requests.received_at, (SELECT received_at FROM requests WHERE id = ?3) \
-                 FROM hooks JOIN requests ON requests.id = hooks.request_id \
-                 WHERE hooks.delivery = ?1 AND hooks.provider = ?2 AND hooks.request_id < ?3 \
-                 ORDER BY hooks.request_id DESC LIMIT 1",
-            )?
-            .query_row(params![delivery, provider, id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let dup = previous.is_some() && self.answered_2xx_before(id, provider, delivery)?;
-        Ok(AttemptInfo {
-            number,
-            of: of.max(number),
-            since_previous: previous.map(|(before, at)| micros(at - before)),
-            dup,
+                };
+                if facts != HookFacts::default() {
+                    out.insert(id, facts);
+                }
+            }
+            Ok(out)
         })
     }
 
-    /// True when an earlier attempt of the delivery was answered 2xx.
-    fn answered_2xx_before(
-        &self,
-        id: i64,
-        provider: &str,
-        delivery: &str,
-    ) -> Result<bool, StoreError> {
-        let found = self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM hooks JOIN requests ON requests.id = hooks.request_id \
-                 WHERE hooks.delivery = ?1 AND hooks.provider = ?2 AND hooks.request_id < ?3 \
-                 AND requests.status BETWEEN 200 AND 299 LIMIT 1",
-            )?
-            .query_row(params![delivery, provider, id], |_| Ok(()))
-            .optional()?;
-        Ok(found.is_some())
+    /// The stored attempts of each of these deliveries, oldest first: the
+    /// index up to the watermark, then one pass over the tail for them all
+    /// (inside [`Store::snapshot`]).
+    fn stored_attempts(&self, keys: &[Key]) -> Result<HashMap<Key, Vec<Stored>>, StoreError> {
+        let mut out: HashMap<Key, Vec<Stored>> = HashMap::new();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let upto = delivery_index::watermark(&self.conn)?;
+        let mut indexed = self.conn.prepare_cached(INDEXED_ATTEMPTS_SQL)?;
+        for key in keys {
+            if out.contains_key(key) {
+                continue;
+            }
+            let rows = indexed.query_map(params![key.1, key.0, upto], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            out.insert(key.clone(), rows.collect::<Result<_, _>>()?);
+        }
+        let deliveries: HashSet<&str> = keys.iter().map(|k| k.1.as_str()).collect();
+        let list = serde_json::to_string(&deliveries).unwrap_or_else(|_| "[]".into());
+        let mut tail = self.conn.prepare_cached(TAIL_ATTEMPTS_SQL)?;
+        let mut rows = tail.query(params![upto, list])?;
+        while let Some(r) = rows.next()? {
+            let key: Key = (r.get(4)?, r.get(5)?);
+            if let Some(list) = out.get_mut(&key) {
+                list.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+            }
+        }
+        Ok(out)
     }
 
     /// The deliveries that requests matching `filter` belong to, each with
     /// all its stored attempts (matching or not), in the order their first
     /// matching request arrived.
     pub fn delivery_attempts(&self, filter: &Filter) -> Result<Vec<DeliveryAttempts>, StoreError> {
-        if filter.is_empty() {
-            // Every delivery: read off the index, not the requests.
-            let keys: Vec<(String, String)> = self
-                .conn
-                .prepare_cached(
-                    "SELECT provider, delivery FROM hooks WHERE delivery IS NOT NULL \
+        let keys: Vec<(String, String)> = if filter.is_empty() {
+            // Every delivery: read off the index and its tail, not the requests.
+            self.with_tail(|upto| {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT provider, delivery FROM \
+                     (SELECT delivery, provider, request_id FROM delivery_index WHERE request_id <= ?1 \
+                      UNION ALL SELECT delivery, provider, request_id FROM temp.delivery_tail) \
                      GROUP BY delivery, provider ORDER BY min(request_id)",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            return keys
-                .into_iter()
-                .map(|(provider, delivery)| self.attempts_of(provider, delivery))
-                .collect();
-        }
-        // Only requests with a delivery id (they are the ones with an attempt number).
-        let with_delivery = filter.clone().and(Term::Attempt(Cmp::Ge, 1));
-        let ids = self.matching_ids(&with_delivery)?;
-        let mut key_stmt = self.conn.prepare_cached(
-            "SELECT provider, delivery FROM hooks WHERE request_id = ?1 AND delivery IS NOT NULL",
-        )?;
-        let mut seen = std::collections::HashSet::new();
-        let mut keys = Vec::new();
-        for id in ids {
-            let key: Option<(String, String)> = key_stmt
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some(key) = key.filter(|k| !seen.contains(k)) {
-                seen.insert(key.clone());
-                keys.push(key);
+                )?;
+                let rows = stmt.query_map([upto], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })?
+        } else {
+            // Only requests with a delivery id (they are the ones with an attempt number).
+            let with_delivery = filter.clone().and(Term::Attempt(Cmp::Ge, 1));
+            let ids = self.matching_ids(&with_delivery)?;
+            let mut key_stmt = self.conn.prepare_cached(
+                "SELECT provider, delivery FROM requests \
+                 WHERE id = ?1 AND delivery IS NOT NULL AND provider IS NOT NULL",
+            )?;
+            let mut seen = HashSet::new();
+            let mut keys = Vec::new();
+            for id in ids {
+                let key: Option<(String, String)> = key_stmt
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some(key) = key.filter(|k| !seen.contains(k)) {
+                    seen.insert(key.clone());
+                    keys.push(key);
+                }
             }
-        }
+            keys
+        };
         keys.into_iter()
             .map(|(provider, delivery)| self.attempts_of(provider, delivery))
             .collect()
@@ -236,22 +321,20 @@ impl Store {
         provider: String,
         delivery: String,
     ) -> Result<DeliveryAttempts, StoreError> {
-        let rows: Vec<(i64, Option<String>)> = self
-            .conn
-            .prepare_cached(
-                "SELECT request_id, event FROM hooks \
-                 WHERE delivery = ?1 AND provider = ?2 ORDER BY request_id",
-            )?
-            .query_map(params![delivery, provider], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut attempts = Vec::with_capacity(rows.len());
+        let key = (provider, delivery);
+        let stored = self
+            .snapshot(|| self.stored_attempts(std::slice::from_ref(&key)))?
+            .remove(&key)
+            .unwrap_or_default();
+        let mut attempts = Vec::with_capacity(stored.len());
         let mut event = None;
-        for (number, (id, ev)) in (1..).zip(rows) {
+        for (number, (id, _, _, ev)) in (1..).zip(stored) {
             if let Some(request) = self.get(id)? {
                 attempts.push(Attempt { request, number });
                 event = ev.or(event);
             }
         }
+        let (provider, delivery) = key;
         Ok(DeliveryAttempts {
             provider,
             delivery,
@@ -259,6 +342,15 @@ impl Store {
             attempts,
         })
     }
+}
+
+/// A delivery: `(provider, delivery id)`.
+type Key = (String, String);
+
+/// `(provider, delivery)` of a request that has a delivery id.
+fn delivery_key(row: &HookRow) -> Option<Key> {
+    let identity = row.identity.as_ref()?;
+    Some((identity.provider.clone(), identity.delivery.clone()?))
 }
 
 fn micros(us: i64) -> Duration {

@@ -10,7 +10,9 @@
 mod browse;
 mod checkpoint;
 mod deliveries;
+mod delivery_index;
 mod hooks;
+mod insert;
 mod open;
 mod queries;
 mod relay;
@@ -119,6 +121,8 @@ impl StoreError {
 pub struct Store {
     conn: rusqlite::Connection,
     path: PathBuf,
+    /// The delivery index's tail as this connection last read it.
+    tail: std::cell::RefCell<delivery_index::Tail>,
 }
 
 impl Store {
@@ -128,6 +132,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            tail: Default::default(),
         })
     }
 
@@ -137,6 +142,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            tail: Default::default(),
         })
     }
 
@@ -157,6 +163,7 @@ impl Store {
         Ok(Self {
             conn,
             path: PathBuf::from(":memory:"),
+            tail: Default::default(),
         })
     }
 

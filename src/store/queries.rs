@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::rows::{FULL_COLUMNS, REQUESTS, SUMMARY_COLUMNS, duration_of, full_row, summary_row};
 use super::select::Scan;
 use super::spans::{self, Spans};
-use super::{Store, StoreError};
+use super::{Store, StoreError, delivery_index};
 use crate::filter::Filter;
 use crate::model::{CapturedRequest, DeliveryBrief, DeliveryKind, NewRequest, RequestSummary};
 
@@ -119,12 +119,15 @@ impl Store {
         Ok(())
     }
 
-    /// Stores `requests` in one transaction (an import); returns their ids.
+    /// Stores `requests` in one transaction (an import), then brings the
+    /// delivery index up to date; returns their ids.
     pub fn insert_requests(&self, requests: &[NewRequest]) -> Result<Vec<i64>, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        let ids = super::writer::insert_all(&tx, requests.iter())?;
+        let ids = super::insert::insert_all(&tx, requests.iter())?;
         super::spans::cover_closed(&tx, super::writer::covered(requests.iter(), &ids))?;
         tx.commit()?;
+        self.tail.borrow_mut().forget();
+        delivery_index::catch_up(&self.conn, || true)?;
         Ok(ids)
     }
 

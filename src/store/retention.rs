@@ -11,13 +11,14 @@
 //!
 //! [`Store::delete_chunk`] is the one place requests are deleted. The tables
 //! that reference them (`checks`, `deliveries`) declare `ON DELETE CASCADE`,
-//! and every connection turns `foreign_keys` on, so their rows go too.
+//! and every connection turns `foreign_keys` on, so their rows go too; a
+//! trigger takes them out of the delivery index.
 
 use rusqlite::types::Value;
 
 use super::select::Scan;
 use super::spans::{self, Spans};
-use super::{Store, StoreError};
+use super::{Store, StoreError, delivery_index};
 use crate::filter::{Cmp, Filter, SessionSel, Term};
 use crate::model::Timestamp;
 
@@ -76,14 +77,16 @@ impl Store {
         if !filter.is_pushable() {
             return Ok(self.matching_ids(filter)?.len() as u64);
         }
-        let w = self.where_for(filter)?;
-        let sql = format!("SELECT count(*) FROM requests {}", w.sql());
-        let n: i64 = self
-            .conn
-            .query_row(&sql, rusqlite::params_from_iter(w.args.iter()), |r| {
-                r.get(0)
-            })?;
-        Ok(n.max(0) as u64)
+        self.reading(filter, |upto| {
+            let w = self.where_for(filter, upto)?;
+            let sql = format!("SELECT count(*) FROM requests {}", w.sql());
+            let n: i64 =
+                self.conn
+                    .query_row(&sql, rusqlite::params_from_iter(w.args.iter()), |r| {
+                        r.get(0)
+                    })?;
+            Ok(n.max(0) as u64)
+        })
     }
 
     /// Deletes the requests matching `filter`; returns how many were deleted.
@@ -150,13 +153,19 @@ impl Store {
         Ok(deleted)
     }
 
-    /// The one statement that deletes requests: these ids, in one transaction.
+    /// The one statement that deletes requests: these ids, in one
+    /// transaction that also keeps the delivery index's watermark below the
+    /// next id to be given out.
     fn delete_chunk(&self, ids: &[i64]) -> Result<u64, StoreError> {
         let list = Value::Text(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
-        let n = self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        let n = tx.execute(
             "DELETE FROM requests WHERE id IN (SELECT value FROM json_each(?1))",
             [list],
         )?;
+        delivery_index::lower_watermark(&tx)?;
+        tx.commit()?;
+        self.tail.borrow_mut().forget();
         Ok(n as u64)
     }
 

@@ -19,17 +19,21 @@
 //! | `header:`, `body:`, words | `LIKE`, `instr()` on blobs | none: a scan |
 //! | `json:` | `json_type()`/`json_extract()` prefilter, then Rust | none: a scan |
 //! | `sig:` | `id IN (SELECT request_id FROM checks WHERE sig_outcome = ?)` | `checks_by_outcome` |
-//! | `provider:`, `event:` | `EXISTS` on the request's `hooks` row | its primary key, on the row walk |
-//! | `attempt:` | its `hooks` row, and a count of the delivery's earlier attempts | primary key, `hooks_by_delivery` |
-//! | `delivery:ID` | `id IN (SELECT request_id FROM hooks WHERE delivery = ?)` | `hooks_by_delivery` |
+//! | `provider:`, `event:` | `provider = ?`, `event GLOB ?` | none: cheap checks on the row walk |
+//! | `attempt:` | a count of the delivery's attempts up to the request | `delivery_index` and its tail (see `delivery_index`) |
+//! | `delivery:ID` | `id IN` the delivery's attempts | `delivery_index` and its tail |
 //! | `delivery:5xx`, `error`, `none` | the newest of hookcap's deliveries (a subquery per row) | `deliveries_by_request` |
-//! | `dup` | `EXISTS` on its `hooks` row and an earlier 2xx attempt | primary key, `hooks_by_delivery` |
+//! | `dup` | an earlier attempt of the delivery answered 2xx | `delivery_index` and its tail |
+//!
+//! A filter with `attempt:`, `delivery:ID` or `dup` runs in one read
+//! transaction with the tail of the delivery index read first
+//! (`Store::with_tail`).
 
 use rusqlite::types::Value;
 
 use super::rows::{FULL_COLUMNS, REQUESTS, full_row};
 use super::spans::{self, Spans};
-use super::{Store, StoreError};
+use super::{Store, StoreError, hooks};
 use crate::filter::{DeliverySel, Filter, MatchContext, Pushdown, SessionSel, Term, json_path};
 use crate::model::CapturedRequest;
 
@@ -37,14 +41,6 @@ use crate::model::CapturedRequest;
 /// `checks(request_id, sig_outcome, …)`). Until it exists, `sig:` filters are
 /// refused with a clear error.
 pub const SIG_VERDICT_TABLE: &str = "checks";
-
-/// `dup`: a later attempt of a delivery, an earlier attempt of which was
-/// answered 2xx (both lookups use `hooks_by_delivery`).
-const DUP_SQL: &str = "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
-    AND h.delivery IS NOT NULL AND EXISTS (SELECT 1 FROM hooks AS e \
-    JOIN requests AS r ON r.id = e.request_id \
-    WHERE e.delivery = h.delivery AND e.provider = h.provider AND e.request_id < h.request_id \
-    AND r.status BETWEEN 200 AND 299))";
 
 /// Rows read per round when Rust has to finish the filtering.
 const CANDIDATE_PAGE: u32 = 256;
@@ -224,18 +220,43 @@ fn delivery_condition(sel: DeliverySel) -> (String, Vec<Value>) {
 }
 
 impl Store {
-    /// The pushable terms of `filter` as a `WHERE` clause.
-    pub(super) fn where_for(&self, filter: &Filter) -> Result<Where, StoreError> {
+    /// The pushable terms of `filter` as a `WHERE` clause; `upto` is the
+    /// delivery index's watermark when the filter reads attempts (see
+    /// [`Store::reading`]).
+    pub(super) fn where_for(
+        &self,
+        filter: &Filter,
+        upto: Option<i64>,
+    ) -> Result<Where, StoreError> {
         let mut w = Where::default();
         for term in &filter.terms {
             if term.pushdown() != Pushdown::None {
-                self.push_term(&mut w, term)?;
+                self.push_term(&mut w, term, upto)?;
             }
         }
         Ok(w)
     }
 
-    fn push_term(&self, w: &mut Where, term: &Term) -> Result<(), StoreError> {
+    /// Runs `f` with the watermark when `filter` reads the attempts of
+    /// deliveries (in one read transaction, with the tail read first), else
+    /// with `None`.
+    pub(super) fn reading<T>(
+        &self,
+        filter: &Filter,
+        f: impl FnOnce(Option<i64>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if filter.terms.iter().any(hooks::needs_tail) {
+            self.with_tail(|upto| f(Some(upto)))
+        } else {
+            f(None)
+        }
+    }
+
+    fn push_term(&self, w: &mut Where, term: &Term, upto: Option<i64>) -> Result<(), StoreError> {
+        if let Some((clause, args)) = hooks::condition(term, upto.unwrap_or(0)) {
+            w.push(clause, args);
+            return Ok(());
+        }
         match term {
             Term::Method(m) => w.push("method = ? COLLATE NOCASE", [text(m)]),
             Term::Path(g) => w.push("path GLOB ?", [text(g.as_str())]),
@@ -277,30 +298,6 @@ impl Store {
                 w.within(spans::id_hull(&self.conn, Spans::Session(id))?);
             }
             Term::Id(cmp, n) => w.push(format!("id {} ?", cmp.symbol()), [Value::Integer(*n)]),
-            Term::Provider(p) => w.push(
-                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
-                 AND hooks.provider = ? COLLATE NOCASE)",
-                [text(p)],
-            ),
-            Term::Event(g) => w.push(
-                "EXISTS (SELECT 1 FROM hooks WHERE hooks.request_id = requests.id \
-                 AND hooks.event GLOB ?)",
-                [text(g.as_str())],
-            ),
-            Term::Delivery(d) => w.push(
-                "requests.id IN (SELECT request_id FROM hooks WHERE delivery = ?)",
-                [text(d)],
-            ),
-            Term::Attempt(cmp, n) => w.push(
-                format!(
-                    "EXISTS (SELECT 1 FROM hooks AS h WHERE h.request_id = requests.id \
-                     AND h.delivery IS NOT NULL AND {} {} ?)",
-                    super::hooks::ATTEMPT_OF_H,
-                    cmp.symbol()
-                ),
-                [Value::Integer(*n)],
-            ),
-            Term::Dup => w.push(DUP_SQL, []),
             Term::Via(g) => w.push(
                 "id IN (SELECT request_id FROM relayed WHERE relay_url GLOB ?)",
                 [text(g.as_str())],
@@ -310,6 +307,12 @@ impl Store {
                 let (clause, args) = json_condition(path, value.as_deref());
                 w.push(clause, args);
             }
+            // Conditions of `hooks::condition`, above.
+            Term::Provider(_)
+            | Term::Event(_)
+            | Term::Delivery(_)
+            | Term::Attempt(..)
+            | Term::Dup => {}
         }
         Ok(())
     }
@@ -345,17 +348,19 @@ impl Store {
         columns: &str,
         row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let mut w = self.where_for(filter)?;
-        w.window(&scan);
-        let order = if scan.oldest_first { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT {columns} FROM {REQUESTS} {} ORDER BY id {order} LIMIT ?",
-            w.sql()
-        );
-        w.args.push(Value::Integer(scan.limit.into()));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(w.args.iter()), row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.reading(filter, |upto| {
+            let mut w = self.where_for(filter, upto)?;
+            w.window(&scan);
+            let order = if scan.oldest_first { "ASC" } else { "DESC" };
+            let sql = format!(
+                "SELECT {columns} FROM {REQUESTS} {} ORDER BY id {order} LIMIT ?",
+                w.sql()
+            );
+            w.args.push(Value::Integer(scan.limit.into()));
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(w.args.iter()), row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Full requests matching every term of `filter` in `scan`'s window: SQL

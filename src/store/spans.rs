@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 /// A writer closes a span once it covers this many requests.
 pub const SPAN_ROWS: u64 = 4096;
@@ -146,23 +146,19 @@ impl OpenSpans {
 
     /// Closes every open span (when the writer stops), so later queries can
     /// bound its requests.
-    pub(super) fn close_all(&mut self, conn: &mut Connection) -> rusqlite::Result<()> {
+    pub(super) fn close_all(&mut self, conn: &Connection) -> rusqlite::Result<()> {
         self.close_where(conn, |_| true)
     }
 
     /// Closes the spans that have had no request for `idle`; nothing is
     /// written while every open span is busy.
-    pub(super) fn close_idle(
-        &mut self,
-        conn: &mut Connection,
-        idle: Duration,
-    ) -> rusqlite::Result<()> {
+    pub(super) fn close_idle(&mut self, conn: &Connection, idle: Duration) -> rusqlite::Result<()> {
         self.close_where(conn, |span| span.touched.elapsed() >= idle)
     }
 
     fn close_where(
         &mut self,
-        conn: &mut Connection,
+        conn: &Connection,
         done: impl Fn(&OpenSpan) -> bool,
     ) -> rusqlite::Result<()> {
         let closing: Vec<i64> = self
@@ -174,7 +170,7 @@ impl OpenSpans {
         if closing.is_empty() {
             return Ok(());
         }
-        let tx = conn.transaction()?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
         for session in &closing {
             self.open[session].close(&tx)?;
         }
@@ -307,13 +303,13 @@ mod tests {
 
     #[test]
     fn a_span_opens_at_its_first_request_and_closes_with_its_bounds() {
-        let mut conn = db();
+        let conn = db();
         let spans = OpenSpans::default();
         let spans = spans.cover(&conn, [(1, 10, 500), (1, 11, 400)]).unwrap();
         assert_eq!(rows(&conn), [(1, 10, None, None, None)]);
         let mut spans = spans.cover(&conn, [(1, 12, 900)]).unwrap();
         assert_eq!(rows(&conn), [(1, 10, None, None, None)], "one row per span");
-        spans.close_all(&mut conn).unwrap();
+        spans.close_all(&conn).unwrap();
         assert_eq!(rows(&conn), [(1, 10, Some(12), Some(400), Some(900))]);
     }
 

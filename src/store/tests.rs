@@ -360,6 +360,237 @@ fn spans_keep_session_and_time_filters_exact() {
     assert!(left.iter().all(|r| r.received_at >= cutoff));
 }
 
+/// A webhook request for the attempts test: provider `p` (GitHub or GitLab
+/// headers), delivery `d` (none for `""`), answered `status`, received `at`
+/// seconds in; some without any webhook marks.
+fn attempt_request(session_id: i64, (p, d, status, at): (&str, &str, u16, i64)) -> NewRequest {
+    let mut r = request(session_id, at);
+    r.headers = match p {
+        "github" => vec![
+            Header::new("X-GitHub-Event", "push"),
+            Header::new("X-GitHub-Delivery", d),
+        ],
+        "gitlab" => vec![
+            Header::new("X-Gitlab-Event", "Push Hook"),
+            Header::new("X-Gitlab-Event-UUID", d),
+        ],
+        _ => vec![Header::new("Host", "x.test")],
+    };
+    r.body = b"{}".to_vec();
+    r.response.status = status;
+    r.received_at = Timestamp(T0 + at * 1_000_000);
+    r
+}
+
+/// Inserts as a listener's writer does: no delivery index entries.
+fn insert_unindexed(store: &Store, requests: &[NewRequest]) {
+    let tx = store.conn.unchecked_transaction().unwrap();
+    let ids = super::insert::insert_all(&tx, requests.iter()).unwrap();
+    super::spans::cover_closed(&tx, super::writer::covered(requests.iter(), &ids)).unwrap();
+    tx.commit().unwrap();
+}
+
+/// Makes the delivery index hold exactly the requests up to `upto`, as if it
+/// had been brought up to date only that far.
+fn index_up_to(store: &Store, upto: i64) {
+    store
+        .conn
+        .execute_batch(&format!(
+            "DELETE FROM delivery_index;
+             INSERT INTO delivery_index SELECT delivery, provider, id FROM requests
+                 WHERE id <= {upto} AND delivery IS NOT NULL;
+             UPDATE delivery_watermark SET upto = {upto};"
+        ))
+        .unwrap();
+}
+
+/// Each stored request's place among its delivery's attempts, worked out
+/// from all stored requests without the index: (number, of, since previous, dup).
+fn attempts_by_brute_force(store: &Store) -> Vec<(i64, Option<crate::model::AttemptInfo>)> {
+    let all = store
+        .requests(&Filter::default(), Scan::after(0, u32::MAX))
+        .unwrap();
+    let key = |r: &crate::model::CapturedRequest| {
+        crate::sign::identity::identify(&r.headers, &r.body)
+            .and_then(|i| Some((i.provider, i.delivery?)))
+    };
+    all.iter()
+        .map(|r| {
+            let info = key(r).map(|k| {
+                let attempts: Vec<_> = all.iter().filter(|a| key(a) == Some(k.clone())).collect();
+                let earlier: Vec<_> = attempts.iter().filter(|a| a.id < r.id).collect();
+                crate::model::AttemptInfo {
+                    number: earlier.len() as u32 + 1,
+                    of: attempts.len() as u32,
+                    since_previous: earlier.last().map(|p| {
+                        std::time::Duration::from_micros(
+                            (r.received_at.0 - p.received_at.0).max(0) as u64
+                        )
+                    }),
+                    dup: earlier
+                        .iter()
+                        .any(|a| (200..300).contains(&a.response.status)),
+                }
+            });
+            (r.id, info)
+        })
+        .collect()
+}
+
+const ATTEMPT_LINES: &[&str] = &[
+    "attempt:1",
+    "attempt:>1",
+    "attempt:<=2",
+    "attempt:3",
+    "attempt:>=1",
+    "attempt:>0",
+    "dup",
+    "dup provider:gitlab",
+    "delivery:a",
+    "delivery:b attempt:2",
+    "delivery:none",
+    "provider:github",
+];
+
+/// Attempt numbers, intervals, `dup` and the attempt filters are exactly
+/// what a count over all stored requests gives, wherever the delivery index
+/// has caught up to, after deletes, and after ids are given out again.
+#[test]
+fn attempts_are_exact_wherever_the_delivery_index_stands() {
+    let store = Store::open_in_memory().unwrap();
+    let s = store
+        .create_session(SessionMode::Listen, "http://x", None)
+        .unwrap()
+        .id;
+    // The same delivery id from two providers is two deliveries; times out of id order.
+    let first: Vec<_> = [
+        ("github", "a", 503, 0),
+        ("github", "b", 200, 1),
+        ("", "", 200, 2),
+        ("gitlab", "a", 200, 3),
+        ("github", "a", 503, 30),
+        ("github", "b", 200, 4),
+        ("github", "a", 200, 90),
+        ("gitlab", "a", 200, 5),
+        ("github", "c", 500, 6),
+        ("github", "a", 200, 80),
+        ("gitlab", "b", 429, 7),
+        ("github", "b", 503, 8),
+    ]
+    .into_iter()
+    .map(|r| attempt_request(s, r))
+    .collect();
+    insert_unindexed(&store, &first);
+    let check = |when: &str| {
+        let max = store.last_id().unwrap().unwrap_or(0);
+        // First as the index stands, then caught up to every point.
+        for upto in std::iter::once(None).chain((0..=max).map(Some)) {
+            if let Some(upto) = upto {
+                index_up_to(&store, upto);
+            }
+            let want = attempts_by_brute_force(&store);
+            let ids: Vec<i64> = want.iter().map(|w| w.0).collect();
+            let facts = store.hook_facts(&ids).unwrap();
+            for (id, info) in &want {
+                let got = facts.get(id).and_then(|f| f.attempt);
+                assert_eq!(got, *info, "{when}: request {id}, indexed up to {upto:?}");
+            }
+            let cx_of = |id: i64| {
+                want.iter().find(|w| w.0 == id).and_then(|w| w.1).map(|a| {
+                    crate::filter::AttemptContext {
+                        number: a.number,
+                        dup: a.dup,
+                    }
+                })
+            };
+            let all = store
+                .requests(&Filter::default(), Scan::newest(u32::MAX))
+                .unwrap();
+            for line in ATTEMPT_LINES {
+                let filter = Filter::parse_line(line, Timestamp(T0)).unwrap();
+                let expected: Vec<i64> = all
+                    .iter()
+                    .filter(|r| {
+                        let cx = MatchContext {
+                            latest_session: None,
+                            attempt: cx_of(r.id),
+                        };
+                        filter.matches(r, &cx)
+                    })
+                    .map(|r| r.id)
+                    .collect();
+                let page = ListQuery {
+                    limit: 1000,
+                    before_id: None,
+                };
+                let listed: Vec<i64> = store
+                    .list(&filter, page)
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.id)
+                    .collect();
+                assert_eq!(listed, expected, "{when}: {line}, indexed up to {upto:?}");
+                let counted = store.count_matching(&filter).unwrap();
+                assert_eq!(
+                    counted,
+                    expected.len() as u64,
+                    "{when}: {line}, indexed up to {upto:?}"
+                );
+            }
+            let groups = store.delivery_attempts(&Filter::default()).unwrap();
+            let shape: Vec<(String, String, Vec<i64>)> = groups
+                .iter()
+                .map(|g| {
+                    let ids = g.attempts.iter().map(|a| a.request.id).collect();
+                    (g.provider.clone(), g.delivery.clone(), ids)
+                })
+                .collect();
+            let mut keys: Vec<(String, String, Vec<i64>)> = Vec::new();
+            for r in &all.iter().rev().collect::<Vec<_>>() {
+                let Some(i) = crate::sign::identity::identify(&r.headers, &r.body) else {
+                    continue;
+                };
+                let Some(d) = i.delivery else { continue };
+                match keys.iter_mut().find(|k| k.0 == i.provider && k.1 == d) {
+                    Some(k) => k.2.push(r.id),
+                    None => keys.push((i.provider, d, vec![r.id])),
+                }
+            }
+            assert_eq!(
+                shape, keys,
+                "{when}: every delivery, indexed up to {upto:?}"
+            );
+        }
+    };
+    check("as captured");
+    // Deleting from the middle and the newest end; the newest ids are given out again.
+    let max = store.last_id().unwrap().unwrap();
+    store.delete_ids(&[2, 5, max - 1, max]).unwrap();
+    let upto: i64 = store
+        .conn
+        .query_row("SELECT upto FROM delivery_watermark", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        upto <= max - 2,
+        "the watermark is below the ids given out next"
+    );
+    let again: Vec<_> = [
+        ("github", "a", 200, 100),
+        ("gitlab", "b", 200, 101),
+        ("github", "c", 200, 102),
+    ]
+    .into_iter()
+    .map(|r| attempt_request(s, r))
+    .collect();
+    insert_unindexed(&store, &again);
+    assert_eq!(
+        store.last_id().unwrap(),
+        Some(max + 1),
+        "ids were given out again"
+    );
+    check("after deletes");
+}
+
 /// `delivery:` reads the newest delivery of each request: its status, a
 /// failure without one, or none at all.
 #[test]

@@ -38,17 +38,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, params};
+use std::time::Instant;
+
+use rusqlite::Connection;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use super::insert::Inserts;
 use super::relay::{self, Attached, Inserted, QueueEntry};
 use super::reopen::{Checked, Watch};
 use super::spans::{OpenSpans, SPAN_IDLE};
 use super::wal::{self, WalLog};
-use super::{StoreError, deliveries, hooks, open};
+use super::{StoreError, deliveries, delivery_index, open};
 use crate::model::{
-    CaptureNotes, DeliveryBrief, HeaderList, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
-    ResponseRecord, Session, encode_headers, fill_id, path_of,
+    CaptureNotes, DeliveryBrief, NewDelivery, NewRequest, RelayedFrom, RequestSummary,
+    ResponseRecord, Session,
 };
 
 /// How many requests may wait for the writer before capture tasks wait for room.
@@ -520,73 +523,146 @@ struct Announcer {
     stats: Arc<BatchStats>,
 }
 
+/// What the writer thread keeps across its database files (see [`run`]).
+struct Writer<'w> {
+    queue: mpsc::Receiver<Message>,
+    announce: Announcer,
+    wal: &'w WalLog,
+    watch: Watch,
+    start_overs: StartOvers,
+    /// Taken from the queue, not committed yet.
+    batch: Vec<Message>,
+    stored: StoredUpTo,
+    finishing: bool,
+    commits: u64,
+    spans: OpenSpans,
+    lazy_index: delivery_index::Lazy,
+}
+
+/// Why [`Writer::serve`] returned.
+enum Served {
+    /// Finished: asked to, or every handle is gone.
+    Finished,
+    /// The file was deleted or replaced: go on with this connection to the
+    /// database at the path now (the batch taken is still to be committed).
+    StartedOver(Connection),
+}
+
 fn run(
     mut conn: Connection,
-    mut queue: mpsc::Receiver<Message>,
+    queue: mpsc::Receiver<Message>,
     announce: Announcer,
     wal: &WalLog,
-    (mut watch, start_overs): (Watch, StartOvers),
+    (watch, start_overs): (Watch, StartOvers),
 ) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut stored = StoredUpTo::default();
-    let mut finishing = false;
-    let mut commits = 0u64;
-    let mut spans = OpenSpans::default();
-    while let Some(first) = next_message(&mut queue, finishing) {
-        finishing |= take(first, &mut batch, &mut queue);
-        finishing |= drain(&mut queue, &mut batch);
-        // Before every commit, and on the idle tick: is the file still there?
-        match watch.check(&conn) {
-            Checked::Same => {}
-            Checked::StartedOver(new) => {
-                // Never closed: closing it could delete the new file's log
-                // (see `reopen`). Checkpoints now run inside commits: the
-                // checkpointer still has the old file.
-                std::mem::forget(std::mem::replace(&mut conn, new));
-                if let Err(e) = conn.busy_handler(Some(wait_a_millisecond)) {
-                    tracing::debug!("the writer's busy handler: {e}");
-                }
-                spans = OpenSpans::default();
-                start_overs.raise();
-            }
-            Checked::Gone(why) => {
-                refuse(&mut batch, &WriteError(why));
-                continue;
-            }
+    let mut writer = Writer {
+        queue,
+        announce,
+        wal,
+        watch,
+        start_overs,
+        batch: Vec::with_capacity(MAX_BATCH),
+        stored: StoredUpTo::default(),
+        finishing: false,
+        commits: 0,
+        spans: OpenSpans::default(),
+        lazy_index: delivery_index::Lazy::default(),
+    };
+    while let Served::StartedOver(new) = writer.serve(&conn) {
+        // Never closed: closing it could delete the new file's log (see
+        // `reopen`). Checkpoints now run inside commits: the checkpointer
+        // still has the old file.
+        std::mem::forget(std::mem::replace(&mut conn, new));
+        if let Err(e) = conn.busy_handler(Some(wait_a_millisecond)) {
+            tracing::debug!("the writer's busy handler: {e}");
         }
-        if !batch.is_empty() {
-            let remap = watch.remap();
-            if let Some(fresh) = watch.fresh.as_mut() {
-                after_start_over(&mut batch, (fresh, start_overs.count()), remap);
-            }
-            let fresh = watch.fresh.as_mut();
-            commit(
-                &mut conn,
-                &mut batch,
-                &mut spans,
-                &mut stored,
-                &announce,
-                fresh,
-            );
-            commits += 1;
-        }
-        if wal.restart_asked() {
-            wal::finish_checkpoint(&conn);
-        }
-        if let Err(e) = spans.close_idle(&mut conn, SPAN_IDLE) {
-            tracing::debug!("could not close an idle span (it stays open): {e}");
-        }
+        writer.spans = OpenSpans::default();
+        writer.start_overs.raise();
     }
-    if let Err(e) = spans.close_all(&mut conn) {
+    if let Err(e) = writer.spans.close_all(&conn) {
         // Still correct: an open span only makes some queries scan further.
         tracing::warn!("could not close the spans of this session's requests: {e}");
     }
     tracing::debug!(
-        "writer: {} requests and {} deliveries in {commits} commits; the log started over {} times",
-        stored.count,
-        stored.deliveries,
+        "writer: {} requests and {} deliveries in {} commits; the log started over {} times",
+        writer.stored.count,
+        writer.stored.deliveries,
+        writer.commits,
         wal.times_started_over()
     );
+}
+
+impl Writer<'_> {
+    /// Takes batches from the queue and commits them to `conn`, with the
+    /// `INSERT` prepared once, until finished or the file must be started over.
+    fn serve(&mut self, conn: &Connection) -> Served {
+        let mut inserts = None;
+        // A batch taken before a start-over goes into the new file.
+        if !self.batch.is_empty() {
+            self.commit(conn, &mut inserts, Instant::now());
+        }
+        while let Some(first) = next_message(&mut self.queue, self.finishing) {
+            let started = Instant::now();
+            self.finishing |= take(first, &mut self.batch, &mut self.queue);
+            self.finishing |= drain(&mut self.queue, &mut self.batch);
+            // Before every commit, and on the idle tick: is the file still there?
+            match self.watch.check(conn) {
+                Checked::Same => {}
+                Checked::StartedOver(new) => return Served::StartedOver(new),
+                Checked::Gone(why) => {
+                    refuse(&mut self.batch, &WriteError(why));
+                    continue;
+                }
+            }
+            if !self.batch.is_empty() {
+                self.commit(conn, &mut inserts, started);
+            }
+            if self.wal.restart_asked() {
+                wal::finish_checkpoint(conn);
+            }
+            if let Err(e) = self.spans.close_idle(conn, SPAN_IDLE) {
+                tracing::debug!("could not close an idle span (it stays open): {e}");
+            }
+            let queue = &self.queue;
+            self.lazy_index.tick(conn, || queue.is_empty());
+        }
+        Served::Finished
+    }
+
+    /// Commits the batch taken (whose first message came at `started`),
+    /// preparing the `INSERT` first if it is not yet.
+    fn commit<'c>(
+        &mut self,
+        conn: &'c Connection,
+        inserts: &mut Option<Inserts<'c>>,
+        started: Instant,
+    ) {
+        let inserted = self
+            .batch
+            .iter()
+            .filter(|m| matches!(m, Message::Insert(_)))
+            .count();
+        let remap = self.watch.remap();
+        if let Some(fresh) = self.watch.fresh.as_mut() {
+            after_start_over(&mut self.batch, (fresh, self.start_overs.count()), remap);
+        }
+        let prepared = match inserts {
+            Some(prepared) => Ok(prepared),
+            None => Inserts::prepare(conn).map(|p| inserts.insert(p)),
+        };
+        let written =
+            prepared.and_then(|prepared| write_batch(conn, prepared, &self.batch, &mut self.spans));
+        let fresh = self.watch.fresh.as_mut();
+        settle(
+            written,
+            &mut self.batch,
+            &mut self.stored,
+            &self.announce,
+            fresh,
+        );
+        self.commits += 1;
+        self.lazy_index.committed(conn, inserted, started);
+    }
 }
 
 /// Adds what is queued to the batch, up to [`MAX_BATCH`]; true when asked to finish.
@@ -665,17 +741,17 @@ fn after_start_over(
     });
 }
 
-/// Writes and commits `batch`, answers every waiter, then announces the commit.
-/// `fresh`, after a start-over, collects the ids of forwarded requests.
-fn commit(
-    conn: &mut Connection,
+/// Answers every waiter of `batch` once it was written (or could not be),
+/// then announces the commit. `fresh`, after a start-over, collects the ids
+/// of forwarded requests.
+fn settle(
+    written: rusqlite::Result<Vec<Inserted>>,
     batch: &mut Vec<Message>,
-    spans: &mut OpenSpans,
     stored: &mut StoredUpTo,
     announce: &Announcer,
     mut fresh: Option<&mut HashSet<i64>>,
 ) {
-    let ids = match write_batch(conn, batch, spans) {
+    let ids = match written {
         Ok(ids) => ids,
         Err(e) => {
             tracing::error!("store write failed, answering 503 (deliveries are lost): {e}");
@@ -758,41 +834,57 @@ fn settled(
     summary
 }
 
-const INSERT_SQL: &str = "INSERT INTO requests (session_id, received_at, method, target, path, \
-    status, body_size, truncated, content_type, http_version, remote_addr, headers, \
-    response_headers, response_body, body) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-
-/// A `{{id}}` answer, completed once the id is known (same transaction).
-const FILL_ID_SQL: &str = "UPDATE requests SET response_body = ?2 WHERE id = ?1";
-
-const INSERT_CHECK_SQL: &str = "INSERT INTO checks (request_id, sig_provider, sig_outcome, sig_reason, rejected) \
-    VALUES (?1, ?2, ?3, ?4, ?5)";
-
 /// Writes the batch in one transaction, with the spans that cover its
-/// requests; returns the ids of its inserts, in order (and whether each was new).
+/// requests; returns the ids of its inserts, in order (and whether each was
+/// new). Begun and committed with held statements: `BEGIN` and `COMMIT`
+/// parsed again for every batch cost as much as the inserts of a few requests.
 fn write_batch(
-    conn: &mut Connection,
+    conn: &Connection,
+    inserts: &mut Inserts<'_>,
     batch: &[Message],
     spans: &mut OpenSpans,
 ) -> rusqlite::Result<Vec<Inserted>> {
-    let tx = conn.transaction()?;
+    inserts.begin()?;
+    let written = write_in_transaction(conn, inserts, batch, spans).and_then(|(ids, covered)| {
+        inserts.commit()?;
+        Ok((ids, covered))
+    });
+    match written {
+        Ok((ids, covered)) => {
+            *spans = covered;
+            Ok(ids)
+        }
+        Err(e) => {
+            inserts.rollback();
+            Err(e)
+        }
+    }
+}
+
+/// The statements of [`write_batch`] between its `BEGIN` and `COMMIT`; returns
+/// the ids inserted and the spans to keep once committed.
+fn write_in_transaction(
+    conn: &Connection,
+    inserts: &mut Inserts<'_>,
+    batch: &[Message],
+    spans: &OpenSpans,
+) -> rusqlite::Result<(Vec<Inserted>, OpenSpans)> {
     let mut ids = Vec::with_capacity(batch.len());
     for message in batch {
         match message {
             Message::Insert(job) => ids.push(match job.attached.as_deref() {
-                None => Inserted::new(insert_one(&tx, &job.request, job.notes.as_ref())?),
+                None => Inserted::new(inserts.insert(&job.request, job.notes.as_ref())?),
                 Some(attached) => relay::insert_attached(
-                    &tx,
+                    conn,
                     (&job.request, job.notes.as_ref()),
                     attached,
-                    insert_one,
+                    inserts,
                 )?,
             }),
             Message::Deliver(job) => {
-                deliveries::insert(&tx, &job.delivery)?;
+                deliveries::insert(conn, &job.delivery)?;
                 if let Some(answer) = &job.answered {
-                    deliveries::set_answer(&tx, job.delivery.request_id, answer)?;
+                    deliveries::set_answer(conn, job.delivery.request_id, answer)?;
                 }
             }
             Message::Finish | Message::Tick => {}
@@ -806,10 +898,8 @@ fn write_batch(
         .zip(&ids)
         .filter(|(_, i)| i.fresh)
         .map(|(r, i)| (r.session_id, i.id, r.received_at.0));
-    let covered = spans.cover(&tx, fresh)?;
-    tx.commit()?;
-    *spans = covered;
-    Ok(ids)
+    let covered = spans.cover(conn, fresh)?;
+    Ok((ids, covered))
 }
 
 /// What the spans need of inserted requests and their ids.
@@ -820,68 +910,6 @@ pub(super) fn covered<'a>(
     requests
         .zip(ids.iter().copied())
         .map(|(r, id)| (r.session_id, id, r.received_at.0))
-}
-
-/// Inserts requests inside the caller's transaction; returns their ids in order.
-/// The one `INSERT` of requests (the writer's batches and imports both use it).
-pub(super) fn insert_all<'a>(
-    tx: &rusqlite::Transaction<'_>,
-    requests: impl Iterator<Item = &'a NewRequest>,
-) -> rusqlite::Result<Vec<i64>> {
-    requests.map(|r| insert_one(tx, r, None)).collect()
-}
-
-/// Inserts one request (and its live checks and webhook facts, if any) with
-/// cached statements; returns its id. Without `notes`, the request's webhook
-/// identity is found here.
-pub(super) fn insert_one(
-    conn: &Connection,
-    r: &NewRequest,
-    notes: Option<&CaptureNotes>,
-) -> rusqlite::Result<i64> {
-    conn.prepare_cached(INSERT_SQL)?.execute(params![
-        r.session_id,
-        r.received_at.0,
-        r.method,
-        r.target,
-        path_of(&r.target),
-        r.response.status,
-        r.body.len() as i64,
-        r.truncated,
-        r.headers.get_str("content-type"),
-        r.http_version,
-        r.remote_addr,
-        encode_headers(&r.headers),
-        encode_headers(&r.response.headers),
-        r.response.body,
-        r.body,
-    ])?;
-    let id = conn.last_insert_rowid();
-    if r.signature.is_some() || r.rejected.is_some() {
-        let sig = r.signature.as_ref();
-        conn.prepare_cached(INSERT_CHECK_SQL)?.execute(params![
-            id,
-            sig.map(|s| s.provider.as_str()),
-            sig.map(|s| s.outcome.as_str()),
-            sig.map(|s| s.reason.as_str()),
-            r.rejected,
-        ])?;
-    }
-    match notes {
-        Some(n) => {
-            hooks::insert(conn, id, n.identity.as_ref(), n.answer.as_ref())?;
-            if !n.response_id_at.is_empty() {
-                let body = fill_id(&r.response.body, &n.response_id_at, id);
-                conn.prepare_cached(FILL_ID_SQL)?
-                    .execute(params![id, body])?;
-            }
-        }
-        None => {
-            let identity = crate::sign::identity::identify(&r.headers, &r.body);
-            hooks::insert(conn, id, identity.as_ref(), None)?;
-        }
-    }
-    Ok(id)
 }
 
 #[cfg(test)]
@@ -1038,6 +1066,52 @@ mod tests {
             writer.finish().await;
         });
         assert_eq!(open_spans(), 0);
+    }
+
+    /// A GitHub delivery `d` for the delivery index tests.
+    fn github(session_id: i64, d: &str) -> NewRequest {
+        let mut r = request(session_id);
+        r.headers = vec![
+            Header::new("X-GitHub-Event", "push"),
+            Header::new("X-GitHub-Delivery", d),
+        ];
+        r
+    }
+
+    fn watermark(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT upto FROM delivery_watermark", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_busy_writer_leaves_the_delivery_index_behind_and_an_idle_one_catches_up() {
+        let (dir, session, rt) = forward_session();
+        let path = dir.path().join("w.db");
+        let store = Store::open_existing(&path).unwrap();
+        rt.block_on(async {
+            let (writer, handle) = GroupCommitWriter::start(&path).unwrap();
+            let mut last = 0;
+            for d in ["a", "b", "a"] {
+                last = handle.insert(github(session.id, d)).await.unwrap();
+            }
+            // Found all the same, from the tail.
+            let facts = store.hook_facts(&[last]).unwrap();
+            assert_eq!(facts[&last].attempt.unwrap().number, 2);
+            // Well past the idle time and a tick; the writer is never stopped.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while watermark(&store) < last && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert_eq!(watermark(&store), last, "indexed while idle");
+            let entries: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM delivery_index", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(entries, 3);
+            writer.finish().await;
+        });
     }
 
     #[test]

@@ -112,3 +112,151 @@ fn signed_timestamps_are_read_where_each_scheme_puts_them() {
     assert_eq!(one("svix-timestamp", "x"), None);
     assert_eq!(one("X-Hub-Signature-256", "sha256=ab"), None);
 }
+
+/// What `probe` did before the scanner: the shape check, then serde.
+fn serde_only(body: &[u8], want: u8) -> Probe {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_none_or(|i| body[i] != b'{') {
+        return Probe::default();
+    }
+    probe_with_serde(body, want)
+}
+
+const EVERY_MEMBER: u8 = ID | OBJECT | TYPE | EVENT | EVENT_ID | ACTION | OBJECT_KIND;
+
+#[test]
+fn the_fixtures_bodies_take_the_fast_path_and_read_the_same() {
+    let mut fast = 0;
+    for entry in std::fs::read_dir(fixture_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let case: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let (_, body) = request_of(&case);
+        for want in [
+            ID | TYPE,
+            ACTION,
+            TYPE,
+            TYPE | EVENT | EVENT_ID,
+            OBJECT | ID | TYPE | EVENT,
+        ] {
+            if let Some(p) = scan::scan(&body, want) {
+                fast += 1;
+                assert_eq!(p, serde_only(&body, want), "{}", path.display());
+            }
+        }
+    }
+    assert!(fast >= 20, "most fixtures take the fast path ({fast})");
+}
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// JSON text of a scalar: strings with escapes and other scripts, numbers
+    /// of every form, literals.
+    fn scalar() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z_.]{0,8}".prop_map(|s| format!("\"{s}\"")),
+            "[a-zé☃\\\\\"/\n\t]{0,6}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+            Just("\"\\u0041\\u00e9\"".to_owned()),
+            Just("\"a\\/b\"".to_owned()),
+            prop::sample::select(vec![
+                "0", "-1", "012", "12.5", "1e3", "-0.0E-2", "42", "null", "true", "false"
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    /// A member name: the ones probes read (some escaped), and others.
+    fn name() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "id",
+            "type",
+            "object",
+            "event",
+            "event_id",
+            "action",
+            "object_attributes",
+            "object_kind",
+            "data",
+            "x",
+            "t\\u0079pe",
+            "é",
+        ])
+        .prop_map(|n| format!("\"{n}\""))
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        scalar().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec((name(), inner), 0..4).prop_map(|members| {
+                    let members: Vec<_> =
+                        members.iter().map(|(k, v)| format!("{k} : {v}")).collect();
+                    format!("{{ {} }}", members.join(" ,"))
+                }),
+            ]
+        })
+    }
+
+    /// A top-level member: mostly a member a probe reads with a string, or
+    /// another with any value.
+    fn member() -> impl Strategy<Value = String> {
+        let read = prop::sample::select(vec![
+            "id",
+            "type",
+            "object",
+            "event",
+            "event_id",
+            "action",
+            "object_kind",
+        ]);
+        let text = "[a-z_.é]{0,8}".prop_map(|s| format!("\"{s}\""));
+        prop_oneof![
+            3 => (read, text).prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            2 => (name(), value()).prop_map(|(k, v)| format!("{k}:{v}")),
+        ]
+    }
+
+    fn object() -> impl Strategy<Value = String> {
+        prop::collection::vec(member(), 0..7)
+            .prop_map(|members| format!(" {{{}}}", members.join(" , ")))
+    }
+
+    /// The same text, perhaps cut short or with one byte replaced by one
+    /// that matters to the grammar.
+    fn damaged() -> impl Strategy<Value = Vec<u8>> {
+        let bytes = prop::sample::select(vec![
+            b'"', b'\\', b',', b'}', b']', b':', b'{', 1, 0xff, b'x', b'0',
+        ]);
+        (object(), any::<prop::sample::Index>(), bytes, 0..4u8).prop_map(|(text, at, byte, how)| {
+            let mut b = text.into_bytes();
+            let i = at.index(b.len().max(1)).min(b.len());
+            match how {
+                0 | 1 => {}
+                2 => b.truncate(i),
+                _ => {
+                    if i < b.len() {
+                        b[i] = byte;
+                    }
+                }
+            }
+            b
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The scanner and serde read the same members from any body, valid
+        /// JSON or not, whatever members are wanted.
+        #[test]
+        fn the_fast_path_reads_what_serde_reads(body in damaged(), want in 1..=EVERY_MEMBER) {
+            prop_assert_eq!(probe(&body, want), serde_only(&body, want));
+        }
+    }
+}

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::insert::Inserts;
 use super::{Store, StoreError};
 use crate::model::{CaptureNotes, NewRequest, RelayedFrom, Timestamp, head_bytes};
 
@@ -171,20 +172,17 @@ const FIND_RELAYED_SQL: &str =
 const MARK_SQL: &str = "INSERT INTO relayed (request_id, relay_url, relay_instance, relay_id, \
     peer, relay_received_at, sha256, raw_head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// The writer's own insert of a request (with what capture noted about it).
-type InsertOne = fn(&Connection, &NewRequest, Option<&CaptureNotes>) -> rusqlite::Result<i64>;
-
 /// Inserts `request` with what is attached to it, inside the writer's
-/// transaction, with the writer's `insert_one`.
+/// transaction on `tx`, with the writer's held `INSERT` (on the same connection).
 pub(super) fn insert_attached(
     tx: &Connection,
     (request, notes): (&NewRequest, Option<&CaptureNotes>),
     attached: &Attached,
-    insert_one: InsertOne,
+    inserts: &mut Inserts<'_>,
 ) -> rusqlite::Result<Inserted> {
     match attached {
         Attached::Queue(entry) => {
-            let id = insert_one(tx, request, notes)?;
+            let id = inserts.insert(request, notes)?;
             tx.prepare_cached(QUEUE_SQL)?.execute(params![
                 entry.channel_id,
                 id,
@@ -201,7 +199,7 @@ pub(super) fn insert_attached(
             if let Some(id) = stored {
                 return Ok(Inserted { id, fresh: false });
             }
-            let id = insert_one(tx, request, notes)?;
+            let id = inserts.insert(request, notes)?;
             tx.prepare_cached(MARK_SQL)?.execute(params![
                 id,
                 mark.relay_url,
