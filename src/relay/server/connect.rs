@@ -59,7 +59,10 @@ pub async fn handle(
             Ok(u) => u,
             Err(e) => return tracing::debug!("upgrade failed: {e}"),
         };
+        // A consumer sends acks and the odd app answer: an 8 KiB read buffer
+        // (not tungstenite's eager 128 KiB) keeps idle consumers cheap.
         let config = WebSocketConfig::default()
+            .read_buffer_size(8 * 1024)
             .max_message_size(Some(MAX_MESSAGE))
             .max_frame_size(Some(MAX_MESSAGE));
         let ws =
