@@ -301,7 +301,12 @@ pub struct NewRequest {
 /// target (`https://host/path`, as proxies and HAR imports store it) gives the
 /// path after its authority.
 pub fn path_of(target: &str) -> &str {
-    let target = match target.split_once("://") {
+    // An origin-form target (the usual one) starts with `/`, which no
+    // scheme does: the search for `://` is only for the others.
+    let absolute = (!target.starts_with('/'))
+        .then(|| target.split_once("://"))
+        .flatten();
+    let target = match absolute {
         Some((scheme, rest))
             if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
         {
@@ -688,5 +693,8 @@ mod tests {
         assert_eq!(path_of("https://h.test:8/a/b?x=1"), "/a/b");
         assert_eq!(path_of("https://h.test?x=1"), "/");
         assert_eq!(path_of("*"), "*");
+        assert_eq!(path_of("/r?to=https://h.test/x"), "/r");
+        assert_eq!(path_of("/a://b/c"), "/a://b/c");
+        assert_eq!(path_of("?x=1"), "/");
     }
 }
