@@ -89,7 +89,7 @@ impl<'c> Inserts<'c> {
         stmt.raw_bind_parameter(6, r.response.status)?;
         stmt.raw_bind_parameter(7, r.body.len() as i64)?;
         stmt.raw_bind_parameter(8, r.truncated)?;
-        stmt.raw_bind_parameter(9, r.headers.get_str("content-type"))?;
+        stmt.raw_bind_parameter(9, r.headers.find("content-type").map(|h| h.value_str()))?;
         stmt.raw_bind_parameter(10, &r.http_version)?;
         stmt.raw_bind_parameter(11, &r.remote_addr)?;
         stmt.raw_bind_parameter(12, identity.map(|i| i.provider.as_str()))?;
