@@ -10,6 +10,7 @@ mod form;
 #[cfg(test)]
 pub(crate) mod testing;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -554,8 +555,15 @@ pub struct AnswerUsed {
     pub rule: u32,
     /// The step of the rule's sequence that answered, from 1.
     pub step: u32,
-    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`).
-    pub answer: String,
+    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`);
+    /// shared with the rule's step, not copied for every answer.
+    #[serde(serialize_with = "serialize_shared_str")]
+    pub answer: Arc<str>,
+}
+
+/// Writes shared text as a plain string (serde's `rc` feature not needed).
+fn serialize_shared_str<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// Where a request stands among the attempts of its delivery.

@@ -98,7 +98,7 @@ impl<'c> Inserts<'c> {
         stmt.raw_bind_parameter(15, identity.and_then(|i| i.retry.as_deref()))?;
         stmt.raw_bind_parameter(16, answer.map(|a| a.rule))?;
         stmt.raw_bind_parameter(17, answer.map(|a| a.step))?;
-        stmt.raw_bind_parameter(18, answer.map(|a| a.answer.as_str()))?;
+        stmt.raw_bind_parameter(18, answer.map(|a| &*a.answer))?;
         stmt.raw_bind_parameter(19, encode_headers(&r.headers))?;
         stmt.raw_bind_parameter(20, encode_headers(&r.response.headers))?;
         stmt.raw_bind_parameter(21, &r.response.body)?;
