@@ -30,7 +30,40 @@ fn zone() -> &'static TimeZone {
 
 /// `18:23:51.123`: the time of day, to the millisecond (lists of requests).
 pub fn clock(t: Timestamp) -> String {
-    format_in(zone(), t, "%H:%M:%S%.3f")
+    clock_in(zone(), t)
+}
+
+/// What `format_in(tz, t, "%H:%M:%S%.3f")` writes, without reading a format:
+/// every headless `listen` line has one.
+fn clock_in(tz: &TimeZone, t: Timestamp) -> String {
+    let Ok(ts) = jiff::Timestamp::from_microsecond(t.0) else {
+        return t.rfc3339();
+    };
+    let time = tz.to_datetime(ts).time();
+    let mut out = String::with_capacity(12);
+    let fields = [
+        (i32::from(time.hour()), 2),
+        (i32::from(time.minute()), 2),
+        (i32::from(time.second()), 2),
+        (i32::from(time.millisecond()), 3),
+    ];
+    for (at, (value, width)) in fields.into_iter().enumerate() {
+        if at > 0 {
+            out.push(if at == 3 { '.' } else { ':' });
+        }
+        push_digits(&mut out, value, width);
+    }
+    out
+}
+
+/// `value` (non-negative) in `width` decimal digits, zero-padded.
+fn push_digits(out: &mut String, value: i32, width: u32) {
+    let mut unit = 10_i32.pow(width - 1);
+    while unit > 0 {
+        let digit = u8::try_from(value / unit % 10).unwrap_or(0);
+        out.push(char::from(b'0' + digit));
+        unit /= 10;
+    }
 }
 
 /// `2026-11-27 18:23:51`: the date and time to the second (`ls`).
@@ -110,6 +143,26 @@ mod tests {
         assert_eq!(zone_name_in(&tz, summer), "CEST");
         assert_eq!(clock(T), "22:13:20.123", "unit tests see UTC");
         assert_eq!(precise(T), "2023-11-14 22:13:20.123456 UTC");
+    }
+
+    #[test]
+    fn the_clock_writes_what_its_format_would() {
+        let tz = paris();
+        let times = [
+            T,
+            Timestamp(0),
+            Timestamp(-1),
+            Timestamp(-1_500),
+            Timestamp(T.0 - 150 * 86_400 * 1_000_000),
+            Timestamp(1_767_225_599_999_999),
+            Timestamp(-62_000_000_000_000_001),
+        ];
+        for t in times {
+            for tz in [&tz, &TimeZone::UTC] {
+                let expected = format_in(tz, t, "%H:%M:%S%.3f");
+                assert_eq!(clock_in(tz, t), expected, "{t:?}");
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod form;
 #[cfg(test)]
 pub(crate) mod testing;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -301,7 +302,12 @@ pub struct NewRequest {
 /// target (`https://host/path`, as proxies and HAR imports store it) gives the
 /// path after its authority.
 pub fn path_of(target: &str) -> &str {
-    let target = match target.split_once("://") {
+    // An origin-form target (the usual one) starts with `/`, which no
+    // scheme does: the search for `://` is only for the others.
+    let absolute = (!target.starts_with('/'))
+        .then(|| target.split_once("://"))
+        .flatten();
+    let target = match absolute {
         Some((scheme, rest))
             if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
         {
@@ -549,8 +555,15 @@ pub struct AnswerUsed {
     pub rule: u32,
     /// The step of the rule's sequence that answered, from 1.
     pub step: u32,
-    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`).
-    pub answer: String,
+    /// What the step was, as written (e.g. `503 Retry-After:2`, `drop`);
+    /// shared with the rule's step, not copied for every answer.
+    #[serde(serialize_with = "serialize_shared_str")]
+    pub answer: Arc<str>,
+}
+
+/// Writes shared text as a plain string (serde's `rc` feature not needed).
+fn serialize_shared_str<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// Where a request stands among the attempts of its delivery.
@@ -688,5 +701,8 @@ mod tests {
         assert_eq!(path_of("https://h.test:8/a/b?x=1"), "/a/b");
         assert_eq!(path_of("https://h.test?x=1"), "/");
         assert_eq!(path_of("*"), "*");
+        assert_eq!(path_of("/r?to=https://h.test/x"), "/r");
+        assert_eq!(path_of("/a://b/c"), "/a://b/c");
+        assert_eq!(path_of("?x=1"), "/");
     }
 }

@@ -148,7 +148,13 @@ pub fn sanitize_bytes_multiline(b: &[u8]) -> String {
 }
 
 fn sanitize_with(s: &str, multiline: bool) -> Cow<'_, str> {
-    let Some(first) = s.find(|c| needs_escape(c, multiline)) else {
+    // Printable ASCII is never escaped: pass over it a byte at a time before
+    // decoding characters (most of what is printed is such text).
+    let plain = s.bytes().take_while(|b| (0x20..0x7f).contains(b)).count();
+    let Some(first) = s[plain..]
+        .find(|c| needs_escape(c, multiline))
+        .map(|at| plain + at)
+    else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 16);

@@ -321,8 +321,7 @@ impl HeadTap {
 /// The length of the head at the start of `buf` (through its blank line), if complete.
 fn head_end(buf: &[u8]) -> Option<usize> {
     let mut i = 0;
-    while let Some(nl) = buf[i..].iter().position(|&b| b == b'\n') {
-        let line_end = i + nl;
+    for line_end in memchr::memchr_iter(b'\n', buf) {
         let line = &buf[i..line_end];
         if line.is_empty() || line == b"\r" {
             return Some(line_end + 1);
@@ -345,17 +344,16 @@ pub fn parse_recorded(head: &[u8]) -> Option<RawHead> {
 
 /// [`RawHead::malformed`]. Only a head without a request line fails.
 fn parse_head(head: &[u8]) -> Option<RawHead> {
-    let mut lines = head
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let text = HeadText::new(head);
+    let mut lines = lines(head).map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let mut parts = lines
         .next()?
         .split(|&b| b == b' ')
         .filter(|p| !p.is_empty());
-    let method = String::from_utf8_lossy(parts.next()?).into_owned();
-    let target = String::from_utf8_lossy(parts.next()?).into_owned();
-    let version = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
-    let mut headers: Vec<Header> = Vec::new();
+    let method = text.of(parts.next()?);
+    let target = text.of(parts.next()?);
+    let version = text.of(parts.next().unwrap_or_default());
+    let mut headers: Vec<Header> = Vec::with_capacity(16);
     let mut malformed = None;
     for line in lines.filter(|l| !l.is_empty()) {
         let problem = if matches!(line[0], b' ' | b'\t') {
@@ -365,15 +363,15 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
                 prev.value.extend_from_slice(trim(line));
             }
             Some("obsolete line folding (a field line starting with whitespace)".to_owned())
-        } else if let Some(colon) = line.iter().position(|&b| b == b':') {
-            let name = String::from_utf8_lossy(&line[..colon]).into_owned();
+        } else if let Some(colon) = memchr::memchr(b':', line) {
+            let name = text.of(&line[..colon]);
             let problem = name_problem(&line[..colon], &name);
             headers.push(Header::new(name, trim(&line[colon + 1..])));
             problem
         } else {
-            let text = String::from_utf8_lossy(line).into_owned();
-            let problem = format!("a field line without a colon: {:?}", quote(&text));
-            headers.push(Header::new(text, Vec::new()));
+            let line = text.of(line);
+            let problem = format!("a field line without a colon: {:?}", quote(&line));
+            headers.push(Header::new(line, Vec::new()));
             Some(problem)
         };
         if malformed.is_none() {
@@ -391,6 +389,50 @@ fn parse_head(head: &[u8]) -> Option<RawHead> {
     })
 }
 
+/// The pieces of one head as text. The head is checked as UTF-8 once, and
+/// when it is (the usual case) a piece is copied from it as it is; otherwise
+/// each piece gets its invalid bytes replaced, as `from_utf8_lossy` does.
+struct HeadText<'h> {
+    head: &'h [u8],
+    valid: Option<&'h str>,
+}
+
+impl<'h> HeadText<'h> {
+    fn new(head: &'h [u8]) -> Self {
+        Self {
+            head,
+            valid: std::str::from_utf8(head).ok(),
+        }
+    }
+
+    /// `piece` as a `String`; taken from the checked head when `piece` lies
+    /// in it (pieces are cut at ASCII bytes, so at character boundaries).
+    fn of(&self, piece: &[u8]) -> String {
+        let start = (piece.as_ptr() as usize).wrapping_sub(self.head.as_ptr() as usize);
+        let inside = start <= self.head.len() && piece.len() <= self.head.len() - start;
+        match self.valid.filter(|_| inside) {
+            Some(text) => match text.get(start..start + piece.len()) {
+                Some(piece) => piece.to_owned(),
+                None => String::from_utf8_lossy(piece).into_owned(),
+            },
+            None => String::from_utf8_lossy(piece).into_owned(),
+        }
+    }
+}
+
+/// The lines of `head`, split at each `\n` as `split` would (a last line
+/// without one included), found with a vectorised search.
+fn lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', head)
+        .chain(std::iter::once(head.len()))
+        .map(move |end| {
+            let line = &head[start..end];
+            start = end + 1;
+            line
+        })
+}
+
 /// What is wrong with a field name, if anything: it must be a non-empty
 /// token, directly followed by the colon.
 fn name_problem(raw: &[u8], name: &str) -> Option<String> {
@@ -406,8 +448,26 @@ fn name_problem(raw: &[u8], name: &str) -> Option<String> {
 
 /// A token character (RFC 9110 §5.6.2).
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHARS[usize::from(b)]
 }
+
+/// [`is_tchar`] as a table: every field name's bytes are checked.
+const TCHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let symbols = b"!#$%&'*+-.^_`|~";
+    let mut i = 0;
+    while i < symbols.len() {
+        table[symbols[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The start of `s`, for quoting in a reason.
 fn quote(s: &str) -> String {
@@ -480,6 +540,39 @@ fn digits(b: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_table_holds_exactly_the_token_characters() {
+        for b in 0..=255u8 {
+            let token = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), token, "{b:#04x}");
+        }
+    }
+
+    #[test]
+    fn head_text_is_each_piece_as_from_utf8_lossy_reads_it() {
+        let heads: [&[u8]; 3] = [b"POST /h\xc3\xa9 HTTP/1.1", b"GET /\xff\xfe x", b""];
+        for head in heads {
+            let text = HeadText::new(head);
+            for start in 0..=head.len() {
+                for end in start..=head.len() {
+                    let piece = &head[start..end];
+                    assert_eq!(text.of(piece), String::from_utf8_lossy(piece), "{piece:?}");
+                }
+            }
+            let elsewhere = b"elsewhere".to_vec();
+            assert_eq!(text.of(&elsewhere), "elsewhere");
+            assert_eq!(text.of(&[]), "");
+        }
+    }
+
+    #[test]
+    fn lines_split_as_split_does() {
+        for head in [&b""[..], b"\n", b"a", b"a\n", b"a\r\nb\n\n", b"\n\nx"] {
+            let by_split: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+            assert_eq!(lines(head).collect::<Vec<_>>(), by_split, "{head:?}");
+        }
+    }
 
     fn heads_of(chunks: &[&[u8]]) -> Vec<RawHead> {
         let queue = HeadQueue::default();

@@ -21,7 +21,7 @@ mod template;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use parse::{RuleError, parse_file, parse_rule};
@@ -45,8 +45,9 @@ pub enum Fault {
 /// One step of a rule's sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    /// The step as written, for the record (`503 Retry-After:2`).
-    pub text: String,
+    /// The step as written, for the record (`503 Retry-After:2`); shared
+    /// with every answer it gives ([`AnswerUsed::answer`]).
+    pub text: Arc<str>,
     /// The status; `None` answers with the default status, headers and body
     /// (plus this step's headers and delay).
     pub status: Option<u16>,

@@ -112,7 +112,7 @@ fn status(word: &str) -> Option<u16> {
 /// One step: status, headers, `delay D`, `drop`/`hang`, then the body.
 fn step(text: &str, dir: &Path) -> Result<Step, String> {
     let mut s = Step {
-        text: text.to_owned(),
+        text: text.into(),
         status: None,
         headers: Vec::new(),
         body: None,
@@ -289,6 +289,7 @@ fn structured_step(r: &FileRule, dir: &Path) -> Result<Step, String> {
         words.push(f.clone());
     }
     let mut s = step(&words.join(" "), dir)?;
+    let mut text = s.text.to_string();
     for (name, value) in &r.headers {
         let value = match (value.as_str(), value.as_integer()) {
             (Some(text), _) => text.to_owned(),
@@ -303,27 +304,27 @@ fn structured_step(r: &FileRule, dir: &Path) -> Result<Step, String> {
             .map_err(|_| format!("headers: {name:?} is not a header name"))?;
         hyper::header::HeaderValue::from_str(&value)
             .map_err(|_| format!("headers: the value of {name} is not a header value"))?;
-        s.text.push_str(&format!(" {name}:{value}"));
+        text.push_str(&format!(" {name}:{value}"));
         s.headers.push(Header::new(name.as_str(), value));
     }
     match (&r.body, &r.body_file) {
         (Some(_), Some(_)) => return Err("give body or body_file, not both".into()),
         (Some(b), None) => {
             s.body = Some(Template::parse(b)?);
-            s.text.push_str(&format!(" {b}"));
+            text.push_str(&format!(" {b}"));
         }
         (None, Some(f)) => {
             let path = dir.join(f);
             let bytes = std::fs::read(&path)
                 .map_err(|e| format!("cannot read the body file {}: {e}", path.display()))?;
             s.body = Some(Template::literal(bytes));
-            s.text.push_str(&format!(" @{f}"));
+            text.push_str(&format!(" @{f}"));
         }
         (None, None) => {}
     }
     if s.fault.is_some() && s.body.is_some() {
         return Err("drop and hang send no answer, so they take no body".into());
     }
-    s.text = s.text.trim().to_owned();
+    s.text = text.trim().into();
     Ok(s)
 }

@@ -173,7 +173,7 @@ fault = "hang"
     assert_eq!(rules.len(), 4);
     assert_eq!(rules[0].number, 2);
     assert_eq!(rules[1].steps[0].headers, [Header::new("Retry-After", "2")]);
-    assert_eq!(rules[2].steps[0].text, "429 Retry-After:30 @reply.json");
+    assert_eq!(&*rules[2].steps[0].text, "429 Retry-After:30 @reply.json");
     assert_eq!(rules[2].rate, Some(0.5));
     assert_eq!(rules[3].steps[0].fault, Some(Fault::Hang));
     assert_eq!(rules[3].steps[0].delay, Duration::from_secs(2));

@@ -113,7 +113,7 @@ fn hook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HookRow> {
         Some(rule) => Some(AnswerUsed {
             rule,
             step: r.get::<_, Option<u32>>(5)?.unwrap_or(1),
-            answer: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            answer: r.get::<_, Option<String>>(6)?.unwrap_or_default().into(),
         }),
         None => None,
     };

@@ -89,7 +89,7 @@ impl<'c> Inserts<'c> {
         stmt.raw_bind_parameter(6, r.response.status)?;
         stmt.raw_bind_parameter(7, r.body.len() as i64)?;
         stmt.raw_bind_parameter(8, r.truncated)?;
-        stmt.raw_bind_parameter(9, r.headers.get_str("content-type"))?;
+        stmt.raw_bind_parameter(9, r.headers.find("content-type").map(|h| h.value_str()))?;
         stmt.raw_bind_parameter(10, &r.http_version)?;
         stmt.raw_bind_parameter(11, &r.remote_addr)?;
         stmt.raw_bind_parameter(12, identity.map(|i| i.provider.as_str()))?;
@@ -98,7 +98,7 @@ impl<'c> Inserts<'c> {
         stmt.raw_bind_parameter(15, identity.and_then(|i| i.retry.as_deref()))?;
         stmt.raw_bind_parameter(16, answer.map(|a| a.rule))?;
         stmt.raw_bind_parameter(17, answer.map(|a| a.step))?;
-        stmt.raw_bind_parameter(18, answer.map(|a| a.answer.as_str()))?;
+        stmt.raw_bind_parameter(18, answer.map(|a| &*a.answer))?;
         stmt.raw_bind_parameter(19, encode_headers(&r.headers))?;
         stmt.raw_bind_parameter(20, encode_headers(&r.response.headers))?;
         stmt.raw_bind_parameter(21, &r.response.body)?;

@@ -399,10 +399,7 @@ mod tests {
             })
         );
         let answer = second.answer.as_ref().unwrap();
-        assert_eq!(
-            (answer.rule, answer.step, answer.answer.as_str()),
-            (1, 2, "200")
-        );
+        assert_eq!((answer.rule, answer.step, &*answer.answer), (1, 2, "200"));
         assert_eq!(facts[&1].attempt.map(|a| (a.number, a.of)), Some((1, 2)));
         let version: i64 = store
             .conn
