@@ -24,6 +24,9 @@ pub use form::parse_form;
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
+/// 9999-12-31T23:59:59.999999Z: the last instant RFC 3339 can write.
+const LATEST_RFC3339: i64 = 253_402_300_799_999_999;
+
 impl Timestamp {
     /// The current wall-clock time.
     pub fn now() -> Self {
@@ -42,8 +45,11 @@ impl Timestamp {
     }
 
     /// RFC 3339 in UTC with microseconds, e.g. `2026-11-27T18:23:51.123456Z`.
+    /// Times past the year 9999 (which an import or a relay frame can carry)
+    /// are written as the last instant of 9999, never a panic.
     pub fn rfc3339(self) -> String {
-        humantime::format_rfc3339_micros(self.to_system_time()).to_string()
+        let t = Self(self.0.min(LATEST_RFC3339));
+        humantime::format_rfc3339_micros(t.to_system_time()).to_string()
     }
 
     /// Whole seconds since the epoch (what signature schemes put in their timestamps).
@@ -675,6 +681,16 @@ pub fn head_and_body_sha256(raw_head: &[u8], body: &[u8]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_past_9999_are_written_as_its_last_instant() {
+        use super::Timestamp;
+        assert_eq!(Timestamp(i64::MAX).rfc3339(), "9999-12-31T23:59:59.999999Z");
+        assert_eq!(
+            Timestamp(1_764_350_631_123_456).rfc3339(),
+            "2025-11-28T17:23:51.123456Z"
+        );
+    }
+
     use super::*;
 
     #[test]
