@@ -293,23 +293,46 @@ fn request_head(
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
     let malformed = head.as_ref().and_then(|h| h.malformed.clone());
-    let (target, headers, raw) = match head {
-        Some(head) => (head.target, head.headers, head.raw),
+    let version = version_str(parts.version);
+    // The tap's method is hyper's (`take_head` checked), and its version
+    // as sent is hyper's whenever hyper accepted it: both are taken as
+    // they are rather than copied again.
+    let (method, target, http_version, headers, raw) = match head {
+        Some(head) => {
+            let http_version = match head.version == version {
+                true => head.version,
+                false => version.to_owned(),
+            };
+            (
+                head.method,
+                head.target,
+                http_version,
+                head.headers,
+                head.raw,
+            )
+        }
         None => {
             let headers = parts
                 .headers
                 .iter()
                 .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
                 .collect();
-            (parts.uri.to_string(), headers, Vec::new())
+            let method = parts.method.as_str().to_owned();
+            (
+                method,
+                parts.uri.to_string(),
+                version.to_owned(),
+                headers,
+                Vec::new(),
+            )
         }
     };
     let request = NewRequest {
         session_id: state.session_id,
         received_at,
-        method: parts.method.as_str().to_owned(),
+        method,
         target,
-        http_version: version_str(parts.version).to_owned(),
+        http_version,
         remote_addr: conn.remote_text.clone(),
         headers,
         body: Vec::new(),
