@@ -155,7 +155,9 @@ pub async fn handle(
     in_flight.busy();
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
-            forwarder.forward(&state.writer, request, conn.remote).await
+            forwarder
+                .forward(&state.writer, *request, conn.remote)
+                .await
         }
         _ => store_then_answer(&state, request, verdict).await?,
     };
@@ -201,7 +203,7 @@ async fn read_request<'a>(
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, Verdict, Held<'a>) {
+) -> (Box<NewRequest>, Verdict, Held<'a>) {
     let checks = Checks {
         guard: &state.guard,
         answer: state.responder.first_record(),
@@ -222,8 +224,9 @@ pub struct Checks<'g> {
 /// A request as read and checked, for a [`Router`].
 pub struct Captured<'a> {
     /// The record to store; unless the verdict is [`Verdict::Serve`] it
-    /// holds hookcap's refusal.
-    pub request: NewRequest,
+    /// holds hookcap's refusal. Boxed once where it is made: it is moved
+    /// through several futures on its way to the store.
+    pub request: Box<NewRequest>,
     /// What became of it.
     pub verdict: Verdict,
     /// The head's bytes as read, on a connection that keeps them (a routed
@@ -288,7 +291,7 @@ fn request_head(
     state: &CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
-) -> (NewRequest, Option<String>, Vec<u8>) {
+) -> (Box<NewRequest>, Option<String>, Vec<u8>) {
     let received_at = Timestamp::now();
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
@@ -327,7 +330,7 @@ fn request_head(
             )
         }
     };
-    let request = NewRequest {
+    let request = Box::new(NewRequest {
         session_id: state.session_id,
         received_at,
         method,
@@ -340,7 +343,7 @@ fn request_head(
         response: state.responder.first_record(),
         signature: None,
         rejected: None,
-    };
+    });
     (request, malformed, raw)
 }
 
@@ -389,14 +392,14 @@ impl Responder {
 /// with the connection closed for a body that was not read to the end.
 pub async fn store_then_answer(
     state: &CaptureState,
-    mut request: NewRequest,
+    mut request: Box<NewRequest>,
     verdict: Verdict,
 ) -> Result<Response<AnswerBody>, Withheld> {
     let identity = identify(&request.headers, &request.body);
     let mut answer = match (&state.responder, verdict) {
         (Responder::Shape(shape), Verdict::Serve) => {
-            let (back, mut answer) = shape.answer(request, identity.as_ref());
-            request = back;
+            let (back, mut answer) = shape.answer(*request, identity.as_ref());
+            *request = back;
             let empty = ResponseRecord {
                 status: answer.record.status,
                 headers: Vec::new(),
@@ -413,7 +416,7 @@ pub async fn store_then_answer(
         answer: answer.as_mut().and_then(|a| a.used.take()),
         response_id_at: answer.as_ref().map(|a| a.id_at.clone()).unwrap_or_default(),
     };
-    let id = match state.writer.insert_noted(request, notes).await {
+    let id = match state.writer.insert_noted(*request, notes).await {
         Ok(id) => id,
         Err(e) => return Ok(shape::unavailable(&e).map(Either::Left)),
     };
