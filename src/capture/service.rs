@@ -416,7 +416,7 @@ pub async fn store_then_answer(
         answer: answer.as_mut().and_then(|a| a.used.take()),
         response_id_at: answer.as_ref().map(|a| a.id_at.clone()).unwrap_or_default(),
     };
-    let id = match state.writer.insert_noted(*request, notes).await {
+    let id = match state.writer.insert_noted(request, notes).await {
         Ok(id) => id,
         Err(e) => return Ok(shape::unavailable(&e).map(Either::Left)),
     };
