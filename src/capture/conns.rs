@@ -17,10 +17,12 @@
 //! the accept loop sheds a connection the same way).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Instant;
 
+use futures_util::task::AtomicWaker;
 use tokio::sync::Notify;
 
 /// Descriptors kept for everything that is not a client connection: the
@@ -58,7 +60,12 @@ pub struct Conn {
     since: AtomicU64,
     epoch: Instant,
     in_flight: Arc<Requests>,
-    shed: Notify,
+    /// Set once the connection is shed; its task is woken through
+    /// `shed_waker`. A flag and a waker rather than a `Notify`: the task
+    /// polls this every time it wakes (three times a request), and a
+    /// `Notified` takes the notifier's lock on each poll.
+    shed: AtomicBool,
+    shed_waker: AtomicWaker,
 }
 
 /// The requests in flight on all connections.
@@ -101,7 +108,17 @@ impl Conn {
 
     /// Resolves when this connection is shed to make room.
     pub async fn shed(&self) {
-        self.shed.notified().await;
+        std::future::poll_fn(|cx| {
+            if self.shed.load(Ordering::Acquire) {
+                return Poll::Ready(());
+            }
+            self.shed_waker.register(cx.waker());
+            match self.shed.load(Ordering::Acquire) {
+                true => Poll::Ready(()),
+                false => Poll::Pending,
+            }
+        })
+        .await;
     }
 
     /// How it ranks as a victim (lowest first), if it may be shed at all.
@@ -204,7 +221,8 @@ impl Conns {
             ),
             epoch: self.epoch,
             in_flight: self.in_flight.clone(),
-            shed: Notify::new(),
+            shed: AtomicBool::new(false),
+            shed_waker: AtomicWaker::new(),
         });
         open.insert(id, conn.clone());
         Some(Registration {
@@ -230,7 +248,8 @@ fn shed_one(open: &mut HashMap<u64, Arc<Conn>>) -> bool {
         return false;
     };
     if let Some(conn) = open.remove(&id) {
-        conn.shed.notify_one();
+        conn.shed.store(true, Ordering::Release);
+        conn.shed_waker.wake();
     }
     true
 }

@@ -155,7 +155,9 @@ pub async fn handle(
     in_flight.busy();
     let res = match (&state.responder, verdict) {
         (Responder::Forward(forwarder), Verdict::Serve) => {
-            forwarder.forward(&state.writer, request, conn.remote).await
+            forwarder
+                .forward(&state.writer, *request, conn.remote)
+                .await
         }
         _ => store_then_answer(&state, request, verdict).await?,
     };
@@ -201,7 +203,7 @@ async fn read_request<'a>(
     conn: &ConnInfo,
     parts: &Parts,
     body: Incoming,
-) -> (NewRequest, Verdict, Held<'a>) {
+) -> (Box<NewRequest>, Verdict, Held<'a>) {
     let checks = Checks {
         guard: &state.guard,
         answer: state.responder.first_record(),
@@ -222,8 +224,9 @@ pub struct Checks<'g> {
 /// A request as read and checked, for a [`Router`].
 pub struct Captured<'a> {
     /// The record to store; unless the verdict is [`Verdict::Serve`] it
-    /// holds hookcap's refusal.
-    pub request: NewRequest,
+    /// holds hookcap's refusal. Boxed once where it is made: it is moved
+    /// through several futures on its way to the store.
+    pub request: Box<NewRequest>,
     /// What became of it.
     pub verdict: Verdict,
     /// The head's bytes as read, on a connection that keeps them (a routed
@@ -288,28 +291,51 @@ fn request_head(
     state: &CaptureState,
     conn: &ConnInfo,
     parts: &Parts,
-) -> (NewRequest, Option<String>, Vec<u8>) {
+) -> (Box<NewRequest>, Option<String>, Vec<u8>) {
     let received_at = Timestamp::now();
     // A head too long to record whole is taken from hyper, which has all of it.
     let head = take_head(&conn.heads, parts.method.as_str(), &parts.uri).filter(|h| !h.truncated);
     let malformed = head.as_ref().and_then(|h| h.malformed.clone());
-    let (target, headers, raw) = match head {
-        Some(head) => (head.target, head.headers, head.raw),
+    let version = version_str(parts.version);
+    // The tap's method is hyper's (`take_head` checked), and its version
+    // as sent is hyper's whenever hyper accepted it: both are taken as
+    // they are rather than copied again.
+    let (method, target, http_version, headers, raw) = match head {
+        Some(head) => {
+            let http_version = match head.version == version {
+                true => head.version,
+                false => version.to_owned(),
+            };
+            (
+                head.method,
+                head.target,
+                http_version,
+                head.headers,
+                head.raw,
+            )
+        }
         None => {
             let headers = parts
                 .headers
                 .iter()
                 .map(|(n, v)| Header::new(n.as_str(), v.as_bytes()))
                 .collect();
-            (parts.uri.to_string(), headers, Vec::new())
+            let method = parts.method.as_str().to_owned();
+            (
+                method,
+                parts.uri.to_string(),
+                version.to_owned(),
+                headers,
+                Vec::new(),
+            )
         }
     };
-    let request = NewRequest {
+    let request = Box::new(NewRequest {
         session_id: state.session_id,
         received_at,
-        method: parts.method.as_str().to_owned(),
+        method,
         target,
-        http_version: version_str(parts.version).to_owned(),
+        http_version,
         remote_addr: conn.remote_text.clone(),
         headers,
         body: Vec::new(),
@@ -317,7 +343,7 @@ fn request_head(
         response: state.responder.first_record(),
         signature: None,
         rejected: None,
-    };
+    });
     (request, malformed, raw)
 }
 
@@ -366,14 +392,14 @@ impl Responder {
 /// with the connection closed for a body that was not read to the end.
 pub async fn store_then_answer(
     state: &CaptureState,
-    mut request: NewRequest,
+    mut request: Box<NewRequest>,
     verdict: Verdict,
 ) -> Result<Response<AnswerBody>, Withheld> {
     let identity = identify(&request.headers, &request.body);
     let mut answer = match (&state.responder, verdict) {
         (Responder::Shape(shape), Verdict::Serve) => {
-            let (back, mut answer) = shape.answer(request, identity.as_ref());
-            request = back;
+            let (back, mut answer) = shape.answer(*request, identity.as_ref());
+            *request = back;
             let empty = ResponseRecord {
                 status: answer.record.status,
                 headers: Vec::new(),

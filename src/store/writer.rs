@@ -154,7 +154,8 @@ impl Reply {
 }
 
 struct Job {
-    request: NewRequest,
+    /// Boxed: a job is moved through the sender's future and the channel.
+    request: Box<NewRequest>,
     /// What the capture path already found out; `None`: the writer looks.
     notes: Option<CaptureNotes>,
     reply: Reply,
@@ -270,15 +271,17 @@ impl WriterHandle {
     /// The writer finds out what it is as a webhook.
     pub async fn insert(&self, request: NewRequest) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, None, Reply::Id(reply)).await?;
+        self.send(Box::new(request), None, Reply::Id(reply)).await?;
         answer.await.map_err(|_| gone())?
     }
 
     /// Like [`WriterHandle::insert`], with what the capture path already
     /// found out about the request (its webhook identity, the rule that answered).
+    /// The request comes boxed, as the capture path holds it, and goes to
+    /// the writer as it is.
     pub async fn insert_noted(
         &self,
-        request: NewRequest,
+        request: Box<NewRequest>,
         notes: CaptureNotes,
     ) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
@@ -292,7 +295,8 @@ impl WriterHandle {
         request: NewRequest,
     ) -> Result<(i64, NewRequest), WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.send(request, None, Reply::Keep(reply)).await?;
+        self.send(Box::new(request), None, Reply::Keep(reply))
+            .await?;
         let (request, id) = answer.await.map_err(|_| gone())?;
         Ok((id?, request))
     }
@@ -306,7 +310,7 @@ impl WriterHandle {
     ) -> Result<i64, WriteError> {
         let (reply, answer) = oneshot::channel();
         let attached = Some(Box::new(Attached::Queue(entry)));
-        self.send_attached(request, None, Reply::Id(reply), attached)
+        self.send_attached(Box::new(request), None, Reply::Id(reply), attached)
             .await?;
         answer.await.map_err(|_| gone())?
     }
@@ -324,14 +328,14 @@ impl WriterHandle {
     ) -> Result<oneshot::Receiver<StoredRelayed>, WriteError> {
         let (reply, answer) = oneshot::channel();
         let attached = Some(Box::new(Attached::Relayed(mark)));
-        self.send_attached(request, notes, Reply::Relayed(reply), attached)
+        self.send_attached(Box::new(request), notes, Reply::Relayed(reply), attached)
             .await?;
         Ok(answer)
     }
 
     async fn send(
         &self,
-        request: NewRequest,
+        request: Box<NewRequest>,
         notes: Option<CaptureNotes>,
         reply: Reply,
     ) -> Result<(), WriteError> {
@@ -340,7 +344,7 @@ impl WriterHandle {
 
     async fn send_attached(
         &self,
-        request: NewRequest,
+        request: Box<NewRequest>,
         notes: Option<CaptureNotes>,
         reply: Reply,
         attached: Option<Box<Attached>>,
@@ -705,7 +709,7 @@ fn take(message: Message, batch: &mut Vec<Message>, queue: &mut mpsc::Receiver<M
 fn refuse(batch: &mut Vec<Message>, err: &WriteError) {
     for message in batch.drain(..) {
         if let Message::Insert(job) = message {
-            job.reply.fail(job.request, err.clone());
+            job.reply.fail(*job.request, err.clone());
         }
     }
 }
@@ -774,7 +778,7 @@ fn settle(
                 if !inserted.fresh {
                     // A relayed request stored before: nothing new to count or show.
                     if let Reply::Relayed(tx) = job.reply {
-                        let _ = tx.send((job.request, Ok(inserted)));
+                        let _ = tx.send((*job.request, Ok(inserted)));
                     }
                     continue;
                 }
@@ -784,7 +788,7 @@ fn settle(
                     Reply::Id(tx) => {
                         let _ = tx.send(Ok(id));
                         if listening {
-                            summaries.push(RequestSummary::from_stored(id, job.request));
+                            summaries.push(RequestSummary::from_stored(id, *job.request));
                         }
                     }
                     Reply::Keep(tx) => {
@@ -794,13 +798,13 @@ fn settle(
                         if listening {
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
-                        let _ = tx.send((job.request, Ok(id)));
+                        let _ = tx.send((*job.request, Ok(id)));
                     }
                     Reply::Relayed(tx) => {
                         if listening {
                             summaries.push(RequestSummary::of_new(id, &job.request));
                         }
-                        let _ = tx.send((job.request, Ok(inserted)));
+                        let _ = tx.send((*job.request, Ok(inserted)));
                     }
                 }
             }

@@ -87,8 +87,8 @@ pub async fn handle(
         raw_head: (!exact).then_some(raw_head),
     };
     Ok(match channel.spec.answer {
-        AnswerMode::Now => answer_now(relay, &channel, request, entry).await,
-        AnswerMode::App => return answer_from_app(relay, &channel, request, entry).await,
+        AnswerMode::Now => answer_now(relay, &channel, *request, entry).await,
+        AnswerMode::App => return answer_from_app(relay, &channel, *request, entry).await,
     })
 }
 

@@ -176,7 +176,10 @@ pub fn app_with_answers(
                 answer: answer.clone(),
                 response_id_at: Vec::new(),
             };
-            handle.insert_noted(r.clone(), notes).await.expect("stored");
+            handle
+                .insert_noted(Box::new(r.clone()), notes)
+                .await
+                .expect("stored");
         }
         writer.finish().await;
     });
