@@ -6,7 +6,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    // Read at run time: a build script compiled for another checkout that
+    // shares the target directory must still read this one's templates.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("templates");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("templates/ exists")
