@@ -45,20 +45,7 @@ fn many(n: i64) -> Vec<crate::model::NewRequest> {
 
 /// Commits `n` more requests and lets the app notice them.
 fn arrive(app: &mut App, tx: &tokio::sync::watch::Sender<StoredUpTo>, n: i64) {
-    let new = many(n);
-    let last = *app
-        .requests
-        .store()
-        .insert_requests(&new)
-        .unwrap()
-        .last()
-        .unwrap();
-    tx.send_replace(StoredUpTo {
-        last_id: last,
-        count: 0,
-        deliveries: 0,
-    });
-    app.tick(Instant::now());
+    commit(app, tx, &many(n));
 }
 
 #[test]
